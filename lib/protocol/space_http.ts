@@ -1,0 +1,101 @@
+// Server-to-server messages around a Space room: web -> room, SFU -> room, room -> web, room -> SFU.
+// Every POST in both directions is signed with the server secret (signRequest/verifyRequest in
+// token.ts); the room answers an unsigned or forged request with 401.
+// Imports nothing runtime-specific, so Deno, workerd and Node all load it.
+import { z } from "zod";
+import { AccountSub, Person, Pin, SPACE_LIMITS, SpaceInfo, SpaceStatus, StageRole, Sub } from "./space.ts";
+
+/** A person named by the web: must be an account, with the handle and name to show. */
+export const NamedPerson = Person.extend({ sub: AccountSub });
+export type NamedPerson = z.infer<typeof NamedPerson>;
+
+/** The most blocked accounts the web may pass for one host. */
+export const MAX_BLOCKED_SUBS = 2000;
+const BlockedSubs = z.array(AccountSub).max(MAX_BLOCKED_SUBS);
+
+/** Requests the web (and the SFU, for getGrant) POST to `/parties/space/<spaceId>`. */
+export const SpaceRoomRequest = z.discriminatedUnion("type", [
+  /** Creates the Space in its room; idempotent (a second init with the same spaceId changes nothing). */
+  z.object({
+    type: z.literal("init"),
+    spaceId: z.string().min(1).max(64),
+    title: z.string().trim().min(1).max(SPACE_LIMITS.titleMax),
+    host: NamedPerson,
+    /** Co-hosts named in advance, placed on stage when the Space is live and they connect. */
+    cohosts: z.array(NamedPerson).max(SPACE_LIMITS.cohostsMax).default([]),
+    /** Speakers named in advance, placed on stage when the Space is live and they connect. */
+    speakers: z.array(NamedPerson).max(SPACE_LIMITS.speakersMax).default([]),
+    /** The host's account blocks: these people cannot join. */
+    blockedSubs: BlockedSubs.default([]),
+    /** When set (ms since epoch), the Space starts as `scheduled`; otherwise it is live at once. */
+    scheduledFor: z.number().int().optional(),
+  }),
+  /** Moves a scheduled Space to live (the host pressed start on the web). */
+  z.object({ type: z.literal("start") }),
+  /** Replaces the host's block list; blocked people present are put out. */
+  z.object({ type: z.literal("updateBlocks"), blockedSubs: BlockedSubs }),
+  /** Ends the Space (the host ended it on the web, or cancelled a scheduled one). */
+  z.object({ type: z.literal("end") }),
+  /** The SFU asks whether a person may send audio now. */
+  z.object({ type: z.literal("getGrant"), sub: Sub }),
+]);
+export type SpaceRoomRequest = z.infer<typeof SpaceRoomRequest>;
+
+/** A stage entry as seen from outside the room (no presence). */
+export const PublicStageMember = Person.extend({ role: StageRole, muted: z.boolean() });
+export type PublicStageMember = z.infer<typeof PublicStageMember>;
+
+/** GET `/parties/space/<spaceId>` (no signature needed): what the Space page server-renders. */
+export const SpacePublicSnapshot = z.object({
+  space: SpaceInfo,
+  stage: z.array(PublicStageMember),
+  listenerCount: z.number().int(),
+  pinned: Pin.nullable(),
+});
+export type SpacePublicSnapshot = z.infer<typeof SpacePublicSnapshot>;
+
+/** Answer to init/start/updateBlocks/end: the snapshot after the change. */
+export const SpaceRoomOk = z.object({ ok: z.literal(true), snapshot: SpacePublicSnapshot });
+/** Answer to getGrant: `seq` is the room's grant counter; a grant with a lower seq is stale. */
+export const GrantAnswer = z.object({ canSpeak: z.boolean(), muted: z.boolean(), seq: z.number().int() });
+export type GrantAnswer = z.infer<typeof GrantAnswer>;
+/** Any refused HTTP request: 400 bad input, 401 unsigned, 404 no such Space, 409 wrong state. */
+export const SpaceRoomError = z.object({ ok: z.literal(false), code: z.string(), message: z.string() });
+
+/** The SFU room name for a Space. */
+export const sfuRoomName = (spaceId: string) => `s_${spaceId}`;
+
+/** Room -> SFU, signed POST `${SPAZIO_SFU_URL}/control/grant` whenever someone's right to speak or mute changes. */
+export const SfuGrant = z.object({
+  room: z.string(),
+  sub: Sub,
+  canSpeak: z.boolean(),
+  muted: z.boolean(),
+  /** Increases per room; the SFU ignores a grant older than one it already applied. */
+  seq: z.number().int(),
+});
+export type SfuGrant = z.infer<typeof SfuGrant>;
+
+/** Room -> SFU, signed POST `${SPAZIO_SFU_URL}/control/close` when the Space ends. */
+export const SfuClose = z.object({ room: z.string() });
+export type SfuClose = z.infer<typeof SfuClose>;
+
+/** Room -> web, signed POST `${SPAZIO_WEB_URL}/api/internal/spaces/<id>/state` (coalesced). */
+export const SpaceStatePush = z.object({
+  status: SpaceStatus,
+  title: z.string(),
+  listenerCount: z.number().int(),
+  stage: z.array(PublicStageMember),
+});
+export type SpaceStatePush = z.infer<typeof SpaceStatePush>;
+
+/** A report as the room stores it, and POSTs (signed) to `${SPAZIO_WEB_URL}/api/internal/reports`. */
+export const SpaceReport = z.object({
+  id: z.string(),
+  spaceId: z.string(),
+  by: Person,
+  target: z.union([z.object({ sub: Sub }), z.object({ space: z.literal(true) })]),
+  reason: z.string(),
+  at: z.number(),
+});
+export type SpaceReport = z.infer<typeof SpaceReport>;
