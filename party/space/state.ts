@@ -1,0 +1,191 @@
+// The state of one Space room, and read-only views of it (snapshots, roles, grants).
+// Pure: no I/O, no clock, no randomness, so the reducer and its tests share it.
+import type {
+  Comment,
+  Hand,
+  Person,
+  Pin,
+  Role,
+  SpaceErrorCode,
+  SpaceEvent,
+  SpaceInfo,
+  SpaceStatus,
+  StageRole,
+} from "../../lib/protocol/space.ts";
+import type { PublicStageMember, SpacePublicSnapshot, SpaceReport } from "../../lib/protocol/space_http.ts";
+
+/** A stage seat as stored; presence is not stored (connections do not survive a restart). */
+export interface StageSeat extends Person {
+  role: StageRole;
+  muted: boolean;
+}
+
+/** Co-hosts and speakers named before the Space started, seated when live and connected. */
+export interface PlannedSeat extends Person {
+  role: "cohost" | "speaker";
+}
+
+export interface SpaceState {
+  id: string;
+  title: string;
+  status: SpaceStatus;
+  host: Person;
+  scheduledFor?: number;
+  startedAt?: number;
+  endedAt?: number;
+  /** Host first, in the order people came up. */
+  stage: StageSeat[];
+  planned: PlannedSeat[];
+  /** Raised hands, oldest first. */
+  hands: Hand[];
+  /** Subs invited to speak who have not answered yet. */
+  invited: string[];
+  /** Removed people, by sub: a ban that every future token for them meets. */
+  banned: Record<string, { at: number; by: string }>;
+  /** The host's account blocks, as last sent by the web. */
+  blocked: string[];
+  pinned: Pin | null;
+  /** The most recent comments, oldest first, for a newcomer's snapshot and for pinning by id. */
+  comments: Comment[];
+  /** Grant counter sent to the SFU; only ever increases. */
+  seq: number;
+}
+
+/** Who sends a command: always taken from the verified token, never from the message. */
+export interface Actor extends Person {}
+
+/** What an actor is in this room; `anonymous` and `removed` are refinements of listener. */
+export type ActorKind = Role | "anonymous" | "removed";
+
+/** Where an event goes: everybody, or every connection of one person. */
+export type Delivery = { to: "all"; event: SpaceEvent } | { to: "sub"; sub: string; event: SpaceEvent };
+
+/** A change of someone's right to speak, for the SFU. */
+export interface Grant {
+  sub: string;
+  canSpeak: boolean;
+  muted: boolean;
+  seq: number;
+}
+
+/** What a successful command did. */
+export interface Applied {
+  ok: true;
+  state: SpaceState;
+  out: Delivery[];
+  grants: Grant[];
+  /** Set when the command was a report: the server stores and forwards it. */
+  report?: SpaceReport;
+}
+
+/** Why a command was refused; nothing changed. */
+export interface Refused {
+  ok: false;
+  code: SpaceErrorCode;
+  message: string;
+}
+
+export type ApplyResult = Applied | Refused;
+
+/** Inputs the reducer must not make up itself, so that it stays pure and testable. */
+export interface ApplyContext {
+  now: number;
+  newId(): string;
+  /** Whether the person has a connection open (to seat pre-named speakers on start). */
+  isPresent(sub: string): boolean;
+}
+
+export const refuse = (code: SpaceErrorCode, message: string): Refused => ({ ok: false, code, message });
+
+export const isAnonymous = (sub: string) => sub.startsWith("a:");
+export const isBanned = (s: SpaceState, sub: string) => Object.hasOwn(s.banned, sub);
+export const isBlocked = (s: SpaceState, sub: string) => s.blocked.includes(sub);
+export const seatOf = (s: SpaceState, sub: string) => s.stage.find((m) => m.sub === sub);
+export const handOf = (s: SpaceState, sub: string) => s.hands.find((h) => h.sub === sub);
+
+export function kindOf(s: SpaceState, sub: string): ActorKind {
+  if (isBanned(s, sub) || isBlocked(s, sub)) return "removed";
+  const seat = seatOf(s, sub);
+  if (seat) return seat.role;
+  return isAnonymous(sub) ? "anonymous" : "listener";
+}
+
+export const isModerator = (k: ActorKind) => k === "host" || k === "cohost";
+export const person = (p: Person): Person => ({
+  sub: p.sub,
+  ...(p.handle !== undefined && { handle: p.handle }),
+  ...(p.name !== undefined && { name: p.name }),
+});
+
+/** The speak rights the SFU must enforce, derived from state so they cannot drift from the stage. */
+export function speakRights(s: SpaceState): Map<string, { canSpeak: boolean; muted: boolean }> {
+  const rights = new Map<string, { canSpeak: boolean; muted: boolean }>();
+  for (const m of s.stage) rights.set(m.sub, { canSpeak: s.status === "live", muted: m.muted });
+  return rights;
+}
+
+/** Grants for everyone whose right to speak or mute differs between two states; bumps `seq`. */
+export function diffGrants(before: SpaceState, after: SpaceState): { state: SpaceState; grants: Grant[] } {
+  const was = speakRights(before);
+  const now = speakRights(after);
+  const grants: Grant[] = [];
+  let seq = after.seq;
+  for (const sub of new Set([...was.keys(), ...now.keys()])) {
+    const a = was.get(sub) ?? { canSpeak: false, muted: true };
+    const b = now.get(sub) ?? { canSpeak: false, muted: true };
+    if (a.canSpeak !== b.canSpeak || a.muted !== b.muted) grants.push({ sub, ...b, seq: ++seq });
+  }
+  return { state: grants.length ? { ...after, seq } : after, grants };
+}
+
+/** What the SFU should enforce for one person right now. */
+export function grantFor(s: SpaceState, sub: string): { canSpeak: boolean; muted: boolean; seq: number } {
+  const r = speakRights(s).get(sub);
+  return { canSpeak: r?.canSpeak ?? false, muted: r?.muted ?? true, seq: s.seq };
+}
+
+export function spaceInfo(s: SpaceState): SpaceInfo {
+  return {
+    id: s.id,
+    title: s.title,
+    status: s.status,
+    host: s.host,
+    ...(s.scheduledFor !== undefined && { scheduledFor: s.scheduledFor }),
+    ...(s.startedAt !== undefined && { startedAt: s.startedAt }),
+    ...(s.endedAt !== undefined && { endedAt: s.endedAt }),
+  };
+}
+
+export const publicStage = (s: SpaceState): PublicStageMember[] =>
+  s.stage.map((m) => ({ ...person(m), role: m.role, muted: m.muted }));
+
+export function publicSnapshot(s: SpaceState, listenerCount: number): SpacePublicSnapshot {
+  return { space: spaceInfo(s), stage: publicStage(s), listenerCount, pinned: s.pinned };
+}
+
+/** The `sync` event for one connection. */
+export function syncFor(
+  s: SpaceState,
+  viewer: Actor,
+  listenerCount: number,
+  isPresent: (sub: string) => boolean,
+): SpaceEvent {
+  const k = kindOf(s, viewer.sub);
+  return {
+    type: "sync",
+    you: {
+      ...person(viewer),
+      role: k === "anonymous" || k === "removed" ? "listener" : k,
+      anonymous: isAnonymous(viewer.sub),
+      handRaised: !!handOf(s, viewer.sub),
+      invited: s.invited.includes(viewer.sub),
+    },
+    space: spaceInfo(s),
+    stage: s.stage.map((m) => ({ ...m, present: isPresent(m.sub) })),
+    hands: s.hands,
+    invited: s.invited,
+    listenerCount,
+    pinned: s.pinned,
+    comments: s.comments,
+  };
+}
