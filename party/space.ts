@@ -1,0 +1,281 @@
+// SpaceRoom: the PartyKit server that is the authority on one live Space.
+// It does the I/O around the pure reducer (party/space/reducer.ts): it checks tokens and Origin,
+// keeps presence, rate-limits, persists to room storage, sends `sync` then deltas, and tells the
+// SFU and the web what changed. Identity always comes from the verified token, never a message.
+import type * as Party from "partykit/server";
+import { MAX_MESSAGE_BYTES } from "../lib/protocol/defaults.ts";
+import { SPACE_CLOSE, SpaceCommand, type SpaceErrorCode, type SpaceEvent } from "../lib/protocol/space.ts";
+import { type RoomTokenClaims, verifyRoomToken } from "../lib/protocol/token.ts";
+import { originAllowed, readConfig, type SpaceRoomConfig } from "./space/config.ts";
+import { handleSpaceRequest } from "./space/http.ts";
+import { seatPlanned } from "./space/lifecycle.ts";
+import { type Bucket, FLOOD_STRIKES, LIMITS, MAX_CONNECTIONS_PER_PERSON, type Rule, take } from "./space/limits.ts";
+import { SpaceOutbound } from "./space/outbound.ts";
+import { apply } from "./space/reducer.ts";
+import { type Actor, type Delivery, type Grant, kindOf, person, publicStage, seatOf, type SpaceState, syncFor } from "./space/state.ts";
+import { loadSpace, saveReport, saveSpace } from "./space/store.ts";
+import type { SpaceReport } from "../lib/protocol/space_http.ts";
+
+/** Kept in the connection's attachment: who it is (from the token) and its rate-limit buckets. */
+interface ConnState {
+  actor: Actor;
+  buckets: Partial<Record<"message" | "react" | "hand", Bucket>>;
+  strikes: number;
+}
+type Conn = Party.Connection<ConnState>;
+
+/** Listener counts go out at most this often, so that joins and leaves do not flood everybody. */
+const LISTENER_COUNT_EVERY_MS = 500;
+/** The web hears about stage and status changes at most this often. */
+const WEB_PUSH_EVERY_MS = 1_000;
+/** Clock slack between the worker that ran onBeforeConnect and the room. */
+const TOKEN_SLACK_MS = 30_000;
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+export default class SpaceRoom implements Party.Server {
+  readonly config: SpaceRoomConfig;
+  readonly outbound: SpaceOutbound;
+  state: SpaceState | undefined;
+  /** sub -> ids of that person's open connections. */
+  readonly #presence = new Map<string, Set<string>>();
+  /** Limits that hold per person across connections. */
+  readonly #personBuckets = new Map<string, Partial<Record<"comment" | "connect", Bucket>>>();
+  #sentListenerCount = -1;
+  #listenerTimer: ReturnType<typeof setTimeout> | undefined;
+  #webTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(readonly room: Party.Room) {
+    this.config = readConfig(room.env);
+    this.outbound = new SpaceOutbound(this.config, room.id);
+  }
+
+  /** Runs before the upgrade: refuses with HTTP status and a JSON reason a client can show. */
+  static async onBeforeConnect(partyReq: Party.Request, lobby: Party.Lobby) {
+    // Party.Request is the standard Request plus Cloudflare fields; only standard ones are used.
+    const req = partyReq as unknown as Request;
+    const config = readConfig(lobby.env);
+    if (!originAllowed(req.headers.get("origin"), config.allowedOrigins)) {
+      return json({ code: "forbidden_origin", message: "This page's origin may not open Spazio rooms." }, 403);
+    }
+    const token = new URL(req.url).searchParams.get("token") ?? "";
+    try {
+      await verifyRoomToken(config.roomSecret, token, { aud: "space", room: lobby.id });
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? "malformed";
+      return json({ code, message: `Cannot join this Space: ${(err as Error).message}.` }, 401);
+    }
+    return partyReq;
+  }
+
+  async onStart() {
+    this.state = await loadSpace(this.room.storage);
+  }
+
+  async onConnect(conn: Conn, ctx: Party.ConnectionContext) {
+    let claims: RoomTokenClaims;
+    try {
+      // Checked again here because the ban list can only be read in the room; the slack covers
+      // a token that expired in the instant since onBeforeConnect accepted it.
+      const token = new URL(ctx.request.url).searchParams.get("token") ?? "";
+      claims = await verifyRoomToken(this.config.roomSecret, token, { aud: "space", room: this.room.id }, Date.now() - TOKEN_SLACK_MS);
+    } catch (err) {
+      return conn.close(4001, `Cannot join this Space: ${(err as Error).message}.`);
+    }
+    const s = this.state;
+    if (!s) return conn.close(4004, "This Space does not exist.");
+    const actor: Actor = person(claims);
+    if (kindOf(s, actor.sub) === "removed") {
+      const removed = Object.hasOwn(s.banned, actor.sub);
+      const message = removed ? "You were removed from this Space." : "You can't join this Space.";
+      this.#send(conn, { type: "removed", message });
+      return conn.close(SPACE_CLOSE.removed, message);
+    }
+    const open = this.#presence.get(actor.sub);
+    if ((open?.size ?? 0) >= MAX_CONNECTIONS_PER_PERSON) {
+      return conn.close(SPACE_CLOSE.tooManyConnections, "Too many open connections: close another tab first.");
+    }
+    if (!this.#takePersonal(actor.sub, "connect", LIMITS.connect)) {
+      return conn.close(SPACE_CLOSE.tooManyConnections, "Connecting too often: wait a few seconds.");
+    }
+    conn.setState({ actor, buckets: {}, strikes: 0 });
+    if (open) open.add(conn.id);
+    else this.#presence.set(actor.sub, new Set([conn.id]));
+    this.#send(conn, syncFor(s, actor, this.listenerCount(), this.isPresent));
+    if (s.status === "ended") return conn.close(SPACE_CLOSE.ended, "This Space has ended.");
+    if (!open) {
+      const seat = seatOf(s, actor.sub);
+      if (seat) this.#broadcast({ type: "participantJoined", participant: { ...seat, present: true } });
+      const seated = seatPlanned(s, actor, s.host.sub);
+      if (seated.state !== s) this.commit(seated.state, seated.out);
+    }
+    this.#scheduleListenerCount();
+  }
+
+  onMessage(message: string | ArrayBuffer | ArrayBufferView, conn: Conn) {
+    const size = typeof message === "string"
+      ? (message.length * 3 <= MAX_MESSAGE_BYTES ? message.length : new TextEncoder().encode(message).length)
+      : message.byteLength;
+    if (size > MAX_MESSAGE_BYTES) return conn.close(SPACE_CLOSE.tooBig, "Message too big: the limit is 16 KiB.");
+    const st = conn.state;
+    if (!st) return this.#error(conn, "bad_message", "Wait for the sync event before sending commands.");
+    const now = Date.now();
+    const general = take(st.buckets.message, LIMITS.message, now);
+    if (!general.ok) {
+      const strikes = st.strikes + 1;
+      conn.setState({ ...st, buckets: { ...st.buckets, message: general.bucket }, strikes });
+      if (strikes >= FLOOD_STRIKES) return conn.close(SPACE_CLOSE.flood, "Too many messages: connection closed.");
+      return this.#error(conn, "rate_limited", "Too many messages: slow down.");
+    }
+    const buckets = { ...st.buckets, message: general.bucket };
+    conn.setState({ ...st, buckets, strikes: 0 });
+    if (typeof message !== "string") return this.#error(conn, "bad_message", "Commands are JSON text, not binary.");
+    let raw: unknown;
+    try {
+      raw = JSON.parse(message);
+    } catch {
+      return this.#error(conn, "bad_message", "That message is not valid JSON.");
+    }
+    const rawRef = (raw as { ref?: unknown } | null)?.ref;
+    const ref = typeof rawRef === "string" && rawRef.length <= 64 ? rawRef : undefined;
+    const parsed = SpaceCommand.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue.path.length ? ` (${issue.path.join(".")})` : "";
+      return this.#error(conn, "bad_message", `Not a valid command${where}: ${issue.message}.`, ref);
+    }
+    const cmd = parsed.data;
+    const limited = cmd.type === "react"
+      ? this.#takeConn(conn, "react", LIMITS.react, now)
+      : cmd.type === "requestToSpeak" || cmd.type === "cancelRequest"
+      ? this.#takeConn(conn, "hand", LIMITS.hand, now)
+      : cmd.type === "comment"
+      ? this.#takePersonal(st.actor.sub, "comment", LIMITS.comment, now)
+      : true;
+    if (!limited) return this.#error(conn, "rate_limited", `Too many ${cmd.type === "react" ? "reactions" : cmd.type === "comment" ? "comments" : "raised hands"}: wait a little.`, ref);
+    if (!this.state) return this.#error(conn, "not_found", "This Space does not exist.", ref);
+    const result = apply(this.state, cmd, st.actor, { now, newId: () => crypto.randomUUID(), isPresent: this.isPresent });
+    if (!result.ok) return this.#error(conn, result.code, result.message, ref);
+    this.commit(result.state, result.out, result.grants, result.report);
+  }
+
+  onClose(conn: Conn) {
+    const sub = conn.state?.actor.sub;
+    const open = sub ? this.#presence.get(sub) : undefined;
+    if (!sub || !open?.delete(conn.id)) return;
+    if (open.size === 0) {
+      this.#presence.delete(sub);
+      if (this.state && seatOf(this.state, sub) && this.state.status !== "ended") {
+        this.#broadcast({ type: "participantLeft", sub, reason: "disconnected" });
+      }
+    }
+    this.#scheduleListenerCount();
+  }
+
+  onError(conn: Conn) {
+    this.onClose(conn);
+  }
+
+  onRequest(req: Party.Request) {
+    return handleSpaceRequest(this, req as unknown as Request);
+  }
+
+  readonly isPresent = (sub: string) => this.#presence.has(sub);
+
+  /** People connected who are not on stage. */
+  listenerCount(): number {
+    let onStage = 0;
+    for (const m of this.state?.stage ?? []) if (this.#presence.has(m.sub)) onStage++;
+    return this.#presence.size - onStage;
+  }
+
+  /** Makes `next` the state: stores it, delivers events, and tells the SFU and the web. */
+  commit(next: SpaceState, out: Delivery[], grants: Grant[] = [], report?: SpaceReport) {
+    const prev = this.state;
+    this.state = next;
+    saveSpace(this.room.storage, prev, next).catch((err) => console.error(`space room ${this.room.id}: save failed: ${err}`));
+    if (report) {
+      saveReport(this.room.storage, report).catch((err) => console.error(`space room: report not stored: ${err}`));
+      this.outbound.report(report);
+    }
+    for (const d of out) {
+      if (d.to === "all") this.#broadcast(d.event);
+      else this.#sendTo(d.sub, d.event);
+    }
+    if (grants.length) this.outbound.grants(grants);
+    if (prev?.stage !== next.stage || prev?.status !== next.status || prev?.title !== next.title) {
+      this.#scheduleWebPush();
+      this.#scheduleListenerCount();
+    }
+    if (next.status === "ended" && prev?.status !== "ended") {
+      this.outbound.close();
+      for (const c of this.room.getConnections()) c.close(SPACE_CLOSE.ended, "This Space has ended.");
+    }
+  }
+
+  /** Puts a person out: every connection of theirs gets `removed` and is closed. */
+  putOut(sub: string, message: string) {
+    this.#sendTo(sub, { type: "removed", message });
+  }
+
+  #sendTo(sub: string, event: SpaceEvent) {
+    for (const id of this.#presence.get(sub) ?? []) {
+      const c = this.room.getConnection(id);
+      if (!c) continue;
+      this.#send(c, event);
+      // A removed person's connections end here; the ban refuses them on every later connect.
+      if (event.type === "removed") c.close(SPACE_CLOSE.removed, event.message);
+    }
+  }
+
+  #send(conn: Party.Connection, event: SpaceEvent) {
+    conn.send(JSON.stringify(event));
+  }
+
+  #broadcast(event: SpaceEvent) {
+    this.room.broadcast(JSON.stringify(event));
+  }
+
+  #error(conn: Party.Connection, code: SpaceErrorCode, message: string, ref?: string) {
+    this.#send(conn, { type: "error", code, message, ...(ref !== undefined && { ref }) });
+  }
+
+  #takeConn(conn: Conn, name: "react" | "hand", rule: Rule, now: number): boolean {
+    const st = conn.state!;
+    const r = take(st.buckets[name], rule, now);
+    conn.setState({ ...st, buckets: { ...st.buckets, [name]: r.bucket } });
+    return r.ok;
+  }
+
+  #takePersonal(sub: string, name: "comment" | "connect", rule: Rule, now = Date.now()): boolean {
+    const buckets = this.#personBuckets.get(sub) ?? {};
+    const r = take(buckets[name], rule, now);
+    this.#personBuckets.set(sub, { ...buckets, [name]: r.bucket });
+    return r.ok;
+  }
+
+  #scheduleListenerCount() {
+    if (this.#listenerTimer !== undefined) return;
+    this.#listenerTimer = setTimeout(() => {
+      this.#listenerTimer = undefined;
+      const count = this.listenerCount();
+      if (count === this.#sentListenerCount) return;
+      this.#sentListenerCount = count;
+      this.#broadcast({ type: "listenerCount", count });
+      this.#scheduleWebPush();
+    }, LISTENER_COUNT_EVERY_MS);
+  }
+
+  #scheduleWebPush() {
+    if (this.#webTimer !== undefined) return;
+    this.#webTimer = setTimeout(() => {
+      this.#webTimer = undefined;
+      const s = this.state;
+      if (!s) return;
+      this.outbound.state({ status: s.status, title: s.title, listenerCount: this.listenerCount(), stage: publicStage(s) });
+    }, WEB_PUSH_EVERY_MS);
+  }
+}
+
+SpaceRoom satisfies Party.Worker;

@@ -1,0 +1,89 @@
+// The Space room's HTTP API, for the web server and the SFU (see lib/protocol/space_http.ts).
+// GET answers the public snapshot to anyone; every POST must be signed with the server secret.
+import { SpaceRoomRequest } from "../../lib/protocol/space_http.ts";
+import { verifyRequest } from "../../lib/protocol/token.ts";
+import type SpaceRoom from "../space.ts";
+import { createSpace, endSpace, startSpace, updateBlocks } from "./lifecycle.ts";
+import { listReports } from "./store.ts";
+import { diffGrants, grantFor, publicSnapshot } from "./state.ts";
+
+/** Largest body the room reads: an init with 2,000 blocked people fits comfortably. */
+const MAX_BODY_BYTES = 256 * 1024;
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", "cache-control": "no-store" },
+  });
+const fail = (status: number, code: string, message: string) => json({ ok: false, code, message }, status);
+
+export async function handleSpaceRequest(room: SpaceRoom, req: Request): Promise<Response> {
+  if (req.method === "GET") {
+    if (!room.state) return fail(404, "not_found", "No such Space.");
+    // Reports are for moderators only: the same signature as any POST is required.
+    if (new URL(req.url).searchParams.has("reports")) {
+      if (!(await verifyRequest(room.config.serverSecret, "", req.headers))) {
+        return fail(401, "unsigned", "Listing reports needs a signed request.");
+      }
+      return json({ ok: true, reports: await listReports(room.room.storage) });
+    }
+    return json(publicSnapshot(room.state, room.listenerCount()));
+  }
+  if (req.method !== "POST") return fail(405, "method_not_allowed", "Use GET or POST.");
+  const body = await req.text();
+  if (body.length > MAX_BODY_BYTES) return fail(413, "too_big", "Request body too large.");
+  if (!(await verifyRequest(room.config.serverSecret, body, req.headers))) {
+    return fail(401, "unsigned", "This request is not signed with the server secret (or its timestamp is stale).");
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch {
+    return fail(400, "bad_request", "Body is not valid JSON.");
+  }
+  const parsed = SpaceRoomRequest.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return fail(400, "bad_request", `${issue.path.join(".") || "body"}: ${issue.message}`);
+  }
+  const r = parsed.data;
+  const now = Date.now();
+  const snapshot = () => json({ ok: true, snapshot: publicSnapshot(room.state!, room.listenerCount()) });
+
+  if (r.type === "init") {
+    if (r.spaceId !== room.room.id) return fail(400, "bad_request", "spaceId does not match this room.");
+    // Idempotent: the web may retry a create; the first one wins and nothing is reset.
+    if (!room.state) room.commit(createSpace(r, now), []);
+    return snapshot();
+  }
+  const s = room.state;
+  if (!s) return fail(404, "not_found", "No such Space: init it first.");
+  switch (r.type) {
+    case "getGrant":
+      return json(grantFor(s, r.sub));
+    case "start": {
+      if (s.status === "ended") return fail(409, "ended", "This Space has ended.");
+      if (s.status === "scheduled") {
+        const step = startSpace(s, { now, newId: () => crypto.randomUUID(), isPresent: room.isPresent });
+        const { state, grants } = diffGrants(s, step.state);
+        room.commit(state, step.out, grants);
+      }
+      return snapshot();
+    }
+    case "end": {
+      if (s.status !== "ended") {
+        const step = endSpace(s, now);
+        const { state, grants } = diffGrants(s, step.state);
+        room.commit(state, step.out, grants);
+      }
+      return snapshot();
+    }
+    case "updateBlocks": {
+      const step = updateBlocks(s, r.blockedSubs);
+      const { state, grants } = diffGrants(s, step.state);
+      room.commit(state, step.out, grants);
+      for (const sub of state.blocked) room.putOut(sub, "You can't join this Space.");
+      return snapshot();
+    }
+  }
+}

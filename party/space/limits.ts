@@ -1,0 +1,42 @@
+// Token buckets for the Space room's rate limits. Pure: the caller passes the clock and keeps the
+// bucket (in the connection's state, or per person for limits that must hold across connections).
+
+export interface Bucket {
+  tokens: number;
+  /** When `tokens` was last computed, in ms. */
+  at: number;
+}
+
+export interface Rule {
+  /** Tokens regained per second. */
+  rate: number;
+  /** Most tokens a bucket holds: how big a burst is allowed. */
+  burst: number;
+}
+
+/** The room's limits; numbers chosen so a person using the app never meets them. */
+export const LIMITS = {
+  /** Any message on one connection. */
+  message: { rate: 20, burst: 60 },
+  /** Reactions on one connection: a burst of taps, then about three a second. */
+  react: { rate: 3, burst: 10 },
+  /** Raising and lowering a hand, per connection. */
+  hand: { rate: 1 / 10, burst: 4 },
+  /** Comments per person, across their connections. */
+  comment: { rate: 1 / 3, burst: 5 },
+  /** New connections per person. */
+  connect: { rate: 1 / 2, burst: 10 },
+} as const satisfies Record<string, Rule>;
+
+/** Most connections one person may hold open to one Space (a few tabs and devices). */
+export const MAX_CONNECTIONS_PER_PERSON = 5;
+/** Refused messages after which a connection that keeps flooding is closed. */
+export const FLOOD_STRIKES = 100;
+
+/** Takes one token if there is one; returns the bucket to keep either way. */
+export function take(bucket: Bucket | undefined, rule: Rule, now: number): { ok: boolean; bucket: Bucket } {
+  const b = bucket ?? { tokens: rule.burst, at: now };
+  const tokens = Math.min(rule.burst, b.tokens + ((now - b.at) / 1000) * rule.rate);
+  if (tokens < 1) return { ok: false, bucket: { tokens, at: now } };
+  return { ok: true, bucket: { tokens: tokens - 1, at: now } };
+}
