@@ -201,7 +201,8 @@ export const GrantRequest = z.object({
   sub: PeerSub,
   canSpeak: z.boolean(),
   muted: z.boolean(),
-  seq: z.number().int().nonnegative(),
+  /** The room's grant counter: increases per room, so a lower one than last applied is stale. */
+  seq: z.number().int(),
 });
 export type GrantRequest = z.infer<typeof GrantRequest>;
 
@@ -213,7 +214,7 @@ export type CloseRoomRequest = z.infer<typeof CloseRoomRequest>;
 export const GetGrantRequest = z.object({ type: z.literal("getGrant"), sub: PeerSub });
 export type GetGrantRequest = z.infer<typeof GetGrantRequest>;
 /** The party's answer to `getGrant`. */
-export const GetGrantResponse = z.object({ canSpeak: z.boolean(), muted: z.boolean(), seq: z.number().int().nonnegative() });
+export const GetGrantResponse = z.object({ canSpeak: z.boolean(), muted: z.boolean(), seq: z.number().int() });
 export type GetGrantResponse = z.infer<typeof GetGrantResponse>;
 
 /** WebSocket close codes the SFU uses besides the standard ones (1009: message too big). */

@@ -1,0 +1,60 @@
+// The SFU's settings, all from the environment with embedded development defaults, so that
+// `tsx main.ts` works with no configuration and tests override only what they need.
+import os from "node:os";
+import { DEFAULT_PARTY_PORT, DEFAULT_SFU_PORT, DEV_ROOM_SECRET, DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
+
+export type SfuConfig = {
+  /** SPAZIO_SFU_PORT: HTTP server for the signalling WebSocket and the control API (0 = any free port). */
+  port: number;
+  /** SPAZIO_SFU_HOST: the HTTP server's bind address. */
+  host: string;
+  /** SPAZIO_SFU_WORKERS: mediasoup workers, one per core by default. */
+  workers: number;
+  /** SPAZIO_SFU_LISTEN_IP: where WebRTC transports listen. */
+  listenIp: string;
+  /** SPAZIO_SFU_ANNOUNCED_IP: the address put in ICE candidates when it differs (NAT, containers). */
+  announcedIp?: string;
+  /** SPAZIO_SFU_RTC_MIN_PORT / SPAZIO_SFU_RTC_MAX_PORT: UDP/TCP port range of each worker. */
+  rtcMinPort: number;
+  rtcMaxPort: number;
+  /** SPAZIO_SFU_LISTENERS_PER_ROUTER: receiving peers on one router before overflow routers are used. */
+  listenersPerRouter: number;
+  /** SPAZIO_ROOM_SECRET: verifies room tokens. */
+  roomSecret: string;
+  /** SPAZIO_SERVER_SECRET: verifies the control API and signs grant pulls. */
+  serverSecret: string;
+  /** SPAZIO_PARTY_URL: the PartyKit server asked for grants the SFU does not hold. */
+  partyUrl: string;
+  /** SPAZIO_SFU_LOG_LEVEL: mediasoup worker log level. */
+  logLevel: "debug" | "warn" | "error" | "none";
+};
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
+  return n;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SfuConfig {
+  const rtcMinPort = int(env, "SPAZIO_SFU_RTC_MIN_PORT", 40000, 1024, 65535);
+  const rtcMaxPort = int(env, "SPAZIO_SFU_RTC_MAX_PORT", 49999, 1024, 65535);
+  if (rtcMaxPort <= rtcMinPort) throw new Error("SPAZIO_SFU_RTC_MAX_PORT must be above SPAZIO_SFU_RTC_MIN_PORT");
+  const logLevel = env.SPAZIO_SFU_LOG_LEVEL ?? "warn";
+  if (!["debug", "warn", "error", "none"].includes(logLevel)) throw new Error("SPAZIO_SFU_LOG_LEVEL must be debug|warn|error|none");
+  return {
+    port: int(env, "SPAZIO_SFU_PORT", DEFAULT_SFU_PORT, 0, 65535),
+    host: env.SPAZIO_SFU_HOST || "127.0.0.1",
+    workers: int(env, "SPAZIO_SFU_WORKERS", Math.max(1, os.availableParallelism()), 1, 256),
+    listenIp: env.SPAZIO_SFU_LISTEN_IP || "127.0.0.1",
+    announcedIp: env.SPAZIO_SFU_ANNOUNCED_IP || undefined,
+    rtcMinPort,
+    rtcMaxPort,
+    listenersPerRouter: int(env, "SPAZIO_SFU_LISTENERS_PER_ROUTER", 800, 1, 1_000_000),
+    roomSecret: env.SPAZIO_ROOM_SECRET || DEV_ROOM_SECRET,
+    serverSecret: env.SPAZIO_SERVER_SECRET || DEV_SERVER_SECRET,
+    partyUrl: (env.SPAZIO_PARTY_URL || `http://127.0.0.1:${DEFAULT_PARTY_PORT}`).replace(/\/+$/, ""),
+    logLevel: logLevel as SfuConfig["logLevel"],
+  };
+}

@@ -1,0 +1,86 @@
+// The control API the Space room calls (signed with the server secret): grants and room closing.
+// A request that is unsigned, forged, stale or malformed is refused and changes nothing.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { MAX_MESSAGE_BYTES } from "../lib/protocol/defaults.ts";
+import { CloseRoomRequest, GrantRequest } from "../lib/protocol/sfu.ts";
+import { verifyRequest } from "../lib/protocol/token.ts";
+import { SfuError } from "./errors.ts";
+import type { GrantTable } from "./grants.ts";
+import type { SfuRoom } from "./room.ts";
+
+export type ControlDeps = {
+  serverSecret: string;
+  grants: GrantTable;
+  existingRoom(name: string): SfuRoom | undefined;
+};
+
+type ControlAnswer = { ok: true; applied?: boolean } | { ok: false; code: string; message: string };
+
+export async function handleControl(req: IncomingMessage, res: ServerResponse, deps: ControlDeps): Promise<void> {
+  const reply = (status: number, body: ControlAnswer) => {
+    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+  };
+  try {
+    if (req.method !== "POST") throw new SfuError("bad_request", "control requests are POST");
+    const body = await readBody(req);
+    const headers = { get: (name: string) => headerValue(req, name) };
+    if (!(await verifyRequest(deps.serverSecret, body, headers))) {
+      throw new SfuError("unauthorized", "request is not signed with the server secret, or is stale");
+    }
+    const json = parseJson(body);
+    const path = new URL(req.url ?? "/", "http://sfu").pathname;
+    if (path === "/control/grant") {
+      const grant = parseWith(GrantRequest, json);
+      const applied = deps.grants.apply(grant.room, grant.sub, grant);
+      if (applied) await deps.existingRoom(grant.room)?.grantChanged(grant.sub, grant);
+      return reply(200, { ok: true, applied });
+    }
+    if (path === "/control/close") {
+      const { room } = parseWith(CloseRoomRequest, json);
+      deps.existingRoom(room)?.close();
+      deps.grants.dropRoom(room);
+      return reply(200, { ok: true });
+    }
+    throw new SfuError("not_found", `no control endpoint ${path}`);
+  } catch (err) {
+    const e = err instanceof SfuError ? err : new SfuError("internal", "control request failed");
+    if (!(err instanceof SfuError)) console.error("sfu: control request failed:", err);
+    reply(e.status, { ok: false, code: e.code, message: e.message });
+  }
+}
+
+function headerValue(req: IncomingMessage, name: string): string | null {
+  const v = req.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] ?? null : v ?? null;
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new SfuError("bad_request", "body is not valid JSON");
+  }
+}
+
+function parseWith<T>(schema: { safeParse(x: unknown): { success: true; data: T } | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } } }, json: unknown): T {
+  const r = schema.safeParse(json);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new SfuError("bad_request", `${issue.path.join(".") || "body"}: ${issue.message}`);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_MESSAGE_BYTES) {
+        reject(new SfuError("bad_request", "body is too large"));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}

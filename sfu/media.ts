@@ -1,0 +1,37 @@
+// Codec and transport settings shared by every router of every room, so a piped producer and a
+// rebuilt router always offer the same capabilities as the first.
+import type { types as ms } from "mediasoup";
+import type { SfuConfig } from "./config.ts";
+
+export const MEDIA_CODECS: ms.RtpCodecCapability[] = [
+  {
+    // mediasoup requires Opus declared with 2 channels; the voice itself is mono (stereo=0).
+    // In-band FEC hides loss on bad mobile links; DTX makes silent speakers cost nearly nothing.
+    kind: "audio",
+    mimeType: "audio/opus",
+    clockRate: 48000,
+    channels: 2,
+    parameters: { useinbandfec: 1, usedtx: 1, stereo: 0, "sprop-stereo": 0 },
+  },
+  { kind: "video", mimeType: "video/VP8", clockRate: 90000, parameters: { "x-google-start-bitrate": 600 } },
+  {
+    kind: "video",
+    mimeType: "video/H264",
+    clockRate: 90000,
+    parameters: { "packetization-mode": 1, "profile-level-id": "42e01f", "level-asymmetry-allowed": 1 },
+  },
+];
+
+export function webRtcTransportOptions(config: SfuConfig): ms.WebRtcTransportOptions {
+  return {
+    listenIps: [{ ip: config.listenIp, announcedIp: config.announcedIp }],
+    enableUdp: true,
+    // TCP for networks that block UDP; ICE prefers UDP when both work.
+    enableTcp: true,
+    preferUdp: true,
+    initialAvailableOutgoingBitrate: 600_000,
+  };
+}
+
+/** How often the speaking indicator may change, and the level that counts as speech. */
+export const AUDIO_LEVEL = { interval: 400, threshold: -55, maxEntries: 8 } as const;

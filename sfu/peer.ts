@@ -1,0 +1,282 @@
+// One connected client in one room: its transports, producers and consumers. Requests are
+// handled one at a time per peer, so a client's own messages never race each other; the room
+// drives the rest (new producers to consume, grant changes, worker deaths).
+import type { types as ms } from "mediasoup";
+import type { MediaSource, SfuNotification, SfuRequest, SfuResponseData, TransportInfo } from "../lib/protocol/sfu.ts";
+import { assertUnreachable, NotFoundError, SfuError } from "./errors.ts";
+import { webRtcTransportOptions } from "./media.ts";
+import type { RouterSlot } from "./router-slot.ts";
+import type { SfuRoom } from "./room.ts";
+
+/** How a peer reaches its client: the signalling socket, kept out of the media logic. */
+export type PeerLink = { send(msg: SfuNotification): void; kick(code: number, reason: string): void };
+
+type PeerTransport = { transport: ms.WebRtcTransport; direction: "send" | "recv"; slot: RouterSlot };
+type Answer<T extends SfuRequest> = SfuResponseData[T["type"]];
+
+/** mediasoup's complaints about parameters a client sent are the client's fault. */
+async function clientInput<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof SfuError) throw err;
+    throw new SfuError("bad_request", `${what}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+export class SfuPeer {
+  readonly sub: string;
+  #room: SfuRoom;
+  #link: PeerLink;
+  #transports = new Map<string, PeerTransport>();
+  #producers = new Map<string, ms.Producer>();
+  #consumers = new Map<string, ms.Consumer>();
+  #consumedProducers = new Set<string>();
+  #rtpCapabilities: ms.RtpCapabilities | null = null;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  private constructor(room: SfuRoom, sub: string, link: PeerLink) {
+    this.#room = room;
+    this.sub = sub;
+    this.#link = link;
+  }
+
+  static create(room: SfuRoom, sub: string, link: PeerLink): SfuPeer {
+    return new SfuPeer(room, sub, link);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get producers(): Iterable<ms.Producer> {
+    return this.#producers.values();
+  }
+
+  notify(msg: SfuNotification): void {
+    if (!this.#closed) this.#link.send(msg);
+  }
+
+  /** Runs a request after the peer's earlier ones; the answer or an SfuError. */
+  enqueue<T extends SfuRequest>(req: T): Promise<Answer<T>> {
+    const run = this.#queue.then(() => {
+      if (this.#closed) throw new SfuError("conflict", "connection is closing");
+      return this.#handle(req);
+    });
+    this.#queue = run.catch(() => {});
+    return run as Promise<Answer<T>>;
+  }
+
+  async #handle(req: SfuRequest): Promise<Answer<SfuRequest>> {
+    switch (req.type) {
+      case "getRouterRtpCapabilities":
+        return { rtpCapabilities: (await this.#room.primarySlot()).router.rtpCapabilities };
+      case "createTransport":
+        return this.#createTransport(req.direction);
+      case "connectTransport": {
+        const { transport } = this.#transport(req.transportId);
+        await clientInput("connectTransport", () => transport.connect({ dtlsParameters: req.dtlsParameters }));
+        return {};
+      }
+      case "restartIce": {
+        const { transport } = this.#transport(req.transportId);
+        return { iceParameters: await transport.restartIce() };
+      }
+      case "produce":
+        return this.#produce(req);
+      case "closeProducer":
+        this.#closeProducer(this.#producer(req.producerId));
+        return {};
+      case "pauseProducer": {
+        const producer = this.#producer(req.producerId);
+        if (!producer.paused) {
+          await producer.pause();
+          this.#room.producerPaused(this, producer, "self");
+        }
+        return {};
+      }
+      case "resumeProducer": {
+        const producer = this.#producer(req.producerId);
+        if (this.#room.isServerMuted(this.sub)) throw new SfuError("forbidden", "the host has muted you; unmute through the room");
+        if (producer.paused) {
+          await producer.resume();
+          this.#room.producerResumed(this, producer);
+        }
+        return {};
+      }
+      case "consume": {
+        if (!this.#recvTransport()) throw new SfuError("conflict", "create a recv transport before consume");
+        this.#rtpCapabilities = req.rtpCapabilities as ms.RtpCapabilities;
+        for (const { producer, owner } of this.#room.producersExcept(this)) await this.consumeProducer(producer, owner);
+        return {};
+      }
+      case "consumerReady": {
+        const consumer = this.#consumers.get(req.consumerId);
+        if (!consumer) throw new NotFoundError("consumer", req.consumerId);
+        if (consumer.paused) await consumer.resume();
+        return {};
+      }
+      default:
+        return assertUnreachable(req);
+    }
+  }
+
+  async #createTransport(direction: "send" | "recv"): Promise<TransportInfo> {
+    // One transport per direction: a client asking again is rebuilding after a failure.
+    for (const t of [...this.#transports.values()]) if (t.direction === direction) this.#closeTransport(t);
+    const slot = direction === "send" ? await this.#room.primarySlot() : await this.#room.slotForReceiver();
+    if (direction === "recv") slot.addReceiver();
+    let transport: ms.WebRtcTransport;
+    try {
+      transport = await slot.router.createWebRtcTransport({ ...webRtcTransportOptions(this.#room.config), appData: { sub: this.sub } });
+    } catch (err) {
+      if (direction === "recv") slot.removeReceiver();
+      throw err;
+    }
+    if (this.#closed) {
+      transport.close();
+      if (direction === "recv") slot.removeReceiver();
+      throw new SfuError("conflict", "connection is closing");
+    }
+    this.#transports.set(transport.id, { transport, direction, slot });
+    return {
+      transportId: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates as TransportInfo["iceCandidates"],
+      dtlsParameters: transport.dtlsParameters as TransportInfo["dtlsParameters"],
+    };
+  }
+
+  async #produce(req: Extract<SfuRequest, { type: "produce" }>): Promise<Answer<typeof req>> {
+    const { transport, direction } = this.#transport(req.transportId);
+    if (direction !== "send") throw new SfuError("bad_request", "produce needs a send transport");
+    if ((req.kind === "audio") !== (req.appData.source === "mic")) {
+      throw new SfuError("bad_request", "audio comes from source mic and video from source camera");
+    }
+    for (const p of this.#producers.values()) {
+      if (p.appData.source === req.appData.source) throw new SfuError("conflict", `already producing ${req.appData.source}`);
+    }
+    await this.#room.authorizeProduce(this, req.kind);
+    const producer = await clientInput("produce", () =>
+      transport.produce({
+        kind: req.kind,
+        rtpParameters: req.rtpParameters as ms.RtpParameters,
+        appData: { source: req.appData.source, sub: this.sub, transportId: transport.id },
+      })
+    );
+    // The grant may have been revoked while the producer was being created.
+    if (this.#closed || !this.#room.mayProduce(this.sub, req.kind)) {
+      producer.close();
+      throw new SfuError("forbidden", "the speaking grant was revoked");
+    }
+    if (this.#room.isServerMuted(this.sub)) await producer.pause();
+    this.#producers.set(producer.id, producer);
+    this.#room.producerAdded(this, producer);
+    return { producerId: producer.id, paused: producer.paused };
+  }
+
+  /** Called by the room for every producer of another peer, once this peer has said `consume`. */
+  async consumeProducer(producer: ms.Producer, owner: SfuPeer): Promise<void> {
+    const recv = this.#recvTransport();
+    const rtpCapabilities = this.#rtpCapabilities;
+    if (!recv || !rtpCapabilities || this.#closed || this.#consumedProducers.has(producer.id)) return;
+    this.#consumedProducers.add(producer.id);
+    try {
+      await recv.slot.ensurePiped(await this.#room.primarySlot(), producer.id);
+      if (!recv.slot.router.canConsume({ producerId: producer.id, rtpCapabilities })) return;
+      const consumer = await recv.transport.consume({ producerId: producer.id, rtpCapabilities, paused: true });
+      if (this.#closed) return consumer.close();
+      this.#consumers.set(consumer.id, consumer);
+      const forget = () => {
+        this.#consumers.delete(consumer.id);
+        this.#consumedProducers.delete(producer.id);
+      };
+      consumer.on("transportclose", forget);
+      consumer.on("producerclose", forget);
+      this.notify({
+        type: "newConsumer",
+        consumerId: consumer.id,
+        producerId: producer.id,
+        sub: owner.sub,
+        kind: consumer.kind,
+        source: producer.appData.source as MediaSource,
+        rtpParameters: consumer.rtpParameters as never,
+        producerPaused: consumer.producerPaused,
+      });
+    } catch {
+      // The producer (or this transport) closed meanwhile: there is nothing to receive.
+      this.#consumedProducers.delete(producer.id);
+    }
+  }
+
+  /** The room took away the right to speak: every producer goes, listeners are told. */
+  closeProducers(kind?: "audio" | "video"): void {
+    for (const p of [...this.#producers.values()]) if (!kind || p.kind === kind) this.#closeProducer(p);
+  }
+
+  /** Whether a worker's death took any of this peer's media with it. */
+  usesWorker(worker: ms.Worker): boolean {
+    for (const t of this.#transports.values()) if (t.slot.worker === worker) return true;
+    return false;
+  }
+
+  /** Drops all media state and asks the client to build it again (grants are kept by the room). */
+  resetMedia(reason: string): void {
+    this.#dropMedia();
+    this.notify({ type: "reconnect", reason });
+  }
+
+  #dropMedia(): void {
+    for (const p of [...this.#producers.values()]) this.#closeProducer(p);
+    for (const t of [...this.#transports.values()]) this.#closeTransport(t);
+    this.#rtpCapabilities = null;
+  }
+
+  #closeProducer(producer: ms.Producer): void {
+    if (!this.#producers.delete(producer.id)) return;
+    if (!producer.closed) producer.close();
+    this.#room.producerClosed(this, producer);
+  }
+
+  #closeTransport(t: PeerTransport): void {
+    if (!this.#transports.delete(t.transport.id)) return;
+    for (const p of [...this.#producers.values()]) if (!this.#transports.has(this.#ownerTransportId(p))) this.#closeProducer(p);
+    if (t.direction === "recv") {
+      t.slot.removeReceiver();
+      for (const c of t.transport.consumers()) this.#consumedProducers.delete(c.producerId);
+      this.#consumers.clear();
+    }
+    if (!t.transport.closed) t.transport.close();
+  }
+
+  #ownerTransportId(producer: ms.Producer): string {
+    return (producer.appData.transportId as string | undefined) ?? "";
+  }
+
+  #transport(id: string): PeerTransport {
+    const t = this.#transports.get(id);
+    if (!t) throw new NotFoundError("transport", id);
+    return t;
+  }
+
+  #producer(id: string): ms.Producer {
+    const p = this.#producers.get(id);
+    if (!p) throw new NotFoundError("producer", id);
+    return p;
+  }
+
+  #recvTransport(): PeerTransport | undefined {
+    for (const t of this.#transports.values()) if (t.direction === "recv") return t;
+    return undefined;
+  }
+
+  /** Idempotent; `kick` also closes the client's socket with that code (replaced, room closed). */
+  close(kick?: { code: number; reason: string }): void {
+    if (this.#closed) return;
+    this.#dropMedia();
+    this.#closed = true;
+    this.#room.removePeer(this);
+    if (kick) this.#link.kick(kick.code, kick.reason);
+  }
+}

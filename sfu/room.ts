@@ -1,0 +1,214 @@
+// One SFU room (`s_<spaceId>` or `c_<callId>`): its routers, its peers, and the enforcement of
+// what the Space room decided. Routers are made on first need and rebuilt after a worker death.
+import type { types as ms } from "mediasoup";
+import { SfuCloseCode } from "../lib/protocol/sfu.ts";
+import type { SfuConfig } from "./config.ts";
+import { ForbiddenError, SfuError } from "./errors.ts";
+import type { Grant, GrantTable, PartyGrantSource } from "./grants.ts";
+import type { SfuPeer } from "./peer.ts";
+import { RouterSlot } from "./router-slot.ts";
+import type { WorkerPool } from "./worker-pool.ts";
+import { SpeakingTracker } from "./speaking.ts";
+
+export type RoomDeps = { config: SfuConfig; pool: WorkerPool; grants: GrantTable; party: PartyGrantSource };
+
+/** Two people, and nobody else, in a 1:1 call. */
+export const CALL_MAX_PEERS = 2;
+
+export class SfuRoom {
+  readonly name: string;
+  readonly kind: "space" | "call";
+  #deps: RoomDeps;
+  #peers = new Map<string, SfuPeer>();
+  #primary: Promise<RouterSlot> | null = null;
+  #overflow: Promise<RouterSlot>[] = [];
+  #speaking: SpeakingTracker;
+  #closed = false;
+  onEmpty: (() => void) | null = null;
+
+  private constructor(name: string, deps: RoomDeps) {
+    this.name = name;
+    this.kind = name.startsWith("s_") ? "space" : "call";
+    this.#deps = deps;
+    this.#speaking = new SpeakingTracker((msg) => this.broadcast(msg));
+  }
+
+  static create(name: string, deps: RoomDeps): SfuRoom {
+    return new SfuRoom(name, deps);
+  }
+
+  get config(): SfuConfig {
+    return this.#deps.config;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get peerCount(): number {
+    return this.#peers.size;
+  }
+
+  peer(sub: string): SfuPeer | undefined {
+    return this.#peers.get(sub);
+  }
+
+  /** Adds a peer; the same identity connecting again replaces its older connection. */
+  addPeer(peer: SfuPeer): SfuPeer | undefined {
+    if (this.#closed) throw new SfuError("conflict", "room is closed");
+    const previous = this.#peers.get(peer.sub);
+    if (!previous && this.kind === "call" && this.#peers.size >= CALL_MAX_PEERS) {
+      throw new SfuError("room_full", "this call already has its two people");
+    }
+    this.#peers.set(peer.sub, peer);
+    return previous;
+  }
+
+  removePeer(peer: SfuPeer): void {
+    if (this.#peers.get(peer.sub) === peer) this.#peers.delete(peer.sub);
+    if (this.#peers.size === 0) this.onEmpty?.();
+  }
+
+  /** The router where every producer lives; made on the least loaded worker on first need. */
+  primarySlot(): Promise<RouterSlot> {
+    if (this.#closed) return Promise.reject(new SfuError("conflict", "room is closed"));
+    if (!this.#primary) {
+      const made = this.#deps.pool.pick().then((w) => RouterSlot.create(this.#deps.pool, w, true));
+      made.then((slot) => this.#speaking.attach(slot.audioLevels!), () => {});
+      made.catch(() => {
+        if (this.#primary === made) this.#primary = null;
+      });
+      this.#primary = made;
+    }
+    return this.#primary;
+  }
+
+  /**
+   * Where a new receiving peer goes: the primary router until it holds `listenersPerRouter`
+   * receivers, then overflow routers on other workers, fed by pipeToRouter.
+   */
+  async slotForReceiver(): Promise<RouterSlot> {
+    const limit = this.#deps.config.listenersPerRouter;
+    const primary = await this.primarySlot();
+    if (primary.receivers < limit || this.kind === "call") return primary;
+    for (const pending of this.#overflow) {
+      const slot = await pending.catch(() => null);
+      if (slot && !slot.closed && slot.receivers < limit) return slot;
+    }
+    const used = new Set<ms.Worker>([primary.worker]);
+    for (const pending of this.#overflow) {
+      const slot = await pending.catch(() => null);
+      if (slot && !slot.closed) used.add(slot.worker);
+    }
+    const made = this.#deps.pool.pick(used).then((w) => RouterSlot.create(this.#deps.pool, w, false));
+    this.#overflow.push(made);
+    made.catch(() => (this.#overflow = this.#overflow.filter((p) => p !== made)));
+    return made;
+  }
+
+  /** Producers of every peer but `peer`, to consume. */
+  *producersExcept(peer: SfuPeer): Iterable<{ producer: ms.Producer; owner: SfuPeer }> {
+    for (const owner of this.#peers.values()) {
+      if (owner === peer) continue;
+      for (const producer of owner.producers) yield { producer, owner };
+    }
+  }
+
+  // ---- the room decides, the SFU enforces ----
+
+  /** Throws unless `peer` may send `kind` now; in a Space asks the room when no grant is held. */
+  async authorizeProduce(peer: SfuPeer, kind: "audio" | "video"): Promise<void> {
+    if (this.kind === "call") return;
+    if (kind === "video") throw new ForbiddenError("video is not enabled in this Space");
+    let grant = this.#deps.grants.get(this.name, peer.sub);
+    if (!grant) {
+      const pulled = await this.#deps.party.fetch(this.name.slice(2), peer.sub);
+      this.#deps.grants.apply(this.name, peer.sub, pulled);
+      grant = this.#deps.grants.get(this.name, peer.sub)!;
+    }
+    if (!grant.canSpeak) throw new ForbiddenError("you are not on stage in this Space");
+  }
+
+  mayProduce(sub: string, kind: "audio" | "video"): boolean {
+    if (this.kind === "call") return true;
+    return kind === "audio" && this.#deps.grants.get(this.name, sub)?.canSpeak === true;
+  }
+
+  isServerMuted(sub: string): boolean {
+    return this.kind === "space" && this.#deps.grants.get(this.name, sub)?.muted === true;
+  }
+
+  /** Enforces a grant the control API applied: revoke closes at once, mute pauses on the server. */
+  async grantChanged(sub: string, grant: Grant): Promise<void> {
+    const peer = this.#peers.get(sub);
+    if (!peer) return;
+    if (!grant.canSpeak) peer.closeProducers();
+    if (grant.muted) {
+      for (const producer of [...peer.producers]) {
+        if (producer.paused) continue;
+        await producer.pause();
+        this.producerPaused(peer, producer, "server");
+      }
+    }
+    peer.notify({ type: "grantChanged", canSpeak: grant.canSpeak, muted: grant.muted });
+  }
+
+  // ---- events from peers, told to everyone else ----
+
+  producerAdded(owner: SfuPeer, producer: ms.Producer): void {
+    if (producer.kind === "audio") this.#speaking.add(producer, owner.sub);
+    for (const peer of this.#peers.values()) {
+      if (peer !== owner) void peer.consumeProducer(producer, owner);
+    }
+    if (producer.paused) this.producerPaused(owner, producer, this.isServerMuted(owner.sub) ? "server" : "self");
+  }
+
+  producerClosed(owner: SfuPeer, producer: ms.Producer): void {
+    this.#speaking.remove(producer.id);
+    this.broadcast({ type: "producerClosed", producerId: producer.id, sub: owner.sub });
+  }
+
+  producerPaused(owner: SfuPeer, producer: ms.Producer, by: "server" | "self"): void {
+    this.broadcast({ type: "producerPaused", producerId: producer.id, sub: owner.sub, by });
+  }
+
+  producerResumed(owner: SfuPeer, producer: ms.Producer): void {
+    this.broadcast({ type: "producerResumed", producerId: producer.id, sub: owner.sub });
+  }
+
+  broadcast(msg: Parameters<SfuPeer["notify"]>[0]): void {
+    for (const peer of this.#peers.values()) peer.notify(msg);
+  }
+
+  // ---- faults ----
+
+  /** A worker died: forget its routers and have the peers that used them reconnect. */
+  async workerDied(worker: ms.Worker): Promise<void> {
+    const primary = await this.#primary?.catch(() => null);
+    if (primary && primary.worker === worker) {
+      primary.close();
+      this.#speaking.detach();
+      this.#primary = null;
+    }
+    const live: Promise<RouterSlot>[] = [];
+    for (const pending of this.#overflow) {
+      const slot = await pending.catch(() => null);
+      if (slot && slot.worker === worker) slot.close();
+      else if (slot) live.push(pending);
+    }
+    this.#overflow = live;
+    for (const peer of [...this.#peers.values()]) {
+      if (peer.usesWorker(worker)) peer.resetMedia("media server restarted");
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const peer of [...this.#peers.values()]) peer.close({ code: SfuCloseCode.roomClosed, reason: "room closed" });
+    this.#speaking.detach();
+    for (const pending of [this.#primary, ...this.#overflow]) pending?.then((s) => s.close(), () => {});
+    this.#primary = null;
+    this.#overflow = [];
+  }
+}
