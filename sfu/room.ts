@@ -49,6 +49,11 @@ export class SfuRoom {
     return this.#peers.size;
   }
 
+  /** Routers this room holds now (the primary plus overflow ones). */
+  get routerCount(): number {
+    return (this.#primary ? 1 : 0) + this.#overflow.length;
+  }
+
   peer(sub: string): SfuPeer | undefined {
     return this.#peers.get(sub);
   }

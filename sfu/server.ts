@@ -72,7 +72,9 @@ export class SfuServer {
   #onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const path = new URL(req.url ?? "/", "http://sfu").pathname;
     if (path === "/healthz") {
-      const body = { ok: !this.#closed, workers: this.pool.workers.length, rooms: this.#rooms.size };
+      let routers = 0;
+      for (const room of this.#rooms.values()) routers += room.routerCount;
+      const body = { ok: !this.#closed, workers: this.pool.workers.length, rooms: this.#rooms.size, routers };
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
     } else if (path.startsWith("/control/")) {
       void handleControl(req, res, {

@@ -1,0 +1,125 @@
+// The signalling socket and the control API refuse what they must, answer every bad input with
+// an error, and change nothing when they refuse.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { DEV_ROOM_SECRET, DEV_SERVER_SECRET } from "../../lib/protocol/defaults.ts";
+import { mintRoomToken, signRequest } from "../../lib/protocol/token.ts";
+import { SfuCloseCode } from "../../lib/protocol/sfu.ts";
+import { SfuRequestError, SignalClient } from "./support/signal-client.ts";
+import { type RunningSfu, sfuToken, startSfu } from "./support/sfu-process.ts";
+
+let sfu: RunningSfu;
+const OPUS = {
+  codecs: [{ mimeType: "audio/opus", payloadType: 111, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }],
+  encodings: [{ ssrc: 22222222 }],
+  rtcp: { cname: "test" },
+};
+
+before(async () => {
+  sfu = await startSfu();
+});
+after(() => sfu.stop());
+
+async function connect(room: string, sub: string) {
+  return SignalClient.connect(sfu.wsUrl(await sfuToken(room, sub)));
+}
+
+/** Tries to go on air with a raw produce (no DTLS needed for the SFU to decide). */
+async function tryProduce(client: SignalClient) {
+  const { transportId } = await client.request("createTransport", { direction: "send" });
+  return client.request("produce", { transportId, kind: "audio", rtpParameters: OPUS, appData: { source: "mic" } });
+}
+
+describe("signalling socket", () => {
+  test("refuses a missing, forged or wrong-audience token", async () => {
+    await assert.rejects(SignalClient.connect(`ws://127.0.0.1:${sfu.port}/ws`), /HTTP 401/);
+    await assert.rejects(SignalClient.connect(sfu.wsUrl("abc.def")), /HTTP 401/);
+    const forged = await mintRoomToken("not-the-secret", { aud: "sfu", room: "s_x", sub: "u:alice" });
+    await assert.rejects(SignalClient.connect(sfu.wsUrl(forged)), /HTTP 401/);
+    const partyToken = await mintRoomToken(DEV_ROOM_SECRET, { aud: "space", room: "s_x", sub: "u:alice" });
+    await assert.rejects(SignalClient.connect(sfu.wsUrl(partyToken)), /HTTP 401/);
+  });
+
+  test("answers bad frames with errors and keeps working", async () => {
+    const c = await connect("s_bad", "a:badclient");
+    c.sendRaw("{not json");
+    c.sendRaw(JSON.stringify({ type: "launchMissiles", id: 7 }));
+    c.sendRaw(JSON.stringify({ type: "createTransport", id: 8, direction: "sideways" }));
+    c.sendRaw(Buffer.from([1, 2, 3]));
+    await assert.rejects(c.request("consumerReady", { consumerId: "nope" }), (e: SfuRequestError) => e.code === "not_found");
+    assert.deepEqual(c.errors.slice(0, 4).map((e) => [e.id, e.code]), [[null, "bad_request"], [7, "bad_request"], [8, "bad_request"], [null, "bad_request"]]);
+    const { rtpCapabilities } = await c.request("getRouterRtpCapabilities", {});
+    assert.ok(rtpCapabilities.codecs?.some((codec) => codec.mimeType === "audio/opus"));
+    c.close();
+  });
+
+  test("closes with 1009 on a frame over 16 KiB", async () => {
+    const c = await connect("s_big", "a:bigclient");
+    c.sendRaw(JSON.stringify({ type: "getRouterRtpCapabilities", id: 1, pad: "x".repeat(17 * 1024) }));
+    assert.equal((await c.closed).code, 1009);
+  });
+
+  test("rate-limits a flood", async () => {
+    const c = await connect("s_flood", "a:flooder");
+    const answers = await Promise.allSettled(Array.from({ length: 150 }, () => c.request("getRouterRtpCapabilities", {})));
+    const limited = answers.filter((a) => a.status === "rejected" && (a.reason as SfuRequestError).code === "rate_limited");
+    assert.ok(limited.length > 0, "some requests are refused");
+    assert.ok(answers.some((a) => a.status === "fulfilled"), "the first ones are served");
+    c.close();
+  });
+
+  test("a call holds two people, never a third; the same person reconnecting replaces the old socket", async () => {
+    const a = await connect("c_call1", "u:caller");
+    const b = await connect("c_call1", "u:callee");
+    const third = await connect("c_call1", "u:intruder");
+    assert.equal((await third.closed).code, SfuCloseCode.roomFull);
+    assert.equal(third.errors[0]?.code, "room_full");
+    // Both people of the call may send without any Space grant.
+    assert.ok((await tryProduce(a)).producerId);
+    const again = await connect("c_call1", "u:callee");
+    assert.equal((await b.closed).code, SfuCloseCode.replaced);
+    assert.ok((await tryProduce(again)).producerId);
+    a.close();
+    again.close();
+  });
+});
+
+describe("control API", () => {
+  async function post(path: string, body: unknown, headers: Record<string, string>) {
+    const res = await fetch(sfu.url + path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    return res.status;
+  }
+
+  test("unsigned, forged or stale grants get 401 and change nothing", async () => {
+    const room = "s_ctl";
+    const c = await connect(room, "u:wannabe");
+    const body = { room, sub: "u:wannabe", canSpeak: true, muted: false, seq: 1 };
+    const text = JSON.stringify(body);
+    assert.equal(await post("/control/grant", body, {}), 401);
+    assert.equal(await post("/control/grant", body, await signRequest("wrong-secret", text)), 401);
+    assert.equal(await post("/control/grant", body, await signRequest(DEV_SERVER_SECRET, text, Date.now() - 120_000)), 401);
+    await assert.rejects(tryProduce(c), (e: SfuRequestError) => e.code === "unavailable" || e.code === "forbidden");
+    c.close();
+  });
+
+  test("a grant with a lower seq than one applied is ignored", async () => {
+    const room = "s_seq";
+    const c = await connect(room, "u:seqspeaker");
+    assert.deepEqual((await sfu.control("/control/grant", { room, sub: "u:seqspeaker", canSpeak: true, muted: false, seq: 5 })).json, { ok: true, applied: true });
+    assert.deepEqual((await sfu.control("/control/grant", { room, sub: "u:seqspeaker", canSpeak: false, muted: false, seq: 3 })).json, { ok: true, applied: false });
+    assert.ok((await tryProduce(c)).producerId);
+    c.close();
+  });
+
+  test("rejects malformed bodies with 400", async () => {
+    const res = await sfu.control("/control/grant", { room: "c_notaspace", sub: "u:someone", canSpeak: true, muted: false, seq: 1 });
+    assert.equal(res.status, 400);
+    assert.equal((await sfu.control("/control/grant", { room: "s_x" })).status, 400);
+  });
+
+  test("closing a room disconnects its peers", async () => {
+    const c = await connect("s_ending", "a:stayer");
+    assert.equal((await sfu.control("/control/close", { room: "s_ending" })).status, 200);
+    assert.equal((await c.closed).code, SfuCloseCode.roomClosed);
+  });
+});

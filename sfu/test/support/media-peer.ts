@@ -1,0 +1,145 @@
+// A real WebRTC peer in Node: mediasoup-client on @roamhq/wrtc (libwebrtc), so every test that
+// says "a listener hears the speaker" runs ICE, DTLS and SRTP for real, like a browser would.
+// It follows the protocol the browser client follows, including rebuilding on `reconnect`.
+import { createRequire } from "node:module";
+import type { SfuNotification } from "../../../lib/protocol/sfu.ts";
+import { SignalClient } from "./signal-client.ts";
+
+const require = createRequire(import.meta.url);
+const wrtc = require("@roamhq/wrtc");
+for (const k of ["RTCPeerConnection", "RTCSessionDescription", "RTCIceCandidate", "MediaStream", "MediaStreamTrack"]) {
+  (globalThis as Record<string, unknown>)[k] ??= wrtc[k];
+}
+const { Device } = await import("mediasoup-client");
+type Device = InstanceType<typeof Device>;
+type Transport = ReturnType<Device["createSendTransport"]>;
+type Producer = Awaited<ReturnType<Transport["produce"]>>;
+type Consumer = Awaited<ReturnType<Transport["consume"]>>;
+
+/** A 440 Hz tone, 10 ms frames, as a microphone would deliver it. */
+function toneSource(): { track: MediaStreamTrack; stop(): void } {
+  const source = new wrtc.nonstandard.RTCAudioSource();
+  const samples = new Int16Array(480);
+  let t = 0;
+  const timer = setInterval(() => {
+    for (let i = 0; i < 480; i++, t++) samples[i] = Math.round(9000 * Math.sin((2 * Math.PI * 440 * t) / 48000));
+    source.onData({ samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 });
+  }, 10);
+  const track = source.createTrack();
+  return { track, stop: () => (clearInterval(timer), track.stop()) };
+}
+
+export class MediaPeer {
+  readonly signal: SignalClient;
+  readonly device: Device;
+  sendTransport: Transport | null = null;
+  recvTransport: Transport | null = null;
+  producer: Producer | null = null;
+  readonly consumers = new Map<string, Consumer>();
+  #speaking = false;
+  #listening = false;
+  #tone = toneSource();
+  #rebuilding: Promise<void> = Promise.resolve();
+
+  private constructor(signal: SignalClient, device: Device) {
+    this.signal = signal;
+    this.device = device;
+    signal.onNotification((n) => this.#onNotification(n));
+  }
+
+  static async join(wsUrl: string): Promise<MediaPeer> {
+    const signal = await SignalClient.connect(wsUrl);
+    const device = new Device({ handlerName: "Chrome74" });
+    const { rtpCapabilities } = await signal.request("getRouterRtpCapabilities", {});
+    await device.load({ routerRtpCapabilities: rtpCapabilities as never });
+    return new MediaPeer(signal, device);
+  }
+
+  async #transport(direction: "send" | "recv"): Promise<Transport> {
+    const info = await this.signal.request("createTransport", { direction });
+    const options = { id: info.transportId, iceParameters: info.iceParameters, iceCandidates: info.iceCandidates, dtlsParameters: info.dtlsParameters } as never;
+    const transport = direction === "send" ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
+    transport.on("connect", ({ dtlsParameters }, done, fail) => {
+      this.signal.request("connectTransport", { transportId: transport.id, dtlsParameters: dtlsParameters as never }).then(() => done(), fail);
+    });
+    transport.on("produce", ({ kind, rtpParameters, appData }, done, fail) => {
+      this.signal
+        .request("produce", { transportId: transport.id, kind, rtpParameters: rtpParameters as never, appData: appData as never })
+        .then(({ producerId }) => done({ id: producerId }), fail);
+    });
+    return transport;
+  }
+
+  /** Goes on air with the tone; rejects when the SFU refuses (no grant). */
+  async speak(): Promise<Producer> {
+    this.#speaking = true;
+    this.sendTransport ??= await this.#transport("send");
+    this.producer = await this.sendTransport.produce({
+      track: this.#tone.track.clone(),
+      codecOptions: { opusStereo: false, opusDtx: true, opusFec: true },
+      appData: { source: "mic" },
+    });
+    return this.producer;
+  }
+
+  /** Receives every producer in the room, now and later. */
+  async listen(): Promise<void> {
+    this.#listening = true;
+    this.recvTransport ??= await this.#transport("recv");
+    await this.signal.request("consume", { rtpCapabilities: this.device.rtpCapabilities as never });
+  }
+
+  async #onNotification(n: SfuNotification): Promise<void> {
+    if (n.type === "newConsumer") {
+      const transport = this.recvTransport;
+      if (!transport) return;
+      const consumer = await transport.consume({ id: n.consumerId, producerId: n.producerId, kind: n.kind, rtpParameters: n.rtpParameters as never });
+      this.consumers.set(n.producerId, consumer);
+      await this.signal.request("consumerReady", { consumerId: n.consumerId });
+    } else if (n.type === "producerClosed") {
+      this.consumers.get(n.producerId)?.close();
+      this.consumers.delete(n.producerId);
+    } else if (n.type === "reconnect") {
+      this.#rebuilding = this.#rebuilding.then(() => this.#rebuild());
+    }
+  }
+
+  async #rebuild(): Promise<void> {
+    for (const c of this.consumers.values()) c.close();
+    this.consumers.clear();
+    this.sendTransport?.close();
+    this.recvTransport?.close();
+    this.sendTransport = this.recvTransport = this.producer = null;
+    if (this.#listening) await this.listen();
+    if (this.#speaking) await this.speak().catch(() => {});
+  }
+
+  /** Resolves once a `reconnect` already received has been acted on (fresh transports, consumers). */
+  rebuilt(): Promise<void> {
+    return this.#rebuilding;
+  }
+
+  /** Bytes of RTP received on all current consumers, as the browser's inbound-rtp stats count them. */
+  async inboundBytes(): Promise<number> {
+    let total = 0;
+    for (const c of this.consumers.values()) {
+      if (c.closed) continue;
+      for (const s of (await c.getStats()).values()) if (s.type === "inbound-rtp") total += s.bytesReceived ?? 0;
+    }
+    return total;
+  }
+
+  async outboundBytes(): Promise<number> {
+    if (!this.producer || this.producer.closed) return 0;
+    let total = 0;
+    for (const s of (await this.producer.getStats()).values()) if (s.type === "outbound-rtp") total += s.bytesSent ?? 0;
+    return total;
+  }
+
+  close(): void {
+    this.#tone.stop();
+    this.sendTransport?.close();
+    this.recvTransport?.close();
+    this.signal.close();
+  }
+}
