@@ -161,6 +161,10 @@ export default class SpaceRoom implements Party.Server {
   }
 
   onClose(conn: Conn) {
+    // Completes the closing handshake: without it the browser waits for the close frame.
+    try {
+      conn.close();
+    } catch { /* already closed */ }
     const sub = conn.state?.actor.sub;
     const open = sub ? this.#presence.get(sub) : undefined;
     if (!sub || !open?.delete(conn.id)) return;

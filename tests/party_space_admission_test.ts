@@ -1,0 +1,162 @@
+// Who gets into a Space room, over a real `partykit dev`: tokens, Origin, bans, blocks, restarts.
+import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
+import { SPACE_CLOSE } from "../lib/protocol/space.ts";
+import {
+  initSpace,
+  newSpaceId,
+  PartyDev,
+  partyTest,
+  RoomClient,
+  roomPost,
+  spaceToken,
+  upgradeAnswer,
+} from "./support/party.ts";
+
+const host = { sub: "u:host0001", handle: "hosta", name: "Hosta" };
+const lis = { sub: "u:listen01", handle: "lis", name: "Lis" };
+const anon = { sub: "a:anon0001" };
+
+const dev = await PartyDev.start();
+
+partyTest("sync on connect: a listener sees the title, the stage with the host, and their own role", async () => {
+  const id = newSpaceId();
+  await initSpace(dev, id, host);
+  const h = await RoomClient.join(dev, id, host);
+  const l = await RoomClient.join(dev, id, lis);
+  const sync = await l.waitFor("sync");
+  assertEquals(sync.space.title, `Space ${id}`);
+  assertEquals(sync.space.status, "live");
+  assertEquals(sync.stage.map((m) => [m.sub, m.role, m.muted, m.present]), [[host.sub, "host", true, true]]);
+  assertEquals(sync.you.role, "listener");
+  assertEquals(sync.you.anonymous, false);
+  // The host sees the listener counted (coalesced, so it arrives a little later).
+  await h.waitFor("listenerCount", (e) => e.count === 1);
+  const a = await RoomClient.join(dev, id, anon);
+  assertEquals((await a.waitFor("sync")).you.anonymous, true);
+  await Promise.all([h.close(), l.close(), a.close()]);
+});
+
+partyTest("a token minted for another Space is refused before the upgrade", async () => {
+  const id = newSpaceId();
+  await initSpace(dev, id, host);
+  const other = await spaceToken("someOtherSpace", lis);
+  const answer = await upgradeAnswer(dev, id, other);
+  assertEquals(answer.status, 401);
+  assertEquals(answer.body.code, "wrong_room");
+  const c = RoomClient.open(dev, id, other);
+  await c.closed;
+  assert(!c.opened, "the socket never opened");
+  assertEquals(c.events, []);
+});
+
+partyTest("an expired token and a forged token are refused", async () => {
+  const id = newSpaceId();
+  await initSpace(dev, id, host);
+  const expired = await spaceToken(id, lis, { ttlSeconds: 60 }, Date.now() - 10 * 60_000);
+  assertEquals((await upgradeAnswer(dev, id, expired)).body.code, "expired");
+  const [payload] = (await spaceToken(id, lis)).split(".");
+  assertEquals((await upgradeAnswer(dev, id, `${payload}.AAAA`)).body.code, "bad_signature");
+  assertEquals((await upgradeAnswer(dev, id, "")).status, 401);
+  const c = RoomClient.open(dev, id, expired);
+  await c.closed;
+  assert(!c.opened);
+});
+
+partyTest("a foreign Origin is refused; the app's own origins are let in", async () => {
+  const id = newSpaceId();
+  await initSpace(dev, id, host);
+  const token = await spaceToken(id, lis);
+  const answer = await upgradeAnswer(dev, id, token, "https://evil.example");
+  assertEquals(answer.status, 403);
+  assertEquals(answer.body.code, "forbidden_origin");
+  const evil = RoomClient.open(dev, id, token, { origin: "https://evil.example" });
+  await evil.closed;
+  assert(!evil.opened);
+  const good = await RoomClient.join(dev, id, lis, { origin: "http://localhost:8000" });
+  assertEquals((await good.waitFor("sync")).you.sub, lis.sub);
+  await good.close();
+});
+
+partyTest("a Space that was never created closes the connection with a reason", async () => {
+  const id = newSpaceId("none");
+  const c = RoomClient.open(dev, id, await spaceToken(id, lis));
+  assertEquals(await c.closed, { code: 4004, reason: "This Space does not exist." });
+});
+
+partyTest("one person cannot hold more than five connections to a Space", async () => {
+  const id = newSpaceId();
+  await initSpace(dev, id, host);
+  const five = await Promise.all([1, 2, 3, 4, 5].map(() => RoomClient.join(dev, id, lis)));
+  const sixth = RoomClient.open(dev, id, await spaceToken(id, lis));
+  const closed = await sixth.closed;
+  assertEquals(closed.code, SPACE_CLOSE.tooManyConnections);
+  assert(closed.reason.includes("Too many open connections"));
+  await Promise.all(five.map((c) => c.close()));
+});
+
+partyTest("HTTP: unsigned or forged POSTs get 401; GET gives the public snapshot; init is idempotent", async () => {
+  const id = newSpaceId();
+  const unsigned = await fetch(`${dev.http}/parties/space/${id}`, { method: "POST", body: JSON.stringify({ type: "end" }) });
+  assertEquals(unsigned.status, 401);
+  await unsigned.body?.cancel();
+  assertEquals((await roomPost(dev, id, { type: "end" }, "not-the-secret")).status, 401);
+  await initSpace(dev, id, host);
+  const again = await roomPost(dev, id, { type: "init", spaceId: id, title: "Another title", host: lis });
+  assertEquals(again.status, 200);
+  assertEquals(again.body.snapshot.space.title, `Space ${id}`, "a second init changes nothing");
+  assertEquals(again.body.snapshot.space.host.sub, host.sub);
+  const res = await fetch(`${dev.http}/parties/space/${id}`);
+  const snap = await res.json();
+  assertEquals(snap.stage, [{ ...host, role: "host", muted: true }]);
+  assertEquals(snap.listenerCount, 0);
+  assertEquals((await roomPost(dev, id, { type: "getGrant", sub: "not a sub" })).status, 400);
+});
+
+partyTest("a host's account blocks keep a person out and put them out if present", async () => {
+  const id = newSpaceId();
+  await initSpace(dev, id, host, { blockedSubs: ["u:blocked1"] });
+  const blocked = RoomClient.open(dev, id, await spaceToken(id, { sub: "u:blocked1" }));
+  assertEquals((await blocked.closed).code, SPACE_CLOSE.removed);
+  assertEquals(blocked.events.map((e) => e.type), ["removed"]);
+  const l = await RoomClient.join(dev, id, lis);
+  const res = await roomPost(dev, id, { type: "updateBlocks", blockedSubs: [lis.sub] });
+  assertEquals(res.status, 200);
+  await l.waitFor("removed");
+  assertEquals((await l.closed).code, SPACE_CLOSE.removed);
+});
+
+// Last: it restarts the server that the tests above share.
+partyTest("a removed person is refused with their old token and with a fresh one, also after a restart", async () => {
+  const id = newSpaceId();
+  await initSpace(dev, id, host);
+  const h = await RoomClient.join(dev, id, host);
+  const oldToken = await spaceToken(id, lis, { ttlSeconds: 600 });
+  const l = RoomClient.open(dev, id, oldToken);
+  await l.waitFor("sync");
+  await h.request({ type: "remove", sub: lis.sub }, "listenerCount", (e) => e.count === 0);
+  const removed = await l.waitFor("removed");
+  assert(removed.message.includes("removed"));
+  assertEquals((await l.closed).code, SPACE_CLOSE.removed);
+
+  const refusedBy = async (token: string) => {
+    const c = RoomClient.open(dev, id, token);
+    const closed = await c.closed;
+    return { closed, events: c.events.map((e) => e.type) };
+  };
+  const expectRefused = { closed: { code: SPACE_CLOSE.removed, reason: "You were removed from this Space." }, events: ["removed"] };
+  assertEquals(await refusedBy(oldToken), expectRefused);
+  assertEquals(await refusedBy(await spaceToken(id, lis)), expectRefused);
+  await h.close();
+
+  await dev.restart();
+  assertEquals(await refusedBy(oldToken), expectRefused);
+  assertEquals(await refusedBy(await spaceToken(id, lis)), expectRefused);
+  // The rest of the room survived too: the host is still the host.
+  const h2 = await RoomClient.join(dev, id, host);
+  assertEquals((await h2.waitFor("sync")).you.role, "host");
+  await h2.close();
+});
+
+partyTest("stop the dev server", async () => {
+  await dev.dispose();
+});
