@@ -1,0 +1,18 @@
+// A generated avatar: initials on a colour derived from the account id.
+import { avatarColour, initials } from "../lib/text.ts";
+
+export function Avatar({ id, name, size = 48 }: { id: string; name: string; size?: number }) {
+  return (
+    <span
+      class="avatar"
+      aria-hidden="true"
+      style={{ background: avatarColour(id), width: `${size}px`, height: `${size}px`, fontSize: `${size * 0.4}px` }}
+    >
+      {initials(name)}
+    </span>
+  );
+}
+
+export function VerifiedBadge({ label }: { label: string }) {
+  return <span class="verified" role="img" aria-label={label} title={label}>✓</span>;
+}

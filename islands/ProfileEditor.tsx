@@ -1,0 +1,55 @@
+import { useSignal } from "@preact/signals";
+import { api } from "../lib/api_client.ts";
+import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
+
+/** Edits the signed-in person's display name and bio. */
+export default function ProfileEditor(
+  props: { lang: Lang; handle: string; displayName: string; bio: string },
+) {
+  const { lang } = props;
+  const name = useSignal(props.displayName);
+  const bio = useSignal(props.bio);
+  const busy = useSignal(false);
+  const status = useSignal<{ ok: boolean; code: MessageKey; field?: string } | null>(null);
+
+  async function save(e: Event) {
+    e.preventDefault();
+    busy.value = true;
+    status.value = null;
+    const r = await api("PATCH", `/api/users/${encodeURIComponent(props.handle)}`, {
+      displayName: name.value,
+      bio: bio.value,
+    });
+    busy.value = false;
+    status.value = r.ok ? { ok: true, code: "settings.saved" } : { ok: false, code: r.code, field: r.field };
+  }
+
+  const s = status.value;
+  return (
+    <form class="stack" onSubmit={save} noValidate>
+      <label for="edit-name">{t(lang, "settings.name")}</label>
+      <input
+        id="edit-name"
+        maxLength={50}
+        required
+        value={name.value}
+        aria-invalid={s?.field === "displayName" ? "true" : undefined}
+        onInput={(e) => (name.value = (e.target as HTMLInputElement).value)}
+      />
+      <label for="edit-bio">{t(lang, "settings.bio")}</label>
+      <textarea
+        id="edit-bio"
+        rows={3}
+        maxLength={160}
+        aria-invalid={s?.field === "bio" ? "true" : undefined}
+        value={bio.value}
+        onInput={(e) => (bio.value = (e.target as HTMLTextAreaElement).value)}
+      />
+      <p class="hint" aria-live="polite">{bio.value.length}/160</p>
+      <button type="submit" class="button" disabled={busy.value} aria-busy={busy.value}>
+        {busy.value ? t(lang, "settings.saving") : t(lang, "settings.save")}
+      </button>
+      <p class={s?.ok ? "success" : "error"} role="status">{s ? t(lang, s.code) : ""}</p>
+    </form>
+  );
+}

@@ -1,0 +1,40 @@
+import { useSignal } from "@preact/signals";
+import { startAuthentication } from "@simplewebauthn/browser";
+import { api } from "../lib/api_client.ts";
+import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
+
+/** One button: the browser offers the passkeys it has for this site; no handle is typed. */
+export default function SignIn({ lang, next }: { lang: Lang; next: string }) {
+  const busy = useSignal(false);
+  const error = useSignal<MessageKey | null>(null);
+
+  async function signIn() {
+    if (busy.value) return;
+    busy.value = true;
+    error.value = null;
+    try {
+      const opts = await api<Record<string, unknown>>("POST", "/api/auth/login/options", {});
+      if (!opts.ok) return void (error.value = opts.code);
+      let response;
+      try {
+        response = await startAuthentication({ optionsJSON: opts.data as never });
+      } catch (err) {
+        return void (error.value = (err as Error).name === "NotSupportedError" ? "err.passkey_unsupported" : "err.passkey_cancelled");
+      }
+      const done = await api("POST", "/api/auth/login/verify", { response });
+      if (!done.ok) return void (error.value = done.code);
+      location.assign(next);
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  return (
+    <div class="stack">
+      <button type="button" class="button" onClick={signIn} disabled={busy.value} aria-busy={busy.value}>
+        {busy.value ? t(lang, "signin.working") : t(lang, "signin.submit")}
+      </button>
+      <p class="error" role="alert">{error.value ? t(lang, error.value) : ""}</p>
+    </div>
+  );
+}

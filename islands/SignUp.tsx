@@ -1,0 +1,80 @@
+import { useSignal } from "@preact/signals";
+import { startRegistration } from "@simplewebauthn/browser";
+import { api } from "../lib/api_client.ts";
+import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
+
+/** Handle and name, then the browser's passkey prompt; errors shown beside the field they concern. */
+export default function SignUp({ lang }: { lang: Lang }) {
+  const handle = useSignal("");
+  const name = useSignal("");
+  const busy = useSignal(false);
+  const error = useSignal<{ field?: string; code: MessageKey } | null>(null);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (busy.value) return;
+    busy.value = true;
+    error.value = null;
+    try {
+      const opts = await api<Record<string, unknown>>("POST", "/api/auth/register/options", {
+        handle: handle.value,
+        displayName: name.value,
+      });
+      if (!opts.ok) return void (error.value = { field: opts.field, code: opts.code });
+      let response;
+      try {
+        response = await startRegistration({ optionsJSON: opts.data as never });
+      } catch (err) {
+        const code = (err as Error).name === "NotSupportedError" ? "err.passkey_unsupported" : "err.passkey_cancelled";
+        return void (error.value = { code });
+      }
+      const done = await api<{ handle: string }>("POST", "/api/auth/register/verify", { response });
+      if (!done.ok) return void (error.value = { field: done.field, code: done.code });
+      location.assign(`/@${done.data.handle}`);
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  const err = error.value;
+  return (
+    <form onSubmit={submit} class="stack" noValidate>
+      <label for="signup-handle">{t(lang, "signup.handle")}</label>
+      <div class="prefixed">
+        <span aria-hidden="true">@</span>
+        <input
+          id="signup-handle"
+          name="handle"
+          autocomplete="username webauthn"
+          autocapitalize="none"
+          spellcheck={false}
+          maxLength={15}
+          required
+          aria-describedby="signup-handle-hint signup-handle-error"
+          aria-invalid={err?.field === "handle" ? "true" : undefined}
+          value={handle.value}
+          onInput={(e) => (handle.value = (e.target as HTMLInputElement).value)}
+        />
+      </div>
+      <p id="signup-handle-hint" class="hint">{t(lang, "signup.handle_hint")}</p>
+      <p id="signup-handle-error" class="error" role="alert">{err?.field === "handle" ? t(lang, err.code) : ""}</p>
+      <label for="signup-name">{t(lang, "signup.name")}</label>
+      <input
+        id="signup-name"
+        name="displayName"
+        autocomplete="name"
+        maxLength={50}
+        required
+        aria-describedby="signup-name-error"
+        aria-invalid={err?.field === "displayName" ? "true" : undefined}
+        value={name.value}
+        onInput={(e) => (name.value = (e.target as HTMLInputElement).value)}
+      />
+      <p id="signup-name-error" class="error" role="alert">{err?.field === "displayName" ? t(lang, err.code) : ""}</p>
+      {err && !err.field && <p class="error" role="alert">{t(lang, err.code)}</p>}
+      <button type="submit" class="button" disabled={busy.value} aria-busy={busy.value}>
+        {busy.value ? t(lang, "signup.working") : t(lang, "signup.submit")}
+      </button>
+    </form>
+  );
+}

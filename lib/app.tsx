@@ -1,0 +1,102 @@
+// Builds the web app: middleware (security headers, body limit, session, language, CSRF), routes,
+// static files and one error handler.
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { getCookie } from "hono/cookie";
+import { serveStatic } from "hono/deno";
+import { secureHeaders } from "hono/secure-headers";
+import config from "../fresh.config.ts";
+import auth from "../routes/auth.tsx";
+import home from "../routes/index.tsx";
+import people from "../routes/people.tsx";
+import profile from "../routes/profile.tsx";
+import settings from "../routes/settings.tsx";
+import shell, { serviceWorkerRoute } from "../routes/shell.tsx";
+import type { Config } from "./config.ts";
+import type { AppEnv, Deps } from "./http/env.ts";
+import { FieldError, HttpError } from "./http/errors.ts";
+import { csrfGuard } from "./http/guards.ts";
+import { LANG_COOKIE, readSessionCookie } from "./http/session.ts";
+import { pickLang, t } from "./i18n/mod.ts";
+import { loadBuildManifest } from "./islands/server.ts";
+import { openKv } from "./kv/db.ts";
+import { SessionStore } from "./kv/sessions.ts";
+import { SocialStore } from "./kv/social.ts";
+import { UserStore } from "./kv/users.ts";
+import { renderPage } from "./render.tsx";
+
+export async function createDeps(config: Config): Promise<Deps> {
+  const kv = await openKv(config.kvPath);
+  return { config, kv, users: new UserStore(kv), social: new SocialStore(kv), sessions: new SessionStore(kv) };
+}
+
+function wantsJson(c: Context<AppEnv>): boolean {
+  return c.req.path.startsWith("/api/") || (c.req.header("accept") ?? "").includes("application/json");
+}
+
+function fail(c: Context<AppEnv>, status: number, code: HttpError["code"], field?: string): Response {
+  const lang = c.get("lang") ?? "en";
+  if (wantsJson(c)) {
+    return c.json({ error: { code, message: t(lang, code), ...(field ? { field } : {}) } }, status as 400);
+  }
+  return renderPage(c, t(lang, "error.title"), (
+    <section class="card narrow">
+      <h1>{t(lang, "error.title")}</h1>
+      <p role="alert">{t(lang, code)}</p>
+      <p><a href="/">{t(lang, "error.home")}</a></p>
+    </section>
+  ), status as 400);
+}
+
+export function createApp(deps: Deps): Hono<AppEnv> {
+  const build = loadBuildManifest(deps.config.buildDir);
+  const swSource = Deno.readTextFileSync(new URL("../static/sw.js", import.meta.url));
+  const swVersion = Object.values(build.islands).join("|").length.toString(36) + "." + hashCode(JSON.stringify(build));
+  const app = new Hono<AppEnv>();
+
+  app.use("*", async (c, next) => {
+    c.set("deps", deps);
+    c.set("origin", deps.config.publicUrl ?? new URL(c.req.url).origin);
+    c.set("lang", pickLang(getCookie(c, LANG_COOKIE), c.req.header("accept-language") ?? null));
+    c.set("user", null);
+    await next();
+  });
+  app.use("*", secureHeaders({ crossOriginEmbedderPolicy: false, referrerPolicy: "strict-origin-when-cross-origin" }));
+  app.use("*", bodyLimit({ maxSize: config.server.maxBodyBytes, onError: (c) => fail(c as Context<AppEnv>, 413, "err.too_large") }));
+  app.use("*", async (c, next) => {
+    const token = readSessionCookie(c);
+    c.set("sessionToken", token);
+    const session = token ? await deps.sessions.get(token) : null;
+    if (session) c.set("user", await deps.users.get(session.userId));
+    await next();
+  });
+  app.use("*", csrfGuard((path) => path.startsWith("/api/internal/")));
+
+  app.use("/_build/*", async (c, next) => {
+    await next();
+    if (c.res.ok) c.res.headers.set("cache-control", "public, max-age=31536000, immutable");
+  });
+  app.use("/_build/*", serveStatic({ root: `${deps.config.buildDir}/static`, rewriteRequestPath: (p) => p.replace(/^\/_build/, "") }));
+  app.use("/static/*", async (c, next) => {
+    await next();
+    if (c.res.ok) c.res.headers.set("cache-control", "public, max-age=3600");
+  });
+  app.use("/static/*", serveStatic({ root: "./" }));
+  app.get("/sw.js", serviceWorkerRoute(swSource, swVersion));
+
+  for (const r of [home, auth, profile, people, settings, shell]) app.route("/", r);
+
+  app.notFound((c) => fail(c, 404, "err.not_found"));
+  app.onError((err, c) => {
+    if (err instanceof HttpError) return fail(c, err.status, err.code, err instanceof FieldError ? err.field : undefined);
+    console.error(err);
+    return fail(c, 500, "err.generic");
+  });
+  return app;
+}
+
+function hashCode(s: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
+  return h.toString(36);
+}

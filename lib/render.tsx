@@ -1,0 +1,28 @@
+// Renders a page: the route's content inside the Layout, with the bundles of the islands it used.
+import type { Context } from "hono";
+import type { ComponentChildren } from "preact";
+import { renderToString } from "preact-render-to-string";
+import { Layout } from "../components/Layout.tsx";
+import type { AppEnv } from "./http/env.ts";
+import { collectIslands, islandUrl } from "./islands/server.ts";
+
+export function renderPage(
+  c: Context<AppEnv>,
+  title: string,
+  body: ComponentChildren,
+  status: 200 | 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 = 200,
+): Response {
+  const { result: inner, islands } = collectIslands(() => renderToString(<>{body}</>));
+  const html = renderToString(
+    <Layout
+      lang={c.get("lang")}
+      title={title}
+      user={c.get("user")}
+      path={c.req.path}
+      islandScripts={islands.map(islandUrl)}
+    >
+      <div dangerouslySetInnerHTML={{ __html: inner }} />
+    </Layout>,
+  );
+  return c.html("<!doctype html>" + html, status, { "cache-control": "no-store" });
+}

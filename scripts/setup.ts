@@ -1,0 +1,64 @@
+// Installs what Spazio needs on a fresh machine of this kind (Debian 12 + Node + npm), each step
+// skipped when already done: npm packages, Debian's Chromium (tests only), the mediasoup worker
+// built from source (cached outside the repo), and the island bundles.
+import { existsSync } from "node:fs";
+
+export interface SetupOptions {
+  /** Also install Debian's Chromium, for browser tests. */
+  browser?: boolean;
+}
+
+export async function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<string> {
+  const out = await new Deno.Command(cmd, { args, cwd: opts.cwd, env: opts.env, stdout: "piped", stderr: "inherit" }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  if (out.code !== 0) {
+    console.error(text);
+    throw new Error(`${cmd} ${args.join(" ")} failed with exit code ${out.code}`);
+  }
+  return text;
+}
+
+function step(what: string) {
+  console.error(`[setup] ${what}`);
+}
+
+async function npmPackages() {
+  const stamp = "node_modules/.package-lock.json";
+  if (existsSync(stamp) && Deno.statSync(stamp).mtime! >= Deno.statSync("package-lock.json").mtime!) return;
+  step("installing npm packages (npm ci)");
+  await run("npm", ["ci", "--no-audit", "--no-fund"]);
+}
+
+async function chromium() {
+  if (existsSync("/usr/bin/chromium")) return;
+  step("installing Debian's Chromium (apt-get)");
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  await run("apt-get", ["update"], { env });
+  await run("apt-get", ["install", "-y", "--no-install-recommends", "chromium", "fonts-dejavu-core"], { env });
+}
+
+/** Builds (or finds in the cache) the mediasoup worker and installs the SFU's packages. */
+async function sfu(): Promise<string | undefined> {
+  if (!existsSync("scripts/setup-sfu.sh")) return undefined;
+  step("mediasoup worker and SFU packages (cached after the first build)");
+  const out = await run("bash", ["scripts/setup-sfu.sh"]);
+  const bin = out.trim().split("\n").pop()?.trim();
+  if (!bin || !existsSync(bin)) throw new Error(`setup-sfu.sh did not print a worker path (got ${bin})`);
+  return bin;
+}
+
+async function islands() {
+  step("building island bundles");
+  const { build } = await import("./build.ts");
+  await build();
+}
+
+export async function setup(opts: SetupOptions = {}): Promise<{ workerBin?: string }> {
+  await npmPackages();
+  if (opts.browser) await chromium();
+  const workerBin = await sfu();
+  await islands();
+  return { workerBin };
+}
+
+if (import.meta.main) await setup({ browser: Deno.args.includes("--browser") });

@@ -1,0 +1,55 @@
+// `deno task test`: installs what the tests need, runs every test (Deno's: units, party, web,
+// browser; Node's: the SFU), and ends with one line `N passed, N failed`.
+import { existsSync } from "node:fs";
+import { setup } from "./setup.ts";
+
+const artifacts = `${Deno.cwd()}/test-artifacts`;
+await Deno.mkdir(artifacts, { recursive: true });
+const { workerBin } = await setup({ browser: true });
+const env = { ...Deno.env.toObject(), SPAZIO_ARTIFACTS: artifacts, ...(workerBin ? { MEDIASOUP_WORKER_BIN: workerBin } : {}) };
+
+let passed = 0;
+let failed = 0;
+
+// Deno's tests, with a JUnit report to count from (Deno's own summary line is not the one CI reads).
+const junit = `${artifacts}/deno-junit.xml`;
+const filter = Deno.args.length ? Deno.args : [];
+const deno = await new Deno.Command(Deno.execPath(), {
+  args: ["test", "-A", `--junit-path=${junit}`, ...filter],
+  env,
+  stdout: "inherit",
+  stderr: "inherit",
+}).output();
+if (existsSync(junit)) {
+  const xml = await Deno.readTextFile(junit);
+  const cases = [...xml.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)];
+  for (const c of cases) {
+    if (/<failure|<error/.test(c[2] ?? "")) failed++;
+    else if (!/<skipped/.test(c[2] ?? "")) passed++;
+  }
+}
+if (deno.code !== 0 && failed === 0) failed++; // a crash outside any test still fails the run
+
+// The SFU's tests run under Node (mediasoup is a Node library).
+if (!filter.length && existsSync("sfu/test") && existsSync("sfu/node_modules")) {
+  // Node 20 takes no globs after --test: name the files.
+  const files = [...Deno.readDirSync("sfu/test")].filter((f) => f.isFile && f.name.endsWith(".test.ts"))
+    .map((f) => `test/${f.name}`).sort();
+  const node = await new Deno.Command("node", {
+    args: ["--import", "tsx", "--test", "--test-reporter=tap", "--test-reporter-destination=stdout", ...files],
+    cwd: "sfu",
+    env,
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  const tap = new TextDecoder().decode(node.stdout);
+  console.log(tap);
+  const p = Number(tap.match(/^# pass (\d+)/m)?.[1] ?? 0);
+  const f = Number(tap.match(/^# fail (\d+)/m)?.[1] ?? 0);
+  passed += p;
+  failed += f;
+  if (node.code !== 0 && f === 0) failed++;
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+Deno.exit(failed === 0 && passed > 0 ? 0 : 1);

@@ -1,0 +1,75 @@
+// Debian's Chromium driven by playwright-core, with the flags these machines need, a WebAuthn
+// virtual authenticator through the DevTools protocol, and screenshots saved as test artefacts.
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+
+export const CHROMIUM_PATH = Deno.env.get("SPAZIO_CHROMIUM") ?? "/usr/bin/chromium";
+export const CHROMIUM_FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--use-fake-ui-for-media-stream",
+  "--use-fake-device-for-media-stream",
+];
+const ARTIFACTS = Deno.env.get("SPAZIO_ARTIFACTS") ?? "test-artifacts";
+
+export async function launchBrowser(extraFlags: string[] = []): Promise<Browser> {
+  return await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS, ...extraFlags] });
+}
+
+/** A fresh browser profile (context) with its own virtual passkey authenticator. */
+export async function newPerson(
+  browser: Browser,
+  opts: { locale?: string; width?: number } = {},
+): Promise<{ context: BrowserContext; page: Page; authenticatorId: string }> {
+  const context = await browser.newContext({
+    locale: opts.locale ?? "en-US",
+    viewport: { width: opts.width ?? 1280, height: 900 },
+  });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => console.error(`[page error] ${e.message}`));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return { context, page, authenticatorId };
+}
+
+/** Saves the page at phone (360 px) and desktop (1280 px) widths under test-artifacts/. */
+export async function screenshots(page: Page, name: string): Promise<void> {
+  await Deno.mkdir(ARTIFACTS, { recursive: true });
+  const original = page.viewportSize() ?? { width: 1280, height: 900 };
+  for (const width of [360, 1280]) {
+    await page.setViewportSize({ width, height: width === 360 ? 780 : 900 });
+    await page.screenshot({ path: `${ARTIFACTS}/${name}-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize(original);
+}
+
+/** Signs up through the real form and the browser's passkey prompt. */
+export async function signUp(page: Page, baseUrl: string, handle: string, name: string): Promise<void> {
+  await page.goto(`${baseUrl}/signup`);
+  await islandsReady(page);
+  await page.getByLabel("Handle").fill(handle);
+  await page.getByLabel("Display name").fill(name);
+  await page.getByRole("button", { name: "Create account with a passkey" }).click();
+  await page.waitForURL(`${baseUrl}/@${handle}`);
+}
+
+/** Waits until every island on the page has hydrated, so clicks reach their handlers. */
+export async function islandsReady(page: Page): Promise<void> {
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll("spazio-island")].every((el) => el.hasAttribute("data-hydrated"))
+  );
+}
