@@ -198,7 +198,10 @@ export default class SpaceRoom implements Party.Server {
   commit(next: SpaceState, out: Delivery[], grants: Grant[] = [], report?: SpaceReport) {
     const prev = this.state;
     this.state = next;
-    saveSpace(this.room.storage, prev, next).catch((err) => console.error(`space room ${this.room.id}: save failed: ${err}`));
+    // Reactions and reports leave the state as it was: no write, so nothing waits on the disk.
+    if (next !== prev) {
+      saveSpace(this.room.storage, prev, next).catch((err) => console.error(`space room ${this.room.id}: save failed: ${err}`));
+    }
     if (report) {
       saveReport(this.room.storage, report).catch((err) => console.error(`space room: report not stored: ${err}`));
       this.outbound.report(report);
