@@ -52,7 +52,7 @@ async function connect(dev: PartyDev, id: string, i: number): Promise<WebSocket>
 }
 
 function deadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let t: number | undefined;
+  let t: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => (t = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms)));
   return Promise.race([p, timeout]).finally(() => clearTimeout(t));
 }
