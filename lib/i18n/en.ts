@@ -90,4 +90,5 @@ export const en = {
   "install.button": "Install Spazio",
 } as const;
 
-export type MessageKey = keyof typeof en;
+/** The base catalogue's keys; features add theirs in spaces.ts and calls.ts. */
+export type BaseKey = keyof typeof en;

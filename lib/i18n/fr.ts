@@ -1,6 +1,6 @@
-import type { MessageKey } from "./en.ts";
+import type { BaseKey } from "./en.ts";
 
-export const fr: Record<MessageKey, string> = {
+export const fr: Record<BaseKey, string> = {
   "app.name": "Spazio",
   "app.tagline": "Des Spaces audio en direct et des appels gratuits, sans numéro de téléphone.",
   "nav.main": "Principal",

@@ -1,6 +1,6 @@
-import type { MessageKey } from "./en.ts";
+import type { BaseKey } from "./en.ts";
 
-export const it: Record<MessageKey, string> = {
+export const it: Record<BaseKey, string> = {
   "app.name": "Spazio",
   "app.tagline": "Spaces audio dal vivo e chiamate gratuite, senza numero di telefono.",
   "nav.main": "Principale",

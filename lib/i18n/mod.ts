@@ -1,14 +1,22 @@
 // The message catalogue and language choice. Islands import this too, so it stays runtime-free.
-import { en, type MessageKey } from "./en.ts";
+// Feature catalogues (spaces.ts, calls.ts) are merged with the base one here.
+import { calls } from "./calls.ts";
+import { en } from "./en.ts";
 import { fr } from "./fr.ts";
 import { it } from "./it.ts";
+import { spaces } from "./spaces.ts";
 
-export type { MessageKey };
+export type MessageKey = keyof typeof en | keyof typeof spaces.en | keyof typeof calls.en;
 export const LANGS = ["en", "fr", "it"] as const;
 export type Lang = typeof LANGS[number];
 export const LANG_NAMES: Record<Lang, string> = { en: "English", fr: "Français", it: "Italiano" };
 
-const catalogues: Record<Lang, Record<MessageKey, string>> = { en, fr, it };
+/** Every string, by language. */
+export const catalogues: Record<Lang, Record<MessageKey, string>> = {
+  en: { ...en, ...spaces.en, ...calls.en },
+  fr: { ...fr, ...spaces.fr, ...calls.fr },
+  it: { ...it, ...spaces.it, ...calls.it },
+};
 
 export function isLang(x: unknown): x is Lang {
   return typeof x === "string" && (LANGS as readonly string[]).includes(x);
@@ -16,7 +24,7 @@ export function isLang(x: unknown): x is Lang {
 
 /** Translates a key, filling `{name}` placeholders. */
 export function t(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
-  const s = catalogues[lang]?.[key] ?? en[key] ?? key;
+  const s = catalogues[lang]?.[key] ?? catalogues.en[key] ?? key;
   return params ? s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m)) : s;
 }
 
