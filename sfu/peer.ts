@@ -244,8 +244,10 @@ export class SfuPeer {
     for (const p of [...this.#producers.values()]) if (!this.#transports.has(this.#ownerTransportId(p))) this.#closeProducer(p);
     if (t.direction === "recv") {
       t.slot.removeReceiver();
-      for (const c of t.transport.consumers()) this.#consumedProducers.delete(c.producerId);
+      // Consumers live only on the one receive transport: they all went with it.
+      for (const c of this.#consumers.values()) c.close();
       this.#consumers.clear();
+      this.#consumedProducers.clear();
     }
     if (!t.transport.closed) t.transport.close();
   }
