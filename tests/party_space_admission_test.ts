@@ -125,6 +125,52 @@ partyTest("a host's account blocks keep a person out and put them out if present
   assertEquals((await l.closed).code, SPACE_CLOSE.removed);
 });
 
+partyTest("listener counts are coalesced: twenty joins reach the host as a few updates, ending at 20", async () => {
+  const id = newSpaceId();
+  await initSpace(dev, id, host);
+  const h = await RoomClient.join(dev, id, host);
+  const from = h.mark();
+  const listeners = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => RoomClient.join(dev, id, { sub: `u:crowd${String(i).padStart(3, "0")}` })),
+  );
+  await h.waitFor("listenerCount", (e) => e.count === 20, from);
+  const updates = h.events.slice(from).filter((e) => e.type === "listenerCount").length;
+  assert(updates < 20, `expected coalesced updates, got ${updates}`);
+  assert(!h.events.slice(from).some((e) => e.type === "participantJoined"), "listeners are counted, not announced");
+  await Promise.all([h.close(), ...listeners.map((l) => l.close())]);
+});
+
+partyTest("a restart loses nothing: stage, mutes, roles, hands, pin and comments come back", async () => {
+  const id = newSpaceId("rs");
+  const spk = { sub: "u:speaker1", handle: "spk" };
+  const waiting = { sub: "u:waiting1", handle: "wait" };
+  await initSpace(dev, id, host, { speakers: [spk] });
+  const h = await RoomClient.join(dev, id, host);
+  const s = await RoomClient.join(dev, id, spk);
+  await s.waitFor("roleChanged", (e) => e.person.sub === spk.sub);
+  await s.request({ type: "unmuteSelf" }, "unmuted");
+  await h.request({ type: "addCohost", sub: spk.sub }, "roleChanged", (e) => e.role === "cohost");
+  const w = await RoomClient.join(dev, id, waiting);
+  await w.request({ type: "requestToSpeak" }, "handRaised");
+  const c = await w.request({ type: "comment", text: "before the restart" }, "comment");
+  await h.request({ type: "pin", commentId: c.comment.id }, "pinned");
+  await s.request({ type: "muteSelf" }, "muted");
+  await h.request({ type: "unmuteSelf" }, "unmuted");
+  await Promise.all([h.close(), s.close(), w.close()]);
+
+  await dev.restart();
+  const again = await RoomClient.join(dev, id, waiting);
+  const sync = await again.waitFor("sync");
+  assertEquals(sync.stage.map((m) => [m.sub, m.role, m.muted]), [[host.sub, "host", false], [spk.sub, "cohost", true]]);
+  assertEquals(sync.hands.map((x) => x.sub), [waiting.sub]);
+  assertEquals(sync.you.handRaised, true);
+  assertEquals(sync.comments.map((x) => x.text), ["before the restart"]);
+  assertEquals(sync.pinned?.kind, "comment");
+  const grant = (await roomPost(dev, id, { type: "getGrant", sub: spk.sub })).body;
+  assertEquals([grant.canSpeak, grant.muted], [true, true]);
+  await again.close();
+});
+
 // Last: it restarts the server that the tests above share.
 partyTest("a removed person is refused with their old token and with a fresh one, also after a restart", async () => {
   const id = newSpaceId();

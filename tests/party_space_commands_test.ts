@@ -1,7 +1,9 @@
 // Commands over real WebSockets to a real `partykit dev`: permissions, bad input and floods are
 // refused with a clear error and change nothing; the stage flow reaches every client and the SFU.
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
+import { DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { SPACE_CLOSE } from "../lib/protocol/space.ts";
+import { signRequest } from "../lib/protocol/token.ts";
 import { CaptureServer, initSpace, newSpaceId, PartyDev, partyTest, RoomClient, roomPost } from "./support/party.ts";
 
 const host = { sub: "u:host0001", handle: "hosta", name: "Hosta" };
@@ -153,6 +155,11 @@ partyTest("invitation with consent, comments, pin, report; only the host ends, a
   const reported = await l.request({ type: "report", target: { space: true }, reason: "off topic", ref: "rep" }, "reported");
   assertEquals(reported.ref, "rep");
   await sfu.waitFor("/api/internal/reports", (b) => b.id === reported.reportId && b.by.sub === lis.sub);
+  // Stored in the room for review, with who, what and when; listing them needs a signature.
+  assertEquals((await fetch(`${dev.http}/parties/space/${id}?reports`)).status, 401);
+  const list = await fetch(`${dev.http}/parties/space/${id}?reports`, { headers: await signRequest(DEV_SERVER_SECRET, "") });
+  const [stored] = (await list.json()).reports;
+  assertEquals([stored.id, stored.by.sub, stored.target, stored.reason, typeof stored.at], [reported.reportId, lis.sub, { space: true }, "off topic", "number"]);
 
   await h.request({ type: "end" }, "ended");
   for (const client of [c, l]) {
