@@ -9,11 +9,11 @@ import { type RoomTokenClaims, verifyRoomToken } from "../lib/protocol/token.ts"
 import { originAllowed, readConfig, type SpaceRoomConfig } from "./space/config.ts";
 import { handleSpaceRequest } from "./space/http.ts";
 import { seatPlanned } from "./space/lifecycle.ts";
-import { type Bucket, FLOOD_STRIKES, LIMITS, MAX_CONNECTIONS_PER_PERSON, type Rule, take } from "./space/limits.ts";
+import { type Bucket, FLOOD_STRIKES, LIMITS, MAX_CONNECTIONS_PER_PERSON, PersonalLimits, type Rule, take } from "./space/limits.ts";
 import { SpaceOutbound } from "./space/outbound.ts";
 import { apply } from "./space/reducer.ts";
 import { type Actor, type Delivery, type Grant, kindOf, person, publicStage, seatOf, type SpaceState, syncFor } from "./space/state.ts";
-import { loadSpace, saveReport, saveSpace } from "./space/store.ts";
+import { loadSpace, type RoomStorage, saveReport, saveSpace } from "./space/store.ts";
 import type { SpaceReport } from "../lib/protocol/space_http.ts";
 
 /** Kept in the connection's attachment: who it is (from the token) and its rate-limit buckets. */
@@ -37,16 +37,18 @@ const json = (body: unknown, status = 200) =>
 export default class SpaceRoom implements Party.Server {
   readonly config: SpaceRoomConfig;
   readonly outbound: SpaceOutbound;
+  readonly storage: RoomStorage;
   state: SpaceState | undefined;
   /** sub -> ids of that person's open connections. */
   readonly #presence = new Map<string, Set<string>>();
   /** Limits that hold per person across connections. */
-  readonly #personBuckets = new Map<string, Partial<Record<"comment" | "connect", Bucket>>>();
+  readonly #personal = new PersonalLimits();
   #sentListenerCount = -1;
   #listenerTimer: ReturnType<typeof setTimeout> | undefined;
   #webTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly room: Party.Room) {
+    this.storage = room.storage as unknown as RoomStorage;
     this.config = readConfig(room.env);
     this.outbound = new SpaceOutbound(this.config, room.id);
   }
@@ -70,7 +72,7 @@ export default class SpaceRoom implements Party.Server {
   }
 
   async onStart() {
-    this.state = await loadSpace(this.room.storage);
+    this.state = await loadSpace(this.storage);
   }
 
   async onConnect(conn: Conn, ctx: Party.ConnectionContext) {
@@ -96,7 +98,7 @@ export default class SpaceRoom implements Party.Server {
     if ((open?.size ?? 0) >= MAX_CONNECTIONS_PER_PERSON) {
       return conn.close(SPACE_CLOSE.tooManyConnections, "Too many open connections: close another tab first.");
     }
-    if (!this.#takePersonal(actor.sub, "connect", LIMITS.connect)) {
+    if (!this.#personal.take(actor.sub, "connect")) {
       return conn.close(SPACE_CLOSE.tooManyConnections, "Connecting too often: wait a few seconds.");
     }
     conn.setState({ actor, buckets: {}, strikes: 0 });
@@ -151,7 +153,7 @@ export default class SpaceRoom implements Party.Server {
       : cmd.type === "requestToSpeak" || cmd.type === "cancelRequest"
       ? this.#takeConn(conn, "hand", LIMITS.hand, now)
       : cmd.type === "comment"
-      ? this.#takePersonal(st.actor.sub, "comment", LIMITS.comment, now)
+      ? this.#personal.take(st.actor.sub, "comment", now)
       : true;
     if (!limited) return this.#error(conn, "rate_limited", `Too many ${cmd.type === "react" ? "reactions" : cmd.type === "comment" ? "comments" : "raised hands"}: wait a little.`, ref);
     if (!this.state) return this.#error(conn, "not_found", "This Space does not exist.", ref);
@@ -200,10 +202,10 @@ export default class SpaceRoom implements Party.Server {
     this.state = next;
     // Reactions and reports leave the state as it was: no write, so nothing waits on the disk.
     if (next !== prev) {
-      saveSpace(this.room.storage, prev, next).catch((err) => console.error(`space room ${this.room.id}: save failed: ${err}`));
+      saveSpace(this.storage, prev, next).catch((err) => console.error(`space room ${this.room.id}: save failed: ${err}`));
     }
     if (report) {
-      saveReport(this.room.storage, report).catch((err) => console.error(`space room: report not stored: ${err}`));
+      saveReport(this.storage, report).catch((err) => console.error(`space room: report not stored: ${err}`));
       this.outbound.report(report);
     }
     for (const d of out) {
@@ -252,13 +254,6 @@ export default class SpaceRoom implements Party.Server {
     const st = conn.state!;
     const r = take(st.buckets[name], rule, now);
     conn.setState({ ...st, buckets: { ...st.buckets, [name]: r.bucket } });
-    return r.ok;
-  }
-
-  #takePersonal(sub: string, name: "comment" | "connect", rule: Rule, now = Date.now()): boolean {
-    const buckets = this.#personBuckets.get(sub) ?? {};
-    const r = take(buckets[name], rule, now);
-    this.#personBuckets.set(sub, { ...buckets, [name]: r.bucket });
     return r.ok;
   }
 

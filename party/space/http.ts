@@ -25,7 +25,7 @@ export async function handleSpaceRequest(room: SpaceRoom, req: Request): Promise
       if (!(await verifyRequest(room.config.serverSecret, "", req.headers))) {
         return fail(401, "unsigned", "Listing reports needs a signed request.");
       }
-      return json({ ok: true, reports: await listReports(room.room.storage) });
+      return json({ ok: true, reports: await listReports(room.storage) });
     }
     return json(publicSnapshot(room.state, room.listenerCount()));
   }

@@ -40,3 +40,26 @@ export function take(bucket: Bucket | undefined, rule: Rule, now: number): { ok:
   if (tokens < 1) return { ok: false, bucket: { tokens, at: now } };
   return { ok: true, bucket: { tokens: tokens - 1, at: now } };
 }
+
+/** Buckets for limits that hold per person across their connections (comments, connecting). */
+export class PersonalLimits {
+  readonly #buckets = new Map<string, Partial<Record<"comment" | "connect", Bucket>>>();
+  /** Beyond this many people, entries whose buckets have refilled are dropped (they equal new ones). */
+  static readonly PRUNE_ABOVE = 5_000;
+
+  take(sub: string, name: "comment" | "connect", now = Date.now()): boolean {
+    const mine = this.#buckets.get(sub) ?? {};
+    const r = take(mine[name], LIMITS[name], now);
+    this.#buckets.set(sub, { ...mine, [name]: r.bucket });
+    if (this.#buckets.size > PersonalLimits.PRUNE_ABOVE) this.#prune(now);
+    return r.ok;
+  }
+
+  #prune(now: number) {
+    const full = (b: Bucket | undefined, name: "comment" | "connect") =>
+      !b || b.tokens + ((now - b.at) / 1000) * LIMITS[name].rate >= LIMITS[name].burst;
+    for (const [sub, b] of this.#buckets) {
+      if (full(b.comment, "comment") && full(b.connect, "connect")) this.#buckets.delete(sub);
+    }
+  }
+}

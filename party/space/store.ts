@@ -2,13 +2,23 @@
 // Split over keys because one stored value is limited (128 KiB on Durable Objects) and the ban
 // list grows without bound: `state` (the core), `comments`, `blocked`, one `ban:<sub>` per ban,
 // and one `report:<at>:<id>` per report.
-import type * as Party from "partykit/server";
 import type { SpaceReport } from "../../lib/protocol/space_http.ts";
 import type { SpaceState } from "./state.ts";
 
+/**
+ * The part of room (Durable Object) storage used here. Declared rather than imported so that
+ * Deno can type-check the room without Cloudflare's type package.
+ */
+export interface RoomStorage {
+  get<T>(key: string): Promise<T | undefined>;
+  put(entries: Record<string, unknown>): Promise<void>;
+  put<T>(key: string, value: T): Promise<void>;
+  list<T>(options: { prefix: string }): Promise<Map<string, T>>;
+}
+
 type Core = Omit<SpaceState, "banned" | "comments" | "blocked">;
 
-export async function loadSpace(storage: Party.Storage): Promise<SpaceState | undefined> {
+export async function loadSpace(storage: RoomStorage): Promise<SpaceState | undefined> {
   const core = await storage.get<Core>("state");
   if (!core) return undefined;
   const [comments, blocked, bans] = await Promise.all([
@@ -25,7 +35,7 @@ export async function loadSpace(storage: Party.Storage): Promise<SpaceState | un
  * Writes what changed between two states. Not awaited by callers: Durable Object writes are
  * applied in order, and the output gate holds back messages sent after a write until it is durable.
  */
-export function saveSpace(storage: Party.Storage, prev: SpaceState | undefined, next: SpaceState): Promise<void> {
+export function saveSpace(storage: RoomStorage, prev: SpaceState | undefined, next: SpaceState): Promise<void> {
   const { banned, comments, blocked, ...core } = next;
   const entries: Record<string, unknown> = { state: core };
   if (comments !== prev?.comments) entries.comments = comments;
@@ -44,11 +54,11 @@ export function saveSpace(storage: Party.Storage, prev: SpaceState | undefined, 
   return Promise.all(writes).then(() => undefined);
 }
 
-export function saveReport(storage: Party.Storage, report: SpaceReport): Promise<void> {
+export function saveReport(storage: RoomStorage, report: SpaceReport): Promise<void> {
   return storage.put(`report:${String(report.at).padStart(15, "0")}:${report.id}`, report);
 }
 
 /** Reports stored in this room, oldest first (for review tooling and tests). */
-export async function listReports(storage: Party.Storage): Promise<SpaceReport[]> {
+export async function listReports(storage: RoomStorage): Promise<SpaceReport[]> {
   return [...(await storage.list<SpaceReport>({ prefix: "report:" })).values()];
 }

@@ -1,0 +1,128 @@
+// UserInbox: one room per account (`/parties/user/<userId>`), the live line to every open tab of
+// that person. The web stores DMs and call history and POSTs signed `deliver` requests here; the
+// room fans them out. Tabs only listen (and ping): nothing a browser sends can reach anyone else.
+import type * as Party from "partykit/server";
+import { MAX_MESSAGE_BYTES } from "../lib/protocol/defaults.ts";
+import { INBOX_CLOSE, InboxCommand, type InboxEvent, InboxRequest } from "../lib/protocol/dm.ts";
+import { verifyRequest, verifyRoomToken } from "../lib/protocol/token.ts";
+import { originAllowed, readConfig, type SpaceRoomConfig } from "./space/config.ts";
+import { type Bucket, take } from "./space/limits.ts";
+
+/** Tabs, installed apps and devices of one person at once. */
+const MAX_CONNECTIONS = 20;
+/** Pings are the only thing a tab sends; this is far above any honest keep-alive. */
+const MESSAGE_RULE = { rate: 1, burst: 10 };
+const FLOOD_STRIKES = 20;
+const MAX_BODY_BYTES = 64 * 1024;
+const TOKEN_SLACK_MS = 30_000;
+
+interface ConnState {
+  bucket?: Bucket;
+  strikes: number;
+}
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", "cache-control": "no-store" } });
+
+export default class UserInbox implements Party.Server {
+  readonly config: SpaceRoomConfig;
+
+  constructor(readonly room: Party.Room) {
+    this.config = readConfig(room.env);
+  }
+
+  static async onBeforeConnect(partyReq: Party.Request, lobby: Party.Lobby) {
+    const req = partyReq as unknown as Request;
+    const config = readConfig(lobby.env);
+    if (!originAllowed(req.headers.get("origin"), config.allowedOrigins)) {
+      return json({ code: "forbidden_origin", message: "This page's origin may not open Spazio rooms." }, 403);
+    }
+    try {
+      const claims = await verifyRoomToken(config.roomSecret, new URL(req.url).searchParams.get("token") ?? "", {
+        aud: "user",
+        room: lobby.id,
+      });
+      if (claims.sub !== `u:${lobby.id}`) throw new Error("this inbox belongs to someone else");
+    } catch (err) {
+      return json({ code: "unauthorized", message: `Cannot open this inbox: ${(err as Error).message}.` }, 401);
+    }
+    return partyReq;
+  }
+
+  async onConnect(conn: Party.Connection<ConnState>, ctx: Party.ConnectionContext) {
+    try {
+      const token = new URL(ctx.request.url).searchParams.get("token") ?? "";
+      const claims = await verifyRoomToken(this.config.roomSecret, token, { aud: "user", room: this.room.id }, Date.now() - TOKEN_SLACK_MS);
+      if (claims.sub !== `u:${this.room.id}`) throw new Error("this inbox belongs to someone else");
+    } catch (err) {
+      return conn.close(INBOX_CLOSE.unauthorized, `Cannot open this inbox: ${(err as Error).message}.`);
+    }
+    if ([...this.room.getConnections()].length > MAX_CONNECTIONS) {
+      return conn.close(INBOX_CLOSE.tooManyConnections, "Too many open tabs: close one first.");
+    }
+    conn.setState({ strikes: 0 });
+    this.#send(conn, { type: "hello", userId: this.room.id });
+  }
+
+  onMessage(message: string | ArrayBuffer | ArrayBufferView, conn: Party.Connection<ConnState>) {
+    const size = typeof message === "string" ? message.length : message.byteLength;
+    if (size > MAX_MESSAGE_BYTES) return conn.close(1009, "Message too big: the limit is 16 KiB.");
+    const st = conn.state ?? { strikes: 0 };
+    const r = take(st.bucket, MESSAGE_RULE, Date.now());
+    if (!r.ok) {
+      conn.setState({ bucket: r.bucket, strikes: st.strikes + 1 });
+      if (st.strikes + 1 >= FLOOD_STRIKES) return conn.close(INBOX_CLOSE.flood, "Too many messages: connection closed.");
+      return this.#send(conn, { type: "error", code: "rate_limited", message: "Too many messages: slow down." });
+    }
+    conn.setState({ bucket: r.bucket, strikes: 0 });
+    let raw: unknown;
+    try {
+      raw = typeof message === "string" ? JSON.parse(message) : undefined;
+    } catch { /* reported below */ }
+    const parsed = InboxCommand.safeParse(raw);
+    if (!parsed.success) {
+      return this.#send(conn, { type: "error", code: "bad_message", message: "An inbox only accepts {\"type\":\"ping\"}." });
+    }
+    this.#send(conn, { type: "pong" });
+  }
+
+  onClose(conn: Party.Connection) {
+    try {
+      conn.close();
+    } catch { /* already closed */ }
+  }
+
+  async onRequest(partyReq: Party.Request) {
+    const req = partyReq as unknown as Request;
+    if (req.method !== "POST") return json({ ok: false, code: "method_not_allowed", message: "Use a signed POST." }, 405);
+    const body = await req.text();
+    if (body.length > MAX_BODY_BYTES) return json({ ok: false, code: "too_big", message: "Request body too large." }, 413);
+    if (!(await verifyRequest(this.config.serverSecret, body, req.headers))) {
+      return json({ ok: false, code: "unsigned", message: "This request is not signed with the server secret." }, 401);
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(body);
+    } catch {
+      return json({ ok: false, code: "bad_request", message: "Body is not valid JSON." }, 400);
+    }
+    const parsed = InboxRequest.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return json({ ok: false, code: "bad_request", message: `${issue.path.join(".") || "body"}: ${issue.message}` }, 400);
+    }
+    let delivered = 0;
+    for (const conn of this.room.getConnections()) {
+      if (!conn.state) continue; // still being verified
+      for (const e of parsed.data.events) this.#send(conn, e);
+      delivered++;
+    }
+    return json({ ok: true, delivered });
+  }
+
+  #send(conn: Party.Connection, event: InboxEvent) {
+    conn.send(JSON.stringify(event));
+  }
+}
+
+UserInbox satisfies Party.Worker;
