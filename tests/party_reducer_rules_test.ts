@@ -116,7 +116,7 @@ Deno.test("rules: the host's blocks act like a removal and take people off stage
   const b = updateBlocks(liveSpace(), [P.speaker.sub, P.handUp.sub, P.host.sub]);
   assertEquals(b.state.blocked, [P.speaker.sub, P.handUp.sub], "the host cannot block themself out");
   assertEquals(kindOf(b.state, P.speaker.sub), "removed");
-  assertEquals(b.out.map((d) => d.event.type), ["participantLeft", "handLowered"]);
+  assertEquals(b.out.map((d) => d.event.type), ["participantLeft", "participantLeft"]);
 });
 
 Deno.test("rules: comments keep the 30 latest for newcomers; pins need a known comment or an http(s) link", () => {

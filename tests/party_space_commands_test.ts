@@ -3,6 +3,7 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { SPACE_CLOSE } from "../lib/protocol/space.ts";
+import { foldSpaceEvent } from "../lib/protocol/space_view.ts";
 import { signRequest } from "../lib/protocol/token.ts";
 import { CaptureServer, initSpace, newSpaceId, PartyDev, partyTest, RoomClient, roomPost } from "./support/party.ts";
 
@@ -139,6 +140,16 @@ partyTest("the stage flow: hand, accept, muted arrival, self-unmute, host mute, 
   assert(sfu.requests.filter((r) => r.path === "/control/grant").every((r) => r.signed), "every grant is signed");
   assert((last.body as { seq: number }).seq > g2.seq);
   await sfu.waitFor(`/api/internal/spaces/${id}/state`);
+
+  // What the listener's page built from sync + deltas is what a fresh page gets in its sync.
+  const fresh = await RoomClient.join(dev, id, lis);
+  const { type: _, ...freshView } = await fresh.waitFor("sync");
+  const [first, ...deltas] = l.events;
+  assert(first.type === "sync");
+  const { type: __, ...start } = first;
+  const folded = deltas.reduce(foldSpaceEvent, start);
+  assertEquals({ ...folded, listenerCount: 0 }, { ...freshView, listenerCount: 0 });
+  await fresh.close();
   await closeAll();
 });
 

@@ -201,7 +201,7 @@ export const SpaceEvent = z.discriminatedUnion("type", [
   }),
   /** A stage member connected (listeners are only counted, see listenerCount). */
   ev("participantJoined", { participant: StageMember }),
-  /** A stage member disconnected (stays on stage, absent) or was removed or blocked (off stage). */
+  /** A stage member disconnected (stays on stage, absent), or someone was removed or blocked (gone from stage, hands, invitations). */
   ev("participantLeft", { sub: Sub, reason: LeaveReason }),
   /** Someone's role changed; `listener` means they left the stage. */
   ev("roleChanged", { person: Person, role: Role, muted: z.boolean(), by: Sub }),
@@ -212,7 +212,7 @@ export const SpaceEvent = z.discriminatedUnion("type", [
   /** A hand went up. */
   ev("handRaised", { hand: Hand }),
   /** A hand went down. */
-  ev("handLowered", { sub: Sub, reason: z.enum(["cancelled", "accepted", "dismissed", "left"]) }),
+  ev("handLowered", { sub: Sub, reason: z.enum(["cancelled", "accepted", "dismissed"]) }),
   /** A host/co-host invited someone to speak. */
   ev("invited", { sub: Sub, by: Sub }),
   /** The invited person answered (accepting also produces roleChanged). */

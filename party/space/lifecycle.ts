@@ -115,10 +115,8 @@ export function updateBlocks(s: SpaceState, blockedSubs: string[]): { state: Spa
   const blocked = [...new Set(blockedSubs)].filter((sub) => sub !== s.host.sub);
   const out: Delivery[] = [];
   for (const sub of blocked) {
-    if (s.stage.some((m) => m.sub === sub)) {
+    if (s.stage.some((m) => m.sub === sub) || handOf(s, sub) || s.invited.includes(sub)) {
       out.push({ to: "all", event: { type: "participantLeft", sub, reason: "blocked" } });
-    } else if (handOf(s, sub)) {
-      out.push({ to: "all", event: { type: "handLowered", sub, reason: "left" } });
     }
   }
   const keep = (sub: string) => !blocked.includes(sub);

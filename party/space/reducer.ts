@@ -211,9 +211,11 @@ function removePerson(s: SpaceState, sub: string, by: string, kind: ActorKind, n
   if (target === "host") return refuse("forbidden", "The host cannot be removed.");
   if (target === "cohost" && kind !== "host") return refuse("forbidden", "Only the host can remove a co-host.");
   if (isBanned(s, sub)) return refuse("conflict", "That person was already removed.");
-  const out: Delivery[] = [{ to: "sub", sub, event: { type: "removed", message: "A host removed you from this Space." } }];
-  if (seatOf(s, sub)) out.push(all({ type: "participantLeft", sub, reason: "removed" }));
-  else if (handOf(s, sub)) out.push(all({ type: "handLowered", sub, reason: "left" }));
+  // Everyone hears it, so that clients drop the person from the stage, the hands and the invitations.
+  const out: Delivery[] = [
+    { to: "sub", sub, event: { type: "removed", message: "A host removed you from this Space." } },
+    all({ type: "participantLeft", sub, reason: "removed" }),
+  ];
   return {
     state: {
       ...s,

@@ -1,0 +1,47 @@
+// A browser that folds the room's deltas into its last `sync` must see what a fresh `sync` would
+// show. Checked for every accepted command of the reducer table, from every viewer's seat.
+import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import { foldSpaceEvent, type SpaceView } from "../lib/protocol/space_view.ts";
+import { apply } from "../party/space/reducer.ts";
+import { type Actor, type SpaceState, syncFor } from "../party/space/state.ts";
+import { updateBlocks } from "../party/space/lifecycle.ts";
+import type { Delivery } from "../party/space/state.ts";
+import { context, liveSpace, P, ROLES, TABLE } from "./support/party_fixture.ts";
+
+const everyone = () => true;
+const viewOf = (s: SpaceState, who: Actor): SpaceView => {
+  const { type: _, ...view } = syncFor(s, who, 7, everyone) as Extract<ReturnType<typeof syncFor>, { type: "sync" }>;
+  return view;
+};
+const VIEWERS = [...ROLES.filter((r) => r !== "removed").map((r) => P[r]), P.handUp, P.guest];
+
+function checkFold(name: string, before: SpaceState, after: SpaceState, out: Delivery[], gone: string[] = []) {
+  for (const viewer of VIEWERS) {
+    if (gone.includes(viewer.sub)) continue;
+    // A removed viewer's connection is closed; what it would have seen next does not matter.
+    if (out.some((d) => d.to === "sub" && d.sub === viewer.sub && d.event.type === "removed")) continue;
+    let view = viewOf(before, viewer);
+    for (const d of out) if (d.to === "all" || d.sub === viewer.sub) view = foldSpaceEvent(view, d.event);
+    assertEquals(view, viewOf(after, viewer), `${name}, seen by ${viewer.sub}`);
+  }
+}
+
+for (const [type, { cmd, prepare, row }] of Object.entries(TABLE)) {
+  ROLES.forEach((role, i) => {
+    if (row[i] !== "ok") return;
+    Deno.test(`view: deltas of ${role} -> ${type} fold into the next sync`, () => {
+      const before = prepare ? prepare(liveSpace(), P[role].sub) : liveSpace();
+      const r = apply(before, cmd, P[role], context(VIEWERS.map((v) => v.sub)));
+      if (!r.ok) throw new Error(`${r.code}: ${r.message}`);
+      checkFold(`${role} -> ${type}`, before, r.state, r.out);
+    });
+  });
+}
+
+Deno.test("view: blocks from the web fold into the next sync", () => {
+  const before = { ...liveSpace(), invited: [P.guest.sub] };
+  const blocked = [P.speaker.sub, P.handUp.sub, P.guest.sub];
+  const b = updateBlocks(before, blocked);
+  // The room puts blocked people out, so only the others' views matter.
+  checkFold("updateBlocks", before, b.state, b.out, blocked);
+});
