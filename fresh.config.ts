@@ -1,13 +1,15 @@
 // The app's configuration, where Fresh keeps it: the islands (each hydrated from its own bundle)
 // and the server options. See DESIGN.md, "Web layer".
 import AddPasskey from "./islands/AddPasskey.tsx";
+import DmInbox from "./islands/DmInbox.tsx";
+import DmThread from "./islands/DmThread.tsx";
 import PeopleSearch from "./islands/PeopleSearch.tsx";
 import ProfileActions from "./islands/ProfileActions.tsx";
 import ProfileEditor from "./islands/ProfileEditor.tsx";
 import SignIn from "./islands/SignIn.tsx";
 import SignUp from "./islands/SignUp.tsx";
 
-export const islands = { AddPasskey, PeopleSearch, ProfileActions, ProfileEditor, SignIn, SignUp };
+export const islands = { AddPasskey, DmInbox, DmThread, PeopleSearch, ProfileActions, ProfileEditor, SignIn, SignUp };
 
 export default {
   islands,

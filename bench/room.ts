@@ -35,7 +35,9 @@ function listen(ws: WebSocket) {
 }
 
 async function connect(dev: PartyDev, id: string, i: number): Promise<WebSocket> {
-  const token = await spaceToken(id, { sub: `u:listener${String(i).padStart(5, "0")}` }, { ttlSeconds: 600 });
+  const token = await spaceToken(id, { sub: `u:listener${String(i).padStart(5, "0")}` }, {
+    ttlSeconds: 600,
+  });
   const ws = new WebSocket(`${dev.ws}/parties/space/${id}?token=${token}`);
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`listener ${i} did not get sync`)), 20_000);
@@ -53,7 +55,10 @@ async function connect(dev: PartyDev, id: string, i: number): Promise<WebSocket>
 
 function deadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let t: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (t = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms)));
+  const timeout = new Promise<never>((
+    _,
+    reject,
+  ) => (t = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms)));
   return Promise.race([p, timeout]).finally(() => clearTimeout(t));
 }
 
@@ -66,7 +71,9 @@ const sockets: WebSocket[] = [];
 try {
   const id = newSpaceId("bench");
   await initSpace(dev, id, host);
-  const hostWs = new WebSocket(`${dev.ws}/parties/space/${id}?token=${await spaceToken(id, host, { ttlSeconds: 600 })}`);
+  const hostWs = new WebSocket(
+    `${dev.ws}/parties/space/${id}?token=${await spaceToken(id, host, { ttlSeconds: 600 })}`,
+  );
   await new Promise((r) => (hostWs.onopen = r));
   let muted = true;
 
@@ -74,7 +81,9 @@ try {
     while (sockets.length < size) {
       const batch = Math.min(CONNECT_BATCH, size - sockets.length);
       const base = sockets.length;
-      sockets.push(...(await Promise.all(Array.from({ length: batch }, (_, k) => connect(dev, id, base + k)))));
+      sockets.push(
+        ...(await Promise.all(Array.from({ length: batch }, (_, k) => connect(dev, id, base + k)))),
+      );
     }
     log(`${size} listeners connected`);
     const samples: number[] = [];
@@ -85,7 +94,11 @@ try {
       const t0 = performance.now();
       hostWs.send(JSON.stringify({ type: muted ? "unmuteSelf" : "muteSelf" }));
       muted = !muted;
-      const at = await deadline(delivered, 10_000, `change ${inFlight.n} to reach ${size} listeners`);
+      const at = await deadline(
+        delivered,
+        10_000,
+        `change ${inFlight.n} to reach ${size} listeners`,
+      );
       if (i >= WARMUP_CHANGES) samples.push(at - t0);
       // Stay well inside the host's message rate limit (20 a second).
       await new Promise((r) => setTimeout(r, 60));

@@ -53,6 +53,7 @@ export default function ProfileActions(props: Props) {
             {following.value ? t(lang, "profile.unfollow") : t(lang, "profile.follow")}
           </button>
         )}
+        {!blocked.value && <a class="button secondary" href={`/messages/${u}`}>{t(lang, "dm.message")}</a>}
         <button
           type="button"
           class="button secondary"

@@ -8,6 +8,7 @@ import { secureHeaders } from "hono/secure-headers";
 import config from "../fresh.config.ts";
 import auth from "../routes/auth.tsx";
 import home from "../routes/index.tsx";
+import messages from "../routes/messages.tsx";
 import people from "../routes/people.tsx";
 import profile from "../routes/profile.tsx";
 import settings from "../routes/settings.tsx";
@@ -84,7 +85,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use("/static/*", serveStatic({ root: "./" }));
   app.get("/sw.js", serviceWorkerRoute(swSource, swVersion));
 
-  for (const r of [home, auth, profile, people, settings, shell]) app.route("/", r);
+  for (const r of [home, auth, profile, people, settings, shell, messages]) app.route("/", r);
 
   app.notFound((c) => fail(c, 404, "err.not_found"));
   app.onError((err, c) => {

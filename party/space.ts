@@ -3,24 +3,32 @@
 // keeps presence, rate-limits, persists to room storage, sends `sync` then deltas, and tells the
 // SFU and the web what changed. Identity always comes from the verified token, never a message.
 import type * as Party from "partykit/server";
-import { MAX_MESSAGE_BYTES } from "../lib/protocol/defaults.ts";
-import { SPACE_CLOSE, SpaceCommand, type SpaceErrorCode, type SpaceEvent } from "../lib/protocol/space.ts";
+import { SPACE_CLOSE, type SpaceErrorCode, type SpaceEvent } from "../lib/protocol/space.ts";
+import type { SpaceReport } from "../lib/protocol/space_http.ts";
 import { type RoomTokenClaims, verifyRoomToken } from "../lib/protocol/token.ts";
 import { originAllowed, readConfig, type SpaceRoomConfig } from "./space/config.ts";
 import { handleSpaceRequest } from "./space/http.ts";
+import { type ConnLimits, readMessage } from "./space/inbound.ts";
 import { seatPlanned } from "./space/lifecycle.ts";
-import { type Bucket, FLOOD_STRIKES, LIMITS, MAX_CONNECTIONS_PER_PERSON, PersonalLimits, type Rule, take } from "./space/limits.ts";
+import { MAX_CONNECTIONS_PER_PERSON, PersonalLimits } from "./space/limits.ts";
 import { SpaceOutbound } from "./space/outbound.ts";
 import { apply } from "./space/reducer.ts";
-import { type Actor, type Delivery, type Grant, kindOf, person, publicStage, seatOf, type SpaceState, syncFor } from "./space/state.ts";
+import {
+  type Actor,
+  type Delivery,
+  type Grant,
+  kindOf,
+  person,
+  publicStage,
+  seatOf,
+  type SpaceState,
+  syncFor,
+} from "./space/state.ts";
 import { loadSpace, type RoomStorage, saveReport, saveSpace } from "./space/store.ts";
-import type { SpaceReport } from "../lib/protocol/space_http.ts";
 
 /** Kept in the connection's attachment: who it is (from the token) and its rate-limit buckets. */
-interface ConnState {
+interface ConnState extends ConnLimits {
   actor: Actor;
-  buckets: Partial<Record<"message" | "react" | "hand", Bucket>>;
-  strikes: number;
 }
 type Conn = Party.Connection<ConnState>;
 
@@ -59,7 +67,10 @@ export default class SpaceRoom implements Party.Server {
     const req = partyReq as unknown as Request;
     const config = readConfig(lobby.env);
     if (!originAllowed(req.headers.get("origin"), config.allowedOrigins)) {
-      return json({ code: "forbidden_origin", message: "This page's origin may not open Spazio rooms." }, 403);
+      return json({
+        code: "forbidden_origin",
+        message: "This page's origin may not open Spazio rooms.",
+      }, 403);
     }
     const token = new URL(req.url).searchParams.get("token") ?? "";
     try {
@@ -81,7 +92,10 @@ export default class SpaceRoom implements Party.Server {
       // Checked again here because the ban list can only be read in the room; the slack covers
       // a token that expired in the instant since onBeforeConnect accepted it.
       const token = new URL(ctx.request.url).searchParams.get("token") ?? "";
-      claims = await verifyRoomToken(this.config.roomSecret, token, { aud: "space", room: this.room.id }, Date.now() - TOKEN_SLACK_MS);
+      claims = await verifyRoomToken(this.config.roomSecret, token, {
+        aud: "space",
+        room: this.room.id,
+      }, Date.now() - TOKEN_SLACK_MS);
     } catch (err) {
       return conn.close(4001, `Cannot join this Space: ${(err as Error).message}.`);
     }
@@ -96,10 +110,16 @@ export default class SpaceRoom implements Party.Server {
     }
     const open = this.#presence.get(actor.sub);
     if ((open?.size ?? 0) >= MAX_CONNECTIONS_PER_PERSON) {
-      return conn.close(SPACE_CLOSE.tooManyConnections, "Too many open connections: close another tab first.");
+      return conn.close(
+        SPACE_CLOSE.tooManyConnections,
+        "Too many open connections: close another tab first.",
+      );
     }
     if (!this.#personal.take(actor.sub, "connect")) {
-      return conn.close(SPACE_CLOSE.tooManyConnections, "Connecting too often: wait a few seconds.");
+      return conn.close(
+        SPACE_CLOSE.tooManyConnections,
+        "Connecting too often: wait a few seconds.",
+      );
     }
     conn.setState({ actor, buckets: {}, strikes: 0 });
     if (open) open.add(conn.id);
@@ -108,7 +128,9 @@ export default class SpaceRoom implements Party.Server {
     if (s.status === "ended") return conn.close(SPACE_CLOSE.ended, "This Space has ended.");
     if (!open) {
       const seat = seatOf(s, actor.sub);
-      if (seat) this.#broadcast({ type: "participantJoined", participant: { ...seat, present: true } });
+      if (seat) {
+        this.#broadcast({ type: "participantJoined", participant: { ...seat, present: true } });
+      }
       const seated = seatPlanned(s, actor, s.host.sub);
       if (seated.state !== s) this.commit(seated.state, seated.out);
     }
@@ -116,49 +138,23 @@ export default class SpaceRoom implements Party.Server {
   }
 
   onMessage(message: string | ArrayBuffer | ArrayBufferView, conn: Conn) {
-    const size = typeof message === "string"
-      ? (message.length * 3 <= MAX_MESSAGE_BYTES ? message.length : new TextEncoder().encode(message).length)
-      : message.byteLength;
-    if (size > MAX_MESSAGE_BYTES) return conn.close(SPACE_CLOSE.tooBig, "Message too big: the limit is 16 KiB.");
     const st = conn.state;
-    if (!st) return this.#error(conn, "bad_message", "Wait for the sync event before sending commands.");
+    if (!st) {
+      return this.#error(conn, "bad_message", "Wait for the sync event before sending commands.");
+    }
     const now = Date.now();
-    const general = take(st.buckets.message, LIMITS.message, now);
-    if (!general.ok) {
-      const strikes = st.strikes + 1;
-      conn.setState({ ...st, buckets: { ...st.buckets, message: general.bucket }, strikes });
-      if (strikes >= FLOOD_STRIKES) return conn.close(SPACE_CLOSE.flood, "Too many messages: connection closed.");
-      return this.#error(conn, "rate_limited", "Too many messages: slow down.");
-    }
-    const buckets = { ...st.buckets, message: general.bucket };
-    conn.setState({ ...st, buckets, strikes: 0 });
-    if (typeof message !== "string") return this.#error(conn, "bad_message", "Commands are JSON text, not binary.");
-    let raw: unknown;
-    try {
-      raw = JSON.parse(message);
-    } catch {
-      return this.#error(conn, "bad_message", "That message is not valid JSON.");
-    }
-    const rawRef = (raw as { ref?: unknown } | null)?.ref;
-    const ref = typeof rawRef === "string" && rawRef.length <= 64 ? rawRef : undefined;
-    const parsed = SpaceCommand.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue.path.length ? ` (${issue.path.join(".")})` : "";
-      return this.#error(conn, "bad_message", `Not a valid command${where}: ${issue.message}.`, ref);
-    }
-    const cmd = parsed.data;
-    const limited = cmd.type === "react"
-      ? this.#takeConn(conn, "react", LIMITS.react, now)
-      : cmd.type === "requestToSpeak" || cmd.type === "cancelRequest"
-      ? this.#takeConn(conn, "hand", LIMITS.hand, now)
-      : cmd.type === "comment"
-      ? this.#personal.take(st.actor.sub, "comment", now)
-      : true;
-    if (!limited) return this.#error(conn, "rate_limited", `Too many ${cmd.type === "react" ? "reactions" : cmd.type === "comment" ? "comments" : "raised hands"}: wait a little.`, ref);
-    if (!this.state) return this.#error(conn, "not_found", "This Space does not exist.", ref);
-    const result = apply(this.state, cmd, st.actor, { now, newId: () => crypto.randomUUID(), isPresent: this.isPresent });
-    if (!result.ok) return this.#error(conn, result.code, result.message, ref);
+    const limits = { buckets: { ...st.buckets }, strikes: st.strikes };
+    const read = readMessage(message, limits, this.#personal, st.actor.sub, now);
+    conn.setState({ ...st, ...limits });
+    if (read.kind === "close") return conn.close(read.code, read.reason);
+    if (read.kind === "refuse") return this.#error(conn, read.code, read.message, read.ref);
+    if (!this.state) return this.#error(conn, "not_found", "This Space does not exist.", read.ref);
+    const result = apply(this.state, read.cmd, st.actor, {
+      now,
+      newId: () => crypto.randomUUID(),
+      isPresent: this.isPresent,
+    });
+    if (!result.ok) return this.#error(conn, result.code, result.message, read.ref);
     this.commit(result.state, result.out, result.grants, result.report);
   }
 
@@ -202,10 +198,14 @@ export default class SpaceRoom implements Party.Server {
     this.state = next;
     // Reactions and reports leave the state as it was: no write, so nothing waits on the disk.
     if (next !== prev) {
-      saveSpace(this.storage, prev, next).catch((err) => console.error(`space room ${this.room.id}: save failed: ${err}`));
+      saveSpace(this.storage, prev, next).catch((err) =>
+        console.error(`space room ${this.room.id}: save failed: ${err}`)
+      );
     }
     if (report) {
-      saveReport(this.storage, report).catch((err) => console.error(`space room: report not stored: ${err}`));
+      saveReport(this.storage, report).catch((err) =>
+        console.error(`space room: report not stored: ${err}`)
+      );
       this.outbound.report(report);
     }
     for (const d of out) {
@@ -219,7 +219,9 @@ export default class SpaceRoom implements Party.Server {
     }
     if (next.status === "ended" && prev?.status !== "ended") {
       this.outbound.close();
-      for (const c of this.room.getConnections()) c.close(SPACE_CLOSE.ended, "This Space has ended.");
+      for (const c of this.room.getConnections()) {
+        c.close(SPACE_CLOSE.ended, "This Space has ended.");
+      }
     }
   }
 
@@ -250,13 +252,6 @@ export default class SpaceRoom implements Party.Server {
     this.#send(conn, { type: "error", code, message, ...(ref !== undefined && { ref }) });
   }
 
-  #takeConn(conn: Conn, name: "react" | "hand", rule: Rule, now: number): boolean {
-    const st = conn.state!;
-    const r = take(st.buckets[name], rule, now);
-    conn.setState({ ...st, buckets: { ...st.buckets, [name]: r.bucket } });
-    return r.ok;
-  }
-
   #scheduleListenerCount() {
     if (this.#listenerTimer !== undefined) return;
     this.#listenerTimer = setTimeout(() => {
@@ -275,7 +270,12 @@ export default class SpaceRoom implements Party.Server {
       this.#webTimer = undefined;
       const s = this.state;
       if (!s) return;
-      this.outbound.state({ status: s.status, title: s.title, listenerCount: this.listenerCount(), stage: publicStage(s) });
+      this.outbound.state({
+        status: s.status,
+        title: s.title,
+        listenerCount: this.listenerCount(),
+        stage: publicStage(s),
+      });
     }, WEB_PUSH_EVERY_MS);
   }
 }

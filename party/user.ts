@@ -22,7 +22,10 @@ interface ConnState {
 }
 
 const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", "cache-control": "no-store" } });
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", "cache-control": "no-store" },
+  });
 
 export default class UserInbox implements Party.Server {
   readonly config: SpaceRoomConfig;
@@ -35,16 +38,26 @@ export default class UserInbox implements Party.Server {
     const req = partyReq as unknown as Request;
     const config = readConfig(lobby.env);
     if (!originAllowed(req.headers.get("origin"), config.allowedOrigins)) {
-      return json({ code: "forbidden_origin", message: "This page's origin may not open Spazio rooms." }, 403);
+      return json({
+        code: "forbidden_origin",
+        message: "This page's origin may not open Spazio rooms.",
+      }, 403);
     }
     try {
-      const claims = await verifyRoomToken(config.roomSecret, new URL(req.url).searchParams.get("token") ?? "", {
-        aud: "user",
-        room: lobby.id,
-      });
+      const claims = await verifyRoomToken(
+        config.roomSecret,
+        new URL(req.url).searchParams.get("token") ?? "",
+        {
+          aud: "user",
+          room: lobby.id,
+        },
+      );
       if (claims.sub !== `u:${lobby.id}`) throw new Error("this inbox belongs to someone else");
     } catch (err) {
-      return json({ code: "unauthorized", message: `Cannot open this inbox: ${(err as Error).message}.` }, 401);
+      return json({
+        code: "unauthorized",
+        message: `Cannot open this inbox: ${(err as Error).message}.`,
+      }, 401);
     }
     return partyReq;
   }
@@ -52,10 +65,16 @@ export default class UserInbox implements Party.Server {
   async onConnect(conn: Party.Connection<ConnState>, ctx: Party.ConnectionContext) {
     try {
       const token = new URL(ctx.request.url).searchParams.get("token") ?? "";
-      const claims = await verifyRoomToken(this.config.roomSecret, token, { aud: "user", room: this.room.id }, Date.now() - TOKEN_SLACK_MS);
+      const claims = await verifyRoomToken(this.config.roomSecret, token, {
+        aud: "user",
+        room: this.room.id,
+      }, Date.now() - TOKEN_SLACK_MS);
       if (claims.sub !== `u:${this.room.id}`) throw new Error("this inbox belongs to someone else");
     } catch (err) {
-      return conn.close(INBOX_CLOSE.unauthorized, `Cannot open this inbox: ${(err as Error).message}.`);
+      return conn.close(
+        INBOX_CLOSE.unauthorized,
+        `Cannot open this inbox: ${(err as Error).message}.`,
+      );
     }
     if ([...this.room.getConnections()].length > MAX_CONNECTIONS) {
       return conn.close(INBOX_CLOSE.tooManyConnections, "Too many open tabs: close one first.");
@@ -71,8 +90,14 @@ export default class UserInbox implements Party.Server {
     const r = take(st.bucket, MESSAGE_RULE, Date.now());
     if (!r.ok) {
       conn.setState({ bucket: r.bucket, strikes: st.strikes + 1 });
-      if (st.strikes + 1 >= FLOOD_STRIKES) return conn.close(INBOX_CLOSE.flood, "Too many messages: connection closed.");
-      return this.#send(conn, { type: "error", code: "rate_limited", message: "Too many messages: slow down." });
+      if (st.strikes + 1 >= FLOOD_STRIKES) {
+        return conn.close(INBOX_CLOSE.flood, "Too many messages: connection closed.");
+      }
+      return this.#send(conn, {
+        type: "error",
+        code: "rate_limited",
+        message: "Too many messages: slow down.",
+      });
     }
     conn.setState({ bucket: r.bucket, strikes: 0 });
     let raw: unknown;
@@ -81,7 +106,11 @@ export default class UserInbox implements Party.Server {
     } catch { /* reported below */ }
     const parsed = InboxCommand.safeParse(raw);
     if (!parsed.success) {
-      return this.#send(conn, { type: "error", code: "bad_message", message: "An inbox only accepts {\"type\":\"ping\"}." });
+      return this.#send(conn, {
+        type: "error",
+        code: "bad_message",
+        message: 'An inbox only accepts {"type":"ping"}.',
+      });
     }
     this.#send(conn, { type: "pong" });
   }
@@ -94,11 +123,19 @@ export default class UserInbox implements Party.Server {
 
   async onRequest(partyReq: Party.Request) {
     const req = partyReq as unknown as Request;
-    if (req.method !== "POST") return json({ ok: false, code: "method_not_allowed", message: "Use a signed POST." }, 405);
+    if (req.method !== "POST") {
+      return json({ ok: false, code: "method_not_allowed", message: "Use a signed POST." }, 405);
+    }
     const body = await req.text();
-    if (body.length > MAX_BODY_BYTES) return json({ ok: false, code: "too_big", message: "Request body too large." }, 413);
+    if (body.length > MAX_BODY_BYTES) {
+      return json({ ok: false, code: "too_big", message: "Request body too large." }, 413);
+    }
     if (!(await verifyRequest(this.config.serverSecret, body, req.headers))) {
-      return json({ ok: false, code: "unsigned", message: "This request is not signed with the server secret." }, 401);
+      return json({
+        ok: false,
+        code: "unsigned",
+        message: "This request is not signed with the server secret.",
+      }, 401);
     }
     let raw: unknown;
     try {
@@ -109,7 +146,11 @@ export default class UserInbox implements Party.Server {
     const parsed = InboxRequest.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return json({ ok: false, code: "bad_request", message: `${issue.path.join(".") || "body"}: ${issue.message}` }, 400);
+      return json({
+        ok: false,
+        code: "bad_request",
+        message: `${issue.path.join(".") || "body"}: ${issue.message}`,
+      }, 400);
     }
     let delivered = 0;
     for (const conn of this.room.getConnections()) {

@@ -4,7 +4,13 @@ import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/stric
 import { SpaceCommand } from "../lib/protocol/space.ts";
 import { createSpace, seatPlanned, updateBlocks } from "../party/space/lifecycle.ts";
 import { apply } from "../party/space/reducer.ts";
-import { type Applied, type ApplyResult, grantFor, kindOf, type SpaceState } from "../party/space/state.ts";
+import {
+  type Applied,
+  type ApplyResult,
+  grantFor,
+  kindOf,
+  type SpaceState,
+} from "../party/space/state.ts";
 import { context, liveSpace, P } from "./support/party_fixture.ts";
 
 function ok(r: ApplyResult): Applied {
@@ -12,31 +18,60 @@ function ok(r: ApplyResult): Applied {
   return r;
 }
 const code = (r: ApplyResult) => (r.ok ? "ok" : r.code);
-const speakers = (n: number) => Array.from({ length: n }, (_, i) => ({ sub: `u:extra${String(i).padStart(3, "0")}`, role: "speaker" as const, muted: true }));
-const withStage = (s: SpaceState, extra: ReturnType<typeof speakers>) => ({ ...s, stage: [...s.stage, ...extra] });
+const speakers = (n: number) =>
+  Array.from(
+    { length: n },
+    (_, i) => ({
+      sub: `u:extra${String(i).padStart(3, "0")}`,
+      role: "speaker" as const,
+      muted: true,
+    }),
+  );
+const withStage = (s: SpaceState, extra: ReturnType<typeof speakers>) => ({
+  ...s,
+  stage: [...s.stage, ...extra],
+});
 
 Deno.test("rules: the stage holds 10 speakers besides the host and co-hosts", () => {
   const s = withStage(liveSpace(), speakers(8)); // speaker1, speaker2 + 8 = 10 speakers
-  assertEquals(code(apply(s, { type: "acceptRequest", sub: P.handUp.sub }, P.host, context())), "stage_full");
-  assertEquals(code(apply(s, { type: "inviteToSpeak", sub: P.guest.sub }, P.host, context())), "stage_full");
+  assertEquals(
+    code(apply(s, { type: "acceptRequest", sub: P.handUp.sub }, P.host, context())),
+    "stage_full",
+  );
+  assertEquals(
+    code(apply(s, { type: "inviteToSpeak", sub: P.guest.sub }, P.host, context())),
+    "stage_full",
+  );
   const invited = { ...s, invited: [P.guest.sub] };
   assertEquals(code(apply(invited, { type: "acceptInvite" }, P.guest, context())), "stage_full");
   const roomy = withStage(liveSpace(), speakers(7));
-  const full = ok(apply(roomy, { type: "acceptRequest", sub: P.handUp.sub }, P.host, context())).state;
+  const full =
+    ok(apply(roomy, { type: "acceptRequest", sub: P.handUp.sub }, P.host, context())).state;
   assertEquals(full.stage.filter((m) => m.role === "speaker").length, 10);
   // A speaker made co-host frees a speaker seat: host + 2 co-hosts + 10 speakers = 13.
-  const promoted = ok(apply(full, { type: "addCohost", sub: P.speaker.sub }, P.host, context())).state;
+  const promoted =
+    ok(apply(full, { type: "addCohost", sub: P.speaker.sub }, P.host, context())).state;
   const withHand = { ...promoted, hands: [{ ...P.guest, at: 1 }] };
-  const thirteen = ok(apply(withHand, { type: "acceptRequest", sub: P.guest.sub }, P.host, context())).state;
+  const thirteen =
+    ok(apply(withHand, { type: "acceptRequest", sub: P.guest.sub }, P.host, context())).state;
   assertEquals(thirteen.stage.length, 13);
 });
 
 Deno.test("rules: at most 2 co-hosts, only people already on stage, only the host decides", () => {
   const s = liveSpace();
   const two = ok(apply(s, { type: "addCohost", sub: P.speaker.sub }, P.host, context())).state;
-  assertEquals(code(apply(two, { type: "addCohost", sub: P.speaker2.sub }, P.host, context())), "cohosts_full");
-  assertEquals(code(apply(s, { type: "addCohost", sub: P.listener.sub }, P.host, context())), "not_found");
-  assertEquals(code(apply(two, { type: "removeCohost", sub: P.speaker.sub }, P.cohost, context())), "forbidden");
+  assertEquals(
+    code(apply(two, { type: "addCohost", sub: P.speaker2.sub }, P.host, context())),
+    "cohosts_full",
+  );
+  assertEquals(
+    code(apply(s, { type: "addCohost", sub: P.listener.sub }, P.host, context())),
+    "not_found",
+  );
+  assertEquals(
+    code(apply(two, { type: "removeCohost", sub: P.speaker.sub }, P.cohost, context())),
+    "forbidden",
+  );
   const back = ok(apply(two, { type: "removeCohost", sub: P.speaker.sub }, P.host, context()));
   assertEquals(kindOf(back.state, P.speaker.sub), "speaker");
 });
@@ -44,7 +79,11 @@ Deno.test("rules: at most 2 co-hosts, only people already on stage, only the hos
 Deno.test("rules: a new speaker arrives muted, unmutes only themself, and the SFU hears of each step", () => {
   const s = liveSpace();
   const up = ok(apply(s, { type: "acceptRequest", sub: P.handUp.sub }, P.cohost, context()));
-  assertEquals(up.grants.map(({ sub, canSpeak, muted }) => ({ sub, canSpeak, muted })), [{ sub: P.handUp.sub, canSpeak: true, muted: true }]);
+  assertEquals(up.grants.map(({ sub, canSpeak, muted }) => ({ sub, canSpeak, muted })), [{
+    sub: P.handUp.sub,
+    canSpeak: true,
+    muted: true,
+  }]);
   assertEquals(up.out.map((d) => d.event.type), ["handLowered", "roleChanged"]);
   // There is no command to unmute someone else: a target on unmuteSelf is not valid protocol.
   assert(!SpaceCommand.safeParse({ type: "unmuteSelf", sub: P.handUp.sub }).success);
@@ -52,21 +91,44 @@ Deno.test("rules: a new speaker arrives muted, unmutes only themself, and the SF
   assertEquals(grantFor(live.state, P.handUp.sub).muted, false);
   const muted = ok(apply(live.state, { type: "mute", sub: P.handUp.sub }, P.cohost, context()));
   assertEquals(muted.grants[0].muted, true);
-  assert(muted.grants[0].seq > live.grants[0].seq && live.grants[0].seq > up.grants[0].seq, "seq only grows");
-  const down = ok(apply(muted.state, { type: "moveToAudience", sub: P.handUp.sub }, P.cohost, context()));
+  assert(
+    muted.grants[0].seq > live.grants[0].seq && live.grants[0].seq > up.grants[0].seq,
+    "seq only grows",
+  );
+  const down = ok(
+    apply(muted.state, { type: "moveToAudience", sub: P.handUp.sub }, P.cohost, context()),
+  );
   assertEquals([down.grants[0].canSpeak, kindOf(down.state, P.handUp.sub)], [false, "listener"]);
 });
 
 Deno.test("rules: co-hosts cannot mute, move or remove the host, nor move or remove a co-host", () => {
-  const s = { ...liveSpace(), stage: [...liveSpace().stage, { ...P.guest, role: "cohost" as const, muted: false }] };
+  const s = {
+    ...liveSpace(),
+    stage: [...liveSpace().stage, { ...P.guest, role: "cohost" as const, muted: false }],
+  };
   assertEquals(code(apply(s, { type: "mute", sub: P.host.sub }, P.cohost, context())), "forbidden");
-  assertEquals(code(apply(s, { type: "moveToAudience", sub: P.host.sub }, P.cohost, context())), "forbidden");
-  assertEquals(code(apply(s, { type: "moveToAudience", sub: P.guest.sub }, P.cohost, context())), "forbidden");
-  assertEquals(code(apply(s, { type: "remove", sub: P.host.sub }, P.cohost, context())), "forbidden");
-  assertEquals(code(apply(s, { type: "remove", sub: P.guest.sub }, P.cohost, context())), "forbidden");
+  assertEquals(
+    code(apply(s, { type: "moveToAudience", sub: P.host.sub }, P.cohost, context())),
+    "forbidden",
+  );
+  assertEquals(
+    code(apply(s, { type: "moveToAudience", sub: P.guest.sub }, P.cohost, context())),
+    "forbidden",
+  );
+  assertEquals(
+    code(apply(s, { type: "remove", sub: P.host.sub }, P.cohost, context())),
+    "forbidden",
+  );
+  assertEquals(
+    code(apply(s, { type: "remove", sub: P.guest.sub }, P.cohost, context())),
+    "forbidden",
+  );
   // muteAll by a co-host spares the host; by the host it spares only the host.
   const byCohost = ok(apply(s, { type: "muteAll" }, P.cohost, context()));
-  assertEquals(byCohost.state.stage.filter((m) => !m.muted).map((m) => m.sub), [P.host.sub, P.cohost.sub]);
+  assertEquals(byCohost.state.stage.filter((m) => !m.muted).map((m) => m.sub), [
+    P.host.sub,
+    P.cohost.sub,
+  ]);
   const byHost = ok(apply(s, { type: "muteAll" }, P.host, context()));
   assertEquals(byHost.state.stage.filter((m) => !m.muted).map((m) => m.sub), [P.host.sub]);
 });
@@ -74,11 +136,27 @@ Deno.test("rules: co-hosts cannot mute, move or remove the host, nor move or rem
 Deno.test("rules: consent both ways: an invitation is only accepted by the invited person; anonymous people are not invited", () => {
   const s = liveSpace();
   const inv = ok(apply(s, { type: "inviteToSpeak", sub: P.guest.sub }, P.host, context()));
-  assertEquals(kindOf(inv.state, P.guest.sub), "listener", "an invitation alone does not seat anyone");
-  assertEquals(code(apply(inv.state, { type: "acceptInvite" }, P.listener, context())), "not_found");
-  assertEquals(kindOf(ok(apply(inv.state, { type: "acceptInvite" }, P.guest, context())).state, P.guest.sub), "speaker");
-  assertEquals(code(apply(s, { type: "inviteToSpeak", sub: P.anonymous.sub }, P.host, context())), "sign_in_required");
-  assertEquals(code(apply(s, { type: "inviteToSpeak", sub: P.removed.sub }, P.host, context())), "not_found");
+  assertEquals(
+    kindOf(inv.state, P.guest.sub),
+    "listener",
+    "an invitation alone does not seat anyone",
+  );
+  assertEquals(
+    code(apply(inv.state, { type: "acceptInvite" }, P.listener, context())),
+    "not_found",
+  );
+  assertEquals(
+    kindOf(ok(apply(inv.state, { type: "acceptInvite" }, P.guest, context())).state, P.guest.sub),
+    "speaker",
+  );
+  assertEquals(
+    code(apply(s, { type: "inviteToSpeak", sub: P.anonymous.sub }, P.host, context())),
+    "sign_in_required",
+  );
+  assertEquals(
+    code(apply(s, { type: "inviteToSpeak", sub: P.removed.sub }, P.host, context())),
+    "not_found",
+  );
 });
 
 Deno.test("rules: removal is a ban by person that clears their seat, hand and invitation", () => {
@@ -86,53 +164,119 @@ Deno.test("rules: removal is a ban by person that clears their seat, hand and in
   const r = ok(apply(s, { type: "remove", sub: P.handUp.sub }, P.cohost, context()));
   assertEquals(kindOf(r.state, P.handUp.sub), "removed");
   assertEquals([r.state.hands.length, r.state.invited.length], [0, 0]);
-  assertEquals(r.out[0], { to: "sub", sub: P.handUp.sub, event: { type: "removed", message: "A host removed you from this Space." } });
+  assertEquals(r.out[0], {
+    to: "sub",
+    sub: P.handUp.sub,
+    event: { type: "removed", message: "A host removed you from this Space." },
+  });
   const onStage = ok(apply(s, { type: "remove", sub: P.speaker.sub }, P.host, context()));
   assertEquals(onStage.grants.map((g) => [g.sub, g.canSpeak]), [[P.speaker.sub, false]]);
-  assertEquals(code(apply(onStage.state, { type: "react", emoji: "👋" }, P.speaker, context())), "removed");
-  assertEquals(code(apply(onStage.state, { type: "remove", sub: P.speaker.sub }, P.host, context())), "conflict");
+  assertEquals(
+    code(apply(onStage.state, { type: "react", emoji: "👋" }, P.speaker, context())),
+    "removed",
+  );
+  assertEquals(
+    code(apply(onStage.state, { type: "remove", sub: P.speaker.sub }, P.host, context())),
+    "conflict",
+  );
 });
 
 Deno.test("rules: scheduled -> live -> ended; nothing but start, end and reports before, nothing after", () => {
   const s = createSpace({
-    type: "init", spaceId: "sp2", title: "Later", host: P.host, cohosts: [P.cohost], speakers: [P.speaker, P.host], blockedSubs: [],
+    type: "init",
+    spaceId: "sp2",
+    title: "Later",
+    host: P.host,
+    cohosts: [P.cohost],
+    speakers: [P.speaker, P.host],
+    blockedSubs: [],
     scheduledFor: 10_000,
   }, 1_000);
-  assertEquals([s.status, s.planned.map((p) => p.sub)], ["scheduled", [P.cohost.sub, P.speaker.sub]]);
+  assertEquals([s.status, s.planned.map((p) => p.sub)], ["scheduled", [
+    P.cohost.sub,
+    P.speaker.sub,
+  ]]);
   assertEquals(code(apply(s, { type: "requestToSpeak" }, P.listener, context())), "not_live");
-  assertEquals(code(apply(s, { type: "report", target: { space: true }, reason: "scam" }, P.listener, context())), "ok");
+  assertEquals(
+    code(
+      apply(s, { type: "report", target: { space: true }, reason: "scam" }, P.listener, context()),
+    ),
+    "ok",
+  );
   // A pre-named speaker who is connected at start takes the seat, muted; the other waits to connect.
   const started = ok(apply(s, { type: "start" }, P.host, context([P.speaker.sub])));
-  assertEquals(started.state.stage.map((m) => [m.sub, m.role, m.muted]), [[P.host.sub, "host", true], [P.speaker.sub, "speaker", true]]);
+  assertEquals(started.state.stage.map((m) => [m.sub, m.role, m.muted]), [[
+    P.host.sub,
+    "host",
+    true,
+  ], [P.speaker.sub, "speaker", true]]);
   const later = seatPlanned(started.state, P.cohost, P.host.sub);
   assertEquals(kindOf(later.state, P.cohost.sub), "cohost");
   const ended = ok(apply(later.state, { type: "end" }, P.host, context()));
-  assert(ended.grants.every((g) => !g.canSpeak) && ended.grants.length === 3, "everyone loses the right to speak");
-  assertEquals(code(apply(ended.state, { type: "react", emoji: "👋" }, P.listener, context())), "ended");
+  assert(
+    ended.grants.every((g) => !g.canSpeak) && ended.grants.length === 3,
+    "everyone loses the right to speak",
+  );
+  assertEquals(
+    code(apply(ended.state, { type: "react", emoji: "👋" }, P.listener, context())),
+    "ended",
+  );
   assertEquals(code(apply(ended.state, { type: "start" }, P.host, context())), "ended");
 });
 
 Deno.test("rules: the host's blocks act like a removal and take people off stage", () => {
   const b = updateBlocks(liveSpace(), [P.speaker.sub, P.handUp.sub, P.host.sub]);
-  assertEquals(b.state.blocked, [P.speaker.sub, P.handUp.sub], "the host cannot block themself out");
+  assertEquals(
+    b.state.blocked,
+    [P.speaker.sub, P.handUp.sub],
+    "the host cannot block themself out",
+  );
   assertEquals(kindOf(b.state, P.speaker.sub), "removed");
   assertEquals(b.out.map((d) => d.event.type), ["participantLeft", "participantLeft"]);
 });
 
 Deno.test("rules: comments keep the 30 latest for newcomers; pins need a known comment or an http(s) link", () => {
   let s = liveSpace();
-  for (let i = 0; i < 40; i++) s = ok(apply(s, { type: "comment", text: `c${i}` }, P.listener, context())).state;
+  for (let i = 0; i < 40; i++) {
+    s = ok(apply(s, { type: "comment", text: `c${i}` }, P.listener, context())).state;
+  }
   assertEquals([s.comments.length, s.comments.at(-1)!.text], [30, "c39"]);
   assertEquals(code(apply(s, { type: "pin", commentId: "c1" }, P.host, context())), "not_found");
   assert(!SpaceCommand.safeParse({ type: "pin", url: "javascript:alert(1)" }).success);
-  assert(!SpaceCommand.safeParse({ type: "pin", url: "https://a.example", commentId: "x" }).success);
+  assert(
+    !SpaceCommand.safeParse({ type: "pin", url: "https://a.example", commentId: "x" }).success,
+  );
   assert(!SpaceCommand.safeParse({ type: "pin" }).success);
-  const pinned = ok(apply(s, { type: "pin", url: "https://example.org/talk" }, P.cohost, context()));
-  assertEquals(pinned.state.pinned, { kind: "url", url: "https://example.org/talk", by: P.cohost.sub });
+  const pinned = ok(
+    apply(s, { type: "pin", url: "https://example.org/talk" }, P.cohost, context()),
+  );
+  assertEquals(pinned.state.pinned, {
+    kind: "url",
+    url: "https://example.org/talk",
+    by: P.cohost.sub,
+  });
 });
 
 Deno.test("rules: reports carry who, what and when, and only the reporter is told", () => {
-  const r = ok(apply(liveSpace(), { type: "report", target: { sub: P.speaker.sub }, reason: "abuse", ref: "x1" }, P.listener, context()));
-  assertEquals(r.report, { id: "id1", spaceId: "sp1", by: P.listener, target: { sub: P.speaker.sub }, reason: "abuse", at: 2_000 });
-  assertEquals(r.out, [{ to: "sub", sub: P.listener.sub, event: { type: "reported", reportId: "id1", ref: "x1" } }]);
+  const r = ok(
+    apply(
+      liveSpace(),
+      { type: "report", target: { sub: P.speaker.sub }, reason: "abuse", ref: "x1" },
+      P.listener,
+      context(),
+    ),
+  );
+  assertEquals(r.report, {
+    id: "id1",
+    spaceId: "sp1",
+    by: P.listener,
+    target: { sub: P.speaker.sub },
+    reason: "abuse",
+    at: 2_000,
+  });
+  assertEquals(r.out, [{
+    to: "sub",
+    sub: P.listener.sub,
+    event: { type: "reported", reportId: "id1", ref: "x1" },
+  }]);
 });

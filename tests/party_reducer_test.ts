@@ -20,7 +20,10 @@ for (const [type, { cmd, prepare, row }] of Object.entries(TABLE)) {
       // Whatever the outcome, the state passed in is never modified in place.
       assertEquals(before, frozen);
       if (want === "ok") {
-        assert(result.ok, `expected ok, got ${!result.ok && result.code}: ${!result.ok && result.message}`);
+        assert(
+          result.ok,
+          `expected ok, got ${!result.ok && result.code}: ${!result.ok && result.message}`,
+        );
         assert(result.out.length > 0, "an accepted command tells somebody");
       } else {
         assert(!result.ok, `expected ${want}, got ok`);

@@ -6,11 +6,10 @@ import {
   newSpaceId,
   PartyDev,
   partyTest,
-  RoomClient,
   roomPost,
   spaceToken,
-  upgradeAnswer,
 } from "./support/party.ts";
+import { RoomClient, upgradeAnswer } from "./support/party_client.ts";
 
 const host = { sub: "u:host0001", handle: "hosta", name: "Hosta" };
 const lis = { sub: "u:listen01", handle: "lis", name: "Lis" };
@@ -18,23 +17,31 @@ const anon = { sub: "a:anon0001" };
 
 const dev = await PartyDev.start();
 
-partyTest("sync on connect: a listener sees the title, the stage with the host, and their own role", async () => {
-  const id = newSpaceId();
-  await initSpace(dev, id, host);
-  const h = await RoomClient.join(dev, id, host);
-  const l = await RoomClient.join(dev, id, lis);
-  const sync = await l.waitFor("sync");
-  assertEquals(sync.space.title, `Space ${id}`);
-  assertEquals(sync.space.status, "live");
-  assertEquals(sync.stage.map((m) => [m.sub, m.role, m.muted, m.present]), [[host.sub, "host", true, true]]);
-  assertEquals(sync.you.role, "listener");
-  assertEquals(sync.you.anonymous, false);
-  // The host sees the listener counted (coalesced, so it arrives a little later).
-  await h.waitFor("listenerCount", (e) => e.count === 1);
-  const a = await RoomClient.join(dev, id, anon);
-  assertEquals((await a.waitFor("sync")).you.anonymous, true);
-  await Promise.all([h.close(), l.close(), a.close()]);
-});
+partyTest(
+  "sync on connect: a listener sees the title, the stage with the host, and their own role",
+  async () => {
+    const id = newSpaceId();
+    await initSpace(dev, id, host);
+    const h = await RoomClient.join(dev, id, host);
+    const l = await RoomClient.join(dev, id, lis);
+    const sync = await l.waitFor("sync");
+    assertEquals(sync.space.title, `Space ${id}`);
+    assertEquals(sync.space.status, "live");
+    assertEquals(sync.stage.map((m) => [m.sub, m.role, m.muted, m.present]), [[
+      host.sub,
+      "host",
+      true,
+      true,
+    ]]);
+    assertEquals(sync.you.role, "listener");
+    assertEquals(sync.you.anonymous, false);
+    // The host sees the listener counted (coalesced, so it arrives a little later).
+    await h.waitFor("listenerCount", (e) => e.count === 1);
+    const a = await RoomClient.join(dev, id, anon);
+    assertEquals((await a.waitFor("sync")).you.anonymous, true);
+    await Promise.all([h.close(), l.close(), a.close()]);
+  },
+);
 
 partyTest("a token minted for another Space is refused before the upgrade", async () => {
   const id = newSpaceId();
@@ -77,6 +84,30 @@ partyTest("a foreign Origin is refused; the app's own origins are let in", async
   await good.close();
 });
 
+partyTest(
+  "an anonymous listener can react, and is asked to sign in for anything else",
+  async () => {
+    const id = newSpaceId();
+    await initSpace(dev, id, host);
+    const h = await RoomClient.join(dev, id, host);
+    const a = await RoomClient.join(dev, id, { sub: "a:anon0001" });
+    await a.request({ type: "react", emoji: "😂" }, "reaction", (e) => e.sub === "a:anon0001");
+    for (
+      const cmd of [{ type: "comment", text: "hi" }, { type: "requestToSpeak" }, {
+        type: "report",
+        target: { space: true },
+        reason: "x",
+      }]
+    ) {
+      const err = await a.request(cmd, "error");
+      assertEquals(err.code, "sign_in_required");
+      assert(err.message.startsWith("Sign in"), err.message);
+    }
+    assert(!h.events.some((e) => e.type === "handRaised" || e.type === "comment"));
+    await Promise.all([a.close(), h.close()]);
+  },
+);
+
 partyTest("a Space that was never created closes the connection with a reason", async () => {
   const id = newSpaceId("none");
   const c = RoomClient.open(dev, id, await spaceToken(id, lis));
@@ -94,23 +125,34 @@ partyTest("one person cannot hold more than five connections to a Space", async 
   await Promise.all(five.map((c) => c.close()));
 });
 
-partyTest("HTTP: unsigned or forged POSTs get 401; GET gives the public snapshot; init is idempotent", async () => {
-  const id = newSpaceId();
-  const unsigned = await fetch(`${dev.http}/parties/space/${id}`, { method: "POST", body: JSON.stringify({ type: "end" }) });
-  assertEquals(unsigned.status, 401);
-  await unsigned.body?.cancel();
-  assertEquals((await roomPost(dev, id, { type: "end" }, "not-the-secret")).status, 401);
-  await initSpace(dev, id, host);
-  const again = await roomPost(dev, id, { type: "init", spaceId: id, title: "Another title", host: lis });
-  assertEquals(again.status, 200);
-  assertEquals(again.body.snapshot.space.title, `Space ${id}`, "a second init changes nothing");
-  assertEquals(again.body.snapshot.space.host.sub, host.sub);
-  const res = await fetch(`${dev.http}/parties/space/${id}`);
-  const snap = await res.json();
-  assertEquals(snap.stage, [{ ...host, role: "host", muted: true }]);
-  assertEquals(snap.listenerCount, 0);
-  assertEquals((await roomPost(dev, id, { type: "getGrant", sub: "not a sub" })).status, 400);
-});
+partyTest(
+  "HTTP: unsigned or forged POSTs get 401; GET gives the public snapshot; init is idempotent",
+  async () => {
+    const id = newSpaceId();
+    const unsigned = await fetch(`${dev.http}/parties/space/${id}`, {
+      method: "POST",
+      body: JSON.stringify({ type: "end" }),
+    });
+    assertEquals(unsigned.status, 401);
+    await unsigned.body?.cancel();
+    assertEquals((await roomPost(dev, id, { type: "end" }, "not-the-secret")).status, 401);
+    await initSpace(dev, id, host);
+    const again = await roomPost(dev, id, {
+      type: "init",
+      spaceId: id,
+      title: "Another title",
+      host: lis,
+    });
+    assertEquals(again.status, 200);
+    assertEquals(again.body.snapshot.space.title, `Space ${id}`, "a second init changes nothing");
+    assertEquals(again.body.snapshot.space.host.sub, host.sub);
+    const res = await fetch(`${dev.http}/parties/space/${id}`);
+    const snap = await res.json();
+    assertEquals(snap.stage, [{ ...host, role: "host", muted: true }]);
+    assertEquals(snap.listenerCount, 0);
+    assertEquals((await roomPost(dev, id, { type: "getGrant", sub: "not a sub" })).status, 400);
+  },
+);
 
 partyTest("a host's account blocks keep a person out and put them out if present", async () => {
   const id = newSpaceId();
@@ -125,83 +167,105 @@ partyTest("a host's account blocks keep a person out and put them out if present
   assertEquals((await l.closed).code, SPACE_CLOSE.removed);
 });
 
-partyTest("listener counts are coalesced: twenty joins reach the host as a few updates, ending at 20", async () => {
-  const id = newSpaceId();
-  await initSpace(dev, id, host);
-  const h = await RoomClient.join(dev, id, host);
-  const from = h.mark();
-  const listeners = await Promise.all(
-    Array.from({ length: 20 }, (_, i) => RoomClient.join(dev, id, { sub: `u:crowd${String(i).padStart(3, "0")}` })),
-  );
-  await h.waitFor("listenerCount", (e) => e.count === 20, from);
-  const updates = h.events.slice(from).filter((e) => e.type === "listenerCount").length;
-  assert(updates < 20, `expected coalesced updates, got ${updates}`);
-  assert(!h.events.slice(from).some((e) => e.type === "participantJoined"), "listeners are counted, not announced");
-  await Promise.all([h.close(), ...listeners.map((l) => l.close())]);
-});
+partyTest(
+  "listener counts are coalesced: twenty joins reach the host as a few updates, ending at 20",
+  async () => {
+    const id = newSpaceId();
+    await initSpace(dev, id, host);
+    const h = await RoomClient.join(dev, id, host);
+    const from = h.mark();
+    const listeners = await Promise.all(
+      Array.from(
+        { length: 20 },
+        (_, i) => RoomClient.join(dev, id, { sub: `u:crowd${String(i).padStart(3, "0")}` }),
+      ),
+    );
+    await h.waitFor("listenerCount", (e) => e.count === 20, from);
+    const updates = h.events.slice(from).filter((e) => e.type === "listenerCount").length;
+    assert(updates < 20, `expected coalesced updates, got ${updates}`);
+    assert(
+      !h.events.slice(from).some((e) => e.type === "participantJoined"),
+      "listeners are counted, not announced",
+    );
+    await Promise.all([h.close(), ...listeners.map((l) => l.close())]);
+  },
+);
 
-partyTest("a restart loses nothing: stage, mutes, roles, hands, pin and comments come back", async () => {
-  const id = newSpaceId("rs");
-  const spk = { sub: "u:speaker1", handle: "spk" };
-  const waiting = { sub: "u:waiting1", handle: "wait" };
-  await initSpace(dev, id, host, { speakers: [spk] });
-  const h = await RoomClient.join(dev, id, host);
-  const s = await RoomClient.join(dev, id, spk);
-  await s.waitFor("roleChanged", (e) => e.person.sub === spk.sub);
-  await s.request({ type: "unmuteSelf" }, "unmuted");
-  await h.request({ type: "addCohost", sub: spk.sub }, "roleChanged", (e) => e.role === "cohost");
-  const w = await RoomClient.join(dev, id, waiting);
-  await w.request({ type: "requestToSpeak" }, "handRaised");
-  const c = await w.request({ type: "comment", text: "before the restart" }, "comment");
-  await h.request({ type: "pin", commentId: c.comment.id }, "pinned");
-  await s.request({ type: "muteSelf" }, "muted");
-  await h.request({ type: "unmuteSelf" }, "unmuted");
-  await Promise.all([h.close(), s.close(), w.close()]);
+partyTest(
+  "a restart loses nothing: stage, mutes, roles, hands, pin and comments come back",
+  async () => {
+    const id = newSpaceId("rs");
+    const spk = { sub: "u:speaker1", handle: "spk" };
+    const waiting = { sub: "u:waiting1", handle: "wait" };
+    await initSpace(dev, id, host, { speakers: [spk] });
+    const h = await RoomClient.join(dev, id, host);
+    const s = await RoomClient.join(dev, id, spk);
+    await s.waitFor("roleChanged", (e) => e.person.sub === spk.sub);
+    await s.request({ type: "unmuteSelf" }, "unmuted");
+    await h.request({ type: "addCohost", sub: spk.sub }, "roleChanged", (e) => e.role === "cohost");
+    const w = await RoomClient.join(dev, id, waiting);
+    await w.request({ type: "requestToSpeak" }, "handRaised");
+    const c = await w.request({ type: "comment", text: "before the restart" }, "comment");
+    await h.request({ type: "pin", commentId: c.comment.id }, "pinned");
+    await s.request({ type: "muteSelf" }, "muted");
+    await h.request({ type: "unmuteSelf" }, "unmuted");
+    await Promise.all([h.close(), s.close(), w.close()]);
 
-  await dev.restart();
-  const again = await RoomClient.join(dev, id, waiting);
-  const sync = await again.waitFor("sync");
-  assertEquals(sync.stage.map((m) => [m.sub, m.role, m.muted]), [[host.sub, "host", false], [spk.sub, "cohost", true]]);
-  assertEquals(sync.hands.map((x) => x.sub), [waiting.sub]);
-  assertEquals(sync.you.handRaised, true);
-  assertEquals(sync.comments.map((x) => x.text), ["before the restart"]);
-  assertEquals(sync.pinned?.kind, "comment");
-  const grant = (await roomPost(dev, id, { type: "getGrant", sub: spk.sub })).body;
-  assertEquals([grant.canSpeak, grant.muted], [true, true]);
-  await again.close();
-});
+    await dev.restart();
+    const again = await RoomClient.join(dev, id, waiting);
+    const sync = await again.waitFor("sync");
+    assertEquals(sync.stage.map((m) => [m.sub, m.role, m.muted]), [[host.sub, "host", false], [
+      spk.sub,
+      "cohost",
+      true,
+    ]]);
+    assertEquals(sync.hands.map((x) => x.sub), [waiting.sub]);
+    assertEquals(sync.you.handRaised, true);
+    assertEquals(sync.comments.map((x) => x.text), ["before the restart"]);
+    assertEquals(sync.pinned?.kind, "comment");
+    const grant = (await roomPost(dev, id, { type: "getGrant", sub: spk.sub })).body;
+    assertEquals([grant.canSpeak, grant.muted], [true, true]);
+    await again.close();
+  },
+);
 
 // Last: it restarts the server that the tests above share.
-partyTest("a removed person is refused with their old token and with a fresh one, also after a restart", async () => {
-  const id = newSpaceId();
-  await initSpace(dev, id, host);
-  const h = await RoomClient.join(dev, id, host);
-  const oldToken = await spaceToken(id, lis, { ttlSeconds: 600 });
-  const l = RoomClient.open(dev, id, oldToken);
-  await l.waitFor("sync");
-  await h.request({ type: "remove", sub: lis.sub }, "listenerCount", (e) => e.count === 0);
-  const removed = await l.waitFor("removed");
-  assert(removed.message.includes("removed"));
-  assertEquals((await l.closed).code, SPACE_CLOSE.removed);
+partyTest(
+  "a removed person is refused with their old token and with a fresh one, also after a restart",
+  async () => {
+    const id = newSpaceId();
+    await initSpace(dev, id, host);
+    const h = await RoomClient.join(dev, id, host);
+    const oldToken = await spaceToken(id, lis, { ttlSeconds: 600 });
+    const l = RoomClient.open(dev, id, oldToken);
+    await l.waitFor("sync");
+    await h.request({ type: "remove", sub: lis.sub }, "listenerCount", (e) => e.count === 0);
+    const removed = await l.waitFor("removed");
+    assert(removed.message.includes("removed"));
+    assertEquals((await l.closed).code, SPACE_CLOSE.removed);
 
-  const refusedBy = async (token: string) => {
-    const c = RoomClient.open(dev, id, token);
-    const closed = await c.closed;
-    return { closed, events: c.events.map((e) => e.type) };
-  };
-  const expectRefused = { closed: { code: SPACE_CLOSE.removed, reason: "You were removed from this Space." }, events: ["removed"] };
-  assertEquals(await refusedBy(oldToken), expectRefused);
-  assertEquals(await refusedBy(await spaceToken(id, lis)), expectRefused);
-  await h.close();
+    const refusedBy = async (token: string) => {
+      const c = RoomClient.open(dev, id, token);
+      const closed = await c.closed;
+      return { closed, events: c.events.map((e) => e.type) };
+    };
+    const expectRefused = {
+      closed: { code: SPACE_CLOSE.removed, reason: "You were removed from this Space." },
+      events: ["removed"],
+    };
+    assertEquals(await refusedBy(oldToken), expectRefused);
+    assertEquals(await refusedBy(await spaceToken(id, lis)), expectRefused);
+    await h.close();
 
-  await dev.restart();
-  assertEquals(await refusedBy(oldToken), expectRefused);
-  assertEquals(await refusedBy(await spaceToken(id, lis)), expectRefused);
-  // The rest of the room survived too: the host is still the host.
-  const h2 = await RoomClient.join(dev, id, host);
-  assertEquals((await h2.waitFor("sync")).you.role, "host");
-  await h2.close();
-});
+    await dev.restart();
+    assertEquals(await refusedBy(oldToken), expectRefused);
+    assertEquals(await refusedBy(await spaceToken(id, lis)), expectRefused);
+    // The rest of the room survived too: the host is still the host.
+    const h2 = await RoomClient.join(dev, id, host);
+    assertEquals((await h2.waitFor("sync")).you.role, "host");
+    await h2.close();
+  },
+);
 
 partyTest("stop the dev server", async () => {
   await dev.dispose();

@@ -5,7 +5,8 @@ import { DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { SPACE_CLOSE } from "../lib/protocol/space.ts";
 import { foldSpaceEvent } from "../lib/protocol/space_view.ts";
 import { signRequest } from "../lib/protocol/token.ts";
-import { CaptureServer, initSpace, newSpaceId, PartyDev, partyTest, RoomClient, roomPost } from "./support/party.ts";
+import { initSpace, newSpaceId, PartyDev, partyTest, roomPost } from "./support/party.ts";
+import { CaptureServer, RoomClient } from "./support/party_client.ts";
 
 const host = { sub: "u:host0001", handle: "hosta", name: "Hosta" };
 const cohost = { sub: "u:cohost01", handle: "coho", name: "Coho" };
@@ -40,164 +41,238 @@ partyTest("a role claimed in a message is refused; the room goes by the token", 
   const err3 = await l.request({ type: "acceptRequest", sub: lis.sub }, "error");
   assertEquals(err3.code, "forbidden");
   assertEquals(await snapshot(), before);
-  assert(!h.events.some((e) => e.type === "ended" || e.type === "roleChanged" && e.person.sub === lis.sub));
+  assert(
+    !h.events.some((e) =>
+      e.type === "ended" || e.type === "roleChanged" && e.person.sub === lis.sub
+    ),
+  );
   await closeAll();
 });
 
-partyTest("a listener cannot mute; a speaker cannot add a co-host; a co-host cannot end", async () => {
-  const { id, h, c, l, snapshot, closeAll } = await space();
-  await h.request({ type: "unmuteSelf" }, "unmuted");
-  const mute = await l.request({ type: "mute", sub: host.sub, ref: "m" }, "error");
-  assertEquals([mute.code, mute.ref], ["forbidden", "m"]);
-  // Bring the listener up so they are a speaker, then let them try to make themself a co-host.
-  await l.request({ type: "requestToSpeak" }, "handRaised");
-  await h.request({ type: "acceptRequest", sub: lis.sub }, "roleChanged");
-  await l.waitFor("roleChanged", (e) => e.role === "speaker");
-  const add = await l.request({ type: "addCohost", sub: lis.sub }, "error");
-  assertEquals(add.code, "forbidden");
-  const end = await c.request({ type: "end" }, "error");
-  assertEquals(end.code, "forbidden");
-  assert(end.message.includes("Only the host"));
-  const snap = await snapshot();
-  assertEquals(snap.space.status, "live");
-  assertEquals(snap.stage.map((m: { sub: string; role: string; muted: boolean }) => [m.sub, m.role, m.muted]), [
-    [host.sub, "host", false],
-    [cohost.sub, "cohost", true],
-    [lis.sub, "speaker", true],
-  ]);
-  assertEquals((await roomPost(dev, id, { type: "getGrant", sub: host.sub })).body.muted, false);
-  await closeAll();
-});
+partyTest(
+  "a listener cannot mute; a speaker cannot add a co-host; a co-host cannot end",
+  async () => {
+    const { id, h, c, l, snapshot, closeAll } = await space();
+    await h.request({ type: "unmuteSelf" }, "unmuted");
+    const mute = await l.request({ type: "mute", sub: host.sub, ref: "m" }, "error");
+    assertEquals([mute.code, mute.ref], ["forbidden", "m"]);
+    // Bring the listener up so they are a speaker, then let them try to make themself a co-host.
+    await l.request({ type: "requestToSpeak" }, "handRaised");
+    await h.request({ type: "acceptRequest", sub: lis.sub }, "roleChanged");
+    await l.waitFor("roleChanged", (e) => e.role === "speaker");
+    const add = await l.request({ type: "addCohost", sub: lis.sub }, "error");
+    assertEquals(add.code, "forbidden");
+    const end = await c.request({ type: "end" }, "error");
+    assertEquals(end.code, "forbidden");
+    assert(end.message.includes("Only the host"));
+    const snap = await snapshot();
+    assertEquals(snap.space.status, "live");
+    assertEquals(
+      snap.stage.map((
+        m: { sub: string; role: string; muted: boolean },
+      ) => [m.sub, m.role, m.muted]),
+      [
+        [host.sub, "host", false],
+        [cohost.sub, "cohost", true],
+        [lis.sub, "speaker", true],
+      ],
+    );
+    assertEquals((await roomPost(dev, id, { type: "getGrant", sub: host.sub })).body.muted, false);
+    await closeAll();
+  },
+);
 
-partyTest("malformed messages get an error and change nothing; over 16 KiB closes with 1009", async () => {
-  const { l, snapshot, closeAll } = await space();
-  const before = await snapshot();
-  for (const bad of ["not json", "[]", "null", '{"type":"fly"}', '{"type":"comment","text":""}', '{"type":"react","emoji":"🍕"}']) {
-    const err = await l.request(bad, "error");
-    assertEquals(err.code, "bad_message", bad);
-  }
-  const pin = await l.request({ type: "comment", text: "x".repeat(281) }, "error");
-  assertEquals(pin.code, "bad_message");
-  assertEquals(await snapshot(), before);
-  l.send(JSON.stringify({ type: "comment", text: "y".repeat(17 * 1024) }));
-  const closed = await l.closed;
-  assertEquals(closed.code, SPACE_CLOSE.tooBig);
-  assert(closed.reason.includes("16 KiB"));
-  await closeAll();
-});
+partyTest(
+  "malformed messages get an error and change nothing; over 16 KiB closes with 1009",
+  async () => {
+    const { l, snapshot, closeAll } = await space();
+    const before = await snapshot();
+    for (
+      const bad of [
+        "not json",
+        "[]",
+        "null",
+        '{"type":"fly"}',
+        '{"type":"comment","text":""}',
+        '{"type":"react","emoji":"🍕"}',
+      ]
+    ) {
+      const err = await l.request(bad, "error");
+      assertEquals(err.code, "bad_message", bad);
+    }
+    const pin = await l.request({ type: "comment", text: "x".repeat(281) }, "error");
+    assertEquals(pin.code, "bad_message");
+    assertEquals(await snapshot(), before);
+    l.send(JSON.stringify({ type: "comment", text: "y".repeat(17 * 1024) }));
+    const closed = await l.closed;
+    assertEquals(closed.code, SPACE_CLOSE.tooBig);
+    assert(closed.reason.includes("16 KiB"));
+    await closeAll();
+  },
+);
 
-partyTest("floods of reactions, hands, comments and messages are rate limited with a clear error", async () => {
-  const { h, l, closeAll } = await space();
-  const from = l.mark();
-  for (let i = 0; i < 30; i++) l.send({ type: "react", emoji: "👋" });
-  const limited = await l.waitFor("error", (e) => e.code === "rate_limited", from);
-  assert(limited.message.includes("reactions"));
-  const seen = h.events.filter((e) => e.type === "reaction").length;
-  assert(seen < 30, "the host did not receive the whole flood");
-  for (let i = 0; i < 10; i++) l.send({ type: i % 2 ? "cancelRequest" : "requestToSpeak" });
-  await l.waitFor("error", (e) => e.code === "rate_limited" && e.message.includes("hands"), from);
-  for (let i = 0; i < 10; i++) l.send({ type: "comment", text: `spam ${i}` });
-  await l.waitFor("error", (e) => e.code === "rate_limited" && e.message.includes("comments"), from);
-  // Past the general limit, a connection that keeps flooding is closed.
-  for (let i = 0; i < 400; i++) l.send({ type: "cancelRequest" });
-  const closed = await l.closed;
-  assertEquals(closed.code, SPACE_CLOSE.flood);
-  // Others are unaffected.
-  await h.request({ type: "react", emoji: "❤️" }, "reaction");
-  await closeAll();
-});
+partyTest(
+  "floods of reactions, hands, comments and messages are rate limited with a clear error",
+  async () => {
+    const { h, l, closeAll } = await space();
+    const from = l.mark();
+    for (let i = 0; i < 30; i++) l.send({ type: "react", emoji: "👋" });
+    const limited = await l.waitFor("error", (e) => e.code === "rate_limited", from);
+    assert(limited.message.includes("reactions"));
+    const seen = h.events.filter((e) => e.type === "reaction").length;
+    assert(seen < 30, "the host did not receive the whole flood");
+    for (let i = 0; i < 10; i++) l.send({ type: i % 2 ? "cancelRequest" : "requestToSpeak" });
+    await l.waitFor("error", (e) => e.code === "rate_limited" && e.message.includes("hands"), from);
+    for (let i = 0; i < 10; i++) l.send({ type: "comment", text: `spam ${i}` });
+    await l.waitFor(
+      "error",
+      (e) => e.code === "rate_limited" && e.message.includes("comments"),
+      from,
+    );
+    // Past the general limit, a connection that keeps flooding is closed.
+    for (let i = 0; i < 400; i++) {
+      l.send({ type: "cancelRequest" });
+    }
+    const closed = await l.closed;
+    assertEquals(closed.code, SPACE_CLOSE.flood);
+    // Others are unaffected.
+    await h.request({ type: "react", emoji: "❤️" }, "reaction");
+    await closeAll();
+  },
+);
 
-partyTest("the stage flow: hand, accept, muted arrival, self-unmute, host mute, back to audience; SFU grants follow", async () => {
-  const { id, h, l, closeAll } = await space();
-  const grant = async () => (await roomPost(dev, id, { type: "getGrant", sub: lis.sub })).body;
-  assertEquals(await grant(), { canSpeak: false, muted: true, seq: (await grant()).seq });
+partyTest(
+  "the stage flow: hand, accept, muted arrival, self-unmute, host mute, back to audience; SFU grants follow",
+  async () => {
+    const { id, h, l, closeAll } = await space();
+    const grant = async () => (await roomPost(dev, id, { type: "getGrant", sub: lis.sub })).body;
+    assertEquals(await grant(), { canSpeak: false, muted: true, seq: (await grant()).seq });
 
-  await l.request({ type: "requestToSpeak" }, "handRaised");
-  await h.waitFor("handRaised", (e) => e.hand.sub === lis.sub);
-  await h.request({ type: "acceptRequest", sub: lis.sub }, "roleChanged");
-  const up = await l.waitFor("roleChanged", (e) => e.person.sub === lis.sub);
-  assertEquals([up.role, up.muted], ["speaker", true]);
-  const g1 = await grant();
-  assertEquals([g1.canSpeak, g1.muted], [true, true]);
-  await sfu.waitFor("/control/grant", (b) => b.room === `s_${id}` && b.sub === lis.sub && b.canSpeak && b.muted);
+    await l.request({ type: "requestToSpeak" }, "handRaised");
+    await h.waitFor("handRaised", (e) => e.hand.sub === lis.sub);
+    await h.request({ type: "acceptRequest", sub: lis.sub }, "roleChanged");
+    const up = await l.waitFor("roleChanged", (e) => e.person.sub === lis.sub);
+    assertEquals([up.role, up.muted], ["speaker", true]);
+    const g1 = await grant();
+    assertEquals([g1.canSpeak, g1.muted], [true, true]);
+    await sfu.waitFor(
+      "/control/grant",
+      (b) => b.room === `s_${id}` && b.sub === lis.sub && b.canSpeak && b.muted,
+    );
 
-  // Nobody unmutes someone else: there is no such command, and a sub on unmuteSelf is refused.
-  assertEquals((await h.request({ type: "unmuteSelf", sub: lis.sub }, "error")).code, "bad_message");
-  await l.request({ type: "unmuteSelf" }, "unmuted");
-  assertEquals((await grant()).muted, false);
-  await sfu.waitFor("/control/grant", (b) => b.sub === lis.sub && b.canSpeak && !b.muted);
+    // Nobody unmutes someone else: there is no such command, and a sub on unmuteSelf is refused.
+    assertEquals(
+      (await h.request({ type: "unmuteSelf", sub: lis.sub }, "error")).code,
+      "bad_message",
+    );
+    await l.request({ type: "unmuteSelf" }, "unmuted");
+    assertEquals((await grant()).muted, false);
+    await sfu.waitFor("/control/grant", (b) => b.sub === lis.sub && b.canSpeak && !b.muted);
 
-  await h.request({ type: "mute", sub: lis.sub }, "muted");
-  await l.waitFor("muted", (e) => e.sub === lis.sub && e.by === host.sub);
-  const g2 = await grant();
-  assertEquals([g2.canSpeak, g2.muted], [true, true]);
-  assert(g2.seq > g1.seq, "grant seq increases");
+    await h.request({ type: "mute", sub: lis.sub }, "muted");
+    await l.waitFor("muted", (e) => e.sub === lis.sub && e.by === host.sub);
+    const g2 = await grant();
+    assertEquals([g2.canSpeak, g2.muted], [true, true]);
+    assert(g2.seq > g1.seq, "grant seq increases");
 
-  await h.request({ type: "moveToAudience", sub: lis.sub }, "roleChanged");
-  assertEquals((await l.waitFor("roleChanged", (e) => e.role === "listener")).person.sub, lis.sub);
-  assertEquals((await grant()).canSpeak, false);
-  const last = await sfu.waitFor("/control/grant", (b) => b.sub === lis.sub && !b.canSpeak);
-  assert(sfu.requests.filter((r) => r.path === "/control/grant").every((r) => r.signed), "every grant is signed");
-  assert((last.body as { seq: number }).seq > g2.seq);
-  await sfu.waitFor(`/api/internal/spaces/${id}/state`);
+    await h.request({ type: "moveToAudience", sub: lis.sub }, "roleChanged");
+    assertEquals(
+      (await l.waitFor("roleChanged", (e) => e.role === "listener")).person.sub,
+      lis.sub,
+    );
+    assertEquals((await grant()).canSpeak, false);
+    const last = await sfu.waitFor("/control/grant", (b) => b.sub === lis.sub && !b.canSpeak);
+    assert(
+      sfu.requests.filter((r) => r.path === "/control/grant").every((r) => r.signed),
+      "every grant is signed",
+    );
+    assert((last.body as { seq: number }).seq > g2.seq);
+    await sfu.waitFor(`/api/internal/spaces/${id}/state`);
 
-  // What the listener's page built from sync + deltas is what a fresh page gets in its sync.
-  const fresh = await RoomClient.join(dev, id, lis);
-  const { type: _, ...freshView } = await fresh.waitFor("sync");
-  const [first, ...deltas] = l.events;
-  assert(first.type === "sync");
-  const { type: __, ...start } = first;
-  const folded = deltas.reduce(foldSpaceEvent, start);
-  assertEquals({ ...folded, listenerCount: 0 }, { ...freshView, listenerCount: 0 });
-  await fresh.close();
-  await closeAll();
-});
+    // What the listener's page built from sync + deltas is what a fresh page gets in its sync.
+    const fresh = await RoomClient.join(dev, id, lis);
+    const { type: _, ...freshView } = await fresh.waitFor("sync");
+    const [first, ...deltas] = l.events;
+    assert(first.type === "sync");
+    const { type: __, ...start } = first;
+    const folded = deltas.reduce(foldSpaceEvent, start);
+    assertEquals({ ...folded, listenerCount: 0 }, { ...freshView, listenerCount: 0 });
+    await fresh.close();
+    await closeAll();
+  },
+);
 
-partyTest("invitation with consent, comments, pin, report; only the host ends, and the SFU room closes", async () => {
-  const { id, h, c, l, closeAll } = await space();
-  await c.request({ type: "inviteToSpeak", sub: lis.sub }, "invited");
-  await l.waitFor("invited", (e) => e.sub === lis.sub);
-  await l.request({ type: "declineInvite" }, "inviteAnswered");
-  assertEquals((await l.request({ type: "acceptInvite" }, "error")).code, "not_found");
-  const comment = await l.request({ type: "comment", text: "  hello  " }, "comment");
-  assertEquals([comment.comment.text, comment.comment.sub], ["hello", lis.sub]);
-  await c.request({ type: "pin", commentId: comment.comment.id }, "pinned");
-  assertEquals((await l.waitFor("pinned")).pin, { kind: "comment", comment: comment.comment, by: cohost.sub });
-  const reported = await l.request({ type: "report", target: { space: true }, reason: "off topic", ref: "rep" }, "reported");
-  assertEquals(reported.ref, "rep");
-  await sfu.waitFor("/api/internal/reports", (b) => b.id === reported.reportId && b.by.sub === lis.sub);
-  // Stored in the room for review, with who, what and when; listing them needs a signature.
-  assertEquals((await fetch(`${dev.http}/parties/space/${id}?reports`)).status, 401);
-  const list = await fetch(`${dev.http}/parties/space/${id}?reports`, { headers: await signRequest(DEV_SERVER_SECRET, "") });
-  const [stored] = (await list.json()).reports;
-  assertEquals([stored.id, stored.by.sub, stored.target, stored.reason, typeof stored.at], [reported.reportId, lis.sub, { space: true }, "off topic", "number"]);
+partyTest(
+  "invitation with consent, comments, pin, report; only the host ends, and the SFU room closes",
+  async () => {
+    const { id, h, c, l, closeAll } = await space();
+    await c.request({ type: "inviteToSpeak", sub: lis.sub }, "invited");
+    await l.waitFor("invited", (e) => e.sub === lis.sub);
+    await l.request({ type: "declineInvite" }, "inviteAnswered");
+    assertEquals((await l.request({ type: "acceptInvite" }, "error")).code, "not_found");
+    const comment = await l.request({ type: "comment", text: "  hello  " }, "comment");
+    assertEquals([comment.comment.text, comment.comment.sub], ["hello", lis.sub]);
+    await c.request({ type: "pin", commentId: comment.comment.id }, "pinned");
+    assertEquals((await l.waitFor("pinned")).pin, {
+      kind: "comment",
+      comment: comment.comment,
+      by: cohost.sub,
+    });
+    const reported = await l.request({
+      type: "report",
+      target: { space: true },
+      reason: "off topic",
+      ref: "rep",
+    }, "reported");
+    assertEquals(reported.ref, "rep");
+    await sfu.waitFor(
+      "/api/internal/reports",
+      (b) => b.id === reported.reportId && b.by.sub === lis.sub,
+    );
+    // Stored in the room for review, with who, what and when; listing them needs a signature.
+    assertEquals((await fetch(`${dev.http}/parties/space/${id}?reports`)).status, 401);
+    const list = await fetch(`${dev.http}/parties/space/${id}?reports`, {
+      headers: await signRequest(DEV_SERVER_SECRET, ""),
+    });
+    const [stored] = (await list.json()).reports;
+    assertEquals([stored.id, stored.by.sub, stored.target, stored.reason, typeof stored.at], [
+      reported.reportId,
+      lis.sub,
+      { space: true },
+      "off topic",
+      "number",
+    ]);
 
-  await h.request({ type: "end" }, "ended");
-  for (const client of [c, l]) {
-    await client.waitFor("ended");
-    assertEquals((await client.closed).code, SPACE_CLOSE.ended);
-  }
-  await sfu.waitFor("/control/close", (b) => b.room === `s_${id}`);
-  const after = await RoomClient.join(dev, id, lis);
-  assertEquals((await after.waitFor("sync")).space.status, "ended");
-  assertEquals((await after.closed).code, SPACE_CLOSE.ended);
-  await closeAll();
-});
+    await h.request({ type: "end" }, "ended");
+    for (const client of [c, l]) {
+      await client.waitFor("ended");
+      assertEquals((await client.closed).code, SPACE_CLOSE.ended);
+    }
+    await sfu.waitFor("/control/close", (b) => b.room === `s_${id}`);
+    const after = await RoomClient.join(dev, id, lis);
+    assertEquals((await after.waitFor("sync")).space.status, "ended");
+    assertEquals((await after.closed).code, SPACE_CLOSE.ended);
+    await closeAll();
+  },
+);
 
-partyTest("a scheduled Space: commands wait for start; start via HTTP seats the pre-named speaker", async () => {
-  const id = newSpaceId();
-  const speaker = { sub: "u:speaker1", handle: "spk" };
-  await initSpace(dev, id, host, { speakers: [speaker], scheduledFor: Date.now() + 3_600_000 });
-  const s = await RoomClient.join(dev, id, speaker);
-  assertEquals((await s.waitFor("sync")).space.status, "scheduled");
-  assertEquals((await s.request({ type: "react", emoji: "💯" }, "error")).code, "not_live");
-  const res = await roomPost(dev, id, { type: "start" });
-  assertEquals(res.body.snapshot.space.status, "live");
-  await s.waitFor("started");
-  const seated = await s.waitFor("roleChanged", (e) => e.person.sub === speaker.sub);
-  assertEquals([seated.role, seated.muted], ["speaker", true]);
-  await s.close();
-});
+partyTest(
+  "a scheduled Space: commands wait for start; start via HTTP seats the pre-named speaker",
+  async () => {
+    const id = newSpaceId();
+    const speaker = { sub: "u:speaker1", handle: "spk" };
+    await initSpace(dev, id, host, { speakers: [speaker], scheduledFor: Date.now() + 3_600_000 });
+    const s = await RoomClient.join(dev, id, speaker);
+    assertEquals((await s.waitFor("sync")).space.status, "scheduled");
+    assertEquals((await s.request({ type: "react", emoji: "💯" }, "error")).code, "not_live");
+    const res = await roomPost(dev, id, { type: "start" });
+    assertEquals(res.body.snapshot.space.status, "live");
+    await s.waitFor("started");
+    const seated = await s.waitFor("roleChanged", (e) => e.person.sub === speaker.sub);
+    assertEquals([seated.role, seated.muted], ["speaker", true]);
+    await s.close();
+  },
+);
 
 partyTest("stop the servers", async () => {
   await dev.dispose();

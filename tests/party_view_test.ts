@@ -10,18 +10,31 @@ import { context, liveSpace, P, ROLES, TABLE } from "./support/party_fixture.ts"
 
 const everyone = () => true;
 const viewOf = (s: SpaceState, who: Actor): SpaceView => {
-  const { type: _, ...view } = syncFor(s, who, 7, everyone) as Extract<ReturnType<typeof syncFor>, { type: "sync" }>;
+  const { type: _, ...view } = syncFor(s, who, 7, everyone) as Extract<
+    ReturnType<typeof syncFor>,
+    { type: "sync" }
+  >;
   return view;
 };
 const VIEWERS = [...ROLES.filter((r) => r !== "removed").map((r) => P[r]), P.handUp, P.guest];
 
-function checkFold(name: string, before: SpaceState, after: SpaceState, out: Delivery[], gone: string[] = []) {
+function checkFold(
+  name: string,
+  before: SpaceState,
+  after: SpaceState,
+  out: Delivery[],
+  gone: string[] = [],
+) {
   for (const viewer of VIEWERS) {
     if (gone.includes(viewer.sub)) continue;
     // A removed viewer's connection is closed; what it would have seen next does not matter.
-    if (out.some((d) => d.to === "sub" && d.sub === viewer.sub && d.event.type === "removed")) continue;
+    if (out.some((d) => d.to === "sub" && d.sub === viewer.sub && d.event.type === "removed")) {
+      continue;
+    }
     let view = viewOf(before, viewer);
-    for (const d of out) if (d.to === "all" || d.sub === viewer.sub) view = foldSpaceEvent(view, d.event);
+    for (const d of out) {
+      if (d.to === "all" || d.sub === viewer.sub) view = foldSpaceEvent(view, d.event);
+    }
     assertEquals(view, viewOf(after, viewer), `${name}, seen by ${viewer.sub}`);
   }
 }

@@ -8,7 +8,10 @@ import { z } from "zod";
 export const Sub = z.string().regex(/^(u|a):[A-Za-z0-9_-]{4,64}$/, "not a valid person id");
 export type Sub = z.infer<typeof Sub>;
 /** A subject that must be an account (stage, cohost, invites). */
-export const AccountSub = z.string().regex(/^u:[A-Za-z0-9_-]{4,64}$/, "must be a signed-in person (u:...)");
+export const AccountSub = z.string().regex(
+  /^u:[A-Za-z0-9_-]{4,64}$/,
+  "must be a signed-in person (u:...)",
+);
 
 /** Roles in a Space; `listener` is everyone not on stage. */
 export const Role = z.enum(["host", "cohost", "speaker", "listener"]);
@@ -81,7 +84,10 @@ const ref = z.string().max(64).optional();
 const cmd = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), ref, ...shape }).strict();
 const target = { sub: Sub };
-const httpUrl = z.string().max(2048).url().refine((u) => /^https?:\/\//i.test(u), "only http(s) links can be pinned");
+const httpUrl = z.string().max(2048).url().refine(
+  (u) => /^https?:\/\//i.test(u),
+  "only http(s) links can be pinned",
+);
 
 const SpaceCommandUnion = z.discriminatedUnion("type", [
   /** A signed-in listener raises a hand to ask to speak. */
@@ -119,14 +125,19 @@ const SpaceCommandUnion = z.discriminatedUnion("type", [
   /** Anyone, signed in or not, sends a reaction. */
   cmd("react", { emoji: Reaction }),
   /** A signed-in person comments (1-280 characters). */
-  cmd("comment", { text: z.string().trim().min(1, "comment is empty").max(SPACE_LIMITS.commentMax) }),
+  cmd("comment", {
+    text: z.string().trim().min(1, "comment is empty").max(SPACE_LIMITS.commentMax),
+  }),
   /** Host/co-host pins a recent comment (by id) or a link for everybody. */
   cmd("pin", { commentId: z.string().max(64).optional(), url: httpUrl.optional() }),
   /** Host/co-host removes the pin. */
   cmd("unpin", {}),
   /** A signed-in person reports a person or the Space for review. */
   cmd("report", {
-    target: z.union([z.object({ sub: Sub }).strict(), z.object({ space: z.literal(true) }).strict()]),
+    target: z.union([
+      z.object({ sub: Sub }).strict(),
+      z.object({ space: z.literal(true) }).strict(),
+    ]),
     reason: z.string().trim().min(1, "say what is wrong").max(SPACE_LIMITS.reportReasonMax),
   }),
   /** Host moves a scheduled Space to live. */
@@ -137,13 +148,18 @@ const SpaceCommandUnion = z.discriminatedUnion("type", [
 /** Everything a browser may send to its Space room. */
 export const SpaceCommand = SpaceCommandUnion.superRefine((c, ctx) => {
   if (c.type === "pin" && (c.commentId === undefined) === (c.url === undefined)) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: "pin needs exactly one of commentId or url" });
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: "pin needs exactly one of commentId or url",
+    });
   }
 });
 export type SpaceCommand = z.infer<typeof SpaceCommandUnion>;
 export type SpaceCommandType = SpaceCommand["type"];
 /** Every command type, for tables and exhaustive tests. */
-export const SPACE_COMMAND_TYPES = SpaceCommandUnion.options.map((o) => o.shape.type.value) as SpaceCommandType[];
+export const SPACE_COMMAND_TYPES = SpaceCommandUnion.options.map((o) =>
+  o.shape.type.value
+) as SpaceCommandType[];
 
 /** Why a command was refused; the message says what to do. */
 export const SpaceErrorCode = z.enum([

@@ -3,7 +3,16 @@
 // token.ts); the room answers an unsigned or forged request with 401.
 // Imports nothing runtime-specific, so Deno, workerd and Node all load it.
 import { z } from "zod";
-import { AccountSub, Person, Pin, SPACE_LIMITS, SpaceInfo, SpaceStatus, StageRole, Sub } from "./space.ts";
+import {
+  AccountSub,
+  Person,
+  Pin,
+  SPACE_LIMITS,
+  SpaceInfo,
+  SpaceStatus,
+  StageRole,
+  Sub,
+} from "./space.ts";
 
 /** A person named by the web: must be an account, with the handle and name to show. */
 export const NamedPerson = Person.extend({ sub: AccountSub });
@@ -57,10 +66,18 @@ export type SpacePublicSnapshot = z.infer<typeof SpacePublicSnapshot>;
 /** Answer to init/start/updateBlocks/end: the snapshot after the change. */
 export const SpaceRoomOk = z.object({ ok: z.literal(true), snapshot: SpacePublicSnapshot });
 /** Answer to getGrant: `seq` is the room's grant counter; a grant with a lower seq is stale. */
-export const GrantAnswer = z.object({ canSpeak: z.boolean(), muted: z.boolean(), seq: z.number().int() });
+export const GrantAnswer = z.object({
+  canSpeak: z.boolean(),
+  muted: z.boolean(),
+  seq: z.number().int(),
+});
 export type GrantAnswer = z.infer<typeof GrantAnswer>;
 /** Any refused HTTP request: 400 bad input, 401 unsigned, 404 no such Space, 409 wrong state. */
-export const SpaceRoomError = z.object({ ok: z.literal(false), code: z.string(), message: z.string() });
+export const SpaceRoomError = z.object({
+  ok: z.literal(false),
+  code: z.string(),
+  message: z.string(),
+});
 
 /** The SFU room name for a Space. */
 export const sfuRoomName = (spaceId: string) => `s_${spaceId}`;

@@ -19,7 +19,10 @@ export function foldSpaceEvent(view: SpaceView, e: SpaceEvent): SpaceView {
       return { ...view, stage: upsert(view.stage, { ...e.participant, present: true }) };
     case "participantLeft":
       if (e.reason === "disconnected") {
-        return { ...view, stage: view.stage.map((m) => (m.sub === e.sub ? { ...m, present: false } : m)) };
+        return {
+          ...view,
+          stage: view.stage.map((m) => (m.sub === e.sub ? { ...m, present: false } : m)),
+        };
       }
       return {
         ...view,
@@ -31,7 +34,12 @@ export function foldSpaceEvent(view: SpaceView, e: SpaceEvent): SpaceView {
       const was = view.stage.find((m) => m.sub === e.person.sub);
       const stage = e.role === "listener"
         ? view.stage.filter((m) => m.sub !== e.person.sub)
-        : upsert(view.stage, { ...e.person, role: e.role, muted: e.muted, present: was?.present ?? true });
+        : upsert(view.stage, {
+          ...e.person,
+          role: e.role,
+          muted: e.muted,
+          present: was?.present ?? true,
+        });
       const seated = e.role !== "listener";
       return {
         ...view,
@@ -46,7 +54,10 @@ export function foldSpaceEvent(view: SpaceView, e: SpaceEvent): SpaceView {
     }
     case "muted":
     case "unmuted":
-      return { ...view, stage: view.stage.map((m) => (m.sub === e.sub ? { ...m, muted: e.type === "muted" } : m)) };
+      return {
+        ...view,
+        stage: view.stage.map((m) => (m.sub === e.sub ? { ...m, muted: e.type === "muted" } : m)),
+      };
     case "handRaised":
       return {
         ...view,
@@ -72,7 +83,10 @@ export function foldSpaceEvent(view: SpaceView, e: SpaceEvent): SpaceView {
         you: e.sub === me ? { ...view.you, invited: false } : view.you,
       };
     case "comment":
-      return { ...view, comments: [...view.comments, e.comment].slice(-SPACE_LIMITS.recentComments) };
+      return {
+        ...view,
+        comments: [...view.comments, e.comment].slice(-SPACE_LIMITS.recentComments),
+      };
     case "pinned":
       return { ...view, pinned: e.pin };
     case "unpinned":
@@ -98,5 +112,7 @@ export function foldSpaceEvent(view: SpaceView, e: SpaceEvent): SpaceView {
 }
 
 function upsert(stage: StageMember[], m: StageMember): StageMember[] {
-  return stage.some((x) => x.sub === m.sub) ? stage.map((x) => (x.sub === m.sub ? m : x)) : [...stage, m];
+  return stage.some((x) => x.sub === m.sub)
+    ? stage.map((x) => (x.sub === m.sub ? m : x))
+    : [...stage, m];
 }

@@ -1,18 +1,38 @@
 // The audience side of the reducer: reactions, comments, the pin and reports.
 // Anonymous listeners never reach the comment/pin/report cases: apply() refuses them first.
 import { SPACE_LIMITS, type SpaceCommand } from "../../lib/protocol/space.ts";
-import type { StepResult } from "./reducer.ts";
-import { type ActorKind, type Actor, type ApplyContext, isModerator, person, refuse, type SpaceState } from "./state.ts";
+import {
+  type Actor,
+  type ActorKind,
+  type ApplyContext,
+  isModerator,
+  person,
+  refuse,
+  type SpaceState,
+  type StepResult,
+} from "./state.ts";
 
-export function chat(s: SpaceState, c: SpaceCommand, actor: Actor, kind: ActorKind, ctx: ApplyContext): StepResult {
+export function chat(
+  s: SpaceState,
+  c: SpaceCommand,
+  actor: Actor,
+  kind: ActorKind,
+  ctx: ApplyContext,
+): StepResult {
   switch (c.type) {
     case "react":
       // Reactions are not stored: they are a burst, and a newcomer has no use for old ones.
-      return { state: s, out: [{ to: "all", event: { type: "reaction", sub: actor.sub, emoji: c.emoji } }] };
+      return {
+        state: s,
+        out: [{ to: "all", event: { type: "reaction", sub: actor.sub, emoji: c.emoji } }],
+      };
     case "comment": {
       const comment = { ...person(actor), id: ctx.newId(), text: c.text, at: ctx.now };
       const comments = [...s.comments.slice(-(SPACE_LIMITS.recentComments - 1)), comment];
-      return { state: { ...s, comments }, out: [{ to: "all", event: { type: "comment", comment } }] };
+      return {
+        state: { ...s, comments },
+        out: [{ to: "all", event: { type: "comment", comment } }],
+      };
     }
     case "pin": {
       if (!isModerator(kind)) return refuse("forbidden", "Only the host or a co-host can pin.");
@@ -29,7 +49,10 @@ export function chat(s: SpaceState, c: SpaceCommand, actor: Actor, kind: ActorKi
     case "unpin":
       if (!isModerator(kind)) return refuse("forbidden", "Only the host or a co-host can unpin.");
       if (!s.pinned) return refuse("not_found", "Nothing is pinned.");
-      return { state: { ...s, pinned: null }, out: [{ to: "all", event: { type: "unpinned", by: actor.sub } }] };
+      return {
+        state: { ...s, pinned: null },
+        out: [{ to: "all", event: { type: "unpinned", by: actor.sub } }],
+      };
     case "report": {
       const report = {
         id: ctx.newId(),
@@ -41,7 +64,11 @@ export function chat(s: SpaceState, c: SpaceCommand, actor: Actor, kind: ActorKi
       };
       return {
         state: s,
-        out: [{ to: "sub", sub: actor.sub, event: { type: "reported", reportId: report.id, ...(c.ref && { ref: c.ref }) } }],
+        out: [{
+          to: "sub",
+          sub: actor.sub,
+          event: { type: "reported", reportId: report.id, ...(c.ref && { ref: c.ref }) },
+        }],
         report,
       };
     }

@@ -1,6 +1,11 @@
 // The Space room's settings, read from PartyKit vars (`--var NAME=value` or partykit.json#vars),
 // with the development defaults from lib/protocol/defaults.ts so `partykit dev` runs unconfigured.
-import { DEFAULT_SFU_PORT, DEFAULT_WEB_PORT, DEV_ROOM_SECRET, DEV_SERVER_SECRET } from "../../lib/protocol/defaults.ts";
+import {
+  DEFAULT_SFU_PORT,
+  DEFAULT_WEB_PORT,
+  DEV_ROOM_SECRET,
+  DEV_SERVER_SECRET,
+} from "../../lib/protocol/defaults.ts";
 
 export interface SpaceRoomConfig {
   roomSecret: string;
@@ -16,8 +21,14 @@ export function readConfig(env: Record<string, unknown>): SpaceRoomConfig {
   return {
     roomSecret: text(env.SPAZIO_ROOM_SECRET) ?? DEV_ROOM_SECRET,
     serverSecret: text(env.SPAZIO_SERVER_SECRET) ?? DEV_SERVER_SECRET,
-    sfuUrl: (text(env.SPAZIO_SFU_URL) ?? `http://127.0.0.1:${DEFAULT_SFU_PORT}`).replace(/\/+$/, ""),
-    webUrl: (text(env.SPAZIO_WEB_URL) ?? `http://127.0.0.1:${DEFAULT_WEB_PORT}`).replace(/\/+$/, ""),
+    sfuUrl: (text(env.SPAZIO_SFU_URL) ?? `http://127.0.0.1:${DEFAULT_SFU_PORT}`).replace(
+      /\/+$/,
+      "",
+    ),
+    webUrl: (text(env.SPAZIO_WEB_URL) ?? `http://127.0.0.1:${DEFAULT_WEB_PORT}`).replace(
+      /\/+$/,
+      "",
+    ),
     allowedOrigins: (text(env.SPAZIO_ALLOWED_ORIGINS) ?? "http://localhost:*,http://127.0.0.1:*")
       .split(",")
       .map((o) => o.trim())
@@ -37,7 +48,8 @@ export function originAllowed(origin: string | null, patterns: string[]): boolea
     if (p === "*") return true;
     if (p.endsWith(":*")) {
       const base = p.slice(0, -2);
-      return origin === base || (origin.startsWith(`${base}:`) && /^\d+$/.test(origin.slice(base.length + 1)));
+      return origin === base ||
+        (origin.startsWith(`${base}:`) && /^\d+$/.test(origin.slice(base.length + 1)));
     }
     return origin === p;
   });

@@ -15,7 +15,8 @@ const json = (body: unknown, status = 200) =>
     status,
     headers: { "content-type": "application/json", "cache-control": "no-store" },
   });
-const fail = (status: number, code: string, message: string) => json({ ok: false, code, message }, status);
+const fail = (status: number, code: string, message: string) =>
+  json({ ok: false, code, message }, status);
 
 export async function handleSpaceRequest(room: SpaceRoom, req: Request): Promise<Response> {
   if (req.method === "GET") {
@@ -33,7 +34,11 @@ export async function handleSpaceRequest(room: SpaceRoom, req: Request): Promise
   const body = await req.text();
   if (body.length > MAX_BODY_BYTES) return fail(413, "too_big", "Request body too large.");
   if (!(await verifyRequest(room.config.serverSecret, body, req.headers))) {
-    return fail(401, "unsigned", "This request is not signed with the server secret (or its timestamp is stale).");
+    return fail(
+      401,
+      "unsigned",
+      "This request is not signed with the server secret (or its timestamp is stale).",
+    );
   }
   let raw: unknown;
   try {
@@ -48,10 +53,13 @@ export async function handleSpaceRequest(room: SpaceRoom, req: Request): Promise
   }
   const r = parsed.data;
   const now = Date.now();
-  const snapshot = () => json({ ok: true, snapshot: publicSnapshot(room.state!, room.listenerCount()) });
+  const snapshot = () =>
+    json({ ok: true, snapshot: publicSnapshot(room.state!, room.listenerCount()) });
 
   if (r.type === "init") {
-    if (r.spaceId !== room.room.id) return fail(400, "bad_request", "spaceId does not match this room.");
+    if (r.spaceId !== room.room.id) {
+      return fail(400, "bad_request", "spaceId does not match this room.");
+    }
     // Idempotent: the web may retry a create; the first one wins and nothing is reset.
     if (!room.state) room.commit(createSpace(r, now), []);
     return snapshot();
@@ -64,7 +72,11 @@ export async function handleSpaceRequest(room: SpaceRoom, req: Request): Promise
     case "start": {
       if (s.status === "ended") return fail(409, "ended", "This Space has ended.");
       if (s.status === "scheduled") {
-        const step = startSpace(s, { now, newId: () => crypto.randomUUID(), isPresent: room.isPresent });
+        const step = startSpace(s, {
+          now,
+          newId: () => crypto.randomUUID(),
+          isPresent: room.isPresent,
+        });
         const { state, grants } = diffGrants(s, step.state);
         room.commit(state, step.out, grants);
       }

@@ -59,9 +59,15 @@ export const speakerSeatFree = (s: SpaceState) =>
   stageCounts(s).speakers < SPACE_LIMITS.speakersMax && s.stage.length < SPACE_LIMITS.stageMax;
 
 /** Seats a pre-named co-host or speaker who is connected while the Space is live; muted on arrival. */
-export function seatPlanned(s: SpaceState, who: Actor, by: string): { state: SpaceState; out: Delivery[] } {
+export function seatPlanned(
+  s: SpaceState,
+  who: Actor,
+  by: string,
+): { state: SpaceState; out: Delivery[] } {
   const plan = s.planned.find((p) => p.sub === who.sub);
-  if (!plan || s.status !== "live" || s.stage.some((m) => m.sub === who.sub)) return { state: s, out: [] };
+  if (!plan || s.status !== "live" || s.stage.some((m) => m.sub === who.sub)) {
+    return { state: s, out: [] };
+  }
   const counts = stageCounts(s);
   const fits = plan.role === "cohost"
     ? counts.cohosts < SPACE_LIMITS.cohostsMax
@@ -70,7 +76,10 @@ export function seatPlanned(s: SpaceState, who: Actor, by: string): { state: Spa
   // The token's handle and name are fresher than what the web sent when scheduling.
   const seat: StageSeat = { ...person({ ...plan, ...who }), role: plan.role, muted: true };
   const out: Delivery[] = [
-    { to: "all", event: { type: "roleChanged", person: person(seat), role: seat.role, muted: true, by } },
+    {
+      to: "all",
+      event: { type: "roleChanged", person: person(seat), role: seat.role, muted: true, by },
+    },
   ];
   let hands = s.hands;
   if (handOf(s, who.sub)) {
@@ -90,7 +99,10 @@ export function seatPlanned(s: SpaceState, who: Actor, by: string): { state: Spa
 }
 
 /** scheduled -> live; pre-named people already connected take their seats. */
-export function startSpace(s: SpaceState, ctx: ApplyContext): { state: SpaceState; out: Delivery[] } {
+export function startSpace(
+  s: SpaceState,
+  ctx: ApplyContext,
+): { state: SpaceState; out: Delivery[] } {
   let state: SpaceState = { ...s, status: "live", startedAt: ctx.now };
   const out: Delivery[] = [{ to: "all", event: { type: "started", startedAt: ctx.now } }];
   for (const p of s.planned) {
@@ -111,7 +123,10 @@ export function endSpace(s: SpaceState, now: number): { state: SpaceState; out: 
 }
 
 /** Replaces the host's blocks; blocked people lose their seat, hand and invitation. */
-export function updateBlocks(s: SpaceState, blockedSubs: string[]): { state: SpaceState; out: Delivery[] } {
+export function updateBlocks(
+  s: SpaceState,
+  blockedSubs: string[],
+): { state: SpaceState; out: Delivery[] } {
   const blocked = [...new Set(blockedSubs)].filter((sub) => sub !== s.host.sub);
   const out: Delivery[] = [];
   for (const sub of blocked) {

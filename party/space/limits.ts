@@ -34,7 +34,11 @@ export const MAX_CONNECTIONS_PER_PERSON = 5;
 export const FLOOD_STRIKES = 100;
 
 /** Takes one token if there is one; returns the bucket to keep either way. */
-export function take(bucket: Bucket | undefined, rule: Rule, now: number): { ok: boolean; bucket: Bucket } {
+export function take(
+  bucket: Bucket | undefined,
+  rule: Rule,
+  now: number,
+): { ok: boolean; bucket: Bucket } {
   const b = bucket ?? { tokens: rule.burst, at: now };
   const tokens = Math.min(rule.burst, b.tokens + ((now - b.at) / 1000) * rule.rate);
   if (tokens < 1) return { ok: false, bucket: { tokens, at: now } };

@@ -24,7 +24,12 @@ export async function postSigned(secret: string, url: string, payload: unknown):
     try {
       // Signed per attempt: the receiver refuses timestamps that are too old.
       const headers = { "content-type": "application/json", ...(await signRequest(secret, body)) };
-      const res = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      const res = await fetch(url, {
+        method: "POST",
+        headers,
+        body,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
       await res.body?.cancel();
       if (res.ok) return true;
       // A 4xx will not get better by asking again.
@@ -33,7 +38,9 @@ export async function postSigned(secret: string, url: string, payload: unknown):
         return false;
       }
     } catch (err) {
-      if (attempt === RETRY_DELAYS_MS.length) console.warn(`space room: POST ${url} failed: ${err}`);
+      if (attempt === RETRY_DELAYS_MS.length) {
+        console.warn(`space room: POST ${url} failed: ${err}`);
+      }
     }
     if (attempt < RETRY_DELAYS_MS.length) await sleep(RETRY_DELAYS_MS[attempt]);
   }
@@ -65,7 +72,10 @@ export class SpaceOutbound {
 
   /** Tells the web what the home page lists about this Space. */
   state(push: SpaceStatePush): void {
-    this.#post(`${this.config.webUrl}/api/internal/spaces/${encodeURIComponent(this.spaceId)}/state`, push);
+    this.#post(
+      `${this.config.webUrl}/api/internal/spaces/${encodeURIComponent(this.spaceId)}/state`,
+      push,
+    );
   }
 
   /** Forwards a stored report for review on the web. */

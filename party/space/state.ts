@@ -12,7 +12,11 @@ import type {
   SpaceStatus,
   StageRole,
 } from "../../lib/protocol/space.ts";
-import type { PublicStageMember, SpacePublicSnapshot, SpaceReport } from "../../lib/protocol/space_http.ts";
+import type {
+  PublicStageMember,
+  SpacePublicSnapshot,
+  SpaceReport,
+} from "../../lib/protocol/space_http.ts";
 
 /** A stage seat as stored; presence is not stored (connections do not survive a restart). */
 export interface StageSeat extends Person {
@@ -58,7 +62,11 @@ export interface Actor extends Person {}
 export type ActorKind = Role | "anonymous" | "removed";
 
 /** Where an event goes: everybody, or every connection of one person. */
-export type Delivery = { to: "all"; event: SpaceEvent } | { to: "sub"; sub: string; event: SpaceEvent };
+export type Delivery = { to: "all"; event: SpaceEvent } | {
+  to: "sub";
+  sub: string;
+  event: SpaceEvent;
+};
 
 /** A change of someone's right to speak, for the SFU. */
 export interface Grant {
@@ -95,7 +103,19 @@ export interface ApplyContext {
   isPresent(sub: string): boolean;
 }
 
-export const refuse = (code: SpaceErrorCode, message: string): Refused => ({ ok: false, code, message });
+/** What one command handler returns before grants are derived. */
+export type Step = { state: SpaceState; out: Delivery[]; report?: SpaceReport };
+export type StepResult = Step | Refused;
+
+export const MODS_ONLY = "Only the host or a co-host can do that.";
+/** An event for everybody in the room. */
+export const all = (event: SpaceEvent): Delivery => ({ to: "all", event });
+
+export const refuse = (code: SpaceErrorCode, message: string): Refused => ({
+  ok: false,
+  code,
+  message,
+});
 
 export const isAnonymous = (sub: string) => sub.startsWith("a:");
 export const isBanned = (s: SpaceState, sub: string) => Object.hasOwn(s.banned, sub);
@@ -125,7 +145,10 @@ export function speakRights(s: SpaceState): Map<string, { canSpeak: boolean; mut
 }
 
 /** Grants for everyone whose right to speak or mute differs between two states; bumps `seq`. */
-export function diffGrants(before: SpaceState, after: SpaceState): { state: SpaceState; grants: Grant[] } {
+export function diffGrants(
+  before: SpaceState,
+  after: SpaceState,
+): { state: SpaceState; grants: Grant[] } {
   const was = speakRights(before);
   const now = speakRights(after);
   const grants: Grant[] = [];
@@ -139,7 +162,10 @@ export function diffGrants(before: SpaceState, after: SpaceState): { state: Spac
 }
 
 /** What the SFU should enforce for one person right now. */
-export function grantFor(s: SpaceState, sub: string): { canSpeak: boolean; muted: boolean; seq: number } {
+export function grantFor(
+  s: SpaceState,
+  sub: string,
+): { canSpeak: boolean; muted: boolean; seq: number } {
   const r = speakRights(s).get(sub);
   return { canSpeak: r?.canSpeak ?? false, muted: r?.muted ?? true, seq: s.seq };
 }

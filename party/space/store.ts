@@ -35,7 +35,11 @@ export async function loadSpace(storage: RoomStorage): Promise<SpaceState | unde
  * Writes what changed between two states. Not awaited by callers: Durable Object writes are
  * applied in order, and the output gate holds back messages sent after a write until it is durable.
  */
-export function saveSpace(storage: RoomStorage, prev: SpaceState | undefined, next: SpaceState): Promise<void> {
+export function saveSpace(
+  storage: RoomStorage,
+  prev: SpaceState | undefined,
+  next: SpaceState,
+): Promise<void> {
   const { banned, comments, blocked, ...core } = next;
   const entries: Record<string, unknown> = { state: core };
   if (comments !== prev?.comments) entries.comments = comments;
@@ -49,7 +53,9 @@ export function saveSpace(storage: RoomStorage, prev: SpaceState | undefined, ne
   const keys = Object.keys(entries);
   const writes: Promise<void>[] = [];
   for (let i = 0; i < keys.length; i += 128) {
-    writes.push(storage.put(Object.fromEntries(keys.slice(i, i + 128).map((k) => [k, entries[k]]))));
+    writes.push(
+      storage.put(Object.fromEntries(keys.slice(i, i + 128).map((k) => [k, entries[k]]))),
+    );
   }
   return Promise.all(writes).then(() => undefined);
 }

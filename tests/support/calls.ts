@@ -1,0 +1,100 @@
+// Helpers for the DM and call tests: accounts made straight in KV with a session, JSON calls to
+// the web as the site's own pages make them, and sockets to inbox and call rooms that record
+// every event, with deadlines on every wait.
+import type { User } from "../../lib/kv/users.ts";
+import { type PartyDev, waitFor } from "./party.ts";
+import { sameOrigin, type WebServer } from "./web.ts";
+
+export interface Account {
+  user: User;
+  cookie: string;
+}
+
+/** An account with a session, as a signed-up person has; `verified` sets the badge. */
+export async function account(web: WebServer, handle: string, opts: { verified?: boolean } = {}): Promise<Account> {
+  let user = await web.deps.users.create({ handle, displayName: handle[0].toUpperCase() + handle.slice(1) }, {
+    id: `cred-${handle}-${crypto.randomUUID()}`,
+    publicKey: new Uint8Array([1, 2, 3]),
+    counter: 0,
+    transports: [],
+    createdAt: Date.now(),
+    label: "test",
+  });
+  if (opts.verified) user = await web.deps.users.update(user.id, { verified: true });
+  return { user, cookie: `spazio_session=${await web.deps.sessions.create(user.id)}` };
+}
+
+/** A JSON request from the site's own page, signed in as `who`. */
+export async function call(web: WebServer, who: Account | null, method: string, path: string, body?: unknown) {
+  const res = await fetch(
+    `${web.url}${path}`,
+    sameOrigin(web, { method, cookie: who?.cookie, body: body === undefined ? undefined : JSON.stringify(body) }),
+  );
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = JSON.parse(text);
+  } catch { /* not JSON: left null */ }
+  return { status: res.status, body: json };
+}
+
+/** A WebSocket to a party room that keeps every event it got. */
+export class Socket<E extends { type: string } = { type: string; [k: string]: any }> {
+  readonly events: E[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly #ws: WebSocket;
+
+  constructor(url: string, origin?: string) {
+    this.#ws = origin === undefined ? new WebSocket(url) : new WebSocket(url, { headers: { origin } } as never);
+    this.#ws.onmessage = (e) => this.events.push(JSON.parse(e.data));
+    this.#ws.onerror = () => {};
+    this.closed = new Promise((resolve) => (this.#ws.onclose = (e) => resolve({ code: e.code, reason: e.reason })));
+  }
+
+  static inbox(dev: PartyDev, userId: string, token: string) {
+    return new Socket(`${dev.ws}/parties/user/${encodeURIComponent(userId)}?token=${encodeURIComponent(token)}`);
+  }
+
+  static call(dev: PartyDev, callId: string, token: string) {
+    return new Socket(`${dev.ws}/parties/call/${encodeURIComponent(callId)}?token=${encodeURIComponent(token)}`);
+  }
+
+  mark() {
+    return this.events.length;
+  }
+
+  async waitFor(type: string, match: (e: any) => boolean = () => true, from = 0, timeoutMs = 8_000): Promise<any> {
+    let closed: { code: number; reason: string } | undefined;
+    this.closed.then((c) => (closed = c));
+    return await waitFor(`a ${type} event`, () => {
+      const hit = this.events.slice(from).find((e) => e.type === type && match(e));
+      if (hit) return hit;
+      if (closed) throw new Error(`closed (${closed.code} ${closed.reason}) before a ${type}; got ${JSON.stringify(this.events.slice(from))}`);
+      return undefined;
+    }, timeoutMs);
+  }
+
+  /** Events of a type received at or after `from`. */
+  seen(type: string, from = 0): any[] {
+    return this.events.slice(from).filter((e) => e.type === type);
+  }
+
+  send(message: unknown) {
+    this.#ws.send(typeof message === "string" ? message : JSON.stringify(message));
+  }
+
+  async close() {
+    if (this.#ws.readyState < WebSocket.CLOSING) this.#ws.close();
+    await Promise.race([this.closed, new Promise((r) => setTimeout(r, 2_000))]);
+  }
+}
+
+/** Opens `who`'s inbox with a token from the web, and waits for its hello. */
+export async function openInbox(web: WebServer, dev: PartyDev, who: Account): Promise<Socket> {
+  const { body } = await call(web, who, "POST", "/api/inbox/token");
+  const s = Socket.inbox(dev, who.user.id, body.token);
+  await s.waitFor("hello");
+  return s;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
