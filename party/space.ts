@@ -97,10 +97,10 @@ export default class SpaceRoom implements Party.Server {
         room: this.room.id,
       }, Date.now() - TOKEN_SLACK_MS);
     } catch (err) {
-      return conn.close(4001, `Cannot join this Space: ${(err as Error).message}.`);
+      return conn.close(SPACE_CLOSE.badToken, `Cannot join this Space: ${(err as Error).message}.`);
     }
     const s = this.state;
-    if (!s) return conn.close(4004, "This Space does not exist.");
+    if (!s) return conn.close(SPACE_CLOSE.notFound, "This Space does not exist.");
     const actor: Actor = person(claims);
     if (kindOf(s, actor.sub) === "removed") {
       const removed = Object.hasOwn(s.banned, actor.sub);

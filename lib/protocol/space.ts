@@ -265,6 +265,10 @@ export const SPACE_CLOSE = {
   flood: 1008,
   /** The Space ended. */
   ended: 4000,
+  /** The token was refused in the room (normally refused before the upgrade, with HTTP 401). */
+  badToken: 4001,
+  /** No Space with this id exists in the room (never created). */
+  notFound: 4004,
   /** Removed from this Space, or kept out by the host's blocks. */
   removed: 4003,
   /** Too many connections for one person. */
