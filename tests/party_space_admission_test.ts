@@ -125,6 +125,27 @@ partyTest("one person cannot hold more than five connections to a Space", async 
   await Promise.all(five.map((c) => c.close()));
 });
 
+partyTest("reconnecting in a tight loop is refused after a burst, with a reason", async () => {
+  const id = newSpaceId();
+  await initSpace(dev, id, host);
+  const looper = { sub: "u:looper01" };
+  let refused: { code: number; reason: string } | undefined;
+  for (let i = 0; i < 20 && !refused; i++) {
+    const c = RoomClient.open(dev, id, await spaceToken(id, looper));
+    const outcome = await Promise.race([
+      c.waitFor("sync").then(() => "open", () => "closed"),
+      c.closed.then(() => "closed"),
+    ]);
+    if (outcome === "closed") refused = await c.closed;
+    else await c.close();
+  }
+  assertEquals(refused?.code, SPACE_CLOSE.tooManyConnections);
+  assert(refused.reason.includes("Connecting too often"), refused.reason);
+  // Somebody else is not affected.
+  const other = await RoomClient.join(dev, id, lis);
+  await other.close();
+});
+
 partyTest(
   "HTTP: unsigned or forged POSTs get 401; GET gives the public snapshot; init is idempotent",
   async () => {
