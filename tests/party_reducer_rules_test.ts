@@ -2,7 +2,7 @@
 // grants for the SFU, bans and blocks. Pure reducer, no server.
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { SpaceCommand } from "../lib/protocol/space.ts";
-import { createSpace, seatPlanned, updateBlocks } from "../party/space/lifecycle.ts";
+import { createSpace, seatPlanned, updateBlocks, updateSpace } from "../party/space/lifecycle.ts";
 import { apply } from "../party/space/reducer.ts";
 import {
   type Applied,
@@ -279,4 +279,28 @@ Deno.test("rules: reports carry who, what and when, and only the reporter is tol
     sub: P.listener.sub,
     event: { type: "reported", reportId: "id1", ref: "x1" },
   }]);
+});
+
+Deno.test("rules: edits from the web: time and names only while scheduled, never in the past", () => {
+  const s = createSpace({
+    type: "init",
+    spaceId: "sp4",
+    title: "Soon",
+    host: P.host,
+    cohosts: [],
+    speakers: [P.speaker],
+    blockedSubs: [],
+    scheduledFor: 50_000,
+  }, 1_000);
+  const u = updateSpace(s, { type: "update", cohosts: [P.cohost, P.speaker] }, 2_000);
+  if (typeof u === "string") throw new Error(u);
+  assertEquals(u.state.planned.map((p) => [p.sub, p.role]), [
+    [P.cohost.sub, "cohost"],
+    [P.speaker.sub, "cohost"],
+  ]);
+  assertEquals(typeof updateSpace(s, { type: "update", scheduledFor: 500 }, 2_000), "string");
+  const live = ok(apply(s, { type: "start" }, P.host, context())).state;
+  assertEquals(typeof updateSpace(live, { type: "update", scheduledFor: 90_000 }, 2_000), "string");
+  const renamed = updateSpace(live, { type: "update", title: "Now" }, 2_000);
+  assertEquals(typeof renamed !== "string" && renamed.state.title, "Now");
 });

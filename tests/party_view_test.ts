@@ -4,7 +4,7 @@ import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { foldSpaceEvent, type SpaceView } from "../lib/protocol/space_view.ts";
 import { apply } from "../party/space/reducer.ts";
 import { type Actor, type SpaceState, syncFor } from "../party/space/state.ts";
-import { updateBlocks } from "../party/space/lifecycle.ts";
+import { createSpace, updateBlocks, updateSpace } from "../party/space/lifecycle.ts";
 import type { Delivery } from "../party/space/state.ts";
 import { context, liveSpace, P, ROLES, TABLE } from "./support/party_fixture.ts";
 
@@ -57,4 +57,20 @@ Deno.test("view: blocks from the web fold into the next sync", () => {
   const b = updateBlocks(before, blocked);
   // The room puts blocked people out, so only the others' views matter.
   checkFold("updateBlocks", before, b.state, b.out, blocked);
+});
+
+Deno.test("view: an edit of a scheduled Space folds into the next sync", () => {
+  const before = createSpace({
+    type: "init",
+    spaceId: "sp3",
+    title: "Soon",
+    host: P.host,
+    cohosts: [],
+    speakers: [],
+    blockedSubs: [],
+    scheduledFor: 50_000,
+  }, 1_000);
+  const u = updateSpace(before, { type: "update", title: "Later", scheduledFor: 90_000 }, 2_000);
+  if (typeof u === "string") throw new Error(u);
+  checkFold("update", before, u.state, u.out);
 });

@@ -243,6 +243,8 @@ export const SpaceEvent = z.discriminatedUnion("type", [
   ev("unpinned", { by: Sub }),
   /** How many people listen (not on stage); coalesced, at most about twice a second. */
   ev("listenerCount", { count: z.number().int() }),
+  /** The host edited the Space (title, or time while scheduled). */
+  ev("spaceUpdated", { space: SpaceInfo }),
   /** The Space went live. */
   ev("started", { startedAt: z.number() }),
   /** The Space ended; the room closes the connection after this. */

@@ -41,6 +41,17 @@ export const SpaceRoomRequest = z.discriminatedUnion("type", [
   }),
   /** Moves a scheduled Space to live (the host pressed start on the web). */
   z.object({ type: z.literal("start") }),
+  /**
+   * Edits a Space: the title at any time before it ends; the time and the pre-named co-hosts and
+   * speakers only while it is scheduled (409 otherwise). Omitted fields stay as they are.
+   */
+  z.object({
+    type: z.literal("update"),
+    title: z.string().trim().min(1).max(SPACE_LIMITS.titleMax).optional(),
+    scheduledFor: z.number().int().optional(),
+    cohosts: z.array(NamedPerson).max(SPACE_LIMITS.cohostsMax).optional(),
+    speakers: z.array(NamedPerson).max(SPACE_LIMITS.speakersMax).optional(),
+  }),
   /** Replaces the host's block list; blocked people present are put out. */
   z.object({ type: z.literal("updateBlocks"), blockedSubs: BlockedSubs }),
   /** Ends the Space (the host ended it on the web, or cancelled a scheduled one). */
@@ -63,7 +74,7 @@ export const SpacePublicSnapshot = z.object({
 });
 export type SpacePublicSnapshot = z.infer<typeof SpacePublicSnapshot>;
 
-/** Answer to init/start/updateBlocks/end: the snapshot after the change. */
+/** Answer to init/start/update/updateBlocks/end: the snapshot after the change. */
 export const SpaceRoomOk = z.object({ ok: z.literal(true), snapshot: SpacePublicSnapshot });
 /** Answer to getGrant: `seq` is the room's grant counter; a grant with a lower seq is stale. */
 export const GrantAnswer = z.object({

@@ -93,6 +93,8 @@ export function foldSpaceEvent(view: SpaceView, e: SpaceEvent): SpaceView {
       return { ...view, pinned: null };
     case "listenerCount":
       return { ...view, listenerCount: e.count };
+    case "spaceUpdated":
+      return { ...view, space: e.space };
     case "started":
       return { ...view, space: { ...view.space, status: "live", startedAt: e.startedAt } };
     case "ended":

@@ -3,7 +3,7 @@
 import { SpaceRoomRequest } from "../../lib/protocol/space_http.ts";
 import { verifyRequest } from "../../lib/protocol/token.ts";
 import type SpaceRoom from "../space.ts";
-import { createSpace, endSpace, startSpace, updateBlocks } from "./lifecycle.ts";
+import { createSpace, endSpace, startSpace, updateBlocks, updateSpace } from "./lifecycle.ts";
 import { listReports } from "./store.ts";
 import { diffGrants, grantFor, publicSnapshot } from "./state.ts";
 
@@ -88,6 +88,12 @@ export async function handleSpaceRequest(room: SpaceRoom, req: Request): Promise
         const { state, grants } = diffGrants(s, step.state);
         room.commit(state, step.out, grants);
       }
+      return snapshot();
+    }
+    case "update": {
+      const step = updateSpace(s, r, now);
+      if (typeof step === "string") return fail(409, "conflict", step);
+      room.commit(step.state, step.out);
       return snapshot();
     }
     case "updateBlocks": {

@@ -9,22 +9,19 @@ import {
   type Delivery,
   handOf,
   person,
+  spaceInfo,
   type SpaceState,
   type StageSeat,
 } from "./state.ts";
 
 type Init = Extract<SpaceRoomRequest, { type: "init" }>;
+type Update = Extract<SpaceRoomRequest, { type: "update" }>;
 
 /** The first state of a Space: live at once, or scheduled. The host is always on stage, muted. */
 export function createSpace(input: Init, now: number): SpaceState {
   const scheduled = input.scheduledFor !== undefined && input.scheduledFor > now;
   const host = person(input.host);
-  const named = new Set([host.sub]);
-  // One seat per person, co-hosts first, so a name listed twice is seated once.
-  const planned = [
-    ...input.cohosts.map((p) => ({ ...person(p), role: "cohost" as const })),
-    ...input.speakers.map((p) => ({ ...person(p), role: "speaker" as const })),
-  ].filter((p) => !named.has(p.sub) && named.add(p.sub));
+  const planned = plannedSeats(host.sub, input.cohosts, input.speakers);
   return {
     id: input.spaceId,
     title: input.title,
@@ -41,6 +38,42 @@ export function createSpace(input: Init, now: number): SpaceState {
     comments: [],
     seq: 0,
   };
+}
+
+/** One seat per person, co-hosts first, never the host: a name listed twice is seated once. */
+function plannedSeats(host: string, cohosts: Init["cohosts"], speakers: Init["speakers"]) {
+  const named = new Set([host]);
+  return [
+    ...cohosts.map((p) => ({ ...person(p), role: "cohost" as const })),
+    ...speakers.map((p) => ({ ...person(p), role: "speaker" as const })),
+  ].filter((p) => !named.has(p.sub) && named.add(p.sub));
+}
+
+/** The web's edit of a Space; a string when the edit does not fit the Space's state. */
+export function updateSpace(
+  s: SpaceState,
+  u: Update,
+  now: number,
+): { state: SpaceState; out: Delivery[] } | string {
+  if (s.status === "ended") return "This Space has ended.";
+  const scheduling = u.scheduledFor !== undefined || u.cohosts !== undefined ||
+    u.speakers !== undefined;
+  if (scheduling && s.status !== "scheduled") return "Only a scheduled Space can be rescheduled.";
+  if (u.scheduledFor !== undefined && u.scheduledFor <= now) return "scheduledFor is in the past.";
+  const planned = u.cohosts !== undefined || u.speakers !== undefined
+    ? plannedSeats(
+      s.host.sub,
+      u.cohosts ?? s.planned.filter((p) => p.role === "cohost"),
+      u.speakers ?? s.planned.filter((p) => p.role === "speaker"),
+    )
+    : s.planned;
+  const state: SpaceState = {
+    ...s,
+    ...(u.title !== undefined && { title: u.title }),
+    ...(u.scheduledFor !== undefined && { scheduledFor: u.scheduledFor }),
+    planned,
+  };
+  return { state, out: [{ to: "all", event: { type: "spaceUpdated", space: spaceInfo(state) } }] };
 }
 
 /** Counts that the stage limits apply to. */
