@@ -1,8 +1,7 @@
-// The Space rules the table cannot show in one cell: limits, consent, mute ownership, lifecycle,
-// grants for the SFU, bans and blocks. Pure reducer, no server.
+// The Space rules the table cannot show in one cell: limits, consent, mute ownership, grants for
+// the SFU, bans, comments and reports. Pure reducer, no server. Lifecycle: party_lifecycle_test.ts.
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { SpaceCommand } from "../lib/protocol/space.ts";
-import { createSpace, seatPlanned, updateBlocks, updateSpace } from "../party/space/lifecycle.ts";
 import { apply } from "../party/space/reducer.ts";
 import {
   type Applied,
@@ -181,60 +180,6 @@ Deno.test("rules: removal is a ban by person that clears their seat, hand and in
   );
 });
 
-Deno.test("rules: scheduled -> live -> ended; nothing but start, end and reports before, nothing after", () => {
-  const s = createSpace({
-    type: "init",
-    spaceId: "sp2",
-    title: "Later",
-    host: P.host,
-    cohosts: [P.cohost],
-    speakers: [P.speaker, P.host],
-    blockedSubs: [],
-    scheduledFor: 10_000,
-  }, 1_000);
-  assertEquals([s.status, s.planned.map((p) => p.sub)], ["scheduled", [
-    P.cohost.sub,
-    P.speaker.sub,
-  ]]);
-  assertEquals(code(apply(s, { type: "requestToSpeak" }, P.listener, context())), "not_live");
-  assertEquals(
-    code(
-      apply(s, { type: "report", target: { space: true }, reason: "scam" }, P.listener, context()),
-    ),
-    "ok",
-  );
-  // A pre-named speaker who is connected at start takes the seat, muted; the other waits to connect.
-  const started = ok(apply(s, { type: "start" }, P.host, context([P.speaker.sub])));
-  assertEquals(started.state.stage.map((m) => [m.sub, m.role, m.muted]), [[
-    P.host.sub,
-    "host",
-    true,
-  ], [P.speaker.sub, "speaker", true]]);
-  const later = seatPlanned(started.state, P.cohost, P.host.sub);
-  assertEquals(kindOf(later.state, P.cohost.sub), "cohost");
-  const ended = ok(apply(later.state, { type: "end" }, P.host, context()));
-  assert(
-    ended.grants.every((g) => !g.canSpeak) && ended.grants.length === 3,
-    "everyone loses the right to speak",
-  );
-  assertEquals(
-    code(apply(ended.state, { type: "react", emoji: "👋" }, P.listener, context())),
-    "ended",
-  );
-  assertEquals(code(apply(ended.state, { type: "start" }, P.host, context())), "ended");
-});
-
-Deno.test("rules: the host's blocks act like a removal and take people off stage", () => {
-  const b = updateBlocks(liveSpace(), [P.speaker.sub, P.handUp.sub, P.host.sub]);
-  assertEquals(
-    b.state.blocked,
-    [P.speaker.sub, P.handUp.sub],
-    "the host cannot block themself out",
-  );
-  assertEquals(kindOf(b.state, P.speaker.sub), "removed");
-  assertEquals(b.out.map((d) => d.event.type), ["participantLeft", "participantLeft"]);
-});
-
 Deno.test("rules: comments keep the 30 latest for newcomers; pins need a known comment or an http(s) link", () => {
   let s = liveSpace();
   for (let i = 0; i < 40; i++) {
@@ -279,28 +224,4 @@ Deno.test("rules: reports carry who, what and when, and only the reporter is tol
     sub: P.listener.sub,
     event: { type: "reported", reportId: "id1", ref: "x1" },
   }]);
-});
-
-Deno.test("rules: edits from the web: time and names only while scheduled, never in the past", () => {
-  const s = createSpace({
-    type: "init",
-    spaceId: "sp4",
-    title: "Soon",
-    host: P.host,
-    cohosts: [],
-    speakers: [P.speaker],
-    blockedSubs: [],
-    scheduledFor: 50_000,
-  }, 1_000);
-  const u = updateSpace(s, { type: "update", cohosts: [P.cohost, P.speaker] }, 2_000);
-  if (typeof u === "string") throw new Error(u);
-  assertEquals(u.state.planned.map((p) => [p.sub, p.role]), [
-    [P.cohost.sub, "cohost"],
-    [P.speaker.sub, "cohost"],
-  ]);
-  assertEquals(typeof updateSpace(s, { type: "update", scheduledFor: 500 }, 2_000), "string");
-  const live = ok(apply(s, { type: "start" }, P.host, context())).state;
-  assertEquals(typeof updateSpace(live, { type: "update", scheduledFor: 90_000 }, 2_000), "string");
-  const renamed = updateSpace(live, { type: "update", title: "Now" }, 2_000);
-  assertEquals(typeof renamed !== "string" && renamed.state.title, "Now");
 });
