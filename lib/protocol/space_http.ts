@@ -60,6 +60,8 @@ export const SpaceRoomRequest = z.discriminatedUnion("type", [
   z.object({ type: z.literal("getGrant"), sub: Sub }),
 ]);
 export type SpaceRoomRequest = z.infer<typeof SpaceRoomRequest>;
+/** What a sender may write (defaulted lists such as `cohosts` can be left out). */
+export type SpaceRoomRequestInput = z.input<typeof SpaceRoomRequest>;
 
 /** A stage entry as seen from outside the room (no presence). */
 export const PublicStageMember = Person.extend({ role: StageRole, muted: z.boolean() });
