@@ -1,15 +1,19 @@
 // The app's configuration, where Fresh keeps it: the islands (each hydrated from its own bundle)
 // and the server options. See DESIGN.md, "Web layer".
 import AddPasskey from "./islands/AddPasskey.tsx";
+import CreateSpace from "./islands/CreateSpace.tsx";
 import DmInbox from "./islands/DmInbox.tsx";
 import DmThread from "./islands/DmThread.tsx";
 import PeopleSearch from "./islands/PeopleSearch.tsx";
 import ProfileActions from "./islands/ProfileActions.tsx";
 import ProfileEditor from "./islands/ProfileEditor.tsx";
+import ScheduledActions from "./islands/ScheduledActions.tsx";
+import ShareButton from "./islands/ShareButton.tsx";
 import SignIn from "./islands/SignIn.tsx";
 import SignUp from "./islands/SignUp.tsx";
+import SpaceRoom from "./islands/SpaceRoom.tsx";
 
-export const islands = { AddPasskey, DmInbox, DmThread, PeopleSearch, ProfileActions, ProfileEditor, SignIn, SignUp };
+export const islands = { AddPasskey, CreateSpace, ScheduledActions, ShareButton, SpaceRoom, DmInbox, DmThread, PeopleSearch, ProfileActions, ProfileEditor, SignIn, SignUp };
 
 export default {
   islands,

@@ -62,12 +62,10 @@ export function Layout({ lang, title, user, path, islandScripts, children }: Lay
         <footer class="foot">
           <form method="post" action="/lang" class="lang">
             <input type="hidden" name="back" value={path} />
-            <label>
-              {t(lang, "lang.label")}{" "}
-              <select name="lang">
-                {LANGS.map((l) => <option value={l} selected={l === lang}>{LANG_NAMES[l]}</option>)}
-              </select>
-            </label>{" "}
+            <label for="site-lang">{t(lang, "lang.label")}</label>{" "}
+            <select id="site-lang" name="lang">
+              {LANGS.map((l) => <option value={l} selected={l === lang}>{LANG_NAMES[l]}</option>)}
+            </select>{" "}
             <button type="submit">{t(lang, "lang.switch")}</button>
           </form>
         </footer>

@@ -13,6 +13,8 @@ import people from "../routes/people.tsx";
 import profile from "../routes/profile.tsx";
 import settings from "../routes/settings.tsx";
 import shell, { serviceWorkerRoute } from "../routes/shell.tsx";
+import spacePages from "../routes/spaces.tsx";
+import spacesApi from "../routes/spaces_api.ts";
 import type { Config } from "./config.ts";
 import type { AppEnv, Deps } from "./http/env.ts";
 import { FieldError, HttpError } from "./http/errors.ts";
@@ -85,7 +87,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use("/static/*", serveStatic({ root: "./" }));
   app.get("/sw.js", serviceWorkerRoute(swSource, swVersion));
 
-  for (const r of [home, auth, profile, people, settings, shell, messages]) app.route("/", r);
+  for (const r of [home, auth, profile, people, settings, shell, messages, spacePages, spacesApi]) app.route("/", r);
 
   app.notFound((c) => fail(c, 404, "err.not_found"));
   app.onError((err, c) => {

@@ -9,6 +9,7 @@ import { requireUser } from "../lib/http/guards.ts";
 import { t } from "../lib/i18n/mod.ts";
 import { Bio, DisplayName, type User } from "../lib/kv/users.ts";
 import { renderPage } from "../lib/render.tsx";
+import { SpaceService } from "../lib/spaces/service.ts";
 
 const profile = new Hono<AppEnv>();
 
@@ -117,12 +118,15 @@ profile.put("/api/users/:handle/block", async (c) => {
   const { me, them } = await other(c);
   const { social } = c.get("deps");
   await social.block(me.id, them.id);
+  // Live Spaces the blocker hosts put the blocked person out at once.
+  await new SpaceService(c.get("deps")).pushBlocks(me);
   return c.json({ ok: true, blocked: true, followers: (await social.counts(them.id)).followers });
 });
 
 profile.delete("/api/users/:handle/block", async (c) => {
   const { me, them } = await other(c);
   await c.get("deps").social.unblock(me.id, them.id);
+  await new SpaceService(c.get("deps")).pushBlocks(me);
   return c.json({ ok: true, blocked: false });
 });
 

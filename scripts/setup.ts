@@ -30,11 +30,12 @@ async function npmPackages() {
 }
 
 async function chromium() {
-  if (existsSync("/usr/bin/chromium")) return;
+  // The emoji font lets screenshots show reactions as people see them.
+  if (existsSync("/usr/bin/chromium") && existsSync("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf")) return;
   step("installing Debian's Chromium (apt-get)");
   const env = { DEBIAN_FRONTEND: "noninteractive" };
   await run("apt-get", ["update"], { env });
-  await run("apt-get", ["install", "-y", "--no-install-recommends", "chromium", "fonts-dejavu-core"], { env });
+  await run("apt-get", ["install", "-y", "--no-install-recommends", "chromium", "fonts-dejavu-core", "fonts-noto-color-emoji"], { env });
 }
 
 /** Builds (or finds in the cache) the mediasoup worker and installs the SFU's packages. */

@@ -149,7 +149,7 @@ Deno.test("the language follows Accept-Language, and the switch is remembered", 
     assert.equal(await page.locator("html").getAttribute("lang"), "it");
     await page.getByRole("link", { name: "Accedi" }).first().waitFor();
 
-    await page.getByLabel("Lingua").selectOption("fr");
+    await page.getByLabel("Lingua", { exact: true }).selectOption("fr");
     await page.getByRole("button", { name: "Cambia lingua" }).click();
     await page.getByRole("link", { name: "Se connecter" }).first().waitFor();
     assert.equal(await page.locator("html").getAttribute("lang"), "fr");
@@ -157,7 +157,7 @@ Deno.test("the language follows Accept-Language, and the switch is remembered", 
     await page.getByRole("heading", { name: "Créer votre compte" }).waitFor();
     await screenshots(page, "signup-fr");
 
-    await page.getByLabel("Langue").selectOption("it");
+    await page.getByLabel("Langue", { exact: true }).selectOption("it");
     await page.getByRole("button", { name: "Changer de langue" }).click();
     await page.getByRole("heading", { name: "Crea il tuo account" }).waitFor();
     assert.equal(await page.locator("html").getAttribute("lang"), "it");

@@ -36,8 +36,8 @@ export async function startWeb(env: Record<string, string> = {}): Promise<WebSer
 
 function parseEnv(env: Record<string, string>) {
   const out: Record<string, string> = {};
-  if (env.partyUrl) out.partyUrl = env.partyUrl;
-  if (env.sfuUrl) out.sfuUrl = env.sfuUrl;
+  if (env.partyUrl) out.partyUrl = out.partyPublicUrl = env.partyUrl;
+  if (env.sfuUrl) out.sfuUrl = out.sfuPublicUrl = env.sfuUrl;
   return out;
 }
 

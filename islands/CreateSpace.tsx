@@ -1,0 +1,101 @@
+import { useSignal } from "@preact/signals";
+import { api } from "../lib/api_client.ts";
+import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
+
+const LANGS = ["en", "fr", "it", "es", "de", "pt", "other"] as const;
+const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
+
+interface Props {
+  lang: Lang;
+  /** Editing a scheduled Space: its id and current values. */
+  edit?: { id: string; title: string; topics: string[]; lang: string; scheduledFor: number; cohosts: string[]; speakers: string[] };
+}
+
+/** Creates a Space now or scheduled (up to 14 days), or edits a scheduled one. */
+export default function CreateSpace({ lang, edit }: Props) {
+  const title = useSignal(edit?.title ?? "");
+  const topics = useSignal(edit?.topics.join(", ") ?? "");
+  const spaceLang = useSignal(edit?.lang ?? ((LANGS as readonly string[]).includes(lang) ? lang : "en"));
+  const later = useSignal(!!edit);
+  const at = useSignal(edit ? toLocalInput(edit.scheduledFor) : "");
+  const cohosts = useSignal(edit?.cohosts.join(", ") ?? "");
+  const speakers = useSignal(edit?.speakers.join(", ") ?? "");
+  const busy = useSignal(false);
+  const error = useSignal<{ field?: string; code: MessageKey } | null>(null);
+  const saved = useSignal(false);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (busy.value) return;
+    busy.value = true;
+    error.value = null;
+    saved.value = false;
+    const body = {
+      title: title.value,
+      topics: list(topics.value),
+      lang: spaceLang.value,
+      ...(later.value ? { scheduledFor: at.value ? new Date(at.value).getTime() : 0 } : {}),
+      cohosts: list(cohosts.value),
+      speakers: list(speakers.value),
+    };
+    const r = edit
+      ? await api("PATCH", `/api/spaces/${edit.id}`, body)
+      : await api<{ url: string }>("POST", "/api/spaces", body);
+    busy.value = false;
+    if (!r.ok) return void (error.value = { field: r.field, code: r.code });
+    if (edit) saved.value = true;
+    else location.assign((r.data as { url: string }).url);
+  }
+
+  const err = error.value;
+  const fieldError = (f: string) => err?.field === f ? <p class="error" role="alert">{t(lang, err.code)}</p> : null;
+  const inv = (f: string) => (err?.field === f ? "true" : undefined);
+  return (
+    <form class="stack" onSubmit={submit} noValidate>
+      <label for="space-title">{t(lang, "space.title_label")}</label>
+      <input id="space-title" maxLength={70} required aria-invalid={inv("title")} aria-describedby="space-title-hint" value={title.value} onInput={(e) => (title.value = (e.target as HTMLInputElement).value)} />
+      <p id="space-title-hint" class="hint">{t(lang, "space.title_hint")} {title.value.length}/70</p>
+      {fieldError("title")}
+      <label for="space-topics">{t(lang, "space.topics_label")}</label>
+      <input id="space-topics" aria-describedby="space-topics-hint" aria-invalid={inv("topics")} value={topics.value} onInput={(e) => (topics.value = (e.target as HTMLInputElement).value)} />
+      <p id="space-topics-hint" class="hint">{t(lang, "space.topics_hint")}</p>
+      {fieldError("topics")}
+      <label for="space-lang">{t(lang, "space.lang_label")}</label>
+      <select id="space-lang" value={spaceLang.value} onChange={(e) => (spaceLang.value = (e.target as HTMLSelectElement).value)}>
+        {LANGS.map((l) => <option value={l} key={l}>{t(lang, `space.lang.${l}`)}</option>)}
+      </select>
+      {!edit && (
+        <fieldset class="choice">
+          <legend>{t(lang, "space.when")}</legend>
+          <label><input type="radio" name="when" checked={!later.value} onChange={() => (later.value = false)} /> {t(lang, "space.now")}</label>
+          <label><input type="radio" name="when" checked={later.value} onChange={() => (later.value = true)} /> {t(lang, "space.later")}</label>
+        </fieldset>
+      )}
+      {later.value && (
+        <>
+          <label for="space-at">{t(lang, "space.schedule_at")}</label>
+          <input id="space-at" type="datetime-local" required aria-invalid={inv("scheduledFor")} value={at.value} onInput={(e) => (at.value = (e.target as HTMLInputElement).value)} />
+          {fieldError("scheduledFor")}
+        </>
+      )}
+      <label for="space-cohosts">{t(lang, "space.cohosts_label")}</label>
+      <input id="space-cohosts" autocapitalize="none" aria-describedby="space-people-hint" aria-invalid={inv("cohosts")} value={cohosts.value} onInput={(e) => (cohosts.value = (e.target as HTMLInputElement).value)} />
+      {fieldError("cohosts")}
+      <label for="space-speakers">{t(lang, "space.speakers_label")}</label>
+      <input id="space-speakers" autocapitalize="none" aria-describedby="space-people-hint" aria-invalid={inv("speakers")} value={speakers.value} onInput={(e) => (speakers.value = (e.target as HTMLInputElement).value)} />
+      <p id="space-people-hint" class="hint">{t(lang, "space.people_hint")}</p>
+      {fieldError("speakers")}
+      {err && !err.field && <p class="error" role="alert">{t(lang, err.code)}</p>}
+      <button type="submit" class="button" disabled={busy.value} aria-busy={busy.value}>
+        {busy.value ? t(lang, "space.creating") : edit ? t(lang, "space.save_changes") : later.value ? t(lang, "space.schedule_submit") : t(lang, "space.create_submit")}
+      </button>
+      <p class="success" role="status">{saved.value ? t(lang, "space.saved") : ""}</p>
+    </form>
+  );
+}
+
+function toLocalInput(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

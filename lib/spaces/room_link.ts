@@ -1,0 +1,53 @@
+// The web server's side of the Space room's HTTP API (lib/protocol/space_http.ts): signed POSTs
+// to create, start, end and update blocks, and the public snapshot the Space page renders.
+import { type SpacePublicSnapshot, type SpaceRoomRequest, SpacePublicSnapshot as Snapshot } from "../protocol/space_http.ts";
+import { signRequest } from "../protocol/token.ts";
+
+/** The room could not be reached or refused; the caller shows a clear message and keeps nothing half-made. */
+export class RoomUnavailableError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = "RoomUnavailableError";
+  }
+}
+
+export class SpaceRoomLink {
+  constructor(private readonly partyUrl: string, private readonly serverSecret: string) {}
+
+  #url(spaceId: string) {
+    return `${this.partyUrl}/parties/space/${encodeURIComponent(spaceId)}`;
+  }
+
+  async send(spaceId: string, request: SpaceRoomRequest): Promise<SpacePublicSnapshot> {
+    const body = JSON.stringify(request);
+    let res: Response;
+    try {
+      res = await fetch(this.#url(spaceId), {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(await signRequest(this.serverSecret, body)) },
+        body,
+        signal: AbortSignal.timeout(5_000),
+      });
+    } catch (e) {
+      throw new RoomUnavailableError(503, `the Space room could not be reached: ${(e as Error).message}`);
+    }
+    const json = await res.json().catch(() => null);
+    if (!res.ok || !json?.ok) throw new RoomUnavailableError(res.status, json?.message ?? `room answered ${res.status}`);
+    return Snapshot.parse(json.snapshot);
+  }
+
+  /** The public snapshot, or null when the room does not know the Space (or is down). */
+  async snapshot(spaceId: string): Promise<SpacePublicSnapshot | null> {
+    try {
+      const res = await fetch(this.#url(spaceId), { signal: AbortSignal.timeout(3_000) });
+      if (!res.ok) {
+        await res.body?.cancel();
+        return null;
+      }
+      const parsed = Snapshot.safeParse(await res.json());
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+// Space pages: start one (/spaces/new), the Space itself (/s/<id>: live, scheduled or ended),
+// and the edit page of a scheduled Space.
+import { type Context, Hono } from "hono";
+import { Avatar } from "../components/Avatar.tsx";
+import { Island } from "../components/Island.tsx";
+import type { AppEnv } from "../lib/http/env.ts";
+import { HttpError } from "../lib/http/errors.ts";
+import { type Lang, t } from "../lib/i18n/mod.ts";
+import type { SpaceRecord } from "../lib/kv/spaces.ts";
+import { renderPage } from "../lib/render.tsx";
+import { SpaceService } from "../lib/spaces/service.ts";
+
+const pages = new Hono<AppEnv>();
+
+export function when(lang: Lang, ms: number): string {
+  return new Intl.DateTimeFormat(lang, { dateStyle: "full", timeStyle: "short" }).format(ms);
+}
+
+pages.get("/spaces/new", (c) => {
+  const lang = c.get("lang");
+  if (!c.get("user")) return c.redirect("/signin?next=/spaces/new");
+  return renderPage(c, t(lang, "space.create_title"), (
+    <section class="card narrow">
+      <h1>{t(lang, "space.create_title")}</h1>
+      <Island name="CreateSpace" props={{ lang }} />
+    </section>
+  ));
+});
+
+async function load(c: Context<AppEnv>): Promise<SpaceRecord> {
+  const space = await new SpaceService(c.get("deps")).spaces.get(c.req.param("id") ?? "");
+  if (!space) throw new HttpError(404, "err.not_found");
+  return space;
+}
+
+pages.get("/s/:id/edit", async (c) => {
+  const lang = c.get("lang");
+  const user = c.get("user");
+  const space = await load(c);
+  if (!user || user.id !== space.hostId) throw new HttpError(403, "err.forbidden");
+  if (space.status !== "scheduled") return c.redirect(`/s/${space.id}`);
+  const { users } = c.get("deps");
+  const handles = async (ids: string[]) => (await users.getMany(ids)).map((u) => u.handle);
+  return renderPage(c, t(lang, "space.edit"), (
+    <section class="card narrow">
+      <h1>{t(lang, "space.edit")}: {space.title}</h1>
+      <Island
+        name="CreateSpace"
+        props={{
+          lang,
+          edit: {
+            id: space.id, title: space.title, topics: space.topics, lang: space.lang, scheduledFor: space.scheduledFor!,
+            cohosts: await handles(space.cohostIds), speakers: await handles(space.speakerIds),
+          },
+        }}
+      />
+      <p><a href={`/s/${space.id}`}>← {space.title}</a></p>
+    </section>
+  ));
+});
+
+pages.get("/s/:id", async (c) => {
+  const lang = c.get("lang");
+  const user = c.get("user");
+  const service = new SpaceService(c.get("deps"));
+  const space = await load(c);
+  const host = await c.get("deps").users.get(space.hostId);
+  const hostName = host?.displayName ?? "?";
+  const header = (
+    <header class="space-head">
+      <p class="muted">
+        {space.status === "live" && <span class="live-dot">● LIVE</span>} {space.topics.map((tp) => `#${tp}`).join(" ")}
+      </p>
+      <h1>{space.title}</h1>
+      <p class="host-line">
+        {host && <Avatar id={`u:${host.id}`} name={host.displayName} size={28} />} {t(lang, "space.hosted_by", { name: hostName })}
+        {" "}<Island name="ShareButton" props={{ lang, url: `/s/${space.id}`, title: space.title }} />
+      </p>
+    </header>
+  );
+  if (space.status === "ended") {
+    return renderPage(c, t(lang, "space.ended_title"), (
+      <section class="card narrow">
+        <h1>{t(lang, space.cancelled ? "space.cancelled" : "space.ended_title")}</h1>
+        <p>{t(lang, "space.ended_body", { title: space.title, name: hostName })}</p>
+        <p><a class="button" href="/">{t(lang, "error.home")}</a></p>
+      </section>
+    ));
+  }
+  if (space.status === "scheduled") {
+    const reminder = user ? await service.spaces.hasReminder(space.id, user.id) : false;
+    return renderPage(c, space.title, (
+      <section class="card">
+        {header}
+        <p class="lead">🗓 {t(lang, "space.scheduled_for", { when: when(lang, space.scheduledFor!) })}</p>
+        <Island name="ScheduledActions" props={{ lang, spaceId: space.id, isHost: user?.id === space.hostId, reminder, signedIn: !!user }} />
+      </section>
+    ));
+  }
+  const snapshot = await service.room.snapshot(space.id);
+  if (!snapshot) throw new HttpError(503, "space.err.room_unavailable");
+  if (snapshot.space.status === "ended") {
+    await service.spaces.update(space.id, (s) => ({ ...s, status: "ended", endedAt: snapshot.space.endedAt ?? Date.now() }));
+    return c.redirect(`/s/${space.id}`);
+  }
+  return renderPage(c, space.title, (
+    <section class="card">
+      {header}
+      <Island name="SpaceRoom" props={{ lang, spaceId: space.id, initial: snapshot, signInUrl: `/signin?next=/s/${space.id}` }} />
+    </section>
+  ));
+});
+
+export default pages;

@@ -1,0 +1,122 @@
+// The Spaces JSON API: create, edit, start, cancel, reminders, join tokens; and the internal
+// endpoints the Space room calls (signed) to keep the directory current and hand over reports.
+import { type Context, Hono } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import type { AppEnv } from "../lib/http/env.ts";
+import { HttpError } from "../lib/http/errors.ts";
+import { requireUser } from "../lib/http/guards.ts";
+import { isHttps } from "../lib/http/session.ts";
+import { SpaceReport, SpaceStatePush, sfuRoomName } from "../lib/protocol/space_http.ts";
+import { mintRoomToken, randomId, verifyRequest } from "../lib/protocol/token.ts";
+import { SpaceService } from "../lib/spaces/service.ts";
+
+const api = new Hono<AppEnv>();
+const ANON_COOKIE = "spazio_anon";
+
+const service = (c: Context<AppEnv>) => new SpaceService(c.get("deps"));
+const body = async (c: Context<AppEnv>) => await c.req.json().catch(() => null);
+
+api.post("/api/spaces", async (c) => {
+  const space = await service(c).create(requireUser(c), await body(c));
+  return c.json({ ok: true, id: space.id, url: `/s/${space.id}`, status: space.status }, 201);
+});
+
+api.patch("/api/spaces/:id", async (c) => {
+  const space = await service(c).edit(c.req.param("id"), requireUser(c), await body(c));
+  return c.json({ ok: true, id: space.id });
+});
+
+api.post("/api/spaces/:id/start", async (c) => {
+  const space = await service(c).start(c.req.param("id"), requireUser(c));
+  return c.json({ ok: true, id: space.id, url: `/s/${space.id}` });
+});
+
+api.post("/api/spaces/:id/cancel", async (c) => {
+  await service(c).cancel(c.req.param("id"), requireUser(c));
+  return c.json({ ok: true });
+});
+
+for (const [method, on] of [["put", true], ["delete", false]] as const) {
+  api[method]("/api/spaces/:id/reminder", async (c) => {
+    const user = requireUser(c);
+    const { spaces } = service(c);
+    const space = await spaces.get(c.req.param("id"));
+    if (!space) throw new HttpError(404, "err.not_found");
+    if (space.status !== "scheduled") throw new HttpError(409, "space.err.not_scheduled");
+    await spaces.setReminder(space.id, user.id, on);
+    return c.json({ ok: true, reminder: on });
+  });
+}
+
+/** Tokens for the Space room and the SFU, for this person (or this anonymous listener). */
+api.post("/api/spaces/:id/join", async (c) => {
+  const { config, social } = c.get("deps");
+  const space = await service(c).spaces.get(c.req.param("id"));
+  if (!space) throw new HttpError(404, "err.not_found");
+  if (space.status === "ended") throw new HttpError(409, "space.err.ended");
+  if (space.status === "scheduled") throw new HttpError(409, "space.err.not_live");
+  const user = c.get("user");
+  if (user && (await social.blocks(space.hostId, user.id))) throw new HttpError(403, "space.err.blocked");
+  let subject: string;
+  if (user) subject = `u:${user.id}`;
+  else {
+    let anon = getCookie(c, ANON_COOKIE);
+    if (!anon || !/^[A-Za-z0-9_-]{16}$/.test(anon)) {
+      anon = randomId(12);
+      setCookie(c, ANON_COOKIE, anon, { httpOnly: true, sameSite: "Lax", secure: isHttps(c), path: "/", maxAge: 365 * 86_400 });
+    }
+    subject = `a:${anon}`;
+  }
+  const who = user ? { handle: user.handle, name: user.displayName, verified: user.verified } : {};
+  const token = await mintRoomToken(config.roomSecret, { aud: "space", room: space.id, sub: subject, ...who });
+  const sfuToken = await mintRoomToken(config.roomSecret, { aud: "sfu", room: sfuRoomName(space.id), sub: subject, ...who });
+  return c.json({
+    token,
+    sub: subject,
+    partyUrl: config.partyPublicUrl,
+    sfuUrl: config.sfuPublicUrl.replace(/^http/, "ws") + "/ws",
+    sfuToken,
+  });
+});
+
+/** Reads a signed internal request's body, or refuses it: only the Space room holds the secret. */
+async function signedBody(c: Context<AppEnv>): Promise<unknown> {
+  const raw = await c.req.text();
+  if (!(await verifyRequest(c.get("deps").config.serverSecret, raw, c.req.raw.headers))) {
+    throw new HttpError(401, "err.forbidden", "unsigned internal request");
+  }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new HttpError(400, "err.bad_request");
+  }
+}
+
+api.post("/api/internal/spaces/:id/state", async (c) => {
+  const push = SpaceStatePush.safeParse(await signedBody(c));
+  if (!push.success) throw new HttpError(400, "err.bad_request");
+  const { status, listenerCount, stage } = push.data;
+  const updated = await service(c).spaces.update(c.req.param("id"), (s) => {
+    if (s.status === "ended") return null; // an ended Space stays ended
+    if (status === "scheduled") return { ...s, listenerCount, stage };
+    return {
+      ...s,
+      status,
+      listenerCount,
+      stage,
+      startedAt: s.startedAt ?? Date.now(),
+      endedAt: status === "ended" ? Date.now() : s.endedAt,
+    };
+  });
+  if (!updated) throw new HttpError(404, "err.not_found");
+  return c.json({ ok: true });
+});
+
+api.post("/api/internal/reports", async (c) => {
+  const report = SpaceReport.safeParse(await signedBody(c));
+  if (!report.success) throw new HttpError(400, "err.bad_request");
+  await service(c).spaces.saveReport(report.data);
+  return c.json({ ok: true });
+});
+
+export default api;
