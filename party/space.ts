@@ -10,7 +10,7 @@ import { originAllowed, readConfig, type SpaceRoomConfig } from "./space/config.
 import { handleSpaceRequest } from "./space/http.ts";
 import { type ConnLimits, readMessage } from "./space/inbound.ts";
 import { seatPlanned } from "./space/lifecycle.ts";
-import { MAX_CONNECTIONS_PER_PERSON, PersonalLimits } from "./space/limits.ts";
+import { Presence } from "./space/presence.ts";
 import { SpaceOutbound } from "./space/outbound.ts";
 import { apply } from "./space/reducer.ts";
 import {
@@ -29,6 +29,8 @@ import { loadSpace, type RoomStorage, saveReport, saveSpace } from "./space/stor
 /** Kept in the connection's attachment: who it is (from the token) and its rate-limit buckets. */
 interface ConnState extends ConnLimits {
   actor: Actor;
+  /** The client's network address where the platform tells it, for per-address limits. */
+  address: string | null;
 }
 type Conn = Party.Connection<ConnState>;
 
@@ -47,10 +49,7 @@ export default class SpaceRoom implements Party.Server {
   readonly outbound: SpaceOutbound;
   readonly storage: RoomStorage;
   state: SpaceState | undefined;
-  /** sub -> ids of that person's open connections. */
-  readonly #presence = new Map<string, Set<string>>();
-  /** Limits that hold per person across connections. */
-  readonly #personal = new PersonalLimits();
+  readonly #presence = new Presence();
   #sentListenerCount = -1;
   #listenerTimer: ReturnType<typeof setTimeout> | undefined;
   #webTimer: ReturnType<typeof setTimeout> | undefined;
@@ -108,25 +107,15 @@ export default class SpaceRoom implements Party.Server {
       this.#send(conn, { type: "removed", message });
       return conn.close(SPACE_CLOSE.removed, message);
     }
-    const open = this.#presence.get(actor.sub);
-    if ((open?.size ?? 0) >= MAX_CONNECTIONS_PER_PERSON) {
-      return conn.close(
-        SPACE_CLOSE.tooManyConnections,
-        "Too many open connections: close another tab first.",
-      );
-    }
-    if (!this.#personal.take(actor.sub, "connect")) {
-      return conn.close(
-        SPACE_CLOSE.tooManyConnections,
-        "Connecting too often: wait a few seconds.",
-      );
-    }
-    conn.setState({ actor, buckets: {}, strikes: 0 });
-    if (open) open.add(conn.id);
-    else this.#presence.set(actor.sub, new Set([conn.id]));
+    // Cloudflare sets this header; where it is absent (partykit dev) only per-person limits apply.
+    const address = ctx.request.headers.get("cf-connecting-ip");
+    const refusal = this.#presence.refusal(actor.sub, address);
+    if (refusal) return conn.close(SPACE_CLOSE.tooManyConnections, refusal);
+    conn.setState({ actor, address, buckets: {}, strikes: 0 });
+    const arrived = this.#presence.add(actor.sub, conn.id, address);
     this.#send(conn, syncFor(s, actor, this.listenerCount(), this.isPresent));
     if (s.status === "ended") return conn.close(SPACE_CLOSE.ended, "This Space has ended.");
-    if (!open) {
+    if (arrived) {
       const seat = seatOf(s, actor.sub);
       if (seat) {
         this.#broadcast({ type: "participantJoined", participant: { ...seat, present: true } });
@@ -144,7 +133,7 @@ export default class SpaceRoom implements Party.Server {
     }
     const now = Date.now();
     const limits = { buckets: { ...st.buckets }, strikes: st.strikes };
-    const read = readMessage(message, limits, this.#personal, st.actor.sub, now);
+    const read = readMessage(message, limits, this.#presence.limits, st.actor.sub, now);
     conn.setState({ ...st, ...limits });
     if (read.kind === "close") return conn.close(read.code, read.reason);
     if (read.kind === "refuse") return this.#error(conn, read.code, read.message, read.ref);
@@ -163,14 +152,13 @@ export default class SpaceRoom implements Party.Server {
     try {
       conn.close();
     } catch { /* already closed */ }
-    const sub = conn.state?.actor.sub;
-    const open = sub ? this.#presence.get(sub) : undefined;
-    if (!sub || !open?.delete(conn.id)) return;
-    if (open.size === 0) {
-      this.#presence.delete(sub);
-      if (this.state && seatOf(this.state, sub) && this.state.status !== "ended") {
-        this.#broadcast({ type: "participantLeft", sub, reason: "disconnected" });
-      }
+    const st = conn.state;
+    if (!st || !this.#presence.remove(st.actor.sub, conn.id, st.address)) {
+      return this.#scheduleListenerCount();
+    }
+    const sub = st.actor.sub;
+    if (this.state && seatOf(this.state, sub) && this.state.status !== "ended") {
+      this.#broadcast({ type: "participantLeft", sub, reason: "disconnected" });
     }
     this.#scheduleListenerCount();
   }
@@ -187,9 +175,7 @@ export default class SpaceRoom implements Party.Server {
 
   /** People connected who are not on stage. */
   listenerCount(): number {
-    let onStage = 0;
-    for (const m of this.state?.stage ?? []) if (this.#presence.has(m.sub)) onStage++;
-    return this.#presence.size - onStage;
+    return this.#presence.listeners(this.state?.stage ?? []);
   }
 
   /** Makes `next` the state: stores it, delivers events, and tells the SFU and the web. */
@@ -231,7 +217,7 @@ export default class SpaceRoom implements Party.Server {
   }
 
   #sendTo(sub: string, event: SpaceEvent) {
-    for (const id of this.#presence.get(sub) ?? []) {
+    for (const id of this.#presence.connectionsOf(sub)) {
       const c = this.room.getConnection(id);
       if (!c) continue;
       this.#send(c, event);

@@ -146,6 +146,27 @@ partyTest("reconnecting in a tight loop is refused after a burst, with a reason"
   await other.close();
 });
 
+partyTest("one network address cannot swamp a room; other addresses still get in", async () => {
+  const id = newSpaceId();
+  await initSpace(dev, id, host);
+  // The address header is the one Cloudflare sets; here the test plays the platform.
+  const net = { headers: { "cf-connecting-ip": "203.0.113.9" } };
+  const crowd = await Promise.all(
+    Array.from(
+      { length: 200 },
+      (_, i) => RoomClient.join(dev, id, { sub: `u:nat${String(i).padStart(4, "0")}` }, net),
+    ),
+  );
+  const extra = RoomClient.open(dev, id, await spaceToken(id, { sub: "u:nat9999" }), net);
+  const closed = await extra.closed;
+  assertEquals(closed.code, SPACE_CLOSE.tooManyConnections);
+  assert(closed.reason.includes("your network"), closed.reason);
+  const elsewhere = await RoomClient.join(dev, id, lis, {
+    headers: { "cf-connecting-ip": "198.51.100.7" },
+  });
+  await Promise.all([elsewhere.close(), ...crowd.map((c) => c.close())]);
+});
+
 partyTest(
   "HTTP: unsigned or forged POSTs get 401; GET gives the public snapshot; init is idempotent",
   async () => {

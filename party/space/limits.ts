@@ -26,10 +26,10 @@ export const LIMITS = {
   comment: { rate: 1 / 3, burst: 5 },
   /** New connections per person. */
   connect: { rate: 1 / 2, burst: 10 },
+  /** New connections per network address: a crowd behind one NAT joining at once still fits. */
+  connectAddress: { rate: 20, burst: 200 },
 } as const satisfies Record<string, Rule>;
 
-/** Most connections one person may hold open to one Space (a few tabs and devices). */
-export const MAX_CONNECTIONS_PER_PERSON = 5;
 /** Refused messages after which a connection that keeps flooding is closed. */
 export const FLOOD_STRIKES = 100;
 
@@ -45,25 +45,30 @@ export function take(
   return { ok: true, bucket: { tokens: tokens - 1, at: now } };
 }
 
-/** Buckets for limits that hold per person across their connections (comments, connecting). */
+/** The limits that hold per person or per address rather than per connection. */
+export type PersonalRule = "comment" | "connect" | "connectAddress";
+
+/** Buckets for limits that hold across connections, keyed by person (or `addr:<address>`). */
 export class PersonalLimits {
-  readonly #buckets = new Map<string, Partial<Record<"comment" | "connect", Bucket>>>();
-  /** Beyond this many people, entries whose buckets have refilled are dropped (they equal new ones). */
+  readonly #buckets = new Map<string, Partial<Record<PersonalRule, Bucket>>>();
+  /** Beyond this many keys, keys whose buckets have all refilled are dropped (they equal new ones). */
   static readonly PRUNE_ABOVE = 5_000;
 
-  take(sub: string, name: "comment" | "connect", now = Date.now()): boolean {
-    const mine = this.#buckets.get(sub) ?? {};
+  take(key: string, name: PersonalRule, now = Date.now()): boolean {
+    const mine = this.#buckets.get(key) ?? {};
     const r = take(mine[name], LIMITS[name], now);
-    this.#buckets.set(sub, { ...mine, [name]: r.bucket });
+    this.#buckets.set(key, { ...mine, [name]: r.bucket });
     if (this.#buckets.size > PersonalLimits.PRUNE_ABOVE) this.#prune(now);
     return r.ok;
   }
 
   #prune(now: number) {
-    const full = (b: Bucket | undefined, name: "comment" | "connect") =>
-      !b || b.tokens + ((now - b.at) / 1000) * LIMITS[name].rate >= LIMITS[name].burst;
-    for (const [sub, b] of this.#buckets) {
-      if (full(b.comment, "comment") && full(b.connect, "connect")) this.#buckets.delete(sub);
+    const refilled = ([name, b]: [string, Bucket | undefined]) => {
+      const rule = LIMITS[name as PersonalRule];
+      return !b || b.tokens + ((now - b.at) / 1000) * rule.rate >= rule.burst;
+    };
+    for (const [key, buckets] of this.#buckets) {
+      if (Object.entries(buckets).every(refilled)) this.#buckets.delete(key);
     }
   }
 }

@@ -5,6 +5,9 @@ import type { SpaceEvent } from "../../lib/protocol/space.ts";
 import { verifyRequest } from "../../lib/protocol/token.ts";
 import { type PartyDev, spaceToken, type TestPerson, waitFor } from "./party.ts";
 
+/** How a test connection presents itself: the page's Origin, or any other request header. */
+export type JoinOptions = { origin?: string; headers?: Record<string, string> };
+
 /** A Space room connection as a browser holds it: every event it received, in order. */
 export class RoomClient {
   readonly events: SpaceEvent[] = [];
@@ -13,10 +16,9 @@ export class RoomClient {
   opened = false;
   readonly #ws: WebSocket;
 
-  private constructor(url: string, origin?: string) {
-    this.#ws = origin === undefined
-      ? new WebSocket(url)
-      : new WebSocket(url, { headers: { origin } } as never);
+  private constructor(url: string, headers: Record<string, string>) {
+    // Deno's WebSocket takes request headers, which lets tests play a foreign page or a network.
+    this.#ws = new WebSocket(url, { headers } as never);
     this.#ws.onopen = () => (this.opened = true);
     this.#ws.onmessage = (e) => this.events.push(JSON.parse(e.data));
     this.closed = new Promise((resolve) => {
@@ -26,10 +28,10 @@ export class RoomClient {
   }
 
   /** Opens a connection without waiting for anything (to watch a refusal). */
-  static open(dev: PartyDev, spaceId: string, token: string, opts: { origin?: string } = {}) {
+  static open(dev: PartyDev, spaceId: string, token: string, opts: JoinOptions = {}) {
     return new RoomClient(
       `${dev.ws}/parties/space/${spaceId}?token=${encodeURIComponent(token)}`,
-      opts.origin,
+      { ...opts.headers, ...(opts.origin !== undefined && { origin: opts.origin }) },
     );
   }
 
@@ -38,7 +40,7 @@ export class RoomClient {
     dev: PartyDev,
     spaceId: string,
     who: TestPerson,
-    opts: { origin?: string } = {},
+    opts: JoinOptions = {},
   ) {
     const c = RoomClient.open(dev, spaceId, await spaceToken(spaceId, who), opts);
     await c.waitFor("sync");
