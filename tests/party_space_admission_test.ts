@@ -2,6 +2,7 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { SPACE_CLOSE } from "../lib/protocol/space.ts";
 import {
+  type Answer,
   initSpace,
   newSpaceId,
   PartyDev,
@@ -189,7 +190,7 @@ partyTest(
     assertEquals(again.body.snapshot.space.title, `Space ${id}`, "a second init changes nothing");
     assertEquals(again.body.snapshot.space.host.sub, host.sub);
     const res = await fetch(`${dev.http}/parties/space/${id}`);
-    const snap = await res.json();
+    const snap: Answer = await res.json();
     assertEquals(snap.stage, [{ ...host, role: "host", muted: true }]);
     assertEquals(snap.listenerCount, 0);
     assertEquals((await roomPost(dev, id, { type: "getGrant", sub: "not a sub" })).status, 400);

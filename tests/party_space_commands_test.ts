@@ -5,7 +5,15 @@ import { DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { SPACE_CLOSE } from "../lib/protocol/space.ts";
 import { foldSpaceEvent } from "../lib/protocol/space_view.ts";
 import { signRequest } from "../lib/protocol/token.ts";
-import { initSpace, newSpaceId, PartyDev, partyTest, roomPost } from "./support/party.ts";
+import {
+  type Answer,
+  getJson,
+  initSpace,
+  newSpaceId,
+  PartyDev,
+  partyTest,
+  roomPost,
+} from "./support/party.ts";
 import { CaptureServer, RoomClient } from "./support/party_client.ts";
 
 const host = { sub: "u:host0001", handle: "hosta", name: "Hosta" };
@@ -24,7 +32,7 @@ async function space() {
   // A pre-named co-host is seated when they connect to a live Space.
   await h.waitFor("roleChanged", (e) => e.person.sub === cohost.sub && e.role === "cohost");
   const l = await RoomClient.join(dev, id, lis);
-  const snapshot = async () => (await fetch(`${dev.http}/parties/space/${id}`)).json();
+  const snapshot = () => getJson(`${dev.http}/parties/space/${id}`);
   const closeAll = () => Promise.all([h.close(), c.close(), l.close()]);
   return { id, h, c, l, snapshot, closeAll };
 }
@@ -234,7 +242,7 @@ partyTest(
     const list = await fetch(`${dev.http}/parties/space/${id}?reports`, {
       headers: await signRequest(DEV_SERVER_SECRET, ""),
     });
-    const [stored] = (await list.json()).reports;
+    const [stored] = ((await list.json()) as Answer).reports;
     assertEquals([stored.id, stored.by.sub, stored.target, stored.reason, typeof stored.at], [
       reported.reportId,
       lis.sub,

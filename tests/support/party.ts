@@ -143,20 +143,34 @@ export function spaceToken(
   return mintRoomToken(DEV_ROOM_SECRET, { aud: "space", room: spaceId, ...who, ...extra }, now);
 }
 
+/**
+ * A JSON answer as tests read it. Typed loosely on purpose: a test probes the fields a client
+ * would use, and a missing one fails its assertion. Declared here so that the answer stays `any`
+ * even when Cloudflare's types (whose Response.json() gives unknown) are in the same program.
+ */
+// deno-lint-ignore no-explicit-any
+export type Answer = any;
+
+/** GETs a URL and reads its JSON body. */
+export async function getJson(url: string, init?: RequestInit): Promise<Answer> {
+  const res = await fetch(url, init);
+  return await res.json();
+}
+
 /** A signed POST to a Space room, as the web or the SFU sends it. */
 export async function roomPost(
   dev: PartyDev,
   spaceId: string,
   body: unknown,
   secret = DEV_SERVER_SECRET,
-) {
+): Promise<{ status: number; body: Answer }> {
   const text = JSON.stringify(body);
   const res = await fetch(`${dev.http}/parties/space/${spaceId}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(await signRequest(secret, text)) },
     body: text,
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as Answer };
 }
 
 export async function initSpace(
