@@ -16,6 +16,7 @@ import { apply } from "./space/reducer.ts";
 import {
   type Actor,
   type Delivery,
+  diffGrants,
   type Grant,
   kindOf,
   person,
@@ -121,7 +122,10 @@ export default class SpaceRoom implements Party.Server {
         this.#broadcast({ type: "participantJoined", participant: { ...seat, present: true } });
       }
       const seated = seatPlanned(s, actor, s.host.sub);
-      if (seated.state !== s) this.commit(seated.state, seated.out);
+      if (seated.state !== s) {
+        const { state, grants } = diffGrants(s, seated.state);
+        this.commit(state, seated.out, grants);
+      }
     }
     this.#scheduleListenerCount();
   }

@@ -153,6 +153,15 @@ partyTest(
   "the stage flow: hand, accept, muted arrival, self-unmute, host mute, back to audience; SFU grants follow",
   async () => {
     const { id, h, l, closeAll } = await space();
+    // The host (from creation) and the pre-named co-host (on connecting) were granted the stage.
+    await sfu.waitFor(
+      "/control/grant",
+      (b) => b.room === `s_${id}` && b.sub === host.sub && b.canSpeak,
+    );
+    await sfu.waitFor(
+      "/control/grant",
+      (b) => b.room === `s_${id}` && b.sub === cohost.sub && b.canSpeak,
+    );
     const grant = async () => (await roomPost(dev, id, { type: "getGrant", sub: lis.sub })).body;
     assertEquals(await grant(), { canSpeak: false, muted: true, seq: (await grant()).seq });
 

@@ -61,7 +61,12 @@ export async function handleSpaceRequest(room: SpaceRoom, req: Request): Promise
       return fail(400, "bad_request", "spaceId does not match this room.");
     }
     // Idempotent: the web may retry a create; the first one wins and nothing is reset.
-    if (!room.state) room.commit(createSpace(r, now), []);
+    if (!room.state) {
+      // The host starts on stage: tell the SFU at once rather than wait for it to ask.
+      const created = createSpace(r, now);
+      const { state, grants } = diffGrants({ ...created, stage: [] }, created);
+      room.commit(state, [], grants);
+    }
     return snapshot();
   }
   const s = room.state;
