@@ -1,6 +1,9 @@
 // The app's configuration, where Fresh keeps it: the islands (each hydrated from its own bundle)
 // and the server options. See DESIGN.md, "Web layer".
 import AddPasskey from "./islands/AddPasskey.tsx";
+import CallRinger from "./islands/CallRinger.tsx";
+import CallScreen from "./islands/CallScreen.tsx";
+import CallSettings from "./islands/CallSettings.tsx";
 import CreateSpace from "./islands/CreateSpace.tsx";
 import DmInbox from "./islands/DmInbox.tsx";
 import DmThread from "./islands/DmThread.tsx";
@@ -13,7 +16,7 @@ import SignIn from "./islands/SignIn.tsx";
 import SignUp from "./islands/SignUp.tsx";
 import SpaceRoom from "./islands/SpaceRoom.tsx";
 
-export const islands = { AddPasskey, CreateSpace, ScheduledActions, ShareButton, SpaceRoom, DmInbox, DmThread, PeopleSearch, ProfileActions, ProfileEditor, SignIn, SignUp };
+export const islands = { AddPasskey, CreateSpace, ScheduledActions, ShareButton, SpaceRoom, DmInbox, DmThread, CallRinger, CallScreen, CallSettings, PeopleSearch, ProfileActions, ProfileEditor, SignIn, SignUp };
 
 export default {
   islands,

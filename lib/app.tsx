@@ -7,6 +7,7 @@ import { serveStatic } from "hono/deno";
 import { secureHeaders } from "hono/secure-headers";
 import config from "../fresh.config.ts";
 import auth from "../routes/auth.tsx";
+import calls from "../routes/calls.tsx";
 import home from "../routes/index.tsx";
 import messages from "../routes/messages.tsx";
 import people from "../routes/people.tsx";
@@ -87,7 +88,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use("/static/*", serveStatic({ root: "./" }));
   app.get("/sw.js", serviceWorkerRoute(swSource, swVersion));
 
-  for (const r of [home, auth, profile, people, settings, shell, messages, spacePages, spacesApi]) app.route("/", r);
+  for (const r of [home, auth, profile, people, settings, shell, messages, calls, spacePages, spacesApi]) app.route("/", r);
 
   app.notFound((c) => fail(c, 404, "err.not_found"));
   app.onError((err, c) => {

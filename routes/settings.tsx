@@ -4,6 +4,8 @@ import { Island } from "../components/Island.tsx";
 import type { AppEnv } from "../lib/http/env.ts";
 import { t } from "../lib/i18n/mod.ts";
 import { renderPage } from "../lib/render.tsx";
+import { CallStore } from "../lib/kv/calls.ts";
+import { CallSettingsSection } from "../lib/calls/ui/SettingsSection.tsx";
 
 const settings = new Hono<AppEnv>();
 
@@ -12,6 +14,7 @@ settings.get("/settings", async (c) => {
   const user = c.get("user");
   if (!user) return c.redirect("/signin?next=/settings");
   const passkeys = (await c.get("deps").users.passkeysOf(user.id)).length;
+  const callSettings = await new CallStore(c.get("deps").kv).settings(user.id);
   return renderPage(c, t(lang, "settings.title"), (
     <>
       <h1>{t(lang, "settings.title")}</h1>
@@ -23,6 +26,7 @@ settings.get("/settings", async (c) => {
         <h2 id="passkeys-h">{t(lang, "settings.passkeys")}</h2>
         <Island name="AddPasskey" props={{ lang, count: passkeys }} />
       </section>
+      <CallSettingsSection lang={lang} settings={callSettings} />
     </>
   ));
 });

@@ -28,7 +28,9 @@ export function entryId(at: number): string {
 /** Whether an entry makes the reader's unread count go up: texts and calls they did not answer. */
 function countsAsUnread(entry: DmEntry, reader: string): boolean {
   if (entry.to !== reader) return false;
-  return entry.kind === "text" || entry.outcome === "missed" || entry.outcome === "busy";
+  // A call cancelled before the callee answered reads "Missed call" on their side.
+  return entry.kind === "text" || entry.outcome === "missed" || entry.outcome === "busy" ||
+    entry.outcome === "cancelled";
 }
 
 export class DmStore {

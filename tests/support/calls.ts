@@ -2,6 +2,8 @@
 // the web as the site's own pages make them, and sockets to inbox and call rooms that record
 // every event, with deadlines on every wait.
 import type { User } from "../../lib/kv/users.ts";
+import { DEV_SERVER_SECRET } from "../../lib/protocol/defaults.ts";
+import { verifyRequest } from "../../lib/protocol/token.ts";
 import { type PartyDev, waitFor } from "./party.ts";
 import { sameOrigin, type WebServer } from "./web.ts";
 
@@ -11,8 +13,15 @@ export interface Account {
 }
 
 /** An account with a session, as a signed-up person has; `verified` sets the badge. */
-export async function account(web: WebServer, handle: string, opts: { verified?: boolean } = {}): Promise<Account> {
-  let user = await web.deps.users.create({ handle, displayName: handle[0].toUpperCase() + handle.slice(1) }, {
+export async function account(
+  web: WebServer,
+  handle: string,
+  opts: { verified?: boolean } = {},
+): Promise<Account> {
+  let user = await web.deps.users.create({
+    handle,
+    displayName: handle[0].toUpperCase() + handle.slice(1),
+  }, {
     id: `cred-${handle}-${crypto.randomUUID()}`,
     publicKey: new Uint8Array([1, 2, 3]),
     counter: 0,
@@ -25,10 +34,20 @@ export async function account(web: WebServer, handle: string, opts: { verified?:
 }
 
 /** A JSON request from the site's own page, signed in as `who`. */
-export async function call(web: WebServer, who: Account | null, method: string, path: string, body?: unknown) {
+export async function call(
+  web: WebServer,
+  who: Account | null,
+  method: string,
+  path: string,
+  body?: unknown,
+) {
   const res = await fetch(
     `${web.url}${path}`,
-    sameOrigin(web, { method, cookie: who?.cookie, body: body === undefined ? undefined : JSON.stringify(body) }),
+    sameOrigin(web, {
+      method,
+      cookie: who?.cookie,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
   );
   const text = await res.text();
   let json: any = null;
@@ -45,31 +64,50 @@ export class Socket<E extends { type: string } = { type: string; [k: string]: an
   readonly #ws: WebSocket;
 
   constructor(url: string, origin?: string) {
-    this.#ws = origin === undefined ? new WebSocket(url) : new WebSocket(url, { headers: { origin } } as never);
+    this.#ws = origin === undefined
+      ? new WebSocket(url)
+      : new WebSocket(url, { headers: { origin } } as never);
     this.#ws.onmessage = (e) => this.events.push(JSON.parse(e.data));
     this.#ws.onerror = () => {};
-    this.closed = new Promise((resolve) => (this.#ws.onclose = (e) => resolve({ code: e.code, reason: e.reason })));
+    this.closed = new Promise((
+      resolve,
+    ) => (this.#ws.onclose = (e) => resolve({ code: e.code, reason: e.reason })));
   }
 
   static inbox(dev: PartyDev, userId: string, token: string) {
-    return new Socket(`${dev.ws}/parties/user/${encodeURIComponent(userId)}?token=${encodeURIComponent(token)}`);
+    return new Socket(
+      `${dev.ws}/parties/user/${encodeURIComponent(userId)}?token=${encodeURIComponent(token)}`,
+    );
   }
 
   static call(dev: PartyDev, callId: string, token: string) {
-    return new Socket(`${dev.ws}/parties/call/${encodeURIComponent(callId)}?token=${encodeURIComponent(token)}`);
+    return new Socket(
+      `${dev.ws}/parties/call/${encodeURIComponent(callId)}?token=${encodeURIComponent(token)}`,
+    );
   }
 
   mark() {
     return this.events.length;
   }
 
-  async waitFor(type: string, match: (e: any) => boolean = () => true, from = 0, timeoutMs = 8_000): Promise<any> {
+  async waitFor(
+    type: string,
+    match: (e: any) => boolean = () => true,
+    from = 0,
+    timeoutMs = 8_000,
+  ): Promise<any> {
     let closed: { code: number; reason: string } | undefined;
     this.closed.then((c) => (closed = c));
     return await waitFor(`a ${type} event`, () => {
       const hit = this.events.slice(from).find((e) => e.type === type && match(e));
       if (hit) return hit;
-      if (closed) throw new Error(`closed (${closed.code} ${closed.reason}) before a ${type}; got ${JSON.stringify(this.events.slice(from))}`);
+      if (closed) {
+        throw new Error(
+          `closed (${closed.code} ${closed.reason}) before a ${type}; got ${
+            JSON.stringify(this.events.slice(from))
+          }`,
+        );
+      }
       return undefined;
     }, timeoutMs);
   }
@@ -98,3 +136,55 @@ export async function openInbox(web: WebServer, dev: PartyDev, who: Account): Pr
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Makes `callee` willing to take calls from `caller`: a contact, who was written to. */
+export async function befriend(web: WebServer, caller: Account, callee: Account): Promise<void> {
+  await web.deps.social.addContact(callee.user.id, caller.user.id);
+  const r = await call(web, callee, "POST", `/api/messages/${caller.user.handle}`, {
+    text: `hi ${caller.user.handle}`,
+  });
+  if (r.status !== 201) {
+    throw new Error(`befriend: DM refused ${r.status} ${JSON.stringify(r.body)}`);
+  }
+}
+
+/** Joins a call room as `who`, with a token from the web, and waits for the sync. */
+export async function joinCall(
+  web: WebServer,
+  dev: PartyDev,
+  who: Account,
+  callId: string,
+): Promise<Socket> {
+  const r = await call(web, who, "POST", `/api/calls/${callId}/join`);
+  if (r.status !== 200) throw new Error(`join refused: ${r.status} ${JSON.stringify(r.body)}`);
+  const s = Socket.call(dev, callId, r.body.token);
+  await s.waitFor("sync");
+  return s;
+}
+
+/** Stands in for the SFU's control API: records the signed POSTs a call room sends it. */
+export class ControlSink {
+  readonly requests: { path: string; body: any; signed: boolean }[] = [];
+  readonly #server: Deno.HttpServer;
+
+  constructor() {
+    this.#server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+      const text = await req.text();
+      const signed = await verifyRequest(DEV_SERVER_SECRET, text, req.headers);
+      this.requests.push({ path: new URL(req.url).pathname, body: JSON.parse(text), signed });
+      return new Response("{}", { headers: { "content-type": "application/json" } });
+    });
+  }
+
+  get url() {
+    return `http://127.0.0.1:${(this.#server.addr as Deno.NetAddr).port}`;
+  }
+
+  waitFor(path: string, match: (body: any) => boolean = () => true) {
+    return waitFor(`a POST to ${path}`, () => this.requests.find((r) => r.path === path && r.signed && match(r.body)));
+  }
+
+  async close() {
+    await this.#server.shutdown();
+  }
+}

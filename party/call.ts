@@ -1,0 +1,240 @@
+// CallRoom: the PartyKit server that is the authority on one 1:1 call. It does the I/O around the
+// pure state machine (party/call/reducer.ts): checks tokens and Origin, lets in only the caller
+// and the callee, validates every message, keeps presence and the clock (an alarm survives
+// eviction), persists, and tells the web (history, busy lines) and the SFU (close media) what
+// happened. Identity comes from the verified token, never from a message.
+import type * as Party from "partykit/server";
+import {
+  CALL_CLOSE,
+  CallCommand,
+  type CallErrorCode,
+  type CallEvent,
+  type CallRole,
+  isFinal,
+} from "../lib/protocol/call.ts";
+import { MAX_MESSAGE_BYTES } from "../lib/protocol/defaults.ts";
+import { verifyRoomToken } from "../lib/protocol/token.ts";
+import { handleCallRequest } from "./call/http.ts";
+import {
+  apply,
+  type CallState,
+  counts,
+  expire,
+  nextDeadline,
+  presence,
+  roleOf,
+  view,
+} from "./call/reducer.ts";
+import { originAllowed, readConfig, type SpaceRoomConfig } from "./space/config.ts";
+import { type Bucket, take } from "./space/limits.ts";
+import { postSigned } from "./space/outbound.ts";
+
+interface ConnState {
+  role: CallRole;
+  bucket?: Bucket;
+  strikes: number;
+}
+type Conn = Party.Connection<ConnState>;
+
+/** Two people with a few tabs or devices each. */
+const MAX_CONNECTIONS = 10;
+const MESSAGE_RULE = { rate: 2, burst: 10 };
+const FLOOD_STRIKES = 20;
+const TOKEN_SLACK_MS = 30_000;
+const STORAGE_KEY = "call";
+
+/**
+ * The part of Durable Object storage this room uses, typed here so that Deno can check the room
+ * without Cloudflare's type package.
+ */
+interface CallStorage {
+  get<T>(key: string): Promise<T | undefined>;
+  put<T>(key: string, value: T): Promise<void>;
+  setAlarm(at: number): Promise<void>;
+  deleteAlarm(): Promise<void>;
+}
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", "cache-control": "no-store" },
+  });
+
+export default class CallRoom implements Party.Server {
+  readonly config: SpaceRoomConfig;
+  state: CallState | undefined;
+  readonly #storage: CallStorage;
+
+  constructor(readonly room: Party.Room) {
+    this.config = readConfig(room.env);
+    this.#storage = room.storage as unknown as CallStorage;
+  }
+
+  static async onBeforeConnect(partyReq: Party.Request, lobby: Party.Lobby) {
+    const req = partyReq as unknown as Request;
+    const config = readConfig(lobby.env);
+    if (!originAllowed(req.headers.get("origin"), config.allowedOrigins)) {
+      return json({
+        code: "forbidden_origin",
+        message: "This page's origin may not open Spazio rooms.",
+      }, 403);
+    }
+    try {
+      await verifyRoomToken(config.roomSecret, new URL(req.url).searchParams.get("token") ?? "", {
+        aud: "call",
+        room: lobby.id,
+      });
+    } catch (err) {
+      return json({
+        code: (err as { code?: string }).code ?? "malformed",
+        message: `Cannot join this call: ${(err as Error).message}.`,
+      }, 401);
+    }
+    return partyReq;
+  }
+
+  async onStart() {
+    this.state = await this.#storage.get<CallState>(STORAGE_KEY);
+  }
+
+  async onConnect(conn: Conn, ctx: Party.ConnectionContext) {
+    let sub: string;
+    try {
+      const token = new URL(ctx.request.url).searchParams.get("token") ?? "";
+      sub = (await verifyRoomToken(
+        this.config.roomSecret,
+        token,
+        { aud: "call", room: this.room.id },
+        Date.now() - TOKEN_SLACK_MS,
+      )).sub;
+    } catch (err) {
+      return conn.close(
+        CALL_CLOSE.unauthorized,
+        `Cannot join this call: ${(err as Error).message}.`,
+      );
+    }
+    const s = this.state;
+    if (!s) return conn.close(CALL_CLOSE.notFound, "This call does not exist.");
+    const role = roleOf(s, sub);
+    if (!role) return conn.close(CALL_CLOSE.notParty, "This call is between two other people.");
+    if ([...this.room.getConnections()].length > MAX_CONNECTIONS) {
+      return conn.close(CALL_CLOSE.tooManyConnections, "Too many open connections to this call.");
+    }
+    conn.setState({ role, strikes: 0 });
+    this.#send(conn, {
+      type: "sync",
+      call: view(s),
+      you: role,
+      answeredHere: s.answeredBy === conn.id,
+    });
+    if (isFinal(s.status)) return conn.close(CALL_CLOSE.ended, `This call is over (${s.status}).`);
+    if (counts(s, role, conn.id)) this.commit(presence(s, role, true, Date.now()));
+  }
+
+  onMessage(message: string | ArrayBuffer | ArrayBufferView, conn: Conn) {
+    const size = typeof message === "string" ? message.length : message.byteLength;
+    if (size > MAX_MESSAGE_BYTES) return conn.close(1009, "Message too big: the limit is 16 KiB.");
+    const st = conn.state;
+    if (!st) return;
+    const now = Date.now();
+    const r = take(st.bucket, MESSAGE_RULE, now);
+    if (!r.ok) {
+      conn.setState({ ...st, bucket: r.bucket, strikes: st.strikes + 1 });
+      if (st.strikes + 1 >= FLOOD_STRIKES) {
+        return conn.close(CALL_CLOSE.flood, "Too many messages: connection closed.");
+      }
+      return this.#error(conn, "rate_limited", "Too many messages: slow down.");
+    }
+    conn.setState({ ...st, bucket: r.bucket, strikes: 0 });
+    let raw: unknown;
+    try {
+      raw = typeof message === "string" ? JSON.parse(message) : undefined;
+    } catch { /* reported below */ }
+    const rawRef = (raw as { ref?: unknown } | null)?.ref;
+    const ref = typeof rawRef === "string" && rawRef.length <= 64 ? rawRef : undefined;
+    const parsed = CallCommand.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue.path.length ? ` (${issue.path.join(".")})` : "";
+      return this.#error(
+        conn,
+        "bad_message",
+        `Not a valid call command${where}: ${issue.message}.`,
+        ref,
+      );
+    }
+    if (!this.state) return;
+    const result = apply(this.state, parsed.data, st.role, conn.id, now);
+    if (!result.ok) return this.#error(conn, result.code, result.message, ref);
+    this.commit(result.state);
+  }
+
+  onClose(conn: Conn) {
+    try {
+      conn.close();
+    } catch { /* already closed */ }
+    const s = this.state;
+    const role = conn.state?.role;
+    if (!s || !role || isFinal(s.status)) return;
+    const stillHere = [...this.room.getConnections<ConnState>()].some((c) =>
+      c.id !== conn.id && c.state?.role === role && counts(s, role, c.id)
+    );
+    if (!stillHere) this.commit(presence(s, role, false, Date.now()));
+  }
+
+  onError(conn: Conn) {
+    this.onClose(conn);
+  }
+
+  async onAlarm() {
+    if (this.state) this.commit(expire(this.state, Date.now()));
+  }
+
+  onRequest(req: Party.Request) {
+    return handleCallRequest(this, req as unknown as Request);
+  }
+
+  /** Makes `next` the state: stores it, re-arms the clock, and tells everyone who needs to know. */
+  commit(next: CallState) {
+    const prev = this.state;
+    if (next === prev) return;
+    this.state = next;
+    this.#storage.put(STORAGE_KEY, next).catch((err) =>
+      console.error(`call ${this.room.id}: save failed: ${err}`)
+    );
+    const due = nextDeadline(next);
+    (due === null ? this.#storage.deleteAlarm() : this.#storage.setAlarm(due))
+      .catch((err) => console.error(`call ${this.room.id}: alarm failed: ${err}`));
+    if (prev?.status === next.status) return;
+    const v = view(next);
+    for (const c of this.room.getConnections<ConnState>()) {
+      if (!c.state) continue;
+      this.#send(c, { type: "status", call: v, answeredHere: next.answeredBy === c.id });
+      if (isFinal(next.status)) c.close(CALL_CLOSE.ended, `This call is over (${next.status}).`);
+    }
+    // Best effort, never blocking the people in the call; postSigned retries and logs.
+    void postSigned(
+      this.config.serverSecret,
+      `${this.config.webUrl}/api/internal/calls/${encodeURIComponent(next.callId)}`,
+      {
+        type: "callChanged",
+        call: v,
+      },
+    );
+    if (isFinal(next.status) && prev?.status === "accepted") {
+      void postSigned(this.config.serverSecret, `${this.config.sfuUrl}/control/close`, {
+        room: `c_${next.callId}`,
+      });
+    }
+  }
+
+  #send(conn: Party.Connection, event: CallEvent) {
+    conn.send(JSON.stringify(event));
+  }
+
+  #error(conn: Party.Connection, code: CallErrorCode, message: string, ref?: string) {
+    this.#send(conn, { type: "error", code, message, ...(ref !== undefined && { ref }) });
+  }
+}
+
+CallRoom satisfies Party.Worker;
