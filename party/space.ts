@@ -51,6 +51,8 @@ export default class SpaceRoom implements Party.Server {
   readonly storage: RoomStorage;
   state: SpaceState | undefined;
   readonly #presence = new Presence();
+  /** Connections still being admitted: they hear nothing of the room before their `sync`. */
+  readonly #admitting = new Set<string>();
   #sentListenerCount = -1;
   #listenerTimer: ReturnType<typeof setTimeout> | undefined;
   #webTimer: ReturnType<typeof setTimeout> | undefined;
@@ -87,6 +89,15 @@ export default class SpaceRoom implements Party.Server {
   }
 
   async onConnect(conn: Conn, ctx: Party.ConnectionContext) {
+    this.#admitting.add(conn.id);
+    try {
+      await this.#admit(conn, ctx);
+    } finally {
+      this.#admitting.delete(conn.id);
+    }
+  }
+
+  async #admit(conn: Conn, ctx: Party.ConnectionContext) {
     let claims: RoomTokenClaims;
     try {
       // Checked again here because the ban list can only be read in the room; the slack covers
@@ -115,6 +126,8 @@ export default class SpaceRoom implements Party.Server {
     conn.setState({ actor, address, buckets: {}, strikes: 0 });
     const arrived = this.#presence.add(actor.sub, conn.id, address);
     this.#send(conn, syncFor(s, actor, this.listenerCount(), this.isPresent));
+    // From here on it hears every delta, including its own arrival below.
+    this.#admitting.delete(conn.id);
     if (s.status === "ended") return conn.close(SPACE_CLOSE.ended, "This Space has ended.");
     if (arrived) {
       const seat = seatOf(s, actor.sub);
@@ -235,7 +248,8 @@ export default class SpaceRoom implements Party.Server {
   }
 
   #broadcast(event: SpaceEvent) {
-    this.room.broadcast(JSON.stringify(event));
+    const admitting = this.#admitting.size ? [...this.#admitting] : undefined;
+    this.room.broadcast(JSON.stringify(event), admitting);
   }
 
   #error(conn: Party.Connection, code: SpaceErrorCode, message: string, ref?: string) {

@@ -31,6 +31,8 @@ async function space() {
   const c = await RoomClient.join(dev, id, cohost);
   // A pre-named co-host is seated when they connect to a live Space.
   await h.waitFor("roleChanged", (e) => e.person.sub === cohost.sub && e.role === "cohost");
+  // ...and hears it themself, right after their sync.
+  await c.waitFor("roleChanged", (e) => e.person.sub === cohost.sub && e.role === "cohost");
   const l = await RoomClient.join(dev, id, lis);
   const snapshot = () => getJson(`${dev.http}/parties/space/${id}`);
   const closeAll = () => Promise.all([h.close(), c.close(), l.close()]);
