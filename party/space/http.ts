@@ -31,6 +31,10 @@ export async function handleSpaceRequest(room: SpaceRoom, req: Request): Promise
     return json(publicSnapshot(room.state, room.listenerCount()));
   }
   if (req.method !== "POST") return fail(405, "method_not_allowed", "Use GET or POST.");
+  // Anyone can reach this URL: refuse a large body before reading it, as well as after.
+  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+    return fail(413, "too_big", "Request body too large.");
+  }
   const body = await req.text();
   if (body.length > MAX_BODY_BYTES) return fail(413, "too_big", "Request body too large.");
   if (!(await verifyRequest(room.config.serverSecret, body, req.headers))) {
