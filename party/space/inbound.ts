@@ -17,12 +17,13 @@ export type Inbound =
   | { kind: "refuse"; code: SpaceErrorCode; message: string; ref?: string }
   | { kind: "command"; cmd: SpaceCommand; ref?: string };
 
-export function byteLength(message: string | ArrayBuffer | ArrayBufferView): number {
-  if (typeof message !== "string") return message.byteLength;
-  // UTF-8 never takes more than 3 bytes per UTF-16 unit, so short strings skip the encoding.
-  return message.length * 3 <= MAX_MESSAGE_BYTES
-    ? message.length
-    : new TextEncoder().encode(message).length;
+/** Whether a message is over MAX_MESSAGE_BYTES, counted in bytes as they travel (UTF-8). */
+export function tooBig(message: string | ArrayBuffer | ArrayBufferView): boolean {
+  if (typeof message !== "string") return message.byteLength > MAX_MESSAGE_BYTES;
+  // A UTF-16 unit takes 1 to 3 bytes in UTF-8, so most strings are decided without encoding.
+  if (message.length * 3 <= MAX_MESSAGE_BYTES) return false;
+  if (message.length > MAX_MESSAGE_BYTES) return true;
+  return new TextEncoder().encode(message).length > MAX_MESSAGE_BYTES;
 }
 
 /** Reads one message; `limits` is updated in place for the caller to store. */
@@ -33,7 +34,7 @@ export function readMessage(
   sub: string,
   now: number,
 ): Inbound {
-  if (byteLength(message) > MAX_MESSAGE_BYTES) {
+  if (tooBig(message)) {
     return {
       kind: "close",
       code: SPACE_CLOSE.tooBig,

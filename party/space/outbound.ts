@@ -20,6 +20,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** POSTs a signed JSON body, retrying on network errors and 5xx; resolves to whether it landed. */
 export async function postSigned(secret: string, url: string, payload: unknown): Promise<boolean> {
   const body = JSON.stringify(payload);
+  let last = "";
   for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
     try {
       // Signed per attempt: the receiver refuses timestamps that are too old.
@@ -37,14 +38,15 @@ export async function postSigned(secret: string, url: string, payload: unknown):
         console.warn(`space room: POST ${url} refused with ${res.status}`);
         return false;
       }
+      last = `status ${res.status}`;
     } catch (err) {
-      if (attempt === RETRY_DELAYS_MS.length) {
-        console.warn(`space room: POST ${url} failed: ${err}`);
-      }
+      last = String(err);
     }
     if (attempt < RETRY_DELAYS_MS.length) await sleep(RETRY_DELAYS_MS[attempt]);
   }
-  console.warn(`space room: POST ${url} gave up after ${RETRY_DELAYS_MS.length + 1} attempts`);
+  console.warn(
+    `space room: POST ${url} gave up after ${RETRY_DELAYS_MS.length + 1} attempts (${last})`,
+  );
   return false;
 }
 

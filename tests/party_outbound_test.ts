@@ -1,0 +1,43 @@
+// The room's calls to the SFU and the web: signed, retried when the other side fails or is down,
+// not retried when it refuses, and never thrown at the room.
+import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
+import { DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
+import { verifyRequest } from "../lib/protocol/token.ts";
+import { postSigned } from "../party/space/outbound.ts";
+import { freePort } from "./support/party.ts";
+
+/** A server that answers each POST with the next status in `statuses` and records what came. */
+function flaky(statuses: number[]) {
+  const seen: { signed: boolean; body: string }[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    const body = await req.text();
+    seen.push({ signed: await verifyRequest(DEV_SERVER_SECRET, body, req.headers), body });
+    return new Response(null, { status: statuses[seen.length - 1] ?? 200 });
+  });
+  return {
+    url: `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}/control/grant`,
+    seen,
+    server,
+  };
+}
+
+Deno.test("outbound: a 5xx is retried with a fresh signature until it lands", async () => {
+  const sfu = flaky([503, 500, 200]);
+  const landed = await postSigned(DEV_SERVER_SECRET, sfu.url, { room: "s_x", seq: 1 });
+  await sfu.server.shutdown();
+  assert(landed);
+  assertEquals(sfu.seen.length, 3);
+  assert(sfu.seen.every((r) => r.signed && JSON.parse(r.body).seq === 1));
+});
+
+Deno.test("outbound: a refusal (4xx) is not retried", async () => {
+  const sfu = flaky([400]);
+  const landed = await postSigned(DEV_SERVER_SECRET, sfu.url, { room: "s_x" });
+  await sfu.server.shutdown();
+  assertEquals([landed, sfu.seen.length], [false, 1]);
+});
+
+Deno.test("outbound: nobody listening: gives up after a few tries without throwing", async () => {
+  const url = `http://127.0.0.1:${freePort()}/control/grant`;
+  assertEquals(await postSigned(DEV_SERVER_SECRET, url, { room: "s_x" }), false);
+});
