@@ -275,34 +275,6 @@ partyTest(
   },
 );
 
-partyTest(
-  "a scheduled Space: edits reach listeners, commands wait for start, start seats the pre-named speaker",
-  async () => {
-    const id = newSpaceId();
-    const speaker = { sub: "u:speaker1", handle: "spk" };
-    await initSpace(dev, id, host, { speakers: [], scheduledFor: Date.now() + 3_600_000 });
-    const s = await RoomClient.join(dev, id, speaker);
-    assertEquals((await s.waitFor("sync")).space.status, "scheduled");
-    assertEquals((await s.request({ type: "react", emoji: "💯" }, "error")).code, "not_live");
-    const later = Date.now() + 7_200_000;
-    const from = s.mark();
-    const edit = { type: "update", title: "Renamed", scheduledFor: later, speakers: [speaker] };
-    assertEquals((await roomPost(dev, id, edit)).body.snapshot.space.title, "Renamed");
-    const updated = await s.waitFor("spaceUpdated", undefined, from);
-    assertEquals([updated.space.title, updated.space.scheduledFor], ["Renamed", later]);
-    const res = await roomPost(dev, id, { type: "start" });
-    assertEquals(res.body.snapshot.space.status, "live");
-    await s.waitFor("started");
-    const seated = await s.waitFor("roleChanged", (e) => e.person.sub === speaker.sub);
-    assertEquals([seated.role, seated.muted], ["speaker", true]);
-    // Once live, the time cannot move; the title still can.
-    assertEquals((await roomPost(dev, id, { type: "update", scheduledFor: later })).status, 409);
-    assertEquals((await roomPost(dev, id, { type: "update", title: "Live now" })).status, 200);
-    await s.waitFor("spaceUpdated", (e) => e.space.title === "Live now");
-    await s.close();
-  },
-);
-
 partyTest("stop the servers", async () => {
   await dev.dispose();
   await sfu.close();
