@@ -1,5 +1,6 @@
 // The Space rules the table cannot show in one cell: limits, consent, mute ownership, grants for
-// the SFU, bans, comments and reports. Pure reducer, no server. Lifecycle: party_reducer_lifecycle_test.ts.
+// the SFU, bans, comments and reports. Pure reducer, no server.
+// Lifecycle rules: party_reducer_lifecycle_test.ts.
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { SpaceCommand } from "../lib/protocol/space.ts";
 import { apply } from "../party/space/reducer.ts";
