@@ -217,7 +217,10 @@ export const SpaceEvent = z.discriminatedUnion("type", [
   }),
   /** A stage member connected (listeners are only counted, see listenerCount). */
   ev("participantJoined", { participant: StageMember }),
-  /** A stage member disconnected (stays on stage, absent), or someone was removed or blocked (gone from stage, hands, invitations). */
+  /**
+   * A stage member disconnected (stays on stage, absent), or someone was removed or blocked
+   * (gone from the stage, the hands and the invitations).
+   */
   ev("participantLeft", { sub: Sub, reason: LeaveReason }),
   /** Someone's role changed; `listener` means they left the stage. */
   ev("roleChanged", { person: Person, role: Role, muted: z.boolean(), by: Sub }),

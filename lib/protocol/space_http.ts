@@ -1,4 +1,4 @@
-// Server-to-server messages around a Space room: web -> room, SFU -> room, room -> web, room -> SFU.
+// Server-to-server messages around a Space room: web -> room, SFU -> room, room -> web and SFU.
 // Every POST in both directions is signed with the server secret (signRequest/verifyRequest in
 // token.ts); the room answers an unsigned or forged request with 401.
 // Imports nothing runtime-specific, so Deno, workerd and Node all load it.
@@ -24,7 +24,7 @@ const BlockedSubs = z.array(AccountSub).max(MAX_BLOCKED_SUBS);
 
 /** Requests the web (and the SFU, for getGrant) POST to `/parties/space/<spaceId>`. */
 export const SpaceRoomRequest = z.discriminatedUnion("type", [
-  /** Creates the Space in its room; idempotent (a second init with the same spaceId changes nothing). */
+  /** Creates the Space in its room; idempotent (a second init changes nothing). */
   z.object({
     type: z.literal("init"),
     spaceId: z.string().min(1).max(64),
@@ -95,7 +95,10 @@ export const SpaceRoomError = z.object({
 /** The SFU room name for a Space. */
 export const sfuRoomName = (spaceId: string) => `s_${spaceId}`;
 
-/** Room -> SFU, signed POST `${SPAZIO_SFU_URL}/control/grant` whenever someone's right to speak or mute changes. */
+/**
+ * Room -> SFU, signed POST `${SPAZIO_SFU_URL}/control/grant` whenever someone's right to speak
+ * or mute changes.
+ */
 export const SfuGrant = z.object({
   room: z.string(),
   sub: Sub,
@@ -119,7 +122,7 @@ export const SpaceStatePush = z.object({
 });
 export type SpaceStatePush = z.infer<typeof SpaceStatePush>;
 
-/** A report as the room stores it, and POSTs (signed) to `${SPAZIO_WEB_URL}/api/internal/reports`. */
+/** A report as the room stores it and POSTs (signed) to `${SPAZIO_WEB_URL}/api/internal/reports`. */
 export const SpaceReport = z.object({
   id: z.string(),
   spaceId: z.string(),

@@ -1,13 +1,13 @@
 // What a browser knows about its Space: the last `sync` with every delta since folded in.
 // Islands keep one SpaceView and render it; the room's deltas are defined so that folding them
-// gives what a fresh `sync` would (tests/party_view_test.ts checks this against the room's reducer).
+// gives what a fresh `sync` would (tests/party_view_test.ts checks it against the room's reducer).
 // Pure, and imports nothing runtime-specific.
 import { SPACE_LIMITS, type SpaceEvent, type SpaceEventOf, type StageMember } from "./space.ts";
 
 /** A browser's copy of the room: the `sync` payload, kept current by deltas. */
 export type SpaceView = Omit<SpaceEventOf<"sync">, "type">;
 
-/** Folds one event into the view; events that change nothing shown (reactions, errors) return it as is. */
+/** Folds one event into the view; events that change nothing shown (reactions) return it as is. */
 export function foldSpaceEvent(view: SpaceView, e: SpaceEvent): SpaceView {
   const me = view.you.sub;
   switch (e.type) {

@@ -91,7 +91,7 @@ export function stageCounts(s: SpaceState) {
 export const speakerSeatFree = (s: SpaceState) =>
   stageCounts(s).speakers < SPACE_LIMITS.speakersMax && s.stage.length < SPACE_LIMITS.stageMax;
 
-/** Seats a pre-named co-host or speaker who is connected while the Space is live; muted on arrival. */
+/** Seats a pre-named co-host or speaker who connects while the Space is live; muted on arrival. */
 export function seatPlanned(
   s: SpaceState,
   who: Actor,

@@ -51,7 +51,7 @@ export type PersonalRule = "comment" | "connect" | "connectAddress";
 /** Buckets for limits that hold across connections, keyed by person (or `addr:<address>`). */
 export class PersonalLimits {
   readonly #buckets = new Map<string, Partial<Record<PersonalRule, Bucket>>>();
-  /** Beyond this many keys, keys whose buckets have all refilled are dropped (they equal new ones). */
+  /** Past this many keys, keys whose buckets have refilled are dropped (they equal new ones). */
   static readonly PRUNE_ABOVE = 5_000;
 
   take(key: string, name: PersonalRule, now = Date.now()): boolean {

@@ -134,7 +134,7 @@ export function toAudience(s: SpaceState, who: Actor, by: string): Step {
   };
 }
 
-/** A ban by person: their seat, hand and invitation go, and every later token for them is refused. */
+/** A ban by person: seat, hand and invitation go, and every later token for them is refused. */
 function removePerson(
   s: SpaceState,
   sub: string,
@@ -150,7 +150,7 @@ function removePerson(
     return refuse("forbidden", "Only the host can remove a co-host.");
   }
   if (isBanned(s, sub)) return refuse("conflict", "That person was already removed.");
-  // Everyone hears it, so that clients drop the person from the stage, the hands and the invitations.
+  // Everyone hears it, so clients drop the person from the stage, the hands and the invitations.
   const out: Delivery[] = [
     { to: "sub", sub, event: { type: "removed", message: "A host removed you from this Space." } },
     all({ type: "participantLeft", sub, reason: "removed" }),

@@ -6,7 +6,7 @@ import { PersonalLimits } from "./limits.ts";
 export const MAX_CONNECTIONS_PER_PERSON = 5;
 /**
  * Most connections from one network address (on Cloudflare, `cf-connecting-ip`). High, because a
- * whole office or campus can share one address; it only stops a single machine from swamping a room.
+ * whole office or campus can share one address; it only stops one machine swamping a room.
  */
 export const MAX_CONNECTIONS_PER_ADDRESS = 200;
 

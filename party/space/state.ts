@@ -137,7 +137,7 @@ export const person = (p: Person): Person => ({
   ...(p.name !== undefined && { name: p.name }),
 });
 
-/** The speak rights the SFU must enforce, derived from state so they cannot drift from the stage. */
+/** The speak rights the SFU must enforce, derived from the stage so the two cannot drift. */
 export function speakRights(s: SpaceState): Map<string, { canSpeak: boolean; muted: boolean }> {
   const rights = new Map<string, { canSpeak: boolean; muted: boolean }>();
   for (const m of s.stage) rights.set(m.sub, { canSpeak: s.status === "live", muted: m.muted });
