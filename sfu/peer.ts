@@ -125,8 +125,8 @@ export class SfuPeer {
   async #createTransport(direction: "send" | "recv"): Promise<TransportInfo> {
     // One transport per direction: a client asking again is rebuilding after a failure.
     for (const t of [...this.#transports.values()]) if (t.direction === direction) this.#closeTransport(t);
+    // slotForReceiver counts the receiver on the router it picks.
     const slot = direction === "send" ? await this.#room.primarySlot() : await this.#room.slotForReceiver();
-    if (direction === "recv") slot.addReceiver();
     let transport: ms.WebRtcTransport;
     try {
       transport = await slot.router.createWebRtcTransport({ ...webRtcTransportOptions(this.#room.config), appData: { sub: this.sub } });
@@ -204,9 +204,10 @@ export class SfuPeer {
         rtpParameters: consumer.rtpParameters as never,
         producerPaused: consumer.producerPaused,
       });
-    } catch {
-      // The producer (or this transport) closed meanwhile: there is nothing to receive.
+    } catch (err) {
       this.#consumedProducers.delete(producer.id);
+      // A producer or transport that closed meanwhile is normal; anything else is a fault to see.
+      if (!producer.closed && !recv.transport.closed && !this.#closed) console.error(`sfu: consume for ${this.sub} failed:`, err);
     }
   }
 

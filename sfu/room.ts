@@ -23,6 +23,7 @@ export class SfuRoom {
   #primary: Promise<RouterSlot> | null = null;
   #overflow: Promise<RouterSlot>[] = [];
   #speaking: SpeakingTracker;
+  #placing: Promise<unknown> = Promise.resolve();
   #closed = false;
   onEmpty: (() => void) | null = null;
 
@@ -90,25 +91,41 @@ export class SfuRoom {
 
   /**
    * Where a new receiving peer goes: the primary router until it holds `listenersPerRouter`
-   * receivers, then overflow routers on other workers, fed by pipeToRouter.
+   * receivers, then an overflow router on a worker this room does not use yet, fed by
+   * pipeToRouter. A room keeps at most one router per worker (a second one would add no capacity,
+   * and mediasoup cannot pipe a producer id twice into one worker); when every worker is used,
+   * the least busy router takes the peer. Past that, capacity means more hosts.
    */
-  async slotForReceiver(): Promise<RouterSlot> {
+  slotForReceiver(): Promise<RouterSlot> {
+    // One placement at a time, so concurrent joins neither overfill a router nor make two
+    // overflow routers on one worker. The receiver is counted before the lock is released.
+    const placed = this.#placing.then(() => this.#placeReceiver()).then((slot) => {
+      slot.addReceiver();
+      return slot;
+    });
+    this.#placing = placed.catch(() => {});
+    return placed;
+  }
+
+  async #placeReceiver(): Promise<RouterSlot> {
     const limit = this.#deps.config.listenersPerRouter;
     const primary = await this.primarySlot();
     if (primary.receivers < limit || this.kind === "call") return primary;
+    const slots = [primary];
     for (const pending of this.#overflow) {
       const slot = await pending.catch(() => null);
-      if (slot && !slot.closed && slot.receivers < limit) return slot;
+      if (slot && !slot.closed) slots.push(slot);
     }
-    const used = new Set<ms.Worker>([primary.worker]);
-    for (const pending of this.#overflow) {
-      const slot = await pending.catch(() => null);
-      if (slot && !slot.closed) used.add(slot.worker);
+    const open = slots.find((s) => s.receivers < limit);
+    if (open) return open;
+    const used = new Set<ms.Worker>(slots.map((s) => s.worker));
+    if (this.#deps.pool.workers.some((w) => !used.has(w))) {
+      const made = this.#deps.pool.pick(used).then((w) => RouterSlot.create(this.#deps.pool, w, false));
+      this.#overflow.push(made);
+      made.catch(() => (this.#overflow = this.#overflow.filter((p) => p !== made)));
+      return made;
     }
-    const made = this.#deps.pool.pick(used).then((w) => RouterSlot.create(this.#deps.pool, w, false));
-    this.#overflow.push(made);
-    made.catch(() => (this.#overflow = this.#overflow.filter((p) => p !== made)));
-    return made;
+    return slots.reduce((a, b) => (b.receivers < a.receivers ? b : a));
   }
 
   /** Producers of every peer but `peer`, to consume. */

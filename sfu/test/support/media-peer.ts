@@ -10,6 +10,9 @@ const wrtc = require("@roamhq/wrtc");
 for (const k of ["RTCPeerConnection", "RTCSessionDescription", "RTCIceCandidate", "MediaStream", "MediaStreamTrack"]) {
   (globalThis as Record<string, unknown>)[k] ??= wrtc[k];
 }
+// wrtc's audio sources crash (SIGSEGV) in the addon's teardown when Node exits on its own;
+// exiting from the 'exit' event skips that teardown and keeps the exit code the tests set.
+process.once("exit", (code) => process.exit(code));
 const { Device } = await import("mediasoup-client");
 type Device = InstanceType<typeof Device>;
 type Transport = ReturnType<Device["createSendTransport"]>;
@@ -119,24 +122,30 @@ export class MediaPeer {
     return this.#rebuilding;
   }
 
-  /** Bytes of RTP received on all current consumers, as the browser's inbound-rtp stats count them. */
+  /** Bytes of RTP received on the receive transport, as the browser's inbound-rtp stats count them. */
   async inboundBytes(): Promise<number> {
-    let total = 0;
-    for (const c of this.consumers.values()) {
-      if (c.closed) continue;
-      for (const s of (await c.getStats()).values()) if (s.type === "inbound-rtp") total += s.bytesReceived ?? 0;
-    }
-    return total;
+    return this.#rtpBytes(this.recvTransport, "inbound-rtp", "bytesReceived");
   }
 
   async outboundBytes(): Promise<number> {
-    if (!this.producer || this.producer.closed) return 0;
+    return this.#rtpBytes(this.sendTransport, "outbound-rtp", "bytesSent");
+  }
+
+  // The transport's own peer-connection stats: wrtc has no per-receiver getStats.
+  async #rtpBytes(transport: Transport | null, type: string, field: string): Promise<number> {
+    if (!transport || transport.closed) return 0;
     let total = 0;
-    for (const s of (await this.producer.getStats()).values()) if (s.type === "outbound-rtp") total += s.bytesSent ?? 0;
+    for (const s of (await transport.getStats()).values()) if (s.type === type) total += s[field] ?? 0;
     return total;
   }
 
   close(): void {
+    this.producer?.track?.stop();
+    this.producer?.close();
+    for (const c of this.consumers.values()) {
+      c.track.stop();
+      c.close();
+    }
     this.#tone.stop();
     this.sendTransport?.close();
     this.recvTransport?.close();

@@ -23,7 +23,11 @@ export async function startSfu(env: Record<string, string> = {}): Promise<Runnin
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
-  child.stderr!.on("data", (d) => (stderr += d));
+  child.stderr!.on("data", (d) => {
+    stderr += d;
+    // SPAZIO_TEST_SFU_LOG=1 shows the SFU's own complaints while a test runs.
+    if (process.env.SPAZIO_TEST_SFU_LOG) process.stderr.write(d);
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`sfu did not start in 20 s: ${stderr}`)), 20_000);
