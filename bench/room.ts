@@ -66,6 +66,8 @@ function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+// Other processes on the machine skew the numbers; say how busy it was.
+log(`load average at start: ${Deno.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 const dev = await PartyDev.start();
 const sockets: WebSocket[] = [];
 try {
