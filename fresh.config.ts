@@ -10,13 +10,14 @@ import DmThread from "./islands/DmThread.tsx";
 import PeopleSearch from "./islands/PeopleSearch.tsx";
 import ProfileActions from "./islands/ProfileActions.tsx";
 import ProfileEditor from "./islands/ProfileEditor.tsx";
+import PushToggle from "./islands/PushToggle.tsx";
 import ScheduledActions from "./islands/ScheduledActions.tsx";
 import ShareButton from "./islands/ShareButton.tsx";
 import SignIn from "./islands/SignIn.tsx";
 import SignUp from "./islands/SignUp.tsx";
 import SpaceRoom from "./islands/SpaceRoom.tsx";
 
-export const islands = { AddPasskey, CreateSpace, ScheduledActions, ShareButton, SpaceRoom, DmInbox, DmThread, CallRinger, CallScreen, CallSettings, PeopleSearch, ProfileActions, ProfileEditor, SignIn, SignUp };
+export const islands = { AddPasskey, CreateSpace, ScheduledActions, ShareButton, SpaceRoom, DmInbox, DmThread, CallRinger, CallScreen, CallSettings, PeopleSearch, ProfileActions, ProfileEditor, PushToggle, SignIn, SignUp };
 
 export default {
   islands,

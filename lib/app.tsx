@@ -11,6 +11,7 @@ import calls from "../routes/calls.tsx";
 import home from "../routes/index.tsx";
 import messages from "../routes/messages.tsx";
 import people from "../routes/people.tsx";
+import push from "../routes/push.ts";
 import profile from "../routes/profile.tsx";
 import settings from "../routes/settings.tsx";
 import shell, { serviceWorkerRoute } from "../routes/shell.tsx";
@@ -88,7 +89,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use("/static/*", serveStatic({ root: "./" }));
   app.get("/sw.js", serviceWorkerRoute(swSource, swVersion));
 
-  for (const r of [home, auth, profile, people, settings, shell, messages, calls, spacePages, spacesApi]) app.route("/", r);
+  for (const r of [home, auth, profile, people, settings, shell, messages, calls, push, spacePages, spacesApi]) app.route("/", r);
 
   app.notFound((c) => fail(c, 404, "err.not_found"));
   app.onError((err, c) => {

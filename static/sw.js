@@ -62,3 +62,39 @@ self.addEventListener("fetch", (event) => {
     );
   }
 });
+
+// Web Push for calls (lib/push/send.ts writes the payload): an incoming or missed call shows a
+// notification even with every Spazio tab closed; its actions open the call screen.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch { /* not JSON: a generic notification below */ }
+  const sameOrigin = (u) => (typeof u === "string" && u.startsWith("/") && !u.startsWith("//") ? u : "/");
+  const actions = Array.isArray(data.actions) ? data.actions.slice(0, 2) : [];
+  event.waitUntil(self.registration.showNotification(data.title || "Spazio", {
+    body: data.body || "",
+    tag: data.tag,
+    renotify: Boolean(data.tag),
+    requireInteraction: data.type === "incomingCall",
+    icon: "/static/icons/icon-192.png",
+    data: { url: sameOrigin(data.url), actions: Object.fromEntries(actions.map((a) => [a.action, sameOrigin(a.url)])) },
+    actions: actions.map((a) => ({ action: String(a.action), title: String(a.title) })),
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const d = event.notification.data || {};
+  const path = (event.action && d.actions && d.actions[event.action]) || d.url || "/";
+  const target = new URL(path, self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((list) => {
+      // Reuse a Spazio window: bring it to the call screen rather than opening another.
+      const win = list.find((c) => new URL(c.url).origin === self.location.origin);
+      // navigate() only works on windows this worker controls; otherwise open a new one.
+      if (win) return win.navigate(target).then((c) => (c || win).focus()).catch(() => self.clients.openWindow(target));
+      return self.clients.openWindow(target);
+    }),
+  );
+});
