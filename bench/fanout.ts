@@ -3,8 +3,14 @@
 // sinks on loopback, which count packets). W = 1 worker, then W = 2 (listeners split over two
 // routers joined by pipeToRouter). N steps up until loss passes 0.5%. Prints one JSON line per step.
 // Run: cd sfu && npx tsx ../bench/fanout.ts   (or `npm run bench:fanout --prefix sfu`)
+import { execFileSync, spawn } from "node:child_process";
 import dgram from "node:dgram";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { ensureWorkerBinEnv } from "../sfu/worker-bin.ts";
 
 ensureWorkerBinEnv();
@@ -23,18 +29,25 @@ const SSRC = 0x1234abcd;
 const KEY = Buffer.alloc(30, 7).toString("base64"); // AES_CM_128_HMAC_SHA1_80: 16-byte key + 14-byte salt
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** UDP sinks counting RTP packets of the Opus payload type (RTCP from the consumers is skipped). */
-async function openSinks(count: number) {
-  const sinks = await Promise.all(
-    Array.from({ length: count }, async () => {
-      const s = dgram.createSocket({ type: "udp4", recvBufferSize: 4 << 20 });
-      await new Promise<void>((r) => s.bind(0, "127.0.0.1", r));
-      return s;
-    }),
-  );
-  const state = { received: 0, payloadType: 100 };
-  for (const s of sinks) s.on("message", (m) => ((m[1] & 0x7f) === state.payloadType ? state.received++ : 0));
-  return { ports: sinks.map((s) => s.address().port), state, close: () => sinks.forEach((s) => s.close()) };
+/** UDP sinks counting SRTP packets of the Opus payload type (fanout-sink.c, built here with cc). */
+async function openSinks(count: number, payloadType: number) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "fanout-"));
+  const bin = path.join(dir, "fanout-sink");
+  execFileSync("cc", ["-O2", "-o", bin, fileURLToPath(new URL("./fanout-sink.c", import.meta.url))]);
+  const child = spawn(bin, [String(count), String(payloadType)], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const ports = String((await lines.next()).value).split(" ").map(Number);
+  return {
+    ports,
+    async received(): Promise<number> {
+      child.stdin!.write("c\n");
+      return Number((await lines.next()).value);
+    },
+    close() {
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function cpuMs(workers: Worker[]): Promise<number[]> {
@@ -56,7 +69,7 @@ async function run(W: number): Promise<void> {
     rtpParameters: { codecs: [{ mimeType: "audio/opus", clockRate: 48000, channels: 2, payloadType: 100 }], encodings: [{ ssrc: SSRC }] },
   });
   for (const r of routers.slice(1)) await routers[0].pipeToRouter({ producerId: producer.id, router: r });
-  const sinks = await openSinks(8);
+  const sinks = await openSinks(8, 100);
   const sender = dgram.createSocket("udp4");
   let seq = 0;
   const sendOne = () => {
@@ -90,18 +103,18 @@ async function run(W: number): Promise<void> {
       });
       await t.connect({ ip: "127.0.0.1", port: sinks.ports[listeners % sinks.ports.length], srtpParameters: { cryptoSuite: "AES_CM_128_HMAC_SHA1_80", keyBase64: KEY } });
       const c = await t.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
-      sinks.state.payloadType = c.rtpParameters.codecs[0].payloadType;
+      if (c.rtpParameters.codecs[0].payloadType !== 100) throw new Error("the sink counts payload type 100 only");
     }
     await sendFor(50); // warm-up: every new consumer has seen the stream
     await sleep(300);
-    const received0 = sinks.state.received;
+    const received0 = await sinks.received();
     const cpu0 = await cpuMs(workers);
     const t0 = Date.now();
     await sendFor(WINDOW_PACKETS);
     const elapsed = Date.now() - t0;
     const cpu1 = await cpuMs(workers);
     await sleep(500); // drain what is still queued
-    const received = sinks.state.received - received0;
+    const received = (await sinks.received()) - received0;
     const expected = N * WINDOW_PACKETS;
     const lossPct = Math.max(0, (1 - received / expected) * 100);
     const cpus = cpu1.map((c, i) => Math.round(((c - cpu0[i]) / elapsed) * 1000) / 10);

@@ -39,6 +39,8 @@ export class MediaPeer {
   recvTransport: Transport | null = null;
   producer: Producer | null = null;
   readonly consumers = new Map<string, Consumer>();
+  /** Every port the SFU offered in ICE candidates: the only addresses this peer should ever reach. */
+  readonly sfuPorts: number[] = [];
   #speaking = false;
   #listening = false;
   #tone = toneSource();
@@ -60,6 +62,7 @@ export class MediaPeer {
 
   async #transport(direction: "send" | "recv"): Promise<Transport> {
     const info = await this.signal.request("createTransport", { direction });
+    this.sfuPorts.push(...info.iceCandidates.map((c) => c.port));
     const options = { id: info.transportId, iceParameters: info.iceParameters, iceCandidates: info.iceCandidates, dtlsParameters: info.dtlsParameters } as never;
     const transport = direction === "send" ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
     transport.on("connect", ({ dtlsParameters }, done, fail) => {
@@ -120,6 +123,16 @@ export class MediaPeer {
   /** Resolves once a `reconnect` already received has been acted on (fresh transports, consumers). */
   rebuilt(): Promise<void> {
     return this.#rebuilding;
+  }
+
+  /** Ports of the remote ICE candidates the peer connections actually know of. */
+  async remoteCandidatePorts(): Promise<number[]> {
+    const ports: number[] = [];
+    for (const t of [this.sendTransport, this.recvTransport]) {
+      if (!t || t.closed) continue;
+      for (const s of (await t.getStats()).values()) if (s.type === "remote-candidate") ports.push(s.port);
+    }
+    return ports;
   }
 
   /** Bytes of RTP received on the receive transport, as the browser's inbound-rtp stats count them. */
