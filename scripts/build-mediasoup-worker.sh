@@ -37,9 +37,15 @@ trap 'rm -rf "$WORK"' EXIT
 log "building mediasoup-worker $MS_VERSION in $WORK (a few minutes on 2 cores)"
 export DEBIAN_FRONTEND=noninteractive
 # libsrtp2-dev is deliberately absent: the worker must not pick up Debian's NSS-backed library.
-apt-get install -y -q --no-install-recommends \
-  g++ make python3 meson ninja-build pkg-config dpkg-dev ca-certificates \
-  libuv1-dev libssl-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev >&2
+PKGS=(g++ make python3 meson ninja-build pkg-config dpkg-dev ca-certificates
+  libuv1-dev libssl-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev)
+MISSING=()
+for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || MISSING+=("$p"); done
+if ((${#MISSING[@]})); then
+  # A fresh machine may have no package lists yet: refresh them once if the first try fails.
+  apt-get install -y -q --no-install-recommends "${MISSING[@]}" >&2 \
+    || { apt-get update -q >&2 && apt-get install -y -q --no-install-recommends "${MISSING[@]}" >&2; }
+fi
 
 # --- libsrtp2 from Debian's source package, through a private sources list and private lists
 # directory so the machine's own apt configuration and indexes are left as they were.
