@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { ensureWorkerBinEnv } from "../sfu/worker-bin.ts";
 
 ensureWorkerBinEnv();
-const mediasoup = createRequire(new URL("../sfu/package.json", import.meta.url))("mediasoup") as typeof import("mediasoup");
+const mediasoup = createRequire(new URL("../sfu/package.json", import.meta.url))("mediasoup") as typeof import("../sfu/node_modules/mediasoup");
 type Worker = Awaited<ReturnType<typeof mediasoup.createWorker>>;
 type Router = Awaited<ReturnType<Worker["createRouter"]>>;
 
@@ -121,6 +121,8 @@ async function run(W: number): Promise<void> {
     console.log(JSON.stringify({
       bench: "fanout", workers: W, listeners: N, loss_pct: Math.round(lossPct * 100) / 100,
       worker_cpu_pct: Math.max(...cpus), worker_cpu_pcts: cpus, packets_per_s: Math.round((received / elapsed) * 1000),
+      // The machine's 1-minute load: on a shared machine, loss at low worker CPU means starvation.
+      loadavg: Math.round(os.loadavg()[0] * 10) / 10,
     }));
     if (lossPct > LOSS_LIMIT_PCT) break;
   }

@@ -34,7 +34,7 @@ before(async () => {
 
 after(async () => {
   for (const p of peers) p.close();
-  await sfu.stop();
+  await sfu?.stop();
 });
 
 describe("a Space's audio", () => {

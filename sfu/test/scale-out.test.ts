@@ -40,7 +40,7 @@ before(async () => {
 
 after(async () => {
   for (const p of peers) p.close();
-  await sfu.stop();
+  await sfu?.stop();
   party.close();
 });
 

@@ -18,7 +18,7 @@ const OPUS = {
 before(async () => {
   sfu = await startSfu();
 });
-after(() => sfu.stop());
+after(() => sfu?.stop());
 
 async function connect(room: string, sub: string) {
   return SignalClient.connect(sfu.wsUrl(await sfuToken(room, sub)));
@@ -51,6 +51,18 @@ describe("signalling socket", () => {
     const { rtpCapabilities } = await c.request("getRouterRtpCapabilities", {});
     assert.ok(rtpCapabilities.codecs?.some((codec) => codec.mimeType === "audio/opus"));
     c.close();
+  });
+
+  test("restartIce hands out fresh ICE credentials for the peer's own transport only", async () => {
+    const c = await connect("s_ice", "a:iceclient");
+    const t = await c.request("createTransport", { direction: "recv" });
+    assert.ok(t.iceCandidates.every((cand) => cand.ip === "127.0.0.1"), "candidates are the SFU's listen address");
+    const { iceParameters } = await c.request("restartIce", { transportId: t.transportId });
+    assert.notEqual(iceParameters.password, t.iceParameters.password);
+    const other = await connect("s_ice", "a:otherclient");
+    await assert.rejects(other.request("restartIce", { transportId: t.transportId }), (e: SfuRequestError) => e.code === "not_found");
+    c.close();
+    other.close();
   });
 
   test("closes with 1009 on a frame over 16 KiB", async () => {

@@ -14,7 +14,7 @@ before(async () => {
 
 after(async () => {
   for (const p of peers) p.close();
-  await sfu.stop();
+  await sfu?.stop();
 });
 
 test("after the worker is SIGKILLed, audio comes back within 10 s", async () => {
