@@ -76,7 +76,9 @@ export class Signalling {
     ws.on("close", () => peer.close());
     ws.on("error", () => peer.close());
     ws.on("message", (data, isBinary) => {
-      if (!bucket.take()) {
+      if (bucket.take()) refusals = 0;
+      else {
+        // Only a sustained flood is cut off; a client that slows down keeps its socket.
         if (++refusals > RATE.refusalsBeforeClose) ws.close(SfuCloseCode.rateLimited, "too many requests");
         else send({ type: "error", id: idOf(data), code: "rate_limited", message: "too many requests; slow down" });
         return;

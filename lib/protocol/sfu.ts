@@ -6,6 +6,15 @@
 // SFU -> client: notifications without `id`.
 // mediasoup's own parameter objects are checked here for shape and size only; mediasoup checks
 // their meaning and a refusal comes back as a `bad_request` error.
+//
+// A client's flow (mediasoup-client):
+//  1. getRouterRtpCapabilities -> device.load().
+//  2. createTransport{recv} -> device.createRecvTransport(); its `connect` event -> connectTransport.
+//  3. consume{device.rtpCapabilities}: the SFU then sends `newConsumer` for every producer, now and
+//     later -> recvTransport.consume(...) -> consumerReady (consumers start paused on the SFU).
+//  4. On stage: createTransport{send}; its `produce` event -> produce{appData:{source:"mic"}}.
+//  5. ICE failed -> restartIce -> transport.restartIce(). `reconnect` -> close both transports and
+//     redo 2-4 with the same loaded device (the router's capabilities do not change).
 import { z } from "zod";
 
 /** SFU room name: `s_<spaceId>` for a Space, `c_<callId>` for a 1:1 call. */
