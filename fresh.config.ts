@@ -17,7 +17,24 @@ import SignIn from "./islands/SignIn.tsx";
 import SignUp from "./islands/SignUp.tsx";
 import SpaceRoom from "./islands/SpaceRoom.tsx";
 
-export const islands = { AddPasskey, CreateSpace, ScheduledActions, ShareButton, SpaceRoom, DmInbox, DmThread, CallRinger, CallScreen, CallSettings, PeopleSearch, ProfileActions, ProfileEditor, PushToggle, SignIn, SignUp };
+export const islands = {
+  AddPasskey,
+  CallRinger,
+  CallScreen,
+  CallSettings,
+  CreateSpace,
+  DmInbox,
+  DmThread,
+  PeopleSearch,
+  ProfileActions,
+  ProfileEditor,
+  PushToggle,
+  ScheduledActions,
+  ShareButton,
+  SignIn,
+  SignUp,
+  SpaceRoom,
+};
 
 export default {
   islands,

@@ -55,9 +55,11 @@ export default function CallScreen(props: Props) {
         client.send("accept");
       }
     });
-    // Someone else calling while this call is on: the web answers busy; say who tried.
+    // Someone else calling while this call is on: the web answered busy for us; say who tried.
     const stopInbox = inbox(partyUrl, props.me.id).subscribe((e) => {
-      if (e.type === "incomingCall" && e.callId !== callId) notice.value = t(lang, "call.tried_while_busy", { name: e.from.name });
+      if (e.type === "dm" && e.entry.kind === "call" && e.entry.outcome === "busy" && e.entry.to === props.me.id) {
+        notice.value = t(lang, "call.tried_while_busy", { name: e.peer.name });
+      }
     });
     return () => {
       stopAnswer();

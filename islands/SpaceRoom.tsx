@@ -1,4 +1,6 @@
 import { useSignal } from "@preact/signals";
+import { AudioBar } from "../components/space/AudioBar.tsx";
+import type { SpaceAudio } from "../lib/media/space_audio.ts";
 import { useEffect, useMemo } from "preact/hooks";
 import { Comments, PinnedItem } from "../components/space/Comments.tsx";
 import { Controls } from "../components/space/Controls.tsx";
@@ -25,18 +27,57 @@ export default function SpaceRoom({ lang, spaceId, initial, signInUrl }: Props) 
   const reportReason = useSignal("");
   const reportSent = useSignal(false);
 
+  const audio = useSignal<SpaceAudio | null>(null);
+
   useEffect(() => {
-    client?.connect().catch(() => {});
-    return () => client?.close();
+    if (!client) return;
+    let media: SpaceAudio | null = null;
+    let gone = false;
+    (async () => {
+      await client.connect();
+      // mediasoup-client is large: its chunk loads only now, when the person joins audio.
+      const { SpaceAudio } = await import("../lib/media/space_audio.ts");
+      if (gone) return;
+      let first = true;
+      media = new SpaceAudio(async () => {
+        const tk = first && client.tokens.value ? client.tokens.value : await client.refreshTokens();
+        first = false;
+        return { url: tk.sfuUrl, token: tk.sfuToken };
+      });
+      audio.value = media;
+      await media.start();
+    })().catch((e) => console.error("joining the Space failed:", e));
+    return () => {
+      gone = true;
+      media?.close();
+      client.close();
+    };
   }, [client]);
 
+  // Off the stage, the microphone is let go at once (the SFU has closed the producer already).
+  const onStageNow = !!client?.view.value?.stage.some((m) => m.sub === client.view.value?.you.sub);
+  useEffect(() => {
+    if (!onStageNow) audio.value?.releaseMic();
+  }, [onStageNow]);
+
+  async function unmute() {
+    const media = audio.value;
+    if (!media) return;
+    if (await media.ensureMic()) send({ type: "unmuteSelf" });
+  }
+
+
   const view = client?.view.value;
+  const media = audio.value;
   const stage: StageMember[] = view?.stage ?? initial.stage.map((m) => ({ ...m, present: true }));
   const listenerCount = view?.listenerCount ?? initial.listenerCount;
   const stopped = client?.stopped.value;
   const err = client?.error.value;
   const conn = client?.connection.value ?? "connecting";
-  const send = (c: Parameters<SpaceClient["send"]>[0]) => client?.send(c);
+  const send = (c: Parameters<SpaceClient["send"]>[0]) => {
+    if (c.type === "muteSelf") audio.value?.muteMic();
+    return client?.send(c);
+  };
 
   function onStageAction(action: StageAction, m: StageMember) {
     if (action === "report") {
@@ -57,7 +98,27 @@ export default function SpaceRoom({ lang, spaceId, initial, signInUrl }: Props) 
     <div class="space-room">
       <p class="listeners" aria-live="polite"><strong data-testid="listener-count">{t(lang, "space.listening", { n: listenerCount })}</strong></p>
       {conn !== "connected" && client && <p class="muted" role="status">{t(lang, conn === "reconnecting" ? "space.reconnecting" : "space.connecting")}</p>}
-      <Stage lang={lang} stage={stage} youSub={view?.you.sub} youRole={view?.you.role} onAction={view ? onStageAction : undefined} />
+      {media && (
+        <AudioBar
+          lang={lang}
+          state={media.session.state.value}
+          needsTap={media.needsTap.value}
+          onTap={() => media.tapToListen()}
+          micProblem={media.micProblem.value}
+          inputs={media.inputs.value}
+          inputId={media.inputId.value}
+          onInput={(id) => media.chooseInput(id)}
+          onStage={onStageNow}
+        />
+      )}
+      <Stage
+        lang={lang}
+        stage={stage}
+        youSub={view?.you.sub}
+        youRole={view?.you.role}
+        speaking={media?.session.speaking.value}
+        onAction={view ? onStageAction : undefined}
+      />
       <div class="bursts" aria-hidden="true">
         {client?.bursts.value.map((b) => <span key={b.id} class="burst">{b.emoji}</span>)}
       </div>
@@ -71,7 +132,7 @@ export default function SpaceRoom({ lang, spaceId, initial, signInUrl }: Props) 
             signInUrl={signInUrl}
             confirmingEnd={confirmingEnd.value}
             setConfirmingEnd={(v) => (confirmingEnd.value = v)}
-            onUnmute={() => send({ type: "unmuteSelf" })}
+            onUnmute={unmute}
           />
           {canModerate(view) && (
             <Hands

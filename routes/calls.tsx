@@ -5,7 +5,7 @@ import { z } from "zod";
 import { Island } from "../components/Island.tsx";
 import { applyCallView, callOf, joinToken, mediaToken, placeCall } from "../lib/calls/call_service.ts";
 import { callText } from "../lib/calls/entry_text.ts";
-import { partyWsUrl, peerInfo } from "../lib/calls/inbox.ts";
+import { partyWsUrl, peerInfo, sfuWsUrl } from "../lib/calls/inbox.ts";
 import { CallSettings } from "../lib/calls/rule.ts";
 import { CALL_STYLES } from "../lib/calls/styles.ts";
 import type { AppEnv } from "../lib/http/env.ts";
@@ -118,7 +118,7 @@ calls.post("/api/calls/:id/media", async (c) => {
   const me = requireUser(c);
   const deps = c.get("deps");
   const token = await mediaToken(deps, me, callIdParam(c.req.param("id")));
-  return c.json({ token, url: `${deps.config.sfuUrl.replace(/^http/, "ws").replace(/\/+$/, "")}/ws` });
+  return c.json({ token, url: sfuWsUrl(deps.config) });
 });
 
 calls.get("/api/settings/calls", async (c) => {

@@ -10,7 +10,7 @@ import { startWeb } from "./support/web.ts";
 
 const web = await startWeb();
 const dev = await PartyDev.start({ vars: { SPAZIO_WEB_URL: web.url } });
-web.deps.config.partyUrl = dev.http;
+web.deps.config.partyUrl = web.deps.config.partyPublicUrl = dev.http;
 
 let n = 0;
 async function trio(): Promise<[Account, Account, Account]> {

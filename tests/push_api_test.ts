@@ -14,7 +14,7 @@ import { sameOrigin, startWeb } from "./support/web.ts";
 
 const web = await startWeb();
 const dev = await PartyDev.start({ vars: { SPAZIO_WEB_URL: web.url } });
-web.deps.config.partyUrl = dev.http;
+web.deps.config.partyUrl = web.deps.config.partyPublicUrl = dev.http;
 const pushService = await PushService.start();
 
 partyTest("the VAPID key pair is made on first start, kept in KV, and the same after a restart", async () => {

@@ -17,7 +17,7 @@ Deno.test("turning on call notifications in settings; an incoming call shows a n
   Deno.env.set("SPAZIO_PUSH_ALLOW_HTTP", "1");
   const web = await startWeb();
   const dev = await PartyDev.start({ vars: { SPAZIO_WEB_URL: web.url } });
-  web.deps.config.partyUrl = dev.http;
+  web.deps.config.partyUrl = web.deps.config.partyPublicUrl = dev.http;
   const pushService = await PushService.start();
   const browser = await launchBrowser();
   try {

@@ -5,8 +5,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { islandsReady, launchBrowser, newPerson, screenshots, signUp } from "./support/browser.ts";
-import { PartyDev } from "./support/party.ts";
-import { startWeb } from "./support/web.ts";
+import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -15,9 +14,8 @@ async function stageNames(page: Page): Promise<string[]> {
 }
 
 Deno.test("a Space from the host's and a listener's side, through removal and a room restart", opts, async () => {
-  const web = await startWeb();
-  const party = await PartyDev.start({ vars: { SPAZIO_WEB_URL: web.url.replace("localhost", "127.0.0.1") } });
-  web.deps.config.partyUrl = web.deps.config.partyPublicUrl = party.http;
+  const stack = await startStack({ sfu: true });
+  const { web, party } = stack;
   const browser = await launchBrowser();
   try {
     const host = await newPerson(browser);
@@ -107,7 +105,6 @@ Deno.test("a Space from the host's and a listener's side, through removal and a 
     await h.getByText("Lovely set!").waitFor();
   } finally {
     await browser.close();
-    await party.dispose();
-    await web.close();
+    await stack.close();
   }
 });

@@ -23,9 +23,14 @@ export function inboxToken(config: Config, user: User): Promise<string> {
   });
 }
 
-/** The WebSocket base URL browsers use for party rooms (the party server's own origin). */
+/** The WebSocket base URL browsers use for party rooms (its public address, not the web's route to it). */
 export function partyWsUrl(config: Config): string {
-  return config.partyUrl.replace(/^http/, "ws").replace(/\/+$/, "");
+  return config.partyPublicUrl.replace(/^http/, "ws").replace(/\/+$/, "");
+}
+
+/** The SFU's signalling WebSocket as browsers reach it. */
+export function sfuWsUrl(config: Config): string {
+  return `${config.sfuPublicUrl.replace(/^http/, "ws").replace(/\/+$/, "")}/ws`;
 }
 
 /**

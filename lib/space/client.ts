@@ -42,6 +42,11 @@ export class SpaceClient {
 
   constructor(readonly spaceId: string) {}
 
+  /** Fresh tokens for the room and the SFU (the media client asks on every reconnect). */
+  refreshTokens(): Promise<JoinTokens> {
+    return this.#join();
+  }
+
   async #join(): Promise<JoinTokens> {
     const res = await fetch(`/api/spaces/${encodeURIComponent(this.spaceId)}/join`, { method: "POST", credentials: "same-origin" });
     const json = await res.json().catch(() => null);

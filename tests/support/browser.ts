@@ -31,6 +31,7 @@ export async function newPerson(
   });
   const page = await context.newPage();
   page.on("pageerror", (e) => console.error(`[page error] ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && console.error(`[page console] ${m.text()}`));
   const cdp = await context.newCDPSession(page);
   await cdp.send("WebAuthn.enable");
   const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {

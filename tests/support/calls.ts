@@ -188,3 +188,12 @@ export class ControlSink {
     await this.#server.shutdown();
   }
 }
+
+/** A browser profile signed in as `who` (the session cookie set directly), on a page. */
+export async function signedInPage(browser: import("playwright-core").Browser, web: WebServer, who: Account, opts: { width?: number; locale?: string } = {}) {
+  const context = await browser.newContext({ locale: opts.locale ?? "en-US", viewport: { width: opts.width ?? 1280, height: 900 } });
+  await context.addCookies([{ name: "spazio_session", value: who.cookie.split("=")[1], url: web.url }]);
+  const page = await context.newPage();
+  page.on("pageerror", (e) => console.error(`[page error ${who.user.handle}] ${e.message}`));
+  return { context, page };
+}

@@ -1,0 +1,266 @@
+// SfuSession: one person's media in one SFU room, framework-free, exposing signals (the LiveKit
+// vocabulary: remote tracks, isSpeaking, connection state). Receives every producer of the room;
+// publishes the microphone (and camera, for calls) when allowed. Rebuilds itself when the SFU
+// says so (a worker died) or the socket drops, with fresh tokens each time.
+import { signal } from "@preact/signals";
+import { Device } from "mediasoup-client";
+import type { Consumer, Producer, Transport } from "mediasoup-client/types";
+import type { MediaSource, SfuNotification, TransportInfo } from "../protocol/sfu.ts";
+import { SfuRequestError, SfuSignalling } from "./signalling.ts";
+
+export type MediaState = "connecting" | "connected" | "reconnecting" | "closed";
+
+export interface RemoteTrack {
+  consumerId: string;
+  producerId: string;
+  sub: string;
+  kind: "audio" | "video";
+  source: MediaSource;
+  track: MediaStreamTrack;
+  paused: boolean;
+}
+
+export interface SessionOptions {
+  /** Fresh `{url, token}` for the SFU, asked for on every (re)connect. */
+  credentials: () => Promise<{ url: string; token: string }>;
+  /** Whether to receive the room's producers (everyone in a Space; both peers of a call). */
+  receive?: boolean;
+}
+
+const RETRY_MS = [300, 1000, 2000, 4000, 8000];
+
+/** The SFU's transport answer in mediasoup-client's shape. */
+function transportOptions(t: TransportInfo) {
+  return { id: t.transportId, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters } as never;
+}
+
+export class SfuSession {
+  readonly state = signal<MediaState>("connecting");
+  readonly remote = signal<RemoteTrack[]>([]);
+  readonly speaking = signal<string[]>([]);
+  readonly grant = signal<{ canSpeak: boolean; muted: boolean } | null>(null);
+  /** Local tracks being sent, by source. */
+  readonly published = signal<Partial<Record<MediaSource, { producerId: string; paused: boolean }>>>({});
+  #sig: SfuSignalling | null = null;
+  #device: Device | null = null;
+  #send: Transport | null = null;
+  #recv: Transport | null = null;
+  #consumers = new Map<string, Consumer>();
+  #producers = new Map<MediaSource, Producer>();
+  /** What to publish again after a rebuild. */
+  #wanted = new Map<MediaSource, { track: MediaStreamTrack; paused: boolean }>();
+  #closed = false;
+  #attempt = 0;
+
+  constructor(private readonly opts: SessionOptions) {}
+
+  /** Connects; when the SFU cannot be reached yet, keeps trying in the background. */
+  async start(): Promise<void> {
+    try {
+      await this.#build();
+    } catch (e) {
+      console.error("joining audio failed; retrying:", e);
+      this.#rebuildLater();
+    }
+  }
+
+  async #build(): Promise<void> {
+    const { url, token } = await this.opts.credentials();
+    const sig = await SfuSignalling.open(url, token);
+    this.#sig = sig;
+    sig.onNotification = (n) => this.#notify(n);
+    sig.onClose = (code) => {
+      if (this.#sig !== sig || this.#closed) return;
+      // 4001: the room was closed (the Space ended); 4000: replaced by a newer tab of ours.
+      if (code === 4001 || code === 4000) return this.close();
+      this.#rebuildLater();
+    };
+    const { rtpCapabilities } = await sig.request("getRouterRtpCapabilities", {});
+    const device = new Device();
+    await device.load({ routerRtpCapabilities: rtpCapabilities as never });
+    this.#device = device;
+    if (this.opts.receive !== false) {
+      this.#recv = this.#transport(device.createRecvTransport(transportOptions(await sig.request("createTransport", { direction: "recv" }))));
+      await sig.request("consume", { rtpCapabilities: device.rtpCapabilities as never });
+    }
+    this.state.value = "connected";
+    this.#attempt = 0;
+    for (const [source, w] of this.#wanted) {
+      await this.publish(w.track, source, w.paused).catch((e) => console.error(`publishing ${source} again failed:`, e));
+    }
+  }
+
+  /** Wires DTLS and ICE restart on failure; shared by send and receive transports. */
+  #transport(t: Transport): Transport {
+    t.on("connect", ({ dtlsParameters }, ok, fail) => {
+      this.#sig!.request("connectTransport", { transportId: t.id, dtlsParameters: dtlsParameters as never }).then(() => ok(), fail);
+    });
+    t.on("connectionstatechange", async (s) => {
+      if (s !== "failed" || this.#closed) return;
+      try {
+        const { iceParameters } = await this.#sig!.request("restartIce", { transportId: t.id });
+        await t.restartIce({ iceParameters });
+      } catch {
+        this.#rebuildLater();
+      }
+    });
+    return t;
+  }
+
+  #rebuildLater() {
+    if (this.#closed || this.state.value === "reconnecting") return;
+    this.state.value = "reconnecting";
+    this.#teardown();
+    const wait = RETRY_MS[Math.min(this.#attempt++, RETRY_MS.length - 1)];
+    setTimeout(() => {
+      if (this.#closed) return;
+      this.state.value = "connecting";
+      this.#build().catch((e) => {
+        console.error("rebuilding media failed; retrying:", e);
+        this.state.value = "connecting";
+        this.#rebuildLater();
+      });
+    }, wait);
+  }
+
+  async #notify(n: SfuNotification) {
+    switch (n.type) {
+      case "newConsumer": {
+        if (!this.#recv) return;
+        const consumer = await this.#recv.consume({ id: n.consumerId, producerId: n.producerId, kind: n.kind, rtpParameters: n.rtpParameters as never });
+        this.#consumers.set(consumer.id, consumer);
+        this.remote.value = [...this.remote.value, {
+          consumerId: consumer.id, producerId: n.producerId, sub: n.sub, kind: n.kind, source: n.source,
+          track: consumer.track, paused: n.producerPaused,
+        }];
+        await this.#sig?.request("consumerReady", { consumerId: consumer.id }).catch(() => {});
+        return;
+      }
+      case "producerClosed":
+        for (const c of this.#consumers.values()) if (c.producerId === n.producerId) c.close();
+        this.remote.value = this.remote.value.filter((r) => r.producerId !== n.producerId);
+        for (const [source, p] of this.#producers) {
+          if (p.id !== n.producerId) continue;
+          // Our own producer is gone on the server (a worker died, or our grant was revoked:
+          // grantChanged says which). The track is kept until the grant says we may not speak.
+          p.close();
+          this.#producers.delete(source);
+          this.#syncPublished();
+        }
+        return;
+      case "producerPaused":
+      case "producerResumed": {
+        const paused = n.type === "producerPaused";
+        this.remote.value = this.remote.value.map((r) => (r.producerId === n.producerId ? { ...r, paused } : r));
+        return;
+      }
+      case "grantChanged":
+        this.grant.value = { canSpeak: n.canSpeak, muted: n.muted };
+        if (!n.canSpeak) {
+          for (const source of [...this.#wanted.keys()]) await this.unpublish(source);
+        } else if (n.muted) this.#producers.get("mic")?.pause();
+        this.#syncPublished();
+        return;
+      case "speaking":
+        this.speaking.value = n.subs;
+        return;
+      case "reconnect":
+        this.#rebuildLater();
+        return;
+    }
+  }
+
+  /** Starts sending a track; paused means produced but silent (a muted speaker). */
+  async publish(track: MediaStreamTrack, source: MediaSource, paused = false): Promise<void> {
+    this.#wanted.set(source, { track, paused });
+    if (!this.#device || !this.#sig || this.state.value !== "connected") return;
+    if (!this.#send) {
+      this.#send = this.#transport(this.#device.createSendTransport(transportOptions(await this.#sig.request("createTransport", { direction: "send" }))));
+      this.#send.on("produce", ({ kind, rtpParameters, appData }, ok, fail) => {
+        this.#sig!.request("produce", {
+          transportId: this.#send!.id, kind, rtpParameters: rtpParameters as never, appData: { source: (appData as { source: MediaSource }).source },
+        }).then(({ producerId }) => ok({ id: producerId }), fail);
+      });
+    }
+    const existing = this.#producers.get(source);
+    if (existing) {
+      await existing.replaceTrack({ track });
+      return paused ? this.pause(source) : this.resume(source);
+    }
+    const producer = await this.#send.produce({
+      track,
+      appData: { source },
+      stopTracks: false,
+      ...(source === "mic" ? { codecOptions: { opusStereo: false, opusDtx: true, opusFec: true } } : {}),
+    });
+    this.#producers.set(source, producer);
+    if (paused) await this.pause(source);
+    this.#syncPublished();
+  }
+
+  async pause(source: MediaSource) {
+    const p = this.#producers.get(source);
+    const w = this.#wanted.get(source);
+    if (w) w.paused = true;
+    if (!p) return;
+    p.pause();
+    await this.#sig?.request("pauseProducer", { producerId: p.id }).catch(() => {});
+    this.#syncPublished();
+  }
+
+  /** Resumes sending; the SFU refuses while the room has this person muted. */
+  async resume(source: MediaSource) {
+    const p = this.#producers.get(source);
+    const w = this.#wanted.get(source);
+    if (w) w.paused = false;
+    if (!p) return;
+    await this.#sig!.request("resumeProducer", { producerId: p.id });
+    p.resume();
+    this.#syncPublished();
+  }
+
+  async unpublish(source: MediaSource) {
+    this.#wanted.delete(source);
+    const p = this.#producers.get(source);
+    if (!p) return;
+    this.#producers.delete(source);
+    p.track?.stop();
+    p.close();
+    await this.#sig?.request("closeProducer", { producerId: p.id }).catch(() => {});
+    this.#syncPublished();
+  }
+
+  #syncPublished() {
+    const out: Partial<Record<MediaSource, { producerId: string; paused: boolean }>> = {};
+    for (const [s, p] of this.#producers) out[s] = { producerId: p.id, paused: p.paused };
+    this.published.value = out;
+  }
+
+  #teardown() {
+    for (const c of this.#consumers.values()) c.close();
+    this.#consumers.clear();
+    for (const p of this.#producers.values()) p.close();
+    this.#producers.clear();
+    this.#send?.close();
+    this.#recv?.close();
+    this.#send = this.#recv = null;
+    this.#device = null;
+    const sig = this.#sig;
+    this.#sig = null;
+    sig?.close();
+    this.remote.value = [];
+    this.speaking.value = [];
+    this.#syncPublished();
+  }
+
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const w of this.#wanted.values()) w.track.stop();
+    this.#wanted.clear();
+    this.#teardown();
+    this.state.value = "closed";
+  }
+}
+
+export { SfuRequestError };

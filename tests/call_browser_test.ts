@@ -1,0 +1,151 @@
+// Calls as people see them in Chromium: the ringing screen with Accept and Decline on the
+// callee's open pages, and decline, cancel, busy and missed each seen by both sides; a call the
+// rule forbids shows the caller why and never rings.
+import assert from "node:assert/strict";
+import type { Browser, Page } from "playwright-core";
+import { islandsReady, launchBrowser, screenshots } from "./support/browser.ts";
+import { account, type Account, befriend, signedInPage, sleep } from "./support/calls.ts";
+import { PartyDev } from "./support/party.ts";
+import { startWeb } from "./support/web.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+const web = await startWeb();
+const dev = await PartyDev.start({ vars: { SPAZIO_WEB_URL: web.url } });
+web.deps.config.partyUrl = web.deps.config.partyPublicUrl = dev.http;
+let browser: Browser;
+
+let n = 0;
+async function people() {
+  n++;
+  const ann = await account(web, `ann${n}`);
+  const bob = await account(web, `bob${n}`);
+  await befriend(web, ann, bob);
+  const a = await signedInPage(browser, web, ann);
+  const b = await signedInPage(browser, web, bob, { width: 360 });
+  return { ann, bob, a: a.page, b: b.page };
+}
+
+async function open(page: Page, path: string) {
+  await page.goto(`${web.url}${path}`);
+  await islandsReady(page);
+}
+
+/** Ann presses the call button in her thread with Bob, and lands on the call screen. */
+async function annCalls(a: Page, bob: Account, kind: "Audio call" | "Video call" = "Audio call") {
+  await open(a, `/messages/${bob.user.handle}`);
+  await a.getByRole("button", { name: kind }).click();
+  await a.waitForURL(/\/calls\/[A-Za-z0-9_-]+$/);
+  await islandsReady(a);
+}
+
+Deno.test("start Chromium", opts, async () => {
+  browser = await launchBrowser(["--autoplay-policy=no-user-gesture-required"]);
+});
+
+Deno.test("B declines from the ringing screen: both see it, in words, and in the thread", opts, async () => {
+  const { ann, bob, a, b } = await people();
+  await open(b, "/messages");
+  await annCalls(a, bob);
+  await a.getByRole("status").getByText(`Calling ${bob.user.displayName}…`).waitFor();
+  const ringer = b.getByRole("alertdialog");
+  await ringer.getByText(`${ann.user.displayName} is calling you (audio)`).waitFor();
+  assert.equal(await ringer.getAttribute("data-ring"), "on");
+  await screenshots(b, "call-ringing");
+  await ringer.getByRole("button", { name: "Decline" }).click();
+  await a.getByText(`${bob.user.displayName} declined the call.`).waitFor();
+  await b.getByRole("alertdialog").waitFor({ state: "detached" });
+  await open(b, `/messages/${ann.user.handle}`);
+  await b.getByRole("log").getByText("You declined an audio call").waitFor();
+  await open(a, `/messages/${bob.user.handle}`);
+  await a.getByRole("log").getByText("Audio call declined").waitFor();
+});
+
+Deno.test("A cancels: B's ringing stops on every open page; both threads keep it", opts, async () => {
+  const { ann, bob, a, b } = await people();
+  const b2 = (await signedInPage(browser, web, bob)).page;
+  await open(b, "/messages");
+  await open(b2, `/messages/${ann.user.handle}`);
+  await annCalls(a, bob, "Video call");
+  for (const p of [b, b2]) await p.getByRole("alertdialog").getByText(`${ann.user.displayName} is calling you (video)`).waitFor();
+  await a.getByRole("button", { name: "Cancel call" }).click();
+  await a.getByText("You cancelled the call.").waitFor();
+  for (const p of [b, b2]) await p.getByRole("alertdialog").waitFor({ state: "detached" });
+  await b2.getByRole("log").getByText("Missed video call").waitFor();
+  await b.getByRole("link", { name: new RegExp(ann.user.displayName) }).getByText("Missed video call").waitFor();
+});
+
+Deno.test("B accepts: the call screen answers, the other page stops ringing, either side ends it", opts, async () => {
+  const { ann, bob, a, b } = await people();
+  const b2 = (await signedInPage(browser, web, bob)).page;
+  await open(b, "/messages");
+  await open(b2, "/calls");
+  await annCalls(a, bob);
+  await b.getByRole("alertdialog").getByRole("button", { name: "Accept" }).click();
+  await b.waitForURL(/\/calls\/.+\?answer=1$/);
+  await b.getByRole("status").getByText("Connected").waitFor();
+  await a.getByRole("status").getByText("Connected").waitFor();
+  await b2.getByRole("alertdialog").waitFor({ state: "detached" });
+  for (const p of [a, b]) {
+    await p.getByRole("button", { name: "End call" }).waitFor();
+    await p.getByText(/^Duration \d+:\d\d$/).waitFor();
+  }
+  await screenshots(b, "call-connected");
+  await sleep(1_200);
+  await b.getByRole("button", { name: "End call" }).click();
+  await a.getByText(/^Call ended · 0:0[1-9]$/).waitFor();
+  await b.getByText(/^Call ended · 0:0[1-9]$/).waitFor();
+  await open(b2, "/calls");
+  const row = b2.getByTestId("call-row").first();
+  await row.getByText(ann.user.displayName).waitFor();
+  await row.getByText(/^Audio call · 0:0[1-9]$/).waitFor();
+  await row.getByText("Incoming").waitFor();
+});
+
+Deno.test("B already on a call: A hears busy; B, still talking, is told A tried", opts, async () => {
+  const { ann, bob, a, b } = await people();
+  n++;
+  const carl = await account(web, `carl${n}`);
+  await befriend(web, carl, bob);
+  const c = (await signedInPage(browser, web, carl)).page;
+  await open(b, "/messages");
+  await annCalls(c, bob);
+  await b.getByRole("alertdialog").getByRole("button", { name: "Accept" }).click();
+  await b.getByRole("status").getByText("Connected").waitFor();
+  await annCalls(a, bob);
+  await a.getByText(`${bob.user.displayName} is on another call.`).waitFor();
+  await b.getByText(`${ann.user.displayName} tried to call you.`).waitFor();
+  assert.equal(await b.getByRole("alertdialog").count(), 0);
+  await c.getByRole("status").getByText("Connected").waitFor();
+});
+
+Deno.test("a call the rule forbids says why in plain words and never rings", opts, async () => {
+  const { bob, b } = await people();
+  n++;
+  const eve = await account(web, `eve${n}`);
+  const e = (await signedInPage(browser, web, eve)).page;
+  await open(b, "/messages");
+  await open(e, `/messages/${bob.user.handle}`);
+  await e.getByRole("button", { name: "Audio call" }).click();
+  await e.getByRole("alert").getByText(/only takes calls from people they chose/).waitFor();
+  await sleep(500);
+  assert.equal(await b.getByRole("alertdialog").count(), 0);
+  assert.match(e.url(), /\/messages\//);
+});
+
+Deno.test("nobody answers for 30 s: a missed call for both", opts, async () => {
+  const { ann, bob, a, b } = await people();
+  await open(b, "/messages");
+  await annCalls(a, bob);
+  await b.getByRole("alertdialog").waitFor();
+  await a.getByText(`${bob.user.displayName} didn't answer.`).waitFor({ timeout: 40_000 });
+  await b.getByRole("alertdialog").waitFor({ state: "detached" });
+  await b.getByRole("link", { name: new RegExp(ann.user.displayName) }).getByText("Missed audio call").waitFor();
+  await open(a, `/messages/${bob.user.handle}`);
+  await a.getByRole("log").getByText("Audio call, no answer").waitFor();
+});
+
+Deno.test("stop everything", opts, async () => {
+  await browser.close();
+  await dev.dispose();
+  await web.close();
+});
