@@ -86,7 +86,7 @@ export default function CallScreen(props: Props) {
           <button type="button" class="button danger" onClick={() => client?.send("cancel")}>{t(lang, "call.cancel")}</button>
         </div>
       )}
-      {inCall && v && <InCall lang={lang} call={v} callId={callId} onEnd={() => client?.send("hangup")} />}
+      {inCall && v && <InCall lang={lang} call={v} callId={callId} peerName={peer.name} onEnd={() => client?.send("hangup")} />}
       {(!v || v.status !== "accepted" || !inCall) && v?.status !== "ringing" && (
         <p><a href={`/messages/${peer.handle}`}>{t(lang, "call.back")}</a></p>
       )}

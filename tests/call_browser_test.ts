@@ -86,7 +86,7 @@ Deno.test("B accepts: the call screen answers, the other page stops ringing, eit
   await a.getByRole("status").getByText("Connected").waitFor();
   await b2.getByRole("alertdialog").waitFor({ state: "detached" });
   for (const p of [a, b]) {
-    await p.getByRole("button", { name: "End call" }).waitFor();
+    for (const name of ["Mute", "Turn camera on", "End call"]) await p.getByRole("button", { name }).waitFor();
     await p.getByText(/^Duration \d+:\d\d$/).waitFor();
   }
   await screenshots(b, "call-connected");

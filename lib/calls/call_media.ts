@@ -1,0 +1,133 @@
+// CallMedia: what a call page does with media, framework-free, as signals. It joins the call's
+// SFU room `c_<callId>` through SfuSession (lib/media/) with a token the web mints only for an
+// answered call, sends the microphone (and the camera for a video call), plays the other side,
+// and offers mute, camera on/off, switch camera, output device and a quality reading.
+import { computed, signal } from "@preact/signals";
+import { api } from "../api_client.ts";
+import { SfuSession } from "../media/sfu_session.ts";
+import { type Quality, QualityMeter, recordPeerConnections } from "./call_quality.ts";
+
+export type MediaProblem = "denied" | "failed" | null;
+
+const QUALITY_EVERY_MS = 2_000;
+
+export class CallMedia {
+  readonly session: SfuSession;
+  readonly micOn = signal(true);
+  readonly cameraOn = signal(false);
+  readonly localVideo = signal<MediaStreamTrack | null>(null);
+  readonly problem = signal<MediaProblem>(null);
+  readonly quality = signal<Quality>("unknown");
+  readonly outputs = signal<{ deviceId: string; label: string }[]>([]);
+  readonly outputId = signal<string>("");
+  readonly cameras = signal<string[]>([]);
+  /** The other person's tracks (the SFU only ever gives us theirs). */
+  readonly remoteAudio = computed(() => this.session.remote.value.find((r) => r.kind === "audio")?.track ?? null);
+  readonly remoteVideo = computed(() => {
+    const v = this.session.remote.value.find((r) => r.kind === "video");
+    return v && !v.paused ? v.track : null;
+  });
+  #recorder = recordPeerConnections();
+  #meter = new QualityMeter();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #cameraIndex = 0;
+  #closed = false;
+
+  constructor(readonly callId: string, readonly video: boolean) {
+    this.session = new SfuSession({
+      receive: true,
+      credentials: async () => {
+        const r = await api<{ url: string; token: string }>("POST", `/api/calls/${encodeURIComponent(callId)}/media`);
+        if (!r.ok) throw new Error(r.code);
+        return r.data;
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({
+        audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+        video: this.video ? { facingMode: "user", width: { ideal: 640 }, height: { ideal: 480 } } : false,
+      });
+    } catch (e) {
+      const name = (e as Error).name;
+      this.problem.value = name === "NotAllowedError" || name === "SecurityError" ? "denied" : "failed";
+      return;
+    }
+    try {
+      await this.session.start();
+      if (this.#closed) return void stream.getTracks().forEach((t) => t.stop());
+      await this.session.publish(stream.getAudioTracks()[0], "mic");
+      const cam = stream.getVideoTracks()[0];
+      if (cam) await this.#useCamera(cam);
+    } catch {
+      this.problem.value = "failed";
+      return;
+    }
+    this.#timer = setInterval(async () => {
+      this.quality.value = await this.#meter.measure(this.#recorder.pcs()).catch(() => "unknown" as const);
+    }, QUALITY_EVERY_MS);
+    await this.#listDevices();
+  }
+
+  async #useCamera(track: MediaStreamTrack) {
+    const old = this.localVideo.value;
+    await this.session.publish(track, "camera");
+    if (old && old !== track) old.stop();
+    this.localVideo.value = track;
+    this.cameraOn.value = true;
+  }
+
+  async #listDevices() {
+    const devices = await navigator.mediaDevices.enumerateDevices().catch(() => [] as MediaDeviceInfo[]);
+    this.cameras.value = devices.filter((d) => d.kind === "videoinput").map((d) => d.deviceId);
+    // Choosing the output needs setSinkId (Chromium, Firefox); elsewhere the system decides.
+    if ("setSinkId" in HTMLMediaElement.prototype) {
+      this.outputs.value = devices.filter((d) => d.kind === "audiooutput")
+        .map((d, i) => ({ deviceId: d.deviceId, label: d.label || `Output ${i + 1}` }));
+    }
+  }
+
+  async toggleMic() {
+    const on = !this.micOn.value;
+    if (on) await this.session.resume("mic");
+    else await this.session.pause("mic");
+    this.micOn.value = on;
+  }
+
+  /** Camera off stops sending (and the light); on again asks for it afresh, also in an audio call. */
+  async toggleCamera() {
+    if (this.cameraOn.value) {
+      await this.session.unpublish("camera");
+      this.localVideo.value?.stop();
+      this.localVideo.value = null;
+      this.cameraOn.value = false;
+      return;
+    }
+    const s = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "user" } }).catch(() => null);
+    if (!s) return void (this.problem.value = "denied");
+    await this.#useCamera(s.getVideoTracks()[0]);
+    await this.#listDevices();
+  }
+
+  /** The next camera (front/back on a phone): the producer keeps going with the new track. */
+  async switchCamera() {
+    const cams = this.cameras.value;
+    if (!this.cameraOn.value || cams.length < 2) return;
+    this.#cameraIndex = (this.#cameraIndex + 1) % cams.length;
+    this.localVideo.value?.stop();
+    const s = await navigator.mediaDevices.getUserMedia({ video: { deviceId: { exact: cams[this.#cameraIndex] } } }).catch(() => null);
+    if (s) await this.#useCamera(s.getVideoTracks()[0]);
+  }
+
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    this.localVideo.value?.stop();
+    this.session.close();
+    this.#recorder.stop();
+  }
+}

@@ -1,0 +1,143 @@
+// Calls through the real SFU in Chromium with fake devices (the microphone plays a tone from a
+// WAV file): each side hears the other, a muted side goes silent for the other, a video call
+// delivers video both ways, and nothing that reaches one browser holds the other browser's
+// address, ICE credentials or certificate: only the SFU's candidates ever do.
+import assert from "node:assert/strict";
+import type { Browser, Page } from "playwright-core";
+import { islandsReady, launchBrowser } from "./support/browser.ts";
+import { account, type Account, befriend, signedInPage, sleep } from "./support/calls.ts";
+import { waitFor } from "./support/party.ts";
+import { type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
+import { startStack, type Stack } from "./support/stack.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+const stats = (page: Page) => page.evaluate(READ_STATS) as Promise<MediaStats>;
+
+let stack: Stack;
+let browser: Browser;
+const received = new Map<Page, string[]>();
+
+async function grows(page: Page, what: string, key: "inboundAudioBytes" | "inboundVideoFrames", by: number, timeoutMs = 15_000) {
+  const start = (await stats(page))[key];
+  return await waitFor(what, async () => {
+    const s = await stats(page);
+    return s[key] > start + by ? s : undefined;
+  }, timeoutMs);
+}
+
+async function growthOver(page: Page, key: "inboundAudioBytes" | "inboundVideoFrames", ms: number) {
+  const a = (await stats(page))[key];
+  await sleep(ms);
+  return (await stats(page))[key] - a;
+}
+
+/** What identifies a browser on the network: its candidates' ports, ICE user names, certificates. */
+async function identity(page: Page) {
+  return await page.evaluate(async () => {
+    const ports: number[] = [];
+    const secrets: string[] = [];
+    const remotePorts: number[] = [];
+    // deno-lint-ignore no-explicit-any
+    for (const pc of (window as any).__pcs as RTCPeerConnection[]) {
+      if (pc.connectionState === "closed") continue;
+      for (const line of (pc.localDescription?.sdp ?? "").split(/\r?\n/)) {
+        const m = /^a=(ice-ufrag|ice-pwd|fingerprint):(.+)$/.exec(line);
+        if (m) secrets.push(m[2].trim());
+      }
+      (await pc.getStats()).forEach((s) => {
+        if (s.type === "local-candidate") ports.push(s.port);
+        if (s.type === "remote-candidate") remotePorts.push(s.port);
+      });
+    }
+    return { ports, secrets, remotePorts };
+  });
+}
+
+async function caller(who: Account) {
+  const { page } = await signedInPage(browser, stack.web, who);
+  await page.context().addInitScript(RECORD_PEER_CONNECTIONS);
+  const frames: string[] = [];
+  received.set(page, frames);
+  page.on("websocket", (ws) => ws.on("framereceived", (f) => frames.push(String(f.payload))));
+  return page;
+}
+
+async function connect(kind: "Audio call" | "Video call") {
+  const ann = await account(stack.web, `ann${kind[0].toLowerCase()}`);
+  const bob = await account(stack.web, `bob${kind[0].toLowerCase()}`);
+  await befriend(stack.web, ann, bob);
+  const a = await caller(ann);
+  const b = await caller(bob);
+  await b.goto(`${stack.web.url}/messages`);
+  await islandsReady(b);
+  await a.goto(`${stack.web.url}/messages/${bob.user.handle}`);
+  await islandsReady(a);
+  await a.getByRole("button", { name: kind }).click();
+  await b.getByRole("alertdialog").getByRole("button", { name: "Accept" }).click();
+  for (const p of [a, b]) await p.getByRole("status").getByText("Connected").waitFor();
+  return { ann, bob, a, b };
+}
+
+Deno.test("start the stack and Chromium with a tone for a microphone", opts, async () => {
+  const wav = await Deno.makeTempFile({ suffix: ".wav" });
+  await writeToneWav(wav, 120);
+  stack = await startStack({ sfu: true });
+  browser = await launchBrowser([`--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"]);
+});
+
+Deno.test("an audio call: each side hears the other's tone; mute silences a side; only the SFU's addresses reach either browser", opts, async () => {
+  const { a, b } = await connect("Audio call");
+  for (const [p, who] of [[a, "Ann"], [b, "Bob"]] as const) {
+    const s = await grows(p, `${who} hearing the other side`, "inboundAudioBytes", 4_000);
+    assert.ok(s.maxAudioLevel > 0.01, `${who}'s audio level stays at silence: ${s.maxAudioLevel}`);
+    assert.equal(s.inboundVideoFrames, 0);
+  }
+  await a.getByText(/^Connection: (good|fair|poor)$/).waitFor();
+
+  // Ann mutes: Bob stops receiving her sound; she unmutes and he hears her again.
+  await a.getByRole("button", { name: "Mute" }).click();
+  await a.getByRole("button", { name: "Unmute" }).waitFor();
+  await sleep(700);
+  const whileMuted = await growthOver(b, "inboundAudioBytes", 2_000);
+  assert.ok(whileMuted < 600, `Bob still received ${whileMuted} bytes of Ann's audio while she was muted`);
+  await a.getByRole("button", { name: "Unmute" }).click();
+  await grows(b, "Bob hearing Ann after she unmuted", "inboundAudioBytes", 2_000);
+
+  const [ia, ib] = [await identity(a), await identity(b)];
+  assert.ok(ia.remotePorts.length > 0 && ib.remotePorts.length > 0);
+  for (const [me, other, name] of [[ia, ib, "Ann"], [ib, ia, "Bob"]] as const) {
+    for (const port of me.remotePorts) assert.ok(!other.ports.includes(port), `${name} was given the other browser's candidate port ${port}`);
+  }
+  for (const [page, other, name] of [[a, ib, "Ann"], [b, ia, "Bob"]] as const) {
+    const text = received.get(page)!.join("\n");
+    assert.ok(text.includes("iceCandidates"), `${name} never got the SFU's transport parameters`);
+    for (const secret of other.secrets) assert.ok(!text.includes(secret), `${name} received the other browser's ICE or DTLS parameters`);
+    for (const port of other.ports) assert.ok(!new RegExp(`"port":${port}\\b`).test(text), `${name} received the other browser's port ${port}`);
+  }
+  await a.getByRole("button", { name: "End call" }).click();
+  await b.getByText(/^Call ended/).waitFor();
+  await sleep(500);
+  assert.ok((await growthOver(b, "inboundAudioBytes", 1_000)) < 200, "media kept flowing after the call ended");
+});
+
+Deno.test("a video call delivers video both ways; camera off stops it", opts, async () => {
+  const { ann, bob, a, b } = await connect("Video call");
+  await grows(a, "Ann receiving Bob's video", "inboundVideoFrames", 20);
+  await grows(b, "Bob receiving Ann's video", "inboundVideoFrames", 20);
+  await grows(a, "Ann hearing Bob", "inboundAudioBytes", 2_000);
+  await a.locator(`video[aria-label="${bob.user.displayName}"]`).waitFor();
+  await b.locator(`video[aria-label="${ann.user.displayName}"]`).waitFor();
+  await a.getByRole("button", { name: "Turn camera off" }).click();
+  await b.locator(`video[aria-label="${ann.user.displayName}"]`).waitFor({ state: "detached" });
+  await sleep(500);
+  assert.ok((await growthOver(b, "inboundVideoFrames", 1_500)) < 3, "Ann's video kept reaching Bob with her camera off");
+  await a.getByRole("button", { name: "Turn camera on" }).click();
+  await grows(b, "Bob receiving Ann's video again", "inboundVideoFrames", 10);
+  await b.getByRole("button", { name: "End call" }).click();
+  await a.getByText(/^Call ended/).waitFor();
+});
+
+Deno.test("stop everything", opts, async () => {
+  await browser.close();
+  await stack.close();
+});
