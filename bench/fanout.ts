@@ -93,6 +93,29 @@ async function run(W: number): Promise<void> {
     }
   };
 
+  const measure = async (N: number) => {
+    await sleep(300);
+    const received0 = await sinks.received();
+    const cpu0 = await cpuMs(workers);
+    const t0 = Date.now();
+    await sendFor(WINDOW_PACKETS);
+    const elapsed = Date.now() - t0;
+    const cpu1 = await cpuMs(workers);
+    await sleep(500); // drain what is still queued
+    const received = (await sinks.received()) - received0;
+    const lossPct = Math.max(0, (1 - received / (N * WINDOW_PACKETS)) * 100);
+    const cpus = cpu1.map((c, i) => Math.round(((c - cpu0[i]) / elapsed) * 1000) / 10);
+    return {
+      loss_pct: Math.round(lossPct * 100) / 100,
+      worker_cpu_pct: Math.max(...cpus),
+      worker_cpu_pcts: cpus,
+      packets_per_s: Math.round((received / elapsed) * 1000),
+      // The machine's 1-minute load: on a shared machine, loss at low worker CPU means starvation.
+      loadavg: Math.round(os.loadavg()[0] * 10) / 10,
+      attempts: 1,
+    };
+  };
+
   let listeners = 0;
   for (const N of STEPS[W]) {
     if (Date.now() > DEADLINE) break;
@@ -106,25 +129,12 @@ async function run(W: number): Promise<void> {
       if (c.rtpParameters.codecs[0].payloadType !== 100) throw new Error("the sink counts payload type 100 only");
     }
     await sendFor(50); // warm-up: every new consumer has seen the stream
-    await sleep(300);
-    const received0 = await sinks.received();
-    const cpu0 = await cpuMs(workers);
-    const t0 = Date.now();
-    await sendFor(WINDOW_PACKETS);
-    const elapsed = Date.now() - t0;
-    const cpu1 = await cpuMs(workers);
-    await sleep(500); // drain what is still queued
-    const received = (await sinks.received()) - received0;
-    const expected = N * WINDOW_PACKETS;
-    const lossPct = Math.max(0, (1 - received / expected) * 100);
-    const cpus = cpu1.map((c, i) => Math.round(((c - cpu0[i]) / elapsed) * 1000) / 10);
-    console.log(JSON.stringify({
-      bench: "fanout", workers: W, listeners: N, loss_pct: Math.round(lossPct * 100) / 100,
-      worker_cpu_pct: Math.max(...cpus), worker_cpu_pcts: cpus, packets_per_s: Math.round((received / elapsed) * 1000),
-      // The machine's 1-minute load: on a shared machine, loss at low worker CPU means starvation.
-      loadavg: Math.round(os.loadavg()[0] * 10) / 10,
-    }));
-    if (lossPct > LOSS_LIMIT_PCT) break;
+    // A shared machine's other work can starve the worker for a moment: a lossy window is
+    // measured once more, and the step fails only if the loss holds.
+    let result = await measure(N);
+    if (result.loss_pct > LOSS_LIMIT_PCT) result = { ...(await measure(N)), attempts: 2 };
+    console.log(JSON.stringify({ bench: "fanout", workers: W, listeners: N, ...result }));
+    if (result.loss_pct > LOSS_LIMIT_PCT) break;
   }
   sender.close();
   sinks.close();
