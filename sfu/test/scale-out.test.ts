@@ -15,6 +15,7 @@ let sfu: RunningSfu;
 let party: http.Server;
 const asked: string[] = [];
 const peers: MediaPeer[] = [];
+let listeners: MediaPeer[] = [];
 
 before(async () => {
   // The Space room's getGrant, as the contract in lib/protocol/sfu.ts states it.
@@ -53,7 +54,7 @@ async function join(room: string, sub: string) {
 test("listeners past the per-router threshold hear the speaker through piped routers", async () => {
   const room = "s_pulled";
   const speaker = await join(room, "u:onstage");
-  const listeners = [await join(room, "a:first01"), await join(room, "a:second1"), await join(room, "a:third01")];
+  listeners = [await join(room, "a:first01"), await join(room, "a:second1"), await join(room, "a:third01")];
   for (const l of listeners) await l.listen();
   // No grant was pushed: the SFU asks the room, which says this person is on stage.
   await speaker.speak();
@@ -68,4 +69,24 @@ test("the room's answer also refuses: a listener it has not put on stage cannot 
   const intruder = await join("s_pulled", "a:notonstage");
   await assert.rejects(intruder.speak(), /forbidden/);
   assert.ok(asked.includes("a:notonstage"));
+});
+
+test("when either worker dies, every listener hears the speaker again within 10 s", async () => {
+  const pids = await sfu.workerPids();
+  assert.equal(pids.length, 2);
+  process.kill(pids[1], "SIGKILL");
+  const killedAt = Date.now();
+  for (const l of listeners) {
+    await eventually(
+      async () => {
+        await l.rebuilt();
+        const before = await l.inboundBytes();
+        await new Promise((r) => setTimeout(r, 300));
+        return (await l.inboundBytes()) > before;
+      },
+      10_000 - (Date.now() - killedAt),
+      "audio flowing again at every listener",
+    );
+  }
+  assert.ok(Date.now() - killedAt < 10_000);
 });
