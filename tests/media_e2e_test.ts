@@ -64,9 +64,10 @@ Deno.test("Space audio through the SFU: hear, mute, move, forge, survive a worke
     assert.ok(heard.candidates.every((c) => c.startsWith("127.0.0.1:")), `only the SFU's candidates: ${heard.candidates}`);
 
     // Another anonymous listener forges a produce request with its own SFU token: refused,
-    // nothing created. (Its own page is used, since the SFU keeps one connection per person.)
+    // nothing created. (From a page without the Space's own island, whose SFU connection as the
+    // same person would replace this one: the SFU keeps one connection per person.)
     const forger = await newPerson(browser);
-    await forger.page.goto(link);
+    await forger.page.goto(`${web.url}/people`);
     const forged = await forger.page.evaluate(async (space) => {
       const tk = await (await fetch(`/api/spaces/${space}/join`, { method: "POST" })).json();
       const ws = new WebSocket(`${tk.sfuUrl}?token=${encodeURIComponent(tk.sfuToken)}`);
