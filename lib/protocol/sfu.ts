@@ -124,6 +124,7 @@ export const SfuRequest = z.discriminatedUnion("type", [
   z.object({ type: z.literal("consumerReady"), id: ReqId, consumerId: Id }),
 ]);
 export type SfuRequest = z.infer<typeof SfuRequest>;
+/** The name of each request, e.g. `"produce"`. */
 export type SfuRequestType = SfuRequest["type"];
 
 /** ICE candidates are the SFU's own addresses only: peers never learn each other's. */
@@ -136,6 +137,7 @@ export type IceCandidate = {
   type: "host";
   tcpType?: "passive";
 };
+/** What `createTransport` answers: mediasoup-client's transport options, with `transportId` as `id`. */
 export type TransportInfo = {
   transportId: string;
   iceParameters: { usernameFragment: string; password: string; iceLite?: boolean };
