@@ -1,6 +1,7 @@
 // One connected client in one room: its transports, producers and consumers. Requests are
 // handled one at a time per peer, so a client's own messages never race each other; the room
 // drives the rest (new producers to consume, grant changes, worker deaths).
+import { EventEmitter } from "node:events";
 import type { types as ms } from "mediasoup";
 import type { MediaSource, SfuNotification, SfuRequest, SfuResponseData, TransportInfo } from "../lib/protocol/sfu.ts";
 import { assertUnreachable, NotFoundError, SfuError } from "./errors.ts";
@@ -24,7 +25,10 @@ async function clientInput<T>(what: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-export class SfuPeer {
+/** `closed`: once, when the peer leaves (socket closed, replaced, room closed). */
+export type SfuPeerEvents = { closed: [] };
+
+export class SfuPeer extends EventEmitter<SfuPeerEvents> {
   readonly sub: string;
   #room: SfuRoom;
   #link: PeerLink;
@@ -37,6 +41,7 @@ export class SfuPeer {
   #closed = false;
 
   private constructor(room: SfuRoom, sub: string, link: PeerLink) {
+    super();
     this.#room = room;
     this.sub = sub;
     this.#link = link;
@@ -281,5 +286,6 @@ export class SfuPeer {
     this.#closed = true;
     this.#room.removePeer(this);
     if (kick) this.#link.kick(kick.code, kick.reason);
+    this.emit("closed");
   }
 }

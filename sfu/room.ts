@@ -1,5 +1,6 @@
 // One SFU room (`s_<spaceId>` or `c_<callId>`): its routers, its peers, and the enforcement of
 // what the Space room decided. Routers are made on first need and rebuilt after a worker death.
+import { EventEmitter } from "node:events";
 import type { types as ms } from "mediasoup";
 import { SfuCloseCode } from "../lib/protocol/sfu.ts";
 import type { SfuConfig } from "./config.ts";
@@ -15,7 +16,10 @@ export type RoomDeps = { config: SfuConfig; pool: WorkerPool; grants: GrantTable
 /** Two people, and nobody else, in a 1:1 call. */
 export const CALL_MAX_PEERS = 2;
 
-export class SfuRoom {
+/** `empty`: the last peer left (the server then closes the room); `closed`: once, on close(). */
+export type SfuRoomEvents = { empty: []; closed: [] };
+
+export class SfuRoom extends EventEmitter<SfuRoomEvents> {
   readonly name: string;
   readonly kind: "space" | "call";
   #deps: RoomDeps;
@@ -25,9 +29,9 @@ export class SfuRoom {
   #speaking: SpeakingTracker;
   #placing: Promise<unknown> = Promise.resolve();
   #closed = false;
-  onEmpty: (() => void) | null = null;
 
   private constructor(name: string, deps: RoomDeps) {
+    super();
     this.name = name;
     this.kind = name.startsWith("s_") ? "space" : "call";
     this.#deps = deps;
@@ -72,7 +76,7 @@ export class SfuRoom {
 
   removePeer(peer: SfuPeer): void {
     if (this.#peers.get(peer.sub) === peer) this.#peers.delete(peer.sub);
-    if (this.#peers.size === 0) this.onEmpty?.();
+    if (this.#peers.size === 0) this.emit("empty");
   }
 
   /** The router where every producer lives; made on the least loaded worker on first need. */
@@ -232,5 +236,6 @@ export class SfuRoom {
     for (const pending of [this.#primary, ...this.#overflow]) pending?.then((s) => s.close(), () => {});
     this.#primary = null;
     this.#overflow = [];
+    this.emit("closed");
   }
 }

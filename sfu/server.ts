@@ -59,10 +59,10 @@ export class SfuServer {
     if (!room || room.closed) {
       const made = SfuRoom.create(name, { config: this.config, pool: this.pool, grants: this.grants, party: this.#party });
       // An empty room frees its routers; grants stay in the table for when people come back.
-      made.onEmpty = () => {
+      made.once("empty", () => made.close());
+      made.once("closed", () => {
         if (this.#rooms.get(name) === made) this.#rooms.delete(name);
-        made.close();
-      };
+      });
       this.#rooms.set(name, made);
       room = made;
     }
