@@ -9,18 +9,20 @@ import { Stage, type StageAction } from "../components/space/Stage.tsx";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 import type { SpacePublicSnapshot } from "../lib/protocol/space_http.ts";
 import type { StageMember } from "../lib/protocol/space.ts";
-import { canModerate, SpaceClient } from "../lib/space/client.ts";
+import { canModerate, type JoinTokens, SpaceClient } from "../lib/space/client.ts";
 
 interface Props {
   lang: Lang;
   spaceId: string;
   initial: SpacePublicSnapshot;
   signInUrl: string;
+  /** Tokens minted with the page, used for the first connection. */
+  tokens: JoinTokens | null;
 }
 
 /** The live Space: renders the server's snapshot at once, then follows the room. */
-export default function SpaceRoom({ lang, spaceId, initial, signInUrl }: Props) {
-  const client = useMemo(() => (typeof window === "undefined" ? null : new SpaceClient(spaceId)), [spaceId]);
+export default function SpaceRoom({ lang, spaceId, initial, signInUrl, tokens }: Props) {
+  const client = useMemo(() => (typeof window === "undefined" ? null : new SpaceClient(spaceId, tokens)), [spaceId]);
   const confirmingEnd = useSignal(false);
   const comment = useSignal("");
   const report = useSignal<{ target: { sub: string } | { space: true }; label: string } | null>(null);
@@ -34,9 +36,9 @@ export default function SpaceRoom({ lang, spaceId, initial, signInUrl }: Props) 
     let media: SpaceAudio | null = null;
     let gone = false;
     (async () => {
-      await client.connect();
-      // mediasoup-client is large: its chunk loads only now, when the person joins audio.
-      const { SpaceAudio } = await import("../lib/media/space_audio.ts");
+      // mediasoup-client is large: its chunk loads only when the person joins audio, in
+      // parallel with the room connection.
+      const [, { SpaceAudio }] = await Promise.all([client.connect(), import("../lib/media/space_audio.ts")]);
       if (gone) return;
       let first = true;
       media = new SpaceAudio(async () => {

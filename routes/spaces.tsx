@@ -8,6 +8,7 @@ import { HttpError } from "../lib/http/errors.ts";
 import { type Lang, t } from "../lib/i18n/mod.ts";
 import type { SpaceRecord } from "../lib/kv/spaces.ts";
 import { renderPage } from "../lib/render.tsx";
+import { joinTokens } from "../lib/spaces/join.ts";
 import { SpaceService } from "../lib/spaces/service.ts";
 
 const pages = new Hono<AppEnv>();
@@ -97,7 +98,11 @@ pages.get("/s/:id", async (c) => {
       </section>
     ));
   }
-  const snapshot = await service.room.snapshot(space.id);
+  // Tokens in the page save the island a round trip before it can join (the page is not cached).
+  const [snapshot, tokens] = await Promise.all([
+    service.room.snapshot(space.id),
+    joinTokens(c, space).catch(() => null),
+  ]);
   if (!snapshot) throw new HttpError(503, "space.err.room_unavailable");
   if (snapshot.space.status === "ended") {
     await service.spaces.update(space.id, (s) => ({ ...s, status: "ended", endedAt: snapshot.space.endedAt ?? Date.now() }));
@@ -106,7 +111,7 @@ pages.get("/s/:id", async (c) => {
   return renderPage(c, space.title, (
     <section class="card">
       {header}
-      <Island name="SpaceRoom" props={{ lang, spaceId: space.id, initial: snapshot, signInUrl: `/signin?next=/s/${space.id}` }} />
+      <Island name="SpaceRoom" props={{ lang, spaceId: space.id, initial: snapshot, signInUrl: `/signin?next=/s/${space.id}`, tokens }} />
     </section>
   ));
 });

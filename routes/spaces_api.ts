@@ -1,17 +1,15 @@
 // The Spaces JSON API: create, edit, start, cancel, reminders, join tokens; and the internal
 // endpoints the Space room calls (signed) to keep the directory current and hand over reports.
 import { type Context, Hono } from "hono";
-import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../lib/http/env.ts";
 import { HttpError } from "../lib/http/errors.ts";
 import { requireUser } from "../lib/http/guards.ts";
-import { isHttps } from "../lib/http/session.ts";
-import { SpaceReport, SpaceStatePush, sfuRoomName } from "../lib/protocol/space_http.ts";
-import { mintRoomToken, randomId, verifyRequest } from "../lib/protocol/token.ts";
+import { SpaceReport, SpaceStatePush } from "../lib/protocol/space_http.ts";
+import { verifyRequest } from "../lib/protocol/token.ts";
+import { joinTokens } from "../lib/spaces/join.ts";
 import { SpaceService } from "../lib/spaces/service.ts";
 
 const api = new Hono<AppEnv>();
-const ANON_COOKIE = "spazio_anon";
 
 const service = (c: Context<AppEnv>) => new SpaceService(c.get("deps"));
 const body = async (c: Context<AppEnv>) => await c.req.json().catch(() => null);
@@ -50,33 +48,9 @@ for (const [method, on] of [["put", true], ["delete", false]] as const) {
 
 /** Tokens for the Space room and the SFU, for this person (or this anonymous listener). */
 api.post("/api/spaces/:id/join", async (c) => {
-  const { config, social } = c.get("deps");
   const space = await service(c).spaces.get(c.req.param("id"));
   if (!space) throw new HttpError(404, "err.not_found");
-  if (space.status === "ended") throw new HttpError(409, "space.err.ended");
-  if (space.status === "scheduled") throw new HttpError(409, "space.err.not_live");
-  const user = c.get("user");
-  if (user && (await social.blocks(space.hostId, user.id))) throw new HttpError(403, "space.err.blocked");
-  let subject: string;
-  if (user) subject = `u:${user.id}`;
-  else {
-    let anon = getCookie(c, ANON_COOKIE);
-    if (!anon || !/^[A-Za-z0-9_-]{16}$/.test(anon)) {
-      anon = randomId(12);
-      setCookie(c, ANON_COOKIE, anon, { httpOnly: true, sameSite: "Lax", secure: isHttps(c), path: "/", maxAge: 365 * 86_400 });
-    }
-    subject = `a:${anon}`;
-  }
-  const who = user ? { handle: user.handle, name: user.displayName, verified: user.verified } : {};
-  const token = await mintRoomToken(config.roomSecret, { aud: "space", room: space.id, sub: subject, ...who });
-  const sfuToken = await mintRoomToken(config.roomSecret, { aud: "sfu", room: sfuRoomName(space.id), sub: subject, ...who });
-  return c.json({
-    token,
-    sub: subject,
-    partyUrl: config.partyPublicUrl,
-    sfuUrl: config.sfuPublicUrl.replace(/^http/, "ws") + "/ws",
-    sfuToken,
-  });
+  return c.json(await joinTokens(c, space));
 });
 
 /** Reads a signed internal request's body, or refuses it: only the Space room holds the secret. */

@@ -75,12 +75,17 @@ export class SfuSession {
       if (code === 4001 || code === 4000) return this.close();
       this.#rebuildLater();
     };
-    const { rtpCapabilities } = await sig.request("getRouterRtpCapabilities", {});
+    // Both asked at once: one round trip fewer before the first audio.
+    const receive = this.opts.receive !== false;
+    const [{ rtpCapabilities }, recvInfo] = await Promise.all([
+      sig.request("getRouterRtpCapabilities", {}),
+      receive ? sig.request("createTransport", { direction: "recv" }) : null,
+    ]);
     const device = new Device();
     await device.load({ routerRtpCapabilities: rtpCapabilities as never });
     this.#device = device;
-    if (this.opts.receive !== false) {
-      this.#recv = this.#transport(device.createRecvTransport(transportOptions(await sig.request("createTransport", { direction: "recv" }))));
+    if (recvInfo) {
+      this.#recv = this.#transport(device.createRecvTransport(transportOptions(recvInfo)));
       await sig.request("consume", { rtpCapabilities: device.rtpCapabilities as never });
     }
     this.state.value = "connected";

@@ -18,13 +18,9 @@ export const canModerate = (v: SpaceView) => v.you.role === "host" || v.you.role
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "closed";
 
-export interface JoinTokens {
-  token: string;
-  sub: string;
-  partyUrl: string;
-  sfuUrl: string;
-  sfuToken: string;
-}
+import type { JoinTokens } from "../spaces/join.ts";
+
+export type { JoinTokens };
 
 /** Why the client stopped for good, to tell the person. */
 export type StopReason = "ended" | "removed" | "blocked" | null;
@@ -40,7 +36,7 @@ export class SpaceClient {
   #socket: PartySocket | null = null;
   #burstId = 0;
 
-  constructor(readonly spaceId: string) {}
+  constructor(readonly spaceId: string, private initialTokens: JoinTokens | null = null) {}
 
   /** Fresh tokens for the room and the SFU (the media client asks on every reconnect). */
   refreshTokens(): Promise<JoinTokens> {
@@ -61,7 +57,9 @@ export class SpaceClient {
   }
 
   async connect(): Promise<void> {
-    const first = await this.#join();
+    const first = this.initialTokens ?? (await this.#join());
+    this.tokens.value = first;
+    this.initialTokens = null;
     const url = new URL(first.partyUrl);
     let fresh: JoinTokens | null = first;
     this.#socket = new PartySocket({

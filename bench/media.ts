@@ -1,0 +1,80 @@
+// `deno task bench:media`: join-to-first-audio in Chromium, then the SFU's fan-out capacity.
+// Prints one JSON line per figure (and progress on stderr). Loopback only, bounded in time.
+import { launchBrowser, newPerson, signUp, islandsReady } from "../tests/support/browser.ts";
+import { RECORD_PEER_CONNECTIONS, writeToneWav } from "../tests/support/sfu.ts";
+import { startStack } from "../tests/support/stack.ts";
+
+const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 20);
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function joinToFirstAudio(): Promise<void> {
+  const wav = await Deno.makeTempFile({ suffix: ".wav" });
+  await writeToneWav(wav, 120);
+  const stack = await startStack({ sfu: true });
+  const browser = await launchBrowser([`--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"]);
+  const times: number[] = [];
+  try {
+    const host = await newPerson(browser);
+    await signUp(host.page, stack.web.url, "bench_host", "Bench Host");
+    await host.page.goto(`${stack.web.url}/spaces/new`);
+    await islandsReady(host.page);
+    await host.page.getByLabel("Title").fill("Bench tone");
+    await host.page.getByRole("button", { name: "Start your Space" }).click();
+    await host.page.waitForURL(/\/s\/[A-Za-z0-9_-]+$/);
+    const link = host.page.url();
+    await islandsReady(host.page);
+    await host.page.getByRole("button", { name: "Unmute my microphone" }).click();
+    await host.page.getByRole("button", { name: "Mute my microphone" }).waitFor();
+    for (let i = 0; i < RUNS; i++) {
+      const context = await browser.newContext();
+      await context.addInitScript(RECORD_PEER_CONNECTIONS);
+      const page = await context.newPage();
+      await page.goto(link, { waitUntil: "commit" });
+      // Milliseconds since this page's navigation started, at the first decoded audio samples.
+      const ms = await page.evaluate(async () => {
+        const deadline = performance.now() + 15_000;
+        while (performance.now() < deadline) {
+          // deno-lint-ignore no-explicit-any
+          for (const pc of ((window as any).__pcs ?? []) as RTCPeerConnection[]) {
+            const stats = await pc.getStats();
+            let samples = 0;
+            stats.forEach((s) => {
+              if (s.type === "inbound-rtp" && s.kind === "audio") samples += s.totalSamplesReceived ?? 0;
+            });
+            if (samples > 0) return performance.now();
+          }
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        return -1;
+      });
+      await context.close();
+      if (ms < 0) throw new Error(`run ${i + 1}: no audio within 15 s`);
+      times.push(ms);
+      console.error(`join-to-first-audio run ${i + 1}: ${ms.toFixed(0)} ms`);
+    }
+  } finally {
+    await browser.close();
+    await stack.close();
+    await Deno.remove(wav).catch(() => {});
+  }
+  times.sort((a, b) => a - b);
+  console.log(JSON.stringify({ bench: "join-to-first-audio", runs: times.length, p50_ms: Math.round(pct(times, 50)), p95_ms: Math.round(pct(times, 95)) }));
+}
+
+async function fanout(): Promise<void> {
+  const out = await new Deno.Command("node", {
+    args: ["--import", "tsx", "../bench/fanout.ts"],
+    cwd: "sfu",
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  for (const line of text.split("\n")) if (line.startsWith("{")) console.log(line);
+  if (out.code !== 0) throw new Error(`fanout bench exited with ${out.code}`);
+}
+
+if (!Deno.args.includes("--no-join")) await joinToFirstAudio();
+if (!Deno.args.includes("--no-fanout")) await fanout();

@@ -1,0 +1,47 @@
+// Tokens for one person to join one live Space: the room's and the SFU's, minted together.
+// An anonymous listener gets a random identity kept in an HttpOnly cookie, so a reload is the
+// same listener (and a removed anonymous listener stays removed).
+import type { Context } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import type { AppEnv } from "../http/env.ts";
+import { HttpError } from "../http/errors.ts";
+import { isHttps } from "../http/session.ts";
+import type { SpaceRecord } from "../kv/spaces.ts";
+import { sfuRoomName } from "../protocol/space_http.ts";
+import { mintRoomToken, randomId } from "../protocol/token.ts";
+
+const ANON_COOKIE = "spazio_anon";
+
+export interface JoinTokens {
+  token: string;
+  sub: string;
+  partyUrl: string;
+  sfuUrl: string;
+  sfuToken: string;
+}
+
+export async function joinTokens(c: Context<AppEnv>, space: SpaceRecord): Promise<JoinTokens> {
+  const { config, social } = c.get("deps");
+  if (space.status === "ended") throw new HttpError(409, "space.err.ended");
+  if (space.status === "scheduled") throw new HttpError(409, "space.err.not_live");
+  const user = c.get("user");
+  if (user && (await social.blocks(space.hostId, user.id))) throw new HttpError(403, "space.err.blocked");
+  let subject: string;
+  if (user) subject = `u:${user.id}`;
+  else {
+    let anon = getCookie(c, ANON_COOKIE);
+    if (!anon || !/^[A-Za-z0-9_-]{16}$/.test(anon)) {
+      anon = randomId(12);
+      setCookie(c, ANON_COOKIE, anon, { httpOnly: true, sameSite: "Lax", secure: isHttps(c), path: "/", maxAge: 365 * 86_400 });
+    }
+    subject = `a:${anon}`;
+  }
+  const who = user ? { handle: user.handle, name: user.displayName, verified: user.verified } : {};
+  return {
+    token: await mintRoomToken(config.roomSecret, { aud: "space", room: space.id, sub: subject, ...who }),
+    sub: subject,
+    partyUrl: config.partyPublicUrl,
+    sfuUrl: config.sfuPublicUrl.replace(/^http/, "ws") + "/ws",
+    sfuToken: await mintRoomToken(config.roomSecret, { aud: "sfu", room: sfuRoomName(space.id), sub: subject, ...who }),
+  };
+}
