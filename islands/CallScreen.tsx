@@ -3,7 +3,7 @@ import { useEffect, useMemo } from "preact/hooks";
 import { CallClient } from "../lib/calls/call_client.ts";
 import { formatDuration } from "../lib/calls/entry_text.ts";
 import { inbox } from "../lib/calls/inbox_client.ts";
-import { startRing } from "../lib/calls/ring.ts";
+import { ringState, startRing } from "../lib/calls/ring.ts";
 import { InCall } from "../lib/calls/ui/InCall.tsx";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 import { callDurationS, type CallRole, type CallView } from "../lib/protocol/call.ts";
@@ -71,7 +71,7 @@ export default function CallScreen(props: Props) {
 
   const inCall = v?.status === "accepted" && (role === "caller" || here);
   return (
-    <section class="card call-screen" aria-labelledby="call-h" data-status={v?.status ?? "connecting"} data-ring={ringingNow && !props.answer ? "on" : "off"}>
+    <section class="card call-screen" aria-labelledby="call-h" data-status={v?.status ?? "connecting"} data-ring={ringState.value}>
       <h1 id="call-h">{t(lang, "call.with", { name: peer.name })}</h1>
       <p class="status" role="status">{statusText(lang, v, role, peer.name, here)}</p>
       {notice.value && <p class="notice" role="status">{notice.value}</p>}

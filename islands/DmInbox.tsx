@@ -1,5 +1,6 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
+import { api } from "../lib/api_client.ts";
 import { inbox } from "../lib/calls/inbox_client.ts";
 import { entryPreview } from "../lib/calls/entry_text.ts";
 import { type Lang, t } from "../lib/i18n/mod.ts";
@@ -17,8 +18,12 @@ export default function DmInbox({ lang, meId, partyUrl, threads: initial }: Prop
   const threads = useSignal(initial);
 
   useEffect(() => {
-    return inbox(partyUrl, meId).subscribe((e) => {
-      if (e.type === "dm") {
+    return inbox(partyUrl, meId).subscribe(async (e) => {
+      // On every (re)connect, catch up with what arrived while the socket was not there.
+      if (e.type === "hello") {
+        const r = await api<{ threads: ThreadSummary[] }>("GET", "/api/messages");
+        if (r.ok) threads.value = r.data.threads;
+      } else if (e.type === "dm") {
         const rest = threads.value.filter((x) => x.peer.id !== e.peer.id);
         threads.value = [{ peer: e.peer, last: e.entry, unread: e.unread, updatedAt: e.entry.at }, ...rest];
       } else if (e.type === "read") {

@@ -31,7 +31,13 @@ export default function DmThread({ lang, me, peer, entries: initial, blockedByMe
   };
 
   useEffect(() => {
-    return inbox(partyUrl, me.id).subscribe((e) => {
+    return inbox(partyUrl, me.id).subscribe(async (e) => {
+      // On every (re)connect, catch up with what arrived while the socket was not there.
+      if (e.type === "hello") {
+        const r = await api<{ entries: DmEntry[] }>("GET", `/api/messages/${handle}`);
+        if (r.ok) r.data.entries.forEach(add);
+        return;
+      }
       if (e.type !== "dm" || e.peer.id !== peer.id) return;
       add(e.entry);
       if (e.entry.to === me.id && document.visibilityState === "visible") void api("POST", `/api/messages/${handle}/read`);

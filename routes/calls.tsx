@@ -109,6 +109,17 @@ calls.get("/api/calls", async (c) => {
   return c.json({ calls: await new CallStore(c.get("deps").kv).history(me.id) });
 });
 
+/** The call ringing for me now, if any: a tab that connects mid-ring rings too. */
+calls.get("/api/calls/incoming", async (c) => {
+  const me = requireUser(c);
+  const deps = c.get("deps");
+  const store = new CallStore(deps.kv);
+  const id = await store.activeCallOf(me.id);
+  const rec = id ? await store.get(id) : null;
+  const caller = rec && rec.calleeId === me.id && rec.status === "ringing" ? await deps.users.get(rec.callerId) : null;
+  return c.json({ call: rec && caller ? { callId: rec.id, from: peerInfo(caller), video: rec.video } : null });
+});
+
 calls.post("/api/calls/:id/join", async (c) => {
   const me = requireUser(c);
   return c.json({ token: await joinToken(c.get("deps"), me, callIdParam(c.req.param("id"))) });

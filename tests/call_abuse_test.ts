@@ -9,7 +9,7 @@ import { PartyDev, partyTest } from "./support/party.ts";
 import { startWeb } from "./support/web.ts";
 
 const web = await startWeb();
-const dev = await PartyDev.start({ vars: { SPAZIO_WEB_URL: web.url } });
+const dev = await PartyDev.start({ vars: { SPAZIO_WEB_URL: web.url.replace("localhost", "127.0.0.1") } });
 web.deps.config.partyUrl = web.deps.config.partyPublicUrl = dev.http;
 
 let n = 0;

@@ -10,7 +10,7 @@ import { startWeb } from "./support/web.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const web = await startWeb();
-const dev = await PartyDev.start({ vars: { SPAZIO_WEB_URL: web.url } });
+const dev = await PartyDev.start({ vars: { SPAZIO_WEB_URL: web.url.replace("localhost", "127.0.0.1") } });
 web.deps.config.partyUrl = web.deps.config.partyPublicUrl = dev.http;
 let browser: Browser;
 
@@ -49,7 +49,9 @@ Deno.test("B declines from the ringing screen: both see it, in words, and in the
   await a.getByRole("status").getByText(`Calling ${bob.user.displayName}…`).waitFor();
   const ringer = b.getByRole("alertdialog");
   await ringer.getByText(`${ann.user.displayName} is calling you (audio)`).waitFor();
-  assert.equal(await ringer.getAttribute("data-ring"), "on");
+  // The ring really sounds (WebAudio running), and the answer has the keyboard focus.
+  await b.locator('.ringer[data-ring="on"]').waitFor();
+  assert.equal(await b.evaluate(() => document.activeElement?.textContent?.trim()), "Accept");
   await screenshots(b, "call-ringing");
   await ringer.getByRole("button", { name: "Decline" }).click();
   await a.getByText(`${bob.user.displayName} declined the call.`).waitFor();
@@ -60,12 +62,12 @@ Deno.test("B declines from the ringing screen: both see it, in words, and in the
   await a.getByRole("log").getByText("Audio call declined").waitFor();
 });
 
-Deno.test("A cancels: B's ringing stops on every open page; both threads keep it", opts, async () => {
+Deno.test("A cancels: B's ringing stops on every open page, also one opened mid-ring; both threads keep it", opts, async () => {
   const { ann, bob, a, b } = await people();
   const b2 = (await signedInPage(browser, web, bob)).page;
   await open(b, "/messages");
-  await open(b2, `/messages/${ann.user.handle}`);
   await annCalls(a, bob, "Video call");
+  await open(b2, `/messages/${ann.user.handle}`);
   for (const p of [b, b2]) await p.getByRole("alertdialog").getByText(`${ann.user.displayName} is calling you (video)`).waitFor();
   await a.getByRole("button", { name: "Cancel call" }).click();
   await a.getByText("You cancelled the call.").waitFor();

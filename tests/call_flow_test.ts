@@ -18,7 +18,7 @@ import { startWeb } from "./support/web.ts";
 
 const web = await startWeb();
 const sfu = new ControlSink();
-const dev = await PartyDev.start({ vars: { SPAZIO_WEB_URL: web.url, SPAZIO_SFU_URL: sfu.url } });
+const dev = await PartyDev.start({ vars: { SPAZIO_WEB_URL: web.url.replace("localhost", "127.0.0.1"), SPAZIO_SFU_URL: sfu.url } });
 web.deps.config.partyUrl = web.deps.config.partyPublicUrl = dev.http;
 
 let n = 0;

@@ -9,7 +9,7 @@ const opts = { sanitizeOps: false, sanitizeResources: false };
 
 Deno.test("A and B exchange DMs in real time; the list counts unread; a block is explained", opts, async () => {
   const web = await startWeb();
-  const dev = await PartyDev.start({ vars: { SPAZIO_WEB_URL: web.url } });
+  const dev = await PartyDev.start({ vars: { SPAZIO_WEB_URL: web.url.replace("localhost", "127.0.0.1") } });
   web.deps.config.partyUrl = web.deps.config.partyPublicUrl = dev.http;
   const browser = await launchBrowser();
   try {

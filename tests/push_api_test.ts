@@ -13,7 +13,7 @@ import { PushService } from "./support/push.ts";
 import { sameOrigin, startWeb } from "./support/web.ts";
 
 const web = await startWeb();
-const dev = await PartyDev.start({ vars: { SPAZIO_WEB_URL: web.url } });
+const dev = await PartyDev.start({ vars: { SPAZIO_WEB_URL: web.url.replace("localhost", "127.0.0.1") } });
 web.deps.config.partyUrl = web.deps.config.partyPublicUrl = dev.http;
 const pushService = await PushService.start();
 

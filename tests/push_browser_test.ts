@@ -16,7 +16,7 @@ const opts = { sanitizeOps: false, sanitizeResources: false };
 Deno.test("turning on call notifications in settings; an incoming call shows a notification with actions", opts, async () => {
   Deno.env.set("SPAZIO_PUSH_ALLOW_HTTP", "1");
   const web = await startWeb();
-  const dev = await PartyDev.start({ vars: { SPAZIO_WEB_URL: web.url } });
+  const dev = await PartyDev.start({ vars: { SPAZIO_WEB_URL: web.url.replace("localhost", "127.0.0.1") } });
   web.deps.config.partyUrl = web.deps.config.partyPublicUrl = dev.http;
   const pushService = await PushService.start();
   const browser = await launchBrowser();

@@ -1,5 +1,10 @@
 // The ring of an incoming call, made with WebAudio (no audio file to fetch or cache): the
-// two-tone cadence phones use, 2 s on, 4 s off, until stopped.
+// two-tone cadence phones use, 2 s on, 4 s off, until stopped. `ringState` says whether it is
+// really sounding: a browser may hold audio until the page gets a tap.
+import { signal } from "@preact/signals";
+
+export const ringState = signal<"off" | "on" | "blocked">("off");
+
 let ctx: AudioContext | null = null;
 let timer: ReturnType<typeof setInterval> | undefined;
 let users = 0;
@@ -22,11 +27,13 @@ export function startRing(): () => void {
   users++;
   if (users === 1) {
     try {
-      ctx ??= new AudioContext();
-      // Browsers may keep the context suspended until a tap; the ring then starts on the first one.
-      void ctx.resume().catch(() => {});
-      burst(ctx);
-      timer = setInterval(() => ctx && burst(ctx), 6_000);
+      const ac = ctx ??= new AudioContext();
+      ringState.value = "blocked";
+      void ac.resume().then(() => {
+        if (users > 0 && ac.state === "running") ringState.value = "on";
+      }).catch(() => {});
+      burst(ac);
+      timer = setInterval(() => burst(ac), 6_000);
     } catch { /* no WebAudio: the screen still shows the call */ }
   }
   let stopped = false;
@@ -36,12 +43,8 @@ export function startRing(): () => void {
     users--;
     if (users === 0) {
       clearInterval(timer);
+      ringState.value = "off";
       void ctx?.suspend().catch(() => {});
     }
   };
-}
-
-/** Whether a ring is sounding now (tests read it through the call screen's data-ring). */
-export function ringing(): boolean {
-  return users > 0 && ctx?.state === "running";
 }
