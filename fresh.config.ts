@@ -38,6 +38,8 @@ export const islands = {
 
 export default {
   islands,
+  /** Islands whose dynamic imports run as soon as they hydrate (a Space page joins audio at once). */
+  preloadDynamicImports: ["SpaceRoom"],
   server: {
     /** Largest request body the web server reads; larger gets 413. */
     maxBodyBytes: 64 * 1024,

@@ -10,13 +10,14 @@ export interface LayoutProps {
   user: User | null;
   path: string;
   islandScripts: string[];
+  preloads?: string[];
   children: ComponentChildren;
 }
 
 const SW_REGISTRATION =
   `if("serviceWorker"in navigator)addEventListener("load",()=>navigator.serviceWorker.register("/sw.js"))`;
 
-export function Layout({ lang, title, user, path, islandScripts, children }: LayoutProps) {
+export function Layout({ lang, title, user, path, islandScripts, preloads = [], children }: LayoutProps) {
   return (
     <html lang={lang}>
       <head>
@@ -30,6 +31,7 @@ export function Layout({ lang, title, user, path, islandScripts, children }: Lay
         <link rel="apple-touch-icon" href="/static/icons/icon-192.png" />
         <link rel="stylesheet" href="/static/styles.css" />
         {islandScripts.map((src) => <script type="module" src={src} key={src} />)}
+        {preloads.map((href) => <link rel="modulepreload" href={href} key={href} />)}
       </head>
       <body>
         <a class="skip" href="#main">{t(lang, "nav.skip")}</a>

@@ -4,7 +4,7 @@ import type { ComponentChildren } from "preact";
 import { renderToString } from "preact-render-to-string";
 import { Layout } from "../components/Layout.tsx";
 import type { AppEnv } from "./http/env.ts";
-import { collectIslands, islandUrl } from "./islands/server.ts";
+import { collectIslands, islandPreloads, islandUrl } from "./islands/server.ts";
 
 export function renderPage(
   c: Context<AppEnv>,
@@ -20,6 +20,7 @@ export function renderPage(
       user={c.get("user")}
       path={c.req.path}
       islandScripts={islands.map(islandUrl)}
+      preloads={islandPreloads(islands)}
     >
       <div dangerouslySetInnerHTML={{ __html: inner }} />
     </Layout>,

@@ -1,7 +1,7 @@
 // Builds one bundle per island with `deno bundle` (esbuild): shared code split into chunks that
 // esbuild names by content hash; each entry is renamed with its own hash so every file under
 // /_build/ can be cached forever. Writes _build/manifest.json for the server.
-import { islands } from "../fresh.config.ts";
+import config, { islands } from "../fresh.config.ts";
 
 const out = Deno.env.get("SPAZIO_BUILD_DIR") ?? "./_build";
 const deno = Deno.execPath();
@@ -46,6 +46,26 @@ export async function build(): Promise<void> {
     await Deno.writeFile(`${out}/static/${target}`, bytes);
     manifest.files.push(`/_build/${target}`);
   }
+  // Every file an island will load (its static chunks, and its dynamic ones where the config
+  // says it loads them at once), so that pages name them with <link rel="modulepreload"> instead
+  // of the browser discovering them one import at a time.
+  const preloads: Record<string, string[]> = {};
+  for (const [name, url] of Object.entries(manifest.islands)) {
+    const seen = new Set<string>();
+    const dynamic = (config.preloadDynamicImports as readonly string[]).includes(name);
+    const pattern = dynamic ? /(?:from|import)\s*\(?"\.\/([\w.-]+\.js)"/g : /(?:from|import)\s*"\.\/([\w.-]+\.js)"/g;
+    const visit = async (file: string) => {
+      const code = await Deno.readTextFile(`${out}/static/${file}`);
+      for (const m of code.matchAll(pattern)) {
+        if (seen.has(m[1])) continue;
+        seen.add(m[1]);
+        await visit(m[1]);
+      }
+    };
+    await visit(url.replace("/_build/", ""));
+    preloads[name] = [...seen].map((f) => `/_build/${f}`);
+  }
+  Object.assign(manifest, { preloads });
   const missing = names.filter((n) => !manifest.islands[n]);
   if (missing.length) throw new Error(`no bundle was produced for ${missing.join(", ")}`);
   await Deno.writeTextFile(`${out}/manifest.json`, JSON.stringify(manifest, null, 2));

@@ -23,6 +23,8 @@ export interface BuildManifest {
   islands: Record<string, string>;
   /** Every file under /_build/, for the service worker's precache of the shell. */
   files: string[];
+  /** Island name -> the chunks it loads, to preload with the page. */
+  preloads: Record<string, string[]>;
 }
 
 let manifest: BuildManifest | null = null;
@@ -40,4 +42,8 @@ export function islandUrl(name: string): string {
   const url = manifest?.islands[name];
   if (!url) throw new Error(`island ${name} is not in the build; run \`deno task build\``);
   return url;
+}
+
+export function islandPreloads(names: string[]): string[] {
+  return [...new Set(names.flatMap((n) => manifest?.preloads?.[n] ?? []))];
 }
