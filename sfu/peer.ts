@@ -112,6 +112,7 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
       }
       case "consume": {
         if (!this.#recvTransport()) throw new SfuError("conflict", "create a recv transport before consume");
+        if (!req.rtpCapabilities.codecs?.length) throw new SfuError("bad_request", "rtpCapabilities.codecs: the device can receive no codec");
         this.#rtpCapabilities = req.rtpCapabilities as ms.RtpCapabilities;
         for (const { producer, owner } of this.#room.producersExcept(this)) await this.consumeProducer(producer, owner);
         return {};
