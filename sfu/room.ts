@@ -172,8 +172,13 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
     if (grant.muted) {
       for (const producer of [...peer.producers]) {
         if (producer.paused) continue;
-        await producer.pause();
-        this.producerPaused(peer, producer, "server");
+        try {
+          await producer.pause();
+          this.producerPaused(peer, producer, "server");
+        } catch {
+          // Fail closed: a producer the SFU cannot pause must not stay on air.
+          if (!producer.closed) peer.closeProducers();
+        }
       }
     }
     peer.notify({ type: "grantChanged", canSpeak: grant.canSpeak, muted: grant.muted });
