@@ -75,6 +75,7 @@ export default function CallScreen(props: Props) {
       <h1 id="call-h">{t(lang, "call.with", { name: peer.name })}</h1>
       <p class="status" role="status">{statusText(lang, v, role, peer.name, here)}</p>
       {notice.value && <p class="notice" role="status">{notice.value}</p>}
+      {!v && client?.closed.value && <p class="error" role="alert">{t(lang, "call.err.not_found")}</p>}
       {v?.status === "ringing" && role === "callee" && (
         <div class="call-controls">
           <button type="button" onClick={() => client?.send("accept")}>{t(lang, "call.accept")}</button>

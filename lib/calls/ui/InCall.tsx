@@ -1,10 +1,12 @@
 // The in-call part of the call screen: the other side's video and sound, the controls (mute,
 // camera, switch camera, output device, end), the duration and the connection quality.
+// The media code (mediasoup-client, about 40 KB gzip) is fetched only once a call is answered.
 import { useSignal } from "@preact/signals";
-import { useEffect, useMemo, useRef } from "preact/hooks";
+import type { ComponentChildren } from "preact";
+import { useEffect, useRef } from "preact/hooks";
 import { type Lang, t } from "../../i18n/mod.ts";
 import { callDurationS, type CallView } from "../../protocol/call.ts";
-import { CallMedia } from "../call_media.ts";
+import type { CallMedia } from "../call_media.ts";
 import { formatDuration } from "../entry_text.ts";
 
 function useTrack(ref: { current: HTMLMediaElement | null }, track: MediaStreamTrack | null) {
@@ -25,21 +27,52 @@ interface Props {
 }
 
 export function InCall({ lang, call, callId, peerName, onEnd }: Props) {
-  const media = useMemo(() => new CallMedia(callId, call.video), []);
+  const media = useSignal<CallMedia | null>(null);
+  const failed = useSignal(false);
   const now = useSignal(Date.now());
+  useEffect(() => {
+    let m: CallMedia | null = null;
+    let gone = false;
+    import("../call_media.ts").then(({ CallMedia }) => {
+      if (gone) return;
+      m = new CallMedia(callId, call.video);
+      media.value = m;
+      void m.start();
+    }).catch(() => (failed.value = true));
+    const id = setInterval(() => (now.value = Date.now()), 1_000);
+    return () => {
+      gone = true;
+      clearInterval(id);
+      m?.close();
+    };
+  }, []);
+  const duration = (
+    <p class="duration">{t(lang, "call.duration", { duration: formatDuration(callDurationS(call, now.value)) })}</p>
+  );
+  const end = <button type="button" class="button danger" onClick={onEnd}>{t(lang, "call.end")}</button>;
+  if (!media.value) {
+    return (
+      <>
+        {failed.value && <p class="error" role="alert">{t(lang, "call.media_failed")}</p>}
+        {duration}
+        <div class="call-controls">{end}</div>
+      </>
+    );
+  }
+  return <MediaView lang={lang} media={media.value} peerName={peerName} duration={duration} end={end} />;
+}
+
+function MediaView({ lang, media, peerName, duration, end }: {
+  lang: Lang;
+  media: CallMedia;
+  peerName: string;
+  duration: ComponentChildren;
+  end: ComponentChildren;
+}) {
   const needsTap = useSignal(false);
   const audio = useRef<HTMLAudioElement>(null);
   const remote = useRef<HTMLVideoElement>(null);
   const self = useRef<HTMLVideoElement>(null);
-
-  useEffect(() => {
-    void media.start();
-    const id = setInterval(() => (now.value = Date.now()), 1_000);
-    return () => {
-      clearInterval(id);
-      media.close();
-    };
-  }, []);
   const remoteAudio = media.remoteAudio.value;
   useTrack(audio, remoteAudio);
   useTrack(remote, media.remoteVideo.value);
@@ -67,7 +100,7 @@ export function InCall({ lang, call, callId, peerName, onEnd }: Props) {
       {needsTap.value && (
         <button type="button" onClick={() => audio.current?.play().then(() => (needsTap.value = false))}>{t(lang, "call.tap_to_hear")}</button>
       )}
-      <p class="duration">{t(lang, "call.duration", { duration: formatDuration(callDurationS(call, now.value)) })}</p>
+      {duration}
       <p class="quality" data-level={q} role="status" aria-live="off">
         {t(lang, "call.quality", { level: t(lang, `call.quality.${q}`) })}
       </p>
@@ -81,7 +114,7 @@ export function InCall({ lang, call, callId, peerName, onEnd }: Props) {
         {media.cameraOn.value && media.cameras.value.length > 1 && (
           <button type="button" class="secondary" onClick={() => media.switchCamera()}>{t(lang, "call.switch_camera")}</button>
         )}
-        <button type="button" class="button danger" onClick={onEnd}>{t(lang, "call.end")}</button>
+        {end}
       </div>
       {media.outputs.value.length > 1 && (
         <label>
