@@ -4,6 +4,7 @@
 // ping); identity comes from the room token (aud "user", room = the user's id).
 // Imports nothing runtime-specific, so Deno, workerd and the browser all load it.
 import { z } from "zod";
+import { CallStatus } from "./call.ts";
 
 /** Longest DM, in characters as people count them (code points, so an emoji is one). */
 export const DM_MAX_CHARS = 1000;
@@ -77,7 +78,7 @@ export const InboxEvent = z.discriminatedUnion("type", [
   /** Someone is calling: ring, and offer Accept and Decline. */
   z.object({ type: z.literal("incomingCall"), callId: z.string().min(1).max(64), from: PeerInfo, video: z.boolean() }),
   /** A call stopped ringing or ended (answered elsewhere, cancelled, missed, ...): stop any ringing. */
-  z.object({ type: z.literal("callEnded"), callId: z.string().min(1).max(64), status: z.string().max(16) }),
+  z.object({ type: z.literal("callEnded"), callId: z.string().min(1).max(64), status: CallStatus }),
   z.object({ type: z.literal("pong") }),
   z.object({ type: z.literal("error"), code: z.enum(["bad_message", "rate_limited"]), message: z.string().max(300) }),
 ]);
