@@ -7,6 +7,8 @@ interface Props {
   handle: string;
   name: string;
   followers: number;
+  /** How many people this person follows. */
+  followingCount: number;
   /** Whether the viewer follows this person. */
   following: boolean;
   contact: boolean;
@@ -39,6 +41,7 @@ export default function ProfileActions(props: Props) {
     <div class="stack">
       <p class="stats">
         <span><strong data-testid="followers">{followers.value}</strong> {t(lang, "profile.followers")}</span>
+        <span><strong>{props.followingCount}</strong> {t(lang, "profile.following")}</span>
       </p>
       {blocked.value && <p class="notice" role="status">{t(lang, "profile.blocked", { handle })}</p>}
       <div class="actions">

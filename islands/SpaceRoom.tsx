@@ -95,6 +95,9 @@ export default function SpaceRoom({ lang, spaceId, initial, signInUrl, tokens }:
   if (stopped === "removed" || stopped === "blocked") {
     return <p class="notice" role="alert">{t(lang, stopped === "removed" ? "space.you_were_removed" : "space.err.blocked")}</p>;
   }
+  if (stopped === "kicked") {
+    return <p class="notice" role="alert">{t(lang, "space.err.rate_limited")} <a href="">{t(lang, "offline.retry")}</a></p>;
+  }
 
   return (
     <div class="space-room">

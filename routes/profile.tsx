@@ -50,7 +50,7 @@ profile.get("/:at{@[A-Za-z0-9_]{1,20}}", async (c) => {
         ? (
           <Island
             name="ProfileActions"
-            props={{ lang, handle: user.handle, name: user.displayName, followers: counts.followers, ...rel }}
+            props={{ lang, handle: user.handle, name: user.displayName, followers: counts.followers, followingCount: counts.following, ...rel }}
           />
         )
         : (

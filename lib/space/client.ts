@@ -23,7 +23,7 @@ import type { JoinTokens } from "../spaces/join.ts";
 export type { JoinTokens };
 
 /** Why the client stopped for good, to tell the person. */
-export type StopReason = "ended" | "removed" | "blocked" | null;
+export type StopReason = "ended" | "removed" | "blocked" | "kicked" | null;
 
 export class SpaceClient {
   readonly view = signal<SpaceView | null>(null);
@@ -77,9 +77,13 @@ export class SpaceClient {
     });
     this.#socket.addEventListener("open", () => (this.connection.value = "connected"));
     this.#socket.addEventListener("close", (e: CloseEvent) => {
-      if (e.code === SPACE_CLOSE.ended) this.#stop("ended");
+      // Closes that reconnecting would not mend stop the client; others reconnect with new tokens.
+      if (e.code === SPACE_CLOSE.ended || e.code === SPACE_CLOSE.notFound) this.#stop("ended");
       else if (e.code === SPACE_CLOSE.removed) this.#stop("removed");
-      else if (!this.stopped.value) this.connection.value = "reconnecting";
+      else if (e.code === SPACE_CLOSE.flood || e.code === SPACE_CLOSE.tooBig) {
+        this.error.value = { code: "rate_limited", message: e.reason };
+        this.#stop("kicked");
+      } else if (!this.stopped.value) this.connection.value = "reconnecting";
     });
     this.#socket.addEventListener("message", (e: MessageEvent) => this.#onMessage(e.data));
   }
