@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { Island } from "../components/Island.tsx";
-import { applyCallView, callOf, joinToken, mediaToken, placeCall } from "../lib/calls/call_service.ts";
+import { applyCallView, callHistory, callOf, joinToken, mediaToken, placeCall } from "../lib/calls/call_service.ts";
 import { callText } from "../lib/calls/entry_text.ts";
 import { partyWsUrl, peerInfo, sfuWsUrl } from "../lib/calls/inbox.ts";
 import { CallSettings } from "../lib/calls/rule.ts";
@@ -31,7 +31,7 @@ calls.get("/calls", async (c) => {
   const me = c.get("user");
   if (!me) return c.redirect("/signin?next=/calls");
   const deps = c.get("deps");
-  const history = (await new CallStore(deps.kv).history(me.id)).filter((r) => isFinal(r.status));
+  const history = (await callHistory(deps, me.id)).filter((r) => isFinal(r.status));
   const people = new Map((await deps.users.getMany([...new Set(history.flatMap((r) => [r.callerId, r.calleeId]))])).map((u) => [u.id, u]));
   const fmt = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
   const outcome = { ended: "answered", declined: "declined", cancelled: "cancelled", missed: "missed", busy: "busy" } as const;
@@ -106,7 +106,7 @@ calls.post("/api/calls", async (c) => {
 
 calls.get("/api/calls", async (c) => {
   const me = requireUser(c);
-  return c.json({ calls: await new CallStore(c.get("deps").kv).history(me.id) });
+  return c.json({ calls: await callHistory(c.get("deps"), me.id) });
 });
 
 /** The call ringing for me now, if any: a tab that connects mid-ring rings too. */

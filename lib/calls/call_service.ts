@@ -88,6 +88,22 @@ export async function placeCall(deps: Deps, caller: User, callee: User, video: b
   return { callId: rec.id, status: v.status };
 }
 
+/**
+ * The history of a person's calls, newest first, with any call still marked live checked with its
+ * room: the room's report may still be on its way when someone opens the page right after a call.
+ */
+export async function callHistory(deps: Deps, userId: string): Promise<CallRecord[]> {
+  const store = new CallStore(deps.kv);
+  const list = await store.history(userId);
+  const stale = list.filter((r) => !isFinal(r.status)).slice(0, 3);
+  if (stale.length === 0) return list;
+  await Promise.all(stale.map(async (r) => {
+    const v = await callRoom(deps.config, r.id, { type: "state" }).catch(() => null);
+    if (v) await applyCallView(deps, v);
+  }));
+  return await store.history(userId);
+}
+
 /** A call of `user`'s, or 404 (a stranger learns nothing, not even that the call exists). */
 export async function callOf(deps: Deps, user: User, callId: string): Promise<CallRecord> {
   const rec = await new CallStore(deps.kv).get(callId);
