@@ -41,6 +41,8 @@ export default function CallRinger({ lang, meId, partyUrl }: Props) {
     if (!callId) return;
     // Keyboard and screen-reader users land on the answer at once.
     accept.current?.focus();
+    // Fetch the media code while it rings, so answering does not wait for it.
+    void import("../lib/calls/call_media.ts").catch(() => {});
     const stop = startRing();
     // Never ring past the call's own ring time, even if its end never reached this tab.
     const limit = setTimeout(() => incoming.value?.callId === callId && (incoming.value = null), RING_MS + 2_000);

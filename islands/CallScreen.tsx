@@ -68,6 +68,8 @@ export default function CallScreen(props: Props) {
     };
   }, []);
   useEffect(() => (ringingNow && !props.answer ? startRing() : undefined), [ringingNow]);
+  // Fetch the media code while it rings, so the answer does not wait for it.
+  useEffect(() => void (v?.status === "ringing" && import("../lib/calls/call_media.ts").catch(() => {})), [v?.status]);
 
   const inCall = v?.status === "accepted" && (role === "caller" || here);
   return (
