@@ -25,7 +25,8 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
   #deps: RoomDeps;
   #peers = new Map<string, SfuPeer>();
   #primary: Promise<RouterSlot> | null = null;
-  #overflow: Promise<RouterSlot>[] = [];
+  // Overflow routers are only made inside the placement lock, so they are kept resolved.
+  #overflow: RouterSlot[] = [];
   #speaking: SpeakingTracker;
   #placing: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -79,11 +80,22 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
     if (this.#peers.size === 0) this.emit("empty");
   }
 
-  /** The router where every producer lives; made on the least loaded worker on first need. */
+  /**
+   * The router where every producer lives; made on first need on the least loaded worker this
+   * room does not use. After the primary's worker died, a live overflow router on the chosen
+   * worker is promoted instead, keeping one router per worker per room.
+   */
   primarySlot(): Promise<RouterSlot> {
     if (this.#closed) return Promise.reject(new SfuError("conflict", "room is closed"));
     if (!this.#primary) {
-      const made = this.#deps.pool.pick().then((w) => RouterSlot.create(this.#deps.pool, w, true));
+      const made = (async () => {
+        const worker = await this.#deps.pool.pick(new Set(this.#overflow.map((s) => s.worker)));
+        const existing = this.#overflow.find((s) => s.worker === worker && !s.closed);
+        if (!existing) return RouterSlot.create(this.#deps.pool, worker, true);
+        this.#overflow = this.#overflow.filter((s) => s !== existing);
+        await existing.promote();
+        return existing;
+      })();
       made.then((slot) => this.#speaking.attach(slot.audioLevels!), () => {});
       made.catch(() => {
         if (this.#primary === made) this.#primary = null;
@@ -115,19 +127,18 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
     const limit = this.#deps.config.listenersPerRouter;
     const primary = await this.primarySlot();
     if (primary.receivers < limit || this.kind === "call") return primary;
-    const slots = [primary];
-    for (const pending of this.#overflow) {
-      const slot = await pending.catch(() => null);
-      if (slot && !slot.closed) slots.push(slot);
-    }
+    const slots = [primary, ...this.#overflow.filter((s) => !s.closed)];
     const open = slots.find((s) => s.receivers < limit);
     if (open) return open;
     const used = new Set<ms.Worker>(slots.map((s) => s.worker));
     if (this.#deps.pool.workers.some((w) => !used.has(w))) {
-      const made = this.#deps.pool.pick(used).then((w) => RouterSlot.create(this.#deps.pool, w, false));
-      this.#overflow.push(made);
-      made.catch(() => (this.#overflow = this.#overflow.filter((p) => p !== made)));
-      return made;
+      const slot = await RouterSlot.create(this.#deps.pool, await this.#deps.pool.pick(used), false);
+      if (this.#closed) {
+        slot.close();
+        throw new SfuError("conflict", "room is closed");
+      }
+      this.#overflow.push(slot);
+      return slot;
     }
     return slots.reduce((a, b) => (b.receivers < a.receivers ? b : a));
   }
@@ -221,13 +232,8 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
       this.#speaking.detach();
       this.#primary = null;
     }
-    const live: Promise<RouterSlot>[] = [];
-    for (const pending of this.#overflow) {
-      const slot = await pending.catch(() => null);
-      if (slot && slot.worker === worker) slot.close();
-      else if (slot) live.push(pending);
-    }
-    this.#overflow = live;
+    for (const slot of this.#overflow) if (slot.worker === worker) slot.close();
+    this.#overflow = this.#overflow.filter((s) => !s.closed);
     for (const peer of [...this.#peers.values()]) {
       if (peer.usesWorker(worker)) peer.resetMedia("media server restarted");
     }
@@ -238,7 +244,8 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
     this.#closed = true;
     for (const peer of [...this.#peers.values()]) peer.close({ code: SfuCloseCode.roomClosed, reason: "room closed" });
     this.#speaking.detach();
-    for (const pending of [this.#primary, ...this.#overflow]) pending?.then((s) => s.close(), () => {});
+    this.#primary?.then((s) => s.close(), () => {});
+    for (const slot of this.#overflow) slot.close();
     this.#primary = null;
     this.#overflow = [];
     this.emit("closed");

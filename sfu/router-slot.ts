@@ -9,7 +9,7 @@ export class RouterSlot {
   readonly router: ms.Router;
   readonly worker: ms.Worker;
   /** Only on the primary slot, where the original audio producers are. */
-  readonly audioLevels: ms.AudioLevelObserver | null;
+  audioLevels: ms.AudioLevelObserver | null;
   #pool: WorkerPool;
   #receivers = 0;
   #piped = new Map<string, Promise<void>>();
@@ -27,6 +27,11 @@ export class RouterSlot {
     const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
     const audioLevels = primary ? await router.createAudioLevelObserver({ ...AUDIO_LEVEL }) : null;
     return new RouterSlot(pool, worker, router, audioLevels);
+  }
+
+  /** Makes an overflow router the room's primary (its own primary's worker died). */
+  async promote(): Promise<void> {
+    this.audioLevels ??= await this.router.createAudioLevelObserver({ ...AUDIO_LEVEL });
   }
 
   get closed(): boolean {

@@ -12,6 +12,7 @@ export type RunningSfu = {
   url: string;
   wsUrl(token: string): string;
   control(path: "/control/grant" | "/control/close", body: unknown, secret?: string): Promise<{ status: number; json: unknown }>;
+  /** The SFU's live mediasoup worker processes, lowest pid (oldest) first. */
   workerPids(): Promise<number[]>;
   stop(): Promise<void>;
 };
@@ -57,8 +58,14 @@ export async function startSfu(env: Record<string, string> = {}): Promise<Runnin
     },
     async workerPids() {
       const { execFileSync } = await import("node:child_process");
-      const out = execFileSync("pgrep", ["-P", String(child.pid)], { encoding: "utf8" }).trim();
-      return out ? out.split("\n").map(Number) : [];
+      // Only the mediasoup workers: tsx may also have an esbuild service child.
+      let out = "";
+      try {
+        out = execFileSync("pgrep", ["-P", String(child.pid), "-f", "mediasoup-worker"], { encoding: "utf8" }).trim();
+      } catch {
+        // pgrep exits 1 when nothing matches.
+      }
+      return out ? out.split("\n").map(Number).sort((a, b) => a - b) : [];
     },
     stop: () =>
       new Promise<void>((resolve) => {
