@@ -43,6 +43,7 @@ export function Layout({ lang, title, user, path, islandScripts, preloads = [], 
             {user
               ? (
                 <>
+                  <a href="/messages" aria-current={path.startsWith("/messages") ? "page" : undefined}>{t(lang, "dm.title")}</a>
                   <a href={`/@${user.handle}`}>{t(lang, "nav.profile")}</a>
                   <a href="/settings" aria-current={path === "/settings" ? "page" : undefined}>
                     {t(lang, "nav.settings")}

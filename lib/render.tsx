@@ -4,6 +4,8 @@ import type { ComponentChildren } from "preact";
 import { renderToString } from "preact-render-to-string";
 import { Layout } from "../components/Layout.tsx";
 import type { AppEnv } from "./http/env.ts";
+import { Island } from "../components/Island.tsx";
+import { partyWsUrl } from "./calls/inbox.ts";
 import { collectIslands, islandPreloads, islandUrl } from "./islands/server.ts";
 
 export function renderPage(
@@ -12,7 +14,10 @@ export function renderPage(
   body: ComponentChildren,
   status: 200 | 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 = 200,
 ): Response {
-  const { result: inner, islands } = collectIslands(() => renderToString(<>{body}</>));
+  const user = c.get("user");
+  // Every page of a signed-in person rings for incoming calls, whatever page is open.
+  const ringer = user && <Island name="CallRinger" props={{ lang: c.get("lang"), meId: user.id, partyUrl: partyWsUrl(c.get("deps").config) }} />;
+  const { result: inner, islands } = collectIslands(() => renderToString(<>{body}{ringer}</>));
   const html = renderToString(
     <Layout
       lang={c.get("lang")}

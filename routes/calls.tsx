@@ -61,7 +61,6 @@ calls.get("/calls", async (c) => {
           })}
         </ul>
       )}
-      <Island name="CallRinger" props={{ lang, meId: me.id, partyUrl: partyWsUrl(deps.config) }} />
     </>
   ));
 });

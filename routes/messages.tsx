@@ -33,7 +33,6 @@ messages.get("/messages", async (c) => {
       <h1>{t(lang, "dm.title")}</h1>
       <p><a href="/calls">{t(lang, "call.history_title")}</a></p>
       <Island name="DmInbox" props={{ lang, meId: me.id, partyUrl: partyWsUrl(c.get("deps").config), threads }} />
-      <Island name="CallRinger" props={{ lang, meId: me.id, partyUrl: partyWsUrl(c.get("deps").config) }} />
     </>
   ));
 });
@@ -55,7 +54,6 @@ messages.get("/messages/:handle{@?[A-Za-z0-9_]{1,20}}", async (c) => {
         name="DmThread"
         props={{ lang, me: peerInfo(me), peer: peerInfo(peer), entries, blockedByMe, partyUrl: partyWsUrl(deps.config) }}
       />
-      <Island name="CallRinger" props={{ lang, meId: me.id, partyUrl: partyWsUrl(deps.config) }} />
     </>
   ));
 });

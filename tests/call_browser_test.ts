@@ -65,13 +65,16 @@ Deno.test("B declines from the ringing screen: both see it, in words, and in the
 Deno.test("A cancels: B's ringing stops on every open page, also one opened mid-ring; both threads keep it", opts, async () => {
   const { ann, bob, a, b } = await people();
   const b2 = (await signedInPage(browser, web, bob)).page;
+  // A third page of B's is the home page: every page of a signed-in person rings.
+  const b3 = (await signedInPage(browser, web, bob)).page;
+  await open(b3, "/");
   await open(b, "/messages");
   await annCalls(a, bob, "Video call");
   await open(b2, `/messages/${ann.user.handle}`);
-  for (const p of [b, b2]) await p.getByRole("alertdialog").getByText(`${ann.user.displayName} is calling you (video)`).waitFor();
+  for (const p of [b, b2, b3]) await p.getByRole("alertdialog").getByText(`${ann.user.displayName} is calling you (video)`).waitFor();
   await a.getByRole("button", { name: "Cancel call" }).click();
   await a.getByText("You cancelled the call.").waitFor();
-  for (const p of [b, b2]) await p.getByRole("alertdialog").waitFor({ state: "detached" });
+  for (const p of [b, b2, b3]) await p.getByRole("alertdialog").waitFor({ state: "detached" });
   await b2.getByRole("log").getByText("Missed video call").waitFor();
   await b.getByRole("link", { name: new RegExp(ann.user.displayName) }).getByText("Missed video call").waitFor();
 });

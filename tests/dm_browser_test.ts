@@ -24,7 +24,7 @@ Deno.test("A and B exchange DMs in real time; the list counts unread; a block is
 
     await ann.page.goto(`${web.url}/@bob`);
     await islandsReady(ann.page);
-    await ann.page.getByRole("link", { name: "Message" }).click();
+    await ann.page.getByRole("link", { name: "Message", exact: true }).click();
     await ann.page.waitForURL(`${web.url}/messages/bob`);
     await islandsReady(ann.page);
     await ann.page.getByLabel("Message to Bob Example").fill("Hi Bob, got a minute?");
