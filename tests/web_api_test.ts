@@ -28,16 +28,22 @@ Deno.test("another account's profile edit is refused and changes nothing", opts,
     const a = await account(web, "alice");
     await account(web, "mallory");
     const mal = await account(web, "mallory2");
-    const res = await fetch(`${web.url}/api/users/alice`, sameOrigin(web, {
-      method: "PATCH",
-      cookie: mal.cookie,
-      body: JSON.stringify({ displayName: "pwned" }),
-    }));
+    const res = await fetch(
+      `${web.url}/api/users/alice`,
+      sameOrigin(web, {
+        method: "PATCH",
+        cookie: mal.cookie,
+        body: JSON.stringify({ displayName: "pwned" }),
+      }),
+    );
     assert.equal(res.status, 403);
     assert.equal((await errorOf(res)).message, "You are not allowed to do that.");
     assert.equal((await web.deps.users.get(a.id))?.displayName, "ALICE");
 
-    const anon = await fetch(`${web.url}/api/users/alice`, sameOrigin(web, { method: "PATCH", body: JSON.stringify({ bio: "x" }) }));
+    const anon = await fetch(
+      `${web.url}/api/users/alice`,
+      sameOrigin(web, { method: "PATCH", body: JSON.stringify({ bio: "x" }) }),
+    );
     assert.equal(anon.status, 401);
     assert.equal((await web.deps.users.get(a.id))?.bio, "");
   } finally {
@@ -50,12 +56,14 @@ Deno.test("a cross-site POST is refused before it reaches any handler", opts, as
   try {
     const a = await account(web, "alice");
     await account(web, "bobby");
-    for (const headers of [
-      { origin: "https://evil.example", "sec-fetch-site": "cross-site" },
-      { origin: "https://evil.example" },
-      { "sec-fetch-site": "same-site", origin: web.url },
-      {},
-    ] as Record<string, string>[]) {
+    for (
+      const headers of [
+        { origin: "https://evil.example", "sec-fetch-site": "cross-site" },
+        { origin: "https://evil.example" },
+        { "sec-fetch-site": "same-site", origin: web.url },
+        {},
+      ] as Record<string, string>[]
+    ) {
       const res = await fetch(`${web.url}/api/users/bobby/follow`, {
         method: "PUT",
         headers: { ...headers, cookie: a.cookie },
@@ -64,9 +72,16 @@ Deno.test("a cross-site POST is refused before it reaches any handler", opts, as
       assert.equal((await errorOf(res)).code, "err.csrf");
     }
     assert.equal((await web.deps.social.counts(a.id)).following, 0);
-    const form = await fetch(`${web.url}/signout`, { method: "POST", headers: { origin: "https://evil.example", cookie: a.cookie }, redirect: "manual" });
+    const form = await fetch(`${web.url}/signout`, {
+      method: "POST",
+      headers: { origin: "https://evil.example", cookie: a.cookie },
+      redirect: "manual",
+    });
     assert.equal(form.status, 403);
-    assert.ok(await web.deps.sessions.get(a.cookie.split("=")[1]), "the session survives a forged sign-out");
+    assert.ok(
+      await web.deps.sessions.get(a.cookie.split("=")[1]),
+      "the session survives a forged sign-out",
+    );
   } finally {
     await web.close();
   }
@@ -76,11 +91,14 @@ Deno.test("an oversized body gets 413 and changes nothing", opts, async () => {
   const web = await startWeb();
   try {
     const a = await account(web, "alice");
-    const res = await fetch(`${web.url}/api/users/alice`, sameOrigin(web, {
-      method: "PATCH",
-      cookie: a.cookie,
-      body: JSON.stringify({ bio: "x".repeat(200_000) }),
-    }));
+    const res = await fetch(
+      `${web.url}/api/users/alice`,
+      sameOrigin(web, {
+        method: "PATCH",
+        cookie: a.cookie,
+        body: JSON.stringify({ bio: "x".repeat(200_000) }),
+      }),
+    );
     assert.equal(res.status, 413);
     assert.equal((await errorOf(res)).code, "err.too_large");
     assert.equal((await web.deps.users.get(a.id))?.bio, "");
@@ -93,55 +111,87 @@ Deno.test("malformed and taken handles are refused with the field named", opts, 
   const web = await startWeb();
   try {
     await account(web, "taken_1");
-    for (const [handle, status, code] of [
-      ["ab", 400, "err.handle_invalid"],
-      ["this_is_too_long_1", 400, "err.handle_invalid"],
-      ["bad-dash", 400, "err.handle_invalid"],
-      ["émile", 400, "err.handle_invalid"],
-      ["TAKEN_1", 409, "err.handle_taken"],
-    ] as const) {
-      const res = await fetch(`${web.url}/api/auth/register/options`, sameOrigin(web, {
-        method: "POST",
-        body: JSON.stringify({ handle, displayName: "Someone" }),
-      }));
+    for (
+      const [handle, status, code] of [
+        ["ab", 400, "err.handle_invalid"],
+        ["this_is_too_long_1", 400, "err.handle_invalid"],
+        ["bad-dash", 400, "err.handle_invalid"],
+        ["émile", 400, "err.handle_invalid"],
+        ["TAKEN_1", 409, "err.handle_taken"],
+      ] as const
+    ) {
+      const res = await fetch(
+        `${web.url}/api/auth/register/options`,
+        sameOrigin(web, {
+          method: "POST",
+          body: JSON.stringify({ handle, displayName: "Someone" }),
+        }),
+      );
       assert.equal(res.status, status, handle);
       const err = await errorOf(res);
       assert.equal(err.code, code, handle);
       assert.equal(err.field, "handle");
     }
-    const garbage = await fetch(`${web.url}/api/auth/register/options`, sameOrigin(web, { method: "POST", body: "{not json" }));
+    const garbage = await fetch(
+      `${web.url}/api/auth/register/options`,
+      sameOrigin(web, { method: "POST", body: "{not json" }),
+    );
     assert.equal(garbage.status, 400);
   } finally {
     await web.close();
   }
 });
 
-Deno.test("a WebAuthn challenge is used once; a forged or replayed response is refused", opts, async () => {
-  const web = await startWeb();
-  try {
-    const opt = await (await fetch(`${web.url}/api/auth/login/options`, sameOrigin(web, { method: "POST", body: "{}" }))).json();
-    const clientDataJSON = btoa(JSON.stringify({ type: "webauthn.get", challenge: opt.challenge, origin: web.url }))
-      .replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-    const forged = { id: "AAAA", rawId: "AAAA", type: "public-key", response: { clientDataJSON, authenticatorData: "AAAA", signature: "AAAA" }, clientExtensionResults: {} };
-    const first = await fetch(`${web.url}/api/auth/login/verify`, sameOrigin(web, { method: "POST", body: JSON.stringify({ response: forged }) }));
-    assert.equal(first.status, 400);
-    assert.equal((await errorOf(first)).code, "err.passkey_unknown");
-    assert.equal(first.headers.get("set-cookie"), null);
-    // The challenge was consumed by the first attempt: the same response again is a replay.
-    const again = await fetch(`${web.url}/api/auth/login/verify`, sameOrigin(web, { method: "POST", body: JSON.stringify({ response: forged }) }));
-    assert.equal(again.status, 400);
-    assert.equal((await errorOf(again)).code, "err.challenge");
-  } finally {
-    await web.close();
-  }
-});
+Deno.test(
+  "a WebAuthn challenge is used once; a forged or replayed response is refused",
+  opts,
+  async () => {
+    const web = await startWeb();
+    try {
+      const opt = await (await fetch(
+        `${web.url}/api/auth/login/options`,
+        sameOrigin(web, { method: "POST", body: "{}" }),
+      )).json();
+      const clientDataJSON = btoa(
+        JSON.stringify({ type: "webauthn.get", challenge: opt.challenge, origin: web.url }),
+      )
+        .replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+      const forged = {
+        id: "AAAA",
+        rawId: "AAAA",
+        type: "public-key",
+        response: { clientDataJSON, authenticatorData: "AAAA", signature: "AAAA" },
+        clientExtensionResults: {},
+      };
+      const first = await fetch(
+        `${web.url}/api/auth/login/verify`,
+        sameOrigin(web, { method: "POST", body: JSON.stringify({ response: forged }) }),
+      );
+      assert.equal(first.status, 400);
+      assert.equal((await errorOf(first)).code, "err.passkey_unknown");
+      assert.equal(first.headers.get("set-cookie"), null);
+      // The challenge was consumed by the first attempt: the same response again is a replay.
+      const again = await fetch(
+        `${web.url}/api/auth/login/verify`,
+        sameOrigin(web, { method: "POST", body: JSON.stringify({ response: forged }) }),
+      );
+      assert.equal(again.status, 400);
+      assert.equal((await errorOf(again)).code, "err.challenge");
+    } finally {
+      await web.close();
+    }
+  },
+);
 
 Deno.test("sign-in attempts are throttled per address", opts, async () => {
   const web = await startWeb();
   try {
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {
-      const res = await fetch(`${web.url}/api/auth/login/options`, sameOrigin(web, { method: "POST", body: "{}" }));
+      const res = await fetch(
+        `${web.url}/api/auth/login/options`,
+        sameOrigin(web, { method: "POST", body: "{}" }),
+      );
       statuses.push(res.status);
       await res.body?.cancel();
     }
@@ -152,33 +202,43 @@ Deno.test("sign-in attempts are throttled per address", opts, async () => {
   }
 });
 
-Deno.test("deno task admin verify sets the badge shown on the profile, unverify removes it", opts, async () => {
-  const web = await startWeb();
-  try {
-    await account(web, "vera");
-    const run = async (cmd: string) => {
-      const out = await new Deno.Command(Deno.execPath(), {
-        args: ["task", "admin", cmd, "vera"],
+Deno.test(
+  "deno task admin verify sets the badge shown on the profile, unverify removes it",
+  opts,
+  async () => {
+    const web = await startWeb();
+    try {
+      await account(web, "vera");
+      const run = async (cmd: string) => {
+        const out = await new Deno.Command(Deno.execPath(), {
+          args: ["task", "admin", cmd, "vera"],
+          env: { SPAZIO_KV: web.kvPath },
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+      };
+      await run("verify");
+      const page = await (await fetch(`${web.url}/@vera`)).text();
+      assert.match(page, /aria-label="Verified account"/);
+      await run("unverify");
+      assert.doesNotMatch(
+        await (await fetch(`${web.url}/@vera`)).text(),
+        /aria-label="Verified account"/,
+      );
+      const missing = await new Deno.Command(Deno.execPath(), {
+        args: ["task", "admin", "verify", "nobody_here"],
         env: { SPAZIO_KV: web.kvPath },
         stdout: "piped",
         stderr: "piped",
       }).output();
-      assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-    };
-    await run("verify");
-    const page = await (await fetch(`${web.url}/@vera`)).text();
-    assert.match(page, /aria-label="Verified account"/);
-    await run("unverify");
-    assert.doesNotMatch(await (await fetch(`${web.url}/@vera`)).text(), /aria-label="Verified account"/);
-    const missing = await new Deno.Command(Deno.execPath(), {
-      args: ["task", "admin", "verify", "nobody_here"],
-      env: { SPAZIO_KV: web.kvPath },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.equal(missing.code, 1);
-    assert.match(new TextDecoder().decode(missing.stderr), /no account has the handle @nobody_here/);
-  } finally {
-    await web.close();
-  }
-});
+      assert.equal(missing.code, 1);
+      assert.match(
+        new TextDecoder().decode(missing.stderr),
+        /no account has the handle @nobody_here/,
+      );
+    } finally {
+      await web.close();
+    }
+  },
+);

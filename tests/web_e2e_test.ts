@@ -30,7 +30,10 @@ Deno.test("sign up, sign out, sign in with the passkey, add a second passkey", o
     await screenshots(page, "profile-own");
 
     // The genuine response, sent again, is a replay: refused, no second account, no session.
-    const replay = await fetch(`${web.url}/api/auth/register/verify`, sameOrigin(web, { method: "POST", body: verifyBody }));
+    const replay = await fetch(
+      `${web.url}/api/auth/register/verify`,
+      sameOrigin(web, { method: "POST", body: verifyBody }),
+    );
     assert.equal(replay.status, 400);
     assert.equal((await replay.json()).error.code, "err.challenge");
     assert.equal(replay.headers.get("set-cookie"), null);
@@ -54,7 +57,14 @@ Deno.test("sign up, sign out, sign in with the passkey, add a second passkey", o
     const cdp = await page.context().newCDPSession(page);
     await cdp.send("WebAuthn.enable");
     await cdp.send("WebAuthn.addVirtualAuthenticator", {
-      options: { protocol: "ctap2", transport: "usb", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      options: {
+        protocol: "ctap2",
+        transport: "usb",
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
     });
     await page.getByRole("button", { name: "Add a passkey" }).click();
     await page.getByText("Passkeys on this account: 2").waitFor();
@@ -124,14 +134,19 @@ Deno.test("edit the profile, follow, search, add a contact, block", opts, async 
     await page.getByRole("button", { name: "Add to contacts" }).click();
     await page.getByRole("button", { name: "Remove from contacts" }).waitFor();
     await page.goto(`${web.url}/people`);
-    await page.getByRole("list", { name: "My contacts" }).getByRole("link", { name: /Bob Martín/ }).waitFor();
+    await page.getByRole("list", { name: "My contacts" }).getByRole("link", { name: /Bob Martín/ })
+      .waitFor();
 
     await page.goto(`${web.url}/@bob`);
     await islandsReady(page);
     await page.getByRole("button", { name: "Block" }).click();
     await page.getByText("You blocked @bob.").waitFor();
     assert.equal(await page.getByRole("button", { name: "Follow", exact: true }).count(), 0);
-    assert.equal(await page.getByTestId("followers").textContent(), "0", "blocking undoes the follow");
+    assert.equal(
+      await page.getByTestId("followers").textContent(),
+      "0",
+      "blocking undoes the follow",
+    );
     await screenshots(page, "profile-blocked");
 
     // Bob cannot follow Amy while she blocks him.
@@ -173,7 +188,9 @@ Deno.test("with the network cut, a page load shows the offline page", opts, asyn
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
       if (!navigator.serviceWorker.controller) {
-        await new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r, { once: true }));
+        await new Promise((r) =>
+          navigator.serviceWorker.addEventListener("controllerchange", r, { once: true })
+        );
       }
     });
     await context.setOffline(true);

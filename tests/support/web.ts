@@ -42,7 +42,10 @@ function parseEnv(env: Record<string, string>) {
 }
 
 /** A same-origin browser-like request: what the site's own pages send. */
-export function sameOrigin(web: WebServer, init: RequestInit & { cookie?: string } = {}): RequestInit {
+export function sameOrigin(
+  web: WebServer,
+  init: RequestInit & { cookie?: string } = {},
+): RequestInit {
   const headers = new Headers(init.headers);
   headers.set("origin", web.url);
   headers.set("sec-fetch-site", "same-origin");
