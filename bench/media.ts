@@ -50,6 +50,17 @@ async function joinToFirstAudio(): Promise<void> {
         }
         return -1;
       });
+      // Where the time went (marks set by the page's own code), for the first runs.
+      if (i < 3) {
+        const marks = await page.evaluate(() =>
+          performance.getEntriesByType("mark").filter((m) => m.name.startsWith("spazio:")).map((m) => `${m.name.slice(7)}@${m.startTime.toFixed(0)}`).join(" ")
+        );
+        const nav = await page.evaluate(() => {
+          const n = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+          return `html@${n.responseEnd.toFixed(0)} dcl@${n.domContentLoadedEventEnd.toFixed(0)}`;
+        });
+        console.error(`  ${nav} ${marks}`);
+      }
       await context.close();
       if (ms < 0) throw new Error(`run ${i + 1}: no audio within 15 s`);
       times.push(ms);

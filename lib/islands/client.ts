@@ -7,5 +7,6 @@ export function hydrateIslands(name: string, Component: ComponentType<Record<str
     hydrate(h(Component, props), el);
     // Lets tests (and styles) know the island is live.
     el.setAttribute("data-hydrated", "");
+    performance.mark(`spazio:hydrated:${name}`);
   }
 }

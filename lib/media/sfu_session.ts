@@ -66,7 +66,9 @@ export class SfuSession {
 
   async #build(): Promise<void> {
     const { url, token } = await this.opts.credentials();
+    performance.mark("spazio:sfu-connect");
     const sig = await SfuSignalling.open(url, token);
+    performance.mark("spazio:sfu-open");
     this.#sig = sig;
     sig.onNotification = (n) => this.#notify(n);
     sig.onClose = (code) => {
@@ -84,6 +86,7 @@ export class SfuSession {
     const device = new Device();
     await device.load({ routerRtpCapabilities: rtpCapabilities as never });
     this.#device = device;
+    performance.mark("spazio:device-loaded");
     if (recvInfo) {
       this.#recv = this.#transport(device.createRecvTransport(transportOptions(recvInfo)));
       await sig.request("consume", { rtpCapabilities: device.rtpCapabilities as never });
@@ -132,6 +135,7 @@ export class SfuSession {
     switch (n.type) {
       case "newConsumer": {
         if (!this.#recv) return;
+        performance.mark("spazio:new-consumer");
         const consumer = await this.#recv.consume({ id: n.consumerId, producerId: n.producerId, kind: n.kind, rtpParameters: n.rtpParameters as never });
         this.#consumers.set(consumer.id, consumer);
         this.remote.value = [...this.remote.value, {
