@@ -25,6 +25,7 @@ export default function SpaceRoom({ lang, spaceId, initial, signInUrl, tokens }:
   const client = useMemo(() => (typeof window === "undefined" ? null : new SpaceClient(spaceId, tokens)), [spaceId]);
   const confirmingEnd = useSignal(false);
   const comment = useSignal("");
+  const pinUrl = useSignal("");
   const report = useSignal<{ target: { sub: string } | { space: true }; label: string } | null>(null);
   const reportReason = useSignal("");
   const reportSent = useSignal(false);
@@ -148,6 +149,19 @@ export default function SpaceRoom({ lang, spaceId, initial, signInUrl, tokens }:
             />
           )}
           <PinnedItem lang={lang} pinned={view.pinned} moderator={canModerate(view)} onUnpin={() => send({ type: "unpin" })} />
+          {canModerate(view) && (
+            <form
+              class="pin-form row"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (pinUrl.value.trim() && send({ type: "pin", url: pinUrl.value.trim() })) pinUrl.value = "";
+              }}
+            >
+              <label for="pin-url" class="visually-hidden">{t(lang, "space.pin_link")}</label>
+              <input id="pin-url" type="url" inputMode="url" placeholder="https://…" value={pinUrl.value} onInput={(e) => (pinUrl.value = (e.target as HTMLInputElement).value)} />
+              <button type="submit" class="button secondary small">📌 {t(lang, "space.pin_link")}</button>
+            </form>
+          )}
           <Comments
             lang={lang}
             comments={view.comments}

@@ -87,6 +87,12 @@ Deno.test("a Space from the host's and a listener's side, through removal and a 
     await g.getByLabel("Add a comment").fill("Lovely set!");
     await g.getByRole("button", { name: "Send" }).click();
     await h.getByText("Lovely set!").waitFor();
+    // The host pins the comment, then a link, for everybody.
+    await h.getByRole("button", { name: "Pin: Lovely set!" }).click();
+    await g.getByRole("complementary", { name: "Pinned" }).getByText("Lovely set!").waitFor();
+    await h.getByLabel("Pin a link").fill("https://example.org/setlist");
+    await h.getByRole("button", { name: "📌 Pin a link" }).click();
+    await g.getByRole("complementary", { name: "Pinned" }).getByRole("link", { name: "https://example.org/setlist" }).waitFor();
     await h.getByRole("button", { name: "Remove Gus Guest from the Space" }).click();
     await g.getByText("You were removed from this Space.").waitFor();
 
