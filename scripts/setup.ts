@@ -50,8 +50,9 @@ async function sfu(): Promise<string | undefined> {
 
 async function islands() {
   step("building island bundles");
-  const { build } = await import("./build.ts");
-  await build();
+  // A new process: this one started before node_modules existed on a fresh machine, and Deno
+  // does not look for npm packages that appeared after it started.
+  await run(Deno.execPath(), ["run", "-A", "scripts/build.ts"]);
 }
 
 export async function setup(opts: SetupOptions = {}): Promise<{ workerBin?: string }> {
