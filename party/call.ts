@@ -25,7 +25,8 @@ import {
   roleOf,
   view,
 } from "./call/reducer.ts";
-import { originAllowed, readConfig, type SpaceRoomConfig } from "./space/config.ts";
+import { readConfig, type SpaceRoomConfig } from "./space/config.ts";
+import { admitConnection } from "./http.ts";
 import { type Bucket, take } from "./space/limits.ts";
 import { postSigned } from "./space/outbound.ts";
 
@@ -54,11 +55,6 @@ interface CallStorage {
   deleteAlarm(): Promise<void>;
 }
 
-const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json", "cache-control": "no-store" },
-  });
 
 export default class CallRoom implements Party.Server {
   readonly config: SpaceRoomConfig;
@@ -70,27 +66,8 @@ export default class CallRoom implements Party.Server {
     this.#storage = room.storage as unknown as CallStorage;
   }
 
-  static async onBeforeConnect(partyReq: Party.Request, lobby: Party.Lobby) {
-    const req = partyReq as unknown as Request;
-    const config = readConfig(lobby.env);
-    if (!originAllowed(req.headers.get("origin"), config.allowedOrigins)) {
-      return json({
-        code: "forbidden_origin",
-        message: "This page's origin may not open Spazio rooms.",
-      }, 403);
-    }
-    try {
-      await verifyRoomToken(config.roomSecret, new URL(req.url).searchParams.get("token") ?? "", {
-        aud: "call",
-        room: lobby.id,
-      });
-    } catch (err) {
-      return json({
-        code: (err as { code?: string }).code ?? "malformed",
-        message: `Cannot join this call: ${(err as Error).message}.`,
-      }, 401);
-    }
-    return partyReq;
+  static onBeforeConnect(partyReq: Party.Request, lobby: Party.Lobby) {
+    return admitConnection(partyReq, lobby, { aud: "call", what: "join this call" });
   }
 
   async onStart() {

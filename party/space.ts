@@ -6,7 +6,8 @@ import type * as Party from "partykit/server";
 import { SPACE_CLOSE, type SpaceErrorCode, type SpaceEvent } from "../lib/protocol/space.ts";
 import type { SpaceReport } from "../lib/protocol/space_http.ts";
 import { type RoomTokenClaims, verifyRoomToken } from "../lib/protocol/token.ts";
-import { originAllowed, readConfig, type SpaceRoomConfig } from "./space/config.ts";
+import { readConfig, type SpaceRoomConfig } from "./space/config.ts";
+import { admitConnection } from "./http.ts";
 import { handleSpaceRequest } from "./space/http.ts";
 import { type ConnLimits, readMessage } from "./space/inbound.ts";
 import { seatPlanned } from "./space/lifecycle.ts";
@@ -42,8 +43,6 @@ const WEB_PUSH_EVERY_MS = 1_000;
 /** Clock slack between the worker that ran onBeforeConnect and the room. */
 const TOKEN_SLACK_MS = 30_000;
 
-const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
 export default class SpaceRoom implements Party.Server {
   readonly config: SpaceRoomConfig;
@@ -64,24 +63,8 @@ export default class SpaceRoom implements Party.Server {
   }
 
   /** Runs before the upgrade: refuses with HTTP status and a JSON reason a client can show. */
-  static async onBeforeConnect(partyReq: Party.Request, lobby: Party.Lobby) {
-    // Party.Request is the standard Request plus Cloudflare fields; only standard ones are used.
-    const req = partyReq as unknown as Request;
-    const config = readConfig(lobby.env);
-    if (!originAllowed(req.headers.get("origin"), config.allowedOrigins)) {
-      return json({
-        code: "forbidden_origin",
-        message: "This page's origin may not open Spazio rooms.",
-      }, 403);
-    }
-    const token = new URL(req.url).searchParams.get("token") ?? "";
-    try {
-      await verifyRoomToken(config.roomSecret, token, { aud: "space", room: lobby.id });
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? "malformed";
-      return json({ code, message: `Cannot join this Space: ${(err as Error).message}.` }, 401);
-    }
-    return partyReq;
+  static onBeforeConnect(partyReq: Party.Request, lobby: Party.Lobby) {
+    return admitConnection(partyReq, lobby, { aud: "space", what: "join this Space" });
   }
 
   async onStart() {

@@ -4,8 +4,9 @@
 import type * as Party from "partykit/server";
 import { MAX_MESSAGE_BYTES } from "../lib/protocol/defaults.ts";
 import { INBOX_CLOSE, InboxCommand, type InboxEvent, InboxRequest } from "../lib/protocol/dm.ts";
-import { verifyRequest, verifyRoomToken } from "../lib/protocol/token.ts";
-import { originAllowed, readConfig, type SpaceRoomConfig } from "./space/config.ts";
+import { verifyRoomToken } from "../lib/protocol/token.ts";
+import { readConfig, type SpaceRoomConfig } from "./space/config.ts";
+import { admitConnection, fail, json, readSignedRequest } from "./http.ts";
 import { type Bucket, take } from "./space/limits.ts";
 
 /** Tabs, installed apps and devices of one person at once. */
@@ -21,11 +22,6 @@ interface ConnState {
   strikes: number;
 }
 
-const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json", "cache-control": "no-store" },
-  });
 
 export default class UserInbox implements Party.Server {
   readonly config: SpaceRoomConfig;
@@ -34,32 +30,15 @@ export default class UserInbox implements Party.Server {
     this.config = readConfig(room.env);
   }
 
-  static async onBeforeConnect(partyReq: Party.Request, lobby: Party.Lobby) {
-    const req = partyReq as unknown as Request;
-    const config = readConfig(lobby.env);
-    if (!originAllowed(req.headers.get("origin"), config.allowedOrigins)) {
-      return json({
-        code: "forbidden_origin",
-        message: "This page's origin may not open Spazio rooms.",
-      }, 403);
-    }
-    try {
-      const claims = await verifyRoomToken(
-        config.roomSecret,
-        new URL(req.url).searchParams.get("token") ?? "",
-        {
-          aud: "user",
-          room: lobby.id,
-        },
-      );
-      if (claims.sub !== `u:${lobby.id}`) throw new Error("this inbox belongs to someone else");
-    } catch (err) {
-      return json({
-        code: "unauthorized",
-        message: `Cannot open this inbox: ${(err as Error).message}.`,
-      }, 401);
-    }
-    return partyReq;
+  static onBeforeConnect(partyReq: Party.Request, lobby: Party.Lobby) {
+    return admitConnection(partyReq, lobby, {
+      aud: "user",
+      what: "open this inbox",
+      code: "unauthorized",
+      check: (claims) => {
+        if (claims.sub !== `u:${lobby.id}`) throw new Error("this inbox belongs to someone else");
+      },
+    });
   }
 
   async onConnect(conn: Party.Connection<ConnState>, ctx: Party.ConnectionContext) {
@@ -123,39 +102,13 @@ export default class UserInbox implements Party.Server {
 
   async onRequest(partyReq: Party.Request) {
     const req = partyReq as unknown as Request;
-    if (req.method !== "POST") {
-      return json({ ok: false, code: "method_not_allowed", message: "Use a signed POST." }, 405);
-    }
-    const body = await req.text();
-    if (body.length > MAX_BODY_BYTES) {
-      return json({ ok: false, code: "too_big", message: "Request body too large." }, 413);
-    }
-    if (!(await verifyRequest(this.config.serverSecret, body, req.headers))) {
-      return json({
-        ok: false,
-        code: "unsigned",
-        message: "This request is not signed with the server secret.",
-      }, 401);
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(body);
-    } catch {
-      return json({ ok: false, code: "bad_request", message: "Body is not valid JSON." }, 400);
-    }
-    const parsed = InboxRequest.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return json({
-        ok: false,
-        code: "bad_request",
-        message: `${issue.path.join(".") || "body"}: ${issue.message}`,
-      }, 400);
-    }
+    if (req.method !== "POST") return fail(405, "method_not_allowed", "Use a signed POST.");
+    const read = await readSignedRequest(req, this.config.serverSecret, InboxRequest, MAX_BODY_BYTES);
+    if ("refused" in read) return read.refused;
     let delivered = 0;
     for (const conn of this.room.getConnections()) {
       if (!conn.state) continue; // still being verified
-      for (const e of parsed.data.events) this.#send(conn, e);
+      for (const e of read.data.events) this.#send(conn, e);
       delivered++;
     }
     return json({ ok: true, delivered });

@@ -2,6 +2,7 @@
 // GET answers the public snapshot to anyone; every POST must be signed with the server secret.
 import { SpaceRoomRequest } from "../../lib/protocol/space_http.ts";
 import { verifyRequest } from "../../lib/protocol/token.ts";
+import { fail, json, readSignedRequest } from "../http.ts";
 import type SpaceRoom from "../space.ts";
 import { createSpace, endSpace, startSpace, updateBlocks, updateSpace } from "./lifecycle.ts";
 import { listReports } from "./store.ts";
@@ -9,14 +10,6 @@ import { diffGrants, grantFor, publicSnapshot } from "./state.ts";
 
 /** Largest body the room reads: an init with 2,000 blocked people fits comfortably. */
 const MAX_BODY_BYTES = 256 * 1024;
-
-const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json", "cache-control": "no-store" },
-  });
-const fail = (status: number, code: string, message: string) =>
-  json({ ok: false, code, message }, status);
 
 export async function handleSpaceRequest(room: SpaceRoom, req: Request): Promise<Response> {
   if (req.method === "GET") {
@@ -31,31 +24,9 @@ export async function handleSpaceRequest(room: SpaceRoom, req: Request): Promise
     return json(publicSnapshot(room.state, room.listenerCount()));
   }
   if (req.method !== "POST") return fail(405, "method_not_allowed", "Use GET or POST.");
-  // Anyone can reach this URL: refuse a large body before reading it, as well as after.
-  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
-    return fail(413, "too_big", "Request body too large.");
-  }
-  const body = await req.text();
-  if (body.length > MAX_BODY_BYTES) return fail(413, "too_big", "Request body too large.");
-  if (!(await verifyRequest(room.config.serverSecret, body, req.headers))) {
-    return fail(
-      401,
-      "unsigned",
-      "This request is not signed with the server secret (or its timestamp is stale).",
-    );
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body);
-  } catch {
-    return fail(400, "bad_request", "Body is not valid JSON.");
-  }
-  const parsed = SpaceRoomRequest.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return fail(400, "bad_request", `${issue.path.join(".") || "body"}: ${issue.message}`);
-  }
-  const r = parsed.data;
+  const read = await readSignedRequest(req, room.config.serverSecret, SpaceRoomRequest, MAX_BODY_BYTES);
+  if ("refused" in read) return read.refused;
+  const r = read.data;
   const now = Date.now();
   const snapshot = () =>
     json({ ok: true, snapshot: publicSnapshot(room.state!, room.listenerCount()) });
