@@ -10,11 +10,10 @@ import { CallSettings } from "../lib/calls/rule.ts";
 import { CALL_STYLES } from "../lib/calls/styles.ts";
 import type { AppEnv } from "../lib/http/env.ts";
 import { HttpError, notFound } from "../lib/http/errors.ts";
-import { requireUser } from "../lib/http/guards.ts";
+import { readSignedBody, requireUser } from "../lib/http/guards.ts";
 import { t } from "../lib/i18n/mod.ts";
 import { CallStore } from "../lib/kv/calls.ts";
 import { CallId, CallReport, isFinal } from "../lib/protocol/call.ts";
-import { verifyRequest } from "../lib/protocol/token.ts";
 import { renderPage } from "../lib/render.tsx";
 import { personByHandle } from "./messages.tsx";
 
@@ -147,15 +146,7 @@ calls.put("/api/settings/calls", async (c) => {
 /** The call rooms' reports (signed with the server secret; CSRF checks skip /api/internal/). */
 calls.post("/api/internal/calls/:id", async (c) => {
   const deps = c.get("deps");
-  const text = await c.req.text();
-  if (!(await verifyRequest(deps.config.serverSecret, text, c.req.raw.headers))) throw new HttpError(401, "err.forbidden");
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new HttpError(400, "err.bad_request");
-  }
-  const report = CallReport.safeParse(raw);
+  const report = CallReport.safeParse(await readSignedBody(c));
   if (!report.success || report.data.call.callId !== c.req.param("id")) throw new HttpError(400, "err.bad_request");
   await applyCallView(deps, report.data.call);
   return c.json({ ok: true });

@@ -3,9 +3,8 @@
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../lib/http/env.ts";
 import { HttpError } from "../lib/http/errors.ts";
-import { requireUser } from "../lib/http/guards.ts";
+import { readSignedBody, requireUser } from "../lib/http/guards.ts";
 import { SpaceReport, SpaceStatePush } from "../lib/protocol/space_http.ts";
-import { verifyRequest } from "../lib/protocol/token.ts";
 import { joinTokens } from "../lib/spaces/join.ts";
 import { SpaceService } from "../lib/spaces/service.ts";
 
@@ -53,21 +52,8 @@ api.post("/api/spaces/:id/join", async (c) => {
   return c.json(await joinTokens(c, space));
 });
 
-/** Reads a signed internal request's body, or refuses it: only the Space room holds the secret. */
-async function signedBody(c: Context<AppEnv>): Promise<unknown> {
-  const raw = await c.req.text();
-  if (!(await verifyRequest(c.get("deps").config.serverSecret, raw, c.req.raw.headers))) {
-    throw new HttpError(401, "err.forbidden", "unsigned internal request");
-  }
-  try {
-    return JSON.parse(raw);
-  } catch {
-    throw new HttpError(400, "err.bad_request");
-  }
-}
-
 api.post("/api/internal/spaces/:id/state", async (c) => {
-  const push = SpaceStatePush.safeParse(await signedBody(c));
+  const push = SpaceStatePush.safeParse(await readSignedBody(c));
   if (!push.success) throw new HttpError(400, "err.bad_request");
   const { status, listenerCount, stage } = push.data;
   const updated = await service(c).spaces.update(c.req.param("id"), (s) => {
@@ -87,7 +73,7 @@ api.post("/api/internal/spaces/:id/state", async (c) => {
 });
 
 api.post("/api/internal/reports", async (c) => {
-  const report = SpaceReport.safeParse(await signedBody(c));
+  const report = SpaceReport.safeParse(await readSignedBody(c));
   if (!report.success) throw new HttpError(400, "err.bad_request");
   await service(c).spaces.saveReport(report.data);
   return c.json({ ok: true });

@@ -2,6 +2,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { User } from "../kv/users.ts";
 import type { AppEnv } from "./env.ts";
+import { verifyRequest } from "../protocol/token.ts";
 import { HttpError, unauthorized } from "./errors.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -26,4 +27,17 @@ export function requireUser(c: Context<AppEnv>): User {
   const u = c.get("user");
   if (!u) throw unauthorized();
   return u;
+}
+
+/** The JSON body of an internal request signed with the server secret (by a party room), or 401/400. */
+export async function readSignedBody(c: Context<AppEnv>): Promise<unknown> {
+  const raw = await c.req.text();
+  if (!(await verifyRequest(c.get("deps").config.serverSecret, raw, c.req.raw.headers))) {
+    throw new HttpError(401, "err.forbidden", "unsigned internal request");
+  }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new HttpError(400, "err.bad_request");
+  }
 }
