@@ -28,8 +28,7 @@ home.get("/", async (c) => {
   const upcomingShown = upcoming.filter((s) => matches(s, f)).slice(0, 50);
   const hosts = new Map((await users.getMany([...new Set([...liveShown, ...upcomingShown].map((s) => s.hostId))])).map((u) => [u.id, u]));
   const topics = [...new Set([...live, ...upcoming].flatMap((s) => s.topics))].sort().slice(0, 50);
-  const reminders = new Set<string>();
-  if (user) for (const s of upcomingShown) if (await store.hasReminder(s.id, user.id)) reminders.add(s.id);
+  const reminders = user ? await store.remindersAmong(user.id, upcomingShown.map((s) => s.id)) : new Set<string>();
 
   return renderPage(c, t(lang, "home.title"), (
     <>

@@ -107,10 +107,14 @@ export class SpaceStore {
     return (await this.kv.get(["space_reminders", spaceId, userId])).value !== null;
   }
 
-  async reminderCount(spaceId: string): Promise<number> {
-    let n = 0;
-    for await (const _ of this.kv.list({ prefix: ["space_reminders", spaceId] })) n++;
-    return n;
+  /** Which of these Spaces the person has a reminder for, in batched reads. */
+  async remindersAmong(userId: string, spaceIds: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (let i = 0; i < spaceIds.length; i += 10) {
+      const rows = await this.kv.getMany(spaceIds.slice(i, i + 10).map((id) => ["user_reminders", userId, id]));
+      for (const r of rows) if (r.value !== null) out.add(r.key[2] as string);
+    }
+    return out;
   }
 
   async saveReport(report: { id: string; spaceId: string; at: number } & Record<string, unknown>): Promise<void> {
