@@ -4,7 +4,8 @@
 import type * as Party from "partykit/server";
 import type { z } from "zod";
 import { type RoomTokenClaims, type TokenAudience, verifyRequest, verifyRoomToken } from "../lib/protocol/token.ts";
-import { originAllowed, readConfig } from "./space/config.ts";
+import { originAllowed } from "../lib/protocol/origin.ts";
+import { readConfig } from "./space/config.ts";
 
 export const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), {

@@ -6,6 +6,7 @@ import {
   DEV_ROOM_SECRET,
   DEV_SERVER_SECRET,
 } from "../../lib/protocol/defaults.ts";
+import { parseAllowedOrigins } from "../../lib/protocol/origin.ts";
 
 export interface SpaceRoomConfig {
   roomSecret: string;
@@ -29,28 +30,7 @@ export function readConfig(env: Record<string, unknown>): SpaceRoomConfig {
       /\/+$/,
       "",
     ),
-    allowedOrigins: (text(env.SPAZIO_ALLOWED_ORIGINS) ?? "http://localhost:*,http://127.0.0.1:*")
-      .split(",")
-      .map((o) => o.trim())
-      .filter(Boolean),
+    allowedOrigins: parseAllowedOrigins(text(env.SPAZIO_ALLOWED_ORIGINS)),
   };
 }
 
-/**
- * Whether a browser page at `origin` may open this room. A pattern may end in `:*` for any port.
- * A request without Origin is not from a browser page (a server, a test, the bench); Origin only
- * protects people's browsers from other sites, and a non-browser client could forge it anyway,
- * so the token remains the real gate.
- */
-export function originAllowed(origin: string | null, patterns: string[]): boolean {
-  if (origin === null) return true;
-  return patterns.some((p) => {
-    if (p === "*") return true;
-    if (p.endsWith(":*")) {
-      const base = p.slice(0, -2);
-      return origin === base ||
-        (origin.startsWith(`${base}:`) && /^\d+$/.test(origin.slice(base.length + 1)));
-    }
-    return origin === p;
-  });
-}
