@@ -3,7 +3,13 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { createSpace, seatPlanned, updateBlocks, updateSpace } from "../party/space/lifecycle.ts";
 import { apply } from "../party/space/reducer.ts";
-import { type Applied, type ApplyResult, kindOf } from "../party/space/state.ts";
+import {
+  type Applied,
+  type ApplyResult,
+  diffGrants,
+  grantFor,
+  kindOf,
+} from "../party/space/state.ts";
 import { context, liveSpace, P } from "./support/party_fixture.ts";
 
 function ok(r: ApplyResult): Applied {
@@ -48,6 +54,13 @@ Deno.test("rules: scheduled -> live -> ended; nothing but start, end and reports
     ended.grants.every((g) => !g.canSpeak) && ended.grants.length === 3,
     "everyone loses the right to speak",
   );
+  // The ended Space's media is closed as a whole, not person by person; a later pull admits nobody.
+  assert(ended.grants.every((g) => g.admitted), "ending is not a removal");
+  assertEquals(
+    [P.host.sub, P.listener.sub].map((sub) => grantFor(ended.state, sub).admitted),
+    [false, false],
+  );
+  assertEquals(grantFor(later.state, P.listener.sub).admitted, true);
   assertEquals(
     code(apply(ended.state, { type: "react", emoji: "👋" }, P.listener, context())),
     "ended",
@@ -64,6 +77,18 @@ Deno.test("rules: the host's blocks act like a removal and take people off stage
   );
   assertEquals(kindOf(b.state, P.speaker.sub), "removed");
   assertEquals(b.out.map((d) => d.event.type), ["participantLeft", "participantLeft"]);
+  // The SFU is told to drop them (speaker and listener alike) with a bumped seq; unblocking lets them back.
+  const s = liveSpace();
+  const blocked = diffGrants(s, b.state);
+  assertEquals(blocked.grants, [
+    { sub: P.speaker.sub, canSpeak: false, muted: true, admitted: false, seq: s.seq + 1 },
+    { sub: P.handUp.sub, canSpeak: false, muted: true, admitted: false, seq: s.seq + 2 },
+  ]);
+  assertEquals(blocked.state.seq, s.seq + 2);
+  const unblocked = diffGrants(blocked.state, updateBlocks(blocked.state, [P.speaker.sub]).state);
+  assertEquals(unblocked.grants, [
+    { sub: P.handUp.sub, canSpeak: false, muted: true, admitted: true, seq: s.seq + 3 },
+  ]);
 });
 
 Deno.test("rules: edits from the web: time and names only while scheduled, never in the past", () => {

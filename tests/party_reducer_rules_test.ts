@@ -79,11 +79,15 @@ Deno.test("rules: at most 2 co-hosts, only people already on stage, only the hos
 Deno.test("rules: a new speaker arrives muted, unmutes only themself, and the SFU hears of each step", () => {
   const s = liveSpace();
   const up = ok(apply(s, { type: "acceptRequest", sub: P.handUp.sub }, P.cohost, context()));
-  assertEquals(up.grants.map(({ sub, canSpeak, muted }) => ({ sub, canSpeak, muted })), [{
-    sub: P.handUp.sub,
-    canSpeak: true,
-    muted: true,
-  }]);
+  assertEquals(
+    up.grants.map(({ sub, canSpeak, muted, admitted }) => ({ sub, canSpeak, muted, admitted })),
+    [{
+      sub: P.handUp.sub,
+      canSpeak: true,
+      muted: true,
+      admitted: true,
+    }],
+  );
   assertEquals(up.out.map((d) => d.event.type), ["handLowered", "roleChanged"]);
   // There is no command to unmute someone else: a target on unmuteSelf is not valid protocol.
   assert(!SpaceCommand.safeParse({ type: "unmuteSelf", sub: P.handUp.sub }).success);
@@ -169,8 +173,26 @@ Deno.test("rules: removal is a ban by person that clears their seat, hand and in
     sub: P.handUp.sub,
     event: { type: "removed", message: "A host removed you from this Space." },
   });
+  // The SFU hears of it too: a removed listener's media is closed and never let back in.
+  assertEquals(r.grants, [{
+    sub: P.handUp.sub,
+    canSpeak: false,
+    muted: true,
+    admitted: false,
+    seq: s.seq + 1,
+  }]);
+  assertEquals(grantFor(r.state, P.handUp.sub), {
+    canSpeak: false,
+    muted: true,
+    admitted: false,
+    seq: r.state.seq,
+  });
   const onStage = ok(apply(s, { type: "remove", sub: P.speaker.sub }, P.host, context()));
-  assertEquals(onStage.grants.map((g) => [g.sub, g.canSpeak]), [[P.speaker.sub, false]]);
+  assertEquals(onStage.grants.map((g) => [g.sub, g.canSpeak, g.admitted]), [[
+    P.speaker.sub,
+    false,
+    false,
+  ]]);
   assertEquals(
     code(apply(onStage.state, { type: "react", emoji: "👋" }, P.speaker, context())),
     "removed",

@@ -33,4 +33,3 @@ export function readConfig(env: Record<string, unknown>): SpaceRoomConfig {
     allowedOrigins: parseAllowedOrigins(text(env.SPAZIO_ALLOWED_ORIGINS)),
   };
 }
-

@@ -68,11 +68,9 @@ export type Delivery = { to: "all"; event: SpaceEvent } | {
   event: SpaceEvent;
 };
 
-/** A change of someone's right to speak, for the SFU. */
-export interface Grant {
+/** A change of someone's right to speak or to be in the media at all, for the SFU. */
+export interface Grant extends MediaRights {
   sub: string;
-  canSpeak: boolean;
-  muted: boolean;
   seq: number;
 }
 
@@ -137,14 +135,39 @@ export const person = (p: Person): Person => ({
   ...(p.name !== undefined && { name: p.name }),
 });
 
-/** The speak rights the SFU must enforce, derived from the stage so the two cannot drift. */
-export function speakRights(s: SpaceState): Map<string, { canSpeak: boolean; muted: boolean }> {
-  const rights = new Map<string, { canSpeak: boolean; muted: boolean }>();
-  for (const m of s.stage) rights.set(m.sub, { canSpeak: s.status === "live", muted: m.muted });
+/** What the SFU enforces for one person: speak, server mute, and whether they may be there at all. */
+export interface MediaRights {
+  canSpeak: boolean;
+  muted: boolean;
+  /** False for removed and blocked people: the SFU closes their media and refuses them. */
+  admitted: boolean;
+}
+
+/** Anyone the room has no particular word about: may listen, may not speak. */
+const LISTENER: MediaRights = { canSpeak: false, muted: true, admitted: true };
+const REMOVED: MediaRights = { canSpeak: false, muted: true, admitted: false };
+
+/** One person's rights, from the stage, the bans and the blocks, so the SFU and the room cannot drift. */
+export function rightsOf(s: SpaceState, sub: string): MediaRights {
+  if (isBanned(s, sub) || isBlocked(s, sub)) return REMOVED;
+  const seat = seatOf(s, sub);
+  return seat ? { canSpeak: s.status === "live", muted: seat.muted, admitted: true } : LISTENER;
+}
+
+/**
+ * The rights of everyone the room has a word about (the stage, the removed, the blocked); anyone
+ * else has the listener's. An ended Space's people stay admitted here: its media is closed as a
+ * whole (close code roomClosed), not person by person as if each had been removed.
+ */
+export function speakRights(s: SpaceState): Map<string, MediaRights> {
+  const rights = new Map<string, MediaRights>();
+  for (const sub of [...s.stage.map((m) => m.sub), ...Object.keys(s.banned), ...s.blocked]) {
+    rights.set(sub, rightsOf(s, sub));
+  }
   return rights;
 }
 
-/** Grants for everyone whose right to speak or mute differs between two states; bumps `seq`. */
+/** Grants for everyone whose rights differ between two states; bumps `seq`. */
 export function diffGrants(
   before: SpaceState,
   after: SpaceState,
@@ -154,20 +177,19 @@ export function diffGrants(
   const grants: Grant[] = [];
   let seq = after.seq;
   for (const sub of new Set([...was.keys(), ...now.keys()])) {
-    const a = was.get(sub) ?? { canSpeak: false, muted: true };
-    const b = now.get(sub) ?? { canSpeak: false, muted: true };
-    if (a.canSpeak !== b.canSpeak || a.muted !== b.muted) grants.push({ sub, ...b, seq: ++seq });
+    const a = was.get(sub) ?? LISTENER;
+    const b = now.get(sub) ?? LISTENER;
+    if (a.canSpeak !== b.canSpeak || a.muted !== b.muted || a.admitted !== b.admitted) {
+      grants.push({ sub, ...b, seq: ++seq });
+    }
   }
   return { state: grants.length ? { ...after, seq } : after, grants };
 }
 
-/** What the SFU should enforce for one person right now. */
-export function grantFor(
-  s: SpaceState,
-  sub: string,
-): { canSpeak: boolean; muted: boolean; seq: number } {
-  const r = speakRights(s).get(sub);
-  return { canSpeak: r?.canSpeak ?? false, muted: r?.muted ?? true, seq: s.seq };
+/** What the SFU should enforce for one person right now (its `getGrant` pull); nobody is admitted once ended. */
+export function grantFor(s: SpaceState, sub: string): MediaRights & { seq: number } {
+  const r = rightsOf(s, sub);
+  return { ...r, admitted: r.admitted && s.status !== "ended", seq: s.seq };
 }
 
 export function spaceInfo(s: SpaceState): SpaceInfo {
