@@ -16,6 +16,7 @@
 //  5. ICE failed -> restartIce -> transport.restartIce(). `reconnect` -> close both transports and
 //     redo 2-4 with the same loaded device (the router's capabilities do not change).
 import { z } from "zod";
+import type { CallRoomRequest } from "./call.ts";
 
 /** SFU room name: `s_<spaceId>` for a Space, `c_<callId>` for a 1:1 call. */
 export const SfuRoomName = z.string().regex(/^[sc]_[A-Za-z0-9_-]{1,62}$/);
@@ -212,6 +213,8 @@ export const GrantRequest = z.object({
   sub: PeerSub,
   canSpeak: z.boolean(),
   muted: z.boolean(),
+  /** May this person be in the Space's media at all; false closes the peer (code `removed`). */
+  admitted: z.boolean(),
   /** The room's grant counter: increases per room, so a lower one than last applied is stale. */
   seq: z.number().int(),
 });
@@ -221,21 +224,40 @@ export type GrantRequest = z.infer<typeof GrantRequest>;
 export const CloseRoomRequest = z.object({ room: SfuRoomName });
 export type CloseRoomRequest = z.infer<typeof CloseRoomRequest>;
 
-/** SFU -> party pull, `POST <party>/parties/space/<spaceId>`, signed; asked when no grant is held. */
+/**
+ * SFU -> party pull, `POST <party>/parties/space/<spaceId>`, signed: asked before a socket to a
+ * Space room is accepted unless a grant was pushed or pulled in the last 5 minutes.
+ */
 export const GetGrantRequest = z.object({ type: z.literal("getGrant"), sub: PeerSub });
 export type GetGrantRequest = z.infer<typeof GetGrantRequest>;
-/** The party's answer to `getGrant`. */
-export const GetGrantResponse = z.object({ canSpeak: z.boolean(), muted: z.boolean(), seq: z.number().int() });
+/** The party's answer to `getGrant`; `admitted` is false for removed or blocked people and once the Space ended. */
+export const GetGrantResponse = z.object({
+  canSpeak: z.boolean(),
+  muted: z.boolean(),
+  admitted: z.boolean(),
+  seq: z.number().int(),
+});
 export type GetGrantResponse = z.infer<typeof GetGrantResponse>;
 
-/** WebSocket close codes the SFU uses besides the standard ones (1009: message too big). */
+/**
+ * SFU -> party pull for a call room `c_<callId>`: `POST <party>/parties/call/<callId>` with the
+ * signed body `{type:"state"}` (lib/protocol/call.ts#CallRoomRequest), at every upgrade. The SFU
+ * admits only the caller and the callee, only while the call's status is `accepted`.
+ */
+export type CallStateRequest = Extract<CallRoomRequest, { type: "state" }>;
+
+/** WebSocket close codes the SFU uses (besides 1009, message too big, and 1011, the SFU failed). */
 export const SfuCloseCode = {
   /** The same peer connected again; the older socket is closed. */
   replaced: 4000,
-  /** The room was closed by the control API. */
+  /** The room was closed by the control API (the Space or the call ended). */
   roomClosed: 4001,
+  /** The room removed or blocked this person: their media is gone and they may not come back. */
+  removed: 4003,
   /** Too many requests for too long. */
   rateLimited: 4008,
   /** A call room already has its two peers. */
   roomFull: 4009,
+  /** Standard code: the SFU is stopping (SIGTERM/SIGINT); the Space goes on, connect again. */
+  serviceRestart: 1012,
 } as const;
