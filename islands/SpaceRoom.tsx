@@ -14,6 +14,7 @@ import { canModerate, type JoinTokens, SpaceClient } from "../lib/space/client.t
 interface Props {
   lang: Lang;
   spaceId: string;
+  topics: string[];
   initial: SpacePublicSnapshot;
   signInUrl: string;
   /** Tokens minted with the page, used for the first connection. */
@@ -21,7 +22,7 @@ interface Props {
 }
 
 /** The live Space: renders the server's snapshot at once, then follows the room. */
-export default function SpaceRoom({ lang, spaceId, initial, signInUrl, tokens }: Props) {
+export default function SpaceRoom({ lang, spaceId, topics, initial, signInUrl, tokens }: Props) {
   const client = useMemo(() => (typeof window === "undefined" ? null : new SpaceClient(spaceId, tokens)), [spaceId]);
   const confirmingEnd = useSignal(false);
   const comment = useSignal("");
@@ -58,10 +59,31 @@ export default function SpaceRoom({ lang, spaceId, initial, signInUrl, tokens }:
   }, [client]);
 
   // Off the stage, the microphone is let go at once (the SFU has closed the producer already).
-  const onStageNow = !!client?.view.value?.stage.some((m) => m.sub === client.view.value?.you.sub);
+  const me = client?.view.value?.stage.find((m) => m.sub === client.view.value?.you.sub);
+  const onStageNow = !!me;
   useEffect(() => {
     if (!onStageNow) audio.value?.releaseMic();
   }, [onStageNow]);
+
+  // Removed, blocked or ended: the media goes too, not just the room.
+  const stoppedNow = client?.stopped.value;
+  useEffect(() => {
+    if (stoppedNow) audio.value?.close();
+  }, [stoppedNow]);
+
+  // A page (re)loaded while its person is on stage and unmuted puts the microphone back on air,
+  // so the page never shows a live microphone that sends nothing; if it cannot, it mutes.
+  const restoredMic = useSignal(false);
+  const liveOnStage = !!me && !me.muted;
+  useEffect(() => {
+    const media = audio.value;
+    if (!media || !liveOnStage || restoredMic.value) return;
+    restoredMic.value = true;
+    if (media.session.published.value.mic) return;
+    media.ensureMic(true).then((ok) => {
+      if (!ok) client?.send({ type: "muteSelf" });
+    });
+  }, [audio.value, liveOnStage]);
 
   async function unmute() {
     const media = audio.value;
@@ -102,6 +124,9 @@ export default function SpaceRoom({ lang, spaceId, initial, signInUrl, tokens }:
 
   return (
     <div class="space-room">
+      <p class="muted space-status">
+        <span class="live-dot">● LIVE</span> {topics.map((tp) => `#${tp}`).join(" ")}
+      </p>
       <p class="listeners" aria-live="polite"><strong data-testid="listener-count">{t(lang, "space.listening", { n: listenerCount })}</strong></p>
       {conn !== "connected" && client && <p class="muted" role="status">{t(lang, conn === "reconnecting" ? "space.reconnecting" : "space.connecting")}</p>}
       {media && (

@@ -67,11 +67,10 @@ pages.get("/s/:id", async (c) => {
   const space = await load(c);
   const host = await c.get("deps").users.get(space.hostId);
   const hostName = host?.displayName ?? "?";
+  // A live Space's LIVE mark is the island's: it goes when the Space ends under an open page.
   const header = (
     <header class="space-head">
-      <p class="muted">
-        {space.status === "live" && <span class="live-dot">● LIVE</span>} {space.topics.map((tp) => `#${tp}`).join(" ")}
-      </p>
+      {space.status !== "live" && space.topics.length > 0 && <p class="muted">{space.topics.map((tp) => `#${tp}`).join(" ")}</p>}
       <h1>{space.title}</h1>
       <p class="host-line">
         {host && <Avatar id={`u:${host.id}`} name={host.displayName} size={28} />} {t(lang, "space.hosted_by", { name: hostName })}
@@ -99,11 +98,25 @@ pages.get("/s/:id", async (c) => {
     ));
   }
   // Tokens in the page save the island a round trip before it can join (the page is not cached).
-  const [snapshot, tokens] = await Promise.all([
+  const [snapshot, joined] = await Promise.all([
     service.room.snapshot(space.id),
-    joinTokens(c, space).catch(() => null),
+    joinTokens(c, space).then((tokens) => ({ tokens }), (refusal) => ({ refusal, tokens: null })),
   ]);
   if (!snapshot) throw new HttpError(503, "space.err.room_unavailable");
+  const refusal = "refusal" in joined && joined.refusal instanceof HttpError && joined.refusal.status === 403
+    ? joined.refusal
+    : null;
+  if (refusal) {
+    // Removed, banned or blocked: the page says so and carries no token and no room island.
+    return renderPage(c, space.title, (
+      <section class="card">
+        {header}
+        <p class="notice" role="alert">{t(lang, refusal.code)}</p>
+        <p><a class="button" href="/">{t(lang, "error.home")}</a></p>
+      </section>
+    ), 403);
+  }
+  const tokens = joined.tokens;
   if (snapshot.space.status === "ended") {
     await service.spaces.update(space.id, (s) => ({ ...s, status: "ended", endedAt: snapshot.space.endedAt ?? Date.now() }));
     return c.redirect(`/s/${space.id}`);
@@ -111,7 +124,7 @@ pages.get("/s/:id", async (c) => {
   return renderPage(c, space.title, (
     <section class="card">
       {header}
-      <Island name="SpaceRoom" props={{ lang, spaceId: space.id, initial: snapshot, signInUrl: `/signin?next=/s/${space.id}`, tokens }} />
+      <Island name="SpaceRoom" props={{ lang, spaceId: space.id, topics: space.topics, initial: snapshot, signInUrl: `/signin?next=/s/${space.id}`, tokens }} />
     </section>
   ));
 });

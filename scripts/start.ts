@@ -1,5 +1,6 @@
 // `deno task start`: installs what is missing, then starts every Spazio process with embedded
-// defaults (the PartyKit dev server, the SFU, the web server) and prints the URL.
+// defaults (the PartyKit dev server, the SFU, the web server) and prints the URL. It supervises
+// them: one that exits is restarted with a backoff; Ctrl-C stops them all.
 import { existsSync } from "node:fs";
 import {
   DEFAULT_PARTY_PORT,
@@ -8,9 +9,12 @@ import {
   DEV_ROOM_SECRET,
   DEV_SERVER_SECRET,
 } from "../lib/protocol/defaults.ts";
+import { DEFAULT_ALLOWED_ORIGINS } from "../lib/protocol/origin.ts";
 import { setup } from "./setup.ts";
+import { Supervisor } from "./supervisor.ts";
 
-const { workerBin } = await setup();
+// `--no-setup`: everything is installed and built already (the tests that restart the stack).
+const { workerBin } = Deno.args.includes("--no-setup") ? { workerBin: Deno.env.get("MEDIASOUP_WORKER_BIN") } : await setup();
 const env = Deno.env.toObject();
 const webPort = Number(env.SPAZIO_PORT ?? DEFAULT_WEB_PORT);
 const partyPort = Number(env.SPAZIO_PARTY_PORT ?? DEFAULT_PARTY_PORT);
@@ -21,47 +25,25 @@ const shared = {
   SPAZIO_WEB_URL: `http://127.0.0.1:${webPort}`,
   SPAZIO_PARTY_URL: `http://127.0.0.1:${partyPort}`,
   SPAZIO_SFU_URL: `http://127.0.0.1:${sfuPort}`,
+  // One list for the three processes: the Origins whose pages may open rooms and SFU sockets.
+  SPAZIO_ALLOWED_ORIGINS: env.SPAZIO_ALLOWED_ORIGINS ??
+    (env.SPAZIO_PUBLIC_URL ? new URL(env.SPAZIO_PUBLIC_URL).origin : DEFAULT_ALLOWED_ORIGINS),
 };
 
-const children: Deno.ChildProcess[] = [];
-
-function spawn(name: string, cmd: string, args: string[], extraEnv: Record<string, string> = {}, cwd?: string) {
-  const child = new Deno.Command(cmd, {
-    args,
-    cwd,
-    env: { ...env, ...shared, ...extraEnv },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  for (const stream of [child.stdout, child.stderr]) {
-    stream.pipeThrough(new TextDecoderStream()).pipeTo(
-      new WritableStream({
-        write(chunk) {
-          for (const line of chunk.split("\n")) if (line.trim()) console.log(`[${name}] ${line}`);
-        },
-      }),
-    );
-  }
-  child.status.then((s) => {
-    console.error(`[${name}] exited with code ${s.code}; stopping Spazio`);
-    stopAll(1);
-  });
-  children.push(child);
-}
-
+const supervisor = new Supervisor();
 let stopping = false;
-function stopAll(code: number) {
+async function stopAll() {
   if (stopping) return;
   stopping = true;
-  for (const c of children) {
-    try {
-      c.kill("SIGTERM");
-    } catch { /* already gone */ }
-  }
-  setTimeout(() => Deno.exit(code), 500);
+  console.log("\nStopping Spazio…");
+  await supervisor.stop();
+  Deno.exit(0);
 }
-Deno.addSignalListener("SIGINT", () => stopAll(0));
-Deno.addSignalListener("SIGTERM", () => stopAll(0));
+Deno.addSignalListener("SIGINT", () => void stopAll());
+Deno.addSignalListener("SIGTERM", () => void stopAll());
+
+const spawn = (name: string, cmd: string, args: string[], extraEnv: Record<string, string> = {}, cwd?: string) =>
+  supervisor.add({ name, cmd, args, cwd, env: { ...env, ...shared, ...extraEnv } });
 
 if (existsSync("partykit.json")) {
   const vars = Object.entries(shared).flatMap(([k, v]) => ["--var", `${k}=${v}`]);

@@ -27,7 +27,12 @@ export interface SessionOptions {
   receive?: boolean;
 }
 
-const RETRY_MS = [300, 1000, 2000, 4000, 8000];
+/** Reconnect delays: quick at first, then every few seconds, so audio is back within 10 s of the SFU. */
+const RETRY_MS = [250, 500, 1000, 2000, 3000];
+/** Closes that reconnecting would not mend: replaced by a newer tab of ours, room closed (the
+ *  Space ended), removed from the Space (the SFU refuses a new socket too). 1012 (the SFU
+ *  restarting) and every other close reconnect. */
+const FINAL_CLOSES = new Set([4000, 4001, 4003]);
 
 /** The SFU's transport answer in mediasoup-client's shape. */
 function transportOptions(t: TransportInfo) {
@@ -73,8 +78,7 @@ export class SfuSession {
     sig.onNotification = (n) => this.#notify(n);
     sig.onClose = (code) => {
       if (this.#sig !== sig || this.#closed) return;
-      // 4001: the room was closed (the Space ended); 4000: replaced by a newer tab of ours.
-      if (code === 4001 || code === 4000) return this.close();
+      if (FINAL_CLOSES.has(code)) return this.close();
       this.#rebuildLater();
     };
     // Both asked at once: one round trip fewer before the first audio.
@@ -119,7 +123,8 @@ export class SfuSession {
     if (this.#closed || this.state.value === "reconnecting") return;
     this.state.value = "reconnecting";
     this.#teardown();
-    const wait = RETRY_MS[Math.min(this.#attempt++, RETRY_MS.length - 1)];
+    // Jittered, so that the listeners of a restarted SFU do not all come back in the same instant.
+    const wait = RETRY_MS[Math.min(this.#attempt++, RETRY_MS.length - 1)] * (0.8 + Math.random() * 0.4);
     setTimeout(() => {
       if (this.#closed) return;
       this.state.value = "connecting";

@@ -58,8 +58,11 @@ export class SpaceAudio {
     this.needsTap.value = false;
   }
 
-  /** Gets the microphone and publishes it silent; false (with the reason set) when refused. */
-  async ensureMic(): Promise<boolean> {
+  /**
+   * Gets the microphone and publishes it, silent unless `live` (a reload of a page whose person
+   * was unmuted: the room still has them on air); false (with the reason set) when refused.
+   */
+  async ensureMic(live = false): Promise<boolean> {
     if (this.session.published.value.mic || this.#micTrack?.readyState === "live") return true;
     this.micProblem.value = null;
     let stream: MediaStream;
@@ -81,7 +84,7 @@ export class SpaceAudio {
     this.#micTrack = track;
     this.inputId.value = track.getSettings().deviceId ?? null;
     // Sent as soon as the SFU connection is up (at once when it already is).
-    await this.session.publish(track, "mic", true);
+    await this.session.publish(track, "mic", !live);
     await this.#listInputs();
     return true;
   }

@@ -49,6 +49,7 @@ export class SpaceClient {
     if (!res.ok) {
       const code = json?.error?.code;
       if (code === "space.err.blocked") this.#stop("blocked");
+      else if (code === "space.err.removed") this.#stop("removed");
       else if (code === "space.err.ended") this.#stop("ended");
       throw new Error(code ?? `join failed: ${res.status}`);
     }

@@ -9,6 +9,7 @@ import { isHttps } from "../http/session.ts";
 import type { SpaceRecord } from "../kv/spaces.ts";
 import { sfuRoomName } from "../protocol/space_http.ts";
 import { mintRoomToken, randomId } from "../protocol/token.ts";
+import { type RoomUnavailableError, SpaceRoomLink } from "./room_link.ts";
 
 const ANON_COOKIE = "spazio_anon";
 
@@ -22,6 +23,7 @@ export interface JoinTokens {
 
 export async function joinTokens(c: Context<AppEnv>, space: SpaceRecord): Promise<JoinTokens> {
   const { config, social } = c.get("deps");
+  const room = new SpaceRoomLink(config.partyUrl, config.serverSecret);
   if (space.status === "ended") throw new HttpError(409, "space.err.ended");
   if (space.status === "scheduled") throw new HttpError(409, "space.err.not_live");
   const user = c.get("user");
@@ -36,6 +38,12 @@ export async function joinTokens(c: Context<AppEnv>, space: SpaceRecord): Promis
     }
     subject = `a:${anon}`;
   }
+  // The room is the authority on who was removed: no token for someone it would refuse, so neither
+  // a reload nor a hand-made socket gets them back in (the SFU asks the room too).
+  const grant = await room.grant(space.id, subject).catch((e: RoomUnavailableError) => {
+    throw new HttpError(e.status === 404 ? 409 : 503, e.status === 404 ? "space.err.ended" : "space.err.room_unavailable");
+  });
+  if (!grant.admitted) throw new HttpError(403, "space.err.removed");
   const who = user ? { handle: user.handle, name: user.displayName, verified: user.verified } : {};
   return {
     token: await mintRoomToken(config.roomSecret, { aud: "space", room: space.id, sub: subject, ...who }),

@@ -1,6 +1,7 @@
 // The web server's side of the Space room's HTTP API (lib/protocol/space_http.ts): signed POSTs
 // to create, start, end and update blocks, and the public snapshot the Space page renders.
 import { type SpacePublicSnapshot, type SpaceRoomRequest, SpacePublicSnapshot as Snapshot } from "../protocol/space_http.ts";
+import { GetGrantResponse } from "../protocol/sfu.ts";
 import { signRequest } from "../protocol/token.ts";
 
 /** The room could not be reached or refused; the caller shows a clear message and keeps nothing half-made. */
@@ -34,6 +35,28 @@ export class SpaceRoomLink {
     const json = await res.json().catch(() => null);
     if (!res.ok || !json?.ok) throw new RoomUnavailableError(res.status, json?.message ?? `room answered ${res.status}`);
     return Snapshot.parse(json.snapshot);
+  }
+
+  /**
+   * What the room (the authority) says of one person now: whether they may be in the Space at all
+   * (not removed, banned or blocked, and the Space live) and whether they may speak.
+   */
+  async grant(spaceId: string, sub: string): Promise<GetGrantResponse> {
+    const body = JSON.stringify({ type: "getGrant", sub } satisfies SpaceRoomRequest);
+    let res: Response;
+    try {
+      res = await fetch(this.#url(spaceId), {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(await signRequest(this.serverSecret, body)) },
+        body,
+        signal: AbortSignal.timeout(5_000),
+      });
+    } catch (e) {
+      throw new RoomUnavailableError(503, `the Space room could not be reached: ${(e as Error).message}`);
+    }
+    const parsed = GetGrantResponse.safeParse(await res.json().catch(() => null));
+    if (!res.ok || !parsed.success) throw new RoomUnavailableError(res.status, `the room's answer about a person was not valid (${res.status})`);
+    return parsed.data;
   }
 
   /** The public snapshot, or null when the room does not know the Space (or is down). */
