@@ -2,6 +2,7 @@
 // `tsx main.ts` works with no configuration and tests override only what they need.
 import os from "node:os";
 import { DEFAULT_PARTY_PORT, DEFAULT_SFU_PORT, DEV_ROOM_SECRET, DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
+import { parseAllowedOrigins } from "../lib/protocol/origin.ts";
 
 export type SfuConfig = {
   /** SPAZIO_SFU_PORT: HTTP server for the signalling WebSocket and the control API (0 = any free port). */
@@ -21,10 +22,12 @@ export type SfuConfig = {
   listenersPerRouter: number;
   /** SPAZIO_ROOM_SECRET: verifies room tokens. */
   roomSecret: string;
-  /** SPAZIO_SERVER_SECRET: verifies the control API and signs grant pulls. */
+  /** SPAZIO_SERVER_SECRET: verifies the control API and signs admission pulls. */
   serverSecret: string;
-  /** SPAZIO_PARTY_URL: the PartyKit server asked for grants the SFU does not hold. */
+  /** SPAZIO_PARTY_URL: the PartyKit server asked who may join a room (Space grants, call state). */
   partyUrl: string;
+  /** SPAZIO_ALLOWED_ORIGINS: pages that may open the signalling socket (the parties use the same list). */
+  allowedOrigins: string[];
   /** SPAZIO_SFU_LOG_LEVEL: mediasoup worker log level. */
   logLevel: "debug" | "warn" | "error" | "none";
 };
@@ -55,6 +58,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SfuConfig {
     roomSecret: env.SPAZIO_ROOM_SECRET || DEV_ROOM_SECRET,
     serverSecret: env.SPAZIO_SERVER_SECRET || DEV_SERVER_SECRET,
     partyUrl: (env.SPAZIO_PARTY_URL || `http://127.0.0.1:${DEFAULT_PARTY_PORT}`).replace(/\/+$/, ""),
+    allowedOrigins: parseAllowedOrigins(env.SPAZIO_ALLOWED_ORIGINS),
     logLevel: logLevel as SfuConfig["logLevel"],
   };
 }

@@ -1,11 +1,12 @@
-// The control API the Space room calls (signed with the server secret): grants and room closing.
-// A request that is unsigned, forged, stale or malformed is refused and changes nothing.
+// The control API the party rooms call (signed with the server secret): grants and room closing.
+// A request that is unsigned, forged, stale, too big or malformed is refused and changes nothing.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MAX_MESSAGE_BYTES } from "../lib/protocol/defaults.ts";
 import { CloseRoomRequest, GrantRequest } from "../lib/protocol/sfu.ts";
 import { verifyRequest } from "../lib/protocol/token.ts";
 import { SfuError } from "./errors.ts";
 import type { GrantTable } from "./grants.ts";
+import { BodyError, readBody, replyJson } from "./http-json.ts";
 import type { SfuRoom } from "./room.ts";
 
 export type ControlDeps = {
@@ -17,12 +18,10 @@ export type ControlDeps = {
 type ControlAnswer = { ok: true; applied?: boolean } | { ok: false; code: string; message: string };
 
 export async function handleControl(req: IncomingMessage, res: ServerResponse, deps: ControlDeps): Promise<void> {
-  const reply = (status: number, body: ControlAnswer) => {
-    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-  };
+  const reply = (status: number, body: ControlAnswer) => replyJson(res, status, body);
   try {
     if (req.method !== "POST") throw new SfuError("bad_request", "control requests are POST");
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_MESSAGE_BYTES);
     const headers = { get: (name: string) => headerValue(req, name) };
     if (!(await verifyRequest(deps.serverSecret, body, headers))) {
       throw new SfuError("unauthorized", "request is not signed with the server secret, or is stale");
@@ -43,6 +42,10 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, d
     }
     throw new SfuError("not_found", `no control endpoint ${path}`);
   } catch (err) {
+    if (err instanceof BodyError) {
+      if (err.reason === "too_big") reply(413, { ok: false, code: "too_big", message: `the body is over ${MAX_MESSAGE_BYTES} bytes` });
+      return;
+    }
     const e = err instanceof SfuError ? err : new SfuError("internal", "control request failed");
     if (!(err instanceof SfuError)) console.error("sfu: control request failed:", err);
     reply(e.status, { ok: false, code: e.code, message: e.message });
@@ -67,20 +70,4 @@ function parseWith<T>(schema: { safeParse(x: unknown): { success: true; data: T 
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   throw new SfuError("bad_request", `${issue.path.join(".") || "body"}: ${issue.message}`);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_MESSAGE_BYTES) {
-        reject(new SfuError("bad_request", "body is too large"));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }

@@ -12,6 +12,8 @@ console.log(
     `${config.workers} worker(s), media on ${config.announcedIp ?? config.listenIp}, worker ${bin}`,
 );
 
+// A stop tells every peer 1012 (service restart) so that browsers reconnect instead of showing
+// the end of their Space; see SfuServer.close.
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {

@@ -38,6 +38,8 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
   #consumedProducers = new Set<string>();
   #rtpCapabilities: ms.RtpCapabilities | null = null;
   #queue: Promise<unknown> = Promise.resolve();
+  // What the client must build again after `reconnect` before the room is whole.
+  #owed = new Set<"send" | "recv">();
   #closed = false;
 
   private constructor(room: SfuRoom, sub: string, link: PeerLink) {
@@ -57,6 +59,11 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
 
   get producers(): Iterable<ms.Producer> {
     return this.#producers.values();
+  }
+
+  /** The media this peer holds on the SFU now, for health. */
+  get media(): { transports: number; producers: number; consumers: number } {
+    return { transports: this.#transports.size, producers: this.#producers.size, consumers: this.#consumers.size };
   }
 
   notify(msg: SfuNotification): void {
@@ -115,6 +122,7 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
         if (!req.rtpCapabilities.codecs?.length) throw new SfuError("bad_request", "rtpCapabilities.codecs: the device can receive no codec");
         this.#rtpCapabilities = req.rtpCapabilities as ms.RtpCapabilities;
         for (const { producer, owner } of this.#room.producersExcept(this)) await this.consumeProducer(producer, owner);
+        this.#repaid("recv");
         return {};
       }
       case "consumerReady": {
@@ -179,6 +187,7 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
     if (this.#room.isServerMuted(this.sub)) await producer.pause();
     this.#producers.set(producer.id, producer);
     this.#room.producerAdded(this, producer);
+    this.#repaid("send");
     return { producerId: producer.id, paused: producer.paused };
   }
 
@@ -220,6 +229,8 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
   /** The room took away the right to speak: every producer goes, listeners are told. */
   closeProducers(kind?: "audio" | "video"): void {
     for (const p of [...this.#producers.values()]) if (!kind || p.kind === kind) this.#closeProducer(p);
+    // Nothing to send any more, so nothing to rebuild on that side.
+    if (!kind) this.#repaid("send");
   }
 
   /** Whether a worker's death took any of this peer's media with it. */
@@ -228,10 +239,20 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
     return false;
   }
 
-  /** Drops all media state and asks the client to build it again (grants are kept by the room). */
-  resetMedia(reason: string): void {
+  /**
+   * Drops all media state and asks the client to build it again (grants are kept by the room);
+   * returns whether the client owes anything (it was receiving or sending), see mediaRebuilt.
+   */
+  resetMedia(reason: string): boolean {
+    if (this.#recvTransport()) this.#owed.add("recv");
+    if (this.#producers.size > 0) this.#owed.add("send");
     this.#dropMedia();
     this.notify({ type: "reconnect", reason });
+    return this.#owed.size > 0;
+  }
+
+  #repaid(what: "send" | "recv"): void {
+    if (this.#owed.delete(what) && this.#owed.size === 0) this.#room.mediaRebuilt(this);
   }
 
   #dropMedia(): void {

@@ -19,6 +19,21 @@ export const CALL_MAX_PEERS = 2;
 /** `empty`: the last peer left (the server then closes the room); `closed`: once, on close(). */
 export type SfuRoomEvents = { empty: []; closed: [] };
 
+/**
+ * One room as /healthz shows it: `whole` is false from a worker death until its peers rebuilt;
+ * `media` counts what its peers hold, so a leak (or a removal that left something) shows.
+ */
+export type RoomHealth = {
+  name: string;
+  peers: number;
+  routers: number;
+  whole: boolean;
+  media: { transports: number; producers: number; consumers: number };
+};
+
+/** How peers are told the room closed: the control API's close, unless the SFU itself is stopping. */
+const ROOM_CLOSED = { code: SfuCloseCode.roomClosed, reason: "room closed" };
+
 export class SfuRoom extends EventEmitter<SfuRoomEvents> {
   readonly name: string;
   readonly kind: "space" | "call";
@@ -29,6 +44,9 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
   #overflow: RouterSlot[] = [];
   #speaking: SpeakingTracker;
   #placing: Promise<unknown> = Promise.resolve();
+  // Worker deaths being handled, and the peers asked to reconnect that have not rebuilt yet.
+  #recovering = 0;
+  #rebuilding = new Set<SfuPeer>();
   #closed = false;
 
   private constructor(name: string, deps: RoomDeps) {
@@ -64,6 +82,22 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
     return this.#peers.get(sub);
   }
 
+  /** False while a worker death is being handled or a peer asked to reconnect has not rebuilt. */
+  get whole(): boolean {
+    return this.#recovering === 0 && this.#rebuilding.size === 0;
+  }
+
+  health(): RoomHealth {
+    const media = { transports: 0, producers: 0, consumers: 0 };
+    for (const peer of this.#peers.values()) {
+      const m = peer.media;
+      media.transports += m.transports;
+      media.producers += m.producers;
+      media.consumers += m.consumers;
+    }
+    return { name: this.name, peers: this.#peers.size, routers: this.routerCount, whole: this.whole, media };
+  }
+
   /** Adds a peer; the same identity connecting again replaces its older connection. */
   addPeer(peer: SfuPeer): SfuPeer | undefined {
     if (this.#closed) throw new SfuError("conflict", "room is closed");
@@ -77,6 +111,7 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
 
   removePeer(peer: SfuPeer): void {
     if (this.#peers.get(peer.sub) === peer) this.#peers.delete(peer.sub);
+    this.#rebuilding.delete(peer);
     if (this.#peers.size === 0) this.emit("empty");
   }
 
@@ -153,7 +188,11 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
 
   // ---- the room decides, the SFU enforces ----
 
-  /** Throws unless `peer` may send `kind` now; in a Space asks the room when no grant is held. */
+  /**
+   * Throws unless `peer` may send `kind` now; in a Space asks the room when no grant is held.
+   * A held grant need not be current: the room pushes every change, and a speaker whose media is
+   * rebuilt after a worker death keeps the stage even if the room is briefly out of reach.
+   */
   async authorizeProduce(peer: SfuPeer, kind: "audio" | "video"): Promise<void> {
     if (this.kind === "call") return;
     if (kind === "video") throw new ForbiddenError("video is not enabled in this Space");
@@ -163,22 +202,28 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
       this.#deps.grants.apply(this.name, peer.sub, pulled);
       grant = this.#deps.grants.get(this.name, peer.sub)!;
     }
+    if (!grant.admitted) throw new ForbiddenError("you were removed from this Space");
     if (!grant.canSpeak) throw new ForbiddenError("you are not on stage in this Space");
   }
 
   mayProduce(sub: string, kind: "audio" | "video"): boolean {
     if (this.kind === "call") return true;
-    return kind === "audio" && this.#deps.grants.get(this.name, sub)?.canSpeak === true;
+    const grant = this.#deps.grants.get(this.name, sub);
+    return kind === "audio" && grant?.canSpeak === true && grant.admitted;
   }
 
   isServerMuted(sub: string): boolean {
     return this.kind === "space" && this.#deps.grants.get(this.name, sub)?.muted === true;
   }
 
-  /** Enforces a grant the control API applied: revoke closes at once, mute pauses on the server. */
+  /**
+   * Enforces a grant the control API applied: a removal closes the peer (every transport,
+   * producer and consumer, then the socket), a revoke closes its producers, a mute pauses them.
+   */
   async grantChanged(sub: string, grant: Grant): Promise<void> {
     const peer = this.#peers.get(sub);
     if (!peer) return;
+    if (!grant.admitted) return peer.close({ code: SfuCloseCode.removed, reason: "removed from this Space" });
     if (!grant.canSpeak) peer.closeProducers();
     if (grant.muted) {
       for (const producer of [...peer.producers]) {
@@ -226,23 +271,34 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
 
   /** A worker died: forget its routers and have the peers that used them reconnect. */
   async workerDied(worker: ms.Worker): Promise<void> {
-    const primary = await this.#primary?.catch(() => null);
-    if (primary && primary.worker === worker) {
-      primary.close();
-      this.#speaking.detach();
-      this.#primary = null;
-    }
-    for (const slot of this.#overflow) if (slot.worker === worker) slot.close();
-    this.#overflow = this.#overflow.filter((s) => !s.closed);
-    for (const peer of [...this.#peers.values()]) {
-      if (peer.usesWorker(worker)) peer.resetMedia("media server restarted");
+    this.#recovering++;
+    try {
+      const primary = await this.#primary?.catch(() => null);
+      if (primary && primary.worker === worker) {
+        primary.close();
+        this.#speaking.detach();
+        this.#primary = null;
+      }
+      for (const slot of this.#overflow) if (slot.worker === worker) slot.close();
+      this.#overflow = this.#overflow.filter((s) => !s.closed);
+      for (const peer of [...this.#peers.values()]) {
+        if (peer.usesWorker(worker) && peer.resetMedia("media server restarted")) this.#rebuilding.add(peer);
+      }
+    } finally {
+      this.#recovering--;
     }
   }
 
-  close(): void {
+  /** A peer asked to reconnect has its media back (receiving again, and sending if it sent). */
+  mediaRebuilt(peer: SfuPeer): void {
+    this.#rebuilding.delete(peer);
+  }
+
+  /** Closes the room and disconnects its peers with `kick` (room closed, unless the SFU is stopping). */
+  close(kick: { code: number; reason: string } = ROOM_CLOSED): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const peer of [...this.#peers.values()]) peer.close({ code: SfuCloseCode.roomClosed, reason: "room closed" });
+    for (const peer of [...this.#peers.values()]) peer.close(kick);
     this.#speaking.detach();
     this.#primary?.then((s) => s.close(), () => {});
     for (const slot of this.#overflow) slot.close();

@@ -21,6 +21,7 @@ export class RouterSlot {
     this.router = router;
     this.audioLevels = audioLevels;
     pool.adjustLoad(worker, 1);
+    pool.adjustRouters(worker, 1);
   }
 
   static async create(pool: WorkerPool, worker: ms.Worker, primary: boolean): Promise<RouterSlot> {
@@ -73,6 +74,7 @@ export class RouterSlot {
     if (this.#closed) return;
     this.#closed = true;
     this.#pool.adjustLoad(this.worker, -(1 + this.#receivers));
+    this.#pool.adjustRouters(this.worker, -1);
     this.#receivers = 0;
     if (!this.router.closed) this.router.close();
   }

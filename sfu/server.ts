@@ -2,12 +2,29 @@
 // WebSocket (/ws), the control API (/control/*) and a health check (/healthz).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { SfuCloseCode } from "../lib/protocol/sfu.ts";
+import { Admission, PartyCallSource } from "./admission.ts";
 import type { SfuConfig } from "./config.ts";
 import { handleControl } from "./control.ts";
 import { GrantTable, PartyGrantSource } from "./grants.ts";
-import { SfuRoom } from "./room.ts";
+import { replyJson } from "./http-json.ts";
+import { type RoomHealth, SfuRoom } from "./room.ts";
 import { Signalling } from "./signalling.ts";
-import { WorkerPool } from "./worker-pool.ts";
+import { type WorkerHealth, WorkerPool } from "./worker-pool.ts";
+
+/** What `GET /healthz` answers; `ok` is false while a dead worker is being replaced or on the way down. */
+export type SfuHealth = {
+  ok: boolean;
+  workers: { expected: number; alive: number; replacing: number };
+  workerList: WorkerHealth[];
+  /** Routers over every room. */
+  routers: number;
+  rooms: RoomHealth[];
+};
+
+const PRUNE_MS = 60_000;
+/** How long a stopping SFU waits for its peers to take the close frame. */
+const STOP_GRACE_MS = 1_000;
 
 export class SfuServer {
   readonly config: SfuConfig;
@@ -17,13 +34,24 @@ export class SfuServer {
   #http: http.Server;
   #signalling: Signalling;
   #party: PartyGrantSource;
+  #prune: NodeJS.Timeout;
   #closed = false;
 
   private constructor(config: SfuConfig, pool: WorkerPool) {
     this.config = config;
     this.pool = pool;
     this.#party = new PartyGrantSource(config.partyUrl, config.serverSecret);
-    this.#signalling = new Signalling({ roomSecret: config.roomSecret, roomFor: (name) => this.#roomFor(name) });
+    const admission = new Admission({
+      grants: this.grants,
+      spaces: this.#party,
+      calls: new PartyCallSource(config.partyUrl, config.serverSecret),
+    });
+    this.#signalling = new Signalling({
+      roomSecret: config.roomSecret,
+      allowedOrigins: config.allowedOrigins,
+      admission,
+      roomFor: (name) => this.#roomFor(name),
+    });
     this.#http = http.createServer((req, res) => this.#onRequest(req, res));
     this.#http.on("upgrade", (req, socket, head) => {
       socket.on("error", () => socket.destroy());
@@ -34,6 +62,8 @@ export class SfuServer {
         room.workerDied(worker).catch((err) => console.error(`sfu: rebuilding ${room.name} failed:`, err));
       }
     });
+    this.#prune = setInterval(() => this.grants.prune((room, sub) => !!this.#rooms.get(room)?.peer(sub)), PRUNE_MS);
+    this.#prune.unref();
   }
 
   static async create(config: SfuConfig): Promise<SfuServer> {
@@ -54,6 +84,19 @@ export class SfuServer {
     return this.#rooms.get(name);
   }
 
+  health(): SfuHealth {
+    const rooms = [...this.#rooms.values()].map((r) => r.health());
+    const alive = this.pool.workers.length;
+    const replacing = this.pool.replacing;
+    return {
+      ok: !this.#closed && replacing === 0 && alive >= this.pool.expected,
+      workers: { expected: this.pool.expected, alive, replacing },
+      workerList: this.pool.health(),
+      routers: rooms.reduce((n, r) => n + r.routers, 0),
+      rooms,
+    };
+  }
+
   #roomFor(name: string): SfuRoom {
     let room = this.#rooms.get(name);
     if (!room || room.closed) {
@@ -72,10 +115,9 @@ export class SfuServer {
   #onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const path = new URL(req.url ?? "/", "http://sfu").pathname;
     if (path === "/healthz") {
-      let routers = 0;
-      for (const room of this.#rooms.values()) routers += room.routerCount;
-      const body = { ok: !this.#closed, workers: this.pool.workers.length, rooms: this.#rooms.size, routers };
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+      const health = this.health();
+      // 200 either way: a watcher reads `ok`; a 503 would hide what is wrong from it.
+      replyJson(res, 200, health);
     } else if (path.startsWith("/control/")) {
       void handleControl(req, res, {
         serverSecret: this.config.serverSecret,
@@ -83,17 +125,24 @@ export class SfuServer {
         existingRoom: (name) => this.#rooms.get(name),
       });
     } else {
-      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, code: "not_found" }));
+      replyJson(res, 404, { ok: false, code: "not_found", message: `no endpoint ${path}` });
     }
   }
 
+  /**
+   * Stops the SFU. Peers are told 1012 (service restart: the Space goes on, connect again), not
+   * the room-closed code, which browsers read as the end of the Space or the call.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const room of [...this.#rooms.values()]) room.close();
+    clearInterval(this.#prune);
+    const kick = { code: SfuCloseCode.serviceRestart, reason: "media server restarting" };
+    for (const room of [...this.#rooms.values()]) room.close(kick);
     this.#rooms.clear();
-    this.#signalling.close();
+    await this.#signalling.close(STOP_GRACE_MS);
     this.pool.close();
+    this.#http.closeAllConnections();
     await new Promise<void>((resolve) => this.#http.close(() => resolve()));
   }
 }

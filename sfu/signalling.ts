@@ -1,21 +1,43 @@
-// The signalling WebSocket: `/ws?token=<room token>`. Identity and room come from the token only;
-// every frame is parsed by the shared protocol schema, answered by id, and rate-limited.
-import type { IncomingMessage } from "node:http";
+// The signalling WebSocket: `/ws?token=<room token>`. Before the upgrade: the page's Origin, the
+// token, then the room's word that this person may be in its media (admission.ts); a refusal is
+// an HTTP answer and no room or peer object is ever made for it. Identity and room come from the
+// token only; every frame is parsed by the shared protocol schema, answered by id, rate-limited.
+import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { MAX_MESSAGE_BYTES } from "../lib/protocol/defaults.ts";
+import { originAllowed } from "../lib/protocol/origin.ts";
 import { SfuCloseCode, SfuRequest, SfuRoomName, type SfuServerMessage } from "../lib/protocol/sfu.ts";
 import { verifyRoomToken } from "../lib/protocol/token.ts";
+import type { Admission } from "./admission.ts";
 import { SfuError } from "./errors.ts";
 import { SfuPeer } from "./peer.ts";
 import { TokenBucket } from "./rate-limit.ts";
 import type { SfuRoom } from "./room.ts";
 
-export type SignallingDeps = { roomSecret: string; roomFor(name: string): SfuRoom };
+export type SignallingDeps = {
+  roomSecret: string;
+  allowedOrigins: string[];
+  admission: Admission;
+  roomFor(name: string): SfuRoom;
+};
 
 /** A joining browser sends about a dozen requests at once, then a few per minute. */
 const RATE = { burst: 60, perSecond: 20, refusalsBeforeClose: 100 } as const;
 const PING_MS = 25_000;
+
+type LiveSocket = WebSocket & { alive?: boolean };
+
+/** Closes a socket whatever its state; ws throws on a reason over 123 bytes. */
+export function closeSocket(ws: WebSocket, code: number, reason: string): void {
+  let r = reason;
+  while (Buffer.byteLength(r) > 123) r = r.slice(0, -1);
+  try {
+    ws.close(code, r);
+  } catch {
+    ws.terminate();
+  }
+}
 
 export class Signalling {
   #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
@@ -26,11 +48,11 @@ export class Signalling {
     this.#deps = deps;
     // A peer whose network vanished never sends a close; without pings its producers would linger.
     this.#ping = setInterval(() => {
-      for (const ws of this.#wss.clients) {
-        if ((ws as WebSocket & { alive?: boolean }).alive === false) ws.terminate();
+      for (const ws of this.#wss.clients as Set<LiveSocket>) {
+        if (ws.alive === false) ws.terminate();
         else {
-          (ws as WebSocket & { alive?: boolean }).alive = false;
-          ws.ping();
+          ws.alive = false;
+          ws.ping(undefined, undefined, () => {});
         }
       }
     }, PING_MS);
@@ -38,11 +60,12 @@ export class Signalling {
   }
 
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const refuse = (status: number, text: string) => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
     const url = new URL(req.url ?? "/", "http://sfu");
-    if (url.pathname !== "/ws") return refuse(404, "Not Found");
+    if (url.pathname !== "/ws") return refuse(socket, 404, "not_found", "no such path");
+    // Before the token: a page on another site learns nothing, not even whether its token is good.
+    if (!originAllowed(req.headers.origin ?? null, this.#deps.allowedOrigins)) {
+      return refuse(socket, 403, "forbidden_origin", "this page's origin may not open Spazio media");
+    }
     let room: string;
     let sub: string;
     try {
@@ -50,36 +73,50 @@ export class Signalling {
       room = SfuRoomName.parse(claims.room);
       sub = claims.sub;
     } catch {
-      return refuse(401, "Unauthorized");
+      return refuse(socket, 401, "unauthorized", "the media token is missing, invalid or expired");
     }
+    try {
+      await this.#deps.admission.admit(room, sub);
+    } catch (err) {
+      const e = err instanceof SfuError ? err : new SfuError("unavailable", "could not check this person's admission");
+      if (!(err instanceof SfuError)) console.error("sfu: admission check failed:", err);
+      return refuse(socket, e.status, e.code, e.message);
+    }
+    // The client may have given up while the room was being asked.
+    if (socket.destroyed) return;
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, room, sub));
   }
 
   #accept(ws: WebSocket, roomName: string, sub: string): void {
     const send = (msg: SfuServerMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+      // The callback swallows a write that fails because the client just went away.
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg), () => {});
     };
+    // A removal pushed while the room was being asked wins over the answer that let them in.
+    if (!this.#deps.admission.stillAdmitted(roomName, sub)) {
+      return closeSocket(ws, SfuCloseCode.removed, "removed from this Space");
+    }
     const room = this.#deps.roomFor(roomName);
-    const peer = SfuPeer.create(room, sub, { send, kick: (code, reason) => ws.close(code, reason) });
+    const peer = SfuPeer.create(room, sub, { send, kick: (code, reason) => closeSocket(ws, code, reason) });
     try {
       room.addPeer(peer)?.close({ code: SfuCloseCode.replaced, reason: "connected again elsewhere" });
     } catch (err) {
       const e = err instanceof SfuError ? err : new SfuError("internal", String(err));
       send({ type: "error", id: null, code: e.code, message: e.message });
-      ws.close(e.code === "room_full" ? SfuCloseCode.roomFull : 1011, e.message);
+      closeSocket(ws, e.code === "room_full" ? SfuCloseCode.roomFull : 1011, e.message);
       return;
     }
     const bucket = new TokenBucket(RATE.burst, RATE.perSecond);
     let refusals = 0;
-    (ws as WebSocket & { alive?: boolean }).alive = true;
-    ws.on("pong", () => ((ws as WebSocket & { alive?: boolean }).alive = true));
+    (ws as LiveSocket).alive = true;
+    ws.on("pong", () => ((ws as LiveSocket).alive = true));
     ws.on("close", () => peer.close());
     ws.on("error", () => peer.close());
     ws.on("message", (data, isBinary) => {
       if (bucket.take()) refusals = 0;
       else {
         // Only a sustained flood is cut off; a client that slows down keeps its socket.
-        if (++refusals > RATE.refusalsBeforeClose) ws.close(SfuCloseCode.rateLimited, "too many requests");
+        if (++refusals > RATE.refusalsBeforeClose) closeSocket(ws, SfuCloseCode.rateLimited, "too many requests");
         else send({ type: "error", id: idOf(data), code: "rate_limited", message: "too many requests; slow down" });
         return;
       }
@@ -90,18 +127,32 @@ export class Signalling {
         (data) => send({ type: "response", id: req.id, data } as SfuServerMessage),
         (err) => {
           const e = err instanceof SfuError ? err : new SfuError("internal", "the media server failed");
-          if (!(err instanceof SfuError)) console.error(`sfu: ${req.type} failed:`, err);
+          // mediasoup objects closing under a request of a peer that left is no fault.
+          if (!(err instanceof SfuError) && !peer.closed) console.error(`sfu: ${req.type} failed:`, err);
           send({ type: "error", id: req.id, code: e.code, message: e.message });
         },
       );
     });
   }
 
-  close(): void {
+  /** Waits up to `ms` for every socket to finish its closing handshake, then cuts the rest. */
+  async close(ms = 0): Promise<void> {
     clearInterval(this.#ping);
+    const deadline = Date.now() + ms;
+    while (this.#wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     for (const ws of this.#wss.clients) ws.terminate();
     this.#wss.close();
   }
+}
+
+/** An HTTP answer instead of the upgrade, with a JSON reason a client or an operator can read. */
+function refuse(socket: Duplex, status: number, code: string, message: string): void {
+  if (socket.destroyed) return;
+  const body = JSON.stringify({ ok: false, code, message });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Error"}\r\nConnection: close\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
 
 type Parsed = { ok: true; req: SfuRequest } | { ok: false; id: number | null; message: string };

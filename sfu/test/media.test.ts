@@ -2,11 +2,13 @@
 // Space room's grants decide who is heard (refused produce, revoke, server mute).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { FakeParty } from "./support/fake-party.ts";
 import { MediaPeer } from "./support/media-peer.ts";
 import { SfuRequestError } from "./support/signal-client.ts";
 import { eventually, type RunningSfu, sfuToken, sleep, startSfu } from "./support/sfu-process.ts";
 
 let sfu: RunningSfu;
+let party: FakeParty;
 const peers: MediaPeer[] = [];
 let seq = 0;
 
@@ -17,7 +19,7 @@ async function join(room: string, sub: string): Promise<MediaPeer> {
 }
 
 async function grant(room: string, sub: string, canSpeak: boolean, muted = false) {
-  const res = await sfu.control("/control/grant", { room, sub, canSpeak, muted, seq: ++seq });
+  const res = await sfu.control("/control/grant", { room, sub, canSpeak, muted, admitted: true, seq: ++seq });
   assert.equal(res.status, 200, JSON.stringify(res.json));
 }
 
@@ -29,12 +31,15 @@ async function bytesDuring(peer: MediaPeer, ms: number): Promise<number> {
 }
 
 before(async () => {
-  sfu = await startSfu();
+  // The rooms admit everyone as a listener; who speaks is pushed by each test.
+  party = await FakeParty.start();
+  sfu = await startSfu({ SPAZIO_PARTY_URL: party.url });
 });
 
 after(async () => {
   for (const p of peers) p.close();
   await sfu?.stop();
+  await party?.close();
 });
 
 describe("a Space's audio", () => {
@@ -62,8 +67,8 @@ describe("a Space's audio", () => {
     const listener = await join(room, "a:eaves1");
     await listener.listen();
     const forger = await join(room, "a:forger1");
-    // No grant held and the Space room unreachable: the SFU fails closed.
-    await assert.rejects(forger.speak(), (err: Error) => /unavailable|forbidden/.test(err.message));
+    // The room let them in as a listener: not on stage.
+    await assert.rejects(forger.speak(), (err: Error) => /forbidden/.test(err.message));
     // An explicit "not on stage" grant is refused the same way.
     await grant(room, "a:forger1", false);
     await assert.rejects(forger.speak(), (err: Error) => /forbidden/.test(err.message));

@@ -5,10 +5,14 @@ import { after, before, describe, test } from "node:test";
 import { DEV_ROOM_SECRET, DEV_SERVER_SECRET } from "../../lib/protocol/defaults.ts";
 import { mintRoomToken, signRequest } from "../../lib/protocol/token.ts";
 import { SfuCloseCode } from "../../lib/protocol/sfu.ts";
+import http from "node:http";
+import WebSocket from "ws";
+import { FakeParty } from "./support/fake-party.ts";
 import { SfuRequestError, SignalClient } from "./support/signal-client.ts";
-import { type RunningSfu, sfuToken, startSfu } from "./support/sfu-process.ts";
+import { type RunningSfu, sfuToken, sleep, startSfu } from "./support/sfu-process.ts";
 
 let sfu: RunningSfu;
+let party: FakeParty;
 const OPUS = {
   codecs: [{ mimeType: "audio/opus", payloadType: 111, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }],
   encodings: [{ ssrc: 22222222 }],
@@ -16,9 +20,15 @@ const OPUS = {
 };
 
 before(async () => {
-  sfu = await startSfu();
+  // Everyone is admitted as a listener unless a test says otherwise.
+  party = await FakeParty.start();
+  party.call("call1-abcdef", "u:caller", "u:callee", "accepted");
+  sfu = await startSfu({ SPAZIO_PARTY_URL: party.url });
 });
-after(() => sfu?.stop());
+after(async () => {
+  await sfu?.stop();
+  await party?.close();
+});
 
 async function connect(room: string, sub: string) {
   return SignalClient.connect(sfu.wsUrl(await sfuToken(room, sub)));
@@ -80,15 +90,14 @@ describe("signalling socket", () => {
     c.close();
   });
 
-  test("a call holds two people, never a third; the same person reconnecting replaces the old socket", async () => {
-    const a = await connect("c_call1", "u:caller");
-    const b = await connect("c_call1", "u:callee");
-    const third = await connect("c_call1", "u:intruder");
-    assert.equal((await third.closed).code, SfuCloseCode.roomFull);
-    assert.equal(third.errors[0]?.code, "room_full");
+  test("a call holds its two people, never a third; the same person reconnecting replaces the old socket", async () => {
+    const a = await connect("c_call1-abcdef", "u:caller");
+    const b = await connect("c_call1-abcdef", "u:callee");
+    // The call room names the two people: a third is refused before any upgrade.
+    await assert.rejects(connect("c_call1-abcdef", "u:intruder"), /HTTP 403/);
     // Both people of the call may send without any Space grant.
     assert.ok((await tryProduce(a)).producerId);
-    const again = await connect("c_call1", "u:callee");
+    const again = await connect("c_call1-abcdef", "u:callee");
     assert.equal((await b.closed).code, SfuCloseCode.replaced);
     assert.ok((await tryProduce(again)).producerId);
     a.close();
@@ -105,28 +114,69 @@ describe("control API", () => {
   test("unsigned, forged or stale grants get 401 and change nothing", async () => {
     const room = "s_ctl";
     const c = await connect(room, "u:wannabe");
-    const body = { room, sub: "u:wannabe", canSpeak: true, muted: false, seq: 1 };
+    const body = { room, sub: "u:wannabe", canSpeak: true, muted: false, admitted: true, seq: 1 };
     const text = JSON.stringify(body);
     assert.equal(await post("/control/grant", body, {}), 401);
     assert.equal(await post("/control/grant", body, await signRequest("wrong-secret", text)), 401);
     assert.equal(await post("/control/grant", body, await signRequest(DEV_SERVER_SECRET, text, Date.now() - 120_000)), 401);
-    await assert.rejects(tryProduce(c), (e: SfuRequestError) => e.code === "unavailable" || e.code === "forbidden");
+    // The room's own answer (a listener) still holds.
+    await assert.rejects(tryProduce(c), (e: SfuRequestError) => e.code === "forbidden");
     c.close();
   });
 
   test("a grant with a lower seq than one applied is ignored", async () => {
     const room = "s_seq";
     const c = await connect(room, "u:seqspeaker");
-    assert.deepEqual((await sfu.control("/control/grant", { room, sub: "u:seqspeaker", canSpeak: true, muted: false, seq: 5 })).json, { ok: true, applied: true });
-    assert.deepEqual((await sfu.control("/control/grant", { room, sub: "u:seqspeaker", canSpeak: false, muted: false, seq: 3 })).json, { ok: true, applied: false });
+    assert.deepEqual((await sfu.control("/control/grant", { room, sub: "u:seqspeaker", canSpeak: true, muted: false, admitted: true, seq: 5 })).json, { ok: true, applied: true });
+    assert.deepEqual((await sfu.control("/control/grant", { room, sub: "u:seqspeaker", canSpeak: false, muted: false, admitted: false, seq: 3 })).json, { ok: true, applied: false });
     assert.ok((await tryProduce(c)).producerId);
     c.close();
   });
 
   test("rejects malformed bodies with 400", async () => {
-    const res = await sfu.control("/control/grant", { room: "c_notaspace", sub: "u:someone", canSpeak: true, muted: false, seq: 1 });
+    const res = await sfu.control("/control/grant", { room: "c_notaspace", sub: "u:someone", canSpeak: true, muted: false, admitted: true, seq: 1 });
     assert.equal(res.status, 400);
     assert.equal((await sfu.control("/control/grant", { room: "s_x" })).status, 400);
+    // A grant that does not say whether the person is admitted is not taken as a yes.
+    const noAdmitted = await sfu.control("/control/grant", { room: "s_x", sub: "u:someone", canSpeak: true, muted: false, seq: 1 });
+    assert.equal(noAdmitted.status, 400);
+  });
+
+  test("an oversized body gets a 413 JSON answer, not a reset connection", async () => {
+    for (const chunked of [false, true]) {
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request(`${sfu.url}/control/grant`, { method: "POST", headers: { "content-type": "application/json" } });
+        if (!chunked) req.setHeader("content-length", String(64 * 1024));
+        req.on("response", (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on("error", reject);
+        req.end("x".repeat(64 * 1024));
+      });
+      assert.equal(answer.status, 413, `chunked: ${chunked}`);
+      assert.equal(JSON.parse(answer.body).code, "too_big");
+    }
+    // The server is fine afterwards.
+    assert.equal((await sfu.health()).ok, true);
+  });
+
+  test("a client vanishing mid-request or mid-upgrade is no error", async () => {
+    const before = sfu.stderr();
+    await new Promise<void>((resolve) => {
+      const req = http.request(`${sfu.url}/control/grant`, { method: "POST", headers: { "content-length": "500" } });
+      req.on("error", () => resolve());
+      req.write("{\"room\":");
+      setTimeout(() => req.destroy(), 50);
+    });
+    // A socket upgrade that goes away while the room is asked about it.
+    const ws = new WebSocket(sfu.wsUrl(await sfuToken("s_vanish", "u:vanisher")));
+    ws.on("error", () => {});
+    setTimeout(() => ws.terminate(), 1);
+    await sleep(500);
+    assert.equal(sfu.stderr(), before, "nothing was logged");
+    assert.equal((await sfu.health()).ok, true);
   });
 
   test("closing a room disconnects its peers", async () => {

@@ -1,8 +1,10 @@
-// Pure pieces of the SFU, table-driven: grant ordering, the socket rate limiter, env parsing.
+// Pure pieces of the SFU, table-driven: grant ordering and currency, the Origin rule, the socket
+// rate limiter, env parsing.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { DEFAULT_ALLOWED_ORIGINS, originAllowed, parseAllowedOrigins } from "../../lib/protocol/origin.ts";
 import { configFromEnv } from "../config.ts";
-import { GrantTable } from "../grants.ts";
+import { CURRENT_MS, GrantTable } from "../grants.ts";
 import { TokenBucket } from "../rate-limit.ts";
 
 describe("GrantTable", () => {
@@ -14,18 +16,60 @@ describe("GrantTable", () => {
   for (const c of cases) {
     test(c.name, () => {
       const t = new GrantTable();
-      for (const [seq, canSpeak] of c.seqs) t.apply("s_a", "u:person", { canSpeak, muted: false, seq });
+      for (const [seq, canSpeak] of c.seqs) t.apply("s_a", "u:person", { canSpeak, muted: false, admitted: true, seq });
       assert.equal(t.get("s_a", "u:person")?.canSpeak, c.final);
     });
   }
 
   test("grants are per room and per person, and dropping a room forgets its grants", () => {
     const t = new GrantTable();
-    t.apply("s_a", "u:person", { canSpeak: true, muted: false, seq: 1 });
+    t.apply("s_a", "u:person", { canSpeak: true, muted: false, admitted: true, seq: 1 });
     assert.equal(t.get("s_b", "u:person"), undefined);
     assert.equal(t.get("s_a", "u:other"), undefined);
     t.dropRoom("s_a");
     assert.equal(t.get("s_a", "u:person"), undefined);
+  });
+
+  test("a grant is current for 5 minutes after the room last spoke of it, even with a stale seq", () => {
+    const t = new GrantTable();
+    const g = { canSpeak: false, muted: true, admitted: false, seq: 7 };
+    t.apply("s_a", "u:person", g, 0);
+    assert.equal(t.current("s_a", "u:person", CURRENT_MS)?.admitted, false);
+    assert.equal(t.current("s_a", "u:person", CURRENT_MS + 1), undefined);
+    // A late push of an older decision changes nothing but says the room is still there.
+    assert.equal(t.apply("s_a", "u:person", { ...g, admitted: true, seq: 6 }, CURRENT_MS), false);
+    assert.equal(t.current("s_a", "u:person", 2 * CURRENT_MS)?.admitted, false);
+  });
+
+  test("prune forgets grants that are not current and belong to nobody connected", () => {
+    const t = new GrantTable();
+    const g = { canSpeak: true, muted: false, admitted: true, seq: 1 };
+    t.apply("s_a", "u:gone", g, 0);
+    t.apply("s_a", "u:here", g, 0);
+    t.apply("s_a", "u:recent", g, CURRENT_MS);
+    t.prune((_room, sub) => sub === "u:here", CURRENT_MS + 1);
+    assert.deepEqual(["u:gone", "u:here", "u:recent"].map((sub) => !!t.get("s_a", sub)), [false, true, true]);
+  });
+});
+
+describe("originAllowed", () => {
+  const patterns = parseAllowedOrigins(`${DEFAULT_ALLOWED_ORIGINS}, https://spazio.example`);
+  const cases: [string | null, boolean][] = [
+    [null, true],
+    ["http://localhost:8000", true],
+    ["http://localhost", true],
+    ["http://127.0.0.1:1", true],
+    ["https://spazio.example", true],
+    ["https://evil.example", false],
+    ["http://localhost.evil.example", false],
+    ["http://localhost:80.evil.example", false],
+    ["https://spazio.example:8443", false],
+    ["https://localhost:8000", false],
+  ];
+  for (const [origin, ok] of cases) test(`${origin} -> ${ok}`, () => assert.equal(originAllowed(origin, patterns), ok));
+  test("unset or blank means the development default", () => {
+    assert.deepEqual(parseAllowedOrigins(undefined), ["http://localhost:*", "http://127.0.0.1:*"]);
+    assert.deepEqual(parseAllowedOrigins("  "), parseAllowedOrigins(undefined));
   });
 });
 
@@ -46,6 +90,11 @@ describe("configFromEnv", () => {
     assert.equal(c.listenIp, "127.0.0.1");
     assert.equal(c.listenersPerRouter, 800);
     assert.ok(c.workers >= 1);
+    assert.deepEqual(c.allowedOrigins, ["http://localhost:*", "http://127.0.0.1:*"]);
+    assert.deepEqual(configFromEnv({ SPAZIO_ALLOWED_ORIGINS: "https://a.example, https://b.example" }).allowedOrigins, [
+      "https://a.example",
+      "https://b.example",
+    ]);
   });
   const bad: [string, Record<string, string>][] = [
     ["a non-numeric port", { SPAZIO_SFU_PORT: "http" }],

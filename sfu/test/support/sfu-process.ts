@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { DEV_ROOM_SECRET, DEV_SERVER_SECRET } from "../../../lib/protocol/defaults.ts";
 import { mintRoomToken, signRequest } from "../../../lib/protocol/token.ts";
+import type { SfuHealth } from "../../server.ts";
 
 const SFU_DIR = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -12,6 +13,11 @@ export type RunningSfu = {
   url: string;
   wsUrl(token: string): string;
   control(path: "/control/grant" | "/control/close", body: unknown, secret?: string): Promise<{ status: number; json: unknown }>;
+  health(): Promise<SfuHealth>;
+  /** Everything the SFU wrote to stderr so far. */
+  stderr(): string;
+  /** The exit of a process that stopped, or null while it runs. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** The SFU's live mediasoup worker processes, lowest pid (oldest) first. */
   workerPids(): Promise<number[]>;
   stop(): Promise<void>;
@@ -43,6 +49,10 @@ export async function startSfu(env: Record<string, string> = {}): Promise<Runnin
     child.once("exit", (code) => reject(new Error(`sfu exited with ${code}: ${stderr}`)));
   });
   const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    if (child.exitCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+  });
   return {
     port,
     url,
@@ -56,6 +66,11 @@ export async function startSfu(env: Record<string, string> = {}): Promise<Runnin
       });
       return { status: res.status, json: await res.json() };
     },
+    async health() {
+      return (await (await fetch(`${url}/healthz`)).json()) as SfuHealth;
+    },
+    stderr: () => stderr,
+    exited,
     async workerPids() {
       const { execFileSync } = await import("node:child_process");
       // Only the mediasoup workers: tsx may also have an esbuild service child.

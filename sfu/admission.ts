@@ -1,0 +1,88 @@
+// Who may open a media socket to a room, asked before the upgrade is accepted and before any room
+// or peer object exists. A Space room (`s_<spaceId>`) admits whom its Space room has not removed
+// or blocked, as held in the grant table when current and asked of the room otherwise; a call
+// room (`c_<callId>`) admits only the caller and the callee of an accepted call, asked of the call
+// room every time. Both fail closed: no answer from the authority, nobody let in.
+import { CallView } from "../lib/protocol/call.ts";
+import type { CallStateRequest } from "../lib/protocol/sfu.ts";
+import { signRequest } from "../lib/protocol/token.ts";
+import { ForbiddenError, SfuError } from "./errors.ts";
+import type { GrantTable, PartyGrantSource } from "./grants.ts";
+
+export type AdmissionDeps = { grants: GrantTable; spaces: PartyGrantSource; calls: PartyCallSource };
+
+export class Admission {
+  #deps: AdmissionDeps;
+  // Two sockets of one person (tabs, a quick reconnect) share one question to the room.
+  #pulling = new Map<string, Promise<void>>();
+
+  constructor(deps: AdmissionDeps) {
+    this.#deps = deps;
+  }
+
+  /** Resolves when `sub` may join `room`; throws `forbidden` (403) or `unavailable` (503). */
+  async admit(room: string, sub: string): Promise<void> {
+    if (room.startsWith("c_")) return this.#admitToCall(room.slice(2), sub);
+    const { grants } = this.#deps;
+    if (!grants.current(room, sub)) await this.#pull(room, sub);
+    // Read after the pull: a push that arrived meanwhile with a higher seq wins over its answer.
+    if (grants.get(room, sub)?.admitted !== true) throw new ForbiddenError("you were removed from this Space, or it has ended");
+  }
+
+  /** Whether a socket that was admitted may still be taken in (a removal may have come meanwhile). */
+  stillAdmitted(room: string, sub: string): boolean {
+    return room.startsWith("c_") || this.#deps.grants.get(room, sub)?.admitted === true;
+  }
+
+  #pull(room: string, sub: string): Promise<void> {
+    const key = `${room}\n${sub}`;
+    let pending = this.#pulling.get(key);
+    if (!pending) {
+      pending = this.#deps.spaces.fetch(room.slice(2), sub).then((grant) => {
+        this.#deps.grants.apply(room, sub, grant);
+      });
+      const forget = () => this.#pulling.delete(key);
+      pending.then(forget, forget);
+      this.#pulling.set(key, pending);
+    }
+    return pending;
+  }
+
+  async #admitToCall(callId: string, sub: string): Promise<void> {
+    const call = await this.#deps.calls.fetch(callId);
+    if (call.caller.sub !== sub && call.callee.sub !== sub) throw new ForbiddenError("this call is between two other people");
+    if (call.status !== "accepted") {
+      throw new ForbiddenError(call.status === "ringing" ? "this call has not been answered" : `this call is over (${call.status})`);
+    }
+  }
+}
+
+/** Asks a call's party room for its state, signed with the server secret as the web does. */
+export class PartyCallSource {
+  constructor(readonly partyUrl: string, readonly serverSecret: string, readonly timeoutMs = 2000) {}
+
+  async fetch(callId: string): Promise<CallView> {
+    const body = JSON.stringify({ type: "state" } satisfies CallStateRequest);
+    const url = `${this.partyUrl}/parties/call/${encodeURIComponent(callId)}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(await signRequest(this.serverSecret, body)) },
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch {
+      throw new SfuError("unavailable", "the call room could not be reached to check this call");
+    }
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => {});
+      // 404: no such call, so nobody may be in its media.
+      throw new SfuError(res.status === 404 ? "forbidden" : "unavailable", `the call room refused the check (${res.status})`);
+    }
+    const json = (await res.json().catch(() => null)) as { call?: unknown } | null;
+    const parsed = CallView.safeParse(json?.call);
+    if (!parsed.success) throw new SfuError("unavailable", "the call room's answer was not valid");
+    return parsed.data;
+  }
+}
