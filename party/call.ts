@@ -27,6 +27,7 @@ import {
 } from "./call/reducer.ts";
 import { readConfig, type SpaceRoomConfig } from "./space/config.ts";
 import { admitConnection } from "./http.ts";
+import { answerSafely, closeQuietly, sendText, upgradeShapeRefusal } from "./socket.ts";
 import { type Bucket, take } from "./space/limits.ts";
 import { postSigned } from "./space/outbound.ts";
 
@@ -57,6 +58,8 @@ interface CallStorage {
 
 
 export default class CallRoom implements Party.Server {
+  /** Like the Space room: nothing lives only in memory, and a hang-up costs no runtime error. */
+  readonly options: Party.ServerOptions = { hibernate: true };
   readonly config: SpaceRoomConfig;
   state: CallState | undefined;
   readonly #storage: CallStorage;
@@ -67,6 +70,8 @@ export default class CallRoom implements Party.Server {
   }
 
   static onBeforeConnect(partyReq: Party.Request, lobby: Party.Lobby) {
+    const odd = upgradeShapeRefusal(partyReq as unknown as Request);
+    if (odd) return odd;
     return admitConnection(partyReq, lobby, { aud: "call", what: "join this call" });
   }
 
@@ -85,17 +90,18 @@ export default class CallRoom implements Party.Server {
         Date.now() - TOKEN_SLACK_MS,
       )).sub;
     } catch (err) {
-      return conn.close(
+      return closeQuietly(
+        conn,
         CALL_CLOSE.unauthorized,
         `Cannot join this call: ${(err as Error).message}.`,
       );
     }
     const s = this.state;
-    if (!s) return conn.close(CALL_CLOSE.notFound, "This call does not exist.");
+    if (!s) return closeQuietly(conn, CALL_CLOSE.notFound, "This call does not exist.");
     const role = roleOf(s, sub);
-    if (!role) return conn.close(CALL_CLOSE.notParty, "This call is between two other people.");
+    if (!role) return closeQuietly(conn, CALL_CLOSE.notParty, "This call is between two other people.");
     if ([...this.room.getConnections()].length > MAX_CONNECTIONS) {
-      return conn.close(CALL_CLOSE.tooManyConnections, "Too many open connections to this call.");
+      return closeQuietly(conn, CALL_CLOSE.tooManyConnections, "Too many open connections to this call.");
     }
     conn.setState({ role, strikes: 0 });
     this.#send(conn, {
@@ -104,13 +110,13 @@ export default class CallRoom implements Party.Server {
       you: role,
       answeredHere: s.answeredBy === conn.id,
     });
-    if (isFinal(s.status)) return conn.close(CALL_CLOSE.ended, `This call is over (${s.status}).`);
+    if (isFinal(s.status)) return closeQuietly(conn, CALL_CLOSE.ended, `This call is over (${s.status}).`);
     if (counts(s, role, conn.id)) this.commit(presence(s, role, true, Date.now()));
   }
 
   onMessage(message: string | ArrayBuffer | ArrayBufferView, conn: Conn) {
     const size = typeof message === "string" ? message.length : message.byteLength;
-    if (size > MAX_MESSAGE_BYTES) return conn.close(1009, "Message too big: the limit is 16 KiB.");
+    if (size > MAX_MESSAGE_BYTES) return closeQuietly(conn, 1009, "Message too big: the limit is 16 KiB.");
     const st = conn.state;
     if (!st) return;
     const now = Date.now();
@@ -118,7 +124,7 @@ export default class CallRoom implements Party.Server {
     if (!r.ok) {
       conn.setState({ ...st, bucket: r.bucket, strikes: st.strikes + 1 });
       if (st.strikes + 1 >= FLOOD_STRIKES) {
-        return conn.close(CALL_CLOSE.flood, "Too many messages: connection closed.");
+        return closeQuietly(conn, CALL_CLOSE.flood, "Too many messages: connection closed.");
       }
       return this.#error(conn, "rate_limited", "Too many messages: slow down.");
     }
@@ -147,9 +153,8 @@ export default class CallRoom implements Party.Server {
   }
 
   onClose(conn: Conn) {
-    try {
-      conn.close();
-    } catch { /* already closed */ }
+    // Completes the closing handshake: without it the browser waits for the close frame.
+    closeQuietly(conn);
     const s = this.state;
     const role = conn.state?.role;
     if (!s || !role || isFinal(s.status)) return;
@@ -167,8 +172,9 @@ export default class CallRoom implements Party.Server {
     if (this.state) this.commit(expire(this.state, Date.now()));
   }
 
-  onRequest(req: Party.Request) {
-    return handleCallRequest(this, req as unknown as Request);
+  onRequest(partyReq: Party.Request) {
+    const req = partyReq as unknown as Request;
+    return answerSafely(req, `call ${this.room.id}`, () => handleCallRequest(this, req));
   }
 
   /** Makes `next` the state: stores it, re-arms the clock, and tells everyone who needs to know. */
@@ -187,7 +193,7 @@ export default class CallRoom implements Party.Server {
     for (const c of this.room.getConnections<ConnState>()) {
       if (!c.state) continue;
       this.#send(c, { type: "status", call: v, answeredHere: next.answeredBy === c.id });
-      if (isFinal(next.status)) c.close(CALL_CLOSE.ended, `This call is over (${next.status}).`);
+      if (isFinal(next.status)) closeQuietly(c, CALL_CLOSE.ended, `This call is over (${next.status}).`);
     }
     // Best effort, never blocking the people in the call; postSigned retries and logs.
     void postSigned(
@@ -206,7 +212,7 @@ export default class CallRoom implements Party.Server {
   }
 
   #send(conn: Party.Connection, event: CallEvent) {
-    conn.send(JSON.stringify(event));
+    sendText(conn, JSON.stringify(event));
   }
 
   #error(conn: Party.Connection, code: CallErrorCode, message: string, ref?: string) {

@@ -8,6 +8,7 @@ import type { SpaceReport } from "../lib/protocol/space_http.ts";
 import { type RoomTokenClaims, verifyRoomToken } from "../lib/protocol/token.ts";
 import { readConfig, type SpaceRoomConfig } from "./space/config.ts";
 import { admitConnection } from "./http.ts";
+import { answerSafely, broadcastText, closeQuietly, sendText, upgradeShapeRefusal } from "./socket.ts";
 import { handleSpaceRequest } from "./space/http.ts";
 import { type ConnLimits, readMessage } from "./space/inbound.ts";
 import { seatPlanned } from "./space/lifecycle.ts";
@@ -33,6 +34,8 @@ interface ConnState extends ConnLimits {
   actor: Actor;
   /** The client's network address where the platform tells it, for per-address limits. */
   address: string | null;
+  /** Set once its departure is counted: the runtime may report one socket's end twice (error, close). */
+  gone?: true;
 }
 type Conn = Party.Connection<ConnState>;
 
@@ -45,6 +48,12 @@ const TOKEN_SLACK_MS = 30_000;
 
 
 export default class SpaceRoom implements Party.Server {
+  /**
+   * Hibernating sockets outlive the object, so an idle Space costs no memory, and (unlike
+   * sockets held in memory) closing one does not make workerd log a lost connection per departure.
+   * Whatever must survive between messages is in storage or a connection's attachment.
+   */
+  readonly options: Party.ServerOptions = { hibernate: true };
   readonly config: SpaceRoomConfig;
   readonly outbound: SpaceOutbound;
   readonly storage: RoomStorage;
@@ -64,11 +73,19 @@ export default class SpaceRoom implements Party.Server {
 
   /** Runs before the upgrade: refuses with HTTP status and a JSON reason a client can show. */
   static onBeforeConnect(partyReq: Party.Request, lobby: Party.Lobby) {
+    const odd = upgradeShapeRefusal(partyReq as unknown as Request);
+    if (odd) return odd;
     return admitConnection(partyReq, lobby, { aud: "space", what: "join this Space" });
   }
 
   async onStart() {
     this.state = await loadSpace(this.storage);
+    // Woken from hibernation: the sockets stayed open while the object was gone, so presence is
+    // read back from their attachments (rate-limit buckets per person start afresh).
+    for (const c of this.room.getConnections<ConnState>()) {
+      const st = c.state;
+      if (st?.actor && !st.gone) this.#presence.add(st.actor.sub, c.id, st.address);
+    }
   }
 
   async onConnect(conn: Conn, ctx: Party.ConnectionContext) {
@@ -91,27 +108,27 @@ export default class SpaceRoom implements Party.Server {
         room: this.room.id,
       }, Date.now() - TOKEN_SLACK_MS);
     } catch (err) {
-      return conn.close(SPACE_CLOSE.badToken, `Cannot join this Space: ${(err as Error).message}.`);
+      return closeQuietly(conn, SPACE_CLOSE.badToken, `Cannot join this Space: ${(err as Error).message}.`);
     }
     const s = this.state;
-    if (!s) return conn.close(SPACE_CLOSE.notFound, "This Space does not exist.");
+    if (!s) return closeQuietly(conn, SPACE_CLOSE.notFound, "This Space does not exist.");
     const actor: Actor = person(claims);
     if (kindOf(s, actor.sub) === "removed") {
       const removed = Object.hasOwn(s.banned, actor.sub);
       const message = removed ? "You were removed from this Space." : "You can't join this Space.";
       this.#send(conn, { type: "removed", message });
-      return conn.close(SPACE_CLOSE.removed, message);
+      return closeQuietly(conn, SPACE_CLOSE.removed, message);
     }
     // Cloudflare sets this header; where it is absent (partykit dev) only per-person limits apply.
     const address = ctx.request.headers.get("cf-connecting-ip");
     const refusal = this.#presence.refusal(actor.sub, address);
-    if (refusal) return conn.close(SPACE_CLOSE.tooManyConnections, refusal);
+    if (refusal) return closeQuietly(conn, SPACE_CLOSE.tooManyConnections, refusal);
     conn.setState({ actor, address, buckets: {}, strikes: 0 });
     const arrived = this.#presence.add(actor.sub, conn.id, address);
     this.#send(conn, syncFor(s, actor, this.listenerCount(), this.isPresent));
     // From here on it hears every delta, including its own arrival below.
     this.#admitting.delete(conn.id);
-    if (s.status === "ended") return conn.close(SPACE_CLOSE.ended, "This Space has ended.");
+    if (s.status === "ended") return closeQuietly(conn, SPACE_CLOSE.ended, "This Space has ended.");
     if (arrived) {
       const seat = seatOf(s, actor.sub);
       if (seat) {
@@ -135,7 +152,7 @@ export default class SpaceRoom implements Party.Server {
     const limits = { buckets: { ...st.buckets }, strikes: st.strikes };
     const read = readMessage(message, limits, this.#presence.limits, st.actor.sub, now);
     conn.setState({ ...st, ...limits });
-    if (read.kind === "close") return conn.close(read.code, read.reason);
+    if (read.kind === "close") return closeQuietly(conn, read.code, read.reason);
     if (read.kind === "refuse") return this.#error(conn, read.code, read.message, read.ref);
     if (!this.state) return this.#error(conn, "not_found", "This Space does not exist.", read.ref);
     const result = apply(this.state, read.cmd, st.actor, {
@@ -149,14 +166,18 @@ export default class SpaceRoom implements Party.Server {
 
   onClose(conn: Conn) {
     // Completes the closing handshake: without it the browser waits for the close frame.
-    try {
-      conn.close();
-    } catch { /* already closed */ }
+    closeQuietly(conn);
     const st = conn.state;
-    if (!st || !this.#presence.remove(st.actor.sub, conn.id, st.address)) {
-      return this.#scheduleListenerCount();
-    }
+    if (!st?.actor || st.gone) return this.#scheduleListenerCount();
+    try {
+      conn.setState({ ...st, gone: true });
+    } catch { /* a socket the runtime already dropped keeps no attachment: nothing to repeat */ }
     const sub = st.actor.sub;
+    const known = this.#presence.knows(conn.id);
+    const left = this.#presence.remove(sub, conn.id, st.address) ||
+      // A close that woke the room: its socket was no longer open when presence was read back.
+      (!known && !this.#presence.has(sub));
+    if (!left) return this.#scheduleListenerCount();
     if (this.state && seatOf(this.state, sub) && this.state.status !== "ended") {
       this.#broadcast({ type: "participantLeft", sub, reason: "disconnected" });
     }
@@ -167,8 +188,9 @@ export default class SpaceRoom implements Party.Server {
     this.onClose(conn);
   }
 
-  onRequest(req: Party.Request) {
-    return handleSpaceRequest(this, req as unknown as Request);
+  onRequest(partyReq: Party.Request) {
+    const req = partyReq as unknown as Request;
+    return answerSafely(req, `space room ${this.room.id}`, () => handleSpaceRequest(this, req));
   }
 
   readonly isPresent = (sub: string) => this.#presence.has(sub);
@@ -206,8 +228,11 @@ export default class SpaceRoom implements Party.Server {
     if (next.status === "ended" && prev?.status !== "ended") {
       this.outbound.close();
       for (const c of this.room.getConnections()) {
-        c.close(SPACE_CLOSE.ended, "This Space has ended.");
+        closeQuietly(c, SPACE_CLOSE.ended, "This Space has ended.");
       }
+      // Nothing is due any more: no count or directory update may go out after the end.
+      clearTimeout(this.#listenerTimer);
+      this.#listenerTimer = undefined;
     }
   }
 
@@ -217,22 +242,23 @@ export default class SpaceRoom implements Party.Server {
   }
 
   #sendTo(sub: string, event: SpaceEvent) {
-    for (const id of this.#presence.connectionsOf(sub)) {
-      const c = this.room.getConnection(id);
-      if (!c) continue;
-      this.#send(c, event);
-      // A removed person's connections end here; the ban refuses them on every later connect.
-      if (event.type === "removed") c.close(SPACE_CLOSE.removed, event.message);
+    // By tag, not getConnection(id): a client may reuse its `_pk`, and then one id has two sockets.
+    for (const id of [...this.#presence.connectionsOf(sub)]) {
+      for (const c of this.room.getConnections(id)) {
+        this.#send(c, event);
+        // A removed person's connections end here; the ban refuses them on every later connect.
+        if (event.type === "removed") closeQuietly(c, SPACE_CLOSE.removed, event.message);
+      }
     }
   }
 
   #send(conn: Party.Connection, event: SpaceEvent) {
-    conn.send(JSON.stringify(event));
+    sendText(conn, JSON.stringify(event));
   }
 
   #broadcast(event: SpaceEvent) {
     const admitting = this.#admitting.size ? [...this.#admitting] : undefined;
-    this.room.broadcast(JSON.stringify(event), admitting);
+    broadcastText(this.room, JSON.stringify(event), admitting);
   }
 
   #error(conn: Party.Connection, code: SpaceErrorCode, message: string, ref?: string) {
@@ -240,7 +266,8 @@ export default class SpaceRoom implements Party.Server {
   }
 
   #scheduleListenerCount() {
-    if (this.#listenerTimer !== undefined) return;
+    // Once ended nobody is left to tell, and the web keeps an ended Space as it last heard it.
+    if (this.#listenerTimer !== undefined || this.state?.status === "ended") return;
     this.#listenerTimer = setTimeout(() => {
       this.#listenerTimer = undefined;
       const count = this.listenerCount();

@@ -8,6 +8,7 @@ import { verifyRoomToken } from "../lib/protocol/token.ts";
 import { readConfig, type SpaceRoomConfig } from "./space/config.ts";
 import { admitConnection, fail, json, readSignedRequest } from "./http.ts";
 import { type Bucket, take } from "./space/limits.ts";
+import { answerSafely, closeQuietly, sendText, upgradeShapeRefusal } from "./socket.ts";
 
 /** Tabs, installed apps and devices of one person at once. */
 const MAX_CONNECTIONS = 20;
@@ -24,6 +25,8 @@ interface ConnState {
 
 
 export default class UserInbox implements Party.Server {
+  /** Tabs sit idle for hours between deliveries: hibernating, they cost nothing meanwhile. */
+  readonly options: Party.ServerOptions = { hibernate: true };
   readonly config: SpaceRoomConfig;
 
   constructor(readonly room: Party.Room) {
@@ -31,6 +34,8 @@ export default class UserInbox implements Party.Server {
   }
 
   static onBeforeConnect(partyReq: Party.Request, lobby: Party.Lobby) {
+    const odd = upgradeShapeRefusal(partyReq as unknown as Request);
+    if (odd) return odd;
     return admitConnection(partyReq, lobby, {
       aud: "user",
       what: "open this inbox",
@@ -50,13 +55,14 @@ export default class UserInbox implements Party.Server {
       }, Date.now() - TOKEN_SLACK_MS);
       if (claims.sub !== `u:${this.room.id}`) throw new Error("this inbox belongs to someone else");
     } catch (err) {
-      return conn.close(
+      return closeQuietly(
+        conn,
         INBOX_CLOSE.unauthorized,
         `Cannot open this inbox: ${(err as Error).message}.`,
       );
     }
     if ([...this.room.getConnections()].length > MAX_CONNECTIONS) {
-      return conn.close(INBOX_CLOSE.tooManyConnections, "Too many open tabs: close one first.");
+      return closeQuietly(conn, INBOX_CLOSE.tooManyConnections, "Too many open tabs: close one first.");
     }
     conn.setState({ strikes: 0 });
     this.#send(conn, { type: "hello", userId: this.room.id });
@@ -64,19 +70,20 @@ export default class UserInbox implements Party.Server {
 
   onMessage(message: string | ArrayBuffer | ArrayBufferView, conn: Party.Connection<ConnState>) {
     const size = typeof message === "string" ? message.length : message.byteLength;
-    if (size > MAX_MESSAGE_BYTES) return conn.close(1009, "Message too big: the limit is 16 KiB.");
+    if (size > MAX_MESSAGE_BYTES) return closeQuietly(conn, 1009, "Message too big: the limit is 16 KiB.");
     const st = conn.state ?? { strikes: 0 };
     const r = take(st.bucket, MESSAGE_RULE, Date.now());
     if (!r.ok) {
       conn.setState({ bucket: r.bucket, strikes: st.strikes + 1 });
       if (st.strikes + 1 >= FLOOD_STRIKES) {
-        return conn.close(INBOX_CLOSE.flood, "Too many messages: connection closed.");
+        return closeQuietly(conn, INBOX_CLOSE.flood, "Too many messages: connection closed.");
       }
-      return this.#send(conn, {
+      this.#send(conn, {
         type: "error",
         code: "rate_limited",
         message: "Too many messages: slow down.",
       });
+      return;
     }
     conn.setState({ bucket: r.bucket, strikes: 0 });
     let raw: unknown;
@@ -85,37 +92,46 @@ export default class UserInbox implements Party.Server {
     } catch { /* reported below */ }
     const parsed = InboxCommand.safeParse(raw);
     if (!parsed.success) {
-      return this.#send(conn, {
+      this.#send(conn, {
         type: "error",
         code: "bad_message",
         message: 'An inbox only accepts {"type":"ping"}.',
       });
+      return;
     }
     this.#send(conn, { type: "pong" });
   }
 
   onClose(conn: Party.Connection) {
-    try {
-      conn.close();
-    } catch { /* already closed */ }
+    // Completes the closing handshake: without it the browser waits for the close frame.
+    closeQuietly(conn);
   }
 
-  async onRequest(partyReq: Party.Request) {
+  onError(conn: Party.Connection) {
+    closeQuietly(conn);
+  }
+
+  onRequest(partyReq: Party.Request) {
     const req = partyReq as unknown as Request;
+    return answerSafely(req, `inbox ${this.room.id}`, () => this.#deliver(req));
+  }
+
+  async #deliver(req: Request): Promise<Response> {
     if (req.method !== "POST") return fail(405, "method_not_allowed", "Use a signed POST.");
     const read = await readSignedRequest(req, this.config.serverSecret, InboxRequest, MAX_BODY_BYTES);
     if ("refused" in read) return read.refused;
     let delivered = 0;
     for (const conn of this.room.getConnections()) {
       if (!conn.state) continue; // still being verified
-      for (const e of read.data.events) this.#send(conn, e);
-      delivered++;
+      let reached = true;
+      for (const e of read.data.events) reached = this.#send(conn, e) && reached;
+      if (reached) delivered++;
     }
     return json({ ok: true, delivered });
   }
 
   #send(conn: Party.Connection, event: InboxEvent) {
-    conn.send(JSON.stringify(event));
+    return sendText(conn, JSON.stringify(event));
   }
 }
 

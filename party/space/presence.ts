@@ -13,6 +13,8 @@ export const MAX_CONNECTIONS_PER_ADDRESS = 200;
 export class Presence {
   /** sub -> ids of that person's open connections. */
   readonly #bySub = new Map<string, Set<string>>();
+  /** connection id -> sub, the reverse of #bySub. */
+  readonly #subOf = new Map<string, string>();
   readonly #byAddress = new Map<string, number>();
   /** Rate limits that hold per person (and per address) across their connections. */
   readonly limits = new PersonalLimits();
@@ -34,6 +36,8 @@ export class Presence {
 
   /** Records a connection; true when it is the person's first (they just arrived). */
   add(sub: string, connId: string, address: string | null): boolean {
+    if (this.#subOf.has(connId)) return false;
+    this.#subOf.set(connId, sub);
     if (address) this.#byAddress.set(address, (this.#byAddress.get(address) ?? 0) + 1);
     const open = this.#bySub.get(sub);
     if (open) {
@@ -48,6 +52,7 @@ export class Presence {
   remove(sub: string, connId: string, address: string | null): boolean {
     const open = this.#bySub.get(sub);
     if (!open?.delete(connId)) return false;
+    this.#subOf.delete(connId);
     if (address) {
       const n = (this.#byAddress.get(address) ?? 1) - 1;
       if (n > 0) this.#byAddress.set(address, n);
@@ -56,6 +61,11 @@ export class Presence {
     if (open.size > 0) return false;
     this.#bySub.delete(sub);
     return true;
+  }
+
+  /** Whether this connection is counted (it may not be, after the room woke from hibernation). */
+  knows(connId: string): boolean {
+    return this.#subOf.has(connId);
   }
 
   has(sub: string): boolean {
