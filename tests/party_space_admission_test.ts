@@ -203,11 +203,25 @@ partyTest("a host's account blocks keep a person out and put them out if present
   const blocked = RoomClient.open(dev, id, await spaceToken(id, { sub: "u:blocked1" }));
   assertEquals((await blocked.closed).code, SPACE_CLOSE.removed);
   assertEquals(blocked.events.map((e) => e.type), ["removed"]);
+  assertEquals(
+    (await roomPost(dev, id, { type: "getGrant", sub: "u:blocked1" })).body.admitted,
+    false,
+  );
   const l = await RoomClient.join(dev, id, lis);
   const res = await roomPost(dev, id, { type: "updateBlocks", blockedSubs: [lis.sub] });
   assertEquals(res.status, 200);
   await l.waitFor("removed");
   assertEquals((await l.closed).code, SPACE_CLOSE.removed);
+  // The SFU asking is told the same: not admitted to the media. The list is replaced as a whole,
+  // so the first blocked person is let back in.
+  assertEquals((await roomPost(dev, id, { type: "getGrant", sub: lis.sub })).body.admitted, false);
+  assertEquals(
+    (await roomPost(dev, id, { type: "getGrant", sub: "u:blocked1" })).body.admitted,
+    true,
+  );
+  // Whoever the host unblocks may come back (the SFU hears admitted: true again).
+  await roomPost(dev, id, { type: "updateBlocks", blockedSubs: [] });
+  assertEquals((await roomPost(dev, id, { type: "getGrant", sub: lis.sub })).body.admitted, true);
 });
 
 partyTest(

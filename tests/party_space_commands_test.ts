@@ -165,7 +165,12 @@ partyTest(
       (b) => b.room === `s_${id}` && b.sub === cohost.sub && b.canSpeak,
     );
     const grant = async () => (await roomPost(dev, id, { type: "getGrant", sub: lis.sub })).body;
-    assertEquals(await grant(), { canSpeak: false, muted: true, seq: (await grant()).seq });
+    assertEquals(await grant(), {
+      canSpeak: false,
+      muted: true,
+      admitted: true,
+      seq: (await grant()).seq,
+    });
 
     await l.request({ type: "requestToSpeak" }, "handRaised");
     await h.waitFor("handRaised", (e) => e.hand.sub === lis.sub);
@@ -268,9 +273,68 @@ partyTest(
       assertEquals((await client.closed).code, SPACE_CLOSE.ended);
     }
     await sfu.waitFor("/control/close", (b) => b.room === `s_${id}`);
+    // An ended Space's media admits nobody, host included.
+    assertEquals(
+      (await roomPost(dev, id, { type: "getGrant", sub: host.sub })).body.admitted,
+      false,
+    );
     const after = await RoomClient.join(dev, id, lis);
     assertEquals((await after.waitFor("sync")).space.status, "ended");
     assertEquals((await after.closed).code, SPACE_CLOSE.ended);
+    await closeAll();
+  },
+);
+
+partyTest(
+  "a removal and a host's block reach the SFU as admitted:false with a newer seq; an unblock lets back in",
+  async () => {
+    const { id, h, l, closeAll } = await space();
+    const pushes = (sub: string) =>
+      sfu.requests.filter((r) =>
+        r.path === "/control/grant" && (r.body as { room: string }).room === `s_${id}` &&
+        (r.body as { sub: string }).sub === sub
+      ).map((r) => r.body as { admitted: boolean; canSpeak: boolean; seq: number });
+    const seqBefore = (await roomPost(dev, id, { type: "getGrant", sub: lis.sub })).body.seq;
+    await h.request({ type: "remove", sub: lis.sub }, "participantLeft");
+    await l.waitFor("removed");
+    const removed = await sfu.waitFor(
+      "/control/grant",
+      (b) => b.room === `s_${id}` && b.sub === lis.sub && b.admitted === false,
+    );
+    assertEquals(removed.body, {
+      room: `s_${id}`,
+      sub: lis.sub,
+      canSpeak: false,
+      muted: true,
+      admitted: false,
+      seq: seqBefore + 1,
+    });
+    assertEquals(removed.signed, true);
+    assertEquals((await roomPost(dev, id, { type: "getGrant", sub: lis.sub })).body, {
+      canSpeak: false,
+      muted: true,
+      admitted: false,
+      seq: seqBefore + 1,
+    });
+
+    // A host's block, of someone who never connected, then lifted.
+    const stranger = "u:stranger1";
+    await roomPost(dev, id, { type: "updateBlocks", blockedSubs: [stranger] });
+    await sfu.waitFor("/control/grant", (b) => b.sub === stranger && b.admitted === false);
+    await roomPost(dev, id, { type: "updateBlocks", blockedSubs: [] });
+    await sfu.waitFor("/control/grant", (b) => b.sub === stranger && b.admitted === true);
+    const [blockedPush, unblockedPush] = pushes(stranger);
+    assert(unblockedPush.seq > blockedPush.seq && blockedPush.seq > seqBefore + 1, "seq grows");
+    assertEquals(
+      (await roomPost(dev, id, { type: "getGrant", sub: stranger })).body.admitted,
+      true,
+    );
+    // The removal stays: a later block list does not lift a ban.
+    assertEquals(
+      (await roomPost(dev, id, { type: "getGrant", sub: lis.sub })).body.admitted,
+      false,
+    );
+    assertEquals(pushes(lis.sub).filter((g) => g.admitted).length, 0);
     await closeAll();
   },
 );

@@ -79,7 +79,7 @@ partyTest(
     assertEquals(sync.comments.map((x) => x.text), ["before the restart"]);
     assertEquals(sync.pinned?.kind, "comment");
     const grant = (await roomPost(dev, id, { type: "getGrant", sub: spk.sub })).body;
-    assertEquals([grant.canSpeak, grant.muted], [true, true]);
+    assertEquals([grant.canSpeak, grant.muted, grant.admitted], [true, true, true]);
     await again.close();
   },
 );
@@ -114,6 +114,11 @@ partyTest(
     await dev.restart();
     assertEquals(await refusedBy(oldToken), expectRefused);
     assertEquals(await refusedBy(await spaceToken(id, lis)), expectRefused);
+    // The SFU, asking after the restart, is told the same: not admitted.
+    assertEquals(
+      (await roomPost(dev, id, { type: "getGrant", sub: lis.sub })).body.admitted,
+      false,
+    );
     // The rest of the room survived too: the host is still the host.
     const h2 = await RoomClient.join(dev, id, host);
     assertEquals((await h2.waitFor("sync")).you.role, "host");
