@@ -10,7 +10,7 @@ import { clearSessionCookie, clientIp, readSessionCookie, setSessionCookie } fro
 import { t } from "../lib/i18n/mod.ts";
 import { DisplayName, Handle, HandleTakenError } from "../lib/kv/users.ts";
 import { renderPage } from "../lib/render.tsx";
-import { normaliseHandle } from "../lib/text.ts";
+import { hasVisibleText, normaliseHandle } from "../lib/text.ts";
 
 const auth = new Hono<AppEnv>();
 const LOGIN_ATTEMPTS_PER_MINUTE = 10;
@@ -68,6 +68,8 @@ auth.post("/api/auth/register/options", async (c) => {
   if (!name.success) {
     throw new FieldError("displayName", name.error.issues[0].message === "name_too_long" ? "err.name_too_long" : "err.name_required");
   }
+  // A name of zero-width spaces or Hangul fillers is as good as none: others would see a blank.
+  if (!hasVisibleText(name.data)) throw new FieldError("displayName", "err.name_required");
   if (await c.get("deps").users.byHandle(handle)) throw new FieldError("handle", "err.handle_taken", 409);
   const options = await service(c).registrationOptions(relyingParty(c.get("origin")), handle, name.data);
   return c.json(options);

@@ -61,6 +61,9 @@ partyTest("bad DMs are refused with a clear error, and nothing is stored or deli
     [{ text: "x".repeat(1001) }, 400, "dm.err.too_long"],
     [{}, 400, "dm.err.empty"],
     [{ text: 42 }, 400, "dm.err.empty"],
+    // Only invisible characters: zero-width, Hangul filler, Braille blank, bidi, lone marks.
+    [{ text: "\u200B\u200C\u200D\u2060\uFEFF" }, 400, "dm.err.empty"],
+    [{ text: "\u3164\u2800\u202E\u0301\uFE0F" }, 400, "dm.err.empty"],
   ];
   for (const [body, status, code] of cases) {
     const r = await call(web, ann, "POST", `/api/messages/${bob.user.handle}`, body);

@@ -3,6 +3,7 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { MAX_MESSAGE_BYTES } from "../lib/protocol/defaults.ts";
 import { SPACE_CLOSE } from "../lib/protocol/space.ts";
+import { SpaceRoomRequest } from "../lib/protocol/space_http.ts";
 import { type ConnLimits, readMessage, tooBig } from "../party/space/inbound.ts";
 import { FLOOD_STRIKES, LIMITS, PersonalLimits } from "../party/space/limits.ts";
 import { Presence } from "../party/space/presence.ts";
@@ -92,4 +93,28 @@ Deno.test("presence: arrivals, departures, listeners and the connection caps", (
   for (let i = 0; i < 200; i++) p.add(`u:nat${String(i).padStart(5, "0")}`, `n${i}`, "203.0.113.1");
   assert(p.refusal("u:natnew01", "203.0.113.1")?.includes("your network"));
   assertEquals(p.refusal("u:natnew01", "203.0.113.2"), undefined);
+});
+
+Deno.test("inbound: a comment or report of invisible characters only is refused, saying so", () => {
+  for (const text of ["\u200B\u200B", "\u3164", "\u2800\u2800", "\u202E\u2066", "\u0301", "\uFEFF\u00AD"]) {
+    const r = read(JSON.stringify({ type: "comment", text, ref: "c1" }));
+    assertEquals(r.kind, "refuse", JSON.stringify(text));
+    assert(r.kind === "refuse" && r.message.includes("comment has no visible characters"), JSON.stringify(r));
+    assertEquals(r.kind === "refuse" && r.ref, "c1");
+  }
+  const report = read(JSON.stringify({ type: "report", target: { space: true }, reason: "\u200D\u3164" }));
+  assert(report.kind === "refuse" && report.message.includes("no visible characters"));
+  const fine = read(JSON.stringify({ type: "comment", text: "\u200Bhello\u200B" }));
+  assertEquals(fine.kind, "command");
+});
+
+Deno.test("room HTTP: a Space title of invisible characters only is refused on init and update", () => {
+  const host = { sub: "u:host0001" };
+  for (const title of ["\u200B", "\u3164\u3164", " \u2800 ", "\uFE0F\u034F"]) {
+    const init = SpaceRoomRequest.safeParse({ type: "init", spaceId: "s1", title, host });
+    assert(!init.success && init.error.issues[0].message === "title has no visible characters", title);
+    const update = SpaceRoomRequest.safeParse({ type: "update", title });
+    assert(!update.success && update.error.issues[0].message === "title has no visible characters", title);
+  }
+  assert(SpaceRoomRequest.safeParse({ type: "init", spaceId: "s1", title: "Jazz \u{1F3B7}", host }).success);
 });

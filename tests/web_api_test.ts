@@ -132,6 +132,17 @@ Deno.test("malformed and taken handles are refused with the field named", opts, 
       assert.equal(err.code, code, handle);
       assert.equal(err.field, "handle");
     }
+    // A display name nobody could see is refused like an empty one.
+    for (const displayName of ["\u200B\u200D", "\u3164\u3164", "\u2800 \uFEFF", "\u0301\u202E"]) {
+      const res = await fetch(
+        `${web.url}/api/auth/register/options`,
+        sameOrigin(web, { method: "POST", body: JSON.stringify({ handle: "fresh_1", displayName }) }),
+      );
+      assert.equal(res.status, 400, JSON.stringify(displayName));
+      const err = await errorOf(res);
+      assert.deepEqual([err.code, err.field], ["err.name_required", "displayName"]);
+      assert.equal(err.message, "Please enter a display name.");
+    }
     const garbage = await fetch(
       `${web.url}/api/auth/register/options`,
       sameOrigin(web, { method: "POST", body: "{not json" }),

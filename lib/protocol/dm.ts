@@ -4,6 +4,7 @@
 // ping); identity comes from the room token (aud "user", room = the user's id).
 // Imports nothing runtime-specific, so Deno, workerd and the browser all load it.
 import { z } from "zod";
+import { hasVisibleText } from "../text.ts";
 import { CallStatus } from "./call.ts";
 
 /** Longest DM, in characters as people count them (code points, so an emoji is one). */
@@ -12,9 +13,10 @@ export const DM_MAX_CHARS = 1000;
 /** An account id as the web makes them (randomId: base64url). */
 export const UserId = z.string().regex(/^[A-Za-z0-9_-]{4,64}$/);
 
-/** The text of a DM: trimmed, 1 to 1,000 characters. */
+/** The text of a DM: trimmed, 1 to 1,000 characters, at least one of them visible. */
 export const DmText = z.string().max(DM_MAX_CHARS * 4).transform((s) => s.trim()).superRefine((s, ctx) => {
   if (s.length === 0) ctx.addIssue({ code: "custom", message: "dm_empty" });
+  else if (!hasVisibleText(s)) ctx.addIssue({ code: "custom", message: "dm_invisible" });
   else if ([...s].length > DM_MAX_CHARS) ctx.addIssue({ code: "custom", message: "dm_too_long" });
 });
 

@@ -3,6 +3,7 @@
 // Identity and role never travel in a command: the room derives them from the room token.
 // Command objects are strict, so a command carrying an extra field such as `role` is refused.
 import { z } from "zod";
+import { hasVisibleText } from "../text.ts";
 
 /** A subject: `u:<userId>` for an account, `a:<random>` for an anonymous listener. */
 export const Sub = z.string().regex(/^(u|a):[A-Za-z0-9_-]{4,64}$/, "not a valid person id");
@@ -79,6 +80,16 @@ export const Pin = z.discriminatedUnion("kind", [
 ]);
 export type Pin = z.infer<typeof Pin>;
 
+/**
+ * Text people write for others to read, trimmed, 1 to `max` characters, of which at least one
+ * shows: a run of zero-width spaces or Hangul fillers is refused like an empty text.
+ */
+export const visibleText = (max: number, what: string) =>
+  z.string().trim().min(1, `${what} is empty`).max(max).refine(
+    hasVisibleText,
+    `${what} has no visible characters`,
+  );
+
 /** Optional correlation id a client puts on a command; echoed in the error it causes. */
 const ref = z.string().max(64).optional();
 const cmd = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
@@ -126,7 +137,7 @@ const SpaceCommandUnion = z.discriminatedUnion("type", [
   cmd("react", { emoji: Reaction }),
   /** A signed-in person comments (1-280 characters). */
   cmd("comment", {
-    text: z.string().trim().min(1, "comment is empty").max(SPACE_LIMITS.commentMax),
+    text: visibleText(SPACE_LIMITS.commentMax, "comment"),
   }),
   /** Host/co-host pins a recent comment (by id) or a link for everybody. */
   cmd("pin", { commentId: z.string().max(64).optional(), url: httpUrl.optional() }),
@@ -138,7 +149,10 @@ const SpaceCommandUnion = z.discriminatedUnion("type", [
       z.object({ sub: Sub }).strict(),
       z.object({ space: z.literal(true) }).strict(),
     ]),
-    reason: z.string().trim().min(1, "say what is wrong").max(SPACE_LIMITS.reportReasonMax),
+    reason: z.string().trim().min(1, "say what is wrong").max(SPACE_LIMITS.reportReasonMax).refine(
+      hasVisibleText,
+      "say what is wrong (the reason has no visible characters)",
+    ),
   }),
   /** Host moves a scheduled Space to live. */
   cmd("start", {}),

@@ -12,6 +12,7 @@ import {
   SpaceStatus,
   StageRole,
   Sub,
+  visibleText,
 } from "./space.ts";
 
 /** A person named by the web: must be an account, with the handle and name to show. */
@@ -28,7 +29,7 @@ export const SpaceRoomRequest = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("init"),
     spaceId: z.string().min(1).max(64),
-    title: z.string().trim().min(1).max(SPACE_LIMITS.titleMax),
+    title: visibleText(SPACE_LIMITS.titleMax, "title"),
     host: NamedPerson,
     /** Co-hosts named in advance, placed on stage when the Space is live and they connect. */
     cohosts: z.array(NamedPerson).max(SPACE_LIMITS.cohostsMax).default([]),
@@ -47,7 +48,7 @@ export const SpaceRoomRequest = z.discriminatedUnion("type", [
    */
   z.object({
     type: z.literal("update"),
-    title: z.string().trim().min(1).max(SPACE_LIMITS.titleMax).optional(),
+    title: visibleText(SPACE_LIMITS.titleMax, "title").optional(),
     scheduledFor: z.number().int().optional(),
     cohosts: z.array(NamedPerson).max(SPACE_LIMITS.cohostsMax).optional(),
     speakers: z.array(NamedPerson).max(SPACE_LIMITS.speakersMax).optional(),
