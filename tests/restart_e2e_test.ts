@@ -61,6 +61,14 @@ class Spazio {
     });
   }
 
+  /** Waits until the supervisor has the party server answering again. */
+  async partyBack(): Promise<void> {
+    await waitFor("the party server back", async () => {
+      const ok = await fetch(`http://127.0.0.1:${this.ports.party}/parties/space/__probe__`).then((r) => (r.body?.cancel(), r.status === 404), () => false);
+      return ok ? true : undefined;
+    }, 30_000);
+  }
+
   /** The supervised process whose command line contains `marker` (a direct child of start.ts). */
   async pidOf(marker: string): Promise<number> {
     const children = (await Deno.readTextFile(`/proc/${this.#child!.pid}/task/${this.#child!.pid}/children`)).trim().split(/\s+/);
@@ -154,6 +162,7 @@ Deno.test("every open page recovers after the party, the SFU, all of them, and t
     Deno.kill(await spazio.pidOf("partykit"), "SIGKILL");
     await sleep(500);
     timings.party = await heard("the host after the party server was killed");
+    await spazio.partyBack();
     await roomBack("party killed");
 
     // 2. The SFU is killed, then stopped gracefully: both pages rebuild their media.
@@ -173,6 +182,7 @@ Deno.test("every open page recovers after the party, the SFU, all of them, and t
     for (const pid of pids) Deno.kill(pid, "SIGKILL");
     await sleep(500);
     timings.allKilled = await heard("the host after every process was killed");
+    await spazio.partyBack();
     await roomBack("all killed");
 
     // 4. The host reloads while unmuted: heard again right after, and the page says so.

@@ -6,6 +6,7 @@ import { signal } from "@preact/signals";
 import PartySocket from "partysocket";
 import { api } from "../api_client.ts";
 import { CALL_CLOSE, type CallCommand, CallEvent, type CallRole, type CallView, isFinal } from "../protocol/call.ts";
+import { partyReconnectOptions } from "../protocol/defaults.ts";
 
 export class CallClient {
   readonly call = signal<CallView | null>(null);
@@ -31,6 +32,7 @@ export class CallClient {
       party: "call",
       room: callId,
       id: connId,
+      ...partyReconnectOptions(),
       query: async () => {
         const r = await api<{ token: string }>("POST", `/api/calls/${encodeURIComponent(callId)}/join`);
         if (!r.ok) this.#stop(r.code);

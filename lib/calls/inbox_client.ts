@@ -4,6 +4,7 @@
 import PartySocket from "partysocket";
 import { api } from "../api_client.ts";
 import { InboxEvent } from "../protocol/dm.ts";
+import { partyReconnectOptions } from "../protocol/defaults.ts";
 
 type Listener = (e: InboxEvent) => void;
 
@@ -21,6 +22,7 @@ export class InboxClient {
       protocol: url.protocol === "wss:" || url.protocol === "https:" ? "wss" : "ws",
       party: "user",
       room: userId,
+      ...partyReconnectOptions(),
       query: async () => {
         const r = await api<{ token: string }>("POST", "/api/inbox/token");
         // Without a token the room refuses; partysocket backs off and asks again.

@@ -19,6 +19,7 @@ export const canModerate = (v: SpaceView) => v.you.role === "host" || v.you.role
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "closed";
 
 import type { JoinTokens } from "../spaces/join.ts";
+import { partyReconnectOptions } from "../protocol/defaults.ts";
 
 export type { JoinTokens };
 
@@ -68,6 +69,7 @@ export class SpaceClient {
       protocol: url.protocol === "https:" ? "wss" : "ws",
       party: "space",
       room: this.spaceId,
+      ...partyReconnectOptions(),
       // Tokens live minutes: every reconnect asks the web for new ones.
       query: async () => {
         const t = fresh ?? (await this.#join());
