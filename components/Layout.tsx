@@ -1,8 +1,11 @@
-// The page shell: header with navigation and language switch, main content, the manifest link
-// and the one script every page has, the service worker registration.
+// The app shell: a slim top bar (brand, a small menu with the language switch), the main tabs
+// (a bottom tab bar on phones, a side rail on wide screens), the page's content, and the dock where
+// a Space or a call goes on while the person browses. No script but the service worker's.
 import type { ComponentChildren } from "preact";
 import { LANG_NAMES, type Lang, LANGS, t } from "../lib/i18n/mod.ts";
 import type { User } from "../lib/kv/users.ts";
+import { Icon } from "../lib/ui/Icon.tsx";
+import type { IconName } from "../lib/ui/icon_names.ts";
 
 export interface LayoutProps {
   lang: Lang;
@@ -11,21 +14,50 @@ export interface LayoutProps {
   path: string;
   islandScripts: string[];
   preloads?: string[];
+  /** Unread DM entries, for the Messages tab's badge. */
+  unread?: number;
+  /** Islands of the shell itself (the call ringer), rendered outside the swapped content. */
+  shellIslands?: string;
   children: ComponentChildren;
 }
 
 const SW_REGISTRATION =
   `if("serviceWorker"in navigator)addEventListener("load",()=>navigator.serviceWorker.register("/sw.js"))`;
 
-export function Layout({ lang, title, user, path, islandScripts, preloads = [], children }: LayoutProps) {
+interface Tab {
+  href: string;
+  label: string;
+  icon: IconName;
+  current: boolean;
+  badge?: number;
+}
+
+function tabsFor(lang: Lang, user: User | null, path: string, unread: number): Tab[] {
+  const tabs: Tab[] = [
+    { href: "/", label: t(lang, "nav.home"), icon: "home", current: path === "/" || path.startsWith("/s/") || path.startsWith("/spaces") },
+    { href: "/people", label: t(lang, "nav.search"), icon: "search", current: path.startsWith("/people") },
+  ];
+  if (user) {
+    tabs.push(
+      { href: "/messages", label: t(lang, "dm.title"), icon: "messages", current: path.startsWith("/messages") || path.startsWith("/calls"), badge: unread },
+      { href: `/@${user.handle}`, label: t(lang, "nav.profile_tab"), icon: "profile", current: path === `/@${user.handle}` || path === "/settings" },
+    );
+  } else {
+    tabs.push({ href: `/signin?next=${encodeURIComponent(path)}`, label: t(lang, "nav.signin"), icon: "signin", current: path === "/signin" || path === "/signup" });
+  }
+  return tabs;
+}
+
+export function Layout({ lang, title, user, path, islandScripts, preloads = [], unread = 0, shellIslands = "", children }: LayoutProps) {
   return (
     <html lang={lang}>
       <head>
         <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
         <title>{`${title} · Spazio`}</title>
         <meta name="description" content={t(lang, "app.tagline")} />
-        <meta name="theme-color" content="#5b21b6" />
+        <meta name="theme-color" content="#f6f4fb" media="(prefers-color-scheme: light)" />
+        <meta name="theme-color" content="#0f0b1e" media="(prefers-color-scheme: dark)" />
         <link rel="manifest" href="/manifest.webmanifest" />
         <link rel="icon" href="/static/icons/icon-192.png" type="image/png" />
         <link rel="apple-touch-icon" href="/static/icons/icon-192.png" />
@@ -35,45 +67,62 @@ export function Layout({ lang, title, user, path, islandScripts, preloads = [], 
       </head>
       <body>
         <a class="skip" href="#main">{t(lang, "nav.skip")}</a>
-        <header class="top">
-          <a class="brand" href="/">Spazio</a>
-          <nav aria-label={t(lang, "nav.main")}>
-            <a href="/" aria-current={path === "/" ? "page" : undefined}>{t(lang, "nav.home")}</a>
-            <a href="/people" aria-current={path === "/people" ? "page" : undefined}>{t(lang, "nav.people")}</a>
-            {user
-              ? (
-                <>
-                  <a href="/messages" aria-current={path.startsWith("/messages") ? "page" : undefined}>{t(lang, "dm.title")}</a>
-                  <a href={`/@${user.handle}`}>{t(lang, "nav.profile")}</a>
-                  <a href="/settings" aria-current={path === "/settings" ? "page" : undefined}>
-                    {t(lang, "nav.settings")}
-                  </a>
-                  <form method="post" action="/signout" class="inline">
-                    <button type="submit" class="link">{t(lang, "nav.signout")}</button>
-                  </form>
-                </>
-              )
-              : (
-                <>
-                  <a href="/signin">{t(lang, "nav.signin")}</a>
-                  <a href="/signup" class="button small">{t(lang, "nav.signup")}</a>
-                </>
-              )}
-          </nav>
+        <header class="topbar">
+          <a class="brand" href="/">
+            <span class="brand-mark"><Icon name="broadcast" size={18} /></span>Spazio
+          </a>
+          <div class="topbar-actions">
+            {!user && <a href={`/signup?next=${encodeURIComponent(path)}`} class="button small">{t(lang, "nav.signup")}</a>}
+            <MoreMenu lang={lang} user={user} path={path} />
+          </div>
         </header>
-        <main id="main">{children}</main>
-        <footer class="foot">
-          <form method="post" action="/lang" class="lang">
-            <input type="hidden" name="back" value={path} />
-            <label for="site-lang">{t(lang, "lang.label")}</label>{" "}
-            <select id="site-lang" name="lang">
-              {LANGS.map((l) => <option value={l} selected={l === lang}>{LANG_NAMES[l]}</option>)}
-            </select>{" "}
-            <button type="submit">{t(lang, "lang.switch")}</button>
-          </form>
-        </footer>
+        <nav class="tabs" aria-label={t(lang, "nav.main")}>
+          {tabsFor(lang, user, path, unread).map((tab) => (
+            <a class="tab" href={tab.href} aria-current={tab.current ? "page" : undefined} key={tab.href}>
+              <Icon name={tab.icon} />
+              <span>{tab.label}</span>
+              {tab.badge ? <span class="count-badge" aria-label={t(lang, "nav.unread", { n: tab.badge })}>{tab.badge > 99 ? "99+" : tab.badge}</span> : null}
+            </a>
+          ))}
+        </nav>
+        <main id="main" tabIndex={-1}>{children}</main>
+        <div id="dock"></div>
+        {shellIslands && <div id="shell-islands" dangerouslySetInnerHTML={{ __html: shellIslands }} />}
         <script dangerouslySetInnerHTML={{ __html: SW_REGISTRATION }} />
       </body>
     </html>
+  );
+}
+
+/** The top bar's menu: language (a form, so it works without script), settings, sign out. */
+function MoreMenu({ lang, user, path }: { lang: Lang; user: User | null; path: string }) {
+  return (
+    <details class="more">
+      <summary class="button icon-button" aria-label={t(lang, "nav.more")} title={t(lang, "nav.more")}>
+        <Icon name="more" />
+      </summary>
+      <div class="more-panel">
+        <form method="post" action="/lang">
+          <input type="hidden" name="back" value={path} />
+          <p class="menu-label" id="menu-lang">{t(lang, "lang.label")}</p>
+          <div class="lang-choice" role="group" aria-labelledby="menu-lang">
+            {LANGS.map((l) => (
+              <button type="submit" name="lang" value={l} lang={l} aria-pressed={l === lang ? "true" : "false"} key={l}>
+                {LANG_NAMES[l]}
+              </button>
+            ))}
+          </div>
+        </form>
+        {user && (
+          <>
+            <hr />
+            <a href="/settings"><Icon name="settings" />{t(lang, "nav.settings")}</a>
+            <form method="post" action="/signout">
+              <button type="submit"><Icon name="signout" />{t(lang, "nav.signout")}</button>
+            </form>
+          </>
+        )}
+      </div>
+    </details>
   );
 }

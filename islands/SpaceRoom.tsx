@@ -1,6 +1,5 @@
 import { useSignal } from "@preact/signals";
 import { AudioBar } from "../components/space/AudioBar.tsx";
-import type { SpaceAudio } from "../lib/media/space_audio.ts";
 import { useEffect, useMemo } from "preact/hooks";
 import { Comments, PinnedItem } from "../components/space/Comments.tsx";
 import { Controls } from "../components/space/Controls.tsx";
@@ -8,8 +7,12 @@ import { Hands } from "../components/space/Hands.tsx";
 import { Stage, type StageAction } from "../components/space/Stage.tsx";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 import type { SpacePublicSnapshot } from "../lib/protocol/space_http.ts";
-import type { StageMember } from "../lib/protocol/space.ts";
-import { canModerate, type JoinTokens, SpaceClient } from "../lib/space/client.ts";
+import type { SpaceCommand, StageMember } from "../lib/protocol/space.ts";
+import { canModerate, type JoinTokens } from "../lib/space/client.ts";
+import { mountDock } from "../lib/space/Dock.tsx";
+import { enterSpace, leaveSpace } from "../lib/space/live.ts";
+import { installPartialNavigation, navigate } from "../lib/nav/partial.ts";
+import { Icon } from "../lib/ui/Icon.tsx";
 
 interface Props {
   lang: Lang;
@@ -23,86 +26,38 @@ interface Props {
 
 /** The live Space: renders the server's snapshot at once, then follows the room. */
 export default function SpaceRoom({ lang, spaceId, topics, initial, signInUrl, tokens }: Props) {
-  const client = useMemo(() => (typeof window === "undefined" ? null : new SpaceClient(spaceId, tokens)), [spaceId]);
+  // The Space outlives this screen: moving to another page keeps it playing in the dock.
+  const live = useMemo(() => {
+    if (typeof window === "undefined") return null;
+    installPartialNavigation();
+    const host = initial.space.host;
+    return enterSpace({ spaceId, title: initial.space.title, hostName: host.name ?? `@${host.handle ?? "?"}` }, tokens);
+  }, [spaceId]);
+  // After this render: rendering the dock inside it would break this component's hooks.
+  useEffect(() => mountDock(lang), []);
+  const client = live?.client ?? null;
   const confirmingEnd = useSignal(false);
   const comment = useSignal("");
   const pinUrl = useSignal("");
   const report = useSignal<{ target: { sub: string } | { space: true }; label: string } | null>(null);
   const reportReason = useSignal("");
   const reportSent = useSignal(false);
-
-  const audio = useSignal<SpaceAudio | null>(null);
-
-  useEffect(() => {
-    if (!client) return;
-    let media: SpaceAudio | null = null;
-    let gone = false;
-    (async () => {
-      // mediasoup-client is large: its chunk loads only when the person joins audio, in
-      // parallel with the room connection.
-      const [, { SpaceAudio }] = await Promise.all([client.connect(), import("../lib/media/space_audio.ts")]);
-      if (gone) return;
-      let first = true;
-      media = new SpaceAudio(async () => {
-        const tk = first && client.tokens.value ? client.tokens.value : await client.refreshTokens();
-        first = false;
-        return { url: tk.sfuUrl, token: tk.sfuToken };
-      });
-      audio.value = media;
-      await media.start();
-    })().catch((e) => console.error("joining the Space failed:", e));
-    return () => {
-      gone = true;
-      media?.close();
-      client.close();
-    };
-  }, [client]);
-
-  // Off the stage, the microphone is let go at once (the SFU has closed the producer already).
-  const me = client?.view.value?.stage.find((m) => m.sub === client.view.value?.you.sub);
-  const onStageNow = !!me;
-  useEffect(() => {
-    if (!onStageNow) audio.value?.releaseMic();
-  }, [onStageNow]);
-
-  // Removed, blocked or ended: the media goes too, not just the room.
-  const stoppedNow = client?.stopped.value;
-  useEffect(() => {
-    if (stoppedNow) audio.value?.close();
-  }, [stoppedNow]);
-
-  // A page (re)loaded while its person is on stage and unmuted puts the microphone back on air,
-  // so the page never shows a live microphone that sends nothing; if it cannot, it mutes.
-  const restoredMic = useSignal(false);
-  const liveOnStage = !!me && !me.muted;
-  useEffect(() => {
-    const media = audio.value;
-    if (!media || !liveOnStage || restoredMic.value) return;
-    restoredMic.value = true;
-    if (media.session.published.value.mic) return;
-    media.ensureMic(true).then((ok) => {
-      if (!ok) client?.send({ type: "muteSelf" });
-    });
-  }, [audio.value, liveOnStage]);
-
-  async function unmute() {
-    const media = audio.value;
-    if (!media) return;
-    if (await media.ensureMic()) send({ type: "unmuteSelf" });
-  }
-
+  const audio = live?.audio;
+  const onStageNow = !!live?.me();
+  const unmute = () => live?.unmute();
+  const leave = () => {
+    leaveSpace();
+    void navigate(new URL("/", location.href).href, { push: true, scroll: 0 });
+  };
 
   const view = client?.view.value;
-  const media = audio.value;
+  const media = audio?.value ?? null;
   const stage: StageMember[] = view?.stage ?? initial.stage.map((m) => ({ ...m, present: true }));
   const listenerCount = view?.listenerCount ?? initial.listenerCount;
   const stopped = client?.stopped.value;
   const err = client?.error.value;
   const conn = client?.connection.value ?? "connecting";
-  const send = (c: Parameters<SpaceClient["send"]>[0]) => {
-    if (c.type === "muteSelf") audio.value?.muteMic();
-    return client?.send(c);
-  };
+  const send = (c: SpaceCommand) => live?.send(c);
 
   function onStageAction(action: StageAction, m: StageMember) {
     if (action === "report") {
@@ -124,9 +79,10 @@ export default function SpaceRoom({ lang, spaceId, topics, initial, signInUrl, t
 
   return (
     <div class="space-room">
-      <p class="muted space-status">
-        <span class="live-dot">● LIVE</span> {topics.map((tp) => `#${tp}`).join(" ")}
-      </p>
+      <div class="space-status">
+        <p class="muted"><span class="live-dot"><Icon name="live" /> LIVE</span> {topics.map((tp) => `#${tp}`).join(" ")}</p>
+        <button type="button" class="button danger small" onClick={leave}><Icon name="leave" size={18} />{t(lang, "space.leave")}</button>
+      </div>
       <p class="listeners" aria-live="polite"><strong data-testid="listener-count">{t(lang, "space.listening", { n: listenerCount })}</strong></p>
       {conn !== "connected" && client && <p class="muted" role="status">{t(lang, conn === "reconnecting" ? "space.reconnecting" : "space.connecting")}</p>}
       {media && (

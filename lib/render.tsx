@@ -17,7 +17,8 @@ export function renderPage(
   const user = c.get("user");
   // Every page of a signed-in person rings for incoming calls, whatever page is open.
   const ringer = user && <Island name="CallRinger" props={{ lang: c.get("lang"), meId: user.id, partyUrl: partyWsUrl(c.get("deps").config) }} />;
-  const { result: inner, islands } = collectIslands(() => renderToString(<>{body}{ringer}</>));
+  // The ringer lives outside <main>: partial navigation swaps the content and keeps it ringing.
+  const { result: [inner, shell], islands } = collectIslands(() => [renderToString(<>{body}</>), ringer ? renderToString(ringer) : ""]);
   const html = renderToString(
     <Layout
       lang={c.get("lang")}
@@ -26,8 +27,10 @@ export function renderPage(
       path={c.req.path}
       islandScripts={islands.map(islandUrl)}
       preloads={islandPreloads(islands)}
+      unread={c.get("unread") ?? 0}
+      shellIslands={shell}
     >
-      <div dangerouslySetInnerHTML={{ __html: inner }} />
+      <div class="page" dangerouslySetInnerHTML={{ __html: inner }} />
     </Layout>,
   );
   return c.html("<!doctype html>" + html, status, { "cache-control": "no-store" });

@@ -21,5 +21,7 @@ export type AppEnv = {
     lang: Lang;
     /** The origin the browser sees: SPAZIO_PUBLIC_URL or the request's own. */
     origin: string;
+    /** Unread DM entries of the signed-in person, read for pages (the Messages tab's badge). */
+    unread: number;
   };
 };

@@ -1,12 +1,34 @@
 // Browser side of islands: hydrate every server-rendered instance of one island with its props.
-import { type ComponentType, h, hydrate } from "preact";
+// Each island's bundle registers its component here, so that after a partial navigation the
+// islands in the new content are hydrated too, and those in the old content are unmounted.
+import { type ComponentType, h, hydrate, render } from "preact";
 
-export function hydrateIslands(name: string, Component: ComponentType<Record<string, unknown>>): void {
-  for (const el of document.querySelectorAll(`spazio-island[data-name="${name}"]`)) {
+type IslandComponent = ComponentType<Record<string, unknown>>;
+// On globalThis: every island bundle must see the same registry, whichever chunk holds this module.
+const registry: Map<string, IslandComponent> =
+  ((globalThis as { __spazioIslands?: Map<string, IslandComponent> }).__spazioIslands ??= new Map());
+
+export function hydrateIslands(name: string, Component: IslandComponent): void {
+  registry.set(name, Component);
+  hydrateIn(document, name, Component);
+}
+
+function hydrateIn(root: ParentNode, name: string, Component: IslandComponent): void {
+  for (const el of root.querySelectorAll(`spazio-island[data-name="${name}"]:not([data-hydrated])`)) {
     const props = JSON.parse(el.getAttribute("data-props") ?? "{}");
     hydrate(h(Component, props), el);
     // Lets tests (and styles) know the island is live.
     el.setAttribute("data-hydrated", "");
     performance.mark(`spazio:hydrated:${name}`);
   }
+}
+
+/** Hydrates the islands under `root` whose bundles are already loaded (after a content swap). */
+export function hydratePending(root: ParentNode): void {
+  for (const [name, Component] of registry) hydrateIn(root, name, Component);
+}
+
+/** Unmounts the islands under `root`, so their effects clean up before the content goes. */
+export function unmountIslands(root: ParentNode): void {
+  for (const el of root.querySelectorAll("spazio-island[data-hydrated]")) render(null, el);
 }

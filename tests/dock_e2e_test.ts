@@ -1,0 +1,133 @@
+// A Space that keeps playing: a listener moves from the Space to two other pages of the app and
+// back, and the audio never stops (inbound bytes keep growing, one RTCPeerConnection the whole
+// time) while a docked player shows the Space; the host, away from the Space screen, mutes and
+// unmutes from the dock; Leave in the dock ends the audio. Back and forward work; a full load too.
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { islandsReady, launchBrowser, newPerson, signUp } from "./support/browser.ts";
+import { waitFor } from "./support/party.ts";
+import { type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
+import { startStack } from "./support/stack.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+const ARTIFACTS = Deno.env.get("SPAZIO_ARTIFACTS") ?? "test-artifacts";
+const stats = (page: Page) => page.evaluate(READ_STATS) as Promise<MediaStats>;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const peerConnections = (page: Page) =>
+  // deno-lint-ignore no-explicit-any
+  page.evaluate(() => ((window as any).__pcs as RTCPeerConnection[]).map((pc) => pc.connectionState));
+
+async function audioGrows(page: Page, what: string, timeoutMs = 10_000, bytes = 2_000) {
+  const start = (await stats(page)).inboundAudioBytes;
+  await waitFor(what, async () => ((await stats(page)).inboundAudioBytes > start + bytes ? true : undefined), timeoutMs);
+}
+
+async function growthOver(page: Page, ms: number): Promise<number> {
+  const a = (await stats(page)).inboundAudioBytes;
+  await sleep(ms);
+  return (await stats(page)).inboundAudioBytes - a;
+}
+
+/** Nothing wider than the screen, and the dock's controls inside the viewport without scrolling. */
+async function dockFits(page: Page, what: string) {
+  const box = await page.evaluate(() => {
+    const r = document.querySelector(".dock")!.getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, vw: innerWidth, vh: innerHeight, sw: document.documentElement.scrollWidth };
+  });
+  assert.ok(box.sw <= box.vw, `${what}: the page is wider than the screen (${box.sw} > ${box.vw})`);
+  assert.ok(box.top >= 0 && box.bottom <= box.vh && box.left >= 0 && box.right <= box.vw, `${what}: the dock is outside the viewport ${JSON.stringify(box)}`);
+}
+
+Deno.test("a Space keeps playing in the dock while the person browses; mute and Leave from the dock", opts, async () => {
+  const wav = await Deno.makeTempFile({ suffix: ".wav" });
+  await writeToneWav(wav, 120);
+  const stack = await startStack({ sfu: true });
+  const { web } = stack;
+  const browser = await launchBrowser([`--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"]);
+  try {
+    const host = await newPerson(browser);
+    const listener = await newPerson(browser, { width: 360 });
+    for (const p of [host, listener]) await p.context.addInitScript(RECORD_PEER_CONNECTIONS);
+    await signUp(host.page, web.url, "dock_host", "Dock Host");
+    const h = host.page;
+    await h.goto(`${web.url}/spaces/new`);
+    await islandsReady(h);
+    await h.getByLabel("Title").fill("Music while you browse");
+    await h.getByRole("button", { name: "Start your Space" }).click();
+    await h.waitForURL(/\/s\/[A-Za-z0-9_-]+$/);
+    const link = h.url();
+    await islandsReady(h);
+    await h.getByRole("button", { name: "Unmute my microphone" }).click();
+    await h.getByRole("button", { name: "Mute my microphone" }).waitFor();
+
+    // The listener (no account, on a phone) hears the host, then browses two pages.
+    const l = listener.page;
+    await l.goto(link);
+    await islandsReady(l);
+    await audioGrows(l, "the host at the listener");
+    // mediasoup-client opens and closes two probe connections while it loads; the one that carries
+    // the audio is the connected one, and no other may appear from here on.
+    const atJoin = await peerConnections(l);
+    assert.equal(atJoin.filter((s) => s === "connected").length, 1);
+    assert.equal(await l.locator(".dock").count(), 0, "no dock on the Space's own screen");
+    await l.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Search" }).click();
+    await l.waitForURL(`${web.url}/people`);
+    await l.locator(".dock").waitFor();
+    await dockFits(l, "people at 360 px");
+    await l.screenshot({ path: `${ARTIFACTS}/dock-people-360.png` });
+    await audioGrows(l, "the host while the listener is on People");
+    await l.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home" }).click();
+    await l.waitForURL(`${web.url}/`);
+    await audioGrows(l, "the host while the listener is on Home");
+    assert.match(await l.locator(".dock").textContent() ?? "", /Music while you browse/);
+    assert.deepEqual(await peerConnections(l), atJoin, "one peer connection the whole time");
+
+    // Back twice: People, then the Space screen itself, still on the same connection.
+    await l.goBack();
+    await l.waitForURL(`${web.url}/people`);
+    await l.goBack();
+    await l.waitForURL(link);
+    await l.locator(".stage").waitFor();
+    assert.equal(await l.locator(".dock").count(), 0, "the dock gives way to the Space screen");
+    await audioGrows(l, "the host after coming back");
+    assert.deepEqual(await peerConnections(l), atJoin, "still the same peer connection");
+    // Forward goes to People again, with the dock.
+    await l.goForward();
+    await l.waitForURL(`${web.url}/people`);
+    await l.locator(".dock").waitFor();
+
+    // The host browses too, and mutes and unmutes from the dock.
+    await h.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Messages" }).click();
+    await h.waitForURL(`${web.url}/messages`);
+    const dock = h.locator(".dock");
+    await dock.waitFor();
+    await dockFits(h, "messages at 1280 px");
+    await h.screenshot({ path: `${ARTIFACTS}/dock-messages-1280.png` });
+    await dock.getByRole("button", { name: "Mute my microphone" }).click();
+    await dock.getByRole("button", { name: "Unmute my microphone" }).waitFor();
+    await sleep(1_000);
+    const whileMuted = await growthOver(l, 2_000);
+    assert.ok(whileMuted < 500, `the host muted from the dock is still heard: ${whileMuted} bytes in 2 s`);
+    await dock.getByRole("button", { name: "Unmute my microphone" }).click();
+    await dock.getByRole("button", { name: "Mute my microphone" }).waitFor();
+    await audioGrows(l, "the host unmuted from the dock");
+    // Tapping the dock opens the Space screen again.
+    await dock.getByRole("button", { name: "Open Music while you browse" }).click();
+    await h.waitForURL(link);
+    await h.getByRole("button", { name: "Mute my microphone" }).waitFor();
+
+    // Leave from the listener's dock: the audio ends and the dock goes.
+    await l.locator(".dock").getByRole("button", { name: "Leave Music while you browse" }).click();
+    await l.locator(".dock").waitFor({ state: "detached" });
+    assert.ok((await peerConnections(l)).every((s) => s === "closed"), "leaving closed the connection");
+
+    // A full page load of any page still works (and has no dock: nothing is playing).
+    await l.reload();
+    await l.getByRole("heading", { level: 1 }).waitFor();
+    assert.equal(await l.locator(".dock").count(), 0);
+  } finally {
+    await browser.close();
+    await stack.close();
+    await Deno.remove(wav).catch(() => {});
+  }
+});
