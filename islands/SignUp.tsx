@@ -3,8 +3,12 @@ import { startRegistration } from "@simplewebauthn/browser";
 import { api } from "../lib/api_client.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 
-/** Handle and name, then the browser's passkey prompt; errors shown beside the field they concern. */
-export default function SignUp({ lang }: { lang: Lang }) {
+/**
+ * Handle and name, then the browser's passkey prompt; errors shown beside the field they concern.
+ * Afterwards the person goes back to `next` (a same-site path the server checked), or to their
+ * new profile when they came to sign up for its own sake.
+ */
+export default function SignUp({ lang, next = null }: { lang: Lang; next?: string | null }) {
   const handle = useSignal("");
   const name = useSignal("");
   const busy = useSignal(false);
@@ -30,7 +34,7 @@ export default function SignUp({ lang }: { lang: Lang }) {
       }
       const done = await api<{ handle: string }>("POST", "/api/auth/register/verify", { response });
       if (!done.ok) return void (error.value = { field: done.field, code: done.code });
-      location.assign(`/@${done.data.handle}`);
+      location.assign(next ?? `/@${done.data.handle}`);
     } finally {
       busy.value = false;
     }

@@ -6,21 +6,12 @@ import { getCookie } from "hono/cookie";
 import { serveStatic } from "hono/deno";
 import { secureHeaders } from "hono/secure-headers";
 import config from "../fresh.config.ts";
-import auth from "../routes/auth.tsx";
-import calls from "../routes/calls.tsx";
-import home from "../routes/index.tsx";
-import messages from "../routes/messages.tsx";
-import people from "../routes/people.tsx";
-import push from "../routes/push.ts";
-import profile from "../routes/profile.tsx";
-import settings from "../routes/settings.tsx";
-import shell, { serviceWorkerRoute } from "../routes/shell.tsx";
-import spacePages from "../routes/spaces.tsx";
-import spacesApi from "../routes/spaces_api.ts";
+import routes from "../routes.gen.ts";
 import type { Config } from "./config.ts";
 import type { AppEnv, Deps } from "./http/env.ts";
 import { FieldError, HttpError } from "./http/errors.ts";
 import { csrfGuard } from "./http/guards.ts";
+import { honoPath } from "./http/route.ts";
 import { LANG_COOKIE, readSessionCookie } from "./http/session.ts";
 import { pickLang, t } from "./i18n/mod.ts";
 import { loadBuildManifest } from "./islands/server.ts";
@@ -54,9 +45,7 @@ function fail(c: Context<AppEnv>, status: number, code: HttpError["code"], field
 }
 
 export function createApp(deps: Deps): Hono<AppEnv> {
-  const build = loadBuildManifest(deps.config.buildDir);
-  const swSource = Deno.readTextFileSync(new URL("../static/sw.js", import.meta.url));
-  const swVersion = Object.values(build.islands).join("|").length.toString(36) + "." + hashCode(JSON.stringify(build));
+  loadBuildManifest(deps.config.buildDir);
   const app = new Hono<AppEnv>();
 
   app.use("*", async (c, next) => {
@@ -87,9 +76,11 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     if (c.res.ok) c.res.headers.set("cache-control", "public, max-age=3600");
   });
   app.use("/static/*", serveStatic({ root: "./" }));
-  app.get("/sw.js", serviceWorkerRoute(swSource, swVersion));
 
-  for (const r of [home, auth, profile, people, settings, shell, messages, calls, push, spacePages, spacesApi]) app.route("/", r);
+  // routes.gen.ts lists the files under routes/, static paths before dynamic ones (scripts/routes.ts).
+  for (const { path, module } of routes) {
+    for (const [method, handle] of Object.entries(module.handler)) app.on(method, honoPath(path, module.params), handle);
+  }
 
   app.notFound((c) => fail(c, 404, "err.not_found"));
   app.onError((err, c) => {
@@ -98,10 +89,4 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     return fail(c, 500, "err.generic");
   });
   return app;
-}
-
-function hashCode(s: string): string {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
-  return h.toString(36);
 }

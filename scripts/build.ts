@@ -7,6 +7,7 @@ const out = Deno.env.get("SPAZIO_BUILD_DIR") ?? "./_build";
 const deno = Deno.execPath();
 
 export async function build(): Promise<void> {
+  await (await import("./routes.ts")).writeRoutes(); // routes.gen.ts: the routes lib/app.tsx mounts
   const names = Object.keys(islands);
   await Deno.remove(out, { recursive: true }).catch(() => {});
   await Deno.mkdir(`${out}/entries`, { recursive: true });

@@ -26,15 +26,27 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// The cached offline page, its "Try again" pointed at the page that failed to load: what the
+// server renders for /offline?next=<that page>, under the same rule as lib/http/next_target.ts.
+async function offlinePage(url) {
+  const hit = await caches.match("/offline", { cacheName: SHELL });
+  if (!hit) return Response.error();
+  const next = url.pathname === "/offline" ? url.searchParams.get("next") ?? "/" : url.pathname + url.search;
+  if (!/^\/(?![/\\])/.test(next)) return hit;
+  const attr = next.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  const html = (await hit.text()).replace(/<a\b[^>]*\bdata-retry\b[^>]*>/, (tag) => tag.replace(/\bhref="[^"]*"/, `href="${attr}"`));
+  const headers = new Headers(hit.headers);
+  headers.delete("content-length");
+  return new Response(html, { status: hit.status, statusText: hit.statusText, headers });
+}
+
 self.addEventListener("fetch", (event) => {
   const req = event.request;
   if (req.method !== "GET") return;
   const url = new URL(req.url);
   if (url.origin !== location.origin) return;
   if (req.mode === "navigate") {
-    event.respondWith(
-      fetch(req).catch(async () => (await caches.match("/offline", { cacheName: SHELL })) ?? Response.error()),
-    );
+    event.respondWith(fetch(req).catch(() => offlinePage(url)));
     return;
   }
   if (url.pathname.startsWith("/_build/")) {

@@ -1,5 +1,6 @@
 // Requests a user must not be able to make are refused with a clear status and change nothing.
 import assert from "node:assert/strict";
+import { safeNext } from "../lib/http/next_target.ts";
 import { sameOrigin, startWeb, type WebServer } from "./support/web.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -253,3 +254,79 @@ Deno.test(
     }
   },
 );
+
+/** The props an island was rendered with, as the page carries them to the browser. */
+function islandProps(html: string, name: string): Record<string, unknown> {
+  const m = html.match(new RegExp(`<spazio-island data-name="${name}" data-props="([^"]*)"`));
+  assert.ok(m, `no ${name} island in the page`);
+  const attr = m[1].replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  return JSON.parse(attr);
+}
+
+const OFF_SITE = ["//evil.example", "https://evil.example", "/\\evil.example", "javascript:alert(1)", "evil.example/x"];
+
+Deno.test("safeNext keeps same-site paths and refuses every off-site target", () => {
+  for (const next of ["/", "/s/abc", "/@ada", "/messages/bob?x=1#end", "/signin?next=%2Fcalls"]) {
+    assert.equal(safeNext(next), next, next);
+  }
+  for (const next of [...OFF_SITE, "/\\/evil.example", "", undefined, null]) assert.equal(safeNext(next), "/", String(next));
+});
+
+Deno.test("sign-in and sign-up carry `next` to each other and to their islands", opts, async () => {
+  const web = await startWeb();
+  try {
+    const signin = await (await fetch(`${web.url}/signin?next=${encodeURIComponent("/s/abc?x=1")}`)).text();
+    assert.match(signin, /<a href="\/signup\?next=%2Fs%2Fabc%3Fx%3D1">/);
+    assert.equal(islandProps(signin, "SignIn").next, "/s/abc?x=1");
+    const signup = await (await fetch(`${web.url}/signup?next=${encodeURIComponent("/s/abc?x=1")}`)).text();
+    assert.match(signup, /<a href="\/signin\?next=%2Fs%2Fabc%3Fx%3D1">/);
+    assert.equal(islandProps(signup, "SignUp").next, "/s/abc?x=1");
+
+    // Without a target, the pages link plainly; sign-up then goes to the new profile, sign-in home.
+    const plainIn = await (await fetch(`${web.url}/signin`)).text();
+    assert.match(plainIn, /<a href="\/signup">/);
+    assert.equal(islandProps(plainIn, "SignIn").next, "/");
+    const plainUp = await (await fetch(`${web.url}/signup`)).text();
+    assert.match(plainUp, /<a href="\/signin">/);
+    assert.equal(islandProps(plainUp, "SignUp").next, null);
+
+    for (const next of OFF_SITE) {
+      const q = `?next=${encodeURIComponent(next)}`;
+      const inPage = await (await fetch(`${web.url}/signin${q}`)).text();
+      assert.equal(islandProps(inPage, "SignIn").next, "/", next);
+      assert.match(inPage, /<a href="\/signup">/, next);
+      const upPage = await (await fetch(`${web.url}/signup${q}`)).text();
+      assert.equal(islandProps(upPage, "SignUp").next, "/", next);
+      assert.match(upPage, /<a href="\/signin">/, next);
+      assert.doesNotMatch(inPage + upPage, /evil\.example|javascript:/, next);
+    }
+
+    // Someone already signed in goes straight to the target (and only a same-site one).
+    const a = await account(web, "ada_l");
+    const there = await fetch(`${web.url}/signin?next=%2Fpeople`, { headers: { cookie: a.cookie }, redirect: "manual" });
+    assert.equal(there.status, 302);
+    assert.equal(there.headers.get("location"), "/people");
+    const away = await fetch(`${web.url}/signup?next=%2F%2Fevil.example`, { headers: { cookie: a.cookie }, redirect: "manual" });
+    assert.equal(away.headers.get("location"), "/");
+  } finally {
+    await web.close();
+  }
+});
+
+Deno.test("the offline page's Try again goes back to `next`, a same-site path only", opts, async () => {
+  const web = await startWeb();
+  try {
+    const retry = async (q: string) => {
+      const html = await (await fetch(`${web.url}/offline${q}`)).text();
+      return html.match(/<a class="button" data-retry="true" href="([^"]*)"/)?.[1];
+    };
+    assert.equal(await retry(""), "/");
+    assert.equal(await retry(`?next=${encodeURIComponent("/s/abc?x=1&y=2")}`), "/s/abc?x=1&amp;y=2");
+    for (const next of OFF_SITE) assert.equal(await retry(`?next=${encodeURIComponent(next)}`), "/", next);
+    // The service worker points its cached copy of this page the same way (static/sw.js).
+    const sw = await (await fetch(`${web.url}/sw.js`)).text();
+    assert.match(sw, /data-retry/);
+  } finally {
+    await web.close();
+  }
+});

@@ -1,0 +1,12 @@
+// Sign-in, step 1: a passkey challenge (any of this site's passkeys may answer it).
+import { countLoginAttempt } from "../../../../lib/auth/login_throttle.ts";
+import { PasskeyService, relyingParty } from "../../../../lib/auth/passkeys.ts";
+import type { Handlers } from "../../../../lib/http/route.ts";
+
+export const handler: Handlers = {
+  async POST(c) {
+    await countLoginAttempt(c);
+    const { users, sessions } = c.get("deps");
+    return c.json(await new PasskeyService(users, sessions).authenticationOptions(relyingParty(c.get("origin"))));
+  },
+};

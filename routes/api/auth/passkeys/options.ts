@@ -1,0 +1,12 @@
+// Another passkey for the signed-in account, step 1: the ceremony's options.
+import { PasskeyService, relyingParty } from "../../../../lib/auth/passkeys.ts";
+import { requireUser } from "../../../../lib/http/guards.ts";
+import type { Handlers } from "../../../../lib/http/route.ts";
+
+export const handler: Handlers = {
+  async POST(c) {
+    const user = requireUser(c);
+    const { users, sessions } = c.get("deps");
+    return c.json(await new PasskeyService(users, sessions).addPasskeyOptions(relyingParty(c.get("origin")), user));
+  },
+};

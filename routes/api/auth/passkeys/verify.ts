@@ -1,0 +1,19 @@
+// Another passkey for the signed-in account, step 2: checks it and adds it to the account.
+import { PasskeyService, relyingParty } from "../../../../lib/auth/passkeys.ts";
+import { HttpError } from "../../../../lib/http/errors.ts";
+import { requireUser } from "../../../../lib/http/guards.ts";
+import type { Handlers } from "../../../../lib/http/route.ts";
+
+export const handler: Handlers = {
+  async POST(c) {
+    const user = requireUser(c);
+    const body = await c.req.json().catch(() => null);
+    const { users, sessions } = c.get("deps");
+    const { pending, passkey } = await new PasskeyService(users, sessions)
+      .verifyRegistration(relyingParty(c.get("origin")), body?.response, "add-passkey");
+    if (pending.userId !== user.id) throw new HttpError(403, "err.forbidden");
+    await users.addPasskey(user.id, passkey);
+    const count = (await users.passkeysOf(user.id)).length;
+    return c.json({ ok: true, count });
+  },
+};

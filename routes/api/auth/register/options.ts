@@ -1,0 +1,28 @@
+// Sign-up, step 1: checks the handle and name, and starts the passkey ceremony.
+import { z } from "zod";
+import { PasskeyService, relyingParty } from "../../../../lib/auth/passkeys.ts";
+import { FieldError, HttpError } from "../../../../lib/http/errors.ts";
+import type { Handlers } from "../../../../lib/http/route.ts";
+import { DisplayName, Handle } from "../../../../lib/kv/users.ts";
+import { hasVisibleText, normaliseHandle } from "../../../../lib/text.ts";
+
+const RegisterStart = z.object({ handle: z.string().max(40), displayName: z.string().max(200) });
+
+export const handler: Handlers = {
+  async POST(c) {
+    const body = RegisterStart.safeParse(await c.req.json().catch(() => null));
+    if (!body.success) throw new HttpError(400, "err.bad_request");
+    const handle = normaliseHandle(body.data.handle);
+    if (!Handle.safeParse(handle).success) throw new FieldError("handle", "err.handle_invalid");
+    const name = DisplayName.safeParse(body.data.displayName);
+    if (!name.success) {
+      throw new FieldError("displayName", name.error.issues[0].message === "name_too_long" ? "err.name_too_long" : "err.name_required");
+    }
+    // A name of zero-width spaces or Hangul fillers is as good as none: others would see a blank.
+    if (!hasVisibleText(name.data)) throw new FieldError("displayName", "err.name_required");
+    const { users, sessions } = c.get("deps");
+    if (await users.byHandle(handle)) throw new FieldError("handle", "err.handle_taken", 409);
+    const options = await new PasskeyService(users, sessions).registrationOptions(relyingParty(c.get("origin")), handle, name.data);
+    return c.json(options);
+  },
+};

@@ -1,0 +1,26 @@
+// Sign-up, step 2: checks the new passkey, makes the account and signs it in.
+import { PasskeyService, relyingParty } from "../../../../lib/auth/passkeys.ts";
+import { FieldError } from "../../../../lib/http/errors.ts";
+import type { Handlers } from "../../../../lib/http/route.ts";
+import { setSessionCookie } from "../../../../lib/http/session.ts";
+import { HandleTakenError } from "../../../../lib/kv/users.ts";
+
+export const handler: Handlers = {
+  async POST(c) {
+    const body = await c.req.json().catch(() => null);
+    const { users, sessions } = c.get("deps");
+    const { pending, passkey } = await new PasskeyService(users, sessions)
+      .verifyRegistration(relyingParty(c.get("origin")), body?.response, "register");
+    try {
+      const user = await users.create(
+        { id: pending.webauthnUserId, handle: pending.handle!, displayName: pending.displayName! },
+        passkey,
+      );
+      setSessionCookie(c, await sessions.create(user.id));
+      return c.json({ ok: true, handle: user.handle });
+    } catch (e) {
+      if (e instanceof HandleTakenError) throw new FieldError("handle", "err.handle_taken", 409);
+      throw e;
+    }
+  },
+};

@@ -1,0 +1,12 @@
+// /api/calls/<id>/join: a token for the call's party room, for one of its two people.
+import { joinToken } from "../../../../lib/calls/call_service.ts";
+import { requireUser } from "../../../../lib/http/guards.ts";
+import { callIdParam } from "../../../../lib/http/params.ts";
+import type { Handlers } from "../../../../lib/http/route.ts";
+
+export const handler: Handlers = {
+  async POST(c) {
+    const me = requireUser(c);
+    return c.json({ token: await joinToken(c.get("deps"), me, callIdParam(c)) });
+  },
+};

@@ -1,0 +1,17 @@
+// /api/calls/incoming: the call ringing for me now, if any: a tab that connects mid-ring rings too.
+import { peerInfo } from "../../../lib/calls/inbox.ts";
+import { requireUser } from "../../../lib/http/guards.ts";
+import type { Handlers } from "../../../lib/http/route.ts";
+import { CallStore } from "../../../lib/kv/calls.ts";
+
+export const handler: Handlers = {
+  async GET(c) {
+    const me = requireUser(c);
+    const deps = c.get("deps");
+    const store = new CallStore(deps.kv);
+    const id = await store.activeCallOf(me.id);
+    const rec = id ? await store.get(id) : null;
+    const caller = rec && rec.calleeId === me.id && rec.status === "ringing" ? await deps.users.get(rec.callerId) : null;
+    return c.json({ call: rec && caller ? { callId: rec.id, from: peerInfo(caller), video: rec.video } : null });
+  },
+};

@@ -1,0 +1,11 @@
+// /api/inbox/token: a token for my own inbox room (DMs and ringing reach me there).
+import { inboxToken } from "../../../lib/calls/inbox.ts";
+import { requireUser } from "../../../lib/http/guards.ts";
+import type { Handlers } from "../../../lib/http/route.ts";
+
+export const handler: Handlers = {
+  async POST(c) {
+    const me = requireUser(c);
+    return c.json({ token: await inboxToken(c.get("deps").config, me) });
+  },
+};

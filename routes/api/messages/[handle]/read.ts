@@ -1,0 +1,14 @@
+// /api/messages/<handle>/read: marks the thread with one person read.
+import { markRead } from "../../../../lib/calls/dm_service.ts";
+import { requireUser } from "../../../../lib/http/guards.ts";
+import { personByHandle } from "../../../../lib/http/params.ts";
+import type { Handlers } from "../../../../lib/http/route.ts";
+
+export const handler: Handlers = {
+  async POST(c) {
+    const me = requireUser(c);
+    const peer = await personByHandle(c, c.req.param("handle") ?? "");
+    await markRead(c.get("deps"), me, peer.id);
+    return c.json({ ok: true });
+  },
+};

@@ -1,0 +1,11 @@
+// /api/messages: my DM threads, one summary each.
+import { threadSummaries } from "../../../lib/calls/dm_service.ts";
+import { requireUser } from "../../../lib/http/guards.ts";
+import type { Handlers } from "../../../lib/http/route.ts";
+
+export const handler: Handlers = {
+  async GET(c) {
+    const me = requireUser(c);
+    return c.json({ threads: await threadSummaries(c.get("deps"), me.id) });
+  },
+};

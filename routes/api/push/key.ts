@@ -1,0 +1,9 @@
+// /api/push/key: the server's public VAPID key, for a browser's push subscription.
+import type { Handlers } from "../../../lib/http/route.ts";
+import { vapidKeys } from "../../../lib/push/vapid.ts";
+
+export const handler: Handlers = {
+  async GET(c) {
+    return c.json({ publicKey: (await vapidKeys(c.get("deps").kv)).publicKey });
+  },
+};

@@ -1,0 +1,20 @@
+// /api/settings/calls: who may call me, read (GET) and saved (PUT).
+import { CallSettings } from "../../../lib/calls/rule.ts";
+import { HttpError } from "../../../lib/http/errors.ts";
+import { requireUser } from "../../../lib/http/guards.ts";
+import type { Handlers } from "../../../lib/http/route.ts";
+import { CallStore } from "../../../lib/kv/calls.ts";
+
+export const handler: Handlers = {
+  async GET(c) {
+    const me = requireUser(c);
+    return c.json({ settings: await new CallStore(c.get("deps").kv).settings(me.id) });
+  },
+  async PUT(c) {
+    const me = requireUser(c);
+    const body = CallSettings.safeParse(await c.req.json().catch(() => null));
+    if (!body.success) throw new HttpError(400, "err.bad_request");
+    await new CallStore(c.get("deps").kv).saveSettings(me.id, body.data);
+    return c.json({ settings: body.data });
+  },
+};

@@ -1,0 +1,11 @@
+// /api/spaces/<id>: the host edits a scheduled Space.
+import { requireUser } from "../../../lib/http/guards.ts";
+import type { Handlers } from "../../../lib/http/route.ts";
+import { SpaceService } from "../../../lib/spaces/service.ts";
+
+export const handler: Handlers = {
+  async PATCH(c) {
+    const space = await new SpaceService(c.get("deps")).edit(c.req.param("id") ?? "", requireUser(c), await c.req.json().catch(() => null));
+    return c.json({ ok: true, id: space.id });
+  },
+};

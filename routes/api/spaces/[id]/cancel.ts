@@ -1,0 +1,11 @@
+// /api/spaces/<id>/cancel: the host cancels a scheduled Space.
+import { requireUser } from "../../../../lib/http/guards.ts";
+import type { Handlers } from "../../../../lib/http/route.ts";
+import { SpaceService } from "../../../../lib/spaces/service.ts";
+
+export const handler: Handlers = {
+  async POST(c) {
+    await new SpaceService(c.get("deps")).cancel(c.req.param("id") ?? "", requireUser(c));
+    return c.json({ ok: true });
+  },
+};

@@ -1,0 +1,17 @@
+// /api/spaces/<id>/reminder: remind me when a scheduled Space starts (PUT), or not (DELETE).
+import { HttpError } from "../../../../lib/http/errors.ts";
+import { requireUser } from "../../../../lib/http/guards.ts";
+import type { Handlers, RouteHandler } from "../../../../lib/http/route.ts";
+import { SpaceService } from "../../../../lib/spaces/service.ts";
+
+const setReminder = (on: boolean): RouteHandler => async (c) => {
+  const user = requireUser(c);
+  const { spaces } = new SpaceService(c.get("deps"));
+  const space = await spaces.get(c.req.param("id") ?? "");
+  if (!space) throw new HttpError(404, "err.not_found");
+  if (space.status !== "scheduled") throw new HttpError(409, "space.err.not_scheduled");
+  await spaces.setReminder(space.id, user.id, on);
+  return c.json({ ok: true, reminder: on });
+};
+
+export const handler: Handlers = { PUT: setReminder(true), DELETE: setReminder(false) };

@@ -1,0 +1,11 @@
+// /api/spaces/<id>/start: the host starts a scheduled Space.
+import { requireUser } from "../../../../lib/http/guards.ts";
+import type { Handlers } from "../../../../lib/http/route.ts";
+import { SpaceService } from "../../../../lib/spaces/service.ts";
+
+export const handler: Handlers = {
+  async POST(c) {
+    const space = await new SpaceService(c.get("deps")).start(c.req.param("id") ?? "", requireUser(c));
+    return c.json({ ok: true, id: space.id, url: `/s/${space.id}` });
+  },
+};

@@ -1,0 +1,11 @@
+// /api/spaces: start a Space now or schedule one.
+import { requireUser } from "../../../lib/http/guards.ts";
+import type { Handlers } from "../../../lib/http/route.ts";
+import { SpaceService } from "../../../lib/spaces/service.ts";
+
+export const handler: Handlers = {
+  async POST(c) {
+    const space = await new SpaceService(c.get("deps")).create(requireUser(c), await c.req.json().catch(() => null));
+    return c.json({ ok: true, id: space.id, url: `/s/${space.id}`, status: space.status }, 201);
+  },
+};

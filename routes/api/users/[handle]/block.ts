@@ -1,0 +1,21 @@
+// /api/users/<handle>/block: block (PUT) or unblock (DELETE); live Spaces I host follow at once.
+import { otherPerson } from "../../../../lib/http/params.ts";
+import type { Handlers } from "../../../../lib/http/route.ts";
+import { SpaceService } from "../../../../lib/spaces/service.ts";
+
+export const handler: Handlers = {
+  async PUT(c) {
+    const { me, them } = await otherPerson(c);
+    const { social } = c.get("deps");
+    await social.block(me.id, them.id);
+    // Live Spaces the blocker hosts put the blocked person out at once.
+    await new SpaceService(c.get("deps")).pushBlocks(me);
+    return c.json({ ok: true, blocked: true, followers: (await social.counts(them.id)).followers });
+  },
+  async DELETE(c) {
+    const { me, them } = await otherPerson(c);
+    await c.get("deps").social.unblock(me.id, them.id);
+    await new SpaceService(c.get("deps")).pushBlocks(me);
+    return c.json({ ok: true, blocked: false });
+  },
+};

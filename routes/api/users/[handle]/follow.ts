@@ -1,0 +1,20 @@
+// /api/users/<handle>/follow: follow (PUT) or unfollow (DELETE); nobody follows across a block.
+import { HttpError } from "../../../../lib/http/errors.ts";
+import { otherPerson } from "../../../../lib/http/params.ts";
+import type { Handlers } from "../../../../lib/http/route.ts";
+
+export const handler: Handlers = {
+  async PUT(c) {
+    const { me, them } = await otherPerson(c);
+    const { social } = c.get("deps");
+    if (await social.eitherBlocks(me.id, them.id)) throw new HttpError(403, "err.forbidden");
+    await social.follow(me.id, them.id);
+    return c.json({ ok: true, following: true, followers: (await social.counts(them.id)).followers });
+  },
+  async DELETE(c) {
+    const { me, them } = await otherPerson(c);
+    const { social } = c.get("deps");
+    await social.unfollow(me.id, them.id);
+    return c.json({ ok: true, following: false, followers: (await social.counts(them.id)).followers });
+  },
+};

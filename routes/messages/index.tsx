@@ -1,0 +1,25 @@
+// /messages: my DM threads, live (the inbox island listens to my inbox room).
+import { Island } from "../../components/Island.tsx";
+import { threadSummaries } from "../../lib/calls/dm_service.ts";
+import { partyWsUrl } from "../../lib/calls/inbox.ts";
+import { CALL_STYLES } from "../../lib/calls/styles.ts";
+import type { Handlers } from "../../lib/http/route.ts";
+import { t } from "../../lib/i18n/mod.ts";
+import { renderPage } from "../../lib/render.tsx";
+
+export const handler: Handlers = {
+  async GET(c) {
+    const lang = c.get("lang");
+    const me = c.get("user");
+    if (!me) return c.redirect("/signin?next=/messages");
+    const threads = await threadSummaries(c.get("deps"), me.id);
+    return renderPage(c, t(lang, "dm.title"), (
+      <>
+        <style>{CALL_STYLES}</style>
+        <h1>{t(lang, "dm.title")}</h1>
+        <p><a href="/calls">{t(lang, "call.history_title")}</a></p>
+        <Island name="DmInbox" props={{ lang, meId: me.id, partyUrl: partyWsUrl(c.get("deps").config), threads }} />
+      </>
+    ));
+  },
+};

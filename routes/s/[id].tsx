@@ -1,0 +1,83 @@
+// /s/<id>: a Space as the reader finds it: live (the room island, with join tokens in the page),
+// scheduled (reminders, start), ended, or a refusal for someone the room has removed or blocked.
+import { Avatar } from "../../components/Avatar.tsx";
+import { Island } from "../../components/Island.tsx";
+import { HttpError } from "../../lib/http/errors.ts";
+import { spaceParam } from "../../lib/http/params.ts";
+import type { Handlers } from "../../lib/http/route.ts";
+import { when } from "../../lib/i18n/dates.ts";
+import { t } from "../../lib/i18n/mod.ts";
+import { renderPage } from "../../lib/render.tsx";
+import { joinTokens } from "../../lib/spaces/join.ts";
+import { SpaceService } from "../../lib/spaces/service.ts";
+
+export const handler: Handlers = {
+  async GET(c) {
+    const lang = c.get("lang");
+    const user = c.get("user");
+    const service = new SpaceService(c.get("deps"));
+    const space = await spaceParam(c);
+    const host = await c.get("deps").users.get(space.hostId);
+    const hostName = host?.displayName ?? "?";
+    // A live Space's LIVE mark is the island's: it goes when the Space ends under an open page.
+    const header = (
+      <header class="space-head">
+        {space.status !== "live" && space.topics.length > 0 && <p class="muted">{space.topics.map((tp) => `#${tp}`).join(" ")}</p>}
+        <h1>{space.title}</h1>
+        <p class="host-line">
+          {host && <Avatar id={`u:${host.id}`} name={host.displayName} size={28} />} {t(lang, "space.hosted_by", { name: hostName })}
+          {" "}<Island name="ShareButton" props={{ lang, url: `/s/${space.id}`, title: space.title }} />
+        </p>
+      </header>
+    );
+    if (space.status === "ended") {
+      return renderPage(c, t(lang, "space.ended_title"), (
+        <section class="card narrow">
+          <h1>{t(lang, space.cancelled ? "space.cancelled" : "space.ended_title")}</h1>
+          <p>{t(lang, "space.ended_body", { title: space.title, name: hostName })}</p>
+          <p><a class="button" href="/">{t(lang, "error.home")}</a></p>
+        </section>
+      ));
+    }
+    if (space.status === "scheduled") {
+      const reminder = user ? await service.spaces.hasReminder(space.id, user.id) : false;
+      return renderPage(c, space.title, (
+        <section class="card">
+          {header}
+          <p class="lead">🗓 {t(lang, "space.scheduled_for", { when: when(lang, space.scheduledFor!) })}</p>
+          <Island name="ScheduledActions" props={{ lang, spaceId: space.id, isHost: user?.id === space.hostId, reminder, signedIn: !!user }} />
+        </section>
+      ));
+    }
+    // Tokens in the page save the island a round trip before it can join (the page is not cached).
+    const [snapshot, joined] = await Promise.all([
+      service.room.snapshot(space.id),
+      joinTokens(c, space).then((tokens) => ({ tokens }), (refusal) => ({ refusal, tokens: null })),
+    ]);
+    if (!snapshot) throw new HttpError(503, "space.err.room_unavailable");
+    const refusal = "refusal" in joined && joined.refusal instanceof HttpError && joined.refusal.status === 403
+      ? joined.refusal
+      : null;
+    if (refusal) {
+      // Removed, banned or blocked: the page says so and carries no token and no room island.
+      return renderPage(c, space.title, (
+        <section class="card">
+          {header}
+          <p class="notice" role="alert">{t(lang, refusal.code)}</p>
+          <p><a class="button" href="/">{t(lang, "error.home")}</a></p>
+        </section>
+      ), 403);
+    }
+    const tokens = joined.tokens;
+    if (snapshot.space.status === "ended") {
+      await service.spaces.update(space.id, (s) => ({ ...s, status: "ended", endedAt: snapshot.space.endedAt ?? Date.now() }));
+      return c.redirect(`/s/${space.id}`);
+    }
+    return renderPage(c, space.title, (
+      <section class="card">
+        {header}
+        <Island name="SpaceRoom" props={{ lang, spaceId: space.id, topics: space.topics, initial: snapshot, signInUrl: `/signin?next=/s/${space.id}`, tokens }} />
+      </section>
+    ));
+  },
+};

@@ -1,0 +1,22 @@
+// /signin: one passkey button; afterwards the person goes back to `next` (home by default).
+import { Island } from "../components/Island.tsx";
+import type { Handlers } from "../lib/http/route.ts";
+import { safeNext, withNext } from "../lib/http/next_target.ts";
+import { t } from "../lib/i18n/mod.ts";
+import { renderPage } from "../lib/render.tsx";
+
+export const handler: Handlers = {
+  GET(c) {
+    const lang = c.get("lang");
+    const next = safeNext(c.req.query("next"));
+    if (c.get("user")) return c.redirect(next);
+    return renderPage(c, t(lang, "signin.title"), (
+      <section class="card narrow">
+        <h1>{t(lang, "signin.title")}</h1>
+        <p class="muted">{t(lang, "signin.lead")}</p>
+        <Island name="SignIn" props={{ lang, next }} />
+        <p><a href={withNext("/signup", next)}>{t(lang, "signin.no_account")}</a></p>
+      </section>
+    ));
+  },
+};
