@@ -9,6 +9,7 @@ import config from "../fresh.config.ts";
 import routes from "../routes.gen.ts";
 import type { Config } from "./config.ts";
 import type { AppEnv, Deps } from "./http/env.ts";
+import { compression, precompressedBuild } from "./http/compression.ts";
 import { FieldError, HttpError } from "./http/errors.ts";
 import { csrfGuard } from "./http/guards.ts";
 import { honoPath } from "./http/route.ts";
@@ -55,6 +56,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     c.set("user", null);
     await next();
   });
+  // First in, last out: it sees every answer, error pages included. /_build/ is precompressed.
+  app.use("*", compression({ skip: (path) => path.startsWith("/_build/") }));
   app.use("*", secureHeaders({ crossOriginEmbedderPolicy: false, referrerPolicy: "strict-origin-when-cross-origin" }));
   app.use("*", bodyLimit({ maxSize: config.server.maxBodyBytes, onError: (c) => fail(c as Context<AppEnv>, 413, "err.too_large") }));
   app.use("*", async (c, next) => {
@@ -70,7 +73,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     await next();
     if (c.res.ok) c.res.headers.set("cache-control", "public, max-age=31536000, immutable");
   });
-  app.use("/_build/*", serveStatic({ root: `${deps.config.buildDir}/static`, rewriteRequestPath: (p) => p.replace(/^\/_build/, "") }));
+  app.use("/_build/*", precompressedBuild(`${deps.config.buildDir}/static`));
   app.use("/static/*", async (c, next) => {
     await next();
     if (c.res.ok) c.res.headers.set("cache-control", "public, max-age=3600");

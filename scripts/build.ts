@@ -1,7 +1,9 @@
 // Builds one bundle per island with `deno bundle` (esbuild): shared code split into chunks that
 // esbuild names by content hash; each entry is renamed with its own hash so every file under
 // /_build/ can be cached forever. Writes _build/manifest.json for the server.
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import config, { islands } from "../fresh.config.ts";
+import { MIN_BYTES } from "../lib/http/compression.ts";
 
 const out = Deno.env.get("SPAZIO_BUILD_DIR") ?? "./_build";
 const deno = Deno.execPath();
@@ -14,9 +16,12 @@ export async function build(): Promise<void> {
   const entries: string[] = [];
   for (const name of names) {
     const file = `${out}/entries/${name}.ts`;
+    // Absolute URLs, so that SPAZIO_BUILD_DIR may point anywhere (a second build beside this one).
+    const island = new URL(`../islands/${name}.tsx`, import.meta.url).href;
+    const client = new URL("../lib/islands/client.ts", import.meta.url).href;
     await Deno.writeTextFile(
       file,
-      `import C from "../../islands/${name}.tsx";\nimport { hydrateIslands } from "../../lib/islands/client.ts";\n` +
+      `import C from ${JSON.stringify(island)};\nimport { hydrateIslands } from ${JSON.stringify(client)};\n` +
         `hydrateIslands(${JSON.stringify(name)}, C as never);\n`,
     );
     entries.push(file);
@@ -67,10 +72,32 @@ export async function build(): Promise<void> {
     preloads[name] = [...seen].map((f) => `/_build/${f}`);
   }
   Object.assign(manifest, { preloads });
+  await precompress(`${out}/static`);
   const missing = names.filter((n) => !manifest.islands[n]);
   if (missing.length) throw new Error(`no bundle was produced for ${missing.join(", ")}`);
   await Deno.writeTextFile(`${out}/manifest.json`, JSON.stringify(manifest, null, 2));
   console.log(`built ${names.length} islands, ${manifest.files.length} files in ${out}/static`);
+}
+
+/**
+ * Writes name.br (brotli, best quality) and name.gz (gzip -9) beside each file worth it, once,
+ * so that the server sends them as they are (lib/http/compression.ts#precompressedBuild).
+ */
+async function precompress(dir: string): Promise<void> {
+  for await (const f of Deno.readDir(dir)) {
+    if (!f.isFile || !f.name.endsWith(".js")) continue;
+    const bytes = await Deno.readFile(`${dir}/${f.name}`);
+    if (bytes.length < MIN_BYTES) continue;
+    const br = brotliCompressSync(bytes, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+        [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+      },
+    });
+    await Deno.writeFile(`${dir}/${f.name}.br`, br);
+    await Deno.writeFile(`${dir}/${f.name}.gz`, gzipSync(bytes, { level: 9 }));
+  }
 }
 
 if (import.meta.main) await build();
