@@ -35,8 +35,9 @@ async function offlinePage(url) {
   if (!/^\/(?![/\\])/.test(next)) return hit;
   const attr = next.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
   const html = (await hit.text()).replace(/<a\b[^>]*\bdata-retry\b[^>]*>/, (tag) => tag.replace(/\bhref="[^"]*"/, `href="${attr}"`));
+  // The body is now this text, decoded and of another length.
   const headers = new Headers(hit.headers);
-  headers.delete("content-length");
+  for (const h of ["content-length", "content-encoding"]) headers.delete(h);
   return new Response(html, { status: hit.status, statusText: hit.statusText, headers });
 }
 

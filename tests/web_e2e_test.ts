@@ -1,5 +1,6 @@
 // The foundation as a person uses it, in Debian's Chromium: sign up, sign out, sign in with the
-// passkey, edit the profile, follow, search, contacts, block, languages, a second passkey.
+// passkey (and back to where they were), edit the profile, follow, search, contacts, block,
+// languages, a second passkey, the offline page.
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { islandsReady, launchBrowser, newPerson, screenshots, signUp } from "./support/browser.ts";
@@ -91,6 +92,25 @@ Deno.test("the sign-up form explains a malformed or taken handle", opts, async (
     await page.getByText("This handle is taken. Try another one.").waitFor();
     await screenshots(page, "signup-taken");
     assert.equal(page.url(), `${web.url}/signup`);
+
+    // From a Space's sign-in invitation, through "Create an account", back to the Space.
+    const made = await first.page.evaluate(async () => {
+      const res = await fetch("/api/spaces", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ title: "Compilers at dawn", lang: "en", scheduledFor: Date.now() + 86_400_000 }),
+      });
+      return await res.json();
+    });
+    await page.goto(`${web.url}/signin?next=${encodeURIComponent(made.url)}`);
+    await page.getByRole("link", { name: "New here? Create an account" }).click();
+    await page.waitForURL(`${web.url}/signup?next=${encodeURIComponent(made.url)}`);
+    await islandsReady(page);
+    await page.getByLabel("Handle").fill("grace_fan");
+    await page.getByLabel("Display name").fill("A Fan");
+    await page.getByRole("button", { name: "Create account with a passkey" }).click();
+    await page.waitForURL(`${web.url}${made.url}`);
+    await page.getByRole("heading", { name: "Compilers at dawn" }).waitFor();
   });
 });
 
@@ -194,9 +214,14 @@ Deno.test("with the network cut, a page load shows the offline page", opts, asyn
       }
     });
     await context.setOffline(true);
-    await page.goto(`${web.url}/people`);
+    await page.goto(`${web.url}/people?q=ada`);
     await page.getByRole("heading", { name: "You are offline" }).waitFor();
     await screenshots(page, "offline");
+    // "Try again" goes back to the page that failed, not home.
+    assert.equal(await page.getByRole("link", { name: "Try again" }).getAttribute("href"), "/people?q=ada");
     await context.setOffline(false);
+    await page.getByRole("link", { name: "Try again" }).click();
+    await page.getByRole("searchbox", { name: "Search people" }).waitFor();
+    assert.equal(page.url(), `${web.url}/people?q=ada`);
   });
 });
