@@ -3,6 +3,7 @@
 // a Space or a call goes on while the person browses. No script but the service worker's.
 import type { ComponentChildren } from "preact";
 import { LANG_NAMES, type Lang, LANGS, t } from "../lib/i18n/mod.ts";
+import { withNext } from "../lib/http/next_target.ts";
 import type { User } from "../lib/kv/users.ts";
 import { Icon } from "../lib/ui/Icon.tsx";
 import type { IconName } from "../lib/ui/icon_names.ts";
@@ -16,6 +17,8 @@ export interface LayoutProps {
   preloads?: string[];
   /** Unread DM entries, for the Messages tab's badge. */
   unread?: number;
+  /** Where signing in or up from this page returns the person (this page, or its own `next`). */
+  returnTo?: string;
   /** Islands of the shell itself (the call ringer), rendered outside the swapped content. */
   shellIslands?: string;
   children: ComponentChildren;
@@ -32,7 +35,7 @@ interface Tab {
   badge?: number;
 }
 
-function tabsFor(lang: Lang, user: User | null, path: string, unread: number): Tab[] {
+function tabsFor(lang: Lang, user: User | null, path: string, unread: number, returnTo: string): Tab[] {
   const tabs: Tab[] = [
     { href: "/", label: t(lang, "nav.home"), icon: "home", current: path === "/" || path.startsWith("/s/") || path.startsWith("/spaces") },
     { href: "/people", label: t(lang, "nav.search"), icon: "search", current: path.startsWith("/people") },
@@ -43,12 +46,12 @@ function tabsFor(lang: Lang, user: User | null, path: string, unread: number): T
       { href: `/@${user.handle}`, label: t(lang, "nav.profile_tab"), icon: "profile", current: path === `/@${user.handle}` || path === "/settings" },
     );
   } else {
-    tabs.push({ href: `/signin?next=${encodeURIComponent(path)}`, label: t(lang, "nav.signin"), icon: "signin", current: path === "/signin" || path === "/signup" });
+    tabs.push({ href: withNext("/signin", returnTo), label: t(lang, "nav.signin"), icon: "signin", current: path === "/signin" || path === "/signup" });
   }
   return tabs;
 }
 
-export function Layout({ lang, title, user, path, islandScripts, preloads = [], unread = 0, shellIslands = "", children }: LayoutProps) {
+export function Layout({ lang, title, user, path, islandScripts, preloads = [], unread = 0, returnTo = "/", shellIslands = "", children }: LayoutProps) {
   return (
     <html lang={lang}>
       <head>
@@ -72,12 +75,12 @@ export function Layout({ lang, title, user, path, islandScripts, preloads = [], 
             <span class="brand-mark"><Icon name="broadcast" size={18} /></span>Spazio
           </a>
           <div class="topbar-actions">
-            {!user && <a href={`/signup?next=${encodeURIComponent(path)}`} class="button small">{t(lang, "nav.signup")}</a>}
+            {!user && <a href={withNext("/signup", returnTo)} class="button small">{t(lang, "nav.signup")}</a>}
             <MoreMenu lang={lang} user={user} path={path} />
           </div>
         </header>
         <nav class="tabs" aria-label={t(lang, "nav.main")}>
-          {tabsFor(lang, user, path, unread).map((tab) => (
+          {tabsFor(lang, user, path, unread, returnTo).map((tab) => (
             <a class="tab" href={tab.href} aria-current={tab.current ? "page" : undefined} key={tab.href}>
               <Icon name={tab.icon} />
               <span>{tab.label}</span>

@@ -1,18 +1,21 @@
 import { useSignal } from "@preact/signals";
-import { AudioBar } from "../components/space/AudioBar.tsx";
 import { useEffect, useMemo } from "preact/hooks";
-import { Comments, PinnedItem } from "../components/space/Comments.tsx";
-import { Controls } from "../components/space/Controls.tsx";
-import { Hands } from "../components/space/Hands.tsx";
+import { ActionBar, type SheetName } from "../components/space/ActionBar.tsx";
+import { AudioBar } from "../components/space/AudioBar.tsx";
+import { CommentComposer, Comments, PinnedItem } from "../components/space/Comments.tsx";
+import { HostTools } from "../components/space/HostTools.tsx";
+import { Listeners } from "../components/space/Listeners.tsx";
+import { SpaceHeader } from "../components/space/SpaceHeader.tsx";
+import { SpaceSettings } from "../components/space/SpaceSettings.tsx";
 import { Stage, type StageAction } from "../components/space/Stage.tsx";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
+import { installPartialNavigation, navigate } from "../lib/nav/partial.ts";
+import { REACTIONS, type SpaceCommand, type StageMember } from "../lib/protocol/space.ts";
 import type { SpacePublicSnapshot } from "../lib/protocol/space_http.ts";
-import type { SpaceCommand, StageMember } from "../lib/protocol/space.ts";
 import { canModerate, type JoinTokens } from "../lib/space/client.ts";
 import { mountDock } from "../lib/space/Dock.tsx";
 import { enterSpace, leaveSpace } from "../lib/space/live.ts";
-import { installPartialNavigation, navigate } from "../lib/nav/partial.ts";
-import { Icon } from "../lib/ui/Icon.tsx";
+import { Sheet } from "../lib/ui/Sheet.tsx";
 
 interface Props {
   lang: Lang;
@@ -26,42 +29,44 @@ interface Props {
 
 /** The live Space: renders the server's snapshot at once, then follows the room. */
 export default function SpaceRoom({ lang, spaceId, topics, initial, signInUrl, tokens }: Props) {
+  const host = initial.space.host;
+  const hostName = host.name ?? `@${host.handle ?? "?"}`;
   // The Space outlives this screen: moving to another page keeps it playing in the dock.
   const live = useMemo(() => {
     if (typeof window === "undefined") return null;
     installPartialNavigation();
-    const host = initial.space.host;
-    return enterSpace({ spaceId, title: initial.space.title, hostName: host.name ?? `@${host.handle ?? "?"}` }, tokens);
+    return enterSpace({ spaceId, title: initial.space.title, hostName }, tokens);
   }, [spaceId]);
   // After this render: rendering the dock inside it would break this component's hooks.
   useEffect(() => mountDock(lang), []);
-  const client = live?.client ?? null;
+  // On a phone the Space's own bar takes the place of the tabs.
+  useEffect(() => {
+    document.body.classList.add("in-space");
+    return () => document.body.classList.remove("in-space");
+  }, []);
+  const sheet = useSignal<SheetName | null>(null);
   const confirmingEnd = useSignal(false);
-  const comment = useSignal("");
   const pinUrl = useSignal("");
-  const report = useSignal<{ target: { sub: string } | { space: true }; label: string } | null>(null);
-  const reportReason = useSignal("");
-  const reportSent = useSignal(false);
-  const audio = live?.audio;
-  const onStageNow = !!live?.me();
-  const unmute = () => live?.unmute();
-  const leave = () => {
-    leaveSpace();
-    void navigate(new URL("/", location.href).href, { push: true, scroll: 0 });
-  };
+  const reportTarget = useSignal<{ target: { sub: string } | { space: true }; label: string } | null>(null);
 
+  const client = live?.client ?? null;
   const view = client?.view.value;
-  const media = audio?.value ?? null;
+  const media = live?.audio.value ?? null;
   const stage: StageMember[] = view?.stage ?? initial.stage.map((m) => ({ ...m, present: true }));
   const listenerCount = view?.listenerCount ?? initial.listenerCount;
   const stopped = client?.stopped.value;
   const err = client?.error.value;
   const conn = client?.connection.value ?? "connecting";
   const send = (c: SpaceCommand) => live?.send(c);
+  const leave = () => {
+    leaveSpace();
+    void navigate(new URL("/", location.href).href, { push: true, scroll: 0 });
+  };
 
   function onStageAction(action: StageAction, m: StageMember) {
     if (action === "report") {
-      report.value = { target: { sub: m.sub }, label: t(lang, "space.report_person", { name: m.name ?? `@${m.handle}` }) };
+      reportTarget.value = { target: { sub: m.sub }, label: t(lang, "space.report_person", { name: m.name ?? `@${m.handle}` }) };
+      sheet.value = "settings";
       return;
     }
     send({ type: action, sub: m.sub });
@@ -77,120 +82,96 @@ export default function SpaceRoom({ lang, spaceId, topics, initial, signInUrl, t
     return <p class="notice" role="alert">{t(lang, "space.err.rate_limited")} <a href="">{t(lang, "offline.retry")}</a></p>;
   }
 
+  const close = () => {
+    sheet.value = null;
+    reportTarget.value = null;
+  };
+  const mod = !!view && canModerate(view);
   return (
     <div class="space-room">
-      <div class="space-status">
-        <p class="muted"><span class="live-dot"><Icon name="live" /> LIVE</span> {topics.map((tp) => `#${tp}`).join(" ")}</p>
-        <button type="button" class="button danger small" onClick={leave}><Icon name="leave" size={18} />{t(lang, "space.leave")}</button>
-      </div>
-      <p class="listeners" aria-live="polite"><strong data-testid="listener-count">{t(lang, "space.listening", { n: listenerCount })}</strong></p>
+      <SpaceHeader lang={lang} spaceId={spaceId} title={initial.space.title} topics={topics} hostName={hostName} listenerCount={listenerCount} onLeave={live ? leave : undefined} />
       {conn !== "connected" && client && <p class="muted" role="status">{t(lang, conn === "reconnecting" ? "space.reconnecting" : "space.connecting")}</p>}
-      {media && (
-        <AudioBar
-          lang={lang}
-          state={media.session.state.value}
-          needsTap={media.needsTap.value}
-          onTap={() => media.tapToListen()}
-          micProblem={media.micProblem.value}
-          inputs={media.inputs.value}
-          inputId={media.inputId.value}
-          onInput={(id) => media.chooseInput(id)}
-          onStage={onStageNow}
-        />
-      )}
-      <Stage
+      <AudioBar
         lang={lang}
-        stage={stage}
-        youSub={view?.you.sub}
-        youRole={view?.you.role}
-        speaking={media?.session.speaking.value}
-        onAction={view ? onStageAction : undefined}
+        state={media?.session.state.value ?? "connecting"}
+        needsTap={media?.needsTap.value ?? false}
+        onTap={() => media?.tapToListen()}
+        micProblem={media?.micProblem.value ?? null}
       />
+      {err && <p class="error" role="alert">{t(lang, `space.err.${err.code}` as MessageKey)}</p>}
+      {view?.you.invited && !stage.some((m) => m.sub === view.you.sub) && (
+        <div class="invite" role="alert">
+          <p>{t(lang, "space.invited_prompt")}</p>
+          <button type="button" class="button" onClick={() => send({ type: "acceptInvite" })}>{t(lang, "space.accept_invite")}</button>
+          <button type="button" class="button secondary" onClick={() => send({ type: "declineInvite" })}>{t(lang, "space.decline_invite")}</button>
+        </div>
+      )}
+      {view && !view.you.anonymous && view.you.handRaised && <p class="muted" role="status">{t(lang, "space.request_sent")}</p>}
+      <Stage lang={lang} stage={stage} youSub={view?.you.sub} youRole={view?.you.role} speaking={media?.session.speaking.value} onAction={view ? onStageAction : undefined} />
+      <PinnedItem lang={lang} pinned={view?.pinned ?? initial.pinned} moderator={mod} onUnpin={() => send({ type: "unpin" })} />
+      <Listeners lang={lang} count={listenerCount} sample={view?.listeners ?? []} youSub={view?.you.sub} />
       <div class="bursts" aria-hidden="true">
         {client?.bursts.value.map((b) => <span key={b.id} class="burst">{b.emoji}</span>)}
       </div>
-      {err && <p class="error" role="alert">{t(lang, `space.err.${err.code}` as MessageKey)}</p>}
       {view && (
         <>
-          <Controls
+          <ActionBar
             lang={lang}
             view={view}
-            send={send}
             signInUrl={signInUrl}
-            confirmingEnd={confirmingEnd.value}
-            setConfirmingEnd={(v) => (confirmingEnd.value = v)}
-            onUnmute={unmute}
+            onUnmute={() => live?.unmute()}
+            onMute={() => send({ type: "muteSelf" })}
+            onHand={(raise) => send({ type: raise ? "requestToSpeak" : "cancelRequest" })}
+            open={(s) => (sheet.value = s)}
           />
-          {canModerate(view) && (
-            <Hands
+          <Sheet id="sheet-react" open={sheet.value === "react"} title={t(lang, "space.reactions")} closeLabel={t(lang, "space.close")} onClose={close}>
+            <div class="reactions" role="group" aria-label={t(lang, "space.reactions")}>
+              {REACTIONS.map((emoji) => (
+                <button type="button" key={emoji} class="reaction" aria-label={t(lang, "space.react", { emoji })} onClick={() => send({ type: "react", emoji })}>
+                  {emoji}
+                </button>
+              ))}
+            </div>
+          </Sheet>
+          <Sheet id="sheet-comments" open={sheet.value === "comments"} title={t(lang, "space.comments")} closeLabel={t(lang, "space.close")} onClose={close}>
+            <Comments
               lang={lang}
-              hands={view.hands}
-              onAccept={(h) => send({ type: "acceptRequest", sub: h.sub })}
-              onDismiss={(h) => send({ type: "dismissRequest", sub: h.sub })}
+              comments={view.comments}
+              pinned={view.pinned}
+              moderator={mod}
+              stageSubs={view.stage.map((m) => m.sub)}
+              onPin={(c) => send({ type: "pin", commentId: c.id })}
+              onInvite={(c) => send({ type: "inviteToSpeak", sub: c.sub })}
+              onRemove={(c) => send({ type: "remove", sub: c.sub })}
+              youSub={view.you.sub}
             />
+            {view.you.anonymous
+              ? <p class="notice"><a href={signInUrl}>{t(lang, "space.signin_to_take_part")}</a></p>
+              : <CommentComposer lang={lang} send={(text) => !!client?.send({ type: "comment", text })} />}
+          </Sheet>
+          {mod && (
+            <Sheet id="sheet-tools" open={sheet.value === "tools"} title={t(lang, "space.host_tools")} closeLabel={t(lang, "space.close")} onClose={close}>
+              <HostTools
+                lang={lang}
+                view={view}
+                send={send}
+                pinUrl={pinUrl.value}
+                setPinUrl={(v) => (pinUrl.value = v)}
+                confirmingEnd={confirmingEnd.value}
+                setConfirmingEnd={(v) => (confirmingEnd.value = v)}
+              />
+            </Sheet>
           )}
-          <PinnedItem lang={lang} pinned={view.pinned} moderator={canModerate(view)} onUnpin={() => send({ type: "unpin" })} />
-          {canModerate(view) && (
-            <form
-              class="pin-form row"
-              onSubmit={(e) => {
-                e.preventDefault();
-                if (pinUrl.value.trim() && send({ type: "pin", url: pinUrl.value.trim() })) pinUrl.value = "";
-              }}
-            >
-              <label for="pin-url" class="visually-hidden">{t(lang, "space.pin_link")}</label>
-              <input id="pin-url" type="url" inputMode="url" placeholder="https://…" value={pinUrl.value} onInput={(e) => (pinUrl.value = (e.target as HTMLInputElement).value)} />
-              <button type="submit" class="button secondary small">📌 {t(lang, "space.pin_link")}</button>
-            </form>
-          )}
-          <Comments
-            lang={lang}
-            comments={view.comments}
-            pinned={view.pinned}
-            moderator={canModerate(view)}
-            stageSubs={view.stage.map((m) => m.sub)}
-            onPin={(c) => send({ type: "pin", commentId: c.id })}
-            onInvite={(c) => send({ type: "inviteToSpeak", sub: c.sub })}
-            onRemove={(c) => send({ type: "remove", sub: c.sub })}
-            youSub={view.you.sub}
-          />
-          {!view.you.anonymous && (
-            <form
-              class="comment-form"
-              onSubmit={(e) => {
-                e.preventDefault();
-                if (comment.value.trim() && client?.send({ type: "comment", text: comment.value })) comment.value = "";
-              }}
-            >
-              <label for="comment-input">{t(lang, "space.comment_label")}</label>
-              <div class="row">
-                <input id="comment-input" maxLength={280} value={comment.value} onInput={(e) => (comment.value = (e.target as HTMLInputElement).value)} />
-                <button type="submit" class="button">{t(lang, "space.send")}</button>
-              </div>
-            </form>
-          )}
-          {!view.you.anonymous && !report.value && (
-            <button type="button" class="link" onClick={() => (report.value = { target: { space: true }, label: t(lang, "space.report_space") })}>
-              {t(lang, "space.report_space")}
-            </button>
-          )}
-          {report.value && !reportSent.value && (
-            <form
-              class="stack report"
-              aria-label={report.value.label}
-              onSubmit={(e) => {
-                e.preventDefault();
-                if (client?.send({ type: "report", target: report.value!.target as never, reason: reportReason.value })) {
-                  reportSent.value = true;
-                }
-              }}
-            >
-              <label for="report-reason">{report.value.label}: {t(lang, "space.report_reason")}</label>
-              <textarea id="report-reason" maxLength={500} required value={reportReason.value} onInput={(e) => (reportReason.value = (e.target as HTMLTextAreaElement).value)} />
-              <button type="submit" class="button danger">{t(lang, "space.report_send")}</button>
-            </form>
-          )}
-          {reportSent.value && <p class="success" role="status">{t(lang, "space.report_sent")}</p>}
+          <Sheet id="sheet-settings" open={sheet.value === "settings"} title={t(lang, "space.audio_settings")} closeLabel={t(lang, "space.close")} onClose={close}>
+            <SpaceSettings
+              lang={lang}
+              view={view}
+              media={media}
+              send={(c) => !!send(c)}
+              report={reportTarget.value}
+              setReport={(r) => (reportTarget.value = r)}
+            />
+          </Sheet>
         </>
       )}
     </div>

@@ -4,9 +4,16 @@ import type { ComponentChildren } from "preact";
 import { renderToString } from "preact-render-to-string";
 import { Layout } from "../components/Layout.tsx";
 import type { AppEnv } from "./http/env.ts";
+import { safeNext } from "./http/next_target.ts";
 import { Island } from "../components/Island.tsx";
 import { partyWsUrl } from "./calls/inbox.ts";
 import { collectIslands, islandPreloads, islandUrl } from "./islands/server.ts";
+
+/** Where the shell's Sign in / Create account return to: this page, or the sign-in page's own target. */
+function returnTo(c: Context<AppEnv>): string {
+  const url = new URL(c.req.url);
+  return /^\/sign(in|up)$/.test(url.pathname) ? safeNext(url.searchParams.get("next")) : url.pathname + url.search;
+}
 
 export function renderPage(
   c: Context<AppEnv>,
@@ -28,6 +35,7 @@ export function renderPage(
       islandScripts={islands.map(islandUrl)}
       preloads={islandPreloads(islands)}
       unread={c.get("unread") ?? 0}
+      returnTo={returnTo(c)}
       shellIslands={shell}
     >
       <div class="page" dangerouslySetInnerHTML={{ __html: inner }} />

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { DEV_ROOM_SECRET } from "../lib/protocol/defaults.ts";
 import { mintRoomToken } from "../lib/protocol/token.ts";
-import { islandsReady, launchBrowser, newPerson, screenshots, signUp } from "./support/browser.ts";
+import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet, screenshots, signUp } from "./support/browser.ts";
 import { waitFor } from "./support/party.ts";
 import { type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS, SfuProcess, writeToneWav } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
@@ -100,9 +100,12 @@ Deno.test("removed and blocked people lose the Space's media and cannot get it b
     await audioGrows(b, "the host's audio at Bee", 10_000);
 
     // Bee comments; the host removes Bee from the comment.
+    await openSheet(b, /^Comments/);
     await b.getByLabel("Add a comment").fill("hello from Bee");
     await b.getByRole("button", { name: "Send" }).click();
+    await openSheet(h, "Comments (1)");
     await h.getByRole("button", { name: "Remove Bee B from the Space" }).click();
+    await closeSheet(h);
     await b.getByText("You were removed from this Space.").waitFor({ timeout: 5_000 });
     await sleep(1_000);
     const afterRemoval = await growthOver(b, 2_000);

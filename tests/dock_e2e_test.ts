@@ -70,6 +70,8 @@ Deno.test("a Space keeps playing in the dock while the person browses; mute and 
     const atJoin = await peerConnections(l);
     assert.equal(atJoin.filter((s) => s === "connected").length, 1);
     assert.equal(await l.locator(".dock").count(), 0, "no dock on the Space's own screen");
+    await l.screenshot({ path: `${ARTIFACTS}/space-listener-360.png` });
+    await h.screenshot({ path: `${ARTIFACTS}/space-host-1280.png` });
     await l.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Search" }).click();
     await l.waitForURL(`${web.url}/people`);
     await l.locator(".dock").waitFor();

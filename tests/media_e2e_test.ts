@@ -4,7 +4,7 @@
 // produce request is refused; a SIGKILLed worker is followed by audio again within 10 s.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { islandsReady, launchBrowser, newPerson, signUp } from "./support/browser.ts";
+import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet, signUp } from "./support/browser.ts";
 import { waitFor } from "./support/party.ts";
 import { type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
@@ -105,7 +105,9 @@ Deno.test("Space audio through the SFU: hear, mute, move, forge, survive a worke
     await g.goto(link);
     await islandsReady(g);
     await g.getByRole("button", { name: "Request to speak" }).click();
+    await openSheet(h, /^Host tools, 1 requests to speak/);
     await h.getByRole("button", { name: "Accept MC Guest" }).click();
+    await closeSheet(h);
     await g.getByRole("button", { name: "Unmute my microphone" }).click();
     await g.getByRole("button", { name: "Mute my microphone" }).waitFor();
     await h.getByRole("button", { name: "Mute my microphone" }).click();

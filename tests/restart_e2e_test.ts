@@ -5,7 +5,7 @@
 // who reloads while unmuted is heard again right after the reload.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { islandsReady, launchBrowser, newPerson, screenshots, signUp } from "./support/browser.ts";
+import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet, screenshots, signUp } from "./support/browser.ts";
 import { freePort, waitFor } from "./support/party.ts";
 import { type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
 
@@ -136,15 +136,19 @@ Deno.test("every open page recovers after the party, the SFU, all of them, and t
      */
     const roomBack = async (what: string) => {
       const text = `still here after: ${what}`;
+      await openSheet(h, /^Comments/);
       await waitFor(`${what}: the host's comment sent`, async () => {
         if (await h.getByText(/Reconnecting|Connecting…/).count()) return undefined;
         await h.getByLabel("Add a comment").fill(text);
         await h.getByRole("button", { name: "Send" }).click();
         return (await h.getByLabel("Add a comment").inputValue()) === "" ? true : undefined;
       }, 5_000);
+      await closeSheet(h);
+      await openSheet(l, /^Comments/);
       await waitFor(`${what}: the comment at the listener`, async () => ((await l.getByText(text).count()) === 1 ? true : undefined), 5_000);
       await sleep(300);
       assert.equal(await l.getByText(text).count(), 1, "the comment arrived once");
+      await closeSheet(l);
       assert.equal(await l.locator(".stage .member").count(), 1, "the stage is as it was");
       assert.match((await l.locator(".stage").textContent()) ?? "", /Sturdy Host/);
       await h.getByRole("button", { name: "Mute my microphone" }).waitFor({ timeout: 2_000 });

@@ -4,7 +4,7 @@
 // back, is removed, and cannot come back, also after the room's server restarts.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { islandsReady, launchBrowser, newPerson, screenshots, signUp } from "./support/browser.ts";
+import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet, screenshots, signOut, signUp } from "./support/browser.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -22,7 +22,7 @@ Deno.test("a Space from the host's and a listener's side, through removal and a 
     await signUp(host.page, web.url, "hostess", "Hedy Host");
     const guest = await newPerson(browser, { width: 360 });
     await signUp(guest.page, web.url, "guest_1", "Gus Guest");
-    await guest.page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(guest.page);
     await guest.page.waitForURL(`${web.url}/`);
 
     // The host starts a Space from the form.
@@ -50,12 +50,14 @@ Deno.test("a Space from the host's and a listener's side, through removal and a 
     await g.getByText("Sign in to comment or ask to speak").waitFor();
     assert.deepEqual(await stageNames(g), ["Hedy Host"]);
     await h.getByTestId("listener-count").filter({ hasText: "1 listening" }).waitFor();
+    await openSheet(g, "Reactions");
     await g.getByRole("button", { name: "React with 👋" }).click();
     await h.locator(".burst", { hasText: "👋" }).first().waitFor();
+    await closeSheet(g);
     await screenshots(g, "space-anonymous");
 
     // Signs in with the passkey and comes back to the Space; raises a hand.
-    await g.getByRole("link", { name: "Sign in to comment or ask to speak" }).click();
+    await g.getByRole("toolbar", { name: "Your actions" }).getByRole("link", { name: "Sign in to comment or ask to speak" }).click();
     await islandsReady(g);
     await g.getByRole("button", { name: "Sign in with a passkey" }).click();
     await g.waitForURL(link);
@@ -64,7 +66,9 @@ Deno.test("a Space from the host's and a listener's side, through removal and a 
     await g.getByText("Request sent. A host will answer.").waitFor();
 
     // The host accepts; the guest arrives on stage, muted, and unmutes themself.
+    await openSheet(h, /^Host tools, 1 requests to speak/);
     await h.getByRole("button", { name: "Accept Gus Guest" }).click();
+    await closeSheet(h);
     const guestOnHostPage = h.locator(".stage .member", { hasText: "Gus Guest" });
     await guestOnHostPage.getByRole("img", { name: "Muted" }).waitFor();
     await g.getByRole("button", { name: "Unmute my microphone" }).click();
@@ -84,15 +88,22 @@ Deno.test("a Space from the host's and a listener's side, through removal and a 
     assert.deepEqual(await stageNames(g), ["Hedy Host"]);
 
     // The guest comments; the host removes them from the Space.
+    await openSheet(g, /^Comments/);
     await g.getByLabel("Add a comment").fill("Lovely set!");
     await g.getByRole("button", { name: "Send" }).click();
+    await closeSheet(g);
+    await openSheet(h, "Comments (1)");
     await h.getByText("Lovely set!").waitFor();
     // The host pins the comment, then a link, for everybody.
     await h.getByRole("button", { name: "Pin: Lovely set!" }).click();
+    await closeSheet(h);
     await g.getByRole("complementary", { name: "Pinned" }).getByText("Lovely set!").waitFor();
+    await openSheet(h, /^Host tools/);
     await h.getByLabel("Pin a link").fill("https://example.org/setlist");
-    await h.getByRole("button", { name: "📌 Pin a link" }).click();
+    await h.getByRole("button", { name: "Pin a link" }).click();
+    await closeSheet(h);
     await g.getByRole("complementary", { name: "Pinned" }).getByRole("link", { name: "https://example.org/setlist" }).waitFor();
+    await openSheet(h, /^Comments/);
     await h.getByRole("button", { name: "Remove Gus Guest from the Space" }).click();
     await g.getByText("You were removed from this Space.").waitFor();
 
@@ -108,6 +119,7 @@ Deno.test("a Space from the host's and a listener's side, through removal and a 
     await h.reload();
     await islandsReady(h);
     await h.locator(".stage .member", { hasText: "Hedy Host" }).waitFor();
+    await openSheet(h, /^Comments/);
     await h.getByText("Lovely set!").waitFor();
   } finally {
     await browser.close();

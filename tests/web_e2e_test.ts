@@ -3,7 +3,7 @@
 // languages, a second passkey, the offline page.
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
-import { islandsReady, launchBrowser, newPerson, screenshots, signUp } from "./support/browser.ts";
+import { islandsReady, launchBrowser, newPerson, openMoreMenu, screenshots, signOut, signUp } from "./support/browser.ts";
 import { sameOrigin, startWeb, type WebServer } from "./support/web.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -39,9 +39,10 @@ Deno.test("sign up, sign out, sign in with the passkey, add a second passkey", o
     assert.equal((await replay.json()).error.code, "err.challenge");
     assert.equal(replay.headers.get("set-cookie"), null);
 
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
     await page.waitForURL(`${web.url}/`);
     await page.getByRole("link", { name: "Sign in" }).first().waitFor();
+    await openMoreMenu(page);
     assert.equal(await page.getByRole("button", { name: "Sign out" }).count(), 0);
 
     await page.goto(`${web.url}/signin`);
@@ -184,16 +185,16 @@ Deno.test("the language follows Accept-Language, and the switch is remembered", 
     assert.equal(await page.locator("html").getAttribute("lang"), "it");
     await page.getByRole("link", { name: "Accedi" }).first().waitFor();
 
-    await page.getByLabel("Lingua", { exact: true }).selectOption("fr");
-    await page.getByRole("button", { name: "Cambia lingua" }).click();
+    await openMoreMenu(page, "Altro");
+    await page.getByRole("group", { name: "Lingua" }).getByRole("button", { name: "Français" }).click();
     await page.getByRole("link", { name: "Se connecter" }).first().waitFor();
     assert.equal(await page.locator("html").getAttribute("lang"), "fr");
     await page.goto(`${web.url}/signup`);
     await page.getByRole("heading", { name: "Créer votre compte" }).waitFor();
     await screenshots(page, "signup-fr");
 
-    await page.getByLabel("Langue", { exact: true }).selectOption("it");
-    await page.getByRole("button", { name: "Changer de langue" }).click();
+    await openMoreMenu(page, "Plus");
+    await page.getByRole("group", { name: "Langue" }).getByRole("button", { name: "Italiano" }).click();
     await page.getByRole("heading", { name: "Crea il tuo account" }).waitFor();
     assert.equal(await page.locator("html").getAttribute("lang"), "it");
     await page.goto(`${web.url}/people`);

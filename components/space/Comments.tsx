@@ -1,4 +1,5 @@
 // Comments with the pin on top; hosts and co-hosts can pin a comment or invite its author to speak.
+import { useSignal } from "@preact/signals";
 import type { Comment, Pin } from "../../lib/protocol/space.ts";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
 
@@ -30,8 +31,7 @@ export function PinnedItem({ lang, pinned, moderator, onUnpin }: Pick<CommentsPr
 
 export function Comments({ lang, comments, moderator, stageSubs, onPin, onInvite, onRemove, youSub }: CommentsProps) {
   return (
-    <section aria-labelledby="comments-h" class="comments">
-      <h2 id="comments-h">{t(lang, "space.comments")}</h2>
+    <section aria-label={t(lang, "space.comments")} class="comments">
       {comments.length === 0 && <p class="muted">{t(lang, "space.no_comments")}</p>}
       <ol class="comment-list" aria-live="polite">
         {comments.map((c) => {
@@ -55,5 +55,25 @@ export function Comments({ lang, comments, moderator, stageSubs, onPin, onInvite
         })}
       </ol>
     </section>
+  );
+}
+
+/** The comment box; `send` says whether the room got it (the text stays when it did not). */
+export function CommentComposer({ lang, send }: { lang: Lang; send: (text: string) => boolean }) {
+  const text = useSignal("");
+  return (
+    <form
+      class="comment-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (text.value.trim() && send(text.value)) text.value = "";
+      }}
+    >
+      <label for="comment-input">{t(lang, "space.comment_label")}</label>
+      <div class="row">
+        <input id="comment-input" maxLength={280} autoComplete="off" value={text.value} onInput={(e) => (text.value = (e.target as HTMLInputElement).value)} />
+        <button type="submit" class="button">{t(lang, "space.send")}</button>
+      </div>
+    </form>
   );
 }

@@ -216,6 +216,9 @@ const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), ...shape });
 const LeaveReason = z.enum(["disconnected", "removed", "blocked"]);
 
+/** How many listeners' faces the room sends with the count: a phone's first screenful and some. */
+export const LISTENER_SAMPLE = 24;
+
 /** Everything a Space room sends to a browser: one `sync` on connect, deltas after. */
 export const SpaceEvent = z.discriminatedUnion("type", [
   /** The full state as this connection may see it; replaces whatever the client had. */
@@ -226,6 +229,8 @@ export const SpaceEvent = z.discriminatedUnion("type", [
     hands: z.array(Hand),
     invited: z.array(Sub),
     listenerCount: z.number().int(),
+    /** Some of the signed-in listeners, to show as faces (at most LISTENER_SAMPLE). */
+    listeners: z.array(Person).max(LISTENER_SAMPLE).optional(),
     pinned: Pin.nullable(),
     comments: z.array(Comment),
   }),
@@ -259,7 +264,7 @@ export const SpaceEvent = z.discriminatedUnion("type", [
   /** The pin was removed. */
   ev("unpinned", { by: Sub }),
   /** How many people listen (not on stage); coalesced, at most about twice a second. */
-  ev("listenerCount", { count: z.number().int() }),
+  ev("listenerCount", { count: z.number().int(), listeners: z.array(Person).max(LISTENER_SAMPLE).optional() }),
   /** The host edited the Space (title, or time while scheduled). */
   ev("spaceUpdated", { space: SpaceInfo }),
   /** The Space went live. */

@@ -92,7 +92,7 @@ export function foldSpaceEvent(view: SpaceView, e: SpaceEvent): SpaceView {
     case "unpinned":
       return { ...view, pinned: null };
     case "listenerCount":
-      return { ...view, listenerCount: e.count };
+      return { ...view, listenerCount: e.count, ...(e.listeners && { listeners: e.listeners }) };
     case "spaceUpdated":
       return { ...view, space: e.space };
     case "started":

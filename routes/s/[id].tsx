@@ -19,7 +19,6 @@ export const handler: Handlers = {
     const space = await spaceParam(c);
     const host = await c.get("deps").users.get(space.hostId);
     const hostName = host?.displayName ?? "?";
-    // A live Space's LIVE mark is the island's: it goes when the Space ends under an open page.
     const header = (
       <header class="space-head">
         {space.status !== "live" && space.topics.length > 0 && <p class="muted">{space.topics.map((tp) => `#${tp}`).join(" ")}</p>}
@@ -73,9 +72,9 @@ export const handler: Handlers = {
       await service.spaces.update(space.id, (s) => ({ ...s, status: "ended", endedAt: snapshot.space.endedAt ?? Date.now() }));
       return c.redirect(`/s/${space.id}`);
     }
+    // The live screen draws its own header (LIVE, title, listeners, Share, Leave): it follows the room.
     return renderPage(c, space.title, (
-      <section class="card">
-        {header}
+      <section class="space-screen">
         <Island name="SpaceRoom" props={{ lang, spaceId: space.id, topics: space.topics, initial: snapshot, signInUrl: `/signin?next=/s/${space.id}`, tokens }} />
       </section>
     ));

@@ -74,3 +74,29 @@ export async function islandsReady(page: Page): Promise<void> {
     [...document.querySelectorAll("spazio-island")].every((el) => el.hasAttribute("data-hydrated"))
   );
 }
+
+/** Opens one of the Space screen's sheets from its action bar (Comments, Reactions, Host tools, Audio and more). */
+export async function openSheet(page: Page, name: string | RegExp): Promise<void> {
+  await page.getByRole("toolbar", { name: "Your actions" }).getByRole("button", { name }).click();
+  await page.locator("dialog[open]").waitFor();
+}
+
+/** Closes the open sheet as a keyboard user would (Escape). */
+export async function closeSheet(page: Page): Promise<void> {
+  await page.keyboard.press("Escape");
+  await page.locator("dialog[open]").waitFor({ state: "detached" });
+}
+
+/** Signs out from the top bar's menu. */
+export async function signOut(page: Page): Promise<void> {
+  await openMoreMenu(page);
+  await page.getByRole("button", { name: "Sign out" }).click();
+}
+
+/**
+ * Opens the top bar's menu: a <summary> named "More" (a disclosure, which Playwright's role
+ * queries do not list as a button, though screen readers announce it as one).
+ */
+export async function openMoreMenu(page: Page, name = "More"): Promise<void> {
+  await page.locator(`details.more > summary[aria-label="${name}"]`).click();
+}

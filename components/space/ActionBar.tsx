@@ -1,0 +1,83 @@
+// The bar at the bottom of a Space, always inside the viewport: the person's own actions. The
+// microphone for people on stage, a hand for listeners, reactions, comments, and the sheets with
+// host tools and settings. Every button has a name a screen reader says.
+import { type Lang, t } from "../../lib/i18n/mod.ts";
+import type { SpaceView } from "../../lib/protocol/space_view.ts";
+import { Icon } from "../../lib/ui/Icon.tsx";
+
+export type SheetName = "comments" | "react" | "tools" | "settings";
+
+export interface ActionBarProps {
+  lang: Lang;
+  view: SpaceView;
+  signInUrl: string;
+  onUnmute: () => void;
+  onMute: () => void;
+  onHand: (raise: boolean) => void;
+  open: (sheet: SheetName) => void;
+}
+
+export function ActionBar({ lang, view, signInUrl, onUnmute, onMute, onHand, open }: ActionBarProps) {
+  const you = view.you;
+  const me = view.stage.find((m) => m.sub === you.sub);
+  const mod = you.role === "host" || you.role === "cohost";
+  return (
+    <div class="action-bar" role="toolbar" aria-label={t(lang, "space.your_actions")}>
+      {me
+        ? (me.muted
+          ? (
+            <button type="button" class="bar-main" onClick={onUnmute}>
+              <Icon name="micOff" />
+              <span>{t(lang, "space.unmute_me")}</span>
+            </button>
+          )
+          : (
+            <button type="button" class="bar-main live" onClick={onMute}>
+              <Icon name="mic" />
+              <span>{t(lang, "space.mute_me")}</span>
+            </button>
+          ))
+        : you.anonymous
+        ? (
+          <a class="button bar-main" href={signInUrl}>
+            <Icon name="signin" />
+            <span>{t(lang, "space.signin_to_take_part")}</span>
+          </a>
+        )
+        : you.handRaised
+        ? (
+          <button type="button" class="bar-main quiet" onClick={() => onHand(false)}>
+            <Icon name="hand" />
+            <span>{t(lang, "space.cancel_request")}</span>
+          </button>
+        )
+        : (
+          <button type="button" class="bar-main" onClick={() => onHand(true)}>
+            <Icon name="hand" />
+            <span>{t(lang, "space.request_speak")}</span>
+          </button>
+        )}
+      <button type="button" class="bar-icon" aria-label={t(lang, "space.reactions")} onClick={() => open("react")}>
+        <Icon name="react" />
+      </button>
+      <button type="button" class="bar-icon" aria-label={t(lang, "space.comments_count", { n: view.comments.length })} onClick={() => open("comments")}>
+        <Icon name="comments" />
+        {view.comments.length > 0 && <span class="count-badge" aria-hidden="true">{view.comments.length > 99 ? "99+" : view.comments.length}</span>}
+      </button>
+      {mod && (
+        <button
+          type="button"
+          class="bar-icon"
+          aria-label={view.hands.length ? `${t(lang, "space.host_tools")}, ${t(lang, "space.requests_badge", { n: view.hands.length })}` : t(lang, "space.host_tools")}
+          onClick={() => open("tools")}
+        >
+          <Icon name="tools" />
+          {view.hands.length > 0 && <span class="count-badge" aria-hidden="true">{view.hands.length}</span>}
+        </button>
+      )}
+      <button type="button" class="bar-icon" aria-label={t(lang, "space.audio_settings")} onClick={() => open("settings")}>
+        <Icon name="more" />
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+// What hosts and co-hosts do to the whole Space, in one sheet: answer requests to speak, mute
+// every speaker, pin a link, and (the host) end the Space after a confirmation.
+import { useEffect, useRef } from "preact/hooks";
+import { type Lang, t } from "../../lib/i18n/mod.ts";
+import type { SpaceCommand } from "../../lib/protocol/space.ts";
+import type { SpaceView } from "../../lib/protocol/space_view.ts";
+import { Icon } from "../../lib/ui/Icon.tsx";
+import { Hands } from "./Hands.tsx";
+
+export interface HostToolsProps {
+  lang: Lang;
+  view: SpaceView;
+  send: (c: SpaceCommand) => void;
+  pinUrl: string;
+  setPinUrl: (v: string) => void;
+  confirmingEnd: boolean;
+  setConfirmingEnd: (v: boolean) => void;
+}
+
+export function HostTools({ lang, view, send, pinUrl, setPinUrl, confirmingEnd, setConfirmingEnd }: HostToolsProps) {
+  const confirm = useRef<HTMLButtonElement>(null);
+  // The confirmation takes the focus, so a keyboard user answers it at once.
+  useEffect(() => {
+    if (confirmingEnd) confirm.current?.focus();
+  }, [confirmingEnd]);
+  return (
+    <div class="stack host-tools">
+      <Hands
+        lang={lang}
+        hands={view.hands}
+        onAccept={(h) => send({ type: "acceptRequest", sub: h.sub })}
+        onDismiss={(h) => send({ type: "dismissRequest", sub: h.sub })}
+      />
+      {view.stage.length > 1 && (
+        <button type="button" class="button secondary" onClick={() => send({ type: "muteAll" })}>
+          <Icon name="micOff" size={20} />
+          {t(lang, "space.mute_all")}
+        </button>
+      )}
+      <form
+        class="pin-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (pinUrl.trim()) send({ type: "pin", url: pinUrl.trim() });
+        }}
+      >
+        <label for="pin-url" class="visually-hidden">{t(lang, "space.pin_link")}</label>
+        <input id="pin-url" type="url" inputMode="url" placeholder="https://…" value={pinUrl} onInput={(e) => setPinUrl((e.target as HTMLInputElement).value)} />
+        <button type="submit" class="button secondary small"><Icon name="pin" size={18} />{t(lang, "space.pin_link")}</button>
+      </form>
+      {view.you.role === "host" && !confirmingEnd && (
+        <button type="button" class="button danger" onClick={() => setConfirmingEnd(true)}>{t(lang, "space.end")}</button>
+      )}
+      {view.you.role === "host" && confirmingEnd && (
+        <div class="confirm" role="alertdialog" aria-label={t(lang, "space.end_confirm")}>
+          <p>{t(lang, "space.end_confirm")}</p>
+          <button type="button" class="button danger" ref={confirm} onClick={() => send({ type: "end" })}>{t(lang, "space.end_yes")}</button>
+          <button type="button" class="button secondary" onClick={() => setConfirmingEnd(false)}>{t(lang, "space.keep")}</button>
+        </div>
+      )}
+    </div>
+  );
+}

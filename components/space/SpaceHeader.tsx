@@ -1,0 +1,45 @@
+// The top of a live Space: LIVE, topics, the title, the host, how many listen, Share and Leave.
+import ShareButton from "../../islands/ShareButton.tsx";
+import { type Lang, t } from "../../lib/i18n/mod.ts";
+import { Icon } from "../../lib/ui/Icon.tsx";
+
+export interface SpaceHeaderProps {
+  lang: Lang;
+  spaceId: string;
+  title: string;
+  topics: string[];
+  hostName: string;
+  listenerCount: number;
+  onLeave?: () => void;
+}
+
+export function SpaceHeader({ lang, spaceId, title, topics, hostName, listenerCount, onLeave }: SpaceHeaderProps) {
+  return (
+    <header class="space-head">
+      <div class="space-status">
+        <p class="muted">
+          <span class="live-dot"><Icon name="live" /> LIVE</span>
+          {topics.length > 0 && <span class="space-topics">{topics.map((tp) => `#${tp}`).join(" ")}</span>}
+        </p>
+        <div class="space-head-actions">
+          <ShareButton lang={lang} url={`/s/${spaceId}`} title={title} />
+          {onLeave && (
+            <button type="button" class="button danger small" onClick={onLeave}>
+              <Icon name="leave" size={18} />
+              {t(lang, "space.leave")}
+            </button>
+          )}
+        </div>
+      </div>
+      <h1>{title}</h1>
+      <p class="host-line muted">
+        <span>{t(lang, "space.hosted_by", { name: hostName })}</span>
+        <span aria-hidden="true">·</span>
+        <span class="count" aria-live="polite">
+          <Icon name="users" size={18} />
+          <strong data-testid="listener-count">{t(lang, "space.listening", { n: listenerCount })}</strong>
+        </span>
+      </p>
+    </header>
+  );
+}
