@@ -17,6 +17,7 @@ import { LANG_COOKIE, readSessionCookie } from "./http/session.ts";
 import { pickLang, t } from "./i18n/mod.ts";
 import { loadBuildManifest } from "./islands/server.ts";
 import { openKv } from "./kv/db.ts";
+import { DmStore } from "./kv/dms.ts";
 import { SessionStore } from "./kv/sessions.ts";
 import { SocialStore } from "./kv/social.ts";
 import { UserStore } from "./kv/users.ts";
@@ -65,6 +66,10 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     c.set("sessionToken", token);
     const session = token ? await deps.sessions.get(token) : null;
     if (session) c.set("user", await deps.users.get(session.userId));
+    const user = c.get("user");
+    // Pages show the Messages tab's badge; API calls and files do not need it.
+    const page = c.req.method === "GET" && !/^\/(api|_build|static)\//.test(c.req.path);
+    c.set("unread", user && page ? await new DmStore(deps.kv).unreadTotal(user.id) : 0);
     await next();
   });
   app.use("*", csrfGuard((path) => path.startsWith("/api/internal/")));
