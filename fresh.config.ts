@@ -38,7 +38,11 @@ export const islands = {
 
 export default {
   islands,
-  /** Islands whose dynamic imports run as soon as they hydrate (a Space page joins audio at once). */
+  /**
+   * Islands whose dynamic imports run as soon as they hydrate (a Space page joins audio at once):
+   * their pages preload those chunks at low priority, so they arrive early but first paint never
+   * waits for them (lib/render.tsx).
+   */
   preloadDynamicImports: ["SpaceRoom"],
   server: {
     /** Largest request body the web server reads; larger gets 413. */

@@ -1,18 +1,38 @@
 // Builds one bundle per island with `deno bundle` (esbuild): shared code split into chunks that
 // esbuild names by content hash; each entry is renamed with its own hash so every file under
 // /_build/ can be cached forever. Writes _build/manifest.json for the server.
+// What the browser gets is lighter than what the server runs, in two ways, both by import map:
+// - "zod" is lib/protocol/zod_subset/, the same schemas on a 3 KB engine (zod_subset_test.ts).
+// - the islands are built once per language, each carrying only its language's strings (plus the
+//   English of any key that language lacks); a page loads the build of its language.
+// Then every file is compressed once (.br, .gz beside it) for lib/http/compression.ts to send.
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { resolve as resolvePath } from "node:path";
 import config, { islands } from "../fresh.config.ts";
 import { MIN_BYTES } from "../lib/http/compression.ts";
+import { catalogues, type Lang, LANGS } from "../lib/i18n/mod.ts";
 
 const out = Deno.env.get("SPAZIO_BUILD_DIR") ?? "./_build";
 const deno = Deno.execPath();
+const ZOD_SUBSET = new URL("../lib/protocol/zod_subset/mod.ts", import.meta.url).href;
+const I18N = new URL("../lib/i18n/", import.meta.url);
+
+/** What one language's build gave: entry URLs, and the chunks each island loads. */
+interface LangBuild {
+  islands: Record<string, string>;
+  /** Static imports: named with <link rel="modulepreload"> in the page's head. */
+  preloads: Record<string, string[]>;
+  /** Dynamic imports the island makes as it hydrates (fresh.config.ts preloadDynamicImports):
+   * preloaded at low priority, so that first paint never waits for them. */
+  lazy: Record<string, string[]>;
+}
 
 export async function build(): Promise<void> {
   await (await import("./routes.ts")).writeRoutes(); // routes.gen.ts: the routes lib/app.tsx mounts
   const names = Object.keys(islands);
   await Deno.remove(out, { recursive: true }).catch(() => {});
   await Deno.mkdir(`${out}/entries`, { recursive: true });
+  await Deno.mkdir(`${out}/static`, { recursive: true });
   const entries: string[] = [];
   for (const name of names) {
     const file = `${out}/entries/${name}.ts`;
@@ -26,57 +46,112 @@ export async function build(): Promise<void> {
     );
     entries.push(file);
   }
-  const cmd = new Deno.Command(deno, {
+  const files = new Map<string, Uint8Array>();
+  const langs = {} as Record<Lang, LangBuild>;
+  for (const lang of LANGS) langs[lang] = await buildLang(lang, names, entries, files);
+  const manifest = { ...langs.en, langs, files: [...files.keys()].sort().map((f) => `/_build/${f}`) };
+  await precompress(`${out}/static`);
+  await Deno.writeTextFile(`${out}/manifest.json`, JSON.stringify(manifest, null, 2));
+  console.log(`built ${names.length} islands in ${LANGS.length} languages, ${files.size} files in ${out}/static`);
+}
+
+async function buildLang(lang: Lang, names: string[], entries: string[], files: Map<string, Uint8Array>): Promise<LangBuild> {
+  const raw = `${out}/raw/${lang}`;
+  const map = `${out}/entries/import_map.${lang}.json`;
+  await Deno.writeTextFile(map, JSON.stringify({ imports: { zod: ZOD_SUBSET, ...await catalogueStubs(lang) } }, null, 2));
+  const { code } = await new Deno.Command(deno, {
     args: [
-      "bundle", "--platform", "browser", "--format", "esm", "--code-splitting", "--minify",
-      "--outdir", `${out}/raw`, ...entries,
+      "bundle", "--quiet", "--platform", "browser", "--format", "esm", "--code-splitting", "--minify",
+      "--import-map", map, "--outdir", raw, ...entries,
     ],
     stdout: "inherit",
     stderr: "inherit",
-  });
-  const { code } = await cmd.output();
-  if (code !== 0) throw new Error(`deno bundle failed with exit code ${code}`);
-  await Deno.mkdir(`${out}/static`, { recursive: true });
-  const manifest = { islands: {} as Record<string, string>, files: [] as string[] };
-  for await (const f of Deno.readDir(`${out}/raw`)) {
+  }).output();
+  if (code !== 0) throw new Error(`deno bundle (${lang}) failed with exit code ${code}`);
+  const result: LangBuild = { islands: {}, preloads: {}, lazy: {} };
+  for await (const f of Deno.readDir(raw)) {
     if (!f.isFile || !f.name.endsWith(".js")) continue;
-    const bytes = await Deno.readFile(`${out}/raw/${f.name}`);
+    const bytes = await Deno.readFile(`${raw}/${f.name}`);
     const base = f.name.replace(/\.js$/, "");
     let target = f.name;
     if (names.includes(base)) {
       const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
       const hash = [...digest.slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join("");
       target = `${base}-${hash}.js`;
-      manifest.islands[base] = `/_build/${target}`;
+      result.islands[base] = `/_build/${target}`;
     }
+    // Chunks without strings come out the same in every language: one file serves them all.
+    const before = files.get(target);
+    if (before && !sameBytes(before, bytes)) throw new Error(`two different ${target} in the ${lang} build`);
+    files.set(target, bytes);
     await Deno.writeFile(`${out}/static/${target}`, bytes);
-    manifest.files.push(`/_build/${target}`);
   }
-  // Every file an island will load (its static chunks, and its dynamic ones where the config
-  // says it loads them at once), so that pages name them with <link rel="modulepreload"> instead
-  // of the browser discovering them one import at a time.
-  const preloads: Record<string, string[]> = {};
-  for (const [name, url] of Object.entries(manifest.islands)) {
-    const seen = new Set<string>();
-    const dynamic = (config.preloadDynamicImports as readonly string[]).includes(name);
-    const pattern = dynamic ? /(?:from|import)\s*\(?"\.\/([\w.-]+\.js)"/g : /(?:from|import)\s*"\.\/([\w.-]+\.js)"/g;
+  const missing = names.filter((n) => !result.islands[n]);
+  if (missing.length) throw new Error(`no ${lang} bundle was produced for ${missing.join(", ")}`);
+  // Every file an island will load, so that pages name them instead of the browser finding them
+  // one import at a time: its static chunks, and (where the config says the island loads them as
+  // it hydrates) its dynamic imports with their own chunks.
+  const staticImport = /(?:from|import)\s*"\.\/([\w.-]+\.js)"/g;
+  const dynamicImport = /import\s*\(\s*"\.\/([\w.-]+\.js)"\s*\)/g;
+  const closure = async (roots: string[], seen = new Set<string>()) => {
     const visit = async (file: string) => {
-      const code = await Deno.readTextFile(`${out}/static/${file}`);
-      for (const m of code.matchAll(pattern)) {
-        if (seen.has(m[1])) continue;
-        seen.add(m[1]);
-        await visit(m[1]);
+      for (const m of (await Deno.readTextFile(`${out}/static/${file}`)).matchAll(staticImport)) {
+        if (!seen.has(m[1])) (seen.add(m[1]), await visit(m[1]));
       }
     };
-    await visit(url.replace("/_build/", ""));
-    preloads[name] = [...seen].map((f) => `/_build/${f}`);
+    for (const r of roots) await visit(r);
+    return seen;
+  };
+  for (const [name, url] of Object.entries(result.islands)) {
+    const entry = url.replace("/_build/", "");
+    const own = await closure([entry]);
+    result.preloads[name] = [...own].map((f) => `/_build/${f}`);
+    if (!(config.preloadDynamicImports as readonly string[]).includes(name)) continue;
+    const dynamic = new Set<string>();
+    for (const f of [entry, ...own]) {
+      for (const m of (await Deno.readTextFile(`${out}/static/${f}`)).matchAll(dynamicImport)) dynamic.add(m[1]);
+    }
+    const later = await closure([...dynamic], new Set(dynamic));
+    result.lazy[name] = [...later].filter((f) => !own.has(f) && f !== entry).map((f) => `/_build/${f}`);
   }
-  Object.assign(manifest, { preloads });
-  await precompress(`${out}/static`);
-  const missing = names.filter((n) => !manifest.islands[n]);
-  if (missing.length) throw new Error(`no bundle was produced for ${missing.join(", ")}`);
-  await Deno.writeTextFile(`${out}/manifest.json`, JSON.stringify(manifest, null, 2));
-  console.log(`built ${names.length} islands, ${manifest.files.length} files in ${out}/static`);
+  return result;
+}
+
+/**
+ * Import-map entries that swap each catalogue file under lib/i18n/ (a module of plain data: no
+ * function among its exports) for a copy holding `lang` only. A catalogue is an export named
+ * after a language (`export const fr = {...}`) or an object keyed by languages
+ * (`export const spaces = { en: {...}, fr: {...}, it: {...} }`). English stays where `lang`
+ * lacks a key, so t() falls back as it does on the server.
+ */
+async function catalogueStubs(lang: Lang): Promise<Record<string, string>> {
+  const isLangKey = (k: string) => (LANGS as readonly string[]).includes(k);
+  const keep = (of: string, strings: Record<string, string>) =>
+    of === lang ? strings : of === "en" ? Object.fromEntries(Object.entries(strings).filter(([k]) => !(k in catalogues[lang]))) : {};
+  const map: Record<string, string> = {};
+  const dir = `${resolvePath(out)}/i18n/${lang}`;
+  await Deno.mkdir(dir, { recursive: true });
+  for (const f of Deno.readDirSync(I18N)) {
+    if (!f.isFile || !f.name.endsWith(".ts") || f.name.endsWith("_test.ts") || f.name === "mod.ts") continue;
+    const url = new URL(f.name, I18N).href;
+    const mod: Record<string, unknown> = await import(url);
+    if (Object.values(mod).some((v) => typeof v === "function")) continue;
+    const lines = Object.entries(mod).map(([name, value]) => {
+      let data = value;
+      if (isLangKey(name)) data = keep(name, value as Record<string, string>);
+      else if (value && typeof value === "object" && Object.keys(value).every(isLangKey)) {
+        data = Object.fromEntries(Object.entries(value).map(([l, s]) => [l, keep(l, s as Record<string, string>)]));
+      }
+      return `export const ${name} = ${JSON.stringify(data)};`;
+    });
+    await Deno.writeTextFile(`${dir}/${f.name}`, `// Generated by scripts/build.ts: ${f.name} for ${lang} pages.\n${lines.join("\n")}\n`);
+    map[url] = new URL(`file://${dir}/${f.name}`).href;
+  }
+  return map;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /**

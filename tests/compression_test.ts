@@ -1,7 +1,8 @@
-// Compression as a client sees it: pages, JSON, island bundles and the stylesheet come back
+// Light pages as a client sees them: pages, JSON, island bundles and the stylesheet come back
 // brotli- or gzip-encoded when asked, decode to the very bytes sent to a client that asked for
 // nothing, and say Vary: Accept-Encoding. Bundles are the files the build compressed, not
-// compressed again. Requests go through node:http, which neither adds Accept-Encoding nor decodes.
+// compressed again. Pages say how they may be cached. Requests go through node:http, which
+// neither adds Accept-Encoding nor decodes.
 import assert from "node:assert/strict";
 import http from "node:http";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
@@ -111,6 +112,28 @@ Deno.test("pages, JSON, bundles and the stylesheet are sent compressed when aske
       const head = await get(`${web.url}/`, { "accept-encoding": "br, gzip" }, "HEAD");
       assert.equal(head.headers["content-encoding"], undefined);
     });
+  } finally {
+    await web.close();
+  }
+});
+
+Deno.test("pages: private and revalidated, back/forward-cacheable but for conversations and settings", opts, async () => {
+  const web = await startWeb();
+  try {
+    const ada = await account(web, "cache_ada");
+    const cases: [string, string | undefined, string][] = [
+      ["/", undefined, "private, no-cache"],
+      ["/", ada.cookie, "private, no-cache"],
+      ["/signup", undefined, "private, no-cache"],
+      [`/@${ada.user.handle}`, undefined, "private, no-cache"],
+      ["/messages", ada.cookie, "no-store"],
+      ["/settings", ada.cookie, "no-store"],
+      ["/no-such-page", undefined, "no-store"],
+    ];
+    for (const [path, cookie, expected] of cases) {
+      const r = await get(`${web.url}${path}`, cookie ? { cookie } : {});
+      assert.equal(r.headers["cache-control"], expected, `${path}${cookie ? " signed in" : ""} (${r.status})`);
+    }
   } finally {
     await web.close();
   }

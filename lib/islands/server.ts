@@ -1,5 +1,6 @@
 // Server side of islands: which islands a page used (to load their bundles) and where the bundles are.
 import { join } from "node:path";
+import type { Lang } from "../i18n/mod.ts";
 
 let used: Set<string> | null = null;
 
@@ -18,13 +19,21 @@ export function markIslandUsed(name: string): void {
   used?.add(name);
 }
 
-export interface BuildManifest {
+/** One language's build of the islands (scripts/build.ts builds each language's strings apart). */
+export interface LangBuild {
   /** Island name -> URL of its entry bundle (content-hashed). */
   islands: Record<string, string>;
-  /** Every file under /_build/, for the service worker's precache of the shell. */
-  files: string[];
-  /** Island name -> the chunks it loads, to preload with the page. */
+  /** Island name -> the chunks it imports, to preload with the page. */
   preloads: Record<string, string[]>;
+  /** Island name -> the chunks it imports dynamically as it hydrates, to preload at low priority. */
+  lazy?: Record<string, string[]>;
+}
+
+/** The build: English at the top level (what older readers of the manifest expect), every language in `langs`. */
+export interface BuildManifest extends LangBuild {
+  langs?: Partial<Record<Lang, LangBuild>>;
+  /** Every file under /_build/. */
+  files: string[];
 }
 
 let manifest: BuildManifest | null = null;
@@ -38,12 +47,27 @@ export function loadBuildManifest(buildDir: string): BuildManifest {
   return manifest!;
 }
 
-export function islandUrl(name: string): string {
-  const url = manifest?.islands[name];
+function build(lang: Lang): LangBuild | null {
+  return manifest?.langs?.[lang] ?? manifest;
+}
+
+/** The entry bundle of an island, in the page's language. */
+export function islandUrl(name: string, lang: Lang): string {
+  const url = build(lang)?.islands[name];
   if (!url) throw new Error(`island ${name} is not in the build; run \`deno task build\``);
   return url;
 }
 
-export function islandPreloads(names: string[]): string[] {
-  return [...new Set(names.flatMap((n) => manifest?.preloads?.[n] ?? []))];
+/** The chunks a page's islands import: fetched with the page, before they are asked for. */
+export function islandPreloads(names: string[], lang: Lang): string[] {
+  return [...new Set(names.flatMap((n) => build(lang)?.preloads[n] ?? []))];
+}
+
+/**
+ * The chunks those islands import as soon as they hydrate (the Space page's media client): worth
+ * fetching early, never worth delaying first paint for, so the page asks for them at low priority.
+ */
+export function islandLazyPreloads(names: string[], lang: Lang): string[] {
+  const first = new Set(islandPreloads(names, lang));
+  return [...new Set(names.flatMap((n) => build(lang)?.lazy?.[n] ?? []))].filter((f) => !first.has(f));
 }
