@@ -23,10 +23,15 @@ export function searchTerms(handle: string, displayName: string): string[] {
 
 const COLOURS = ["#7c3aed", "#db2777", "#ea580c", "#16a34a", "#0891b2", "#2563eb", "#9333ea", "#c026d3"];
 
-/** A stable avatar colour from the user id. */
+/**
+ * A stable avatar colour from the account id. Pages pass a user id ("k3j...") and the Space room
+ * a room identity ("u:k3j..."): the "u:" is dropped, so one person has one colour everywhere.
+ * Anonymous listeners ("a:...") keep their prefix: they are nobody's account.
+ */
 export function avatarColour(id: string): string {
+  const key = id.startsWith("u:") ? id.slice(2) : id;
   let h = 0;
-  for (const c of id) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  for (const c of key) h = (h * 31 + c.charCodeAt(0)) >>> 0;
   return COLOURS[h % COLOURS.length];
 }
 

@@ -142,6 +142,18 @@ const en = {
   "space.mic_denied": "Spazio cannot use your microphone. Allow it in your browser's site settings, then try again.",
   "space.mic_choose": "Microphone",
   "space.audio_reconnecting": "Audio reconnecting…",
+  "space.live_badge": "LIVE",
+  "space.scheduled_badge": "Scheduled",
+  "space.reminder_on_toast": "Reminder set. We’ll tell you when it starts.",
+  "space.reminder_off_toast": "Reminder removed.",
+  "space.cancel_confirm_title": "Cancel this Space?",
+  "space.cancel_confirm_body": "People who set a reminder will see that it was cancelled. This cannot be undone.",
+  "space.cancel_yes": "Yes, cancel it",
+  "space.keep_scheduled": "Keep it",
+  "space.host_profile": "{name}’s profile",
+  "space.more_people": "Co-hosts and speakers",
+  "space.title_placeholder": "What will you talk about?",
+  "space.on_stage_count": "{n} on stage",
 } as const;
 
 type Keys = keyof typeof en;
@@ -289,6 +301,18 @@ const fr: Record<Keys, string> = {
   "space.mic_denied": "Spazio ne peut pas utiliser votre micro. Autorisez-le dans les réglages du site de votre navigateur, puis réessayez.",
   "space.mic_choose": "Micro",
   "space.audio_reconnecting": "Reconnexion de l’audio…",
+  "space.live_badge": "EN DIRECT",
+  "space.scheduled_badge": "Programmé",
+  "space.reminder_on_toast": "Rappel activé. Nous vous préviendrons quand il commencera.",
+  "space.reminder_off_toast": "Rappel supprimé.",
+  "space.cancel_confirm_title": "Annuler ce Space ?",
+  "space.cancel_confirm_body": "Les personnes qui ont activé un rappel verront qu’il a été annulé. C’est définitif.",
+  "space.cancel_yes": "Oui, l’annuler",
+  "space.keep_scheduled": "Le garder",
+  "space.host_profile": "Profil de {name}",
+  "space.more_people": "Co-animateurs et intervenants",
+  "space.title_placeholder": "De quoi allez-vous parler ?",
+  "space.on_stage_count": "{n} sur scène",
 };
 
 const it: Record<Keys, string> = {
@@ -434,6 +458,18 @@ const it: Record<Keys, string> = {
   "space.mic_denied": "Spazio non può usare il tuo microfono. Consentilo nelle impostazioni del sito del browser, poi riprova.",
   "space.mic_choose": "Microfono",
   "space.audio_reconnecting": "Riconnessione dell’audio…",
+  "space.live_badge": "LIVE",
+  "space.scheduled_badge": "Programmato",
+  "space.reminder_on_toast": "Promemoria attivo. Ti avviseremo quando inizia.",
+  "space.reminder_off_toast": "Promemoria rimosso.",
+  "space.cancel_confirm_title": "Annullare questo Space?",
+  "space.cancel_confirm_body": "Chi ha impostato un promemoria vedrà che è stato annullato. Non si può tornare indietro.",
+  "space.cancel_yes": "Sì, annullalo",
+  "space.keep_scheduled": "Tienilo",
+  "space.host_profile": "Profilo di {name}",
+  "space.more_people": "Co-host e relatori",
+  "space.title_placeholder": "Di cosa parlerete?",
+  "space.on_stage_count": "{n} sul palco",
 };
 
 export const spaces = { en, fr, it };

@@ -40,6 +40,19 @@ export const ICON_NAMES = {
   stats: "outline/chart-line",
   bell: "outline/bell",
   back: "outline/arrow-left",
+  userPlus: "outline/user-plus",
+  userCheck: "outline/user-check",
+  ban: "outline/ban",
+  wifiOff: "outline/wifi-off",
+  filter: "outline/filter",
+  bellRinging: "outline/bell-ringing",
+  key: "outline/key",
+  clock: "outline/clock",
+  world: "outline/world",
+  edit: "outline/edit",
+  userSearch: "outline/user-search",
+  calendarOff: "outline/calendar-off",
+  lock: "outline/lock",
 } as const;
 
 export type IconName = keyof typeof ICON_NAMES;
