@@ -53,6 +53,13 @@ export const ICON_NAMES = {
   userSearch: "outline/user-search",
   calendarOff: "outline/calendar-off",
   lock: "outline/lock",
+  send: "outline/send",
+  phoneIncoming: "outline/phone-incoming",
+  phoneOutgoing: "outline/phone-outgoing",
+  phoneMissed: "outline/phone-x",
+  signalGood: "outline/antenna-bars-5",
+  signalFair: "outline/antenna-bars-3",
+  signalPoor: "outline/antenna-bars-1",
 } as const;
 
 export type IconName = keyof typeof ICON_NAMES;
