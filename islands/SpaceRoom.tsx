@@ -90,10 +90,10 @@ export default function SpaceRoom({ lang, spaceId, topics, initial, signInUrl, t
   return (
     <div class="space-room">
       <SpaceHeader lang={lang} spaceId={spaceId} title={initial.space.title} topics={topics} hostName={hostName} listenerCount={listenerCount} onLeave={live ? leave : undefined} />
-      {conn !== "connected" && client && <p class="muted" role="status">{t(lang, conn === "reconnecting" ? "space.reconnecting" : "space.connecting")}</p>}
       <AudioBar
         lang={lang}
-        state={media?.session.state.value ?? "connecting"}
+        room={conn}
+        audio={media?.session.state.value ?? "connecting"}
         needsTap={media?.needsTap.value ?? false}
         onTap={() => media?.tapToListen()}
         micProblem={media?.micProblem.value ?? null}

@@ -3,7 +3,7 @@
 // keeps presence, rate-limits, persists to room storage, sends `sync` then deltas, and tells the
 // SFU and the web what changed. Identity always comes from the verified token, never a message.
 import type * as Party from "partykit/server";
-import { SPACE_CLOSE, type SpaceErrorCode, type SpaceEvent } from "../lib/protocol/space.ts";
+import { LISTENER_SAMPLE, type Person, SPACE_CLOSE, type SpaceErrorCode, type SpaceEvent } from "../lib/protocol/space.ts";
 import type { SpaceReport } from "../lib/protocol/space_http.ts";
 import { type RoomTokenClaims, verifyRoomToken } from "../lib/protocol/token.ts";
 import { readConfig, type SpaceRoomConfig } from "./space/config.ts";
@@ -61,7 +61,8 @@ export default class SpaceRoom implements Party.Server {
   readonly #presence = new Presence();
   /** Connections still being admitted: they hear nothing of the room before their `sync`. */
   readonly #admitting = new Set<string>();
-  #sentListenerCount = -1;
+  /** The count and faces last broadcast, to send only changes. */
+  #sentListeners = "";
   #listenerTimer: ReturnType<typeof setTimeout> | undefined;
   #webTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -125,7 +126,7 @@ export default class SpaceRoom implements Party.Server {
     if (refusal) return closeQuietly(conn, SPACE_CLOSE.tooManyConnections, refusal);
     conn.setState({ actor, address, buckets: {}, strikes: 0 });
     const arrived = this.#presence.add(actor.sub, conn.id, address);
-    this.#send(conn, syncFor(s, actor, this.listenerCount(), this.isPresent));
+    this.#send(conn, syncFor(s, actor, this.listenerCount(), this.isPresent, this.listenerSample()));
     // From here on it hears every delta, including its own arrival below.
     this.#admitting.delete(conn.id);
     if (s.status === "ended") return closeQuietly(conn, SPACE_CLOSE.ended, "This Space has ended.");
@@ -194,6 +195,21 @@ export default class SpaceRoom implements Party.Server {
   }
 
   readonly isPresent = (sub: string) => this.#presence.has(sub);
+
+  /** Some signed-in listeners, to show as faces: read from the connections, so it survives hibernation. */
+  listenerSample(): Person[] {
+    const onStage = new Set((this.state?.stage ?? []).map((m) => m.sub));
+    const out: Person[] = [];
+    const seen = new Set<string>();
+    for (const c of this.room.getConnections<ConnState>()) {
+      const actor = c.state?.actor;
+      if (!actor || c.state?.gone || !actor.sub.startsWith("u:") || onStage.has(actor.sub) || seen.has(actor.sub)) continue;
+      seen.add(actor.sub);
+      out.push(person(actor));
+      if (out.length >= LISTENER_SAMPLE) break;
+    }
+    return out;
+  }
 
   /** People connected who are not on stage. */
   listenerCount(): number {
@@ -271,9 +287,12 @@ export default class SpaceRoom implements Party.Server {
     this.#listenerTimer = setTimeout(() => {
       this.#listenerTimer = undefined;
       const count = this.listenerCount();
-      if (count === this.#sentListenerCount) return;
-      this.#sentListenerCount = count;
-      this.#broadcast({ type: "listenerCount", count });
+      const listeners = this.listenerSample();
+      // The faces can change while the count does not (one leaves as another comes).
+      const sent = `${count}|${listeners.map((p) => p.sub).join(",")}`;
+      if (sent === this.#sentListeners) return;
+      this.#sentListeners = sent;
+      this.#broadcast({ type: "listenerCount", count, listeners });
       this.#scheduleWebPush();
     }, LISTENER_COUNT_EVERY_MS);
   }

@@ -47,7 +47,7 @@ Deno.test("a Space from the host's and a listener's side, through removal and a 
     const g = guest.page;
     await g.goto(link);
     await islandsReady(g);
-    await g.getByText("Sign in to comment or ask to speak").waitFor();
+    await g.getByRole("link", { name: "Sign in to comment or ask to speak" }).waitFor();
     assert.deepEqual(await stageNames(g), ["Hedy Host"]);
     await h.getByTestId("listener-count").filter({ hasText: "1 listening" }).waitFor();
     await openSheet(g, "Reactions");
@@ -62,6 +62,8 @@ Deno.test("a Space from the host's and a listener's side, through removal and a 
     await g.getByRole("button", { name: "Sign in with a passkey" }).click();
     await g.waitForURL(link);
     await islandsReady(g);
+    // Signed in, the guest is a face among the listeners on the host's screen.
+    await h.locator(".listener", { hasText: "Gus Guest" }).waitFor();
     await g.getByRole("button", { name: "Request to speak" }).click();
     await g.getByText("Request sent. A host will answer.").waitFor();
 

@@ -26,22 +26,22 @@ export function ActionBar({ lang, view, signInUrl, onUnmute, onMute, onHand, ope
       {me
         ? (me.muted
           ? (
-            <button type="button" class="bar-main" onClick={onUnmute}>
+            <button type="button" class="bar-main" onClick={onUnmute} aria-label={t(lang, "space.unmute_me")}>
               <Icon name="micOff" />
-              <span>{t(lang, "space.unmute_me")}</span>
+              <span>{t(lang, "space.unmute_short")}</span>
             </button>
           )
           : (
-            <button type="button" class="bar-main live" onClick={onMute}>
+            <button type="button" class="bar-main live" onClick={onMute} aria-label={t(lang, "space.mute_me")}>
               <Icon name="mic" />
-              <span>{t(lang, "space.mute_me")}</span>
+              <span>{t(lang, "space.mute_short")}</span>
             </button>
           ))
         : you.anonymous
         ? (
-          <a class="button bar-main" href={signInUrl}>
+          <a class="button bar-main" href={signInUrl} aria-label={t(lang, "space.signin_to_take_part")}>
             <Icon name="signin" />
-            <span>{t(lang, "space.signin_to_take_part")}</span>
+            <span>{t(lang, "nav.signin")}</span>
           </a>
         )
         : you.handRaised

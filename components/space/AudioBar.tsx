@@ -1,21 +1,32 @@
-// The audio line of a Space page: joining, listening or reconnecting; the one "Tap to listen"
-// control when the browser blocks autoplay; the microphone problem for speakers.
+// The one status line of a Space page, the same height from the first paint on (so nothing below
+// it moves as the page connects): the room's connection when it is not up, else the audio's
+// (joining, listening, reconnecting); the one "Tap to listen" control when the browser blocks
+// autoplay; the microphone problem for speakers.
 import { type Lang, t } from "../../lib/i18n/mod.ts";
+import { Icon } from "../../lib/ui/Icon.tsx";
+
+export type LinkState = "connecting" | "connected" | "reconnecting" | "closed";
 
 export interface AudioBarProps {
   lang: Lang;
-  state: "connecting" | "connected" | "reconnecting" | "closed" | null;
+  room: LinkState;
+  audio: LinkState;
   needsTap: boolean;
   onTap: () => void;
   micProblem: "denied" | "unavailable" | null;
 }
 
-export function AudioBar({ lang, state, needsTap, onTap, micProblem }: AudioBarProps) {
+export function AudioBar({ lang, room, audio, needsTap, onTap, micProblem }: AudioBarProps) {
+  const roomText = room === "reconnecting" ? t(lang, "space.reconnecting") : room === "connecting" ? t(lang, "space.connecting") : null;
   return (
     <div class="audio-bar">
-      {needsTap && <button type="button" class="button" onClick={onTap}>🔊 {t(lang, "space.tap_to_listen")}</button>}
+      {needsTap && <button type="button" class="button small" onClick={onTap}><Icon name="speaker" size={18} />{t(lang, "space.tap_to_listen")}</button>}
       <span class="muted" role="status" data-testid="audio-state">
-        {state === "connected" ? `🔊 ${t(lang, "space.audio_live")}` : state === "reconnecting" ? t(lang, "space.audio_reconnecting") : state ? t(lang, "space.audio_joining") : ""}
+        {roomText ?? (audio === "connected"
+          ? <><Icon name="speaker" size={18} /> {t(lang, "space.audio_live")}</>
+          : audio === "reconnecting"
+          ? t(lang, "space.audio_reconnecting")
+          : t(lang, "space.audio_joining"))}
       </span>
       {micProblem && <p class="error" role="alert">{t(lang, "space.mic_denied")}</p>}
     </div>

@@ -3,6 +3,7 @@
 import type { StageMember } from "../../lib/protocol/space.ts";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
 import { useState } from "preact/hooks";
+import { Icon } from "../../lib/ui/Icon.tsx";
 import { Avatar } from "../Avatar.tsx";
 
 export type StageAction = "mute" | "moveToAudience" | "remove" | "addCohost" | "removeCohost" | "report";
@@ -57,8 +58,8 @@ export function Stage({ lang, stage, youSub, youRole, speaking = [], onAction }:
               </span>
               <span class="member-meta">
                 <span class={`badge role-${m.role}`}>{t(lang, `space.role.${m.role}`)}</span>
-                <span class="mic" role="img" aria-label={m.muted ? t(lang, "space.muted") : isSpeaking ? t(lang, "space.speaking") : t(lang, "space.mic_on")}>
-                  {m.muted ? "🔇" : "🎙️"}
+                <span class={`mic${m.muted ? " off" : ""}`} role="img" aria-label={m.muted ? t(lang, "space.muted") : isSpeaking ? t(lang, "space.speaking") : t(lang, "space.mic_on")}>
+                  <Icon name={m.muted ? "micOff" : "mic"} size={16} />
                 </span>
               </span>
               {actions.length > 0 && <MemberMenu lang={lang} name={name} actions={actions} run={(a) => onAction!(a, m)} />}
@@ -76,7 +77,7 @@ function MemberMenu({ lang, name, actions, run }: { lang: Lang; name: string; ac
   return (
     <div class="menu" onKeyDown={(e) => e.key === "Escape" && setOpen(false)}>
       <button type="button" class="menu-toggle" aria-expanded={open} aria-label={t(lang, "space.people_options", { name })} onClick={() => setOpen(!open)}>
-        ⋯
+        <Icon name="more" size={20} />
       </button>
       {open && (
         <div class="menu-items">

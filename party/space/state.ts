@@ -217,6 +217,7 @@ export function syncFor(
   viewer: Actor,
   listenerCount: number,
   isPresent: (sub: string) => boolean,
+  listeners?: Person[],
 ): SpaceEvent {
   const k = kindOf(s, viewer.sub);
   return {
@@ -233,6 +234,7 @@ export function syncFor(
     hands: s.hands,
     invited: s.invited,
     listenerCount,
+    ...(listeners && { listeners }),
     pinned: s.pinned,
     comments: s.comments,
   };
