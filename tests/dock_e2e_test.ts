@@ -70,6 +70,11 @@ Deno.test("a Space keeps playing in the dock while the person browses; mute and 
     const atJoin = await peerConnections(l);
     assert.equal(atJoin.filter((s) => s === "connected").length, 1);
     assert.equal(await l.locator(".dock").count(), 0, "no dock on the Space's own screen");
+    // The lock screen and headset controls name the Space and its host.
+    assert.deepEqual(
+      await l.evaluate(() => [navigator.mediaSession.metadata?.title, navigator.mediaSession.metadata?.artist, navigator.mediaSession.playbackState]),
+      ["Music while you browse", "Dock Host", "playing"],
+    );
     await l.screenshot({ path: `${ARTIFACTS}/space-listener-360.png` });
     await h.screenshot({ path: `${ARTIFACTS}/space-host-1280.png` });
     await l.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Search" }).click();
@@ -122,6 +127,7 @@ Deno.test("a Space keeps playing in the dock while the person browses; mute and 
     await l.locator(".dock").getByRole("button", { name: "Leave Music while you browse" }).click();
     await l.locator(".dock").waitFor({ state: "detached" });
     assert.ok((await peerConnections(l)).every((s) => s === "closed"), "leaving closed the connection");
+    assert.equal(await l.evaluate(() => navigator.mediaSession.metadata), null, "the lock screen no longer shows the Space");
 
     // A full page load of any page still works (and has no dock: nothing is playing).
     await l.reload();
