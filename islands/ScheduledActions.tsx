@@ -1,19 +1,41 @@
 import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
 import { api } from "../lib/api_client.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
+import { Icon } from "../lib/ui/Icon.tsx";
+import { Sheet } from "../lib/ui/Sheet.tsx";
+import { toast } from "../lib/ui/Toast.tsx";
 
-/** On a scheduled Space: the host starts or cancels it; others set a reminder. */
-export default function ScheduledActions({ lang, spaceId, isHost, reminder, signedIn }: {
+interface Props {
   lang: Lang;
   spaceId: string;
   isHost: boolean;
   reminder: boolean;
   signedIn: boolean;
-}) {
+  /** In a list's card: only the reminder, small. */
+  compact?: boolean;
+  /** Where "Set reminder" sends someone signed out (and back). */
+  signInUrl?: string;
+}
+
+/**
+ * On a scheduled Space: the host starts, edits or cancels it (cancelling asks first, in a dialog
+ * that takes the focus); others set or remove a reminder, confirmed by a toast.
+ */
+export default function ScheduledActions(
+  { lang, spaceId, isHost, reminder, signedIn, compact, signInUrl }: Props,
+) {
   const on = useSignal(reminder);
   const busy = useSignal(false);
   const error = useSignal<MessageKey | null>(null);
+  const confirming = useSignal(false);
   const cancelled = useSignal(false);
+  const notice = useRef<HTMLParagraphElement>(null);
+
+  // The cancel button is gone once the Space is cancelled: the focus goes to what says so.
+  useEffect(() => {
+    if (cancelled.value) notice.current?.focus();
+  }, [cancelled.value]);
 
   async function call(method: string, path: string, after: (d: Record<string, unknown>) => void) {
     busy.value = true;
@@ -24,17 +46,36 @@ export default function ScheduledActions({ lang, spaceId, isHost, reminder, sign
     after(r.data);
   }
 
-  if (cancelled.value) return <p class="notice" role="status">{t(lang, "space.cancelled")}</p>;
+  if (cancelled.value) {
+    return (
+      <p class="notice" role="status" tabIndex={-1} ref={notice}>{t(lang, "space.cancelled")}</p>
+    );
+  }
+  const size = compact ? " small" : "";
   return (
-    <div class="stack">
+    <div class="scheduled-actions">
       <div class="actions">
         {isHost && (
           <>
-            <button type="button" class="button" disabled={busy.value} onClick={() => call("POST", `/api/spaces/${spaceId}/start`, () => location.reload())}>
+            <button
+              type="button"
+              class="button"
+              disabled={busy.value}
+              onClick={() => call("POST", `/api/spaces/${spaceId}/start`, () => location.reload())}
+            >
+              <Icon name="broadcast" size={20} />
               {t(lang, "space.start_now")}
             </button>
-            <a class="button secondary" href={`/s/${spaceId}/edit`}>{t(lang, "space.edit")}</a>
-            <button type="button" class="button danger" disabled={busy.value} onClick={() => call("POST", `/api/spaces/${spaceId}/cancel`, () => (cancelled.value = true))}>
+            <a class="button secondary" href={`/s/${spaceId}/edit`}>
+              <Icon name="edit" size={20} />
+              {t(lang, "space.edit")}
+            </a>
+            <button
+              type="button"
+              class="button danger"
+              disabled={busy.value}
+              onClick={() => (confirming.value = true)}
+            >
               {t(lang, "space.cancel")}
             </button>
           </>
@@ -42,16 +83,63 @@ export default function ScheduledActions({ lang, spaceId, isHost, reminder, sign
         {!isHost && signedIn && (
           <button
             type="button"
-            class={on.value ? "button secondary" : "button"}
+            class={(on.value ? "button secondary" : "button") + size}
             aria-pressed={on.value}
             disabled={busy.value}
-            onClick={() => call(on.value ? "DELETE" : "PUT", `/api/spaces/${spaceId}/reminder`, (d) => (on.value = !!d.reminder))}
+            onClick={() =>
+              call(on.value ? "DELETE" : "PUT", `/api/spaces/${spaceId}/reminder`, (d) => {
+                on.value = !!d.reminder;
+                toast(t(lang, on.value ? "space.reminder_on_toast" : "space.reminder_off_toast"));
+              })}
           >
-            🔔 {on.value ? t(lang, "space.reminder_set") : t(lang, "space.set_reminder")}
+            <Icon name={on.value ? "bellRinging" : "bell"} size={compact ? 18 : 20} />
+            {on.value ? t(lang, "space.reminder_set") : t(lang, "space.set_reminder")}
           </button>
         )}
+        {!isHost && !signedIn && signInUrl && (
+          <a class={"button secondary" + size} href={signInUrl}>
+            <Icon name="bell" size={compact ? 18 : 20} />
+            {t(lang, "space.set_reminder")}
+          </a>
+        )}
       </div>
-      <p class="error" role="alert">{error.value ? t(lang, error.value) : ""}</p>
+      <p class="error" role="alert">
+        {error.value && !confirming.value ? t(lang, error.value) : ""}
+      </p>
+      {isHost && (
+        <Sheet
+          open={confirming.value}
+          id={`cancel-${spaceId}`}
+          title={t(lang, "space.cancel_confirm_title")}
+          closeLabel={t(lang, "space.close")}
+          onClose={() => (confirming.value = false)}
+        >
+          <p>{t(lang, "space.cancel_confirm_body")}</p>
+          <div class="actions confirm-actions">
+            <button
+              type="button"
+              class="button danger"
+              disabled={busy.value}
+              onClick={() =>
+                call("POST", `/api/spaces/${spaceId}/cancel`, () => {
+                  confirming.value = false;
+                  cancelled.value = true;
+                })}
+            >
+              {t(lang, "space.cancel_yes")}
+            </button>
+            <button
+              type="button"
+              class="button secondary"
+              onClick={() => (confirming.value = false)}
+              autofocus
+            >
+              {t(lang, "space.keep_scheduled")}
+            </button>
+          </div>
+          <p class="error" role="alert">{error.value ? t(lang, error.value) : ""}</p>
+        </Sheet>
+      )}
     </div>
   );
 }

@@ -1,93 +1,256 @@
-// Home: live Spaces (those hosted or spoken in by people you follow first) and upcoming ones,
-// filtered by topic and language and searched by title.
+// Home: "Start a Space" first, then live Spaces (those hosted or spoken in by people you follow
+// first) as cards, then upcoming ones with Set reminder. A search field and chips (topics, the
+// Space's language) narrow both lists; every filter is a link or a GET form, so no script is needed.
 import { Island } from "../components/Island.tsx";
 import { SpaceCard } from "../components/space/SpaceCard.tsx";
 import type { Handlers } from "../lib/http/route.ts";
-import { when } from "../lib/i18n/dates.ts";
-import { t } from "../lib/i18n/mod.ts";
+import { type Lang, t } from "../lib/i18n/mod.ts";
 import { matches, SPACE_LANGS, type SpaceRecord, SpaceStore } from "../lib/kv/spaces.ts";
 import { renderPage } from "../lib/render.tsx";
+import { Icon } from "../lib/ui/Icon.tsx";
+
+interface Filters {
+  topic?: string;
+  lang?: string;
+  q?: string;
+}
+
+/** The home page with these filters, the others left out. */
+function homeHref(f: Filters): string {
+  const p = new URLSearchParams();
+  for (const k of ["q", "topic", "lang"] as const) if (f[k]) p.set(k, f[k]!);
+  const s = p.toString();
+  return s ? `/?${s}` : "/";
+}
+
+/** A short start time for a card: "Tue 4 Jun, 18:00". */
+function shortWhen(lang: Lang, ms: number): string {
+  return new Intl.DateTimeFormat(lang, {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(ms);
+}
 
 export const handler: Handlers = {
   async GET(c) {
     const lang = c.get("lang");
     const user = c.get("user");
     const { kv, social, users } = c.get("deps");
-    const f = {
+    const f: Filters = {
       topic: c.req.query("topic")?.slice(0, 24) || undefined,
       lang: c.req.query("lang")?.slice(0, 8) || undefined,
       q: c.req.query("q")?.slice(0, 70) || undefined,
     };
+    const filtered = !!(f.topic || f.lang || f.q);
     const store = new SpaceStore(kv);
     const [live, upcoming] = await Promise.all([store.list("live"), store.list("scheduled")]);
-    const followed = new Set(user ? (await social.followingIds(user.id)).map((id) => `u:${id}`) : []);
-    const byFollowed = (s: SpaceRecord) => followed.has(`u:${s.hostId}`) || s.stage.some((m) => followed.has(m.sub));
-    const liveShown = live.filter((s) => matches(s, f)).sort((a, b) => Number(byFollowed(b)) - Number(byFollowed(a)));
+    const followed = new Set(
+      user ? (await social.followingIds(user.id)).map((id) => `u:${id}`) : [],
+    );
+    const byFollowed = (s: SpaceRecord) =>
+      followed.has(`u:${s.hostId}`) || s.stage.some((m) => followed.has(m.sub));
+    const liveShown = live.filter((s) => matches(s, f)).sort((a, b) =>
+      Number(byFollowed(b)) - Number(byFollowed(a))
+    );
     const upcomingShown = upcoming.filter((s) => matches(s, f)).slice(0, 50);
-    const hosts = new Map((await users.getMany([...new Set([...liveShown, ...upcomingShown].map((s) => s.hostId))])).map((u) => [u.id, u]));
-    const topics = [...new Set([...live, ...upcoming].flatMap((s) => s.topics))].sort().slice(0, 50);
-    const reminders = user ? await store.remindersAmong(user.id, upcomingShown.map((s) => s.id)) : new Set<string>();
+    const hosts = new Map(
+      (await users.getMany([...new Set([...liveShown, ...upcomingShown].map((s) => s.hostId))]))
+        .map((u) => [u.id, u]),
+    );
+    const topics = [...new Set([...live, ...upcoming].flatMap((s) => s.topics))].sort().slice(
+      0,
+      30,
+    );
+    if (f.topic && !topics.includes(f.topic)) topics.unshift(f.topic);
+    const reminders = user
+      ? await store.remindersAmong(user.id, upcomingShown.map((s) => s.id))
+      : new Set<string>();
+    const langName = f.lang && (SPACE_LANGS as readonly string[]).includes(f.lang)
+      ? t(lang, `space.lang.${f.lang as typeof SPACE_LANGS[number]}`)
+      : t(lang, "home.lang_any");
 
-    return renderPage(c, t(lang, "home.title"), (
-      <>
-        <section class="card hero">
-          <h1>{user ? t(lang, "home.welcome", { name: user.displayName }) : t(lang, "app.name")}</h1>
-          <p class="lead">{t(lang, "app.tagline")}</p>
-          <p class="actions">
-            {user
-              ? <a class="button" href="/spaces/new">🎙️ {t(lang, "space.nav")}</a>
-              : (
-                <>
-                  <a class="button" href="/signup">{t(lang, "nav.signup")}</a>
-                  <a class="button secondary" href="/signin">{t(lang, "nav.signin")}</a>
-                </>
-              )}
-          </p>
-        </section>
-        <form method="get" action="/" class="card filters" role="search">
-          <label>
-            {t(lang, "space.filter_q")} <input type="search" name="q" value={f.q ?? ""} />
-          </label>
-          <label>
-            {t(lang, "space.filter_topic")}{" "}
-            <select name="topic">
-              <option value="">{t(lang, "space.any")}</option>
-              {topics.map((tp) => <option value={tp} selected={tp === f.topic}>#{tp}</option>)}
-            </select>
-          </label>
-          <label>
-            {t(lang, "space.lang_label")}{" "}
-            <select name="lang">
-              <option value="">{t(lang, "space.any")}</option>
-              {SPACE_LANGS.map((l) => <option value={l} selected={l === f.lang}>{t(lang, `space.lang.${l}`)}</option>)}
-            </select>
-          </label>
-          <button type="submit" class="button small">{t(lang, "space.apply_filters")}</button>
-        </form>
-        <section aria-labelledby="live-h">
-          <h2 id="live-h">● {t(lang, "space.live_now")}</h2>
-          {liveShown.length === 0 ? <p class="muted">{t(lang, "space.none_live")}</p> : (
-            <div class="space-list">
-              {liveShown.map((s) => <SpaceCard key={s.id} lang={lang} space={s} hostName={hosts.get(s.hostId)?.displayName ?? "?"} />)}
+    const emptyAction = filtered
+      ? <a class="button secondary" href="/">{t(lang, "home.clear_filters")}</a>
+      : null;
+    return renderPage(
+      c,
+      t(lang, "home.title"),
+      (
+        <div class="home">
+          <header class="home-head">
+            <div class="home-hello">
+              <h1>
+                {user ? t(lang, "home.welcome", { name: user.displayName }) : t(lang, "app.name")}
+              </h1>
+              {!user && <p class="muted">{t(lang, "app.tagline")}</p>}
             </div>
-          )}
-        </section>
-        <section aria-labelledby="upcoming-h">
-          <h2 id="upcoming-h">🗓 {t(lang, "space.upcoming")}</h2>
-          {upcomingShown.length === 0 ? <p class="muted">{t(lang, "space.none_upcoming")}</p> : (
-            <div class="space-list">
-              {upcomingShown.map((s) => (
-                <div key={s.id}>
-                  <SpaceCard lang={lang} space={s} hostName={hosts.get(s.hostId)?.displayName ?? "?"} startsAt={when(lang, s.scheduledFor!)} />
-                  {user && user.id !== s.hostId && (
-                    <Island name="ScheduledActions" props={{ lang, spaceId: s.id, isHost: false, reminder: reminders.has(s.id), signedIn: true }} />
+            <a class="button start-space" href="/spaces/new">
+              <Icon name="mic" size={20} />
+              {t(lang, "space.nav")}
+            </a>
+          </header>
+
+          <form
+            method="get"
+            action="/"
+            class="home-search"
+            role="search"
+            aria-label={t(lang, "home.search_label")}
+          >
+            <label for="home-q" class="visually-hidden">{t(lang, "home.search_label")}</label>
+            <span class="search-field">
+              <Icon name="search" size={20} />
+              <input
+                id="home-q"
+                type="search"
+                name="q"
+                value={f.q ?? ""}
+                placeholder={t(lang, "home.search_placeholder")}
+                enterkeyhint="search"
+              />
+            </span>
+            {f.topic && <input type="hidden" name="topic" value={f.topic} />}
+            {f.lang && <input type="hidden" name="lang" value={f.lang} />}
+          </form>
+
+          <nav class="chips" aria-label={t(lang, "home.filters")}>
+            <details class="chip-menu">
+              <summary class={f.lang ? "chip on" : "chip"}>
+                <Icon name="world" size={16} />
+                <span class="visually-hidden">{t(lang, "space.lang_label")}:</span>
+                {langName}
+                <Icon name="chevronDown" size={16} />
+              </summary>
+              <div class="chip-panel">
+                <a
+                  href={homeHref({ ...f, lang: undefined })}
+                  aria-current={!f.lang ? "true" : undefined}
+                >
+                  {t(lang, "home.lang_any")}
+                </a>
+                {SPACE_LANGS.map((l) => (
+                  <a
+                    key={l}
+                    href={homeHref({ ...f, lang: l })}
+                    aria-current={f.lang === l ? "true" : undefined}
+                  >
+                    {t(lang, `space.lang.${l}`)}
+                  </a>
+                ))}
+              </div>
+            </details>
+            <span class="chip-scroll">
+              <a
+                class={!f.topic ? "chip on" : "chip"}
+                href={homeHref({ ...f, topic: undefined })}
+                aria-current={!f.topic ? "true" : undefined}
+              >
+                {t(lang, "home.topic_all")}
+              </a>
+              {topics.map((tp) => (
+                <a
+                  key={tp}
+                  class={f.topic === tp ? "chip on" : "chip"}
+                  href={homeHref({ ...f, topic: tp })}
+                  aria-current={f.topic === tp ? "true" : undefined}
+                >
+                  #{tp}
+                </a>
+              ))}
+            </span>
+          </nav>
+
+          <section aria-labelledby="live-h" class="home-section">
+            <h2 id="live-h" class="section-title">
+              <span class="live-dot">
+                <Icon name="live" size={10} />
+              </span>
+              {t(lang, "space.live_now")}
+            </h2>
+            {liveShown.length === 0
+              ? (
+                <div class="empty">
+                  <Icon name="broadcast" />
+                  <p>{t(lang, filtered ? "space.none_live" : "home.empty_live")}</p>
+                  {emptyAction ?? (
+                    <a class="button" href="/spaces/new">
+                      <Icon name="mic" size={20} />
+                      {t(lang, "space.nav")}
+                    </a>
                   )}
                 </div>
-              ))}
-            </div>
-          )}
-        </section>
-      </>
-    ));
+              )
+              : (
+                <div class="space-list">
+                  {liveShown.map((s) => (
+                    <SpaceCard
+                      key={s.id}
+                      lang={lang}
+                      space={s}
+                      host={hosts.get(s.hostId) ?? null}
+                    />
+                  ))}
+                </div>
+              )}
+          </section>
+
+          <section aria-labelledby="upcoming-h" class="home-section">
+            <h2 id="upcoming-h" class="section-title">
+              <Icon name="calendar" size={20} />
+              {t(lang, "space.upcoming")}
+            </h2>
+            {upcomingShown.length === 0
+              ? (
+                <div class="empty">
+                  <Icon name="calendar" />
+                  <p>{t(lang, filtered ? "space.none_upcoming" : "home.empty_upcoming")}</p>
+                  {emptyAction ?? (
+                    <a class="button secondary" href="/spaces/new?when=later">
+                      {t(lang, "home.schedule")}
+                    </a>
+                  )}
+                </div>
+              )
+              : (
+                <div class="space-list">
+                  {upcomingShown.map((s) => (
+                    <SpaceCard
+                      key={s.id}
+                      lang={lang}
+                      space={s}
+                      host={hosts.get(s.hostId) ?? null}
+                      startsAt={shortWhen(lang, s.scheduledFor!)}
+                    >
+                      {!user
+                        ? (
+                          <a class="button secondary small" href="/signin?next=/">
+                            <Icon name="bell" size={18} />
+                            {t(lang, "space.set_reminder")}
+                          </a>
+                        )
+                        : user.id !== s.hostId && (
+                          <Island
+                            name="ScheduledActions"
+                            props={{
+                              lang,
+                              spaceId: s.id,
+                              isHost: false,
+                              reminder: reminders.has(s.id),
+                              signedIn: true,
+                              compact: true,
+                            }}
+                          />
+                        )}
+                    </SpaceCard>
+                  ))}
+                </div>
+              )}
+          </section>
+        </div>
+      ),
+    );
   },
 };

@@ -24,26 +24,42 @@ export function SpaceCard({ lang, space, host, startsAt, level = 3, children }: 
   // Faces: who is on stage now, or the host of a Space that has not started.
   const faces = live && space.stage.length > 0
     ? space.stage.slice(0, 4).map((m) => ({ id: m.sub, name: m.name ?? m.handle ?? "?" }))
-    : host ? [{ id: host.id, name: host.displayName }] : [];
+    : host
+    ? [{ id: host.id, name: host.displayName }]
+    : [];
   const Title = level === 2 ? "h2" : "h3";
   return (
     <article class={`space-card ${space.status}`}>
       <p class="space-card-top">
         {live
-          ? <span class="live-pill"><Icon name="live" size={10} />{t(lang, "space.live_badge")}</span>
-          : startsAt && <span class="when-pill"><Icon name="calendar" size={16} />{startsAt}</span>}
+          ? (
+            <span class="live-pill">
+              <Icon name="live" size={10} />
+              {t(lang, "space.live_badge")}
+            </span>
+          )
+          : startsAt && (
+            <span class="when-pill">
+              <Icon name="calendar" size={16} />
+              {startsAt}
+            </span>
+          )}
         <span class="space-card-lang">{t(lang, `space.lang.${space.lang}`)}</span>
       </p>
       <Title class="space-card-title">
         <a href={`/s/${space.id}`} class="space-link">{space.title}</a>
       </Title>
       {space.topics.length > 0 && (
-        <p class="space-card-topics">{space.topics.map((tp) => <span class="topic" key={tp}>#{tp}</span>)}</p>
+        <p class="space-card-topics">
+          {space.topics.map((tp) => <span class="topic" key={tp}>#{tp}</span>)}
+        </p>
       )}
       <div class="space-card-foot">
         <span class="faces" aria-hidden="true">
           {faces.map((f) => <Avatar key={f.id} id={f.id} name={f.name} size={32} />)}
-          {live && space.stage.length > 4 && <span class="faces-more">+{space.stage.length - 4}</span>}
+          {live && space.stage.length > 4 && (
+            <span class="faces-more">+{space.stage.length - 4}</span>
+          )}
         </span>
         <span class="space-card-who">
           <span class="space-card-host">{t(lang, "space.hosted_by", { name: hostName })}</span>
@@ -51,7 +67,9 @@ export function SpaceCard({ lang, space, host, startsAt, level = 3, children }: 
             <span class="space-card-count">
               <Icon name="users" size={16} />
               {t(lang, "space.listening", { n: space.listenerCount })}
-              {space.stage.length > 0 && <> · {t(lang, "space.on_stage_count", { n: space.stage.length })}</>}
+              {space.stage.length > 0 && (
+                <>· {t(lang, "space.on_stage_count", { n: space.stage.length })}</>
+              )}
             </span>
           )}
         </span>
