@@ -63,7 +63,7 @@ export function clampReason(reason: string): string {
 /**
  * Runs an HTTP handler so that a caller who hangs up mid-body, or a body the handler chose not to
  * read, ends as a refusal rather than an uncaught error: an unreadable body is the caller's fault
- * (400), and a body left unread is drained so the runtime does not complain about it.
+ * (400), and a body left unread is drained before the answer goes (see drain).
  */
 export async function answerSafely(
   req: Request,
@@ -81,8 +81,33 @@ export async function answerSafely(
     console.error(`${what}: request failed: ${(err as Error)?.message ?? err}`);
     return fail(500, "internal", "Something went wrong in the room.");
   }
-  if (!req.bodyUsed && req.body) req.body.cancel().catch(() => {});
+  if (!req.bodyUsed && req.body) await drain(req.body);
   return res;
+}
+
+/** Most bytes of an unwanted body a room reads and throws away before giving up on it. */
+const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads and discards a body the handler refused without reading (405, 413 by content-length).
+ * PartyKit's worker streams the body into the room; answering while it still streams makes that
+ * worker fail with "Can't read from request stream after response has been sent", uncaught.
+ * Chunks are dropped as they come, so a big body costs time, not memory.
+ */
+async function drain(body: ReadableStream<Uint8Array>): Promise<void> {
+  const reader = body.getReader();
+  let seen = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      seen += value.byteLength;
+      if (seen > MAX_DRAIN_BYTES) break;
+    }
+    await reader.cancel();
+  } catch {
+    // The caller hung up mid-body: nothing left to drain.
+  }
 }
 
 /** Whether an error is the peer going away (network lost, aborted, body stream broken). */

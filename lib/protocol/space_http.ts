@@ -118,18 +118,18 @@ export type SfuClose = z.infer<typeof SfuClose>;
 export const SpaceStatePush = z.object({
   status: SpaceStatus,
   title: z.string(),
-  listenerCount: z.number().int(),
-  stage: z.array(PublicStageMember),
+  listenerCount: z.number().int().nonnegative(),
+  stage: z.array(PublicStageMember).max(SPACE_LIMITS.stageMax),
 });
 export type SpaceStatePush = z.infer<typeof SpaceStatePush>;
 
 /** A report as the room stores it and POSTs (signed) to `${SPAZIO_WEB_URL}/api/internal/reports`. */
 export const SpaceReport = z.object({
-  id: z.string(),
-  spaceId: z.string(),
+  id: z.string().min(1).max(64),
+  spaceId: z.string().min(1).max(64),
   by: Person,
   target: z.union([z.object({ sub: Sub }), z.object({ space: z.literal(true) })]),
-  reason: z.string(),
+  reason: z.string().max(SPACE_LIMITS.reportReasonMax),
   at: z.number(),
 });
 export type SpaceReport = z.infer<typeof SpaceReport>;
