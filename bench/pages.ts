@@ -3,6 +3,7 @@
 // profile, and sign-up. Prints one JSON line per page, progress on stderr. The whole stack runs
 // (web + party + SFU), so the Space page connects to its room and loads its media chunk as it
 // does for real. Goals (issue 8): performance >= 95, accessibility 100, Space first paint <= 1.8 s.
+// BENCH_REPORTS=dir keeps each page's full Lighthouse report there.
 import { gzipSync } from "node:zlib";
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../tests/support/browser.ts";
 import { account, call } from "../tests/support/calls.ts";
@@ -20,6 +21,7 @@ interface NetworkRecord {
 const log = (s: string) => console.error(`[bench:pages] ${s}`);
 
 /** One Lighthouse run against `url`; the JSON report. */
+// deno-lint-ignore no-explicit-any
 async function lighthouse(url: string): Promise<Record<string, any>> {
   const out = await Deno.makeTempFile({ suffix: ".json" });
   try {
@@ -37,7 +39,9 @@ async function lighthouse(url: string): Promise<Record<string, any>> {
       stdout: "piped",
       stderr: "piped",
     }).output();
-    if (run.code !== 0) throw new Error(`lighthouse failed on ${url}: ${new TextDecoder().decode(run.stderr)}`);
+    if (run.code !== 0) {
+      throw new Error(`lighthouse failed on ${url}: ${new TextDecoder().decode(run.stderr)}`);
+    }
     return JSON.parse(await Deno.readTextFile(out));
   } finally {
     await Deno.remove(out).catch(() => {});
@@ -48,14 +52,18 @@ async function lighthouse(url: string): Promise<Record<string, any>> {
  * The JavaScript the page loaded, as gzip would send it (level 6, what servers use on the fly),
  * so that runs before and after compression compare; and the bytes actually on the wire.
  */
-async function jsBytes(records: NetworkRecord[]): Promise<{ gzip: number; transfer: number; files: number }> {
+async function jsBytes(
+  records: NetworkRecord[],
+): Promise<{ gzip: number; transfer: number; files: number }> {
   const scripts = records.filter((r) =>
     r.resourceType === "Script" && r.url.startsWith("http") && (r.statusCode ?? 200) < 400
   );
   let gzip = 0;
   let transfer = 0;
   for (const r of scripts) {
-    const body = new Uint8Array(await (await fetch(r.url, { headers: { "accept-encoding": "identity" } })).arrayBuffer());
+    const body = new Uint8Array(
+      await (await fetch(r.url, { headers: { "accept-encoding": "identity" } })).arrayBuffer(),
+    );
     gzip += gzipSync(body, { level: 6 }).length;
     transfer += r.transferSize ?? 0;
   }
@@ -67,8 +75,14 @@ try {
   const { web } = stack;
   log(`stack up: web ${web.url}, party ${stack.party.http}, sfu ${stack.sfu?.http}`);
   const host = await account(web, "bench_host");
-  const made = await call(web, host, "POST", "/api/spaces", { title: "Bench Space", lang: "en", topics: ["bench"] });
-  if (made.status !== 201) throw new Error(`could not create the Space: ${made.status} ${JSON.stringify(made.body)}`);
+  const made = await call(web, host, "POST", "/api/spaces", {
+    title: "Bench Space",
+    lang: "en",
+    topics: ["bench"],
+  });
+  if (made.status !== 201) {
+    throw new Error(`could not create the Space: ${made.status} ${JSON.stringify(made.body)}`);
+  }
   const pages: [string, string][] = [
     ["home", "/"],
     ["space", `/s/${made.body.id}`],
@@ -78,16 +92,32 @@ try {
   for (const [page, path] of pages) {
     log(`lighthouse ${page} (${path})`);
     const report = await lighthouse(`${web.url}${path}`);
+    const keep = Deno.env.get("BENCH_REPORTS");
+    if (keep) {
+      await Deno.mkdir(keep, { recursive: true }).then(() =>
+        Deno.writeTextFile(`${keep}/${page}.json`, JSON.stringify(report))
+      );
+    }
     const records: NetworkRecord[] = report.audits["network-requests"]?.details?.items ?? [];
     const js = await jsBytes(records);
     const failed = (cat: string) =>
       report.categories[cat].auditRefs
-        .filter((a: { id: string; weight: number }) => a.weight > 0 && (report.audits[a.id].score ?? 1) < 1)
+        .filter((a: { id: string; weight: number }) =>
+          a.weight > 0 && (report.audits[a.id].score ?? 1) < 1
+        )
         .map((a: { id: string }) => a.id);
-    log(`${page}: failing performance audits ${failed("performance").join(", ") || "none"}; accessibility ${failed("accessibility").join(", ") || "none"}`);
+    log(
+      `${page}: failing performance audits ${
+        failed("performance").join(", ") || "none"
+      }; accessibility ${failed("accessibility").join(", ") || "none"}`,
+    );
     const bfcache = report.audits["bf-cache"];
     if (bfcache && bfcache.score !== 1) {
-      log(`${page}: back/forward cache: ${JSON.stringify(bfcache.details?.items?.map((i: { reason: string }) => i.reason))}`);
+      log(
+        `${page}: back/forward cache: ${
+          JSON.stringify(bfcache.details?.items?.map((i: { reason: string }) => i.reason))
+        }`,
+      );
     }
     console.log(JSON.stringify({
       bench: "lighthouse",

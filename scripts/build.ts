@@ -41,7 +41,9 @@ export async function build(): Promise<void> {
     const client = new URL("../lib/islands/client.ts", import.meta.url).href;
     await Deno.writeTextFile(
       file,
-      `import C from ${JSON.stringify(island)};\nimport { hydrateIslands } from ${JSON.stringify(client)};\n` +
+      `import C from ${JSON.stringify(island)};\nimport { hydrateIslands } from ${
+        JSON.stringify(client)
+      };\n` +
         `hydrateIslands(${JSON.stringify(name)}, C as never);\n`,
     );
     entries.push(file);
@@ -49,20 +51,45 @@ export async function build(): Promise<void> {
   const files = new Map<string, Uint8Array>();
   const langs = {} as Record<Lang, LangBuild>;
   for (const lang of LANGS) langs[lang] = await buildLang(lang, names, entries, files);
-  const manifest = { ...langs.en, langs, files: [...files.keys()].sort().map((f) => `/_build/${f}`) };
+  const manifest = {
+    ...langs.en,
+    langs,
+    files: [...files.keys()].sort().map((f) => `/_build/${f}`),
+  };
   await precompress(`${out}/static`);
   await Deno.writeTextFile(`${out}/manifest.json`, JSON.stringify(manifest, null, 2));
-  console.log(`built ${names.length} islands in ${LANGS.length} languages, ${files.size} files in ${out}/static`);
+  console.log(
+    `built ${names.length} islands in ${LANGS.length} languages, ${files.size} files in ${out}/static`,
+  );
 }
 
-async function buildLang(lang: Lang, names: string[], entries: string[], files: Map<string, Uint8Array>): Promise<LangBuild> {
+async function buildLang(
+  lang: Lang,
+  names: string[],
+  entries: string[],
+  files: Map<string, Uint8Array>,
+): Promise<LangBuild> {
   const raw = `${out}/raw/${lang}`;
   const map = `${out}/entries/import_map.${lang}.json`;
-  await Deno.writeTextFile(map, JSON.stringify({ imports: { zod: ZOD_SUBSET, ...await catalogueStubs(lang) } }, null, 2));
+  await Deno.writeTextFile(
+    map,
+    JSON.stringify({ imports: { zod: ZOD_SUBSET, ...await catalogueStubs(lang) } }, null, 2),
+  );
   const { code } = await new Deno.Command(deno, {
     args: [
-      "bundle", "--quiet", "--platform", "browser", "--format", "esm", "--code-splitting", "--minify",
-      "--import-map", map, "--outdir", raw, ...entries,
+      "bundle",
+      "--quiet",
+      "--platform",
+      "browser",
+      "--format",
+      "esm",
+      "--code-splitting",
+      "--minify",
+      "--import-map",
+      map,
+      "--outdir",
+      raw,
+      ...entries,
     ],
     stdout: "inherit",
     stderr: "inherit",
@@ -82,7 +109,9 @@ async function buildLang(lang: Lang, names: string[], entries: string[], files: 
     }
     // Chunks without strings come out the same in every language: one file serves them all.
     const before = files.get(target);
-    if (before && !sameBytes(before, bytes)) throw new Error(`two different ${target} in the ${lang} build`);
+    if (before && !sameBytes(before, bytes)) {
+      throw new Error(`two different ${target} in the ${lang} build`);
+    }
     files.set(target, bytes);
     await Deno.writeFile(`${out}/static/${target}`, bytes);
   }
@@ -109,10 +138,14 @@ async function buildLang(lang: Lang, names: string[], entries: string[], files: 
     if (!(config.preloadDynamicImports as readonly string[]).includes(name)) continue;
     const dynamic = new Set<string>();
     for (const f of [entry, ...own]) {
-      for (const m of (await Deno.readTextFile(`${out}/static/${f}`)).matchAll(dynamicImport)) dynamic.add(m[1]);
+      for (const m of (await Deno.readTextFile(`${out}/static/${f}`)).matchAll(dynamicImport)) {
+        dynamic.add(m[1]);
+      }
     }
     const later = await closure([...dynamic], new Set(dynamic));
-    result.lazy[name] = [...later].filter((f) => !own.has(f) && f !== entry).map((f) => `/_build/${f}`);
+    result.lazy[name] = [...later].filter((f) => !own.has(f) && f !== entry).map((f) =>
+      `/_build/${f}`
+    );
   }
   return result;
 }
@@ -127,12 +160,18 @@ async function buildLang(lang: Lang, names: string[], entries: string[], files: 
 async function catalogueStubs(lang: Lang): Promise<Record<string, string>> {
   const isLangKey = (k: string) => (LANGS as readonly string[]).includes(k);
   const keep = (of: string, strings: Record<string, string>) =>
-    of === lang ? strings : of === "en" ? Object.fromEntries(Object.entries(strings).filter(([k]) => !(k in catalogues[lang]))) : {};
+    of === lang
+      ? strings
+      : of === "en"
+      ? Object.fromEntries(Object.entries(strings).filter(([k]) => !(k in catalogues[lang])))
+      : {};
   const map: Record<string, string> = {};
   const dir = `${resolvePath(out)}/i18n/${lang}`;
   await Deno.mkdir(dir, { recursive: true });
   for (const f of Deno.readDirSync(I18N)) {
-    if (!f.isFile || !f.name.endsWith(".ts") || f.name.endsWith("_test.ts") || f.name === "mod.ts") continue;
+    if (
+      !f.isFile || !f.name.endsWith(".ts") || f.name.endsWith("_test.ts") || f.name === "mod.ts"
+    ) continue;
     const url = new URL(f.name, I18N).href;
     const mod: Record<string, unknown> = await import(url);
     if (Object.values(mod).some((v) => typeof v === "function")) continue;
@@ -140,11 +179,16 @@ async function catalogueStubs(lang: Lang): Promise<Record<string, string>> {
       let data = value;
       if (isLangKey(name)) data = keep(name, value as Record<string, string>);
       else if (value && typeof value === "object" && Object.keys(value).every(isLangKey)) {
-        data = Object.fromEntries(Object.entries(value).map(([l, s]) => [l, keep(l, s as Record<string, string>)]));
+        data = Object.fromEntries(
+          Object.entries(value).map(([l, s]) => [l, keep(l, s as Record<string, string>)]),
+        );
       }
       return `export const ${name} = ${JSON.stringify(data)};`;
     });
-    await Deno.writeTextFile(`${dir}/${f.name}`, `// Generated by scripts/build.ts: ${f.name} for ${lang} pages.\n${lines.join("\n")}\n`);
+    await Deno.writeTextFile(
+      `${dir}/${f.name}`,
+      `// Generated by scripts/build.ts: ${f.name} for ${lang} pages.\n${lines.join("\n")}\n`,
+    );
     map[url] = new URL(`file://${dir}/${f.name}`).href;
   }
   return map;

@@ -13,7 +13,8 @@ import { brotliCompress, constants, gzip } from "node:zlib";
 export type Encoding = "br" | "gzip";
 
 /** Types worth compressing: text, JSON, JavaScript, SVG, XML, the web app manifest. Not event streams. */
-export const COMPRESSIBLE = /^\s*(?:text\/(?!event-stream)[\w.+-]+|application\/(?:json|javascript|ecmascript|xml|wasm|[\w.-]+\+(?:json|xml))|image\/svg\+xml)\s*(?:;|$)/i;
+export const COMPRESSIBLE =
+  /^\s*(?:text\/(?!event-stream)[\w.+-]+|application\/(?:json|javascript|ecmascript|xml|wasm|[\w.-]+\+(?:json|xml))|image\/svg\+xml)\s*(?:;|$)/i;
 
 /** Smaller than this is sent as it is: the headers would cost more than the saving. */
 export const MIN_BYTES = 1024;
@@ -27,7 +28,10 @@ const gzipAsync = promisify(gzip);
  * The encoding to answer with, among those we offer: the client's highest q-value, brotli on a
  * tie; null for none (no header, `identity`, or q=0 on everything we have).
  */
-export function pickEncoding(acceptEncoding: string | null | undefined, offered: readonly Encoding[] = ["br", "gzip"]): Encoding | null {
+export function pickEncoding(
+  acceptEncoding: string | null | undefined,
+  offered: readonly Encoding[] = ["br", "gzip"],
+): Encoding | null {
   if (!acceptEncoding) return null;
   const q = new Map<string, number>();
   for (const part of acceptEncoding.split(",")) {
@@ -53,7 +57,10 @@ export function varyOnEncoding(headers: Headers): void {
   headers.set("vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
 }
 
-export async function compressBytes(bytes: Uint8Array, encoding: Encoding): Promise<Uint8Array<ArrayBuffer>> {
+export async function compressBytes(
+  bytes: Uint8Array,
+  encoding: Encoding,
+): Promise<Uint8Array<ArrayBuffer>> {
   const out = encoding === "br"
     ? await brotli(bytes, {
       params: {
@@ -68,9 +75,13 @@ export async function compressBytes(bytes: Uint8Array, encoding: Encoding): Prom
 
 function compressible(res: Response, method: string): boolean {
   if (method === "HEAD" || !res.body) return false;
-  if (res.status < 200 || res.status === 204 || res.status === 206 || res.status === 304) return false;
+  if (res.status < 200 || res.status === 204 || res.status === 206 || res.status === 304) {
+    return false;
+  }
   if (res.headers.has("content-encoding")) return false;
-  if (/(?:^|,)\s*no-transform\s*(?:,|$)/i.test(res.headers.get("cache-control") ?? "")) return false;
+  if (/(?:^|,)\s*no-transform\s*(?:,|$)/i.test(res.headers.get("cache-control") ?? "")) {
+    return false;
+  }
   return COMPRESSIBLE.test(res.headers.get("content-type") ?? "");
 }
 
@@ -113,7 +124,10 @@ export function precompressedBuild(root: string): MiddlewareHandler {
     const packed = encoding && await read(`${name}.${encoding === "br" ? "br" : "gz"}`);
     const body = packed ?? await read(name);
     if (!body) return await next();
-    const headers = new Headers({ "content-type": "text/javascript; charset=utf-8", "content-length": String(body.length) });
+    const headers = new Headers({
+      "content-type": "text/javascript; charset=utf-8",
+      "content-length": String(body.length),
+    });
     if (packed) headers.set("content-encoding", encoding!);
     varyOnEncoding(headers);
     return c.newResponse(c.req.method === "HEAD" ? null : body, 200, Object.fromEntries(headers));

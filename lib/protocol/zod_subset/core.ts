@@ -21,7 +21,8 @@ export interface Result {
 
 export const ABORTED: Result = { status: "aborted" };
 export const text = (m: Message) => (typeof m === "string" ? m : m?.message);
-export const join = (values: readonly unknown[], sep = " | ") => values.map((v) => (typeof v === "string" ? `'${v}'` : v)).join(sep);
+export const join = (values: readonly unknown[], sep = " | ") =>
+  values.map((v) => (typeof v === "string" ? `'${v}'` : v)).join(sep);
 
 export const ZodIssueCode = {
   invalid_type: "invalid_type",
@@ -57,7 +58,11 @@ export class Run {
   }
   wrongType(path: Path, expected: string, data: unknown) {
     const received = typeOf(data);
-    this.add(path, { code: "invalid_type", expected, received }, received === "undefined" ? "Required" : `Expected ${expected}, received ${received}`);
+    this.add(
+      path,
+      { code: "invalid_type", expected, received },
+      received === "undefined" ? "Required" : `Expected ${expected}, received ${received}`,
+    );
     return ABORTED;
   }
 }
@@ -73,7 +78,12 @@ export class ZodError extends Error {
 }
 
 export type Check = { kind: string; value?: unknown; message?: string };
-export type RefineCtx = { addIssue(issue: { code?: string; message?: string; path?: Path; fatal?: boolean; [k: string]: unknown }): void; path: Path };
+export type RefineCtx = {
+  addIssue(
+    issue: { code?: string; message?: string; path?: Path; fatal?: boolean; [k: string]: unknown },
+  ): void;
+  path: Path;
+};
 
 export abstract class ZodType {
   abstract _run(data: unknown, path: Path, run: Run): Result;
@@ -81,7 +91,9 @@ export abstract class ZodType {
   safeParse(data: unknown): { success: true; data: unknown } | { success: false; error: ZodError } {
     const run = new Run();
     const r = this._run(data, [], run);
-    return r.status === "valid" ? { success: true, data: r.value } : { success: false, error: new ZodError(run.issues) };
+    return r.status === "valid"
+      ? { success: true, data: r.value }
+      : { success: false, error: new ZodError(run.issues) };
   }
   parse(data: unknown): unknown {
     const r = this.safeParse(data);
@@ -111,11 +123,17 @@ export abstract class ZodType {
 }
 
 export class Wrapped extends ZodType {
-  constructor(readonly inner: ZodType, readonly passes: (d: unknown) => boolean, readonly as: () => unknown) {
+  constructor(
+    readonly inner: ZodType,
+    readonly passes: (d: unknown) => boolean,
+    readonly as: () => unknown,
+  ) {
     super();
   }
   _run(data: unknown, path: Path, run: Run): Result {
-    return this.passes(data) ? { status: "valid", value: this.as() } : this.inner._run(data, path, run);
+    return this.passes(data)
+      ? { status: "valid", value: this.as() }
+      : this.inner._run(data, path, run);
   }
   unwrap() {
     return this.inner;
@@ -132,12 +150,18 @@ export class Default extends ZodType {
 }
 
 export class Effects extends ZodType {
-  constructor(readonly inner: ZodType, readonly kind: "refine" | "transform", readonly fn: (v: never, ctx: RefineCtx) => unknown) {
+  constructor(
+    readonly inner: ZodType,
+    readonly kind: "refine" | "transform",
+    readonly fn: (v: never, ctx: RefineCtx) => unknown,
+  ) {
     super();
   }
   _run(data: unknown, path: Path, run: Run): Result {
     const inner = this.inner._run(data, path, run);
-    if (inner.status === "aborted" || (this.kind === "transform" && inner.status === "dirty")) return ABORTED;
+    if (inner.status === "aborted" || (this.kind === "transform" && inner.status === "dirty")) {
+      return ABORTED;
+    }
     let status = inner.status as Status;
     const ctx: RefineCtx = {
       addIssue(issue) {

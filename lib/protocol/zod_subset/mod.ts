@@ -9,7 +9,14 @@
 
 import { ZodError, ZodIssueCode, ZodType } from "./core.ts";
 import { Simple, ZodEnum, ZodLiteral, ZodNumber, ZodString } from "./scalars.ts";
-import { type Shape, ZodArray, ZodDiscriminatedUnion, ZodObject, ZodRecord, ZodUnion } from "./shapes.ts";
+import {
+  type Shape,
+  ZodArray,
+  ZodDiscriminatedUnion,
+  ZodObject,
+  ZodRecord,
+  ZodUnion,
+} from "./shapes.ts";
 
 export { ZodError, ZodIssueCode, ZodType };
 
@@ -26,7 +33,8 @@ export const z = {
   array: (element: ZodType) => new ZodArray(element, {}),
   record: (values: ZodType) => new ZodRecord(values),
   union: (options: ZodType[]) => new ZodUnion(options),
-  discriminatedUnion: (key: string, options: ZodObject[]) => new ZodDiscriminatedUnion(key, options),
+  discriminatedUnion: (key: string, options: ZodObject[]) =>
+    new ZodDiscriminatedUnion(key, options),
   ZodIssueCode,
   ZodError,
   ZodType,

@@ -1,5 +1,17 @@
 // Scalars of zod_subset (see mod.ts): string, number, boolean/unknown, literal, enum.
-import { ABORTED, type Check, type IssueData, join, type Message, type Path, type Result, type Run, type Status, text, ZodType } from "./core.ts";
+import {
+  ABORTED,
+  type Check,
+  type IssueData,
+  join,
+  type Message,
+  type Path,
+  type Result,
+  type Run,
+  type Status,
+  text,
+  ZodType,
+} from "./core.ts";
 
 export class ZodString extends ZodType {
   constructor(readonly checks: Check[]) {
@@ -34,9 +46,17 @@ export class ZodString extends ZodType {
     for (const c of this.checks) {
       const n = c.value as number;
       if (c.kind === "min" && s.length < n) {
-        fail({ code: "too_small", minimum: n, type: "string", inclusive: true, exact: false }, c, `String must contain at least ${n} character(s)`);
+        fail(
+          { code: "too_small", minimum: n, type: "string", inclusive: true, exact: false },
+          c,
+          `String must contain at least ${n} character(s)`,
+        );
       } else if (c.kind === "max" && s.length > n) {
-        fail({ code: "too_big", maximum: n, type: "string", inclusive: true, exact: false }, c, `String must contain at most ${n} character(s)`);
+        fail(
+          { code: "too_big", maximum: n, type: "string", inclusive: true, exact: false },
+          c,
+          `String must contain at most ${n} character(s)`,
+        );
       } else if (c.kind === "regex") {
         const re = c.value as RegExp;
         re.lastIndex = 0;
@@ -87,12 +107,28 @@ export class ZodNumber extends ZodType {
     for (const c of this.checks) {
       const n = c.value as number;
       const issue = c.kind === "int"
-        ? !Number.isInteger(data) && [{ code: "invalid_type", expected: "integer", received: "float" }, "Expected integer, received float"] as const
+        ? !Number.isInteger(data) &&
+          [
+            { code: "invalid_type", expected: "integer", received: "float" },
+            "Expected integer, received float",
+          ] as const
         : c.kind === "min"
-        ? data < n && [{ code: "too_small", minimum: n, type: "number", inclusive: true, exact: false }, `Number must be greater than or equal to ${n}`] as const
+        ? data < n &&
+          [
+            { code: "too_small", minimum: n, type: "number", inclusive: true, exact: false },
+            `Number must be greater than or equal to ${n}`,
+          ] as const
         : c.kind === "gt"
-        ? data <= n && [{ code: "too_small", minimum: n, type: "number", inclusive: false, exact: false }, `Number must be greater than ${n}`] as const
-        : data > n && [{ code: "too_big", maximum: n, type: "number", inclusive: true, exact: false }, `Number must be less than or equal to ${n}`] as const;
+        ? data <= n &&
+          [
+            { code: "too_small", minimum: n, type: "number", inclusive: false, exact: false },
+            `Number must be greater than ${n}`,
+          ] as const
+        : data > n &&
+          [
+            { code: "too_big", maximum: n, type: "number", inclusive: true, exact: false },
+            `Number must be less than or equal to ${n}`,
+          ] as const;
       if (issue) {
         run.add(path, { ...issue[0], message: c.message }, issue[1]);
         status = "dirty";
@@ -107,7 +143,9 @@ export class Simple extends ZodType {
     super();
   }
   _run(data: unknown, path: Path, run: Run): Result {
-    return this.test(data) ? { status: "valid", value: data } : run.wrongType(path, this.expected, data);
+    return this.test(data)
+      ? { status: "valid", value: data }
+      : run.wrongType(path, this.expected, data);
   }
 }
 
@@ -117,7 +155,11 @@ export class ZodLiteral extends ZodType {
   }
   _run(data: unknown, path: Path, run: Run): Result {
     if (data === this.value) return { status: "valid", value: data };
-    run.add(path, { code: "invalid_literal", expected: this.value, received: data }, `Invalid literal value, expected ${JSON.stringify(this.value)}`);
+    run.add(
+      path,
+      { code: "invalid_literal", expected: this.value, received: data },
+      `Invalid literal value, expected ${JSON.stringify(this.value)}`,
+    );
     return ABORTED;
   }
 }
@@ -134,7 +176,11 @@ export class ZodEnum extends ZodType {
   _run(data: unknown, path: Path, run: Run): Result {
     if (typeof data !== "string") return run.wrongType(path, join(this.options), data);
     if (this.#set.has(data)) return { status: "valid", value: data };
-    run.add(path, { code: "invalid_enum_value", options: this.options, received: data }, `Invalid enum value. Expected ${join(this.options)}, received '${data}'`);
+    run.add(
+      path,
+      { code: "invalid_enum_value", options: this.options, received: data },
+      `Invalid enum value. Expected ${join(this.options)}, received '${data}'`,
+    );
     return ABORTED;
   }
 }

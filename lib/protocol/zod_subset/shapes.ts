@@ -1,5 +1,19 @@
 // Containers of zod_subset (see mod.ts): array, object, record, union, discriminated union.
-import { ABORTED, type Check, type Issue, join, type Message, type Path, type Result, Run, type Status, text, typeOf, ZodError, ZodType } from "./core.ts";
+import {
+  ABORTED,
+  type Check,
+  type Issue,
+  join,
+  type Message,
+  type Path,
+  type Result,
+  Run,
+  type Status,
+  text,
+  typeOf,
+  ZodError,
+  ZodType,
+} from "./core.ts";
 import { ZodEnum, ZodLiteral } from "./scalars.ts";
 
 export class ZodArray extends ZodType {
@@ -8,21 +22,41 @@ export class ZodArray extends ZodType {
     super();
   }
   min(n: number, m?: Message) {
-    return new ZodArray(this.element, { ...this.limits, min: { kind: "min", value: n, message: text(m) } });
+    return new ZodArray(this.element, {
+      ...this.limits,
+      min: { kind: "min", value: n, message: text(m) },
+    });
   }
   max(n: number, m?: Message) {
-    return new ZodArray(this.element, { ...this.limits, max: { kind: "max", value: n, message: text(m) } });
+    return new ZodArray(this.element, {
+      ...this.limits,
+      max: { kind: "max", value: n, message: text(m) },
+    });
   }
   _run(data: unknown, path: Path, run: Run): Result {
     if (!Array.isArray(data)) return run.wrongType(path, "array", data);
     let status: Status = "valid";
     const { min, max } = this.limits;
     if (min && data.length < (min.value as number)) {
-      run.add(path, { code: "too_small", minimum: min.value, type: "array", inclusive: true, exact: false, message: min.message }, `Array must contain at least ${min.value} element(s)`);
+      run.add(path, {
+        code: "too_small",
+        minimum: min.value,
+        type: "array",
+        inclusive: true,
+        exact: false,
+        message: min.message,
+      }, `Array must contain at least ${min.value} element(s)`);
       status = "dirty";
     }
     if (max && data.length > (max.value as number)) {
-      run.add(path, { code: "too_big", maximum: max.value, type: "array", inclusive: true, exact: false, message: max.message }, `Array must contain at most ${max.value} element(s)`);
+      run.add(path, {
+        code: "too_big",
+        maximum: max.value,
+        type: "array",
+        inclusive: true,
+        exact: false,
+        message: max.message,
+      }, `Array must contain at most ${max.value} element(s)`);
       status = "dirty";
     }
     const out: unknown[] = [];
@@ -40,7 +74,10 @@ export class ZodArray extends ZodType {
 export type Shape = Record<string, ZodType>;
 
 export class ZodObject extends ZodType {
-  constructor(readonly shape: Shape, readonly unknownKeys: "strip" | "strict" | "passthrough" = "strip") {
+  constructor(
+    readonly shape: Shape,
+    readonly unknownKeys: "strip" | "strict" | "passthrough" = "strip",
+  ) {
     super();
   }
   extend(more: Shape) {
@@ -75,9 +112,15 @@ export class ZodObject extends ZodType {
       const extra: string[] = [];
       for (const key in input) if (!Object.hasOwn(this.shape, key)) extra.push(key);
       if (this.unknownKeys === "passthrough") {
-        for (const key of extra) if (key !== "__proto__" && input[key] !== undefined) out[key] = input[key];
+        for (const key of extra) {
+          if (key !== "__proto__" && input[key] !== undefined) out[key] = input[key];
+        }
       } else if (extra.length) {
-        run.add(path, { code: "unrecognized_keys", keys: extra }, `Unrecognized key(s) in object: ${join(extra, ", ")}`);
+        run.add(
+          path,
+          { code: "unrecognized_keys", keys: extra },
+          `Unrecognized key(s) in object: ${join(extra, ", ")}`,
+        );
         status = "dirty";
       }
     }
@@ -134,10 +177,22 @@ export class ZodDiscriminatedUnion extends ZodType {
     super();
     for (const option of options) {
       const key = option.shape[discriminator];
-      const values = key instanceof ZodLiteral ? [key.value] : key instanceof ZodEnum ? key.options : [];
-      if (!values.length) throw new Error(`A discriminator value for key \`${discriminator}\` could not be extracted from all schema options`);
+      const values = key instanceof ZodLiteral
+        ? [key.value]
+        : key instanceof ZodEnum
+        ? key.options
+        : [];
+      if (!values.length) {
+        throw new Error(
+          `A discriminator value for key \`${discriminator}\` could not be extracted from all schema options`,
+        );
+      }
       for (const v of values) {
-        if (this.#byValue.has(v)) throw new Error(`Discriminator property ${String(discriminator)} has duplicate value ${String(v)}`);
+        if (this.#byValue.has(v)) {
+          throw new Error(
+            `Discriminator property ${String(discriminator)} has duplicate value ${String(v)}`,
+          );
+        }
         this.#byValue.set(v, option);
       }
     }
@@ -147,7 +202,11 @@ export class ZodDiscriminatedUnion extends ZodType {
     const option = this.#byValue.get((data as Record<string, unknown>)[this.discriminator]);
     if (option) return option._run(data, path, run);
     const options = [...this.#byValue.keys()];
-    run.add([...path, this.discriminator], { code: "invalid_union_discriminator", options }, `Invalid discriminator value. Expected ${join(options)}`);
+    run.add(
+      [...path, this.discriminator],
+      { code: "invalid_union_discriminator", options },
+      `Invalid discriminator value. Expected ${join(options)}`,
+    );
     return ABORTED;
   }
 }

@@ -12,7 +12,13 @@ const someone = "u:abcd1234";
 const person = { sub: someone, handle: "ada", name: "Ada" };
 const member = { ...person, role: "speaker", muted: true, present: true };
 const comment = { ...person, id: "c1", text: "hello there", at: 1700000000000 };
-const space = { id: "sp1", title: "Chess night", status: "live", host: person, startedAt: 1700000000000 };
+const space = {
+  id: "sp1",
+  title: "Chess night",
+  status: "live",
+  host: person,
+  startedAt: 1700000000000,
+};
 const callPerson = { sub: someone, handle: "ada", name: "Ada" };
 const callView = {
   callId: "call_abcdefgh12",
@@ -27,8 +33,25 @@ const callView = {
   endedBy: null,
 };
 const peer = { id: "abcd1234", handle: "bo", name: "Bo", verified: true };
-const dmText = { kind: "text", id: "e1", from: "abcd1234", to: "bcde2345", text: "hi", at: 1700000000000 };
-const dmCall = { kind: "call", id: "e2", from: "abcd1234", to: "bcde2345", at: 1700000000000, callId: "call1", video: true, outcome: "answered", durationS: 42 };
+const dmText = {
+  kind: "text",
+  id: "e1",
+  from: "abcd1234",
+  to: "bcde2345",
+  text: "hi",
+  at: 1700000000000,
+};
+const dmCall = {
+  kind: "call",
+  id: "e2",
+  from: "abcd1234",
+  to: "bcde2345",
+  at: 1700000000000,
+  callId: "call1",
+  video: true,
+  outcome: "answered",
+  durationS: 42,
+};
 
 /** Valid messages (or nearly: a mutant of each is what matters), by the schema they belong to. */
 const FIXTURES: Record<string, unknown[]> = {
@@ -75,13 +98,31 @@ const FIXTURES: Record<string, unknown[]> = {
   ],
   "call.ts#CallEvent": [
     { type: "sync", call: callView, you: "caller", answeredHere: false },
-    { type: "status", call: { ...callView, status: "ended", endedAt: 1700000060000, endedBy: "callee" }, answeredHere: true },
+    {
+      type: "status",
+      call: { ...callView, status: "ended", endedAt: 1700000060000, endedBy: "callee" },
+      answeredHere: true,
+    },
     { type: "error", code: "wrong_state", message: "no", ref: "x" },
   ],
   "call.ts#CallCommand": [{ type: "accept", ref: "x" }, { type: "hangup" }],
   "call.ts#CallRoomRequest": [
-    { type: "init", callId: "call_abcdefgh12", caller: callPerson, callee: callPerson, video: true },
-    { type: "init", callId: "call_abcdefgh12", caller: callPerson, callee: callPerson, video: true, ringMs: 5000, busy: true },
+    {
+      type: "init",
+      callId: "call_abcdefgh12",
+      caller: callPerson,
+      callee: callPerson,
+      video: true,
+    },
+    {
+      type: "init",
+      callId: "call_abcdefgh12",
+      caller: callPerson,
+      callee: callPerson,
+      video: true,
+      ringMs: 5000,
+      busy: true,
+    },
     { type: "state" },
   ],
   "dm.ts#InboxEvent": [
@@ -93,28 +134,74 @@ const FIXTURES: Record<string, unknown[]> = {
     { type: "pong" },
   ],
   "dm.ts#DmText": ["  hello  ", "", "\u3164", "x".repeat(1001), "😀".repeat(1000)],
-  "dm.ts#ThreadSummary": [{ peer, last: dmText, unread: 1, updatedAt: 1 }, { peer, last: null, unread: 0, updatedAt: 1 }],
-  "dm.ts#InboxRequest": [{ type: "deliver", events: [{ type: "pong" }, { type: "read", peerId: "abcd1234" }] }],
-  "token.ts#RoomTokenClaims": [{ v: 1, aud: "space", room: "sp1", sub: someone, iat: 1, exp: 2, jti: "jti12345" }],
+  "dm.ts#ThreadSummary": [{ peer, last: dmText, unread: 1, updatedAt: 1 }, {
+    peer,
+    last: null,
+    unread: 0,
+    updatedAt: 1,
+  }],
+  "dm.ts#InboxRequest": [{
+    type: "deliver",
+    events: [{ type: "pong" }, { type: "read", peerId: "abcd1234" }],
+  }],
+  "token.ts#RoomTokenClaims": [{
+    v: 1,
+    aud: "space",
+    room: "sp1",
+    sub: someone,
+    iat: 1,
+    exp: 2,
+    jti: "jti12345",
+  }],
 };
 
 /** What a field may be turned into: wrong types, edge lengths, near-misses of the patterns. */
 const REPLACEMENTS: unknown[] = [
-  null, 0, -1, 1.5, 2 ** 53, Number.NaN, true, "", " ", "x", "  padded  ", "x".repeat(300), "u:abcd", "a:abcd1234",
-  "https://example.com/", "not a url", "hello", [], ["x"], {}, { type: "pong" },
+  null,
+  0,
+  -1,
+  1.5,
+  2 ** 53,
+  Number.NaN,
+  true,
+  "",
+  " ",
+  "x",
+  "  padded  ",
+  "x".repeat(300),
+  "u:abcd",
+  "a:abcd1234",
+  "https://example.com/",
+  "not a url",
+  "hello",
+  [],
+  ["x"],
+  {},
+  { type: "pong" },
 ];
 
 function* paths(value: unknown, at: (string | number)[] = []): Generator<(string | number)[]> {
   yield at;
-  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* paths(value[i], [...at, i]);
-  else if (value && typeof value === "object") for (const k of Object.keys(value)) yield* paths((value as Record<string, unknown>)[k], [...at, k]);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) yield* paths(value[i], [...at, i]);
+  } else if (value && typeof value === "object") {
+    for (const k of Object.keys(value)) {
+      yield* paths((value as Record<string, unknown>)[k], [...at, k]);
+    }
+  }
 }
 
-function edit(root: unknown, at: (string | number)[], change: (parent: any, key: string | number) => void): unknown {
+type Node = Record<string | number, unknown>;
+
+function edit(
+  root: unknown,
+  at: (string | number)[],
+  change: (parent: Node, key: string | number) => void,
+): unknown {
   const copy = structuredClone(root);
   if (at.length === 0) return copy;
-  let parent: any = copy;
-  for (const k of at.slice(0, -1)) parent = parent[k];
+  let parent = copy as Node;
+  for (const k of at.slice(0, -1)) parent = parent[k] as Node;
   change(parent, at[at.length - 1]);
   return copy;
 }
@@ -131,19 +218,28 @@ function* mutants(fixture: unknown): Generator<unknown> {
     for (const r of REPLACEMENTS) yield edit(fixture, at, (p, k) => (p[k] = structuredClone(r)));
   }
   for (const at of paths(fixture)) {
-    yield edit(fixture, [...at, "role"], (p, k) => p && typeof p === "object" && !Array.isArray(p) && (p[k] = "host"));
+    yield edit(
+      fixture,
+      [...at, "role"],
+      (p, k) => p && typeof p === "object" && !Array.isArray(p) && (p[k] = "host"),
+    );
   }
 }
 
-type Parsed = { success: boolean; data?: unknown; error?: { issues: { code: string; path: unknown[]; message: string }[] } };
+type Parsed = {
+  success: boolean;
+  data?: unknown;
+  error?: { issues: { code: string; path: unknown[]; message: string }[] };
+};
 type Schema = { safeParse(x: unknown): Parsed };
 const isSchema = (x: unknown): x is Schema => typeof (x as Schema)?.safeParse === "function";
 
 function outcome(s: Schema, input: unknown) {
   const r = s.safeParse(structuredClone(input));
-  return r.success
-    ? { success: true, data: r.data }
-    : { success: false, issues: r.error!.issues.map(({ code, path, message }) => ({ code, path, message })) };
+  return r.success ? { success: true, data: r.data } : {
+    success: false,
+    issues: r.error!.issues.map(({ code, path, message }) => ({ code, path, message })),
+  };
 }
 
 /** Every protocol file, bundled with "zod" mapped to the subset, the way scripts/build.ts does. */
@@ -152,7 +248,19 @@ async function bundleWithSubset(files: string[]): Promise<string> {
   const map = `${dir}/import_map.json`;
   await Deno.writeTextFile(map, JSON.stringify({ imports: { zod: SUBSET.href } }));
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["bundle", "--quiet", "--platform", "browser", "--format", "esm", "--import-map", map, "--outdir", dir, ...files.map((f) => new URL(f, PROTOCOL).pathname)],
+    args: [
+      "bundle",
+      "--quiet",
+      "--platform",
+      "browser",
+      "--format",
+      "esm",
+      "--import-map",
+      map,
+      "--outdir",
+      dir,
+      ...files.map((f) => new URL(f, PROTOCOL).pathname),
+    ],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -161,7 +269,9 @@ async function bundleWithSubset(files: string[]): Promise<string> {
 }
 
 Deno.test("zod_subset agrees with zod on every protocol schema", async () => {
-  const files = [...Deno.readDirSync(PROTOCOL)].map((e) => e.name).filter((n) => n.endsWith(".ts") && !n.endsWith("_test.ts")).sort();
+  const files = [...Deno.readDirSync(PROTOCOL)].map((e) => e.name).filter((n) =>
+    n.endsWith(".ts") && !n.endsWith("_test.ts")
+  ).sort();
   const dir = await bundleWithSubset(files);
   let compared = 0;
   let valid = 0;
@@ -174,11 +284,20 @@ Deno.test("zod_subset agrees with zod on every protocol schema", async () => {
         if (!isSchema(schema)) continue;
         assert.ok(isSchema(lite[name]), `${file}#${name} is a schema in the subset build too`);
         const own = FIXTURES[`${file}#${name}`] ?? [];
-        const inputs = [...own.flatMap((f) => [...mutants(f)]), ...pool, ...REPLACEMENTS, undefined];
+        const inputs = [
+          ...own.flatMap((f) => [...mutants(f)]),
+          ...pool,
+          ...REPLACEMENTS,
+          undefined,
+        ];
         for (const input of inputs) {
           const want = outcome(schema, input);
           const got = outcome(lite[name], input);
-          assert.deepStrictEqual(got, want, `${file}#${name} on ${JSON.stringify(input)?.slice(0, 300)}`);
+          assert.deepStrictEqual(
+            got,
+            want,
+            `${file}#${name} on ${JSON.stringify(input)?.slice(0, 300)}`,
+          );
           compared++;
           if (want.success) valid++;
         }
@@ -187,7 +306,10 @@ Deno.test("zod_subset agrees with zod on every protocol schema", async () => {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-  assert.ok(compared > 10_000 && valid > 500, `${compared} messages compared, ${valid} of them valid`);
+  assert.ok(
+    compared > 10_000 && valid > 500,
+    `${compared} messages compared, ${valid} of them valid`,
+  );
 });
 
 Deno.test("fixtures are valid messages, so that their mutants probe past the first check", async () => {
