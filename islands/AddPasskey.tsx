@@ -2,6 +2,8 @@ import { useSignal } from "@preact/signals";
 import { startRegistration } from "@simplewebauthn/browser";
 import { api } from "../lib/api_client.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
+import { Icon } from "../lib/ui/Icon.tsx";
+import { toast } from "../lib/ui/Toast.tsx";
 
 /** Adds another passkey (a phone, a security key) to the signed-in account. */
 export default function AddPasskey({ lang, count }: { lang: Lang; count: number }) {
@@ -10,6 +12,7 @@ export default function AddPasskey({ lang, count }: { lang: Lang; count: number 
   const status = useSignal<{ ok: boolean; code: MessageKey } | null>(null);
 
   async function add() {
+    if (busy.value) return;
     busy.value = true;
     status.value = null;
     try {
@@ -24,7 +27,7 @@ export default function AddPasskey({ lang, count }: { lang: Lang; count: number 
       const r = await api<{ count: number }>("POST", "/api/auth/passkeys/verify", { response });
       if (!r.ok) return void (status.value = { ok: false, code: r.code });
       n.value = r.data.count;
-      status.value = { ok: true, code: "settings.passkey_added" };
+      toast(t(lang, "settings.passkey_added"));
     } finally {
       busy.value = false;
     }
@@ -32,11 +35,12 @@ export default function AddPasskey({ lang, count }: { lang: Lang; count: number 
 
   return (
     <div class="stack">
-      <p data-testid="passkey-count">{t(lang, "settings.passkey_count", { n: n.value })}</p>
-      <button type="button" class="button secondary" onClick={add} disabled={busy.value} aria-busy={busy.value}>
+      <p data-testid="passkey-count" class="setting-value"><Icon name="key" size={20} />{t(lang, "settings.passkey_count", { n: n.value })}</p>
+      <button type="button" class="button secondary" onClick={add} aria-disabled={busy.value} aria-busy={busy.value}>
+        <Icon name="plus" size={20} />
         {t(lang, "settings.add_passkey")}
       </button>
-      <p class={status.value?.ok ? "success" : "error"} role="status">{status.value ? t(lang, status.value.code) : ""}</p>
+      <p class="error" role="alert">{status.value ? t(lang, status.value.code) : ""}</p>
     </div>
   );
 }

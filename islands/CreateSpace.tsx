@@ -1,35 +1,45 @@
 import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
 import { api } from "../lib/api_client.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
+import { Icon } from "../lib/ui/Icon.tsx";
+import { toast } from "../lib/ui/Toast.tsx";
 
 const LANGS = ["en", "fr", "it", "es", "de", "pt", "other"] as const;
 const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
 
 interface Props {
   lang: Lang;
+  /** Open on "Schedule for later" (the home page's "Schedule a Space"). */
+  later?: boolean;
   /** Editing a scheduled Space: its id and current values. */
   edit?: { id: string; title: string; topics: string[]; lang: string; scheduledFor: number; cohosts: string[]; speakers: string[] };
 }
 
 /** Creates a Space now or scheduled (up to 14 days), or edits a scheduled one. */
-export default function CreateSpace({ lang, edit }: Props) {
+export default function CreateSpace({ lang, edit, later: laterFirst = false }: Props) {
   const title = useSignal(edit?.title ?? "");
   const topics = useSignal(edit?.topics.join(", ") ?? "");
   const spaceLang = useSignal(edit?.lang ?? ((LANGS as readonly string[]).includes(lang) ? lang : "en"));
-  const later = useSignal(!!edit);
+  const later = useSignal(!!edit || laterFirst);
   const at = useSignal(edit ? toLocalInput(edit.scheduledFor) : "");
   const cohosts = useSignal(edit?.cohosts.join(", ") ?? "");
   const speakers = useSignal(edit?.speakers.join(", ") ?? "");
   const busy = useSignal(false);
   const error = useSignal<{ field?: string; code: MessageKey } | null>(null);
-  const saved = useSignal(false);
+
+  // A refused field takes the focus (inside the people section, which then opens).
+  useEffect(() => {
+    const f = error.value?.field;
+    const id = f && { title: "space-title", topics: "space-topics", scheduledFor: "space-at", cohosts: "space-cohosts", speakers: "space-speakers" }[f];
+    if (id) document.getElementById(id)?.focus();
+  }, [error.value]);
 
   async function submit(e: Event) {
     e.preventDefault();
     if (busy.value) return;
     busy.value = true;
     error.value = null;
-    saved.value = false;
     const body = {
       title: title.value,
       topics: list(topics.value),
@@ -43,53 +53,91 @@ export default function CreateSpace({ lang, edit }: Props) {
       : await api<{ url: string }>("POST", "/api/spaces", body);
     busy.value = false;
     if (!r.ok) return void (error.value = { field: r.field, code: r.code });
-    if (edit) saved.value = true;
+    if (edit) toast(t(lang, "space.saved"));
     else location.assign((r.data as { url: string }).url);
   }
 
   const err = error.value;
   const fieldError = (f: string) => err?.field === f ? <p class="error" role="alert">{t(lang, err.code)}</p> : null;
   const inv = (f: string) => (err?.field === f ? "true" : undefined);
+  const peopleOpen = !!(edit && (edit.cohosts.length || edit.speakers.length)) || err?.field === "cohosts" || err?.field === "speakers";
   return (
-    <form class="stack" onSubmit={submit} noValidate>
-      <label for="space-title">{t(lang, "space.title_label")}</label>
-      <input id="space-title" maxLength={70} required aria-invalid={inv("title")} aria-describedby="space-title-hint" value={title.value} onInput={(e) => (title.value = (e.target as HTMLInputElement).value)} />
-      <p id="space-title-hint" class="hint">{t(lang, "space.title_hint")} {title.value.length}/70</p>
-      {fieldError("title")}
-      <label for="space-topics">{t(lang, "space.topics_label")}</label>
-      <input id="space-topics" aria-describedby="space-topics-hint" aria-invalid={inv("topics")} value={topics.value} onInput={(e) => (topics.value = (e.target as HTMLInputElement).value)} />
-      <p id="space-topics-hint" class="hint">{t(lang, "space.topics_hint")}</p>
-      {fieldError("topics")}
-      <label for="space-lang">{t(lang, "space.lang_label")}</label>
-      <select id="space-lang" value={spaceLang.value} onChange={(e) => (spaceLang.value = (e.target as HTMLSelectElement).value)}>
-        {LANGS.map((l) => <option value={l} key={l}>{t(lang, `space.lang.${l}`)}</option>)}
-      </select>
+    <form class="create-space" onSubmit={submit} noValidate>
+      <div class="field">
+        <label for="space-title">{t(lang, "space.title_label")}</label>
+        <input
+          id="space-title"
+          class="title-input"
+          maxLength={70}
+          required
+          placeholder={t(lang, "space.title_placeholder")}
+          aria-invalid={inv("title")}
+          aria-describedby="space-title-hint"
+          value={title.value}
+          onInput={(e) => (title.value = (e.target as HTMLInputElement).value)}
+        />
+        <p id="space-title-hint" class="hint">{t(lang, "space.title_hint")} {title.value.length}/70</p>
+        {fieldError("title")}
+      </div>
+      <div class="field-row">
+        <div class="field">
+          <label for="space-topics">{t(lang, "space.topics_label")}</label>
+          <input id="space-topics" aria-describedby="space-topics-hint" aria-invalid={inv("topics")} value={topics.value} onInput={(e) => (topics.value = (e.target as HTMLInputElement).value)} />
+          <p id="space-topics-hint" class="hint">{t(lang, "space.topics_hint")}</p>
+          {fieldError("topics")}
+        </div>
+        <div class="field">
+          <label for="space-lang">{t(lang, "space.lang_label")}</label>
+          <select id="space-lang" value={spaceLang.value} onChange={(e) => (spaceLang.value = (e.target as HTMLSelectElement).value)}>
+            {LANGS.map((l) => <option value={l} key={l}>{t(lang, `space.lang.${l}`)}</option>)}
+          </select>
+        </div>
+      </div>
       {!edit && (
-        <fieldset class="choice">
+        <fieldset class="segmented">
           <legend>{t(lang, "space.when")}</legend>
-          <label><input type="radio" name="when" checked={!later.value} onChange={() => (later.value = false)} /> {t(lang, "space.now")}</label>
-          <label><input type="radio" name="when" checked={later.value} onChange={() => (later.value = true)} /> {t(lang, "space.later")}</label>
+          <label class={!later.value ? "on" : ""}>
+            <input type="radio" name="when" checked={!later.value} onChange={() => (later.value = false)} />
+            <Icon name="broadcast" size={20} />
+            {t(lang, "space.now")}
+          </label>
+          <label class={later.value ? "on" : ""}>
+            <input type="radio" name="when" checked={later.value} onChange={() => (later.value = true)} />
+            <Icon name="calendar" size={20} />
+            {t(lang, "space.later")}
+          </label>
         </fieldset>
       )}
       {later.value && (
-        <>
+        <div class="field">
           <label for="space-at">{t(lang, "space.schedule_at")}</label>
           <input id="space-at" type="datetime-local" required aria-invalid={inv("scheduledFor")} value={at.value} onInput={(e) => (at.value = (e.target as HTMLInputElement).value)} />
           {fieldError("scheduledFor")}
-        </>
+        </div>
       )}
-      <label for="space-cohosts">{t(lang, "space.cohosts_label")}</label>
-      <input id="space-cohosts" autocapitalize="none" aria-describedby="space-people-hint" aria-invalid={inv("cohosts")} value={cohosts.value} onInput={(e) => (cohosts.value = (e.target as HTMLInputElement).value)} />
-      {fieldError("cohosts")}
-      <label for="space-speakers">{t(lang, "space.speakers_label")}</label>
-      <input id="space-speakers" autocapitalize="none" aria-describedby="space-people-hint" aria-invalid={inv("speakers")} value={speakers.value} onInput={(e) => (speakers.value = (e.target as HTMLInputElement).value)} />
-      <p id="space-people-hint" class="hint">{t(lang, "space.people_hint")}</p>
-      {fieldError("speakers")}
+      <details class="more-fields" open={peopleOpen}>
+        <summary>
+          <Icon name="users" size={20} />
+          {t(lang, "space.more_people")}
+          <Icon name="chevronDown" size={18} />
+        </summary>
+        <div class="field">
+          <label for="space-cohosts">{t(lang, "space.cohosts_label")}</label>
+          <input id="space-cohosts" autocapitalize="none" aria-describedby="space-people-hint" aria-invalid={inv("cohosts")} value={cohosts.value} onInput={(e) => (cohosts.value = (e.target as HTMLInputElement).value)} />
+          {fieldError("cohosts")}
+        </div>
+        <div class="field">
+          <label for="space-speakers">{t(lang, "space.speakers_label")}</label>
+          <input id="space-speakers" autocapitalize="none" aria-describedby="space-people-hint" aria-invalid={inv("speakers")} value={speakers.value} onInput={(e) => (speakers.value = (e.target as HTMLInputElement).value)} />
+          {fieldError("speakers")}
+        </div>
+        <p id="space-people-hint" class="hint">{t(lang, "space.people_hint")}</p>
+      </details>
       {err && !err.field && <p class="error" role="alert">{t(lang, err.code)}</p>}
-      <button type="submit" class="button" disabled={busy.value} aria-busy={busy.value}>
+      <button type="submit" class="button wide" aria-disabled={busy.value} aria-busy={busy.value}>
+        <Icon name={edit ? "check" : later.value ? "calendar" : "mic"} size={20} />
         {busy.value ? t(lang, "space.creating") : edit ? t(lang, "space.save_changes") : later.value ? t(lang, "space.schedule_submit") : t(lang, "space.create_submit")}
       </button>
-      <p class="success" role="status">{saved.value ? t(lang, "space.saved") : ""}</p>
     </form>
   );
 }

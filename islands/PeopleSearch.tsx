@@ -3,6 +3,7 @@ import { useEffect, useRef } from "preact/hooks";
 import { api } from "../lib/api_client.ts";
 import { type Lang, t } from "../lib/i18n/mod.ts";
 import { Avatar, VerifiedBadge } from "../components/Avatar.tsx";
+import { Icon } from "../lib/ui/Icon.tsx";
 
 interface Person {
   id: string;
@@ -13,7 +14,7 @@ interface Person {
 
 /** Results as you type; the form still works without JavaScript (GET /people?q=). */
 export default function PeopleSearch(
-  { lang, initialQuery, initialResults }: { lang: Lang; initialQuery: string; initialResults: Person[]; signedIn: boolean },
+  { lang, initialQuery, initialResults, signedIn }: { lang: Lang; initialQuery: string; initialResults: Person[]; signedIn: boolean },
 ) {
   const q = useSignal(initialQuery);
   const results = useSignal<Person[]>(initialResults);
@@ -25,13 +26,18 @@ export default function PeopleSearch(
     if (query === initialQuery.trim() && results.value === initialResults) return;
     const mine = ++seq.current;
     const timer = setTimeout(async () => {
-      if (!query) return void (results.value = []);
+      const url = new URL(location.href);
+      if (!query) {
+        searching.value = false;
+        results.value = [];
+        url.searchParams.delete("q");
+        return void history.replaceState(null, "", url);
+      }
       searching.value = true;
       const r = await api<{ results: Person[] }>("GET", `/api/people?q=${encodeURIComponent(query)}`);
       if (mine !== seq.current) return; // a newer keystroke won
       searching.value = false;
       if (r.ok) results.value = r.data.results;
-      const url = new URL(location.href);
       url.searchParams.set("q", query);
       history.replaceState(null, "", url);
     }, 120);
@@ -39,39 +45,79 @@ export default function PeopleSearch(
   }, [q.value]);
 
   const query = q.value.trim();
+  const input = useRef<HTMLInputElement>(null);
+  function clear() {
+    q.value = "";
+    results.value = [];
+    // The Clear button goes away with the empty state: the focus goes back to the field.
+    input.current?.focus();
+  }
   return (
-    <div class="stack">
+    <div class="people-search">
       <form method="get" action="/people" role="search" onSubmit={(e) => e.preventDefault()}>
-        <label for="people-q">{t(lang, "people.search_label")}</label>
-        <input
-          id="people-q"
-          type="search"
-          name="q"
-          autocomplete="off"
-          placeholder={t(lang, "people.search_placeholder")}
-          value={q.value}
-          onInput={(e) => (q.value = (e.target as HTMLInputElement).value)}
-        />
+        <label for="people-q" class="visually-hidden">{t(lang, "people.search_label")}</label>
+        <span class="search-field">
+          <Icon name="search" size={20} />
+          <input
+            id="people-q"
+            ref={input}
+            type="search"
+            name="q"
+            autocomplete="off"
+            enterkeyhint="search"
+            placeholder={t(lang, "people.search_placeholder")}
+            value={q.value}
+            onInput={(e) => (q.value = (e.target as HTMLInputElement).value)}
+          />
+        </span>
       </form>
-      <p class="muted" role="status" aria-live="polite">
-        {searching.value ? "…" : query
-          ? (results.value.length ? t(lang, "people.results", { n: results.value.length }) : t(lang, "people.no_results", { q: query }))
-          : ""}
-      </p>
-      <ul class="people" aria-label={t(lang, "people.results_label")}>
-        {results.value.map((p) => (
-          <li key={p.id}>
-            <a href={`/@${p.handle}`} class="person">
-              <Avatar id={p.id} name={p.displayName} size={40} />
-              <span>
-                <strong>{p.displayName}</strong>
-                {p.verified && <VerifiedBadge label={t(lang, "profile.verified")} />}{" "}
-                <span class="muted">@{p.handle}</span>
-              </span>
-            </a>
-          </li>
-        ))}
-      </ul>
+      <div class="people-status" role="status" aria-live="polite">
+        {searching.value
+          ? <span class="visually-hidden">{t(lang, "people.searching")}</span>
+          : query && results.value.length > 0
+          ? <p class="muted">{t(lang, "people.results", { n: results.value.length })}</p>
+          : query
+          ? (
+            <div class="empty">
+              <Icon name="userSearch" />
+              <p>{t(lang, "people.no_results", { q: query })}</p>
+              <button type="button" class="button secondary" onClick={clear}>{t(lang, "people.clear")}</button>
+            </div>
+          )
+          : null}
+      </div>
+      {searching.value && results.value.length === 0 && (
+        <ul class="people" aria-hidden="true">
+          {[0, 1, 2].map((i) => (
+            <li key={i} class="person">
+              <span class="skeleton skeleton-face" />
+              <span class="skeleton skeleton-line" />
+            </li>
+          ))}
+        </ul>
+      )}
+      {results.value.length > 0 && (
+        <ul class="people" aria-label={t(lang, "people.results_label")}>
+          {results.value.map((p) => (
+            <li key={p.id}>
+              <a href={`/@${p.handle}`} class="person">
+                <Avatar id={p.id} name={p.displayName} size={44} />
+                <span class="person-id">
+                  <strong>{p.displayName}{p.verified && <VerifiedBadge label={t(lang, "profile.verified")} />}</strong>
+                  <span class="muted">@{p.handle}</span>
+                </span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+      {!query && !signedIn && (
+        <div class="empty">
+          <Icon name="userSearch" />
+          <p>{t(lang, "people.empty_start")}</p>
+          <a class="button secondary" href="/signup">{t(lang, "nav.signup")}</a>
+        </div>
+      )}
     </div>
   );
 }

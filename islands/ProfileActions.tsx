@@ -1,6 +1,8 @@
 import { useSignal } from "@preact/signals";
 import { api } from "../lib/api_client.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
+import { Icon } from "../lib/ui/Icon.tsx";
+import { toast } from "../lib/ui/Toast.tsx";
 
 interface Props {
   lang: Lang;
@@ -25,57 +27,81 @@ export default function ProfileActions(props: Props) {
   const busy = useSignal(false);
   const error = useSignal<MessageKey | null>(null);
 
-  async function act(method: "PUT" | "DELETE", path: string, apply: (d: Record<string, unknown>) => void) {
+  async function act(method: "PUT" | "DELETE", path: string, apply: (d: Record<string, unknown>) => string | void) {
     if (busy.value) return;
     busy.value = true;
     error.value = null;
     const r = await api<Record<string, unknown>>(method, path);
     busy.value = false;
     if (!r.ok) return void (error.value = r.code);
-    apply(r.data);
+    const said = apply(r.data);
     if (typeof r.data.followers === "number") followers.value = r.data.followers;
+    if (said) toast(said);
   }
 
+  // Each button keeps its place (and so the focus) when its words change; blocking hides Follow
+  // and Message, never the button that was pressed.
   const u = encodeURIComponent(handle);
   return (
-    <div class="stack">
+    <div class="profile-rel">
       <p class="stats">
         <span><strong data-testid="followers">{followers.value}</strong> {t(lang, "profile.followers")}</span>
         <span><strong>{props.followingCount}</strong> {t(lang, "profile.following")}</span>
       </p>
       {blocked.value && <p class="notice" role="status">{t(lang, "profile.blocked", { handle })}</p>}
-      <div class="actions">
+      <div class="actions profile-actions">
         {!blocked.value && (
           <button
             type="button"
             class={following.value ? "button secondary" : "button"}
-            disabled={busy.value}
+            aria-disabled={busy.value}
             onClick={() =>
-              act(following.value ? "DELETE" : "PUT", `/api/users/${u}/follow`, (d) => (following.value = !!d.following))}
+              act(following.value ? "DELETE" : "PUT", `/api/users/${u}/follow`, (d) => {
+                following.value = !!d.following;
+                return t(lang, following.value ? "profile.followed_toast" : "profile.unfollowed_toast", { name: props.name });
+              })}
           >
+            {!following.value && <Icon name="userPlus" size={20} />}
             {following.value ? t(lang, "profile.unfollow") : t(lang, "profile.follow")}
           </button>
         )}
-        {!blocked.value && <a class="button secondary" href={`/messages/${u}`}>{t(lang, "dm.message")}</a>}
+        {!blocked.value && (
+          <a class="button secondary" href={`/messages/${u}`}>
+            <Icon name="messages" size={20} />
+            {t(lang, "dm.message")}
+          </a>
+        )}
         <button
           type="button"
-          class="button secondary"
-          disabled={busy.value}
-          onClick={() => act(contact.value ? "DELETE" : "PUT", `/api/contacts/${u}`, (d) => (contact.value = !!d.contact))}
+          class="button secondary icon-only"
+          aria-disabled={busy.value}
+          aria-label={contact.value ? t(lang, "profile.remove_contact") : t(lang, "profile.add_contact")}
+          title={contact.value ? t(lang, "profile.remove_contact") : t(lang, "profile.add_contact")}
+          onClick={() =>
+            act(contact.value ? "DELETE" : "PUT", `/api/contacts/${u}`, (d) => {
+              contact.value = !!d.contact;
+              return t(lang, contact.value ? "profile.contact_added" : "profile.contact_removed", { name: props.name });
+            })}
         >
-          {contact.value ? t(lang, "profile.remove_contact") : t(lang, "profile.add_contact")}
+          <Icon name={contact.value ? "userCheck" : "users"} size={20} />
         </button>
         <button
           type="button"
-          class="button danger"
-          disabled={busy.value}
+          class={blocked.value ? "button secondary" : "button danger icon-only"}
+          aria-disabled={busy.value}
+          aria-label={blocked.value ? undefined : t(lang, "profile.block")}
+          title={blocked.value ? undefined : t(lang, "profile.block")}
           onClick={() =>
             act(blocked.value ? "DELETE" : "PUT", `/api/users/${u}/block`, (d) => {
+              const was = blocked.value;
               blocked.value = !!d.blocked;
               if (d.blocked) following.value = false;
+              // Blocking is confirmed by the notice above; unblocking by a toast.
+              return was && !blocked.value ? t(lang, "profile.unblocked_toast", { handle }) : undefined;
             })}
         >
-          {blocked.value ? t(lang, "profile.unblock") : t(lang, "profile.block")}
+          <Icon name="ban" size={20} />
+          {blocked.value && t(lang, "profile.unblock")}
         </button>
       </div>
       <p class="error" role="alert">{error.value ? t(lang, error.value) : ""}</p>

@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { api } from "../lib/api_client.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
+import { toast } from "../lib/ui/Toast.tsx";
 
 /** Edits the signed-in person's display name and bio. */
 export default function ProfileEditor(
@@ -14,6 +15,7 @@ export default function ProfileEditor(
 
   async function save(e: Event) {
     e.preventDefault();
+    if (busy.value) return;
     busy.value = true;
     status.value = null;
     const r = await api("PATCH", `/api/users/${encodeURIComponent(props.handle)}`, {
@@ -21,12 +23,13 @@ export default function ProfileEditor(
       bio: bio.value,
     });
     busy.value = false;
-    status.value = r.ok ? { ok: true, code: "settings.saved" } : { ok: false, code: r.code, field: r.field };
+    if (r.ok) toast(t(lang, "settings.saved"));
+    status.value = r.ok ? null : { ok: false, code: r.code, field: r.field };
   }
 
   const s = status.value;
   return (
-    <form class="stack" onSubmit={save} noValidate>
+    <form class="stack settings-form" onSubmit={save} noValidate>
       <label for="edit-name">{t(lang, "settings.name")}</label>
       <input
         id="edit-name"
@@ -46,10 +49,10 @@ export default function ProfileEditor(
         onInput={(e) => (bio.value = (e.target as HTMLTextAreaElement).value)}
       />
       <p class="hint" aria-live="polite">{bio.value.length}/160</p>
-      <button type="submit" class="button" disabled={busy.value} aria-busy={busy.value}>
+      <button type="submit" class="button" aria-disabled={busy.value} aria-busy={busy.value}>
         {busy.value ? t(lang, "settings.saving") : t(lang, "settings.save")}
       </button>
-      <p class={s?.ok ? "success" : "error"} role="status">{s ? t(lang, s.code) : ""}</p>
+      <p class="error" role="alert">{s ? t(lang, s.code) : ""}</p>
     </form>
   );
 }

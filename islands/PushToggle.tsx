@@ -32,6 +32,7 @@ export default function PushToggle({ lang }: Props) {
   }, []);
 
   async function enable() {
+    if (busy.value) return;
     busy.value = true;
     error.value = null;
     try {
@@ -54,6 +55,7 @@ export default function PushToggle({ lang }: Props) {
   }
 
   async function disable() {
+    if (busy.value) return;
     busy.value = true;
     error.value = null;
     const reg = await navigator.serviceWorker.ready;
@@ -76,14 +78,17 @@ export default function PushToggle({ lang }: Props) {
     <div class="stack">
       <h3>{t(lang, "call.push.title")}</h3>
       <p role="status">{words[state.value] ? t(lang, words[state.value]!) : ""}</p>
-      {state.value === "off" && (
+      {(state.value === "off" || state.value === "on") && (
+        // One button whose words change, so the focus stays on it after a switch.
         <div class="actions">
-          <button type="button" disabled={busy.value} onClick={enable}>{t(lang, "call.push.enable")}</button>
-        </div>
-      )}
-      {state.value === "on" && (
-        <div class="actions">
-          <button type="button" class="secondary" disabled={busy.value} onClick={disable}>{t(lang, "call.push.disable")}</button>
+          <button
+            type="button"
+            class={state.value === "on" ? "button secondary" : "button"}
+            aria-disabled={busy.value}
+            onClick={state.value === "on" ? disable : enable}
+          >
+            {t(lang, state.value === "on" ? "call.push.disable" : "call.push.enable")}
+          </button>
         </div>
       )}
       <p class="error" role="alert">{error.value ? t(lang, error.value) : ""}</p>

@@ -38,6 +38,7 @@ export default function ScheduledActions(
   }, [cancelled.value]);
 
   async function call(method: string, path: string, after: (d: Record<string, unknown>) => void) {
+    if (busy.value) return;
     busy.value = true;
     error.value = null;
     const r = await api<Record<string, unknown>>(method, path);
@@ -60,7 +61,7 @@ export default function ScheduledActions(
             <button
               type="button"
               class="button"
-              disabled={busy.value}
+              aria-disabled={busy.value}
               onClick={() => call("POST", `/api/spaces/${spaceId}/start`, () => location.reload())}
             >
               <Icon name="broadcast" size={20} />
@@ -73,8 +74,8 @@ export default function ScheduledActions(
             <button
               type="button"
               class="button danger"
-              disabled={busy.value}
-              onClick={() => (confirming.value = true)}
+              aria-disabled={busy.value}
+              onClick={() => !busy.value && (confirming.value = true)}
             >
               {t(lang, "space.cancel")}
             </button>
@@ -85,7 +86,7 @@ export default function ScheduledActions(
             type="button"
             class={(on.value ? "button secondary" : "button") + size}
             aria-pressed={on.value}
-            disabled={busy.value}
+            aria-disabled={busy.value}
             onClick={() =>
               call(on.value ? "DELETE" : "PUT", `/api/spaces/${spaceId}/reminder`, (d) => {
                 on.value = !!d.reminder;
@@ -119,7 +120,7 @@ export default function ScheduledActions(
             <button
               type="button"
               class="button danger"
-              disabled={busy.value}
+              aria-disabled={busy.value}
               onClick={() =>
                 call("POST", `/api/spaces/${spaceId}/cancel`, () => {
                   confirming.value = false;

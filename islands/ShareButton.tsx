@@ -1,9 +1,11 @@
-import { useSignal } from "@preact/signals";
+import { useRef } from "preact/hooks";
 import { type Lang, t } from "../lib/i18n/mod.ts";
+import { Icon } from "../lib/ui/Icon.tsx";
+import { toast } from "../lib/ui/Toast.tsx";
 
-/** Web Share where the browser has it (phones), copy to the clipboard otherwise. */
+/** Web Share where the browser has it (phones), copy to the clipboard otherwise, confirmed by a toast. */
 export default function ShareButton({ lang, url, title }: { lang: Lang; url: string; title: string }) {
-  const copied = useSignal(false);
+  const btn = useRef<HTMLButtonElement>(null);
   async function share() {
     const full = new URL(url, location.href).href;
     if (navigator.share) {
@@ -21,14 +23,17 @@ export default function ShareButton({ lang, url, title }: { lang: Lang; url: str
       input.select();
       document.execCommand("copy");
       input.remove();
+      // The copy took the focus to a field that is gone: give it back to the button.
+      btn.current?.focus();
     }
-    copied.value = true;
-    setTimeout(() => (copied.value = false), 3000);
+    toast(t(lang, "space.link_copied"));
   }
   return (
     <span class="share">
-      <button type="button" class="button secondary small" onClick={share}>↗ {t(lang, "space.share")}</button>
-      <span role="status" class="success">{copied.value ? t(lang, "space.link_copied") : ""}</span>
+      <button type="button" class="button secondary small" ref={btn} onClick={share}>
+        <Icon name="share" size={18} />
+        {t(lang, "space.share")}
+      </button>
     </span>
   );
 }

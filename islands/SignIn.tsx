@@ -2,6 +2,7 @@ import { useSignal } from "@preact/signals";
 import { startAuthentication } from "@simplewebauthn/browser";
 import { api } from "../lib/api_client.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
+import { Icon } from "../lib/ui/Icon.tsx";
 
 /** One button: the browser offers the passkeys it has for this site; no handle is typed. */
 export default function SignIn({ lang, next }: { lang: Lang; next: string }) {
@@ -31,7 +32,8 @@ export default function SignIn({ lang, next }: { lang: Lang; next: string }) {
 
   return (
     <div class="stack">
-      <button type="button" class="button" onClick={signIn} disabled={busy.value} aria-busy={busy.value}>
+      <button type="button" class="button wide" onClick={signIn} aria-disabled={busy.value} aria-busy={busy.value}>
+        <Icon name="key" size={20} />
         {busy.value ? t(lang, "signin.working") : t(lang, "signin.submit")}
       </button>
       <p class="error" role="alert">{error.value ? t(lang, error.value) : ""}</p>

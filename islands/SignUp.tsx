@@ -1,7 +1,9 @@
 import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
 import { startRegistration } from "@simplewebauthn/browser";
 import { api } from "../lib/api_client.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
+import { Icon } from "../lib/ui/Icon.tsx";
 
 /**
  * Handle and name, then the browser's passkey prompt; errors shown beside the field they concern.
@@ -13,6 +15,12 @@ export default function SignUp({ lang, next = null }: { lang: Lang; next?: strin
   const name = useSignal("");
   const busy = useSignal(false);
   const error = useSignal<{ field?: string; code: MessageKey } | null>(null);
+
+  // A refused field takes the focus, so its message is read and the fix is one keystroke away.
+  useEffect(() => {
+    const f = error.value?.field;
+    if (f === "handle" || f === "displayName") document.getElementById(f === "handle" ? "signup-handle" : "signup-name")?.focus();
+  }, [error.value]);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -42,7 +50,7 @@ export default function SignUp({ lang, next = null }: { lang: Lang; next?: strin
 
   const err = error.value;
   return (
-    <form onSubmit={submit} class="stack" noValidate>
+    <form onSubmit={submit} class="stack auth-form" noValidate>
       <label for="signup-handle">{t(lang, "signup.handle")}</label>
       <div class="prefixed">
         <span aria-hidden="true">@</span>
@@ -76,7 +84,8 @@ export default function SignUp({ lang, next = null }: { lang: Lang; next?: strin
       />
       <p id="signup-name-error" class="error" role="alert">{err?.field === "displayName" ? t(lang, err.code) : ""}</p>
       {err && !err.field && <p class="error" role="alert">{t(lang, err.code)}</p>}
-      <button type="submit" class="button" disabled={busy.value} aria-busy={busy.value}>
+      <button type="submit" class="button wide" aria-disabled={busy.value} aria-busy={busy.value}>
+        <Icon name="key" size={20} />
         {busy.value ? t(lang, "signup.working") : t(lang, "signup.submit")}
       </button>
     </form>

@@ -1,12 +1,17 @@
 // /@<handle>: a person's profile. Hono matches a parameter only as a whole path segment (a pattern
 // like `/@:handle` never matches), so this is `[handle]` narrowed to segments that start with "@";
 // the parameter holds the "@" too. Static pages (/people, /signin...) are mounted before it.
+// The header (avatar, name, counts, actions), then the Space the person hosts now, if any, and
+// the ones they have scheduled.
 import { Avatar, VerifiedBadge } from "../components/Avatar.tsx";
 import { Island } from "../components/Island.tsx";
+import { SpaceCard } from "../components/space/SpaceCard.tsx";
 import { userByHandle } from "../lib/http/params.ts";
 import type { Handlers } from "../lib/http/route.ts";
 import { t } from "../lib/i18n/mod.ts";
+import { SpaceStore } from "../lib/kv/spaces.ts";
 import { renderPage } from "../lib/render.tsx";
+import { Icon } from "../lib/ui/Icon.tsx";
 
 export const params = { handle: "@[A-Za-z0-9_]{1,20}" };
 
@@ -14,9 +19,12 @@ export const handler: Handlers = {
   async GET(c) {
     const lang = c.get("lang");
     const viewer = c.get("user");
-    const { social } = c.get("deps");
+    const { social, kv } = c.get("deps");
     const user = await userByHandle(c, c.req.param("handle") ?? "");
-    const counts = await social.counts(user.id);
+    const store = new SpaceStore(kv);
+    const [counts, live, scheduled] = await Promise.all([social.counts(user.id), store.list("live"), store.list("scheduled")]);
+    const liveSpace = live.find((s) => s.hostId === user.id) ?? null;
+    const upcoming = scheduled.filter((s) => s.hostId === user.id).slice(0, 5);
     const self = viewer?.id === user.id;
     const rel = viewer && !self
       ? {
@@ -26,18 +34,28 @@ export const handler: Handlers = {
       }
       : null;
     const joined = new Intl.DateTimeFormat(lang, { year: "numeric", month: "long" }).format(user.createdAt);
+    const short = new Intl.DateTimeFormat(lang, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+    const face = <Avatar id={user.id} name={user.displayName} size={88} />;
     return renderPage(c, `${user.displayName} (@${user.handle})`, (
-      <article class="card profile">
+      <div class="profile">
         <header class="profile-head">
-          <Avatar id={user.id} name={user.displayName} size={80} />
-          <div>
+          {liveSpace
+            ? (
+              <a class="profile-face live" href={`/s/${liveSpace.id}`} aria-label={t(lang, "space.open_space", { title: liveSpace.title })}>
+                {face}
+                <span class="live-pill" aria-hidden="true">{t(lang, "space.live_badge")}</span>
+              </a>
+            )
+            : <span class="profile-face">{face}</span>}
+          <div class="profile-id">
             <h1>
               {user.displayName} {user.verified && <VerifiedBadge label={t(lang, "profile.verified")} />}
             </h1>
-            <p class="muted">@{user.handle} · {t(lang, "profile.joined", { date: joined })}</p>
+            <p class="muted">@{user.handle}</p>
           </div>
         </header>
         <p class="bio">{user.bio || <span class="muted">{t(lang, "profile.no_bio")}</span>}</p>
+        <p class="joined muted"><Icon name="calendar" size={18} />{t(lang, "profile.joined", { date: joined })}</p>
         {rel
           ? (
             <Island
@@ -46,14 +64,36 @@ export const handler: Handlers = {
             />
           )
           : (
-            <p class="stats">
-              <span><strong data-testid="followers">{counts.followers}</strong> {t(lang, "profile.followers")}</span>
-              <span><strong>{counts.following}</strong> {t(lang, "profile.following")}</span>
-            </p>
+            <>
+              <p class="stats">
+                <span><strong data-testid="followers">{counts.followers}</strong> {t(lang, "profile.followers")}</span>
+                <span><strong>{counts.following}</strong> {t(lang, "profile.following")}</span>
+              </p>
+              <div class="actions profile-actions">
+                {self && (
+                  <a class="button secondary" href="/settings"><Icon name="edit" size={20} />{t(lang, "profile.edit")}</a>
+                )}
+                {!viewer && (
+                  <a class="button" href={`/signin?next=/@${user.handle}`}><Icon name="userPlus" size={20} />{t(lang, "profile.sign_in_to_follow")}</a>
+                )}
+              </div>
+            </>
           )}
-        {self && <p><a class="button secondary" href="/settings">{t(lang, "profile.edit")}</a></p>}
-        {!viewer && <p><a href={`/signin?next=/@${user.handle}`}>{t(lang, "nav.signin")}</a></p>}
-      </article>
+        {liveSpace && (
+          <section aria-labelledby="profile-live-h">
+            <h2 id="profile-live-h" class="section-title"><span class="live-dot"><Icon name="live" size={10} /></span>{t(lang, "space.live_now")}</h2>
+            <SpaceCard lang={lang} space={liveSpace} host={user} />
+          </section>
+        )}
+        {upcoming.length > 0 && (
+          <section aria-labelledby="profile-upcoming-h">
+            <h2 id="profile-upcoming-h" class="section-title"><Icon name="calendar" size={20} />{t(lang, "space.upcoming")}</h2>
+            <div class="space-list">
+              {upcoming.map((s) => <SpaceCard key={s.id} lang={lang} space={s} host={user} startsAt={short.format(s.scheduledFor!)} />)}
+            </div>
+          </section>
+        )}
+      </div>
     ));
   },
 };

@@ -4,14 +4,16 @@ import { safeNext } from "../lib/http/next_target.ts";
 import type { Handlers } from "../lib/http/route.ts";
 import { t } from "../lib/i18n/mod.ts";
 import { renderPage } from "../lib/render.tsx";
+import { Icon } from "../lib/ui/Icon.tsx";
 
 export const handler: Handlers = {
   GET(c) {
     const lang = c.get("lang");
     return renderPage(c, t(lang, "offline.title"), (
-      <section class="card narrow">
+      <section class="screen center">
+        <span class="screen-mark quiet" aria-hidden="true"><Icon name="wifiOff" size={28} /></span>
         <h1>{t(lang, "offline.title")}</h1>
-        <p>{t(lang, "offline.body")}</p>
+        <p class="lead">{t(lang, "offline.body")}</p>
         <p><a class="button" data-retry href={safeNext(c.req.query("next"))}>{t(lang, "offline.retry")}</a></p>
       </section>
     ));

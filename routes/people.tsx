@@ -1,10 +1,11 @@
-// /people: search the address book, and (signed in) my contacts.
+// /people: search people by handle or name, and (signed in) my contacts.
 import { Avatar, VerifiedBadge } from "../components/Avatar.tsx";
 import { Island } from "../components/Island.tsx";
 import type { Handlers } from "../lib/http/route.ts";
 import { t } from "../lib/i18n/mod.ts";
 import { card } from "../lib/people/card.ts";
 import { renderPage } from "../lib/render.tsx";
+import { Icon } from "../lib/ui/Icon.tsx";
 
 export const handler: Handlers = {
   async GET(c) {
@@ -15,23 +16,29 @@ export const handler: Handlers = {
     const results = q ? (await users.search(q)).map((u) => card(u)) : [];
     const contacts = viewer ? (await users.getMany(await social.contactIds(viewer.id))).map((u) => card(u, true)) : [];
     return renderPage(c, t(lang, "people.title"), (
-      <section class="card">
+      <div class="people-page">
         <h1>{t(lang, "people.title")}</h1>
         <Island name="PeopleSearch" props={{ lang, initialQuery: q, initialResults: results, signedIn: !!viewer }} />
         {viewer && (
           <section aria-labelledby="contacts-h">
-            <h2 id="contacts-h">{t(lang, "people.contacts")}</h2>
+            <h2 id="contacts-h" class="section-title"><Icon name="users" size={20} />{t(lang, "people.contacts")}</h2>
             {contacts.length === 0
-              ? <p class="muted">{t(lang, "people.no_contacts")}</p>
+              ? (
+                <div class="empty">
+                  <Icon name="userPlus" />
+                  <p>{t(lang, "people.no_contacts")}</p>
+                  <a class="button secondary" href="#people-q">{t(lang, "people.search_label")}</a>
+                </div>
+              )
               : (
                 <ul class="people" aria-labelledby="contacts-h">
                   {contacts.map((p) => (
                     <li key={p.id}>
                       <a href={`/@${p.handle}`} class="person">
-                        <Avatar id={p.id} name={p.displayName} size={40} />
-                        <span>
-                          <strong>{p.displayName}</strong>
-                          {p.verified && <VerifiedBadge label={t(lang, "profile.verified")} />} <span class="muted">@{p.handle}</span>
+                        <Avatar id={p.id} name={p.displayName} size={44} />
+                        <span class="person-id">
+                          <strong>{p.displayName}{p.verified && <VerifiedBadge label={t(lang, "profile.verified")} />}</strong>
+                          <span class="muted">@{p.handle}</span>
                         </span>
                       </a>
                     </li>
@@ -40,7 +47,7 @@ export const handler: Handlers = {
               )}
           </section>
         )}
-      </section>
+      </div>
     ));
   },
 };

@@ -4,6 +4,7 @@ import type { Handlers } from "../lib/http/route.ts";
 import { safeNext, withNext } from "../lib/http/next_target.ts";
 import { t } from "../lib/i18n/mod.ts";
 import { renderPage } from "../lib/render.tsx";
+import { Icon } from "../lib/ui/Icon.tsx";
 
 export const handler: Handlers = {
   GET(c) {
@@ -11,11 +12,12 @@ export const handler: Handlers = {
     const next = safeNext(c.req.query("next"));
     if (c.get("user")) return c.redirect(next);
     return renderPage(c, t(lang, "signin.title"), (
-      <section class="card narrow">
+      <section class="screen center auth">
+        <span class="screen-mark" aria-hidden="true"><Icon name="key" size={28} /></span>
         <h1>{t(lang, "signin.title")}</h1>
-        <p class="muted">{t(lang, "signin.lead")}</p>
+        <p class="lead">{t(lang, "signin.lead")}</p>
         <Island name="SignIn" props={{ lang, next }} />
-        <p><a href={withNext("/signup", next)}>{t(lang, "signin.no_account")}</a></p>
+        <p class="switch"><a href={withNext("/signup", next)}>{t(lang, "signin.no_account")}</a></p>
       </section>
     ));
   },

@@ -4,6 +4,7 @@ import type { Handlers } from "../lib/http/route.ts";
 import { safeNext, withNext } from "../lib/http/next_target.ts";
 import { t } from "../lib/i18n/mod.ts";
 import { renderPage } from "../lib/render.tsx";
+import { Icon } from "../lib/ui/Icon.tsx";
 
 export const handler: Handlers = {
   GET(c) {
@@ -12,11 +13,16 @@ export const handler: Handlers = {
     const next = asked === undefined ? null : safeNext(asked);
     if (c.get("user")) return c.redirect(next ?? "/");
     return renderPage(c, t(lang, "signup.title"), (
-      <section class="card narrow">
-        <h1>{t(lang, "signup.title")}</h1>
-        <p class="muted">{t(lang, "home.cta")}</p>
+      <section class="screen auth">
+        <header class="screen-head">
+          <span class="screen-mark" aria-hidden="true"><Icon name="broadcast" size={28} /></span>
+          <div>
+            <h1>{t(lang, "signup.title")}</h1>
+            <p class="muted">{t(lang, "home.cta")}</p>
+          </div>
+        </header>
         <Island name="SignUp" props={{ lang, next }} />
-        <p><a href={withNext("/signin", next)}>{t(lang, "signup.have_account")}</a></p>
+        <p class="switch"><a href={withNext("/signin", next)}>{t(lang, "signup.have_account")}</a></p>
       </section>
     ));
   },

@@ -53,6 +53,7 @@ export const ICON_NAMES = {
   userSearch: "outline/user-search",
   calendarOff: "outline/calendar-off",
   lock: "outline/lock",
+  chevronRight: "outline/chevron-right",
   send: "outline/send",
   phoneIncoming: "outline/phone-incoming",
   phoneOutgoing: "outline/phone-outgoing",

@@ -11,6 +11,7 @@ export const ICONS = {
   "cameraRotate": { filled: false, body: "<path d=\"M5 7h1a2 2 0 0 0 2 -2a1 1 0 0 1 1 -1h6a1 1 0 0 1 1 1a2 2 0 0 0 2 2h1a2 2 0 0 1 2 2v9a2 2 0 0 1 -2 2h-14a2 2 0 0 1 -2 -2v-9a2 2 0 0 1 2 -2\" /><path d=\"M11.245 15.904a3 3 0 0 0 3.755 -2.904m-2.25 -2.905a3 3 0 0 0 -3.75 2.905\" /><path d=\"M14 13h2v2\" /><path d=\"M10 13h-2v-2\" />" },
   "check": { filled: false, body: "<path d=\"M5 12l5 5l10 -10\" />" },
   "chevronDown": { filled: false, body: "<path d=\"M6 9l6 6l6 -6\" />" },
+  "chevronRight": { filled: false, body: "<path d=\"M9 6l6 6l-6 6\" />" },
   "chevronUp": { filled: false, body: "<path d=\"M6 15l6 -6l6 6\" />" },
   "clock": { filled: false, body: "<path d=\"M3 12a9 9 0 1 0 18 0a9 9 0 0 0 -18 0\" /><path d=\"M12 7v5l3 3\" />" },
   "close": { filled: false, body: "<path d=\"M18 6l-12 12\" /><path d=\"M6 6l12 12\" />" },

@@ -10,6 +10,7 @@ import { t } from "../../lib/i18n/mod.ts";
 import { renderPage } from "../../lib/render.tsx";
 import { joinTokens } from "../../lib/spaces/join.ts";
 import { SpaceService } from "../../lib/spaces/service.ts";
+import { Icon } from "../../lib/ui/Icon.tsx";
 
 export const handler: Handlers = {
   async GET(c) {
@@ -20,31 +21,51 @@ export const handler: Handlers = {
     const host = await c.get("deps").users.get(space.hostId);
     const hostName = host?.displayName ?? "?";
     const header = (
-      <header class="space-head">
-        {space.status !== "live" && space.topics.length > 0 && <p class="muted">{space.topics.map((tp) => `#${tp}`).join(" ")}</p>}
-        <h1>{space.title}</h1>
-        <p class="host-line">
-          {host && <Avatar id={`u:${host.id}`} name={host.displayName} size={28} />} {t(lang, "space.hosted_by", { name: hostName })}
-          {" "}<Island name="ShareButton" props={{ lang, url: `/s/${space.id}`, title: space.title }} />
+      <header class="space-page-head">
+        <p class="space-card-top">
+          {space.status === "scheduled" && <span class="when-pill"><Icon name="calendar" size={16} />{t(lang, "space.scheduled_badge")}</span>}
+          <span class="space-card-lang">{t(lang, `space.lang.${space.lang}`)}</span>
         </p>
+        <h1>{space.title}</h1>
+        {space.topics.length > 0 && <p class="space-card-topics">{space.topics.map((tp) => <span class="topic" key={tp}>#{tp}</span>)}</p>}
+        {host && (
+          <a class="person host-person" href={`/@${host.handle}`}>
+            <Avatar id={host.id} name={host.displayName} size={44} />
+            <span>
+              <strong>{t(lang, "space.hosted_by", { name: hostName })}</strong>
+              <span class="muted">@{host.handle}</span>
+            </span>
+          </a>
+        )}
       </header>
     );
+    const share = <Island name="ShareButton" props={{ lang, url: `/s/${space.id}`, title: space.title }} />;
     if (space.status === "ended") {
       return renderPage(c, t(lang, "space.ended_title"), (
-        <section class="card narrow">
+        <section class="screen center">
+          <span class="screen-mark quiet" aria-hidden="true"><Icon name={space.cancelled ? "calendarOff" : "broadcast"} size={28} /></span>
           <h1>{t(lang, space.cancelled ? "space.cancelled" : "space.ended_title")}</h1>
-          <p>{t(lang, "space.ended_body", { title: space.title, name: hostName })}</p>
-          <p><a class="button" href="/">{t(lang, "error.home")}</a></p>
+          <p class="lead">{t(lang, "space.ended_body", { title: space.title, name: hostName })}</p>
+          <div class="actions center">
+            <a class="button" href="/"><Icon name="home" size={20} />{t(lang, "error.home")}</a>
+            {host && <a class="button secondary" href={`/@${host.handle}`}>{t(lang, "space.host_profile", { name: hostName })}</a>}
+          </div>
         </section>
       ));
     }
     if (space.status === "scheduled") {
       const reminder = user ? await service.spaces.hasReminder(space.id, user.id) : false;
       return renderPage(c, space.title, (
-        <section class="card">
+        <section class="space-page">
           {header}
-          <p class="lead">🗓 {t(lang, "space.scheduled_for", { when: when(lang, space.scheduledFor!) })}</p>
-          <Island name="ScheduledActions" props={{ lang, spaceId: space.id, isHost: user?.id === space.hostId, reminder, signedIn: !!user }} />
+          <p class="space-when"><Icon name="clock" size={20} />{t(lang, "space.scheduled_for", { when: when(lang, space.scheduledFor!) })}</p>
+          <div class="space-page-actions">
+            <Island
+              name="ScheduledActions"
+              props={{ lang, spaceId: space.id, isHost: user?.id === space.hostId, reminder, signedIn: !!user, signInUrl: `/signin?next=/s/${space.id}` }}
+            />
+            {share}
+          </div>
         </section>
       ));
     }
@@ -60,10 +81,10 @@ export const handler: Handlers = {
     if (refusal) {
       // Removed, banned or blocked: the page says so and carries no token and no room island.
       return renderPage(c, space.title, (
-        <section class="card">
+        <section class="space-page">
           {header}
-          <p class="notice" role="alert">{t(lang, refusal.code)}</p>
-          <p><a class="button" href="/">{t(lang, "error.home")}</a></p>
+          <p class="notice refusal" role="alert"><Icon name="ban" size={20} />{t(lang, refusal.code)}</p>
+          <p><a class="button" href="/"><Icon name="home" size={20} />{t(lang, "error.home")}</a></p>
         </section>
       ), 403);
     }

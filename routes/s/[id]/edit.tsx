@@ -5,6 +5,7 @@ import { spaceParam } from "../../../lib/http/params.ts";
 import type { Handlers } from "../../../lib/http/route.ts";
 import { t } from "../../../lib/i18n/mod.ts";
 import { renderPage } from "../../../lib/render.tsx";
+import { Icon } from "../../../lib/ui/Icon.tsx";
 
 export const handler: Handlers = {
   async GET(c) {
@@ -16,8 +17,9 @@ export const handler: Handlers = {
     const { users } = c.get("deps");
     const handles = async (ids: string[]) => (await users.getMany(ids)).map((u) => u.handle);
     return renderPage(c, t(lang, "space.edit"), (
-      <section class="card narrow">
-        <h1>{t(lang, "space.edit")}: {space.title}</h1>
+      <section class="screen">
+        <p class="back-link"><a href={`/s/${space.id}`}><Icon name="back" size={18} />{space.title}</a></p>
+        <h1>{t(lang, "space.edit")}</h1>
         <Island
           name="CreateSpace"
           props={{
@@ -28,7 +30,6 @@ export const handler: Handlers = {
             },
           }}
         />
-        <p><a href={`/s/${space.id}`}>← {space.title}</a></p>
       </section>
     ));
   },
