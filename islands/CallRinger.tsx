@@ -1,10 +1,14 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
+import { Avatar } from "../components/Avatar.tsx";
 import { api } from "../lib/api_client.ts";
 import { CallClient } from "../lib/calls/call_client.ts";
 import { inbox } from "../lib/calls/inbox_client.ts";
 import { ringState, startRing } from "../lib/calls/ring.ts";
+import { spaceInProgress } from "../lib/calls/space_handoff.ts";
+import { RingButtons } from "../lib/calls/ui/RingButtons.tsx";
 import { type Lang, t } from "../lib/i18n/mod.ts";
+import { currentPath, navigate } from "../lib/nav/partial.ts";
 import { RING_MS } from "../lib/protocol/call.ts";
 import type { PeerInfo } from "../lib/protocol/dm.ts";
 
@@ -20,9 +24,27 @@ interface Incoming {
   video: boolean;
 }
 
-/** Rings this tab when someone calls: the incoming call screen with Accept and Decline. */
+/** Declines from any page: a short-lived connection to the call room that says no and goes. */
+function declineCall(callId: string, partyUrl: string) {
+  const client = new CallClient(callId, partyUrl);
+  const stop = client.call.subscribe((v) => {
+    if (v?.status === "ringing") client.send("decline");
+    if (v && v.status !== "ringing") {
+      stop();
+      client.close();
+    }
+  });
+}
+
+/**
+ * Rings this tab when someone calls, whatever page is open: a full-screen modal with the caller,
+ * Accept and Decline (Escape declines). It lives outside the content that navigation swaps.
+ */
 export default function CallRinger({ lang, meId, partyUrl }: Props) {
   const incoming = useSignal<Incoming | null>(null);
+  const spaceTitle = useSignal<string | null>(null);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const accept = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     return inbox(partyUrl, meId).subscribe(async (e) => {
@@ -35,47 +57,60 @@ export default function CallRinger({ lang, meId, partyUrl }: Props) {
       else if (e.type === "callEnded" && incoming.value?.callId === e.callId) incoming.value = null;
     });
   }, []);
-  const callId = incoming.value?.callId;
-  const accept = useRef<HTMLButtonElement>(null);
+
+  const c = incoming.value;
+  // The call's own screen shows the same answer buttons: one is enough.
+  const shown = !!c && currentPath.value !== `/calls/${c.callId}`;
   useEffect(() => {
-    if (!callId) return;
-    // Keyboard and screen-reader users land on the answer at once.
-    accept.current?.focus();
+    if (!shown || !c) return;
+    const d = dialog.current;
+    if (d && !d.open) d.showModal();
+    // showModal focuses Accept (autofocus); again without scrolling, in case it did not.
+    accept.current?.focus({ preventScroll: true });
     // Fetch the media code while it rings, so answering does not wait for it.
     void import("../lib/calls/call_media.ts").catch(() => {});
+    void spaceInProgress().then((title) => (spaceTitle.value = title));
     const stop = startRing();
     // Never ring past the call's own ring time, even if its end never reached this tab.
-    const limit = setTimeout(() => incoming.value?.callId === callId && (incoming.value = null), RING_MS + 2_000);
+    const limit = setTimeout(() => incoming.value?.callId === c.callId && (incoming.value = null), RING_MS + 2_000);
     return () => {
       clearTimeout(limit);
       stop();
+      if (d?.open) d.close();
     };
-  }, [callId]);
+  }, [shown, c?.callId]);
 
-  const c = incoming.value;
-  if (!c) return null;
+  if (!c || !shown) return null;
   const decline = () => {
-    const client = new CallClient(c.callId, partyUrl);
-    const stop = client.call.subscribe((v) => {
-      if (v?.status === "ringing") client.send("decline");
-      if (v && v.status !== "ringing") {
-        stop();
-        client.close();
-      }
-    });
+    declineCall(c.callId, partyUrl);
     incoming.value = null;
   };
+  const answer = () => {
+    incoming.value = null;
+    void navigate(new URL(`/calls/${c.callId}?answer=1`, location.href).href, { push: true, scroll: 0 });
+  };
   return (
-    <div class="ringer" role="alertdialog" aria-labelledby="ringer-h" data-ring={ringState.value}>
-      <p id="ringer-h" class="status">
-        <strong>{t(lang, c.video ? "call.status.incoming_video" : "call.status.incoming_audio", { name: c.from.name })}</strong>
-      </p>
-      <div class="call-controls">
-        <button type="button" ref={accept} onClick={() => (location.href = `/calls/${c.callId}?answer=1`)}>
-          {t(lang, "call.accept")}
-        </button>
-        <button type="button" class="button danger" onClick={decline}>{t(lang, "call.decline")}</button>
+    <dialog
+      ref={dialog}
+      class="ringer"
+      aria-modal="true"
+      aria-label={t(lang, c.video ? "call.status.incoming_video" : "call.status.incoming_audio", { name: c.from.name })}
+      data-ring={ringState.value}
+      onCancel={(e) => {
+        // Escape declines, as the Decline button does.
+        e.preventDefault();
+        decline();
+      }}
+    >
+      <div class="ringer-body">
+        <div class="ringer-who">
+          <span class="ringer-pulse"><Avatar id={c.from.id} name={c.from.name} size={120} /></span>
+          <h2>{c.from.name}</h2>
+          <p class="call-sub">{t(lang, c.video ? "call.incoming_video" : "call.incoming_audio")}</p>
+          {spaceTitle.value && <p class="call-note">{t(lang, "call.leaves_space_answer", { title: spaceTitle.value })}</p>}
+        </div>
+        <RingButtons lang={lang} video={c.video} acceptRef={accept} onAccept={answer} onDecline={decline} />
       </div>
-    </div>
+    </dialog>
   );
 }

@@ -1,13 +1,19 @@
-import { useSignal } from "@preact/signals";
-import { useEffect, useMemo } from "preact/hooks";
-import { CallClient } from "../lib/calls/call_client.ts";
+import { useEffect, useMemo, useRef } from "preact/hooks";
+import { Avatar } from "../components/Avatar.tsx";
 import { formatDuration } from "../lib/calls/entry_text.ts";
-import { inbox } from "../lib/calls/inbox_client.ts";
+import { openCall } from "../lib/calls/live_call.ts";
 import { ringState, startRing } from "../lib/calls/ring.ts";
-import { InCall } from "../lib/calls/ui/InCall.tsx";
-import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
-import { callDurationS, type CallRole, type CallView } from "../lib/protocol/call.ts";
+import { mountCallBar } from "../lib/calls/ui/CallBar.tsx";
+import { CallControls, EndButton, TrackVideo } from "../lib/calls/ui/CallControls.tsx";
+import { QualityButton } from "../lib/calls/ui/CallStats.tsx";
+import { useNow } from "../lib/calls/ui/now.ts";
+import { RingButtons } from "../lib/calls/ui/RingButtons.tsx";
+import { callStatusText } from "../lib/calls/ui/status_text.ts";
+import { type Lang, t } from "../lib/i18n/mod.ts";
+import { installPartialNavigation } from "../lib/nav/partial.ts";
+import { type CallRole, isFinal } from "../lib/protocol/call.ts";
 import type { PeerInfo } from "../lib/protocol/dm.ts";
+import { Icon } from "../lib/ui/Icon.tsx";
 
 interface Props {
   lang: Lang;
@@ -21,78 +27,102 @@ interface Props {
   answer: boolean;
 }
 
-function statusText(lang: Lang, v: CallView | null, role: CallRole, name: string, here: boolean): string {
-  if (!v) return t(lang, "call.status.connecting");
-  const side = role === "caller" ? "out" : "in";
-  switch (v.status) {
-    case "ringing":
-      return role === "caller" ? t(lang, "call.status.calling", { name }) : t(lang, v.video ? "call.status.incoming_video" : "call.status.incoming_audio", { name });
-    case "accepted":
-      return role === "callee" && !here ? t(lang, "call.status.elsewhere") : t(lang, "call.status.connected");
-    case "ended":
-      return t(lang, "call.status.ended", { duration: formatDuration(callDurationS(v)) });
-    default:
-      return t(lang, `call.status.${v.status}_${side}` as MessageKey, { name });
-  }
-}
-
-/** One call, from ringing to its end: the status, the answer buttons, then the in-call controls. */
-export default function CallScreen(props: Props) {
-  const { lang, callId, peer, role, partyUrl } = props;
-  const client = useMemo(() => (typeof window === "undefined" ? null : new CallClient(callId, partyUrl)), []);
-  const notice = useSignal<string | null>(null);
-  // Read in render, so the island re-renders when the room says anything.
-  const v = client?.call.value ?? null;
-  const here = client?.answeredHere.value ?? false;
-  const ringingNow = role === "callee" && v?.status === "ringing";
-
+/** The screen covers the app's shell: the shell's controls leave the tab order while it shows. */
+function useFullScreen() {
   useEffect(() => {
-    if (!client) return;
-    let answered = false;
-    const stopAnswer = client.call.subscribe((v) => {
-      if (props.answer && !answered && v?.status === "ringing") {
-        answered = true;
-        client.send("accept");
-      }
-    });
-    // Someone else calling while this call is on: the web answered busy for us; say who tried.
-    const stopInbox = inbox(partyUrl, props.me.id).subscribe((e) => {
-      if (e.type === "dm" && e.entry.kind === "call" && e.entry.outcome === "busy" && e.entry.to === props.me.id) {
-        notice.value = t(lang, "call.tried_while_busy", { name: e.peer.name });
-      }
-    });
+    document.body.classList.add("in-call");
+    const shell = [...document.querySelectorAll<HTMLElement>("header.topbar, nav.tabs, #dock, #call-dock, .skip")];
+    for (const el of shell) el.inert = true;
     return () => {
-      stopAnswer();
-      stopInbox();
-      client.close();
+      document.body.classList.remove("in-call");
+      for (const el of shell) el.inert = false;
     };
   }, []);
-  useEffect(() => (ringingNow && !props.answer ? startRing() : undefined), [ringingNow]);
-  // Fetch the media code while it rings, so the answer does not wait for it.
-  useEffect(() => void (v?.status === "ringing" && import("../lib/calls/call_media.ts").catch(() => {})), [v?.status]);
+}
 
-  const inCall = v?.status === "accepted" && (role === "caller" || here);
+/** One call, full screen, from ringing to its end. The call itself outlives the screen. */
+export default function CallScreen(props: Props) {
+  const { lang, peer, role } = props;
+  const live = useMemo(() => {
+    if (typeof window === "undefined") return null;
+    installPartialNavigation();
+    return openCall({ callId: props.callId, me: props.me, peer, role, video: props.video, partyUrl: props.partyUrl, answer: props.answer });
+  }, [props.callId]);
+  // After this render: rendering the bar inside it would break this component's hooks.
+  useEffect(() => mountCallBar(lang), []);
+  useFullScreen();
+  const now = useNow();
+  const accept = useRef<HTMLButtonElement>(null);
+
+  const v = live?.client.call.value ?? null;
+  const here = live?.client.answeredHere.value ?? false;
+  const ringingIn = role === "callee" && v?.status === "ringing";
+  const inCall = live?.inCall.value ?? false;
+  const media = live?.media.value ?? null;
+  useEffect(() => {
+    if (!ringingIn) return;
+    // Keyboard and screen-reader users land on the answer, and the page does not move.
+    accept.current?.focus({ preventScroll: true });
+    return props.answer ? undefined : startRing();
+  }, [ringingIn]);
+
+  const remoteVideo = inCall ? media?.remoteVideo.value ?? null : null;
+  const localVideo = inCall ? media?.localVideo.value ?? null : null;
+  const status = callStatusText(lang, v, role, peer.name, here);
+  const final = !!v && isFinal(v.status);
+  const problem = media?.problem.value;
+  const busyName = live?.triedWhileBusy.value;
   return (
-    <section class="card call-screen" aria-labelledby="call-h" data-status={v?.status ?? "connecting"} data-ring={ringState.value}>
-      <h1 id="call-h">{t(lang, "call.with", { name: peer.name })}</h1>
-      <p class="status" role="status">{statusText(lang, v, role, peer.name, here)}</p>
-      {notice.value && <p class="notice" role="status">{notice.value}</p>}
-      {!v && client?.closed.value && <p class="error" role="alert">{t(lang, "call.err.not_found")}</p>}
-      {v?.status === "ringing" && role === "callee" && (
-        <div class="call-controls">
-          <button type="button" onClick={() => client?.send("accept")}>{t(lang, "call.accept")}</button>
-          <button type="button" class="button danger" onClick={() => client?.send("decline")}>{t(lang, "call.decline")}</button>
-        </div>
-      )}
-      {v?.status === "ringing" && role === "caller" && (
-        <div class="call-controls">
-          <button type="button" class="button danger" onClick={() => client?.send("cancel")}>{t(lang, "call.cancel")}</button>
-        </div>
-      )}
-      {inCall && v && <InCall lang={lang} call={v} callId={callId} peerName={peer.name} onEnd={() => client?.send("hangup")} />}
-      {(!v || v.status !== "accepted" || !inCall) && v?.status !== "ringing" && (
-        <p><a href={`/messages/${peer.handle}`}>{t(lang, "call.back")}</a></p>
-      )}
+    <section
+      class={remoteVideo ? "call-screen has-video" : "call-screen"}
+      aria-labelledby="call-h"
+      data-status={v?.status ?? "connecting"}
+      data-ring={ringState.value}
+    >
+      {remoteVideo && <TrackVideo track={remoteVideo} label={peer.name} cls="call-remote" />}
+      <div class="call-top">
+        <a class="call-icon-btn" href={`/messages/${peer.handle}`} aria-label={inCall ? t(lang, "call.minimize", { name: peer.name }) : t(lang, "call.back")}>
+          <Icon name={inCall ? "chevronDown" : "back"} />
+        </a>
+        {inCall && media && <QualityButton lang={lang} media={media} />}
+      </div>
+      <div class="call-hero">
+        {!remoteVideo && <Avatar id={peer.id} name={peer.name} size={128} />}
+        <h1 id="call-h">{peer.name}</h1>
+        <p class="call-sub">
+          <span role="status" class={inCall ? "sr-only" : undefined}>{status}</span>
+          {inCall && v && (
+            <span role="timer" aria-label={t(lang, "call.duration", { duration: formatDuration(live!.durationS(now)) })}>
+              {formatDuration(live!.durationS(now))}
+            </span>
+          )}
+        </p>
+      </div>
+      {localVideo && <TrackVideo track={localVideo} label={t(lang, "call.you")} cls="call-self" />}
+      <div class="call-notices">
+        {busyName && <p class="call-note" role="status">{t(lang, "call.tried_while_busy", { name: busyName })}</p>}
+        {!v && live?.client.closed.value && <p class="call-note error" role="alert">{t(lang, "call.err.not_found")}</p>}
+        {(live?.mediaFailed.value || problem) && (
+          <p class="call-note error" role="alert">{t(lang, problem === "denied" ? "call.mic_denied" : "call.media_failed")}</p>
+        )}
+        {inCall && media?.needsTap.value && (
+          <button type="button" class="call-tap" onClick={() => void media.tapToHear()}>{t(lang, "call.tap_to_hear")}</button>
+        )}
+      </div>
+      <div class="call-bottom">
+        {ringingIn && (
+          <RingButtons lang={lang} video={v!.video} acceptRef={accept} onAccept={() => live?.accept()} onDecline={() => live?.end()} />
+        )}
+        {v?.status === "ringing" && role === "caller" && (
+          <div class="call-controls" role="toolbar" aria-label={t(lang, "call.controls")}>
+            <EndButton lang={lang} label={t(lang, "call.cancel")} onEnd={() => live?.end()} />
+          </div>
+        )}
+        {inCall && <CallControls lang={lang} media={media} onEnd={() => live?.end()} />}
+        {(final || (v?.status === "accepted" && !inCall) || (!v && live?.client.closed.value)) && (
+          <a class="button call-done" href={`/messages/${peer.handle}`}>{t(lang, "call.back")}</a>
+        )}
+      </div>
     </section>
   );
 }

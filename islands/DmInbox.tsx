@@ -1,10 +1,13 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
+import { Avatar, VerifiedBadge } from "../components/Avatar.tsx";
 import { api } from "../lib/api_client.ts";
-import { inbox } from "../lib/calls/inbox_client.ts";
 import { entryPreview } from "../lib/calls/entry_text.ts";
+import { inbox } from "../lib/calls/inbox_client.ts";
+import { entryTime } from "../lib/calls/ui/ThreadEntries.tsx";
 import { type Lang, t } from "../lib/i18n/mod.ts";
 import type { ThreadSummary } from "../lib/protocol/dm.ts";
+import { Icon } from "../lib/ui/Icon.tsx";
 
 interface Props {
   lang: Lang;
@@ -32,17 +35,37 @@ export default function DmInbox({ lang, meId, partyUrl, threads: initial }: Prop
     });
   }, []);
 
-  if (threads.value.length === 0) return <p class="muted">{t(lang, "dm.empty_list")}</p>;
+  if (threads.value.length === 0) {
+    return (
+      <div class="empty">
+        <Icon name="messages" />
+        <p>{t(lang, "dm.empty_list")}</p>
+      </div>
+    );
+  }
   return (
     <ul class="threads" aria-label={t(lang, "dm.title")}>
       {threads.value.map((th) => (
         <li key={th.peer.id}>
-          <a class="thread-row" href={`/messages/${th.peer.handle}`} data-testid={`thread-${th.peer.handle}`}>
+          <a class={th.unread > 0 ? "thread-row unread" : "thread-row"} href={`/messages/${th.peer.handle}`} data-testid={`thread-${th.peer.handle}`}>
+            <Avatar id={th.peer.id} name={th.peer.name} size={48} />
             <span class="who">
-              <strong>{th.peer.name}</strong> <span class="muted">@{th.peer.handle}</span>
-              <span class="preview">{th.last ? entryPreview(lang, th.last, meId) : ""}</span>
+              <span class="who-line">
+                <strong class="who-name">{th.peer.name}</strong>
+                {th.peer.verified && <VerifiedBadge label={t(lang, "profile.verified")} />}
+                <span class="who-handle">@{th.peer.handle}</span>
+                {th.last && <time class="who-time" dateTime={new Date(th.updatedAt).toISOString()}>{entryTime(lang, th.updatedAt)}</time>}
+              </span>
+              <span class="preview-line">
+                <span class="preview">{th.last ? entryPreview(lang, th.last, meId) : ""}</span>
+                {th.unread > 0 && (
+                  <span class="unread-badge">
+                    <span aria-hidden="true">{th.unread > 99 ? "99+" : th.unread}</span>
+                    <span class="sr-only">{t(lang, "dm.unread", { n: th.unread })}</span>
+                  </span>
+                )}
+              </span>
             </span>
-            {th.unread > 0 && <span class="badge">{t(lang, "dm.unread", { n: th.unread })}</span>}
           </a>
         </li>
       ))}

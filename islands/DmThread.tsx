@@ -1,10 +1,16 @@
 import { useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect } from "preact/hooks";
+import { Avatar, VerifiedBadge } from "../components/Avatar.tsx";
 import { api } from "../lib/api_client.ts";
-import { callText } from "../lib/calls/entry_text.ts";
 import { inbox } from "../lib/calls/inbox_client.ts";
+import { leaveSpaceForCall, spaceInProgress } from "../lib/calls/space_handoff.ts";
+import { Composer } from "../lib/calls/ui/Composer.tsx";
+import { ThreadEntries } from "../lib/calls/ui/ThreadEntries.tsx";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
-import { DM_MAX_CHARS, type DmEntry, type PeerInfo } from "../lib/protocol/dm.ts";
+import { navigate } from "../lib/nav/partial.ts";
+import type { DmEntry, PeerInfo } from "../lib/protocol/dm.ts";
+import { Icon } from "../lib/ui/Icon.tsx";
+import { Sheet } from "../lib/ui/Sheet.tsx";
 
 interface Props {
   lang: Lang;
@@ -15,15 +21,15 @@ interface Props {
   partyUrl: string;
 }
 
-/** One DM thread: entries (texts and calls), live; the composer; the call buttons. */
+/**
+ * One DM thread, laid out like a chat app: the person and the call buttons fixed at the top, the
+ * composer at the bottom, the entries (texts and calls, live) scrolling in between from the newest.
+ */
 export default function DmThread({ lang, me, peer, entries: initial, blockedByMe, partyUrl }: Props) {
   const entries = useSignal(initial);
-  const text = useSignal("");
-  const busy = useSignal(false);
-  const error = useSignal<MessageKey | null>(null);
   const callError = useSignal<MessageKey | null>(null);
-  const list = useRef<HTMLOListElement>(null);
-  const fmt = new Intl.DateTimeFormat(lang, { dateStyle: "short", timeStyle: "short" });
+  /** A call asked for while this page is in a Space: it waits for the person to agree to leave it. */
+  const confirm = useSignal<{ video: boolean; title: string } | null>(null);
   const handle = encodeURIComponent(peer.handle);
 
   const add = (e: DmEntry) => {
@@ -43,75 +49,66 @@ export default function DmThread({ lang, me, peer, entries: initial, blockedByMe
       if (e.entry.to === me.id && document.visibilityState === "visible") void api("POST", `/api/messages/${handle}/read`);
     });
   }, []);
-  useEffect(() => {
-    list.current?.lastElementChild?.scrollIntoView({ block: "nearest" });
-  }, [entries.value.length]);
 
-  async function send(ev: Event) {
-    ev.preventDefault();
-    if (busy.value) return;
-    busy.value = true;
-    error.value = null;
-    const r = await api<{ entry: DmEntry }>("POST", `/api/messages/${handle}`, { text: text.value });
-    busy.value = false;
-    if (!r.ok) return void (error.value = r.code);
+  async function send(text: string): Promise<MessageKey | null> {
+    const r = await api<{ entry: DmEntry }>("POST", `/api/messages/${handle}`, { text });
+    if (!r.ok) return r.code;
     add(r.data.entry);
-    text.value = "";
+    return null;
   }
 
-  async function call(video: boolean) {
+  async function call(video: boolean, leaving = false) {
     callError.value = null;
+    const title = leaving ? null : await spaceInProgress();
+    if (title) return void (confirm.value = { video, title });
+    confirm.value = null;
     const r = await api<{ callId: string }>("POST", "/api/calls", { to: peer.handle, video });
     if (!r.ok) return void (callError.value = r.code);
-    location.href = `/calls/${r.data.callId}`;
+    await leaveSpaceForCall();
+    void navigate(new URL(`/calls/${r.data.callId}`, location.href).href, { push: true, scroll: 0 });
   }
 
-  const left = DM_MAX_CHARS - [...text.value].length;
   return (
-    <section class="card">
-      <header class="thread-head">
-        <h1>{peer.name} <a class="muted" href={`/@${peer.handle}`}>@{peer.handle}</a></h1>
-        <div class="actions">
-          <button type="button" class="secondary" onClick={() => call(false)}>{t(lang, "call.audio")}</button>
-          <button type="button" class="secondary" onClick={() => call(true)}>{t(lang, "call.video")}</button>
+    <section class="dm-thread" aria-labelledby="dm-h">
+      <header class="dm-head">
+        <a class="icon-button" href="/messages" aria-label={t(lang, "dm.back")} title={t(lang, "dm.back")}><Icon name="back" /></a>
+        <Avatar id={peer.id} name={peer.name} size={40} />
+        <div class="dm-who">
+          <h1 id="dm-h">{peer.name}{peer.verified && <VerifiedBadge label={t(lang, "profile.verified")} />}</h1>
+          <a href={`/@${peer.handle}`}>@{peer.handle}</a>
         </div>
-      </header>
-      <p class="error" role="alert">{callError.value ? t(lang, callError.value, { name: peer.name }) : ""}</p>
-      <p><a href="/messages">{t(lang, "dm.back")}</a></p>
-      {entries.value.length === 0 && <p class="muted">{t(lang, "dm.no_entries")}</p>}
-      <ol class="entries" role="log" aria-label={t(lang, "dm.thread_title", { name: peer.name })} ref={list}>
-        {entries.value.map((e) => (
-          <li key={e.id} class={e.kind === "call" ? "entry call" : e.from === me.id ? "entry mine" : "entry"}>
-            <span class="sr-only">{e.kind === "text" ? (e.from === me.id ? t(lang, "dm.you") : peer.name) + ": " : ""}</span>
-            {e.kind === "text" ? e.text : callText(lang, e, me.id)}
-            <time dateTime={new Date(e.at).toISOString()}>{fmt.format(e.at)}</time>
-          </li>
-        ))}
-      </ol>
-      {blockedByMe
-        ? <p class="notice" role="status">{t(lang, "dm.err.blocked_by_you")}</p>
-        : (
-          <form class="compose" onSubmit={send}>
-            <label for="dm-text">{t(lang, "dm.compose_label", { name: peer.name })}</label>
-            <textarea
-              id="dm-text"
-              value={text.value}
-              maxLength={DM_MAX_CHARS * 2}
-              aria-invalid={error.value ? "true" : undefined}
-              aria-describedby="dm-left"
-              onInput={(e) => (text.value = (e.target as HTMLTextAreaElement).value)}
-              onKeyDown={(e) => {
-                // Enter sends, Shift+Enter starts a new line: what chat apps do.
-                if (e.key === "Enter" && !e.shiftKey && !e.isComposing) send(e);
-              }}
-            />
-            <p id="dm-left" class={left < 0 ? "error" : "hint"}>{t(lang, "dm.chars_left", { n: left })}</p>
-            <p class="error" role="alert">{error.value ? t(lang, error.value) : ""}</p>
-            <div class="actions">
-              <button type="submit" disabled={busy.value}>{t(lang, "dm.send")}</button>
-            </div>
-          </form>
+        {!blockedByMe && (
+          <>
+            <button type="button" class="icon-button" aria-label={t(lang, "call.audio")} title={t(lang, "call.audio")} onClick={() => call(false)}>
+              <Icon name="phone" />
+            </button>
+            <button type="button" class="icon-button" aria-label={t(lang, "call.video")} title={t(lang, "call.video")} onClick={() => call(true)}>
+              <Icon name="video" />
+            </button>
+          </>
         )}
+      </header>
+      <p class="error dm-call-error" role="alert">{callError.value ? t(lang, callError.value, { name: peer.name }) : ""}</p>
+      {/* The log wraps the list: a list keeps its list semantics (role=log on an <ol> would not). */}
+      <div class="dm-log" role="log" aria-label={t(lang, "dm.thread_title", { name: peer.name })} tabIndex={0}>
+        <ThreadEntries lang={lang} me={me} peer={peer} entries={entries.value} />
+      </div>
+      {blockedByMe
+        ? <p class="notice dm-blocked" role="status">{t(lang, "dm.err.blocked_by_you")}</p>
+        : <Composer lang={lang} name={peer.name} onSend={send} />}
+      <Sheet open={!!confirm.value} title={t(lang, "call.confirm_title")} closeLabel={t(lang, "call.stay")} onClose={() => (confirm.value = null)} id="call-confirm">
+        {confirm.value && (
+          <>
+            <p>{t(lang, "call.leaves_space_start", { title: confirm.value.title, name: peer.name })}</p>
+            <div class="actions">
+              <button type="button" onClick={() => call(confirm.value!.video, true)}>
+                <Icon name={confirm.value.video ? "video" : "phone"} />{t(lang, "call.leave_and_call")}
+              </button>
+              <button type="button" class="secondary" onClick={() => (confirm.value = null)}>{t(lang, "call.stay")}</button>
+            </div>
+          </>
+        )}
+      </Sheet>
     </section>
   );
 }

@@ -2,10 +2,12 @@
 // SFU room `c_<callId>` through SfuSession (lib/media/) with a token the web mints only for an
 // answered call, sends the microphone (and the camera for a video call), plays the other side,
 // and offers mute, camera on/off, switch camera, output device and a quality reading.
-import { computed, signal } from "@preact/signals";
+// The other side's sound plays from an <audio> element of its own that no page holds, so it goes
+// on while the person browses other pages of the app.
+import { computed, effect, signal } from "@preact/signals";
 import { api } from "../api_client.ts";
 import { SfuSession } from "../media/sfu_session.ts";
-import { type Quality, QualityMeter, recordPeerConnections } from "./call_quality.ts";
+import { type Quality, QualityMeter, type QualitySample, recordPeerConnections, SAMPLES_KEPT } from "./call_quality.ts";
 
 export type MediaProblem = "denied" | "failed" | null;
 
@@ -17,7 +19,11 @@ export class CallMedia {
   readonly cameraOn = signal(false);
   readonly localVideo = signal<MediaStreamTrack | null>(null);
   readonly problem = signal<MediaProblem>(null);
-  readonly quality = signal<Quality>("unknown");
+  /** The last minute of quality samples, oldest first. */
+  readonly samples = signal<QualitySample[]>([]);
+  readonly quality = computed<Quality>(() => this.samples.value.at(-1)?.quality ?? "unknown");
+  /** The browser held the other side's sound until a tap. */
+  readonly needsTap = signal(false);
   readonly outputs = signal<{ deviceId: string; label: string }[]>([]);
   readonly outputId = signal<string>("");
   readonly cameras = signal<string[]>([]);
@@ -27,6 +33,8 @@ export class CallMedia {
     const v = this.session.remote.value.find((r) => r.kind === "video");
     return v && !v.paused ? v.track : null;
   });
+  #player: HTMLAudioElement = new Audio();
+  #stopPlayer: () => void;
   #recorder = recordPeerConnections();
   #meter = new QualityMeter();
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -42,6 +50,28 @@ export class CallMedia {
         return r.data;
       },
     });
+    this.#player.autoplay = true;
+    this.#stopPlayer = effect(() => {
+      const track = this.remoteAudio.value;
+      this.#player.srcObject = track ? new MediaStream([track]) : null;
+      if (track) {
+        this.#player.play().then(() => (this.needsTap.value = false))
+          .catch((e) => (this.needsTap.value = (e as Error).name === "NotAllowedError"));
+      }
+    });
+  }
+
+  /** Called from a tap: browsers allow playback a gesture started. */
+  async tapToHear(): Promise<void> {
+    await this.#player.play().catch(() => {});
+    this.needsTap.value = this.#player.paused;
+  }
+
+  /** Where the other side's sound plays (setSinkId: Chromium, Firefox). */
+  async setOutput(deviceId: string): Promise<void> {
+    const el = this.#player as HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
+    await el.setSinkId?.(deviceId);
+    this.outputId.value = deviceId;
   }
 
   async start(): Promise<void> {
@@ -67,7 +97,8 @@ export class CallMedia {
       return;
     }
     this.#timer = setInterval(async () => {
-      this.quality.value = await this.#meter.measure(this.#recorder.pcs()).catch(() => "unknown" as const);
+      const sample = await this.#meter.measure(this.#recorder.pcs()).catch(() => null);
+      if (sample && !this.#closed) this.samples.value = [...this.samples.value, sample].slice(-SAMPLES_KEPT);
     }, QUALITY_EVERY_MS);
     await this.#listDevices();
   }
@@ -126,6 +157,9 @@ export class CallMedia {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
+    this.#stopPlayer();
+    this.#player.pause();
+    this.#player.srcObject = null;
     this.localVideo.value?.stop();
     this.session.close();
     this.#recorder.stop();

@@ -2,7 +2,6 @@
 import { Island } from "../../components/Island.tsx";
 import { callOf } from "../../lib/calls/call_service.ts";
 import { partyWsUrl, peerInfo } from "../../lib/calls/inbox.ts";
-import { CALL_STYLES } from "../../lib/calls/styles.ts";
 import { notFound } from "../../lib/http/errors.ts";
 import { callIdParam } from "../../lib/http/params.ts";
 import type { Handlers } from "../../lib/http/route.ts";
@@ -19,9 +18,7 @@ export const handler: Handlers = {
     const peer = await deps.users.get(rec.callerId === me.id ? rec.calleeId : rec.callerId);
     if (!peer) throw notFound();
     return renderPage(c, t(lang, "call.with", { name: peer.displayName }), (
-      <>
-        <style>{CALL_STYLES}</style>
-        <Island
+      <Island
           name="CallScreen"
           props={{
             lang,
@@ -33,8 +30,7 @@ export const handler: Handlers = {
             partyUrl: partyWsUrl(deps.config),
             answer: c.req.query("answer") === "1",
           }}
-        />
-      </>
+      />
     ));
   },
 };

@@ -1,11 +1,12 @@
 // /calls: the signed-in person's call history, newest first.
+import { Avatar } from "../../components/Avatar.tsx";
 import { callHistory } from "../../lib/calls/call_service.ts";
 import { callText } from "../../lib/calls/entry_text.ts";
-import { CALL_STYLES } from "../../lib/calls/styles.ts";
 import type { Handlers } from "../../lib/http/route.ts";
 import { t } from "../../lib/i18n/mod.ts";
 import { isFinal } from "../../lib/protocol/call.ts";
 import { renderPage } from "../../lib/render.tsx";
+import { Icon } from "../../lib/ui/Icon.tsx";
 
 const outcome = { ended: "answered", declined: "declined", cancelled: "cancelled", missed: "missed", busy: "busy" } as const;
 
@@ -20,30 +21,48 @@ export const handler: Handlers = {
     const fmt = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
     return renderPage(c, t(lang, "call.history_title"), (
       <>
-        <style>{CALL_STYLES}</style>
-        <h1>{t(lang, "call.history_title")}</h1>
-        <p><a href="/messages">{t(lang, "dm.title")}</a></p>
-        {history.length === 0 ? <p class="muted">{t(lang, "call.history_empty")}</p> : (
-          <ul class="history card" aria-label={t(lang, "call.history_title")}>
-            {history.map((r) => {
-              const other = people.get(r.callerId === me.id ? r.calleeId : r.callerId);
-              if (!other) return null;
-              const text = callText(lang, {
-                kind: "call", id: r.id, from: r.callerId, to: r.calleeId, at: r.createdAt, callId: r.id, video: r.video,
-                outcome: outcome[r.status as keyof typeof outcome] ?? "missed", durationS: r.durationS,
-              }, me.id);
-              return (
-                <li key={r.id} data-testid="call-row">
-                  <strong>{other.displayName}</strong>
-                  <span class="muted">{t(lang, r.callerId === me.id ? "call.history_out" : "call.history_in")}</span>
-                  <span>{text}</span>
-                  <time class="muted" dateTime={new Date(r.createdAt).toISOString()}>{fmt.format(r.createdAt)}</time>
-                  <a href={`/messages/${other.handle}`}>{t(lang, "dm.message")}</a>
-                </li>
-              );
-            })}
-          </ul>
-        )}
+        <div class="dm-page-head">
+          <h1>{t(lang, "call.history_title")}</h1>
+          <a class="button secondary small" href="/messages"><Icon name="messages" size={18} />{t(lang, "dm.title")}</a>
+        </div>
+        {history.length === 0
+          ? (
+            <div class="empty">
+              <Icon name="phone" />
+              <p>{t(lang, "call.history_empty")}</p>
+            </div>
+          )
+          : (
+            <ul class="history" aria-label={t(lang, "call.history_title")}>
+              {history.map((r) => {
+                const other = people.get(r.callerId === me.id ? r.calleeId : r.callerId);
+                if (!other) return null;
+                const out = r.callerId === me.id;
+                const kind = outcome[r.status as keyof typeof outcome] ?? "missed";
+                const text = callText(lang, {
+                  kind: "call", id: r.id, from: r.callerId, to: r.calleeId, at: r.createdAt, callId: r.id, video: r.video,
+                  outcome: kind, durationS: r.durationS,
+                }, me.id);
+                const missed = !out && kind !== "answered";
+                return (
+                  <li key={r.id} data-testid="call-row">
+                    <a class={missed ? "history-row missed" : "history-row"} href={`/messages/${other.handle}`}>
+                      <Avatar id={other.id} name={other.displayName} size={44} />
+                      <span class="who">
+                        <strong>{other.displayName}</strong>
+                        <span class="history-line">
+                          <Icon name={missed ? "phoneMissed" : out ? "phoneOutgoing" : "phoneIncoming"} size={16} />
+                          <span class="sr-only">{t(lang, out ? "call.history_out" : "call.history_in")}</span>
+                          <span>{text}</span>
+                        </span>
+                      </span>
+                      <time class="who-time" dateTime={new Date(r.createdAt).toISOString()}>{fmt.format(r.createdAt)}</time>
+                    </a>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
       </>
     ));
   },

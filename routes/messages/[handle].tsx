@@ -2,7 +2,6 @@
 import { Island } from "../../components/Island.tsx";
 import { markRead } from "../../lib/calls/dm_service.ts";
 import { partyWsUrl, peerInfo } from "../../lib/calls/inbox.ts";
-import { CALL_STYLES } from "../../lib/calls/styles.ts";
 import { personByHandle } from "../../lib/http/params.ts";
 import type { Handlers } from "../../lib/http/route.ts";
 import { t } from "../../lib/i18n/mod.ts";
@@ -23,13 +22,10 @@ export const handler: Handlers = {
     await markRead(deps, me, peer.id);
     const blockedByMe = await deps.social.blocks(me.id, peer.id);
     return renderPage(c, t(lang, "dm.thread_title", { name: peer.displayName }), (
-      <>
-        <style>{CALL_STYLES}</style>
-        <Island
-          name="DmThread"
-          props={{ lang, me: peerInfo(me), peer: peerInfo(peer), entries, blockedByMe, partyUrl: partyWsUrl(deps.config) }}
-        />
-      </>
+      <Island
+        name="DmThread"
+        props={{ lang, me: peerInfo(me), peer: peerInfo(peer), entries, blockedByMe, partyUrl: partyWsUrl(deps.config) }}
+      />
     ));
   },
 };

@@ -2,10 +2,10 @@
 import { Island } from "../../components/Island.tsx";
 import { threadSummaries } from "../../lib/calls/dm_service.ts";
 import { partyWsUrl } from "../../lib/calls/inbox.ts";
-import { CALL_STYLES } from "../../lib/calls/styles.ts";
 import type { Handlers } from "../../lib/http/route.ts";
 import { t } from "../../lib/i18n/mod.ts";
 import { renderPage } from "../../lib/render.tsx";
+import { Icon } from "../../lib/ui/Icon.tsx";
 
 export const handler: Handlers = {
   async GET(c) {
@@ -15,9 +15,10 @@ export const handler: Handlers = {
     const threads = await threadSummaries(c.get("deps"), me.id);
     return renderPage(c, t(lang, "dm.title"), (
       <>
-        <style>{CALL_STYLES}</style>
-        <h1>{t(lang, "dm.title")}</h1>
-        <p><a href="/calls">{t(lang, "call.history_title")}</a></p>
+        <div class="dm-page-head">
+          <h1>{t(lang, "dm.title")}</h1>
+          <a class="button secondary small" href="/calls"><Icon name="phone" size={18} />{t(lang, "call.history_title")}</a>
+        </div>
         <Island name="DmInbox" props={{ lang, meId: me.id, partyUrl: partyWsUrl(c.get("deps").config), threads }} />
       </>
     ));
