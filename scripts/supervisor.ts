@@ -1,5 +1,5 @@
 // Keeps Spazio's processes running: a process that exits is started again after a backoff
-// (1 s, doubling to 30 s; back to 1 s once it has stayed up a minute), and says so. Only stop()
+// (1 s, doubling to 30 s; back to 1 s once it has stayed up 10 s), and says so. Only stop()
 // (Ctrl-C or SIGTERM to `deno task start`) ends them all.
 
 export interface ProcessSpec {
@@ -13,7 +13,7 @@ export interface ProcessSpec {
 const FIRST_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
 /** A process up this long is healthy again: its next crash restarts it quickly. */
-const HEALTHY_AFTER_MS = 60_000;
+const HEALTHY_AFTER_MS = 10_000;
 /** How long a process gets to exit after SIGTERM before SIGKILL. */
 const STOP_GRACE_MS = 5_000;
 
