@@ -27,8 +27,8 @@ export interface SessionOptions {
   receive?: boolean;
 }
 
-/** Reconnect delays: quick at first, then every few seconds, so audio is back within 10 s of the SFU. */
-const RETRY_MS = [250, 500, 1000, 2000, 3000];
+/** Reconnect delays: quick at first, then every 2 s (jittered), so audio is back within 10 s of the SFU. */
+const RETRY_MS = [250, 500, 1000, 2000];
 /** Closes that reconnecting would not mend: replaced by a newer tab of ours, room closed (the
  *  Space ended), removed from the Space (the SFU refuses a new socket too). 1012 (the SFU
  *  restarting) and every other close reconnect. */
