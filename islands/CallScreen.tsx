@@ -1,3 +1,4 @@
+import { useSignal } from "@preact/signals";
 import { useEffect, useMemo, useRef } from "preact/hooks";
 import { Avatar } from "../components/Avatar.tsx";
 import { formatDuration } from "../lib/calls/entry_text.ts";
@@ -43,7 +44,7 @@ function useFullScreen() {
 /** One call, full screen, from ringing to its end. The call itself outlives the screen. */
 export default function CallScreen(props: Props) {
   const { lang, peer, role } = props;
-  const live = useMemo(() => {
+  const call = useMemo(() => {
     if (typeof window === "undefined") return null;
     installPartialNavigation();
     return openCall({ callId: props.callId, me: props.me, peer, role, video: props.video, partyUrl: props.partyUrl, answer: props.answer });
@@ -51,6 +52,11 @@ export default function CallScreen(props: Props) {
   // After this render: rendering the bar inside it would break this component's hooks.
   useEffect(() => mountCallBar(lang), []);
   useFullScreen();
+  // The first render matches the server's (hydration keeps the server's attributes); the call's
+  // own state, which may be well along when this screen opens again, shows from the next one.
+  const hydrated = useSignal(false);
+  useEffect(() => void (hydrated.value = true), []);
+  const live = hydrated.value ? call : null;
   const now = useNow();
   const accept = useRef<HTMLButtonElement>(null);
 

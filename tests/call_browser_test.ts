@@ -1,10 +1,12 @@
-// Calls as people see them in Chromium: the ringing screen with Accept and Decline on the
-// callee's open pages, and decline, cancel, busy and missed each seen by both sides; a call the
-// rule forbids shows the caller why and never rings.
+// Calls as people see them in Chromium: the full-screen incoming call (a modal with Accept and
+// Decline) on the callee's open pages, whatever page, taking the focus without moving the page;
+// decline (by button or Escape), cancel, busy and missed each seen by both sides; the call screen's
+// and the overlay's controls inside the viewport on a phone and a laptop; a call the rule forbids
+// shows the caller why and never rings.
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { islandsReady, launchBrowser, screenshots } from "./support/browser.ts";
-import { account, type Account, befriend, signedInPage, sleep } from "./support/calls.ts";
+import { islandsReady, launchBrowser } from "./support/browser.ts";
+import { account, type Account, assertFits, befriend, ringerOf, signedInPage, sleep, viewShots } from "./support/calls.ts";
 import { PartyDev } from "./support/party.ts";
 import { startWeb } from "./support/web.ts";
 
@@ -42,24 +44,44 @@ Deno.test("start Chromium", opts, async () => {
   browser = await launchBrowser(["--autoplay-policy=no-user-gesture-required"]);
 });
 
-Deno.test("B declines from the ringing screen: both see it, in words, and in the thread", opts, async () => {
+Deno.test("B declines from the incoming call: both see it, in words, and in the thread; the page never moved", opts, async () => {
   const { ann, bob, a, b } = await people();
-  await open(b, "/messages");
+  await open(b, "/calls");
+  // A long page scrolled down: the overlay taking the focus must not move it.
+  await b.evaluate(() => {
+    document.querySelector("main")!.style.minHeight = "4000px";
+    scrollTo(0, 900);
+  });
   await annCalls(a, bob);
   await a.getByRole("status").getByText(`Calling ${bob.user.displayName}…`).waitFor();
-  const ringer = b.getByRole("alertdialog");
-  await ringer.getByText(`${ann.user.displayName} is calling you (audio)`).waitFor();
+  const ringer = b.getByRole("dialog", { name: `${ann.user.displayName} is calling you (audio)` });
+  await ringer.getByRole("heading", { name: ann.user.displayName }).waitFor();
+  await ringer.getByText("Incoming audio call").waitFor();
+  assert.equal(await ringer.getAttribute("aria-modal"), "true");
   // The ring really sounds (WebAudio running), and the answer has the keyboard focus.
   await b.locator('.ringer[data-ring="on"]').waitFor();
   assert.equal(await b.evaluate(() => document.activeElement?.textContent?.trim()), "Accept");
-  await screenshots(b, "call-ringing");
+  assert.equal(await b.evaluate(() => scrollY), 900, "the page jumped when Accept took the focus");
+  await assertFits(b, "the incoming call", [ringer.getByRole("button", { name: "Accept" }), ringer.getByRole("button", { name: "Decline" })]);
+  await viewShots(b, "call-ringing");
   await ringer.getByRole("button", { name: "Decline" }).click();
   await a.getByText(`${bob.user.displayName} declined the call.`).waitFor();
-  await b.getByRole("alertdialog").waitFor({ state: "detached" });
+  await ringer.waitFor({ state: "detached" });
   await open(b, `/messages/${ann.user.handle}`);
   await b.getByRole("log").getByText("You declined an audio call").waitFor();
   await open(a, `/messages/${bob.user.handle}`);
   await a.getByRole("log").getByText("Audio call declined").waitFor();
+});
+
+Deno.test("Escape on the incoming call declines it", opts, async () => {
+  const { bob, a, b } = await people();
+  await open(b, "/");
+  await annCalls(a, bob, "Video call");
+  const ringer = ringerOf(b);
+  await ringer.getByText("Incoming video call").waitFor();
+  await b.keyboard.press("Escape");
+  await ringer.waitFor({ state: "detached" });
+  await a.getByText(`${bob.user.displayName} declined the call.`).waitFor();
 });
 
 Deno.test("A cancels: B's ringing stops on every open page, also one opened mid-ring; both threads keep it", opts, async () => {
@@ -71,10 +93,12 @@ Deno.test("A cancels: B's ringing stops on every open page, also one opened mid-
   await open(b, "/messages");
   await annCalls(a, bob, "Video call");
   await open(b2, `/messages/${ann.user.handle}`);
-  for (const p of [b, b2, b3]) await p.getByRole("alertdialog").getByText(`${ann.user.displayName} is calling you (video)`).waitFor();
+  for (const p of [b, b2, b3]) await p.getByRole("dialog", { name: `${ann.user.displayName} is calling you (video)` }).waitFor();
+  await viewShots(a, "call-calling");
+  await assertFits(a, "the caller's screen", [a.getByRole("button", { name: "Cancel call" })]);
   await a.getByRole("button", { name: "Cancel call" }).click();
   await a.getByText("You cancelled the call.").waitFor();
-  for (const p of [b, b2, b3]) await p.getByRole("alertdialog").waitFor({ state: "detached" });
+  for (const p of [b, b2, b3]) await ringerOf(p).waitFor({ state: "detached" });
   await b2.getByRole("log").getByText("Missed video call").waitFor();
   await b.getByRole("link", { name: new RegExp(ann.user.displayName) }).getByText("Missed video call").waitFor();
 });
@@ -85,25 +109,29 @@ Deno.test("B accepts: the call screen answers, the other page stops ringing, eit
   await open(b, "/messages");
   await open(b2, "/calls");
   await annCalls(a, bob);
-  await b.getByRole("alertdialog").getByRole("button", { name: "Accept" }).click();
+  await ringerOf(b).getByRole("button", { name: "Accept" }).click();
   await b.waitForURL(/\/calls\/.+\?answer=1$/);
   await b.getByRole("status").getByText("Connected").waitFor();
   await a.getByRole("status").getByText("Connected").waitFor();
-  await b2.getByRole("alertdialog").waitFor({ state: "detached" });
+  await ringerOf(b2).waitFor({ state: "detached" });
   for (const p of [a, b]) {
     for (const name of ["Mute", "Turn camera on", "End call"]) await p.getByRole("button", { name }).waitFor();
-    await p.getByText(/^Duration \d+:\d\d$/).waitFor();
+    await p.getByRole("timer", { name: /^Duration \d+:\d\d$/ }).waitFor();
+    await p.getByRole("heading", { level: 1 }).filter({ hasText: p === a ? bob.user.displayName : ann.user.displayName }).waitFor();
+    await assertFits(p, "the call screen", ["Mute", "Turn camera on", "End call"].map((name) => p.getByRole("button", { name })));
   }
-  await screenshots(b, "call-connected");
+  await viewShots(b, "call-connected");
   await sleep(1_200);
   await b.getByRole("button", { name: "End call" }).click();
   await a.getByText(/^Call ended · 0:0[1-9]$/).waitFor();
   await b.getByText(/^Call ended · 0:0[1-9]$/).waitFor();
+  await viewShots(a, "call-ended");
   await open(b2, "/calls");
   const row = b2.getByTestId("call-row").first();
   await row.getByText(ann.user.displayName).waitFor();
   await row.getByText(/^Audio call · 0:0[1-9]$/).waitFor();
   await row.getByText("Incoming").waitFor();
+  await viewShots(b2, "call-history");
 });
 
 Deno.test("B already on a call: A hears busy; B, still talking, is told A tried", opts, async () => {
@@ -114,12 +142,12 @@ Deno.test("B already on a call: A hears busy; B, still talking, is told A tried"
   const c = (await signedInPage(browser, web, carl)).page;
   await open(b, "/messages");
   await annCalls(c, bob);
-  await b.getByRole("alertdialog").getByRole("button", { name: "Accept" }).click();
+  await ringerOf(b).getByRole("button", { name: "Accept" }).click();
   await b.getByRole("status").getByText("Connected").waitFor();
   await annCalls(a, bob);
   await a.getByText(`${bob.user.displayName} is on another call.`).waitFor();
   await b.getByText(`${ann.user.displayName} tried to call you.`).waitFor();
-  assert.equal(await b.getByRole("alertdialog").count(), 0);
+  assert.equal(await ringerOf(b).count(), 0);
   await c.getByRole("status").getByText("Connected").waitFor();
 });
 
@@ -133,7 +161,7 @@ Deno.test("a call the rule forbids says why in plain words and never rings", opt
   await e.getByRole("button", { name: "Audio call" }).click();
   await e.getByRole("alert").getByText(/only takes calls from people they chose/).waitFor();
   await sleep(500);
-  assert.equal(await b.getByRole("alertdialog").count(), 0);
+  assert.equal(await ringerOf(b).count(), 0);
   assert.match(e.url(), /\/messages\//);
 });
 
@@ -141,9 +169,9 @@ Deno.test("nobody answers for 30 s: a missed call for both", opts, async () => {
   const { ann, bob, a, b } = await people();
   await open(b, "/messages");
   await annCalls(a, bob);
-  await b.getByRole("alertdialog").waitFor();
+  await ringerOf(b).waitFor();
   await a.getByText(`${bob.user.displayName} didn't answer.`).waitFor({ timeout: 40_000 });
-  await b.getByRole("alertdialog").waitFor({ state: "detached" });
+  await ringerOf(b).waitFor({ state: "detached" });
   await b.getByRole("link", { name: new RegExp(ann.user.displayName) }).getByText("Missed audio call").waitFor();
   await open(a, `/messages/${bob.user.handle}`);
   await a.getByRole("log").getByText("Audio call, no answer").waitFor();

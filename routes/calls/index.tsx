@@ -2,6 +2,7 @@
 import { Avatar } from "../../components/Avatar.tsx";
 import { callHistory } from "../../lib/calls/call_service.ts";
 import { callText } from "../../lib/calls/entry_text.ts";
+import { entryTime } from "../../lib/calls/ui/ThreadEntries.tsx";
 import type { Handlers } from "../../lib/http/route.ts";
 import { t } from "../../lib/i18n/mod.ts";
 import { isFinal } from "../../lib/protocol/call.ts";
@@ -49,14 +50,16 @@ export const handler: Handlers = {
                     <a class={missed ? "history-row missed" : "history-row"} href={`/messages/${other.handle}`}>
                       <Avatar id={other.id} name={other.displayName} size={44} />
                       <span class="who">
-                        <strong>{other.displayName}</strong>
+                        <span class="who-line">
+                          <strong class="who-name">{other.displayName}</strong>
+                          <time class="who-time" dateTime={new Date(r.createdAt).toISOString()} title={fmt.format(r.createdAt)}>{entryTime(lang, r.createdAt)}</time>
+                        </span>
                         <span class="history-line">
                           <Icon name={missed ? "phoneMissed" : out ? "phoneOutgoing" : "phoneIncoming"} size={16} />
                           <span class="sr-only">{t(lang, out ? "call.history_out" : "call.history_in")}</span>
                           <span>{text}</span>
                         </span>
                       </span>
-                      <time class="who-time" dateTime={new Date(r.createdAt).toISOString()}>{fmt.format(r.createdAt)}</time>
                     </a>
                   </li>
                 );

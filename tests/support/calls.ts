@@ -197,3 +197,49 @@ export async function signedInPage(browser: import("playwright-core").Browser, w
   page.on("pageerror", (e) => console.error(`[page error ${who.user.handle}] ${e.message}`));
   return { context, page };
 }
+
+/** The incoming-call overlay (a modal dialog named after the caller). */
+export function ringerOf(page: import("playwright-core").Page) {
+  return page.getByRole("dialog", { name: /is calling you|vous appelle|ti sta chiamando/ });
+}
+
+/**
+ * At each size, these controls are inside the viewport as the page is (no scrolling to reach
+ * them), and nothing on the page is wider than the screen.
+ */
+export async function assertFits(
+  page: import("playwright-core").Page,
+  what: string,
+  controls: import("playwright-core").Locator[],
+  sizes = [{ width: 360, height: 740 }, { width: 1280, height: 800 }],
+): Promise<void> {
+  const original = page.viewportSize();
+  try {
+    for (const size of sizes) {
+      await page.setViewportSize(size);
+      await page.waitForTimeout(150);
+      const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (sw > size.width) throw new Error(`${what} at ${size.width}x${size.height}: the page is ${sw} px wide`);
+      for (const c of controls) {
+        const box = await c.boundingBox();
+        const inside = box && box.x >= 0 && box.y >= 0 && box.x + box.width <= size.width && box.y + box.height <= size.height;
+        if (!inside) throw new Error(`${what} at ${size.width}x${size.height}: ${c} is outside the viewport (${JSON.stringify(box)})`);
+      }
+    }
+  } finally {
+    if (original) await page.setViewportSize(original);
+  }
+}
+
+/** Screenshots of what the screen shows (not the whole page) at 360x740 and 1280x800. */
+export async function viewShots(page: import("playwright-core").Page, name: string): Promise<void> {
+  const dir = Deno.env.get("SPAZIO_ARTIFACTS") ?? "test-artifacts";
+  await Deno.mkdir(dir, { recursive: true });
+  const original = page.viewportSize();
+  for (const size of [{ width: 360, height: 740 }, { width: 1280, height: 800 }]) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: `${dir}/${name}-${size.width}.png` });
+  }
+  if (original) await page.setViewportSize(original);
+}
