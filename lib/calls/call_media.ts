@@ -39,6 +39,7 @@ export class CallMedia {
   #meter = new QualityMeter();
   #timer: ReturnType<typeof setInterval> | undefined;
   #cameraIndex = 0;
+  #rounds = 0;
   #closed = false;
 
   constructor(readonly callId: string, readonly video: boolean) {
@@ -98,7 +99,8 @@ export class CallMedia {
     }
     this.#timer = setInterval(async () => {
       const sample = await this.#meter.measure(this.#recorder.pcs()).catch(() => null);
-      if (sample && !this.#closed) this.samples.value = [...this.samples.value, sample].slice(-SAMPLES_KEPT);
+      // The first round has nothing to compare with: its rates would read as a drop to zero.
+      if (sample && !this.#closed && this.#rounds++ > 0) this.samples.value = [...this.samples.value, sample].slice(-SAMPLES_KEPT);
     }, QUALITY_EVERY_MS);
     await this.#listDevices();
   }
