@@ -20,6 +20,8 @@ export const handler: Handlers = {
     if (peer.id === me.id) return c.redirect("/messages");
     const entries = await new DmStore(deps.kv).entries(me.id, peer.id, { limit: 50 });
     await markRead(deps, me, peer.id);
+    // The tab's badge was counted before this thread was read: count again without it.
+    c.set("unread", await new DmStore(deps.kv).unreadTotal(me.id));
     const blockedByMe = await deps.social.blocks(me.id, peer.id);
     return renderPage(c, t(lang, "dm.thread_title", { name: peer.displayName }), (
       <Island

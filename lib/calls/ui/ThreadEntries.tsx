@@ -8,6 +8,8 @@ import { callText } from "../entry_text.ts";
 
 type CallEntry = Extract<DmEntry, { kind: "call" }>;
 
+const GROUP_MS = 5 * 60_000;
+
 function callIcon(e: CallEntry, meId: string): IconName {
   if (e.outcome === "answered") return e.video ? "video" : e.from === meId ? "phoneOutgoing" : "phoneIncoming";
   return e.from === meId ? "phoneOutgoing" : "phoneMissed";
@@ -31,8 +33,11 @@ export function ThreadEntries({ lang, me, peer, entries }: { lang: Lang; me: Pee
   }
   return (
     <ol class="entries">
-      {entries.map((e) => {
-        const time = <time dateTime={new Date(e.at).toISOString()}>{entryTime(lang, e.at)}</time>;
+      {entries.map((e, i) => {
+        // A run of texts from one person within a few minutes shows its time once, at its end.
+        const next = entries[i + 1];
+        const grouped = e.kind === "text" && next?.kind === "text" && next.from === e.from && next.at - e.at < GROUP_MS;
+        const time = <time class={grouped ? "sr-only" : undefined} dateTime={new Date(e.at).toISOString()}>{entryTime(lang, e.at)}</time>;
         if (e.kind === "call") {
           const missed = e.outcome !== "answered" && e.from !== me.id;
           return (
@@ -45,7 +50,7 @@ export function ThreadEntries({ lang, me, peer, entries }: { lang: Lang; me: Pee
         }
         const mine = e.from === me.id;
         return (
-          <li key={e.id} class={mine ? "entry mine" : "entry"}>
+          <li key={e.id} class={`entry${mine ? " mine" : ""}${grouped ? " grouped" : ""}`}>
             <span class="sr-only">{(mine ? t(lang, "dm.you") : peer.name) + ": "}</span>
             <span class="bubble">{e.text}</span>
             {time}
