@@ -7,33 +7,17 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { DEV_ROOM_SECRET } from "../lib/protocol/defaults.ts";
 import { mintRoomToken } from "../lib/protocol/token.ts";
-import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet, screenshots, signUp } from "./support/browser.ts";
-import { waitFor } from "./support/party.ts";
-import { type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS, SfuProcess, writeToneWav } from "./support/sfu.ts";
+import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet, screenshots, signUp, startSpaceAsHost } from "./support/browser.ts";
+import { audioGrows, growthOver, RECORD_PEER_CONNECTIONS, SfuProcess, writeToneWav } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
-const stats = (page: Page) => page.evaluate(READ_STATS) as Promise<MediaStats>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A modified client: its peer connections ignore close(), so only the SFU can stop its audio. */
 const KEEP_PEER_CONNECTIONS = `
   RTCPeerConnection.prototype.close = function () {};
 `;
-
-async function audioGrows(page: Page, what: string, timeoutMs: number, bytes = 2_000): Promise<MediaStats> {
-  const start = (await stats(page)).inboundAudioBytes;
-  return await waitFor(what, async () => {
-    const s = await stats(page);
-    return s.inboundAudioBytes > start + bytes ? s : undefined;
-  }, timeoutMs);
-}
-
-async function growthOver(page: Page, ms: number): Promise<number> {
-  const a = (await stats(page)).inboundAudioBytes;
-  await sleep(ms);
-  return (await stats(page)).inboundAudioBytes - a;
-}
 
 /** Opens an SFU socket from `page` with `token`: "open" (then closed by us), or how it failed. */
 function trySfuSocket(page: Page, sfuUrl: string, token: string): Promise<string> {
@@ -80,16 +64,8 @@ Deno.test("removed and blocked people lose the Space's media and cannot get it b
     await signUp(cee.page, web.url, "cee_c", "Cee C");
 
     const h = host.page;
-    await h.goto(`${web.url}/spaces/new`);
-    await islandsReady(h);
-    await h.getByLabel("Title").fill("House rules");
-    await h.getByRole("button", { name: "Start your Space" }).click();
-    await h.waitForURL(/\/s\/[A-Za-z0-9_-]+$/);
-    const link = h.url();
+    const link = await startSpaceAsHost(h, web.url, "House rules");
     const spaceId = link.split("/s/")[1];
-    await islandsReady(h);
-    await h.getByRole("button", { name: "Unmute my microphone" }).click();
-    await h.getByRole("button", { name: "Mute my microphone" }).waitFor();
 
     // Bee listens, keeping a set of tokens minted for it before anything happened.
     const b = bee.page;

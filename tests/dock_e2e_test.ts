@@ -4,29 +4,16 @@
 // unmutes from the dock; Leave in the dock ends the audio. Back and forward work; a full load too.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { islandsReady, launchBrowser, newPerson, signUp } from "./support/browser.ts";
-import { waitFor } from "./support/party.ts";
-import { type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
+import { islandsReady, launchBrowser, newPerson, signUp, startSpaceAsHost } from "./support/browser.ts";
+import { audioGrows, growthOver, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const ARTIFACTS = Deno.env.get("SPAZIO_ARTIFACTS") ?? "test-artifacts";
-const stats = (page: Page) => page.evaluate(READ_STATS) as Promise<MediaStats>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const peerConnections = (page: Page) =>
   // deno-lint-ignore no-explicit-any
   page.evaluate(() => ((window as any).__pcs as RTCPeerConnection[]).map((pc) => pc.connectionState));
-
-async function audioGrows(page: Page, what: string, timeoutMs = 10_000, bytes = 2_000) {
-  const start = (await stats(page)).inboundAudioBytes;
-  await waitFor(what, async () => ((await stats(page)).inboundAudioBytes > start + bytes ? true : undefined), timeoutMs);
-}
-
-async function growthOver(page: Page, ms: number): Promise<number> {
-  const a = (await stats(page)).inboundAudioBytes;
-  await sleep(ms);
-  return (await stats(page)).inboundAudioBytes - a;
-}
 
 /** Nothing wider than the screen, and the dock's controls inside the viewport without scrolling. */
 async function dockFits(page: Page, what: string) {
@@ -50,15 +37,7 @@ Deno.test("a Space keeps playing in the dock while the person browses; mute and 
     for (const p of [host, listener]) await p.context.addInitScript(RECORD_PEER_CONNECTIONS);
     await signUp(host.page, web.url, "dock_host", "Dock Host");
     const h = host.page;
-    await h.goto(`${web.url}/spaces/new`);
-    await islandsReady(h);
-    await h.getByLabel("Title").fill("Music while you browse");
-    await h.getByRole("button", { name: "Start your Space" }).click();
-    await h.waitForURL(/\/s\/[A-Za-z0-9_-]+$/);
-    const link = h.url();
-    await islandsReady(h);
-    await h.getByRole("button", { name: "Unmute my microphone" }).click();
-    await h.getByRole("button", { name: "Mute my microphone" }).waitFor();
+    const link = await startSpaceAsHost(h, web.url, "Music while you browse");
 
     // The listener (no account, on a phone) hears the host, then browses two pages.
     const l = listener.page;

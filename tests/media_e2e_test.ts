@@ -6,28 +6,12 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet, signUp } from "./support/browser.ts";
 import { waitFor } from "./support/party.ts";
-import { type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
+import { audioGrows, growthOver, type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const stats = (page: Page) => page.evaluate(READ_STATS) as Promise<MediaStats>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits until the page's inbound audio grows by `bytes` from now. */
-async function audioGrows(page: Page, what: string, timeoutMs: number, bytes = 2_000): Promise<MediaStats> {
-  const start = (await stats(page)).inboundAudioBytes;
-  return await waitFor(what, async () => {
-    const s = await stats(page);
-    return s.inboundAudioBytes > start + bytes ? s : undefined;
-  }, timeoutMs);
-}
-
-/** Inbound audio bytes over `ms`, measured after a settling pause. */
-async function growthOver(page: Page, ms: number): Promise<number> {
-  const a = (await stats(page)).inboundAudioBytes;
-  await sleep(ms);
-  return (await stats(page)).inboundAudioBytes - a;
-}
 
 Deno.test("Space audio through the SFU: hear, mute, move, forge, survive a worker's death", opts, async () => {
   const wav = await Deno.makeTempFile({ suffix: ".wav" });

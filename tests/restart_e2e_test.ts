@@ -5,7 +5,7 @@
 // who reloads while unmuted is heard again right after the reload.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet, screenshots, signUp } from "./support/browser.ts";
+import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet, screenshots, signUp, startSpaceAsHost } from "./support/browser.ts";
 import { freePort, waitFor } from "./support/party.ts";
 import { type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
 
@@ -106,15 +106,7 @@ Deno.test("every open page recovers after the party, the SFU, all of them, and t
     for (const p of [host, listener]) await p.context.addInitScript(RECORD_PEER_CONNECTIONS);
     await signUp(host.page, spazio.url, "sturdy_host", "Sturdy Host");
     const h = host.page;
-    await h.goto(`${spazio.url}/spaces/new`);
-    await islandsReady(h);
-    await h.getByLabel("Title").fill("Still here");
-    await h.getByRole("button", { name: "Start your Space" }).click();
-    await h.waitForURL(/\/s\/[A-Za-z0-9_-]+$/);
-    const link = h.url();
-    await islandsReady(h);
-    await h.getByRole("button", { name: "Unmute my microphone" }).click();
-    await h.getByRole("button", { name: "Mute my microphone" }).waitFor();
+    const link = await startSpaceAsHost(h, spazio.url, "Still here");
 
     const l = listener.page;
     await l.goto(link);

@@ -19,7 +19,8 @@ export class SpaceRoomLink {
     return `${this.partyUrl}/parties/space/${encodeURIComponent(spaceId)}`;
   }
 
-  async send(spaceId: string, request: SpaceRoomRequest): Promise<SpacePublicSnapshot> {
+  /** A signed POST to the room; the answer's status and JSON (null when it was not JSON). */
+  async #post(spaceId: string, request: SpaceRoomRequest): Promise<{ status: number; ok: boolean; json: unknown }> {
     const body = JSON.stringify(request);
     let res: Response;
     try {
@@ -32,9 +33,14 @@ export class SpaceRoomLink {
     } catch (e) {
       throw new RoomUnavailableError(503, `the Space room could not be reached: ${(e as Error).message}`);
     }
-    const json = await res.json().catch(() => null);
-    if (!res.ok || !json?.ok) throw new RoomUnavailableError(res.status, json?.message ?? `room answered ${res.status}`);
-    return Snapshot.parse(json.snapshot);
+    return { status: res.status, ok: res.ok, json: await res.json().catch(() => null) };
+  }
+
+  async send(spaceId: string, request: SpaceRoomRequest): Promise<SpacePublicSnapshot> {
+    const { status, ok, json } = await this.#post(spaceId, request);
+    const answer = json as { ok?: boolean; message?: string; snapshot?: unknown } | null;
+    if (!ok || !answer?.ok) throw new RoomUnavailableError(status, answer?.message ?? `room answered ${status}`);
+    return Snapshot.parse(answer.snapshot);
   }
 
   /**
@@ -42,20 +48,9 @@ export class SpaceRoomLink {
    * (not removed, banned or blocked, and the Space live) and whether they may speak.
    */
   async grant(spaceId: string, sub: string): Promise<GetGrantResponse> {
-    const body = JSON.stringify({ type: "getGrant", sub } satisfies SpaceRoomRequest);
-    let res: Response;
-    try {
-      res = await fetch(this.#url(spaceId), {
-        method: "POST",
-        headers: { "content-type": "application/json", ...(await signRequest(this.serverSecret, body)) },
-        body,
-        signal: AbortSignal.timeout(5_000),
-      });
-    } catch (e) {
-      throw new RoomUnavailableError(503, `the Space room could not be reached: ${(e as Error).message}`);
-    }
-    const parsed = GetGrantResponse.safeParse(await res.json().catch(() => null));
-    if (!res.ok || !parsed.success) throw new RoomUnavailableError(res.status, `the room's answer about a person was not valid (${res.status})`);
+    const { status, ok, json } = await this.#post(spaceId, { type: "getGrant", sub });
+    const parsed = GetGrantResponse.safeParse(json);
+    if (!ok || !parsed.success) throw new RoomUnavailableError(status, `the room's answer about a person was not valid (${status})`);
     return parsed.data;
   }
 

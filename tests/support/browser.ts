@@ -100,3 +100,18 @@ export async function signOut(page: Page): Promise<void> {
 export async function openMoreMenu(page: Page, name = "More"): Promise<void> {
   await page.locator(`details.more > summary[aria-label="${name}"]`).click();
 }
+
+/** The host starts a Space now from the form, lands on it, and (by default) unmutes. Returns its URL. */
+export async function startSpaceAsHost(page: Page, baseUrl: string, title: string, opts: { unmute?: boolean } = {}): Promise<string> {
+  await page.goto(`${baseUrl}/spaces/new`);
+  await islandsReady(page);
+  await page.getByLabel("Title").fill(title);
+  await page.getByRole("button", { name: "Start your Space" }).click();
+  await page.waitForURL(/\/s\/[A-Za-z0-9_-]+$/);
+  await islandsReady(page);
+  if (opts.unmute !== false) {
+    await page.getByRole("button", { name: "Unmute my microphone" }).click();
+    await page.getByRole("button", { name: "Mute my microphone" }).waitFor();
+  }
+  return page.url();
+}

@@ -154,3 +154,22 @@ export const READ_STATS = async (): Promise<MediaStats> => {
   }
   return out;
 };
+
+type StatsPage = { evaluate<T>(fn: () => Promise<T>): Promise<T> };
+const statsOf = (page: StatsPage) => page.evaluate(READ_STATS);
+
+/** Waits until the page's inbound audio grows by `bytes` from now. */
+export async function audioGrows(page: StatsPage, what: string, timeoutMs = 10_000, bytes = 2_000): Promise<MediaStats> {
+  const start = (await statsOf(page)).inboundAudioBytes;
+  return await waitFor(what, async () => {
+    const s = await statsOf(page);
+    return s.inboundAudioBytes > start + bytes ? s : undefined;
+  }, timeoutMs);
+}
+
+/** Inbound audio bytes the page received over `ms` from now. */
+export async function growthOver(page: StatsPage, ms: number): Promise<number> {
+  const a = (await statsOf(page)).inboundAudioBytes;
+  await new Promise((r) => setTimeout(r, ms));
+  return (await statsOf(page)).inboundAudioBytes - a;
+}
