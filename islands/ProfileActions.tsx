@@ -53,7 +53,7 @@ export default function ProfileActions(props: Props) {
         {!blocked.value && (
           <button
             type="button"
-            class={following.value ? "button secondary" : "button"}
+            class={following.value ? "button secondary grow" : "button grow"}
             aria-disabled={busy.value}
             onClick={() =>
               act(following.value ? "DELETE" : "PUT", `/api/users/${u}/follow`, (d) => {
@@ -66,9 +66,9 @@ export default function ProfileActions(props: Props) {
           </button>
         )}
         {!blocked.value && (
-          <a class="button secondary" href={`/messages/${u}`}>
+          <a class="button secondary" href={`/messages/${u}`} title={t(lang, "dm.message")}>
             <Icon name="messages" size={20} />
-            {t(lang, "dm.message")}
+            <span class="wide-only">{t(lang, "dm.message")}</span>
           </a>
         )}
         <button

@@ -21,7 +21,8 @@ export function searchTerms(handle: string, displayName: string): string[] {
   return [...new Set([handle, full, ...words].filter((t) => t.length > 0 && t.length <= 60))];
 }
 
-const COLOURS = ["#7c3aed", "#db2777", "#ea580c", "#16a34a", "#0891b2", "#2563eb", "#9333ea", "#c026d3"];
+// Each carries white initials at 4.5:1 or more (WCAG AA for small text: avatars go down to 28 px).
+const COLOURS = ["#7c3aed", "#db2777", "#c2410c", "#15803d", "#0e7490", "#2563eb", "#9333ea", "#c026d3"];
 
 /**
  * A stable avatar colour from the account id. Pages pass a user id ("k3j...") and the Space room

@@ -41,9 +41,10 @@ export const handler: Handlers = {
         <header class="profile-head">
           {liveSpace
             ? (
-              <a class="profile-face live" href={`/s/${liveSpace.id}`} aria-label={t(lang, "space.open_space", { title: liveSpace.title })}>
+              <a class="profile-face live" href={`/s/${liveSpace.id}`}>
                 {face}
-                <span class="live-pill" aria-hidden="true">{t(lang, "space.live_badge")}</span>
+                <span class="live-pill">{t(lang, "space.live_badge")}</span>
+                <span class="visually-hidden">{liveSpace.title}</span>
               </a>
             )
             : <span class="profile-face">{face}</span>}

@@ -68,7 +68,7 @@ export function SpaceCard({ lang, space, host, startsAt, level = 3, children }: 
               <Icon name="users" size={16} />
               {t(lang, "space.listening", { n: space.listenerCount })}
               {space.stage.length > 0 && (
-                <>· {t(lang, "space.on_stage_count", { n: space.stage.length })}</>
+                <span>· {t(lang, "space.on_stage_count", { n: space.stage.length })}</span>
               )}
             </span>
           )}

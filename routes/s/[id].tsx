@@ -31,7 +31,7 @@ export const handler: Handlers = {
         {host && (
           <a class="person host-person" href={`/@${host.handle}`}>
             <Avatar id={host.id} name={host.displayName} size={44} />
-            <span>
+            <span class="person-id">
               <strong>{t(lang, "space.hosted_by", { name: hostName })}</strong>
               <span class="muted">@{host.handle}</span>
             </span>
