@@ -1,5 +1,6 @@
-// Calls in French and Italian, by keyboard only, on a 360 px phone: the ringing screen takes the
-// focus, Enter answers, Tab reaches every in-call control by its name, Enter hangs up.
+// Calls in French and Italian, by keyboard only, on a 360 px phone: the incoming call takes the
+// focus, Enter answers, Tab reaches every in-call control by its name, Enter hangs up; the new
+// words of the call screen, the overlay and the thread come in each language.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { islandsReady, launchBrowser } from "./support/browser.ts";
@@ -9,11 +10,15 @@ import { startWeb } from "./support/web.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
-/** Tabs forward until the focused element has this accessible text; fails after 30 presses. */
+/** Tabs forward until the focused element has this name (aria-label or text); fails after 30 presses. */
 async function tabTo(page: Page, name: string) {
   for (let i = 0; i < 30; i++) {
     await page.keyboard.press("Tab");
-    if ((await page.evaluate(() => document.activeElement?.textContent?.trim())) === name) return;
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement;
+      return el?.getAttribute("aria-label") ?? el?.textContent?.trim();
+    });
+    if (focused === name) return;
   }
   throw new Error(`Tab never reached "${name}"`);
 }
@@ -40,8 +45,8 @@ Deno.test("a call between an Italian caller and a French callee, by keyboard at 
     await a.getByRole("status").getByText("Chiamata a Benoit…").waitFor();
     await a.getByRole("button", { name: "Annulla chiamata" }).waitFor();
 
-    const ringer = b.getByRole("alertdialog");
-    await ringer.getByText("Gianna vous appelle (audio)").waitFor();
+    const ringer = b.getByRole("dialog", { name: "Gianna vous appelle (audio)" });
+    await ringer.getByText("Appel audio entrant").waitFor();
     assert.equal(await b.evaluate(() => document.activeElement?.textContent?.trim()), "Accepter");
     await b.keyboard.press("Enter");
     await b.waitForURL(/answer=1/);
@@ -49,6 +54,8 @@ Deno.test("a call between an Italian caller and a French callee, by keyboard at 
     await a.getByRole("status").getByText("Connesso").waitFor();
     for (const name of ["Couper le micro", "Allumer la caméra", "Raccrocher"]) await tabTo(b, name);
     for (const name of ["Disattiva microfono", "Accendi videocamera", "Termina chiamata"]) await a.getByRole("button", { name }).waitFor();
+    await a.getByRole("link", { name: "Torna ai messaggi con Benoit (la chiamata continua)" }).waitFor();
+    await b.getByRole("timer", { name: /^Durée \d+:\d\d$/ }).waitFor();
     await b.keyboard.press("Enter");
     await a.getByText(/^Chiamata terminata · \d:\d\d$/).waitFor();
     await b.getByText(/^Appel terminé · \d:\d\d$/).waitFor();

@@ -1,14 +1,17 @@
 // The calls section of the settings page: who may call me (and, on this device, notifications).
 import { Island } from "../../../components/Island.tsx";
 import { type Lang, t } from "../../i18n/mod.ts";
+import { Icon } from "../../ui/Icon.tsx";
 import type { CallSettings } from "../rule.ts";
 
 export function CallSettingsSection({ lang, settings }: { lang: Lang; settings: CallSettings }) {
   return (
-    <section class="card" aria-labelledby="calls-h">
-      <h2 id="calls-h">{t(lang, "call.settings.title")}</h2>
+    <section class="card call-settings" aria-labelledby="calls-h">
+      <h2 id="calls-h" class="card-title"><Icon name="phone" size={22} />{t(lang, "call.settings.title")}</h2>
       <Island name="CallSettings" props={{ lang, settings }} />
-      <Island name="PushToggle" props={{ lang }} />
+      <div class="call-push">
+        <Island name="PushToggle" props={{ lang }} />
+      </div>
     </section>
   );
 }
