@@ -50,9 +50,15 @@ Deno.test("creating a Space: clear errors for bad input, nothing stored", opts, 
     }
     const anon = await call(web, "POST", "/api/spaces", undefined, { title: "ok", lang: "en" });
     assert.equal(anon.status, 401);
+    // Nothing stored: the home page's empty states say so and offer to start or schedule one.
     const list = await (await fetch(`${web.url}/`)).text();
-    assert.match(list, /No live Spaces match/);
-    assert.match(list, /No upcoming Spaces match/);
+    assert.match(list, /Nobody is live right now/);
+    assert.match(list, /Nothing scheduled yet/);
+    assert.match(list, /href="\/spaces\/new\?when=later"/);
+    const filtered = await (await fetch(`${web.url}/?topic=chess`)).text();
+    assert.match(filtered, /No live Spaces match/);
+    assert.match(filtered, /No upcoming Spaces match/);
+    assert.match(filtered, /Clear filters/);
   });
 });
 
@@ -105,6 +111,11 @@ Deno.test("live Spaces: followed people first; blocked people get no tokens; the
     const second = await call(web, "POST", "/api/spaces", b.cookie, { title: "Beta talk", lang: "en" });
     assert.equal(first.status, 201);
     assert.equal(second.status, 201);
+    // A host's profile shows the Space they are live in, and only theirs.
+    const profile = await (await fetch(`${web.url}/@alpha_h`)).text();
+    assert.match(profile, /Alpha talk/);
+    assert.match(profile, new RegExp(`href="/s/${first.json.id}"`));
+    assert.doesNotMatch(profile, /Beta talk/);
     // Newest first for strangers; the followed host's Space first for a follower.
     const order = (html: string) => html.indexOf("Alpha talk") < html.indexOf("Beta talk") ? "alpha" : "beta";
     assert.equal(order(await (await fetch(`${web.url}/`)).text()), "beta");

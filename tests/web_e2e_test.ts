@@ -2,7 +2,7 @@
 // passkey (and back to where they were), edit the profile, follow, search, contacts, block,
 // languages, a second passkey, the offline page.
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { islandsReady, launchBrowser, newPerson, openMoreMenu, screenshots, signOut, signUp } from "./support/browser.ts";
 import { sameOrigin, startWeb, type WebServer } from "./support/web.ts";
 
@@ -17,6 +17,15 @@ async function withStack(fn: (web: WebServer, browser: Browser) => Promise<void>
     await browser.close();
     await web.close();
   }
+}
+
+/** What has the focus, by its accessible name as far as tests need it ("body" when nothing does). */
+async function focusedName(page: Page): Promise<string> {
+  return await page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return "body";
+    return el.getAttribute("aria-label") ?? el.textContent?.trim() ?? el.tagName;
+  });
 }
 
 Deno.test("sign up, sign out, sign in with the passkey, add a second passkey", opts, async () => {
@@ -147,6 +156,8 @@ Deno.test("edit the profile, follow, search, add a contact, block", opts, async 
     assert.equal(await page.getByTestId("followers").textContent(), "0");
     await page.getByRole("button", { name: "Follow", exact: true }).click();
     await page.getByRole("button", { name: "Unfollow" }).waitFor();
+    await page.getByText("You follow Bob Martín.").waitFor();
+    assert.equal(await focusedName(page), "Unfollow");
     assert.equal(await page.getByTestId("followers").textContent(), "1");
     await page.reload();
     assert.equal(await page.getByTestId("followers").textContent(), "1");
@@ -154,6 +165,9 @@ Deno.test("edit the profile, follow, search, add a contact, block", opts, async 
     await islandsReady(page);
     await page.getByRole("button", { name: "Add to contacts" }).click();
     await page.getByRole("button", { name: "Remove from contacts" }).waitFor();
+    // Confirmed by a toast; the focus stays on the button that was pressed.
+    await page.getByRole("status").getByText("Bob Martín is in your contacts.").waitFor();
+    assert.equal(await focusedName(page), "Remove from contacts");
     await page.goto(`${web.url}/people`);
     await page.getByRole("list", { name: "My contacts" }).getByRole("link", { name: /Bob Martín/ })
       .waitFor();
@@ -162,6 +176,8 @@ Deno.test("edit the profile, follow, search, add a contact, block", opts, async 
     await islandsReady(page);
     await page.getByRole("button", { name: "Block" }).click();
     await page.getByText("You blocked @bob.").waitFor();
+    // Follow and Message went away; the pressed button, now Unblock, keeps the focus.
+    assert.equal(await focusedName(page), "Unblock");
     assert.equal(await page.getByRole("button", { name: "Follow", exact: true }).count(), 0);
     assert.equal(
       await page.getByTestId("followers").textContent(),
@@ -224,5 +240,50 @@ Deno.test("with the network cut, a page load shows the offline page", opts, asyn
     await page.getByRole("link", { name: "Try again" }).click();
     await page.getByRole("searchbox", { name: "Search people" }).waitFor();
     assert.equal(page.url(), `${web.url}/people?q=ada`);
+  });
+});
+
+Deno.test("a scheduled Space: a reminder confirmed by a toast; cancelling asks first, and the focus follows", opts, async () => {
+  await withStack(async (web, browser) => {
+    const host = await newPerson(browser, { width: 360 });
+    await signUp(host.page, web.url, "hedy", "Hedy Host");
+    const fan = await newPerson(browser, { width: 360 });
+    await signUp(fan.page, web.url, "fan_1", "Fan One");
+    const made = await host.page.evaluate(async () => {
+      const res = await fetch("/api/spaces", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ title: "Radio plays", lang: "en", scheduledFor: Date.now() + 86_400_000 }),
+      });
+      return await res.json();
+    });
+
+    // The fan, from the home page's card.
+    await fan.page.goto(`${web.url}/`);
+    await islandsReady(fan.page);
+    const card = fan.page.getByRole("article").filter({ hasText: "Radio plays" });
+    await card.getByRole("button", { name: "Set reminder" }).click();
+    await fan.page.getByRole("status").getByText("Reminder set.").waitFor();
+    assert.equal(await focusedName(fan.page), "Reminder set");
+
+    // The host: Cancel opens a dialog that takes the focus; Escape gives it back.
+    const page = host.page;
+    await page.goto(`${web.url}${made.url}`);
+    await islandsReady(page);
+    await page.getByRole("button", { name: "Cancel the Space" }).click();
+    const dialog = page.getByRole("dialog", { name: "Cancel this Space?" });
+    await dialog.waitFor();
+    assert.equal(await focusedName(page), "Keep it");
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    assert.equal(await focusedName(page), "Cancel the Space");
+    await page.getByRole("button", { name: "Cancel the Space" }).click();
+    await dialog.getByRole("button", { name: "Yes, cancel it" }).click();
+    // The button is gone: the focus goes to the words that say what happened.
+    await page.getByText("This Space was cancelled.").waitFor();
+    assert.equal(await focusedName(page), "This Space was cancelled.");
+    await screenshots(page, "space-cancelled");
+    await fan.page.goto(`${web.url}${made.url}`);
+    await fan.page.getByRole("heading", { name: "This Space was cancelled." }).waitFor();
   });
 });
