@@ -96,7 +96,7 @@ export default function DmThread({ lang, me, peer, entries: initial, blockedByMe
       {blockedByMe
         ? <p class="notice dm-blocked" role="status">{t(lang, "dm.err.blocked_by_you")}</p>
         : <Composer lang={lang} name={peer.name} onSend={send} />}
-      <Sheet open={!!confirm.value} title={t(lang, "call.confirm_title")} closeLabel={t(lang, "call.stay")} onClose={() => (confirm.value = null)} id="call-confirm">
+      <Sheet open={!!confirm.value} title={t(lang, "call.confirm_title")} closeLabel={t(lang, "space.close")} onClose={() => (confirm.value = null)} id="call-confirm">
         {confirm.value && (
           <>
             <p>{t(lang, "call.leaves_space_start", { title: confirm.value.title, name: peer.name })}</p>

@@ -177,6 +177,50 @@ Deno.test("nobody answers for 30 s: a missed call for both", opts, async () => {
   await a.getByRole("log").getByText("Audio call, no answer").waitFor();
 });
 
+Deno.test("a person in a Space is told a call leaves it; calling or answering leaves the Space", opts, async () => {
+  const { ann, bob, a, b } = await people();
+  await open(a, "/spaces/new");
+  await a.getByLabel("Title").fill("Evening chat");
+  await a.getByRole("button", { name: "Start your Space" }).click();
+  await a.waitForURL(/\/s\/[A-Za-z0-9_-]+$/);
+  const space = a.url();
+  await islandsReady(a);
+  await open(b, new URL(space).pathname);
+  // Ann browses to Bob's thread (partial navigation): her Space plays on in the dock.
+  await a.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Messages" }).click();
+  await a.waitForURL(`${web.url}/messages`);
+  await islandsReady(a);
+  await a.getByRole("link", { name: new RegExp(bob.user.displayName) }).click();
+  await a.waitForURL(`${web.url}/messages/${bob.user.handle}`);
+  await islandsReady(a);
+  const dock = a.getByRole("region", { name: "Now playing" });
+  await dock.waitFor();
+  await a.getByRole("button", { name: "Audio call" }).click();
+  const confirm = a.getByRole("dialog", { name: "Leave the Space?" });
+  await confirm.getByText(`You're in the Space “Evening chat”. Calling ${bob.user.displayName} leaves it.`).waitFor();
+  await viewShots(a, "call-leaves-space");
+  await confirm.getByRole("button", { name: "Stay in the Space" }).click();
+  await confirm.waitFor({ state: "hidden" });
+  assert.match(a.url(), /\/messages\//);
+  await dock.waitFor();
+  await a.getByRole("button", { name: "Audio call" }).click();
+  await confirm.getByRole("button", { name: "Leave the Space and call" }).click();
+  await a.waitForURL(/\/calls\/[A-Za-z0-9_-]+$/);
+  assert.equal(await a.locator("#dock > *").count(), 0, "the Space still plays beside the call");
+
+  // Bob, listening in the Space, is told answering leaves it; it does.
+  const ringer = ringerOf(b);
+  await ringer.getByText("Answering leaves the Space “Evening chat”.").waitFor();
+  await ringer.getByRole("button", { name: "Accept" }).click();
+  await b.waitForURL(/\/calls\/.+\?answer=1$/);
+  await b.getByRole("status").getByText("Connected").waitFor();
+  await sleep(500);
+  assert.equal(await b.locator("#dock > *").count(), 0, "Bob's Space still plays beside the call");
+  await b.getByRole("button", { name: "End call" }).click();
+  await a.getByText(/^Call ended/).waitFor();
+  void ann;
+});
+
 Deno.test("stop everything", opts, async () => {
   await browser.close();
   await dev.dispose();
