@@ -176,7 +176,7 @@ export const handler: Handlers = {
                   <Icon name="broadcast" />
                   <p>{t(lang, filtered ? "space.none_live" : "home.empty_live")}</p>
                   {emptyAction ?? (
-                    <a class="button" href="/spaces/new">
+                    <a class="button secondary" href="/spaces/new">
                       <Icon name="mic" size={20} />
                       {t(lang, "space.nav")}
                     </a>
