@@ -118,3 +118,17 @@ Deno.test("room HTTP: a Space title of invisible characters only is refused on i
   }
   assert(SpaceRoomRequest.safeParse({ type: "init", spaceId: "s1", title: "Jazz \u{1F3B7}", host }).success);
 });
+
+Deno.test("limits: people who left are forgotten once their buckets refill, so the map stays small", () => {
+  const limits = new PersonalLimits();
+  const t0 = 1_000_000;
+  for (let i = 0; i < 1_000; i++) limits.take(`u:gone${String(i).padStart(5, "0")}`, "connect", t0 + i);
+  assert(limits.size >= 1_000);
+  // Someone throttled just before the next prune is kept: forgetting them would hand them a fresh burst.
+  const t1 = t0 + PersonalLimits.PRUNE_EVERY_MS - 1;
+  for (let i = 0; i < 10; i++) limits.take("u:flooder01", "connect", t1);
+  // A minute after the last prune (the connect bucket refills in 20 s), everyone refilled goes.
+  assert(limits.take("u:newcomer1", "connect", t1 + 1));
+  assertEquals(limits.size, 2);
+  assert(!limits.take("u:flooder01", "connect", t1 + 1), "still throttled");
+});

@@ -48,21 +48,35 @@ export function take(
 /** The limits that hold per person or per address rather than per connection. */
 export type PersonalRule = "comment" | "connect" | "connectAddress";
 
-/** Buckets for limits that hold across connections, keyed by person (or `addr:<address>`). */
+/**
+ * Buckets for limits that hold across connections, keyed by person (or `addr:<address>`). A key
+ * whose buckets have all refilled equals a new one, so it is dropped: every minute, and at once
+ * past PRUNE_ABOVE keys. The map holds the people active in the last minute or so, not everyone
+ * who ever passed through the room.
+ */
 export class PersonalLimits {
   readonly #buckets = new Map<string, Partial<Record<PersonalRule, Bucket>>>();
-  /** Past this many keys, keys whose buckets have refilled are dropped (they equal new ones). */
+  #prunedAt = 0;
   static readonly PRUNE_ABOVE = 5_000;
+  static readonly PRUNE_EVERY_MS = 60_000;
 
   take(key: string, name: PersonalRule, now = Date.now()): boolean {
     const mine = this.#buckets.get(key) ?? {};
     const r = take(mine[name], LIMITS[name], now);
     this.#buckets.set(key, { ...mine, [name]: r.bucket });
-    if (this.#buckets.size > PersonalLimits.PRUNE_ABOVE) this.#prune(now);
+    if (this.#buckets.size > PersonalLimits.PRUNE_ABOVE || now - this.#prunedAt >= PersonalLimits.PRUNE_EVERY_MS) {
+      this.#prune(now);
+    }
     return r.ok;
   }
 
+  /** How many keys are held (for tests). */
+  get size(): number {
+    return this.#buckets.size;
+  }
+
   #prune(now: number) {
+    this.#prunedAt = now;
     const refilled = ([name, b]: [string, Bucket | undefined]) => {
       const rule = LIMITS[name as PersonalRule];
       return !b || b.tokens + ((now - b.at) / 1000) * rule.rate >= rule.burst;
