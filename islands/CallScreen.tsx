@@ -103,6 +103,11 @@ export default function CallScreen(props: Props) {
             </span>
           )}
         </p>
+        {inCall && media && !problem && media.session.state.value !== "connected" && (
+          <p class="call-sub call-media-state">
+            {t(lang, media.session.state.value === "reconnecting" ? "call.media_reconnecting" : "call.media_connecting")}
+          </p>
+        )}
       </div>
       {localVideo && <TrackVideo track={localVideo} label={t(lang, "call.you")} cls="call-self" />}
       <div class="call-notices">

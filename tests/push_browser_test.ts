@@ -2,7 +2,8 @@
 // permission and subscribes (Chromium's own push service is unreachable here, so the page's
 // PushManager hands out a subscription of the local test push service), the server stores it and
 // pushes a real encrypted message on an incoming call; then the service worker, given that same
-// payload through DevTools, shows the notification with its Accept and Open actions.
+// payload through DevTools, shows the notification with its Accept and Open actions; its Accept
+// opens the full-screen call screen, which answers (and the ringing overlay stays away from it).
 import assert from "node:assert/strict";
 import { PushStore } from "../lib/push/subscriptions.ts";
 import { islandsReady, launchBrowser, newPerson, screenshots, signUp } from "./support/browser.ts";
@@ -81,6 +82,17 @@ Deno.test("turning on call notifications in settings; an incoming call shows a n
     assert.equal(shown[0].tag, `call-${callId}`);
     assert.deepEqual(shown[0].actions, ["accept:Accept", "open:Open"]);
     assert.equal(shown[0].data.actions.accept, `/calls/${callId}?answer=1`);
+
+    // The notification's Accept: the call screen answers at once; no overlay rings over it.
+    await page.goto(`${web.url}${shown[0].data.actions.accept}`);
+    await islandsReady(page);
+    await page.getByRole("status").getByText("Connected").waitFor();
+    await page.getByRole("heading", { level: 1, name: "Ann" }).waitFor();
+    assert.equal(await page.getByRole("dialog", { name: /is calling you/ }).count(), 0);
+    await page.getByRole("button", { name: "End call" }).click();
+    await page.getByText(/^Call ended/).waitFor();
+    await page.goto(`${web.url}/settings`);
+    await islandsReady(page);
 
     await page.getByRole("button", { name: "Turn off call notifications" }).click();
     await page.getByText("Call notifications are off for this device.").waitFor();
