@@ -115,6 +115,10 @@ Deno.test("A and B exchange DMs in real time; the list counts unread; a block is
     ]);
     await viewShots(bob.page, "dm-thread");
     assert.deepEqual(await axeViolations(bob.page), [], "axe on the thread");
+    await bob.page.emulateMedia({ colorScheme: "dark" });
+    await viewShots(bob.page, "dm-thread-dark");
+    assert.deepEqual(await axeViolations(bob.page), [], "axe on the thread, dark theme");
+    await bob.page.emulateMedia({ colorScheme: "light" });
 
     await bob.page.goto(`${web.url}/messages`);
     await islandsReady(bob.page);

@@ -15,7 +15,7 @@ let live: Set<RTCPeerConnection> | null = null;
 /** Starts keeping every RTCPeerConnection this page makes, until the returned function runs. */
 export function recordPeerConnections(): { pcs: () => RTCPeerConnection[]; stop: () => void } {
   if (!native) {
-    native = window.RTCPeerConnection;
+    native = globalThis.RTCPeerConnection;
     const Orig = native;
     const set = (live = new Set());
     const Recording = function (this: unknown, ...args: ConstructorParameters<Native>) {
@@ -25,13 +25,13 @@ export function recordPeerConnections(): { pcs: () => RTCPeerConnection[]; stop:
     } as unknown as Native;
     Recording.prototype = Orig.prototype;
     Object.setPrototypeOf(Recording, Orig);
-    window.RTCPeerConnection = Recording;
+    globalThis.RTCPeerConnection = Recording;
   }
   const set = live!;
   return {
     pcs: () => [...set].filter((pc) => pc.connectionState !== "closed"),
     stop: () => {
-      if (native) window.RTCPeerConnection = native;
+      if (native) globalThis.RTCPeerConnection = native;
       native = null;
       live = null;
     },
