@@ -54,7 +54,7 @@ try {
     await callee.goto(`${stack.web.url}/messages`);
     await caller.goto(`${stack.web.url}/messages/${to.user.handle}`);
     await Promise.all([islandsReady(callee), islandsReady(caller)]);
-    const accept = callee.getByRole("alertdialog").getByRole("button", { name: "Accept" });
+    const accept = callee.getByRole("dialog", { name: /is calling you/ }).getByRole("button", { name: "Accept" });
     const t0 = performance.now();
     await caller.getByRole("button", { name: "Audio call" }).click();
     await accept.click();

@@ -4,7 +4,7 @@
 // unmutes from the dock; Leave in the dock ends the audio. Back and forward work; a full load too.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { islandsReady, launchBrowser, newPerson, signUp, startSpaceAsHost } from "./support/browser.ts";
+import { islandsReady, launchBrowser, newPerson, openSheet, signUp, startSpaceAsHost } from "./support/browser.ts";
 import { audioGrows, growthOver, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
 
@@ -107,6 +107,13 @@ Deno.test("a Space keeps playing in the dock while the person browses; mute and 
     await l.locator(".dock").waitFor({ state: "detached" });
     assert.ok((await peerConnections(l)).every((s) => s === "closed"), "leaving closed the connection");
     assert.equal(await l.evaluate(() => navigator.mediaSession.metadata), null, "the lock screen no longer shows the Space");
+
+    // The host ends the Space from the host tools: the open page says so, and LIVE is gone.
+    await openSheet(h, /^Host tools/);
+    await h.getByRole("button", { name: "End Space" }).click();
+    await h.getByRole("button", { name: "Yes, end it" }).click();
+    await h.getByRole("status").filter({ hasText: "This Space has ended" }).waitFor();
+    assert.equal(await h.locator(".live-dot").count(), 0, "an ended Space shows no LIVE mark");
 
     // A full page load of any page still works (and has no dock: nothing is playing).
     await l.reload();

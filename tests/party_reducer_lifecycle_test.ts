@@ -61,6 +61,8 @@ Deno.test("rules: scheduled -> live -> ended; nothing but start, end and reports
     [false, false],
   );
   assertEquals(grantFor(later.state, P.listener.sub).admitted, true);
+  // So the web can tell an ended Space from a removal when it refuses tokens.
+  assertEquals([grantFor(ended.state, P.listener.sub).ended, grantFor(later.state, P.listener.sub).ended], [true, false]);
   assertEquals(
     code(apply(ended.state, { type: "react", emoji: "👋" }, P.listener, context())),
     "ended",

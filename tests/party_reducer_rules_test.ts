@@ -186,6 +186,7 @@ Deno.test("rules: removal is a ban by person that clears their seat, hand and in
     muted: true,
     admitted: false,
     seq: r.state.seq,
+    ended: false,
   });
   const onStage = ok(apply(s, { type: "remove", sub: P.speaker.sub }, P.host, context()));
   assertEquals(onStage.grants.map((g) => [g.sub, g.canSpeak, g.admitted]), [[

@@ -170,6 +170,7 @@ partyTest(
       muted: true,
       admitted: true,
       seq: (await grant()).seq,
+      ended: false,
     });
 
     await l.request({ type: "requestToSpeak" }, "handRaised");
@@ -315,6 +316,7 @@ partyTest(
       muted: true,
       admitted: false,
       seq: seqBefore + 1,
+      ended: false,
     });
 
     // A host's block, of someone who never connected, then lifted.

@@ -236,6 +236,8 @@ export const GetGrantResponse = z.object({
   muted: z.boolean(),
   admitted: z.boolean(),
   seq: z.number().int(),
+  /** The Space has ended (then nobody is admitted): lets the web say "ended", not "removed". */
+  ended: z.boolean().optional(),
 });
 export type GetGrantResponse = z.infer<typeof GetGrantResponse>;
 

@@ -43,6 +43,7 @@ export async function joinTokens(c: Context<AppEnv>, space: SpaceRecord): Promis
   const grant = await room.grant(space.id, subject).catch((e: RoomUnavailableError) => {
     throw new HttpError(e.status === 404 ? 409 : 503, e.status === 404 ? "space.err.ended" : "space.err.room_unavailable");
   });
+  if (grant.ended) throw new HttpError(409, "space.err.ended");
   if (!grant.admitted) throw new HttpError(403, "space.err.removed");
   const who = user ? { handle: user.handle, name: user.displayName, verified: user.verified } : {};
   return {

@@ -187,9 +187,10 @@ export function diffGrants(
 }
 
 /** What the SFU should enforce for one person right now (its `getGrant` pull); nobody is admitted once ended. */
-export function grantFor(s: SpaceState, sub: string): MediaRights & { seq: number } {
+export function grantFor(s: SpaceState, sub: string): MediaRights & { seq: number; ended: boolean } {
   const r = rightsOf(s, sub);
-  return { ...r, admitted: r.admitted && s.status !== "ended", seq: s.seq };
+  const ended = s.status === "ended";
+  return { ...r, admitted: r.admitted && !ended, seq: s.seq, ended };
 }
 
 export function spaceInfo(s: SpaceState): SpaceInfo {
