@@ -1,4 +1,5 @@
 import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
 import { api } from "../lib/api_client.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 import { toast } from "../lib/ui/Toast.tsx";
@@ -12,6 +13,12 @@ export default function ProfileEditor(
   const bio = useSignal(props.bio);
   const busy = useSignal(false);
   const status = useSignal<{ ok: boolean; code: MessageKey; field?: string } | null>(null);
+
+  // A refused field takes the focus, so its message is read and the fix is one keystroke away.
+  useEffect(() => {
+    const f = status.value?.field;
+    if (f === "displayName" || f === "bio") document.getElementById(f === "bio" ? "edit-bio" : "edit-name")?.focus();
+  }, [status.value]);
 
   async function save(e: Event) {
     e.preventDefault();
