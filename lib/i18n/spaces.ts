@@ -291,7 +291,7 @@ const fr: Record<Keys, string> = {
   "space.report_reason": "Quel est le problème ?",
   "space.report_send": "Envoyer le signalement",
   "space.report_sent": "Merci. Votre signalement a été transmis.",
-  "space.signin_to_take_part": "Connectez-vous pour commenter ou demander la parole",
+  "space.signin_to_take_part": "Se connecter pour commenter ou demander la parole",
   "space.connecting": "Connexion…",
   "space.reconnecting": "Connexion perdue. Reconnexion…",
   "space.you_were_removed": "Vous avez été retiré de ce Space.",
