@@ -22,6 +22,7 @@ import { SessionStore } from "./kv/sessions.ts";
 import { SocialStore } from "./kv/social.ts";
 import { UserStore } from "./kv/users.ts";
 import { renderPage } from "./render.tsx";
+import { Icon } from "./ui/Icon.tsx";
 
 export async function createDeps(config: Config): Promise<Deps> {
   const kv = await openKv(config.kvPath);
@@ -38,10 +39,11 @@ function fail(c: Context<AppEnv>, status: number, code: HttpError["code"], field
     return c.json({ error: { code, message: t(lang, code), ...(field ? { field } : {}) } }, status as 400);
   }
   return renderPage(c, t(lang, "error.title"), (
-    <section class="card narrow">
+    <section class="screen center">
+      <span class="screen-mark quiet" aria-hidden="true"><Icon name="alert" size={28} /></span>
       <h1>{t(lang, "error.title")}</h1>
-      <p role="alert">{t(lang, code)}</p>
-      <p><a href="/">{t(lang, "error.home")}</a></p>
+      <p class="lead" role="alert">{t(lang, code)}</p>
+      <p><a class="button" href="/">{t(lang, "error.home")}</a></p>
     </section>
   ), status as 400);
 }
