@@ -165,7 +165,7 @@ async function soak() {
     }
   };
 
-  const counts = { joins: 0, leaves: 0, syncs: 0, sfuSessions: 0, spaces: 0, calls: 0, failures: 0, removedAtEnd: 0 };
+  const counts = { joins: 0, leaves: 0, syncs: 0, sfuSessions: 0, spaces: 0, calls: 0, failures: 0 };
   const failed = (what: string) => {
     counts.failures++;
     if (counts.failures <= 50) log(`FAILED ${what}`);
@@ -206,13 +206,6 @@ async function soak() {
       const who = slot % 3 === 0 ? people.listeners[slot % people.listeners.length] : null;
       const join = await call(web, who, "POST", `/api/spaces/${spaceId}/join`);
       if (join.status === 409) continue; // the Space just ended: the next one is coming
-      // The web's directory still says live in the second after the end, and the room then
-      // admits nobody: the web words that as "removed" (lib/spaces/join.ts). Counted apart.
-      if (join.status === 403 && join.body?.error?.code === "space.err.removed" && !who) {
-        counts.removedAtEnd++;
-        await sleep(500);
-        continue;
-      }
       if (join.status !== 200) {
         failed(`join ${join.status} ${JSON.stringify(join.body)}`);
         await sleep(1_000);
@@ -285,7 +278,6 @@ async function soak() {
     errors: errorLines.length + counts.failures,
     error_lines: errorLines.length,
     client_failures: counts.failures,
-    anonymous_joins_refused_as_removed_at_end: counts.removedAtEnd,
     runtime_noise_lines: runtimeNoise,
   }));
   await sfu.stop();
