@@ -35,6 +35,8 @@ Deno.test("creating a Space: clear errors for bad input, nothing stored", opts, 
     const host = await account(web, "host1");
     const cases: [unknown, number, string, string?][] = [
       [{ title: "", lang: "en" }, 400, "space.err.title_required", "title"],
+      // A title nobody could see (zero-width and Hangul fillers) is no title.
+      [{ title: "\u200B\u3164\uFEFF", lang: "en" }, 400, "space.err.title_required", "title"],
       [{ title: "x".repeat(71), lang: "en" }, 400, "space.err.title_too_long", "title"],
       [{ title: "ok", lang: "en", topics: ["a", "b", "c", "d"] }, 400, "space.err.too_many_topics", "topics"],
       [{ title: "ok", lang: "en", scheduledFor: Date.now() + 15 * 86_400_000 }, 400, "space.err.schedule_range", "scheduledFor"],

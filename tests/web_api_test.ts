@@ -47,6 +47,15 @@ Deno.test("another account's profile edit is refused and changes nothing", opts,
     );
     assert.equal(anon.status, 401);
     assert.equal((await web.deps.users.get(a.id))?.bio, "");
+
+    // Alice herself cannot take a name nobody could see.
+    const invisible = await fetch(
+      `${web.url}/api/users/alice`,
+      sameOrigin(web, { method: "PATCH", cookie: a.cookie, body: JSON.stringify({ displayName: "\u3164\u200B" }) }),
+    );
+    assert.equal(invisible.status, 400);
+    assert.deepEqual([(await errorOf(invisible)).code], ["err.name_required"]);
+    assert.equal((await web.deps.users.get(a.id))?.displayName, "ALICE");
   } finally {
     await web.close();
   }

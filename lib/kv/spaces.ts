@@ -5,7 +5,7 @@ import { z } from "zod";
 import { PublicStageMember } from "../protocol/space_http.ts";
 import { SPACE_LIMITS } from "../protocol/space.ts";
 import { randomId } from "../protocol/token.ts";
-import { fold } from "../text.ts";
+import { fold, hasVisibleText } from "../text.ts";
 import { retryAtomic } from "./db.ts";
 
 /** How far ahead a Space may be scheduled. */
@@ -14,7 +14,8 @@ export const SPACE_LANGS = ["en", "fr", "it", "es", "de", "pt", "other"] as cons
 
 export const Topic = z.string().trim().min(1).max(24).transform((s) => s.replace(/^#/, ""));
 export const SpaceMeta = z.object({
-  title: z.string().trim().min(1, "title_required").max(SPACE_LIMITS.titleMax, "title_too_long"),
+  title: z.string().trim().min(1, "title_required").max(SPACE_LIMITS.titleMax, "title_too_long")
+    .refine(hasVisibleText, "title_required"),
   topics: z.array(Topic).max(3, "too_many_topics").default([]),
   lang: z.enum(SPACE_LANGS),
 });

@@ -1,10 +1,12 @@
 // Accounts: users, the handle index, the people-search index and passkeys, kept consistent by atomic writes.
 import { z } from "zod";
-import { fold, HANDLE_RE, searchTerms } from "../text.ts";
+import { fold, HANDLE_RE, hasVisibleText, searchTerms } from "../text.ts";
 import { randomId } from "../protocol/token.ts";
 import { retryAtomic } from "./db.ts";
 
-export const DisplayName = z.string().trim().min(1, "name_required").max(50, "name_too_long");
+/** A name others can see: zero-width spaces or Hangul fillers alone are as good as none. */
+export const DisplayName = z.string().trim().min(1, "name_required").max(50, "name_too_long")
+  .refine(hasVisibleText, "name_required");
 export const Bio = z.string().trim().max(160, "bio_too_long");
 export const Handle = z.string().regex(HANDLE_RE, "handle_invalid");
 

@@ -4,7 +4,7 @@ import { PasskeyService, relyingParty } from "../../../../lib/auth/passkeys.ts";
 import { FieldError, HttpError } from "../../../../lib/http/errors.ts";
 import type { Handlers } from "../../../../lib/http/route.ts";
 import { DisplayName, Handle } from "../../../../lib/kv/users.ts";
-import { hasVisibleText, normaliseHandle } from "../../../../lib/text.ts";
+import { normaliseHandle } from "../../../../lib/text.ts";
 
 const RegisterStart = z.object({ handle: z.string().max(40), displayName: z.string().max(200) });
 
@@ -18,8 +18,6 @@ export const handler: Handlers = {
     if (!name.success) {
       throw new FieldError("displayName", name.error.issues[0].message === "name_too_long" ? "err.name_too_long" : "err.name_required");
     }
-    // A name of zero-width spaces or Hangul fillers is as good as none: others would see a blank.
-    if (!hasVisibleText(name.data)) throw new FieldError("displayName", "err.name_required");
     const { users, sessions } = c.get("deps");
     if (await users.byHandle(handle)) throw new FieldError("handle", "err.handle_taken", 409);
     const options = await new PasskeyService(users, sessions).registrationOptions(relyingParty(c.get("origin")), handle, name.data);
