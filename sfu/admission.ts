@@ -5,9 +5,9 @@
 // room every time. Both fail closed: no answer from the authority, nobody let in.
 import { CallView } from "../lib/protocol/call.ts";
 import type { CallStateRequest } from "../lib/protocol/sfu.ts";
-import { signRequest } from "../lib/protocol/token.ts";
 import { ForbiddenError, SfuError } from "./errors.ts";
 import type { GrantTable, PartyGrantSource } from "./grants.ts";
+import { askPartyRoom } from "./party_request.ts";
 
 export type AdmissionDeps = { grants: GrantTable; spaces: PartyGrantSource; calls: PartyCallSource };
 
@@ -62,26 +62,8 @@ export class PartyCallSource {
   constructor(readonly partyUrl: string, readonly serverSecret: string, readonly timeoutMs = 2000) {}
 
   async fetch(callId: string): Promise<CallView> {
-    const body = JSON.stringify({ type: "state" } satisfies CallStateRequest);
-    const url = `${this.partyUrl}/parties/call/${encodeURIComponent(callId)}`;
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...(await signRequest(this.serverSecret, body)) },
-        body,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch {
-      throw new SfuError("unavailable", "the call room could not be reached to check this call");
-    }
-    if (!res.ok) {
-      await res.body?.cancel().catch(() => {});
-      // 404: no such call, so nobody may be in its media.
-      throw new SfuError(res.status === 404 ? "forbidden" : "unavailable", `the call room refused the check (${res.status})`);
-    }
-    const json = (await res.json().catch(() => null)) as { call?: unknown } | null;
-    const parsed = CallView.safeParse(json?.call);
+    const answer = await askPartyRoom(this, `/parties/call/${encodeURIComponent(callId)}`, { type: "state" } satisfies CallStateRequest, "the call room") as { call?: unknown } | null;
+    const parsed = CallView.safeParse(answer?.call);
     if (!parsed.success) throw new SfuError("unavailable", "the call room's answer was not valid");
     return parsed.data;
   }

@@ -3,8 +3,8 @@
 // deaths: a rebuilt room finds them here. One the SFU has not heard in CURRENT_MS is not trusted
 // to let a socket in: it is asked of the Space room (the authority) again.
 import { GetGrantResponse, type GetGrantRequest } from "../lib/protocol/sfu.ts";
-import { signRequest } from "../lib/protocol/token.ts";
 import { SfuError } from "./errors.ts";
+import { askPartyRoom } from "./party_request.ts";
 
 export type Grant = { canSpeak: boolean; muted: boolean; admitted: boolean; seq: number };
 /** A grant as held: `at` is when the room last pushed or answered it (ms since the epoch). */
@@ -64,26 +64,9 @@ export class PartyGrantSource {
   constructor(readonly partyUrl: string, readonly serverSecret: string, readonly timeoutMs = 2000) {}
 
   async fetch(spaceId: string, sub: string): Promise<Grant> {
-    const body = JSON.stringify({ type: "getGrant", sub } satisfies GetGrantRequest);
-    const url = `${this.partyUrl}/parties/space/${encodeURIComponent(spaceId)}`;
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...(await signRequest(this.serverSecret, body)) },
-        body,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch {
-      // Fail closed: without the room's word nobody is let in or put on air.
-      throw new SfuError("unavailable", "the Space room could not be reached to check this person's grant");
-    }
-    if (!res.ok) {
-      await res.body?.cancel().catch(() => {});
-      // 404: the room does not know this Space, so nobody may be in its media.
-      throw new SfuError(res.status === 404 ? "forbidden" : "unavailable", `the Space room refused the grant check (${res.status})`);
-    }
-    const parsed = GetGrantResponse.safeParse(await res.json().catch(() => null));
+    // Fail closed: without the room's word nobody is let in or put on air.
+    const answer = await askPartyRoom(this, `/parties/space/${encodeURIComponent(spaceId)}`, { type: "getGrant", sub } satisfies GetGrantRequest, "the Space room");
+    const parsed = GetGrantResponse.safeParse(answer);
     if (!parsed.success) throw new SfuError("unavailable", "the Space room's grant answer was not valid");
     return parsed.data;
   }
