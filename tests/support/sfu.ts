@@ -167,6 +167,21 @@ export async function audioGrows(page: StatsPage, what: string, timeoutMs = 10_0
   }, timeoutMs);
 }
 
+/**
+ * Waits (up to `timeoutMs`) for a `windowMs` stretch in which the page receives fewer than
+ * `quietBytes` of audio: what a person notices as "it went silent", with the seconds a mute or a
+ * removal takes to travel from the room to the SFU on a loaded machine. Returns the quiet growth.
+ */
+export async function audioStops(page: StatsPage, what: string, timeoutMs = 6_000, quietBytes = 500, windowMs = 2_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let last = Infinity;
+  while (Date.now() < deadline) {
+    last = await growthOver(page, windowMs);
+    if (last < quietBytes) return last;
+  }
+  throw new Error(`${what}: still ${last} audio bytes in ${windowMs} ms after ${timeoutMs} ms`);
+}
+
 /** Inbound audio bytes the page received over `ms` from now. */
 export async function growthOver(page: StatsPage, ms: number): Promise<number> {
   const a = (await statsOf(page)).inboundAudioBytes;
