@@ -6,7 +6,8 @@ import { GetGrantResponse, type GetGrantRequest } from "../lib/protocol/sfu.ts";
 import { SfuError } from "./errors.ts";
 import { askPartyRoom } from "./party_request.ts";
 
-export type Grant = { canSpeak: boolean; muted: boolean; admitted: boolean; seq: number };
+/** `video`: may send a camera (on stage and the Space allows video); never true without `canSpeak`. */
+export type Grant = { canSpeak: boolean; muted: boolean; admitted: boolean; video: boolean; seq: number };
 /** A grant as held: `at` is when the room last pushed or answered it (ms since the epoch). */
 export type HeldGrant = Grant & { at: number };
 
@@ -39,7 +40,9 @@ export class GrantTable {
     }
     if (!subs) this.#byRoom.set(room, (subs = new Map()));
     const { canSpeak, muted, admitted, seq } = grant;
-    subs.set(sub, { canSpeak, muted, admitted, seq, at: now });
+    // A camera needs the stage too: a room that said video but not canSpeak gets no camera.
+    const video = grant.video && canSpeak && admitted;
+    subs.set(sub, { canSpeak, muted, admitted, video, seq, at: now });
     return true;
   }
 
@@ -68,6 +71,7 @@ export class PartyGrantSource {
     const answer = await askPartyRoom(this, `/parties/space/${encodeURIComponent(spaceId)}`, { type: "getGrant", sub } satisfies GetGrantRequest, "the Space room");
     const parsed = GetGrantResponse.safeParse(answer);
     if (!parsed.success) throw new SfuError("unavailable", "the Space room's grant answer was not valid");
-    return parsed.data;
+    const { canSpeak, muted, admitted, video, seq } = parsed.data;
+    return { canSpeak, muted, admitted, video, seq };
   }
 }

@@ -3,9 +3,11 @@
 // drives the rest (new producers to consume, grant changes, worker deaths).
 import { EventEmitter } from "node:events";
 import type { types as ms } from "mediasoup";
-import type { MediaSource, SfuNotification, SfuRequest, SfuResponseData, TransportInfo } from "../lib/protocol/sfu.ts";
+import { type MediaSource, SfuCloseCode, type SfuNotification, type SfuRequest, type SfuResponseData, type TransportInfo } from "../lib/protocol/sfu.ts";
+import { CONSUMER_RATE, controlConsumer, layerCounts, LIMITED_CONSUMER_REQUESTS } from "./consumer-control.ts";
 import { assertUnreachable, NotFoundError, SfuError } from "./errors.ts";
 import { webRtcTransportOptions } from "./media.ts";
+import { TokenBucket } from "./rate-limit.ts";
 import type { RouterSlot } from "./router-slot.ts";
 import type { SfuRoom } from "./room.ts";
 
@@ -40,6 +42,9 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
   #queue: Promise<unknown> = Promise.resolve();
   // What the client must build again after `reconnect` before the room is whole.
   #owed = new Set<"send" | "recv">();
+  // Pause, resume and layer changes, limited apart from the socket's own limit (see CONSUMER_RATE).
+  #consumerChanges = new TokenBucket(CONSUMER_RATE.burst, CONSUMER_RATE.perSecond);
+  #consumerRefusals = 0;
   #closed = false;
 
   private constructor(room: SfuRoom, sub: string, link: PeerLink) {
@@ -72,6 +77,18 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
 
   /** Runs a request after the peer's earlier ones; the answer or an SfuError. */
   enqueue<T extends SfuRequest>(req: T): Promise<Answer<T>> {
+    // Counted when the request arrives, not when its turn comes: a flood is refused, not queued.
+    if (LIMITED_CONSUMER_REQUESTS.has(req.type)) {
+      if (this.#consumerChanges.take()) this.#consumerRefusals = 0;
+      else {
+        if (++this.#consumerRefusals > CONSUMER_RATE.refusalsBeforeClose) {
+          this.close({ code: SfuCloseCode.rateLimited, reason: "too many consumer changes" });
+        }
+        return Promise.reject(
+          new SfuError("rate_limited", `too many consumer changes (pause, resume, layers); at most ${CONSUMER_RATE.perSecond} a second`),
+        );
+      }
+    }
     const run = this.#queue.then(() => {
       if (this.#closed) throw new SfuError("conflict", "connection is closing");
       return this.#handle(req);
@@ -110,7 +127,9 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
       }
       case "resumeProducer": {
         const producer = this.#producer(req.producerId);
-        if (this.#room.isServerMuted(this.sub)) throw new SfuError("forbidden", "the host has muted you; unmute through the room");
+        if (producer.kind === "audio" && this.#room.isServerMuted(this.sub)) {
+          throw new SfuError("forbidden", "the host has muted you; unmute through the room");
+        }
         if (producer.paused) {
           await producer.resume();
           this.#room.producerResumed(this, producer);
@@ -125,11 +144,14 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
         this.#repaid("recv");
         return {};
       }
-      case "consumerReady": {
+      case "consumerReady":
+      case "pauseConsumer":
+      case "resumeConsumer":
+      case "setConsumerLayers": {
+        // Only this peer's own consumers: another peer's id is simply not found here.
         const consumer = this.#consumers.get(req.consumerId);
         if (!consumer) throw new NotFoundError("consumer", req.consumerId);
-        if (consumer.paused) await consumer.resume();
-        return {};
+        return controlConsumer(consumer, req);
       }
       default:
         return assertUnreachable(req);
@@ -166,7 +188,8 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
     const { transport, direction } = this.#transport(req.transportId);
     if (direction !== "send") throw new SfuError("bad_request", "produce needs a send transport");
     if ((req.kind === "audio") !== (req.appData.source === "mic")) {
-      throw new SfuError("bad_request", "audio comes from source mic and video from source camera");
+      // A forged source is refused like a missing grant: a "mic" video would dodge the camera rules.
+      throw new SfuError("forbidden", "audio may only come from source mic and video only from source camera");
     }
     for (const p of this.#producers.values()) {
       if (p.appData.source === req.appData.source) throw new SfuError("conflict", `already producing ${req.appData.source}`);
@@ -182,9 +205,9 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
     // The grant may have been revoked while the producer was being created.
     if (this.#closed || !this.#room.mayProduce(this.sub, req.kind)) {
       producer.close();
-      throw new SfuError("forbidden", "the speaking grant was revoked");
+      throw new SfuError("forbidden", req.kind === "video" ? "the video grant was revoked" : "the speaking grant was revoked");
     }
-    if (this.#room.isServerMuted(this.sub)) await producer.pause();
+    if (req.kind === "audio" && this.#room.isServerMuted(this.sub)) await producer.pause();
     this.#producers.set(producer.id, producer);
     this.#room.producerAdded(this, producer);
     this.#repaid("send");
@@ -218,6 +241,7 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
         source: producer.appData.source as MediaSource,
         rtpParameters: consumer.rtpParameters as never,
         producerPaused: consumer.producerPaused,
+        ...(consumer.kind === "video" ? { layers: layerCounts(consumer.rtpParameters) } : {}),
       });
     } catch (err) {
       this.#consumedProducers.delete(producer.id);

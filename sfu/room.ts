@@ -192,10 +192,10 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
    * Throws unless `peer` may send `kind` now; in a Space asks the room when no grant is held.
    * A held grant need not be current: the room pushes every change, and a speaker whose media is
    * rebuilt after a worker death keeps the stage even if the room is briefly out of reach.
+   * A camera needs the room's video grant as well (on stage and the Space allows video).
    */
   async authorizeProduce(peer: SfuPeer, kind: "audio" | "video"): Promise<void> {
     if (this.kind === "call") return;
-    if (kind === "video") throw new ForbiddenError("video is not enabled in this Space");
     let grant = this.#deps.grants.get(this.name, peer.sub);
     if (!grant) {
       const pulled = await this.#deps.party.fetch(this.name.slice(2), peer.sub);
@@ -204,12 +204,16 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
     }
     if (!grant.admitted) throw new ForbiddenError("you were removed from this Space");
     if (!grant.canSpeak) throw new ForbiddenError("you are not on stage in this Space");
+    if (kind === "video" && !grant.video) {
+      throw new ForbiddenError("video is not allowed for you in this Space now (the hosts have not enabled it, or you are not on stage)");
+    }
   }
 
   mayProduce(sub: string, kind: "audio" | "video"): boolean {
     if (this.kind === "call") return true;
     const grant = this.#deps.grants.get(this.name, sub);
-    return kind === "audio" && grant?.canSpeak === true && grant.admitted;
+    if (!grant?.admitted || !grant.canSpeak) return false;
+    return kind === "audio" || grant.video;
   }
 
   isServerMuted(sub: string): boolean {
@@ -218,16 +222,21 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
 
   /**
    * Enforces a grant the control API applied: a removal closes the peer (every transport,
-   * producer and consumer, then the socket), a revoke closes its producers, a mute pauses them.
+   * producer and consumer, then the socket), a revoke closes its producers, a video revoke (the
+   * hosts turned video off) closes its cameras and keeps the audio, a mute pauses them.
    */
-  async grantChanged(sub: string, grant: Grant): Promise<void> {
+  async grantChanged(sub: string, pushed: Grant): Promise<void> {
     const peer = this.#peers.get(sub);
     if (!peer) return;
+    // The table's copy: it holds video only together with the stage.
+    const grant = this.#deps.grants.get(this.name, sub) ?? pushed;
     if (!grant.admitted) return peer.close({ code: SfuCloseCode.removed, reason: "removed from this Space" });
     if (!grant.canSpeak) peer.closeProducers();
+    else if (!grant.video) peer.closeProducers("video");
     if (grant.muted) {
+      // A mute is about sound: a camera stays on (the video grant governs it).
       for (const producer of [...peer.producers]) {
-        if (producer.paused) continue;
+        if (producer.paused || producer.kind !== "audio") continue;
         try {
           await producer.pause();
           this.producerPaused(peer, producer, "server");
@@ -237,7 +246,7 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
         }
       }
     }
-    peer.notify({ type: "grantChanged", canSpeak: grant.canSpeak, muted: grant.muted });
+    peer.notify({ type: "grantChanged", canSpeak: grant.canSpeak, muted: grant.muted, video: grant.video });
   }
 
   // ---- events from peers, told to everyone else ----
@@ -247,7 +256,9 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
     for (const peer of this.#peers.values()) {
       if (peer !== owner) void peer.consumeProducer(producer, owner);
     }
-    if (producer.paused) this.producerPaused(owner, producer, this.isServerMuted(owner.sub) ? "server" : "self");
+    if (producer.paused) {
+      this.producerPaused(owner, producer, producer.kind === "audio" && this.isServerMuted(owner.sub) ? "server" : "self");
+    }
   }
 
   producerClosed(owner: SfuPeer, producer: ms.Producer): void {

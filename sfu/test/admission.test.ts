@@ -52,7 +52,7 @@ async function join(room: string, sub: string): Promise<MediaPeer> {
 }
 
 async function grant(room: string, sub: string, g: { canSpeak: boolean; muted?: boolean; admitted: boolean }) {
-  const res = await sfu.control("/control/grant", { room, sub, muted: false, ...g, seq: ++seq });
+  const res = await sfu.control("/control/grant", { room, sub, muted: false, video: false, ...g, seq: ++seq });
   assert.equal(res.status, 200, JSON.stringify(res.json));
 }
 

@@ -19,7 +19,7 @@ async function join(room: string, sub: string): Promise<MediaPeer> {
 }
 
 async function grant(room: string, sub: string, canSpeak: boolean, muted = false) {
-  const res = await sfu.control("/control/grant", { room, sub, canSpeak, muted, admitted: true, seq: ++seq });
+  const res = await sfu.control("/control/grant", { room, sub, canSpeak, muted, admitted: true, video: false, seq: ++seq });
   assert.equal(res.status, 200, JSON.stringify(res.json));
 }
 

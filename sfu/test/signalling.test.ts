@@ -114,7 +114,7 @@ describe("control API", () => {
   test("unsigned, forged or stale grants get 401 and change nothing", async () => {
     const room = "s_ctl";
     const c = await connect(room, "u:wannabe");
-    const body = { room, sub: "u:wannabe", canSpeak: true, muted: false, admitted: true, seq: 1 };
+    const body = { room, sub: "u:wannabe", canSpeak: true, muted: false, admitted: true, video: false, seq: 1 };
     const text = JSON.stringify(body);
     assert.equal(await post("/control/grant", body, {}), 401);
     assert.equal(await post("/control/grant", body, await signRequest("wrong-secret", text)), 401);
@@ -127,19 +127,22 @@ describe("control API", () => {
   test("a grant with a lower seq than one applied is ignored", async () => {
     const room = "s_seq";
     const c = await connect(room, "u:seqspeaker");
-    assert.deepEqual((await sfu.control("/control/grant", { room, sub: "u:seqspeaker", canSpeak: true, muted: false, admitted: true, seq: 5 })).json, { ok: true, applied: true });
-    assert.deepEqual((await sfu.control("/control/grant", { room, sub: "u:seqspeaker", canSpeak: false, muted: false, admitted: false, seq: 3 })).json, { ok: true, applied: false });
+    assert.deepEqual((await sfu.control("/control/grant", { room, sub: "u:seqspeaker", canSpeak: true, muted: false, admitted: true, video: false, seq: 5 })).json, { ok: true, applied: true });
+    assert.deepEqual((await sfu.control("/control/grant", { room, sub: "u:seqspeaker", canSpeak: false, muted: false, admitted: false, video: false, seq: 3 })).json, { ok: true, applied: false });
     assert.ok((await tryProduce(c)).producerId);
     c.close();
   });
 
   test("rejects malformed bodies with 400", async () => {
-    const res = await sfu.control("/control/grant", { room: "c_notaspace", sub: "u:someone", canSpeak: true, muted: false, admitted: true, seq: 1 });
+    const res = await sfu.control("/control/grant", { room: "c_notaspace", sub: "u:someone", canSpeak: true, muted: false, admitted: true, video: false, seq: 1 });
     assert.equal(res.status, 400);
     assert.equal((await sfu.control("/control/grant", { room: "s_x" })).status, 400);
     // A grant that does not say whether the person is admitted is not taken as a yes.
-    const noAdmitted = await sfu.control("/control/grant", { room: "s_x", sub: "u:someone", canSpeak: true, muted: false, seq: 1 });
+    const noAdmitted = await sfu.control("/control/grant", { room: "s_x", sub: "u:someone", canSpeak: true, muted: false, video: false, seq: 1 });
     assert.equal(noAdmitted.status, 400);
+    // Nor one that does not say whether they may send a camera.
+    const noVideo = await sfu.control("/control/grant", { room: "s_x", sub: "u:someone", canSpeak: true, muted: false, admitted: true, seq: 1 });
+    assert.equal(noVideo.status, 400);
   });
 
   test("an oversized body gets a 413 JSON answer, not a reset connection", async () => {

@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DEFAULT_ALLOWED_ORIGINS, originAllowed, parseAllowedOrigins } from "../../lib/protocol/origin.ts";
 import { configFromEnv } from "../config.ts";
+import { checkLayers, layerCounts } from "../consumer-control.ts";
 import { CURRENT_MS, GrantTable } from "../grants.ts";
+import { MEDIA_CODECS } from "../media.ts";
 import { TokenBucket } from "../rate-limit.ts";
 
 describe("GrantTable", () => {
@@ -16,14 +18,14 @@ describe("GrantTable", () => {
   for (const c of cases) {
     test(c.name, () => {
       const t = new GrantTable();
-      for (const [seq, canSpeak] of c.seqs) t.apply("s_a", "u:person", { canSpeak, muted: false, admitted: true, seq });
+      for (const [seq, canSpeak] of c.seqs) t.apply("s_a", "u:person", { canSpeak, muted: false, admitted: true, video: false, seq });
       assert.equal(t.get("s_a", "u:person")?.canSpeak, c.final);
     });
   }
 
   test("grants are per room and per person, and dropping a room forgets its grants", () => {
     const t = new GrantTable();
-    t.apply("s_a", "u:person", { canSpeak: true, muted: false, admitted: true, seq: 1 });
+    t.apply("s_a", "u:person", { canSpeak: true, muted: false, admitted: true, video: false, seq: 1 });
     assert.equal(t.get("s_b", "u:person"), undefined);
     assert.equal(t.get("s_a", "u:other"), undefined);
     t.dropRoom("s_a");
@@ -32,7 +34,7 @@ describe("GrantTable", () => {
 
   test("a grant is current for 5 minutes after the room last spoke of it, even with a stale seq", () => {
     const t = new GrantTable();
-    const g = { canSpeak: false, muted: true, admitted: false, seq: 7 };
+    const g = { canSpeak: false, muted: true, admitted: false, video: false, seq: 7 };
     t.apply("s_a", "u:person", g, 0);
     assert.equal(t.current("s_a", "u:person", CURRENT_MS)?.admitted, false);
     assert.equal(t.current("s_a", "u:person", CURRENT_MS + 1), undefined);
@@ -43,12 +45,65 @@ describe("GrantTable", () => {
 
   test("prune forgets grants that are not current and belong to nobody connected", () => {
     const t = new GrantTable();
-    const g = { canSpeak: true, muted: false, admitted: true, seq: 1 };
+    const g = { canSpeak: true, muted: false, admitted: true, video: false, seq: 1 };
     t.apply("s_a", "u:gone", g, 0);
     t.apply("s_a", "u:here", g, 0);
     t.apply("s_a", "u:recent", g, CURRENT_MS);
     t.prune((_room, sub) => sub === "u:here", CURRENT_MS + 1);
     assert.deepEqual(["u:gone", "u:here", "u:recent"].map((sub) => !!t.get("s_a", sub)), [false, true, true]);
+  });
+});
+
+describe("video grants", () => {
+  const cases: { name: string; grant: { canSpeak: boolean; admitted: boolean; video: boolean }; held: boolean }[] = [
+    { name: "a speaker in a Space with video may send a camera", grant: { canSpeak: true, admitted: true, video: true }, held: true },
+    { name: "video without the stage is no camera", grant: { canSpeak: false, admitted: true, video: true }, held: false },
+    { name: "video for a removed person is no camera", grant: { canSpeak: true, admitted: false, video: true }, held: false },
+    { name: "a speaker in an audio-only Space has no camera", grant: { canSpeak: true, admitted: true, video: false }, held: false },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const t = new GrantTable();
+      t.apply("s_a", "u:person", { ...c.grant, muted: false, seq: 1 });
+      assert.equal(t.get("s_a", "u:person")?.video, c.held);
+    });
+  }
+});
+
+describe("consumer layers", () => {
+  const counts: { mode?: string; encodings?: number; spatial: number; temporal: number }[] = [
+    { mode: "S3T3", spatial: 3, temporal: 3 },
+    { mode: "S3T1", spatial: 3, temporal: 1 },
+    { mode: "L3T3_KEY", spatial: 3, temporal: 3 },
+    { mode: "L1T3", spatial: 1, temporal: 3 },
+    { spatial: 1, temporal: 1 },
+    { encodings: 0, spatial: 1, temporal: 1 },
+  ];
+  for (const c of counts) {
+    test(`scalability mode ${c.mode ?? "none"} has ${c.spatial} spatial and ${c.temporal} temporal layers`, () => {
+      const encodings = c.encodings === 0 ? [] : [{ ssrc: 1, ...(c.mode ? { scalabilityMode: c.mode } : {}) }];
+      assert.deepEqual(layerCounts({ encodings }), { spatial: c.spatial, temporal: c.temporal });
+    });
+  }
+
+  const checks: { name: string; kind: "audio" | "video"; s: number; t?: number; ok: boolean }[] = [
+    { name: "the smallest layer", kind: "video", s: 0, ok: true },
+    { name: "the largest layer with its top temporal layer", kind: "video", s: 2, t: 2, ok: true },
+    { name: "a spatial layer the camera does not send", kind: "video", s: 3, ok: false },
+    { name: "a temporal layer the camera does not send", kind: "video", s: 1, t: 3, ok: false },
+    { name: "layers on audio", kind: "audio", s: 0, ok: false },
+  ];
+  for (const c of checks) {
+    test(`setConsumerLayers: ${c.name} is ${c.ok ? "accepted" : "refused (bad_request)"}`, () => {
+      const run = () => checkLayers(c.kind, { spatial: 3, temporal: 3 }, c.s, c.t);
+      if (c.ok) run();
+      else assert.throws(run, (e: Error & { code?: string }) => e.code === "bad_request" && /setConsumerLayers/.test(e.message));
+    });
+  }
+
+  test("the routers declare VP8 and H264 for cameras", () => {
+    const video = MEDIA_CODECS.filter((c) => c.kind === "video").map((c) => c.mimeType);
+    assert.deepEqual(video, ["video/VP8", "video/H264"]);
   });
 });
 

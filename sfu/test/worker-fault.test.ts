@@ -24,7 +24,7 @@ after(async () => {
 
 test("after the worker is SIGKILLed, audio comes back within 10 s", async () => {
   const room = "s_fault";
-  const res = await sfu.control("/control/grant", { room, sub: "u:speaker9", canSpeak: true, muted: false, admitted: true, seq: 1 });
+  const res = await sfu.control("/control/grant", { room, sub: "u:speaker9", canSpeak: true, muted: false, admitted: true, video: false, seq: 1 });
   assert.equal(res.status, 200);
   const speaker = await MediaPeer.join(sfu.wsUrl(await sfuToken(room, "u:speaker9")));
   const listener = await MediaPeer.join(sfu.wsUrl(await sfuToken(room, "a:listener9")));

@@ -13,7 +13,7 @@ export type Asked = { party: "space" | "call"; room: string; sub?: string };
 export class FakeParty {
   /** Grants by `${spaceId} ${sub}`; anyone else gets `fallback`. */
   readonly grants = new Map<string, GetGrantResponse>();
-  fallback: GetGrantResponse = { canSpeak: false, muted: true, admitted: true, seq: 0 };
+  fallback: GetGrantResponse = { canSpeak: false, muted: true, admitted: true, video: false, seq: 0 };
   readonly calls = new Map<string, CallView>();
   readonly asked: Asked[] = [];
   /** When true every request is cut off, as an unreachable room would be. */

@@ -32,18 +32,47 @@ function toneSource(): { track: MediaStreamTrack; stop(): void } {
   return { track, stop: () => (clearInterval(timer), track.stop()) };
 }
 
+/**
+ * A camera: 640x360 frames at 15 fps with a moving pattern, so the encoder has something to send.
+ * (libwebrtc sends two of the three simulcast streams at this size; the SFU still sees three.)
+ */
+function cameraSource(width = 640, height = 360): { track: MediaStreamTrack; stop(): void } {
+  const source = new wrtc.nonstandard.RTCVideoSource();
+  const data = new Uint8ClampedArray((width * height * 3) / 2);
+  let n = 0;
+  const timer = setInterval(() => {
+    n++;
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = (x + y + n * 4) & 0xff;
+    data.fill(128, width * height);
+    source.onFrame({ width, height, data });
+  }, 66);
+  const track = source.createTrack();
+  return { track, stop: () => (clearInterval(timer), track.stop()) };
+}
+
+/** Three simulcast streams, smallest first, as a browser client sends a camera. */
+export const SIMULCAST = [
+  { rid: "r0", scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { rid: "r1", scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { rid: "r2", scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
+];
+
 export class MediaPeer {
   readonly signal: SignalClient;
   readonly device: Device;
   sendTransport: Transport | null = null;
   recvTransport: Transport | null = null;
   producer: Producer | null = null;
+  cameraProducer: Producer | null = null;
+  /** consumerReady for a new video consumer says `paused: true` (a tile not shown yet). */
+  videoReadyPaused = false;
   readonly consumers = new Map<string, Consumer>();
   /** Every port the SFU offered in ICE candidates: the only addresses this peer should ever reach. */
   readonly sfuPorts: number[] = [];
   #speaking = false;
   #listening = false;
   #tone = toneSource();
+  #camera: ReturnType<typeof cameraSource> | null = null;
   #rebuilding: Promise<void> = Promise.resolve();
 
   private constructor(signal: SignalClient, device: Device) {
@@ -88,6 +117,19 @@ export class MediaPeer {
     return this.producer;
   }
 
+  /** Turns the camera on with three simulcast encodings; rejects when the SFU refuses. */
+  async camera(source: "camera" | "mic" = "camera", encodings = SIMULCAST): Promise<Producer> {
+    this.sendTransport ??= await this.#transport("send");
+    this.#camera ??= cameraSource();
+    this.cameraProducer = await this.sendTransport.produce({
+      track: this.#camera.track.clone(),
+      encodings,
+      codecOptions: { videoGoogleStartBitrate: 1000 },
+      appData: { source },
+    });
+    return this.cameraProducer;
+  }
+
   /** Receives every producer in the room, now and later. */
   async listen(): Promise<void> {
     this.#listening = true;
@@ -101,7 +143,8 @@ export class MediaPeer {
       if (!transport) return;
       const consumer = await transport.consume({ id: n.consumerId, producerId: n.producerId, kind: n.kind, rtpParameters: n.rtpParameters as never });
       this.consumers.set(n.producerId, consumer);
-      await this.signal.request("consumerReady", { consumerId: n.consumerId });
+      const paused = n.kind === "video" && this.videoReadyPaused;
+      await this.signal.request("consumerReady", { consumerId: n.consumerId, ...(paused ? { paused } : {}) });
     } else if (n.type === "producerClosed") {
       this.consumers.get(n.producerId)?.close();
       this.consumers.delete(n.producerId);
@@ -136,8 +179,8 @@ export class MediaPeer {
   }
 
   /** Bytes of RTP received on the receive transport, as the browser's inbound-rtp stats count them. */
-  async inboundBytes(): Promise<number> {
-    return this.#rtpBytes(this.recvTransport, "inbound-rtp", "bytesReceived");
+  async inboundBytes(kind?: "audio" | "video"): Promise<number> {
+    return this.#rtpBytes(this.recvTransport, "inbound-rtp", "bytesReceived", kind);
   }
 
   async outboundBytes(): Promise<number> {
@@ -145,16 +188,21 @@ export class MediaPeer {
   }
 
   // The transport's own peer-connection stats: wrtc has no per-receiver getStats.
-  async #rtpBytes(transport: Transport | null, type: string, field: string): Promise<number> {
+  async #rtpBytes(transport: Transport | null, type: string, field: string, kind?: string): Promise<number> {
     if (!transport || transport.closed) return 0;
     let total = 0;
-    for (const s of (await transport.getStats()).values()) if (s.type === type) total += s[field] ?? 0;
+    for (const s of (await transport.getStats()).values()) {
+      if (s.type === type && (!kind || (s.kind ?? s.mediaType) === kind)) total += s[field] ?? 0;
+    }
     return total;
   }
 
   close(): void {
     this.producer?.track?.stop();
     this.producer?.close();
+    this.cameraProducer?.track?.stop();
+    this.cameraProducer?.close();
+    this.#camera?.stop();
     for (const c of this.consumers.values()) {
       c.track.stop();
       c.close();
