@@ -83,13 +83,13 @@ Deno.test("rules: the host's blocks act like a removal and take people off stage
   const s = liveSpace();
   const blocked = diffGrants(s, b.state);
   assertEquals(blocked.grants, [
-    { sub: P.speaker.sub, canSpeak: false, muted: true, admitted: false, seq: s.seq + 1 },
-    { sub: P.handUp.sub, canSpeak: false, muted: true, admitted: false, seq: s.seq + 2 },
+    { sub: P.speaker.sub, canSpeak: false, muted: true, admitted: false, video: false, seq: s.seq + 1 },
+    { sub: P.handUp.sub, canSpeak: false, muted: true, admitted: false, video: false, seq: s.seq + 2 },
   ]);
   assertEquals(blocked.state.seq, s.seq + 2);
   const unblocked = diffGrants(blocked.state, updateBlocks(blocked.state, [P.speaker.sub]).state);
   assertEquals(unblocked.grants, [
-    { sub: P.handUp.sub, canSpeak: false, muted: true, admitted: true, seq: s.seq + 3 },
+    { sub: P.handUp.sub, canSpeak: false, muted: true, admitted: true, video: false, seq: s.seq + 3 },
   ]);
 });
 

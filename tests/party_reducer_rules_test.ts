@@ -80,12 +80,13 @@ Deno.test("rules: a new speaker arrives muted, unmutes only themself, and the SF
   const s = liveSpace();
   const up = ok(apply(s, { type: "acceptRequest", sub: P.handUp.sub }, P.cohost, context()));
   assertEquals(
-    up.grants.map(({ sub, canSpeak, muted, admitted }) => ({ sub, canSpeak, muted, admitted })),
+    up.grants.map(({ sub, canSpeak, muted, admitted, video }) => ({ sub, canSpeak, muted, admitted, video })),
     [{
       sub: P.handUp.sub,
       canSpeak: true,
       muted: true,
       admitted: true,
+      video: false,
     }],
   );
   assertEquals(up.out.map((d) => d.event.type), ["handLowered", "roleChanged"]);
@@ -179,12 +180,14 @@ Deno.test("rules: removal is a ban by person that clears their seat, hand and in
     canSpeak: false,
     muted: true,
     admitted: false,
+    video: false,
     seq: s.seq + 1,
   }]);
   assertEquals(grantFor(r.state, P.handUp.sub), {
     canSpeak: false,
     muted: true,
     admitted: false,
+    video: false,
     seq: r.state.seq,
     ended: false,
   });
@@ -248,4 +251,34 @@ Deno.test("rules: reports carry who, what and when, and only the reporter is tol
     sub: P.listener.sub,
     event: { type: "reported", reportId: "id1", ref: "x1" },
   }]);
+});
+
+Deno.test("rules: video is the host's and co-hosts' switch; the SFU hears a camera grant only for people on stage", () => {
+  const s = liveSpace();
+  assertEquals(grantFor(s, P.speaker.sub).video, false, "a Space is audio-only unless allowed");
+  for (const who of [P.speaker, P.listener]) {
+    assertEquals(code(apply(s, { type: "setVideo", allowed: true }, who, context())), "forbidden");
+  }
+  const on = ok(apply(s, { type: "setVideo", allowed: true }, P.cohost, context()));
+  assertEquals(on.out.map((d) => [d.to, d.event.type, d.event.type === "spaceUpdated" && d.event.space.videoAllowed]), [
+    ["all", "spaceUpdated", true],
+  ]);
+  // One grant per person on stage, with video, newer seq; listeners get none.
+  assertEquals(
+    on.grants.map(({ sub, video, canSpeak }) => ({ sub, video, canSpeak })).sort((a, b) => a.sub.localeCompare(b.sub)),
+    [P.cohost, P.host, P.speaker, P.speaker2].map((p) => ({ sub: p.sub, video: true, canSpeak: true }))
+      .sort((a, b) => a.sub.localeCompare(b.sub)),
+  );
+  assert(on.grants.every((g) => g.seq > s.seq));
+  assertEquals(grantFor(on.state, P.listener.sub).video, false);
+  assertEquals(code(apply(on.state, { type: "setVideo", allowed: true }, P.host, context())), "conflict");
+  // Back to the audience: the camera grant goes with the microphone.
+  const down = ok(apply(on.state, { type: "leaveStage" }, P.speaker, context()));
+  assertEquals(down.grants.map(({ sub, video }) => ({ sub, video })), [{ sub: P.speaker.sub, video: false }]);
+  // Off again: every camera grant goes, the audio grants stay.
+  const off = ok(apply(down.state, { type: "setVideo", allowed: false }, P.host, context()));
+  assert(off.grants.length === 3 && off.grants.every((g) => !g.video && g.canSpeak));
+  // Nothing changes for a malformed switch.
+  assert(!SpaceCommand.safeParse({ type: "setVideo", allowed: "yes" }).success);
+  assert(!SpaceCommand.safeParse({ type: "setVideo" }).success);
 });

@@ -169,6 +169,7 @@ partyTest(
       canSpeak: false,
       muted: true,
       admitted: true,
+      video: false,
       seq: (await grant()).seq,
       ended: false,
     });
@@ -308,6 +309,7 @@ partyTest(
       canSpeak: false,
       muted: true,
       admitted: false,
+      video: false,
       seq: seqBefore + 1,
     });
     assertEquals(removed.signed, true);
@@ -315,6 +317,7 @@ partyTest(
       canSpeak: false,
       muted: true,
       admitted: false,
+      video: false,
       seq: seqBefore + 1,
       ended: false,
     });

@@ -154,6 +154,11 @@ const SpaceCommandUnion = z.discriminatedUnion("type", [
       "say what is wrong (the reason has no visible characters)",
     ),
   }),
+  /**
+   * Host/co-host allows or stops video in the Space: off closes every camera on the SFU and
+   * everyone's tiles go back to avatars.
+   */
+  cmd("setVideo", { allowed: z.boolean() }),
   /** Host moves a scheduled Space to live. */
   cmd("start", {}),
   /** Host ends the Space for everyone. */
@@ -209,6 +214,8 @@ export const SpaceInfo = z.object({
   scheduledFor: z.number().optional(),
   startedAt: z.number().optional(),
   endedAt: z.number().optional(),
+  /** People on stage may turn their cameras on (the host and co-hosts decide; off by default). */
+  videoAllowed: z.boolean(),
 });
 export type SpaceInfo = z.infer<typeof SpaceInfo>;
 
@@ -265,7 +272,7 @@ export const SpaceEvent = z.discriminatedUnion("type", [
   ev("unpinned", { by: Sub }),
   /** How many people listen (not on stage); coalesced, at most about twice a second. */
   ev("listenerCount", { count: z.number().int(), listeners: z.array(Person).max(LISTENER_SAMPLE).optional() }),
-  /** The host edited the Space (title, or time while scheduled). */
+  /** The host edited the Space (title, video allowed, or time while scheduled). */
   ev("spaceUpdated", { space: SpaceInfo }),
   /** The Space went live. */
   ev("started", { startedAt: z.number() }),

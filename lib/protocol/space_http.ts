@@ -39,6 +39,8 @@ export const SpaceRoomRequest = z.discriminatedUnion("type", [
     blockedSubs: BlockedSubs.default([]),
     /** When set (ms since epoch), the Space starts as `scheduled`; otherwise it is live at once. */
     scheduledFor: z.number().int().optional(),
+    /** People on stage may turn their cameras on (the host can change it while live). */
+    allowVideo: z.boolean().default(false),
   }),
   /** Moves a scheduled Space to live (the host pressed start on the web). */
   z.object({ type: z.literal("start") }),
@@ -52,6 +54,7 @@ export const SpaceRoomRequest = z.discriminatedUnion("type", [
     scheduledFor: z.number().int().optional(),
     cohosts: z.array(NamedPerson).max(SPACE_LIMITS.cohostsMax).optional(),
     speakers: z.array(NamedPerson).max(SPACE_LIMITS.speakersMax).optional(),
+    allowVideo: z.boolean().optional(),
   }),
   /** Replaces the host's block list; blocked people present are put out. */
   z.object({ type: z.literal("updateBlocks"), blockedSubs: BlockedSubs }),

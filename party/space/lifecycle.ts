@@ -18,7 +18,7 @@ type Init = Extract<SpaceRoomRequest, { type: "init" }>;
 type Update = Extract<SpaceRoomRequest, { type: "update" }>;
 
 /** The first state of a Space: live at once, or scheduled. The host is always on stage, muted. */
-export function createSpace(input: Init, now: number): SpaceState {
+export function createSpace(input: Omit<Init, "allowVideo"> & { allowVideo?: boolean }, now: number): SpaceState {
   const scheduled = input.scheduledFor !== undefined && input.scheduledFor > now;
   const host = person(input.host);
   const planned = plannedSeats(host.sub, input.cohosts, input.speakers);
@@ -37,6 +37,7 @@ export function createSpace(input: Init, now: number): SpaceState {
     pinned: null,
     comments: [],
     seq: 0,
+    videoAllowed: input.allowVideo === true,
   };
 }
 
@@ -71,6 +72,7 @@ export function updateSpace(
     ...s,
     ...(u.title !== undefined && { title: u.title }),
     ...(u.scheduledFor !== undefined && { scheduledFor: u.scheduledFor }),
+    ...(u.allowVideo !== undefined && { videoAllowed: u.allowVideo }),
     planned,
   };
   return { state, out: [{ to: "all", event: { type: "spaceUpdated", space: spaceInfo(state) } }] };

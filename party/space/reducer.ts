@@ -19,6 +19,7 @@ import {
   person,
   refuse,
   seatOf,
+  spaceInfo,
   type SpaceState,
   type Step,
   type StepResult,
@@ -161,6 +162,14 @@ function stageCommand(
       }
       if (!onStage) return refuse("forbidden", "You are not on stage.");
       return toAudience(s, actor, me);
+    case "setVideo": {
+      if (!isModerator(kind)) return refuse("forbidden", "Only the host and co-hosts can allow video.");
+      if ((s.videoAllowed === true) === c.allowed) {
+        return refuse("conflict", c.allowed ? "Video is already allowed." : "Video is already off.");
+      }
+      const state = { ...s, videoAllowed: c.allowed };
+      return { state, out: [all({ type: "spaceUpdated", space: spaceInfo(state) })] };
+    }
     case "start":
       if (kind !== "host") return refuse("forbidden", "Only the host can start the Space.");
       if (s.status !== "scheduled") return refuse("conflict", "The Space is already live.");

@@ -53,6 +53,8 @@ export interface SpaceState {
   comments: Comment[];
   /** Grant counter sent to the SFU; only ever increases. */
   seq: number;
+  /** People on stage may send a camera (the host and co-hosts switch it; absent in old rooms: off). */
+  videoAllowed?: boolean;
 }
 
 /** Who sends a command: always taken from the verified token, never from the message. */
@@ -141,17 +143,21 @@ export interface MediaRights {
   muted: boolean;
   /** False for removed and blocked people: the SFU closes their media and refuses them. */
   admitted: boolean;
+  /** May send a camera: on stage while live, and the Space allows video. */
+  video: boolean;
 }
 
 /** Anyone the room has no particular word about: may listen, may not speak. */
-const LISTENER: MediaRights = { canSpeak: false, muted: true, admitted: true };
-const REMOVED: MediaRights = { canSpeak: false, muted: true, admitted: false };
+const LISTENER: MediaRights = { canSpeak: false, muted: true, admitted: true, video: false };
+const REMOVED: MediaRights = { canSpeak: false, muted: true, admitted: false, video: false };
 
 /** One person's rights, from the stage, the bans and the blocks, so the SFU and the room cannot drift. */
 export function rightsOf(s: SpaceState, sub: string): MediaRights {
   if (isBanned(s, sub) || isBlocked(s, sub)) return REMOVED;
   const seat = seatOf(s, sub);
-  return seat ? { canSpeak: s.status === "live", muted: seat.muted, admitted: true } : LISTENER;
+  if (!seat) return LISTENER;
+  const live = s.status === "live";
+  return { canSpeak: live, muted: seat.muted, admitted: true, video: live && s.videoAllowed === true };
 }
 
 /**
@@ -179,7 +185,7 @@ export function diffGrants(
   for (const sub of new Set([...was.keys(), ...now.keys()])) {
     const a = was.get(sub) ?? LISTENER;
     const b = now.get(sub) ?? LISTENER;
-    if (a.canSpeak !== b.canSpeak || a.muted !== b.muted || a.admitted !== b.admitted) {
+    if (a.canSpeak !== b.canSpeak || a.muted !== b.muted || a.admitted !== b.admitted || a.video !== b.video) {
       grants.push({ sub, ...b, seq: ++seq });
     }
   }
@@ -202,6 +208,7 @@ export function spaceInfo(s: SpaceState): SpaceInfo {
     ...(s.scheduledFor !== undefined && { scheduledFor: s.scheduledFor }),
     ...(s.startedAt !== undefined && { startedAt: s.startedAt }),
     ...(s.endedAt !== undefined && { endedAt: s.endedAt }),
+    videoAllowed: s.videoAllowed === true,
   };
 }
 

@@ -121,6 +121,10 @@ export const TABLE: Record<
     row: ["ok", "ok", "forbidden", "forbidden", SIR, RM],
   },
   muteAll: { cmd: { type: "muteAll" }, row: ["ok", "ok", "forbidden", "forbidden", SIR, RM] },
+  setVideo: {
+    cmd: { type: "setVideo", allowed: true },
+    row: ["ok", "ok", "forbidden", "forbidden", SIR, RM],
+  },
   leaveStage: { cmd: { type: "leaveStage" }, row: ["forbidden", "ok", "ok", "forbidden", SIR, RM] },
   moveToAudience: {
     cmd: { type: "moveToAudience", sub: P.speaker2.sub },
