@@ -121,8 +121,27 @@ export const SfuRequest = z.discriminatedUnion("type", [
   z.object({ type: z.literal("resumeProducer"), id: ReqId, producerId: Id }),
   /** "I can receive": the SFU then sends `newConsumer` for every producer, now and later. */
   z.object({ type: z.literal("consume"), id: ReqId, rtpCapabilities: RtpCapabilities }),
-  /** The client has set up the consumer from `newConsumer`; the SFU resumes it. */
-  z.object({ type: z.literal("consumerReady"), id: ReqId, consumerId: Id }),
+  /**
+   * The client has set up the consumer from `newConsumer`; the SFU resumes it, unless `paused`
+   * (a video tile not on screen, a hidden page, "audio only"): then it stays paused until
+   * `resumeConsumer`.
+   */
+  z.object({ type: z.literal("consumerReady"), id: ReqId, consumerId: Id, paused: z.boolean().optional() }),
+  /** Stop receiving this consumer (a tile scrolled away, the page hidden, "audio only"). */
+  z.object({ type: z.literal("pauseConsumer"), id: ReqId, consumerId: Id }),
+  /** Receive it again (the SFU asks the sender for a key frame). */
+  z.object({ type: z.literal("resumeConsumer"), id: ReqId, consumerId: Id }),
+  /**
+   * The simulcast layer that fits the tile: spatial 0 is the smallest. A layer the producer does
+   * not have is refused (`bad_request`); changes are rate-limited per peer.
+   */
+  z.object({
+    type: z.literal("setConsumerLayers"),
+    id: ReqId,
+    consumerId: Id,
+    spatialLayer: z.number().int().min(0).max(7),
+    temporalLayer: z.number().int().min(0).max(7).optional(),
+  }),
 ]);
 export type SfuRequest = z.infer<typeof SfuRequest>;
 /** The name of each request, e.g. `"produce"`. */
@@ -158,6 +177,9 @@ export type SfuResponseData = {
   resumeProducer: Record<string, never>;
   consume: Record<string, never>;
   consumerReady: Record<string, never>;
+  pauseConsumer: Record<string, never>;
+  resumeConsumer: Record<string, never>;
+  setConsumerLayers: Record<string, never>;
 };
 
 /** Why a request was refused. */
@@ -192,6 +214,8 @@ export type SfuNotification =
     source: MediaSource;
     rtpParameters: z.infer<typeof RtpParameters>;
     producerPaused: boolean;
+    /** Video: how many spatial and temporal layers the producer sends (simulcast or SVC). */
+    layers?: { spatial: number; temporal: number };
   }
   /** A producer is gone (speaker left the stage, closed it, or was removed). */
   | { type: "producerClosed"; producerId: string; sub: string }
@@ -199,7 +223,7 @@ export type SfuNotification =
   | { type: "producerPaused"; producerId: string; sub: string; by: "server" | "self" }
   | { type: "producerResumed"; producerId: string; sub: string }
   /** This peer's own rights changed (Spaces only). */
-  | { type: "grantChanged"; canSpeak: boolean; muted: boolean }
+  | { type: "grantChanged"; canSpeak: boolean; muted: boolean; video: boolean }
   /** Who is speaking now (loudest first), with levels in dBov; sent when it changes. */
   | { type: "speaking"; subs: string[]; levels: number[] }
   /** The SFU lost this peer's media (a worker died): build fresh transports, produce and consume again. */
@@ -215,6 +239,11 @@ export const GrantRequest = z.object({
   muted: z.boolean(),
   /** May this person be in the Space's media at all; false closes the peer (code `removed`). */
   admitted: z.boolean(),
+  /**
+   * May this person send a camera: on stage and the Space allows video. False closes their video
+   * producers at once (the audio stays).
+   */
+  video: z.boolean(),
   /** The room's grant counter: increases per room, so a lower one than last applied is stale. */
   seq: z.number().int(),
 });
@@ -235,6 +264,7 @@ export const GetGrantResponse = z.object({
   canSpeak: z.boolean(),
   muted: z.boolean(),
   admitted: z.boolean(),
+  video: z.boolean(),
   seq: z.number().int(),
   /** The Space has ended (then nobody is admitted): lets the web say "ended", not "removed". */
   ended: z.boolean().optional(),
