@@ -69,6 +69,14 @@ export default class CallRoom implements Party.Server {
     this.#storage = room.storage as unknown as CallStorage;
   }
 
+  /**
+   * The room's id. PartyKit learns it only from a request URL, so an object woken by an alarm
+   * (expire) throws on `room.id` for as long as it lives; a call's state carries the same id.
+   */
+  get #id(): string {
+    return this.state?.callId ?? this.room.id;
+  }
+
   static onBeforeConnect(partyReq: Party.Request, lobby: Party.Lobby) {
     const odd = upgradeShapeRefusal(partyReq as unknown as Request);
     if (odd) return odd;
@@ -86,7 +94,7 @@ export default class CallRoom implements Party.Server {
       sub = (await verifyRoomToken(
         this.config.roomSecret,
         token,
-        { aud: "call", room: this.room.id },
+        { aud: "call", room: this.#id },
         Date.now() - TOKEN_SLACK_MS,
       )).sub;
     } catch (err) {
@@ -174,7 +182,7 @@ export default class CallRoom implements Party.Server {
 
   onRequest(partyReq: Party.Request) {
     const req = partyReq as unknown as Request;
-    return answerSafely(req, `call ${this.room.id}`, () => handleCallRequest(this, req));
+    return answerSafely(req, `call ${this.#id}`, () => handleCallRequest(this, req));
   }
 
   /** Makes `next` the state: stores it, re-arms the clock, and tells everyone who needs to know. */
@@ -183,11 +191,11 @@ export default class CallRoom implements Party.Server {
     if (next === prev) return;
     this.state = next;
     this.#storage.put(STORAGE_KEY, next).catch((err) =>
-      console.error(`call ${this.room.id}: save failed: ${err}`)
+      console.error(`call ${this.#id}: save failed: ${err}`)
     );
     const due = nextDeadline(next);
     (due === null ? this.#storage.deleteAlarm() : this.#storage.setAlarm(due))
-      .catch((err) => console.error(`call ${this.room.id}: alarm failed: ${err}`));
+      .catch((err) => console.error(`call ${this.#id}: alarm failed: ${err}`));
     if (prev?.status === next.status) return;
     const v = view(next);
     for (const c of this.room.getConnections<ConnState>()) {
