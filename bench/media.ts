@@ -1,8 +1,10 @@
-// `deno task bench:media`: join-to-first-audio in Chromium, then the SFU's fan-out capacity.
+// `deno task bench:media`: join-to-first-audio in Chromium, mouth-to-ear per Opus packetisation
+// (bench/mouth_to_ear.ts), then the SFU's fan-out capacity per packetisation (bench/fanout.ts).
 // Prints one JSON line per figure (and progress on stderr). Loopback only, bounded in time.
 import { launchBrowser, newPerson, signUp, islandsReady } from "../tests/support/browser.ts";
 import { RECORD_PEER_CONNECTIONS, writeToneWav } from "../tests/support/sfu.ts";
 import { startStack } from "../tests/support/stack.ts";
+import { mouthToEar } from "./mouth_to_ear.ts";
 
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 20);
 
@@ -79,6 +81,7 @@ async function fanout(): Promise<void> {
   const out = await new Deno.Command("node", {
     args: ["--import", "tsx", "../bench/fanout.ts"],
     cwd: "sfu",
+    env: { FANOUT_PTIMES: Deno.env.get("FANOUT_PTIMES") ?? PTIMES },
     stdout: "piped",
     stderr: "inherit",
   }).output();
@@ -87,5 +90,9 @@ async function fanout(): Promise<void> {
   if (out.code !== 0) throw new Error(`fanout bench exited with ${out.code}`);
 }
 
+/** Opus packetisations compared (ms per packet); MEDIA_PTIMES=40 runs one. */
+const PTIMES = Deno.env.get("MEDIA_PTIMES") ?? "20,40,60";
+
 if (!Deno.args.includes("--no-join")) await joinToFirstAudio();
+if (!Deno.args.includes("--no-mouth")) await mouthToEar(PTIMES.split(",").map(Number));
 if (!Deno.args.includes("--no-fanout")) await fanout();
