@@ -83,7 +83,7 @@ async function openSinks(count: number, payloadType: number) {
 const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
 /**
  * CPU time of each worker process in ms, from /proc (utime + stime of all its threads). The
- * worker's own getResourceUsage() reads as much as twice this on these machines (over 100% for
+ * worker's own getResourceUsage() read up to 2.5 times this here (254% for
  * one single-threaded process), so it is kept only as `rusage_cpu_pct` for comparison.
  */
 function cpuMs(workers: Worker[]): number[] {
