@@ -122,6 +122,9 @@ export interface MediaStats {
   outboundAudioBytes: number;
   maxAudioLevel: number;
   inboundVideoFrames: number;
+  inboundVideoBytes: number;
+  /** The widest picture being received now (0 when none): which simulcast layer arrives. */
+  inboundVideoWidth: number;
   candidates: string[];
 }
 
@@ -132,6 +135,8 @@ export const READ_STATS = async (): Promise<MediaStats> => {
     outboundAudioBytes: 0,
     maxAudioLevel: 0,
     inboundVideoFrames: 0,
+    inboundVideoBytes: 0,
+    inboundVideoWidth: 0,
     candidates: [] as string[],
   };
   // deno-lint-ignore no-explicit-any
@@ -143,8 +148,11 @@ export const READ_STATS = async (): Promise<MediaStats> => {
         out.inboundAudioBytes += s.bytesReceived ?? 0;
         out.maxAudioLevel = Math.max(out.maxAudioLevel, s.audioLevel ?? 0);
       }
-      if (s.type === "inbound-rtp" && s.kind === "video") {
+      // mediasoup's bandwidth probe is padding on SSRC 1234 (its "probator"), never video.
+      if (s.type === "inbound-rtp" && s.kind === "video" && s.ssrc !== 1234) {
         out.inboundVideoFrames += s.framesDecoded ?? 0;
+        out.inboundVideoBytes += s.bytesReceived ?? 0;
+        out.inboundVideoWidth = Math.max(out.inboundVideoWidth, s.frameWidth ?? 0);
       }
       if (s.type === "outbound-rtp" && s.kind === "audio") {
         out.outboundAudioBytes += s.bytesSent ?? 0;
@@ -156,7 +164,7 @@ export const READ_STATS = async (): Promise<MediaStats> => {
 };
 
 type StatsPage = { evaluate<T>(fn: () => Promise<T>): Promise<T> };
-const statsOf = (page: StatsPage) => page.evaluate(READ_STATS);
+export const statsOf = (page: StatsPage) => page.evaluate(READ_STATS);
 
 /** Waits until the page's inbound audio grows by `bytes` from now. */
 export async function audioGrows(page: StatsPage, what: string, timeoutMs = 10_000, bytes = 2_000): Promise<MediaStats> {

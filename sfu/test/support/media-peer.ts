@@ -14,6 +14,8 @@ for (const k of ["RTCPeerConnection", "RTCSessionDescription", "RTCIceCandidate"
 // exiting from the 'exit' event skips that teardown and keeps the exit code the tests set.
 process.once("exit", (code) => process.exit(code));
 const { Device } = await import("mediasoup-client");
+/** The SSRC mediasoup sends its bandwidth-probe padding on (RTP_PROBATOR_SSRC in mediasoup and mediasoup-client). */
+const PROBATOR_SSRC = 1234;
 type Device = InstanceType<typeof Device>;
 type Transport = ReturnType<Device["createSendTransport"]>;
 type Producer = Awaited<ReturnType<Transport["produce"]>>;
@@ -192,6 +194,8 @@ export class MediaPeer {
     if (!transport || transport.closed) return 0;
     let total = 0;
     for (const s of (await transport.getStats()).values()) {
+      // mediasoup's bandwidth probe arrives as padding on its own SSRC (the "probator"), never media.
+      if (s.ssrc === PROBATOR_SSRC) continue;
       if (s.type === type && (!kind || (s.kind ?? s.mediaType) === kind)) total += s[field] ?? 0;
     }
     return total;
