@@ -13,7 +13,7 @@ interface Props {
   /** Open on "Schedule for later" (the home page's "Schedule a Space"). */
   later?: boolean;
   /** Editing a scheduled Space: its id and current values. */
-  edit?: { id: string; title: string; topics: string[]; lang: string; scheduledFor: number; cohosts: string[]; speakers: string[] };
+  edit?: { id: string; title: string; topics: string[]; lang: string; scheduledFor: number; cohosts: string[]; speakers: string[]; allowVideo: boolean };
 }
 
 /** Creates a Space now or scheduled (up to 14 days), or edits a scheduled one. */
@@ -25,6 +25,7 @@ export default function CreateSpace({ lang, edit, later: laterFirst = false }: P
   const at = useSignal(edit ? toLocalInput(edit.scheduledFor) : "");
   const cohosts = useSignal(edit?.cohosts.join(", ") ?? "");
   const speakers = useSignal(edit?.speakers.join(", ") ?? "");
+  const allowVideo = useSignal(edit?.allowVideo ?? false);
   const busy = useSignal(false);
   const error = useSignal<{ field?: string; code: MessageKey } | null>(null);
 
@@ -47,6 +48,7 @@ export default function CreateSpace({ lang, edit, later: laterFirst = false }: P
       ...(later.value ? { scheduledFor: at.value ? new Date(at.value).getTime() : 0 } : {}),
       cohosts: list(cohosts.value),
       speakers: list(speakers.value),
+      allowVideo: allowVideo.value,
     };
     const r = edit
       ? await api("PATCH", `/api/spaces/${edit.id}`, body)
@@ -115,6 +117,20 @@ export default function CreateSpace({ lang, edit, later: laterFirst = false }: P
           {fieldError("scheduledFor")}
         </div>
       )}
+      <label class="switch-row">
+        <Icon name="video" size={22} />
+        <span>
+          <strong>{t(lang, "space.allow_video")}</strong>
+          <span class="hint">{t(lang, "space.allow_video_hint")}</span>
+        </span>
+        <input
+          type="checkbox"
+          role="switch"
+          class="switch"
+          checked={allowVideo.value}
+          onChange={(e) => (allowVideo.value = (e.target as HTMLInputElement).checked)}
+        />
+      </label>
       <details class="more-fields" open={peopleOpen}>
         <summary>
           <Icon name="users" size={20} />

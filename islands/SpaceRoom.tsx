@@ -1,5 +1,5 @@
 import { useSignal } from "@preact/signals";
-import { useEffect, useMemo } from "preact/hooks";
+import { useEffect, useMemo, useRef } from "preact/hooks";
 import { ActionBar, type SheetName } from "../components/space/ActionBar.tsx";
 import { AudioBar } from "../components/space/AudioBar.tsx";
 import { CommentComposer, Comments, PinnedItem } from "../components/space/Comments.tsx";
@@ -8,6 +8,7 @@ import { Listeners } from "../components/space/Listeners.tsx";
 import { SpaceHeader } from "../components/space/SpaceHeader.tsx";
 import { SpaceSettings } from "../components/space/SpaceSettings.tsx";
 import { Stage, type StageAction } from "../components/space/Stage.tsx";
+import { VideoTile } from "../components/space/VideoTile.tsx";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 import { installPartialNavigation, navigate } from "../lib/nav/partial.ts";
 import { REACTIONS, type SpaceCommand, type StageMember } from "../lib/protocol/space.ts";
@@ -58,6 +59,38 @@ export default function SpaceRoom({ lang, spaceId, topics, initial, signInUrl, t
   const err = client?.error.value;
   const conn = client?.connection.value ?? "connecting";
   const send = (c: SpaceCommand) => live?.send(c);
+  const video = media?.video ?? null;
+  const audioOnly = video?.audioOnly.value ?? false;
+  const remoteVideo = new Map(
+    (media?.session.remote.value ?? []).filter((r) => r.kind === "video" && !r.paused).map((r) => [r.sub, r]),
+  );
+  const localVideo = video?.localTrack.value ?? null;
+  const videoOf = (m: StageMember, name: string) => {
+    const label = t(lang, "space.video_of", { name });
+    if (m.sub === view?.you.sub) return localVideo ? <VideoTile track={localVideo} label={label} mirrored /> : null;
+    const r = remoteVideo.get(m.sub);
+    if (!r || audioOnly) return null;
+    return <VideoTile key={r.consumerId} track={r.track} label={label} onAsk={(a) => video?.tile(r.consumerId, a)} />;
+  };
+  // Cameras going on and off are said aloud to screen readers.
+  const announce = useSignal("");
+  const cams = useRef<Set<string>>(new Set());
+  const camSubs = [...remoteVideo.keys(), ...(localVideo && view ? [view.you.sub] : [])].sort().join(",");
+  useEffect(() => {
+    const now = new Set(camSubs ? camSubs.split(",") : []);
+    const nameOf = (sub: string) => {
+      const m = stage.find((x) => x.sub === sub);
+      return m?.name ?? (m?.handle ? `@${m.handle}` : "");
+    };
+    const on = [...now].filter((x) => !cams.current.has(x));
+    const off = [...cams.current].filter((x) => !now.has(x));
+    cams.current = now;
+    const said = [
+      ...on.map((x) => t(lang, "space.camera_is_on", { name: nameOf(x) })),
+      ...off.map((x) => t(lang, "space.camera_is_off", { name: nameOf(x) })),
+    ];
+    if (said.length) announce.value = said.join(". ");
+  }, [camSubs]);
   const leave = () => {
     leaveSpace();
     void navigate(new URL("/", location.href).href, { push: true, scroll: 0 });
@@ -99,6 +132,8 @@ export default function SpaceRoom({ lang, spaceId, topics, initial, signInUrl, t
         micProblem={media?.micProblem.value ?? null}
       />
       {err && <p class="error" role="alert">{t(lang, `space.err.${err.code}` as MessageKey)}</p>}
+      {video?.problem.value && <p class="error" role="alert">{t(lang, video.problem.value === "denied" ? "space.camera_denied" : "space.camera_unavailable")}</p>}
+      <p class="visually-hidden" role="status" aria-live="polite">{announce.value}</p>
       {view?.you.invited && !stage.some((m) => m.sub === view.you.sub) && (
         <div class="invite" role="alert">
           <p>{t(lang, "space.invited_prompt")}</p>
@@ -107,7 +142,7 @@ export default function SpaceRoom({ lang, spaceId, topics, initial, signInUrl, t
         </div>
       )}
       {view && !view.you.anonymous && view.you.handRaised && <p class="muted" role="status">{t(lang, "space.request_sent")}</p>}
-      <Stage lang={lang} stage={stage} youSub={view?.you.sub} youRole={view?.you.role} speaking={media?.session.speaking.value} onAction={view ? onStageAction : undefined} />
+      <Stage lang={lang} stage={stage} youSub={view?.you.sub} youRole={view?.you.role} speaking={media?.session.speaking.value} onAction={view ? onStageAction : undefined} videoOf={videoOf} />
       <PinnedItem lang={lang} pinned={view?.pinned ?? initial.pinned} moderator={mod} onUnpin={() => send({ type: "unpin" })} />
       <Listeners lang={lang} count={listenerCount} sample={view?.listeners ?? []} youSub={view?.you.sub} />
       <div class="bursts" aria-hidden="true">
@@ -121,6 +156,8 @@ export default function SpaceRoom({ lang, spaceId, topics, initial, signInUrl, t
             signInUrl={signInUrl}
             onUnmute={() => live?.unmute()}
             onMute={() => send({ type: "muteSelf" })}
+            camera={video?.camera.value ?? "off"}
+            onCamera={(on) => void (on ? video?.start() : video?.stop())}
             onHand={(raise) => send({ type: raise ? "requestToSpeak" : "cancelRequest" })}
             open={(s) => (sheet.value = s)}
           />

@@ -3,6 +3,7 @@
 // host tools and settings. Every button has a name a screen reader says.
 import { type Lang, t } from "../../lib/i18n/mod.ts";
 import type { SpaceView } from "../../lib/protocol/space_view.ts";
+import type { CameraState } from "../../lib/media/space_video.ts";
 import { Icon } from "../../lib/ui/Icon.tsx";
 
 export type SheetName = "comments" | "react" | "tools" | "settings";
@@ -13,11 +14,13 @@ export interface ActionBarProps {
   signInUrl: string;
   onUnmute: () => void;
   onMute: () => void;
+  camera: CameraState;
+  onCamera: (on: boolean) => void;
   onHand: (raise: boolean) => void;
   open: (sheet: SheetName) => void;
 }
 
-export function ActionBar({ lang, view, signInUrl, onUnmute, onMute, onHand, open }: ActionBarProps) {
+export function ActionBar({ lang, view, signInUrl, onUnmute, onMute, camera, onCamera, onHand, open }: ActionBarProps) {
   const you = view.you;
   const me = view.stage.find((m) => m.sub === you.sub);
   const mod = you.role === "host" || you.role === "cohost";
@@ -57,6 +60,18 @@ export function ActionBar({ lang, view, signInUrl, onUnmute, onMute, onHand, ope
             <span>{t(lang, "space.request_speak")}</span>
           </button>
         )}
+      {me && view.space.videoAllowed && (
+        <button
+          type="button"
+          class={`bar-icon${camera === "on" ? " on" : ""}`}
+          aria-pressed={camera === "on"}
+          aria-busy={camera === "starting"}
+          aria-label={camera === "starting" ? t(lang, "space.camera_starting") : camera === "on" ? t(lang, "space.camera_off") : t(lang, "space.camera_on")}
+          onClick={() => camera !== "starting" && onCamera(camera === "off")}
+        >
+          <Icon name={camera === "on" ? "video" : "videoOff"} />
+        </button>
+      )}
       <button type="button" class="bar-icon" aria-label={t(lang, "space.reactions")} onClick={() => open("react")}>
         <Icon name="react" />
       </button>

@@ -31,6 +31,20 @@ export function HostTools({ lang, view, send, pinUrl, setPinUrl, confirmingEnd, 
         onAccept={(h) => send({ type: "acceptRequest", sub: h.sub })}
         onDismiss={(h) => send({ type: "dismissRequest", sub: h.sub })}
       />
+      <label class="switch-row">
+        <Icon name="video" size={22} />
+        <span>
+          <strong>{t(lang, "space.allow_video")}</strong>
+          <span class="hint">{t(lang, "space.allow_video_hint")}</span>
+        </span>
+        <input
+          type="checkbox"
+          role="switch"
+          class="switch"
+          checked={view.space.videoAllowed}
+          onChange={(e) => send({ type: "setVideo", allowed: (e.target as HTMLInputElement).checked })}
+        />
+      </label>
       {view.stage.length > 1 && (
         <button type="button" class="button secondary" onClick={() => send({ type: "muteAll" })}>
           <Icon name="micOff" size={20} />

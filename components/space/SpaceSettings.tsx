@@ -23,6 +23,7 @@ export function SpaceSettings({ lang, view, media, send, report, setReport }: Sp
   const sent = useSignal(false);
   const me = view.stage.find((m) => m.sub === view.you.sub);
   const inputs = media?.inputs.value ?? [];
+  const video = media?.video ?? null;
   return (
     <div class="stack">
       {me && inputs.length > 0 && (
@@ -31,6 +32,36 @@ export function SpaceSettings({ lang, view, media, send, report, setReport }: Sp
           <select value={media?.inputId.value ?? ""} onChange={(e) => media?.chooseInput((e.target as HTMLSelectElement).value)}>
             {inputs.map((d) => <option key={d.deviceId} value={d.deviceId}>{d.label}</option>)}
           </select>
+        </label>
+      )}
+      {me && view.space.videoAllowed && video && video.camera.value === "on" && video.cameras.value.length > 1 && (
+        <>
+          <label class="stack">
+            {t(lang, "space.camera_label")}
+            <select value={video.cameraId.value ?? ""} onChange={(e) => video.choose((e.target as HTMLSelectElement).value)}>
+              {video.cameras.value.map((d) => <option key={d.deviceId} value={d.deviceId}>{d.label}</option>)}
+            </select>
+          </label>
+          <button type="button" class="button secondary" onClick={() => video.flip()}>
+            <Icon name="cameraRotate" size={20} />
+            {t(lang, "space.camera_flip")}
+          </button>
+        </>
+      )}
+      {view.space.videoAllowed && video && (
+        <label class="switch-row">
+          <Icon name="speaker" size={22} />
+          <span>
+            <strong>{t(lang, "space.audio_only")}</strong>
+            <span class="hint">{t(lang, "space.audio_only_hint")}</span>
+          </span>
+          <input
+            type="checkbox"
+            role="switch"
+            class="switch"
+            checked={video.audioOnly.value}
+            onChange={(e) => video.setAudioOnly((e.target as HTMLInputElement).checked)}
+          />
         </label>
       )}
       {me && view.you.role !== "host" && (

@@ -5,6 +5,7 @@ import { type Lang, t } from "../../lib/i18n/mod.ts";
 import { useState } from "preact/hooks";
 import { Icon } from "../../lib/ui/Icon.tsx";
 import { Avatar } from "../Avatar.tsx";
+import type { JSX } from "preact";
 
 export type StageAction = "mute" | "moveToAudience" | "remove" | "addCohost" | "removeCohost" | "report";
 
@@ -15,6 +16,8 @@ export interface StageProps {
   youRole?: string;
   speaking?: string[];
   onAction?: (action: StageAction, m: StageMember) => void;
+  /** A person's camera tile, when they send one and this page shows video (in the island). */
+  videoOf?: (m: StageMember, name: string) => JSX.Element | null;
 }
 
 function actionsFor(m: StageMember, youSub?: string, youRole?: string): StageAction[] {
@@ -41,7 +44,10 @@ const ACTION_LABEL = {
   report: "space.report_person",
 } as const;
 
-export function Stage({ lang, stage, youSub, youRole, speaking = [], onAction }: StageProps) {
+export function Stage({ lang, stage, youSub, youRole, speaking = [], onAction, videoOf }: StageProps) {
+  // The loudest person with a camera gets the large tile.
+  const tiles = new Map(stage.map((m) => [m.sub, videoOf?.(m, m.name ?? `@${m.handle}`) ?? null]));
+  const featured = speaking.find((s) => tiles.get(s)) ?? stage.find((m) => tiles.get(m.sub))?.sub;
   return (
     <section aria-labelledby="stage-h" class="stage">
       <h2 id="stage-h">{t(lang, "space.stage")}</h2>
@@ -50,9 +56,13 @@ export function Stage({ lang, stage, youSub, youRole, speaking = [], onAction }:
           const name = m.name ?? `@${m.handle}`;
           const isSpeaking = speaking.includes(m.sub) && !m.muted;
           const actions = onAction ? actionsFor(m, youSub, youRole) : [];
+          const tile = tiles.get(m.sub);
+          const cls = `member${isSpeaking ? " speaking" : ""}${m.present === false ? " away" : ""}${tile ? " has-video" : ""}${
+            tile && featured === m.sub ? " featured" : ""
+          }`;
           return (
-            <li key={m.sub} class={`member${isSpeaking ? " speaking" : ""}${m.present === false ? " away" : ""}`} data-sub={m.sub}>
-              <Avatar id={m.sub} name={name} size={64} />
+            <li key={m.sub} class={cls} data-sub={m.sub}>
+              {tile ?? <Avatar id={m.sub} name={name} size={64} />}
               <span class="member-name">
                 {name} {m.sub === youSub && <span class="muted">{t(lang, "space.you")}</span>}
               </span>

@@ -32,6 +32,8 @@ export const SpaceRecord = SpaceMeta.extend({
   /** Named in advance by the host; placed on stage by the room when they connect. */
   cohostIds: z.array(z.string()).max(2),
   speakerIds: z.array(z.string()).max(10),
+  /** People on stage may turn cameras on; the live room owns it after the start. */
+  allowVideo: z.boolean().default(false),
   listenerCount: z.number().int().nonnegative().default(0),
   stage: z.array(PublicStageMember).default([]),
 });

@@ -17,7 +17,15 @@ export interface RemoteTrack {
   kind: "audio" | "video";
   source: MediaSource;
   track: MediaStreamTrack;
+  /** The sender paused it (a muted microphone). */
   paused: boolean;
+  /** Video: the layers the sender offers (simulcast), to pick one per tile. */
+  layers?: { spatial: number; temporal: number };
+}
+
+/** What to send a track with: simulcast encodings for a camera in a Space. */
+export interface PublishOptions {
+  encodings?: RTCRtpEncodingParameters[];
 }
 
 export interface SessionOptions {
@@ -25,6 +33,11 @@ export interface SessionOptions {
   credentials: () => Promise<{ url: string; token: string }>;
   /** Whether to receive the room's producers (everyone in a Space; both peers of a call). */
   receive?: boolean;
+  /**
+   * Video consumers stay paused on the SFU until `wantVideo` asks for them (a Space: only tiles
+   * on screen receive video). Calls receive the other person's camera at once.
+   */
+  videoOnDemand?: boolean;
 }
 
 /** Reconnect delays: quick at first, then every 2 s (jittered), so audio is back within 10 s of the SFU. */
@@ -43,7 +56,7 @@ export class SfuSession {
   readonly state = signal<MediaState>("connecting");
   readonly remote = signal<RemoteTrack[]>([]);
   readonly speaking = signal<string[]>([]);
-  readonly grant = signal<{ canSpeak: boolean; muted: boolean } | null>(null);
+  readonly grant = signal<{ canSpeak: boolean; muted: boolean; video: boolean } | null>(null);
   /** Local tracks being sent, by source. */
   readonly published = signal<Partial<Record<MediaSource, { producerId: string; paused: boolean }>>>({});
   #sig: SfuSignalling | null = null;
@@ -53,7 +66,9 @@ export class SfuSession {
   #consumers = new Map<string, Consumer>();
   #producers = new Map<MediaSource, Producer>();
   /** What to publish again after a rebuild. */
-  #wanted = new Map<MediaSource, { track: MediaStreamTrack; paused: boolean }>();
+  #wanted = new Map<MediaSource, { track: MediaStreamTrack; paused: boolean; options?: PublishOptions }>();
+  /** Video consumers as last asked of the SFU: resumed (with a spatial layer) or paused. */
+  #videoAsk = new Map<string, { on: boolean; layer: number; ready: Promise<unknown> }>();
   #closed = false;
   #attempt = 0;
 
@@ -98,7 +113,7 @@ export class SfuSession {
     this.state.value = "connected";
     this.#attempt = 0;
     for (const [source, w] of this.#wanted) {
-      await this.publish(w.track, source, w.paused).catch((e) => console.error(`publishing ${source} again failed:`, e));
+      await this.publish(w.track, source, w.paused, w.options).catch((e) => console.error(`publishing ${source} again failed:`, e));
     }
   }
 
@@ -143,15 +158,24 @@ export class SfuSession {
         performance.mark("spazio:new-consumer");
         const consumer = await this.#recv.consume({ id: n.consumerId, producerId: n.producerId, kind: n.kind, rtpParameters: n.rtpParameters as never });
         this.#consumers.set(consumer.id, consumer);
+        const onDemand = n.kind === "video" && this.opts.videoOnDemand === true;
+        const ready = this.#sig?.request("consumerReady", { consumerId: consumer.id, ...(onDemand && { paused: true }) }).catch(() => {});
+        // Known before the tiles see it, so that a tile on screen can ask for it at once.
+        if (onDemand) this.#videoAsk.set(consumer.id, { on: false, layer: -1, ready: ready ?? Promise.resolve() });
         this.remote.value = [...this.remote.value, {
           consumerId: consumer.id, producerId: n.producerId, sub: n.sub, kind: n.kind, source: n.source,
-          track: consumer.track, paused: n.producerPaused,
+          track: consumer.track, paused: n.producerPaused, ...(n.layers && { layers: n.layers }),
         }];
-        await this.#sig?.request("consumerReady", { consumerId: consumer.id }).catch(() => {});
+        await ready;
         return;
       }
       case "producerClosed":
-        for (const c of this.#consumers.values()) if (c.producerId === n.producerId) c.close();
+        for (const c of this.#consumers.values()) {
+          if (c.producerId !== n.producerId) continue;
+          c.close();
+          this.#consumers.delete(c.id);
+          this.#videoAsk.delete(c.id);
+        }
         this.remote.value = this.remote.value.filter((r) => r.producerId !== n.producerId);
         for (const [source, p] of this.#producers) {
           if (p.id !== n.producerId) continue;
@@ -169,10 +193,14 @@ export class SfuSession {
         return;
       }
       case "grantChanged":
-        this.grant.value = { canSpeak: n.canSpeak, muted: n.muted };
+        this.grant.value = { canSpeak: n.canSpeak, muted: n.muted, video: n.video };
         if (!n.canSpeak) {
           for (const source of [...this.#wanted.keys()]) await this.unpublish(source);
-        } else if (n.muted) this.#producers.get("mic")?.pause();
+        } else {
+          if (n.muted) this.#producers.get("mic")?.pause();
+          // The SFU has closed the camera: let it go here too, so its light goes off.
+          if (!n.video && this.#wanted.has("camera")) await this.unpublish("camera");
+        }
         this.#syncPublished();
         return;
       case "speaking":
@@ -185,8 +213,8 @@ export class SfuSession {
   }
 
   /** Starts sending a track; paused means produced but silent (a muted speaker). */
-  async publish(track: MediaStreamTrack, source: MediaSource, paused = false): Promise<void> {
-    this.#wanted.set(source, { track, paused });
+  async publish(track: MediaStreamTrack, source: MediaSource, paused = false, options?: PublishOptions): Promise<void> {
+    this.#wanted.set(source, { track, paused, options });
     if (!this.#device || !this.#sig || this.state.value !== "connected") return;
     if (!this.#send) {
       this.#send = this.#transport(this.#device.createSendTransport(transportOptions(await this.#sig.request("createTransport", { direction: "send" }))));
@@ -206,6 +234,7 @@ export class SfuSession {
       appData: { source },
       stopTracks: false,
       ...(source === "mic" ? { codecOptions: { opusStereo: false, opusDtx: true, opusFec: true } } : {}),
+      ...(options?.encodings && { encodings: options.encodings }),
     });
     this.#producers.set(source, producer);
     if (paused) await this.pause(source);
@@ -244,6 +273,32 @@ export class SfuSession {
     this.#syncPublished();
   }
 
+  /**
+   * Asks the SFU for one video consumer: off (paused: no bytes), or on at a spatial layer (0 is
+   * the smallest; clamped to what the sender offers). Only changes are sent.
+   */
+  async wantVideo(consumerId: string, on: boolean, layer = 0): Promise<void> {
+    const was = this.#videoAsk.get(consumerId);
+    if (!was || !this.#sig) return;
+    const r = this.remote.value.find((x) => x.consumerId === consumerId);
+    const top = Math.max(0, (r?.layers?.spatial ?? 1) - 1);
+    const want = { on, layer: Math.min(Math.max(0, layer), top), ready: was.ready };
+    if (was.on === want.on && (!on || was.layer === want.layer)) return;
+    this.#videoAsk.set(consumerId, want);
+    const sig = this.#sig;
+    try {
+      await was.ready;
+      if (on && was.layer !== want.layer && (r?.layers?.spatial ?? 1) > 1) {
+        await sig.request("setConsumerLayers", { consumerId, spatialLayer: want.layer });
+      }
+      if (on !== was.on) await sig.request(on ? "resumeConsumer" : "pauseConsumer", { consumerId });
+    } catch (e) {
+      // Asked again at the next change (a refused or rate-limited ask leaves the old state).
+      this.#videoAsk.set(consumerId, was);
+      console.warn("video request refused:", e);
+    }
+  }
+
   #syncPublished() {
     const out: Partial<Record<MediaSource, { producerId: string; paused: boolean }>> = {};
     for (const [s, p] of this.#producers) out[s] = { producerId: p.id, paused: p.paused };
@@ -253,6 +308,7 @@ export class SfuSession {
   #teardown() {
     for (const c of this.#consumers.values()) c.close();
     this.#consumers.clear();
+    this.#videoAsk.clear();
     for (const p of this.#producers.values()) p.close();
     this.#producers.clear();
     this.#send?.close();

@@ -3,11 +3,14 @@
 // first unmute, and follows the room's decisions as the SFU relays them.
 import { effect, signal } from "@preact/signals";
 import { SfuSession } from "./sfu_session.ts";
+import { SpaceVideo } from "./space_video.ts";
 
 export type MicProblem = "denied" | "unavailable" | null;
 
 export class SpaceAudio {
   readonly session: SfuSession;
+  /** Cameras: sending one's own, and the stage's tiles receiving on demand. */
+  readonly video: SpaceVideo;
   readonly needsTap = signal(false);
   readonly micProblem = signal<MicProblem>(null);
   readonly inputs = signal<{ deviceId: string; label: string }[]>([]);
@@ -17,7 +20,8 @@ export class SpaceAudio {
   #stopEffects: (() => void)[] = [];
 
   constructor(credentials: () => Promise<{ url: string; token: string }>) {
-    this.session = new SfuSession({ credentials, receive: true });
+    this.session = new SfuSession({ credentials, receive: true, videoOnDemand: true });
+    this.video = new SpaceVideo(this.session);
     this.#stopEffects.push(effect(() => this.#syncPlayers()));
     // The room unmuted us (only ever at our own request): let the microphone through again.
     this.#stopEffects.push(effect(() => {
@@ -120,6 +124,7 @@ export class SpaceAudio {
     for (const stop of this.#stopEffects) stop();
     for (const el of this.#players.values()) el.srcObject = null;
     this.#players.clear();
+    this.video.close();
     this.session.close();
   }
 }

@@ -15,6 +15,7 @@ export const CreateSpaceInput = z.object({
   scheduledFor: z.number().int().optional(),
   cohosts: z.array(z.string().max(20)).max(20).default([]),
   speakers: z.array(z.string().max(20)).max(20).default([]),
+  allowVideo: z.boolean().default(false),
 }).strict();
 
 export const EditSpaceInput = CreateSpaceInput.partial().strict();
@@ -84,6 +85,7 @@ export class SpaceService {
       startedAt: scheduledFor ? undefined : Date.now(),
       cohostIds: cohosts.map((u) => u.id),
       speakerIds: speakers.map((u) => u.id),
+      allowVideo: input.allowVideo,
     });
     if (!scheduledFor) {
       try {
@@ -112,6 +114,7 @@ export class SpaceService {
         cohosts: cohosts.map(named),
         speakers: speakers.map(named),
         blockedSubs,
+        allowVideo: space.allowVideo,
       });
     } catch (e) {
       if (e instanceof RoomUnavailableError) throw new HttpError(503, "space.err.room_unavailable", e.message);
@@ -142,7 +145,8 @@ export class SpaceService {
     const scheduledFor = parsed.data.scheduledFor !== undefined ? this.schedule(parsed.data.scheduledFor) : space.scheduledFor;
     const cohostIds = parsed.data.cohosts ? (await this.people(host, parsed.data.cohosts, "cohosts", 2)).map((u) => u.id) : space.cohostIds;
     const speakerIds = parsed.data.speakers ? (await this.people(host, parsed.data.speakers, "speakers", 10)).map((u) => u.id) : space.speakerIds;
-    return (await this.spaces.update(space.id, (s) => s.status === "scheduled" ? { ...s, ...meta, scheduledFor, cohostIds, speakerIds } : null))!;
+    const allowVideo = parsed.data.allowVideo ?? space.allowVideo;
+    return (await this.spaces.update(space.id, (s) => s.status === "scheduled" ? { ...s, ...meta, scheduledFor, cohostIds, speakerIds, allowVideo } : null))!;
   }
 
   async cancel(spaceId: string, host: User): Promise<SpaceRecord> {
