@@ -20,7 +20,7 @@ export class SpaceAudio {
   #stopEffects: (() => void)[] = [];
 
   constructor(credentials: () => Promise<{ url: string; token: string }>) {
-    this.session = new SfuSession({ credentials, receive: true, videoOnDemand: true });
+    this.session = new SfuSession({ credentials, receive: true, videoOnDemand: true, opusPtime: 60 });
     this.video = new SpaceVideo(this.session);
     this.#stopEffects.push(effect(() => this.#syncPlayers()));
     // The room unmuted us (only ever at our own request): let the microphone through again.
