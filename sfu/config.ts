@@ -3,6 +3,7 @@
 import os from "node:os";
 import { DEFAULT_PARTY_PORT, DEFAULT_SFU_PORT, DEV_ROOM_SECRET, DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { parseAllowedOrigins } from "../lib/protocol/origin.ts";
+import { parseSfuList, type SfuEntry } from "../lib/protocol/sfu_edge.ts";
 
 export type SfuConfig = {
   /** SPAZIO_SFU_PORT: HTTP server for the signalling WebSocket and the control API (0 = any free port). */
@@ -30,6 +31,13 @@ export type SfuConfig = {
   allowedOrigins: string[];
   /** SPAZIO_SFU_LOG_LEVEL: mediasoup worker log level. */
   logLevel: "debug" | "warn" | "error" | "none";
+  /**
+   * SPAZIO_SFU_PEERS: every SFU of the deployment as `id=url,...` (internal URLs, this one
+   * included), the same list the web places listeners on; empty for a single SFU (no edges).
+   */
+  peers: SfuEntry[];
+  /** SPAZIO_SFU_ID: this SFU's id in SPAZIO_SFU_PEERS (required when the list is set). */
+  sfuId: string;
 };
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -46,6 +54,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SfuConfig {
   if (rtcMaxPort <= rtcMinPort) throw new Error("SPAZIO_SFU_RTC_MAX_PORT must be above SPAZIO_SFU_RTC_MIN_PORT");
   const logLevel = env.SPAZIO_SFU_LOG_LEVEL ?? "warn";
   if (!["debug", "warn", "error", "none"].includes(logLevel)) throw new Error("SPAZIO_SFU_LOG_LEVEL must be debug|warn|error|none");
+  const peers = parseSfuList(env.SPAZIO_SFU_PEERS);
+  const sfuId = env.SPAZIO_SFU_ID ?? "";
+  if (peers.length > 0 && !peers.some((p) => p.id === sfuId)) {
+    throw new Error(`SPAZIO_SFU_ID must name this SFU's entry in SPAZIO_SFU_PEERS (${peers.map((p) => p.id).join(", ")}), got "${sfuId}"`);
+  }
   return {
     port: int(env, "SPAZIO_SFU_PORT", DEFAULT_SFU_PORT, 0, 65535),
     host: env.SPAZIO_SFU_HOST || "127.0.0.1",
@@ -60,5 +73,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SfuConfig {
     partyUrl: (env.SPAZIO_PARTY_URL || `http://127.0.0.1:${DEFAULT_PARTY_PORT}`).replace(/\/+$/, ""),
     allowedOrigins: parseAllowedOrigins(env.SPAZIO_ALLOWED_ORIGINS),
     logLevel: logLevel as SfuConfig["logLevel"],
+    peers,
+    sfuId,
   };
 }

@@ -13,7 +13,22 @@ export type ControlDeps = {
   serverSecret: string;
   grants: GrantTable;
   existingRoom(name: string): SfuRoom | undefined;
+  /** Passes what the room pushed on to the other SFUs serving the Space (relay.ts), when there are any. */
+  relay?: { grant(grant: GrantRequest): void; close(room: string): void };
 };
+
+/** Applies a grant and enforces it on the room's peers here; whether it was newer than the one held. */
+export async function applyGrant(deps: Pick<ControlDeps, "grants" | "existingRoom">, grant: GrantRequest): Promise<boolean> {
+  const applied = deps.grants.apply(grant.room, grant.sub, grant);
+  if (applied) await deps.existingRoom(grant.room)?.grantChanged(grant.sub, grant);
+  return applied;
+}
+
+/** Ends a room's media here and forgets its grants. */
+export function closeRoom(deps: Pick<ControlDeps, "grants" | "existingRoom">, room: string): void {
+  deps.existingRoom(room)?.close();
+  deps.grants.dropRoom(room);
+}
 
 type ControlAnswer = { ok: true; applied?: boolean } | { ok: false; code: string; message: string };
 
@@ -30,14 +45,16 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, d
     const path = new URL(req.url ?? "/", "http://sfu").pathname;
     if (path === "/control/grant") {
       const grant = parseWith(GrantRequest, json);
-      const applied = deps.grants.apply(grant.room, grant.sub, grant);
-      if (applied) await deps.existingRoom(grant.room)?.grantChanged(grant.sub, grant);
+      const applied = await applyGrant(deps, grant);
+      // Passed on even when stale here: another SFU of the Space may not have it yet.
+      deps.relay?.grant(grant);
       return reply(200, { ok: true, applied });
     }
     if (path === "/control/close") {
       const { room } = parseWith(CloseRoomRequest, json);
-      deps.existingRoom(room)?.close();
-      deps.grants.dropRoom(room);
+      // Relayed first: closing the room here drops the links that say which edges to tell.
+      deps.relay?.close(room);
+      closeRoom(deps, room);
       return reply(200, { ok: true });
     }
     throw new SfuError("not_found", `no control endpoint ${path}`);
@@ -52,12 +69,12 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, d
   }
 }
 
-function headerValue(req: IncomingMessage, name: string): string | null {
+export function headerValue(req: IncomingMessage, name: string): string | null {
   const v = req.headers[name.toLowerCase()];
   return Array.isArray(v) ? v[0] ?? null : v ?? null;
 }
 
-function parseJson(body: string): unknown {
+export function parseJson(body: string): unknown {
   try {
     return JSON.parse(body);
   } catch {
@@ -65,7 +82,7 @@ function parseJson(body: string): unknown {
   }
 }
 
-function parseWith<T>(schema: { safeParse(x: unknown): { success: true; data: T } | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } } }, json: unknown): T {
+export function parseWith<T>(schema: { safeParse(x: unknown): { success: true; data: T } | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } } }, json: unknown): T {
   const r = schema.safeParse(json);
   if (r.success) return r.data;
   const issue = r.error.issues[0];

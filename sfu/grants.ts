@@ -46,6 +46,11 @@ export class GrantTable {
     return true;
   }
 
+  /** Every grant held for a room. */
+  entries(room: string): Iterable<[string, HeldGrant]> {
+    return this.#byRoom.get(room)?.entries() ?? [];
+  }
+
   dropRoom(room: string): void {
     this.#byRoom.delete(room);
   }

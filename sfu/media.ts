@@ -39,3 +39,11 @@ export function webRtcTransportOptions(config: SfuConfig): ms.WebRtcTransportOpt
  * (opusPtime in lib/media/space_audio.ts), so 800 ms sees 13; calls (20 ms) see 40.
  */
 export const AUDIO_LEVEL = { interval: 800, threshold: -55, maxEntries: 8 } as const;
+
+/**
+ * The PipeTransport between a Space's origin and an edge: SRTP, because the two may be on
+ * different hosts, and RTX, so a packet lost on that link can be asked for again.
+ */
+export function pipeTransportOptions(config: SfuConfig): ms.PipeTransportOptions {
+  return { listenIp: { ip: config.listenIp, announcedIp: config.announcedIp }, enableSrtp: true, enableRtx: true };
+}

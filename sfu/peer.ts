@@ -140,7 +140,9 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
         if (!this.#recvTransport()) throw new SfuError("conflict", "create a recv transport before consume");
         if (!req.rtpCapabilities.codecs?.length) throw new SfuError("bad_request", "rtpCapabilities.codecs: the device can receive no codec");
         this.#rtpCapabilities = req.rtpCapabilities as ms.RtpCapabilities;
-        for (const { producer, owner } of this.#room.producersExcept(this)) await this.consumeProducer(producer, owner);
+        // On an edge, the origin's producers arrive through the pipe; without it there is nothing to hear.
+        await this.#room.mediaReady();
+        for (const { producer, sub } of this.#room.producersExcept(this)) await this.consumeProducer(producer, sub);
         this.#repaid("recv");
         return {};
       }
@@ -215,7 +217,7 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
   }
 
   /** Called by the room for every producer of another peer, once this peer has said `consume`. */
-  async consumeProducer(producer: ms.Producer, owner: SfuPeer): Promise<void> {
+  async consumeProducer(producer: ms.Producer, sub: string): Promise<void> {
     const recv = this.#recvTransport();
     const rtpCapabilities = this.#rtpCapabilities;
     if (!recv || !rtpCapabilities || this.#closed || this.#consumedProducers.has(producer.id)) return;
@@ -236,7 +238,7 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
         type: "newConsumer",
         consumerId: consumer.id,
         producerId: producer.id,
-        sub: owner.sub,
+        sub,
         kind: consumer.kind,
         source: producer.appData.source as MediaSource,
         rtpParameters: consumer.rtpParameters as never,

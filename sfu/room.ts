@@ -11,13 +11,42 @@ import { RouterSlot } from "./router-slot.ts";
 import type { WorkerPool } from "./worker-pool.ts";
 import { SpeakingTracker } from "./speaking.ts";
 
-export type RoomDeps = { config: SfuConfig; pool: WorkerPool; grants: GrantTable; party: PartyGrantSource };
+/**
+ * An edge room's link to its Space's origin SFU (edge.ts): it brings the origin's producers in as
+ * pipe producers (remoteProducerAdded and the like). Absent on the origin and in calls.
+ */
+export interface Upstream {
+  /** Resolves once the pipe is open and the origin's producers are in this room. */
+  ready(): Promise<void>;
+  /** Whether the pipe is open now, for health. */
+  readonly open: boolean;
+  close(): void;
+}
+
+export type RoomDeps = {
+  config: SfuConfig;
+  pool: WorkerPool;
+  grants: GrantTable;
+  party: PartyGrantSource;
+  /** Made for an edge room only, once the room exists. */
+  upstream?: (room: SfuRoom) => Upstream;
+};
+
+/** What happened to a producer of an origin room, for the edges it feeds (origin-links.ts). */
+export type ProducerEvent =
+  | { type: "added"; producer: ms.Producer; sub: string; pausedBy?: "server" | "self" }
+  | { type: "closed"; producerId: string }
+  | { type: "paused"; producerId: string; by: "server" | "self" }
+  | { type: "resumed"; producerId: string };
 
 /** Two people, and nobody else, in a 1:1 call. */
 export const CALL_MAX_PEERS = 2;
 
-/** `empty`: the last peer left (the server then closes the room); `closed`: once, on close(). */
-export type SfuRoomEvents = { empty: []; closed: [] };
+/**
+ * `empty`: the last peer left (the server then closes the room unless edges still draw on it);
+ * `closed`: once, on close(); `producer`: a local producer changed (origin rooms feed edges).
+ */
+export type SfuRoomEvents = { empty: []; closed: []; producer: [ProducerEvent] };
 
 /**
  * One room as /healthz shows it: `whole` is false from a worker death until its peers rebuilt;
@@ -29,6 +58,11 @@ export type RoomHealth = {
   routers: number;
   whole: boolean;
   media: { transports: number; producers: number; consumers: number };
+  /** `edge`: the producers come from the Space's origin SFU through a pipe (open or not yet). */
+  role: "origin" | "edge";
+  upstream?: { open: boolean; producers: number };
+  /** On an origin of several SFUs: the edges it pipes this room to. */
+  edges?: number;
 };
 
 /** How peers are told the room closed: the control API's close, unless the SFU itself is stopping. */
@@ -47,6 +81,9 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
   // Worker deaths being handled, and the peers asked to reconnect that have not rebuilt yet.
   #recovering = 0;
   #rebuilding = new Set<SfuPeer>();
+  // On an edge: the origin's producers, piped in, by id (the same id as on the origin).
+  #remote = new Map<string, { producer: ms.Producer; sub: string }>();
+  #upstream: Upstream | null = null;
   #closed = false;
 
   private constructor(name: string, deps: RoomDeps) {
@@ -55,6 +92,7 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
     this.kind = name.startsWith("s_") ? "space" : "call";
     this.#deps = deps;
     this.#speaking = new SpeakingTracker((msg) => this.broadcast(msg));
+    if (this.kind === "space" && deps.upstream) this.#upstream = deps.upstream(this);
   }
 
   static create(name: string, deps: RoomDeps): SfuRoom {
@@ -67,6 +105,11 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Whether speakers produce elsewhere (the Space's origin) and this room only serves listeners. */
+  get isEdge(): boolean {
+    return this.#upstream !== null;
   }
 
   get peerCount(): number {
@@ -95,7 +138,16 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
       media.producers += m.producers;
       media.consumers += m.consumers;
     }
-    return { name: this.name, peers: this.#peers.size, routers: this.routerCount, whole: this.whole, media };
+    const upstream = this.#upstream ? { open: this.#upstream.open, producers: this.#remote.size } : undefined;
+    return {
+      name: this.name,
+      peers: this.#peers.size,
+      routers: this.routerCount,
+      whole: this.whole,
+      media,
+      role: upstream ? "edge" : "origin",
+      ...(upstream && { upstream }),
+    };
   }
 
   /** Adds a peer; the same identity connecting again replaces its older connection. */
@@ -178,12 +230,26 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
     return slots.reduce((a, b) => (b.receivers < a.receivers ? b : a));
   }
 
-  /** Producers of every peer but `peer`, to consume. */
-  *producersExcept(peer: SfuPeer): Iterable<{ producer: ms.Producer; owner: SfuPeer }> {
+  /** Producers of every peer but `peer`, and on an edge the origin's, to consume. */
+  *producersExcept(peer?: SfuPeer): Iterable<{ producer: ms.Producer; sub: string }> {
     for (const owner of this.#peers.values()) {
       if (owner === peer) continue;
-      for (const producer of owner.producers) yield { producer, owner };
+      for (const producer of owner.producers) yield { producer, sub: owner.sub };
     }
+    yield* this.#remote.values();
+  }
+
+  /** Resolves when what a receiver consumes is here: at once on the origin, once the pipe is open on an edge. */
+  mediaReady(): Promise<void> {
+    return this.#upstream ? this.#upstream.ready() : Promise.resolve();
+  }
+
+  /**
+   * Sends a peer on stage back to the web for a place on the Space's origin: speakers produce
+   * there only. 1012 is what browsers read as "connect again" (with fresh tokens from the web).
+   */
+  #moveToOrigin(peer: SfuPeer): void {
+    setImmediate(() => peer.close({ code: SfuCloseCode.serviceRestart, reason: "on stage: connect to the Space's origin media server" }));
   }
 
   // ---- the room decides, the SFU enforces ----
@@ -196,6 +262,11 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
    */
   async authorizeProduce(peer: SfuPeer, kind: "audio" | "video"): Promise<void> {
     if (this.kind === "call") return;
+    if (this.#upstream) {
+      const g = this.#deps.grants.get(this.name, peer.sub);
+      if (g?.admitted && g.canSpeak) this.#moveToOrigin(peer);
+      throw new ForbiddenError("this media server serves this Space's listeners only; speakers send to its origin (connect again)");
+    }
     let grant = this.#deps.grants.get(this.name, peer.sub);
     if (!grant) {
       const pulled = await this.#deps.party.fetch(this.name.slice(2), peer.sub);
@@ -231,6 +302,7 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
     // The table's copy: it holds video only together with the stage.
     const grant = this.#deps.grants.get(this.name, sub) ?? pushed;
     if (!grant.admitted) return peer.close({ code: SfuCloseCode.removed, reason: "removed from this Space" });
+    if (this.#upstream && grant.canSpeak) return this.#moveToOrigin(peer);
     if (!grant.canSpeak) peer.closeProducers();
     else if (!grant.video) peer.closeProducers("video");
     if (grant.muted) {
@@ -252,26 +324,59 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
   // ---- events from peers, told to everyone else ----
 
   producerAdded(owner: SfuPeer, producer: ms.Producer): void {
-    if (producer.kind === "audio") this.#speaking.add(producer, owner.sub);
+    const pausedBy = !producer.paused ? undefined : producer.kind === "audio" && this.isServerMuted(owner.sub) ? "server" : "self";
+    this.#offer(producer, owner.sub, owner, pausedBy);
+    this.emit("producer", { type: "added", producer, sub: owner.sub, pausedBy });
+  }
+
+  #offer(producer: ms.Producer, sub: string, owner: SfuPeer | null, pausedBy: "server" | "self" | undefined): void {
+    if (producer.kind === "audio") this.#speaking.add(producer, sub);
     for (const peer of this.#peers.values()) {
-      if (peer !== owner) void peer.consumeProducer(producer, owner);
+      if (peer !== owner) void peer.consumeProducer(producer, sub);
     }
-    if (producer.paused) {
-      this.producerPaused(owner, producer, producer.kind === "audio" && this.isServerMuted(owner.sub) ? "server" : "self");
-    }
+    if (pausedBy) this.broadcast({ type: "producerPaused", producerId: producer.id, sub, by: pausedBy });
   }
 
   producerClosed(owner: SfuPeer, producer: ms.Producer): void {
     this.#speaking.remove(producer.id);
     this.broadcast({ type: "producerClosed", producerId: producer.id, sub: owner.sub });
+    this.emit("producer", { type: "closed", producerId: producer.id });
   }
 
   producerPaused(owner: SfuPeer, producer: ms.Producer, by: "server" | "self"): void {
     this.broadcast({ type: "producerPaused", producerId: producer.id, sub: owner.sub, by });
+    this.emit("producer", { type: "paused", producerId: producer.id, by });
   }
 
   producerResumed(owner: SfuPeer, producer: ms.Producer): void {
     this.broadcast({ type: "producerResumed", producerId: producer.id, sub: owner.sub });
+    this.emit("producer", { type: "resumed", producerId: producer.id });
+  }
+
+  // ---- on an edge: the origin's producers, as pipe producers ----
+
+  remoteProducerAdded(producer: ms.Producer, sub: string, pausedBy?: "server" | "self"): void {
+    if (this.#closed) return void producer.close();
+    this.#remote.set(producer.id, { producer, sub });
+    // Closed with its pipe transport (the pipe lost, the router gone): the listeners are told.
+    producer.observer.once("close", () => this.remoteProducerClosed(producer.id));
+    this.#offer(producer, sub, null, producer.paused ? pausedBy ?? "self" : undefined);
+  }
+
+  remoteProducerClosed(producerId: string): void {
+    const remote = this.#remote.get(producerId);
+    if (!remote) return;
+    this.#remote.delete(producerId);
+    if (!remote.producer.closed) remote.producer.close();
+    this.#speaking.remove(producerId);
+    this.broadcast({ type: "producerClosed", producerId, sub: remote.sub });
+  }
+
+  async remoteProducerPaused(producerId: string, paused: boolean, by: "server" | "self" = "self"): Promise<void> {
+    const remote = this.#remote.get(producerId);
+    if (!remote || remote.producer.paused === paused) return;
+    await (paused ? remote.producer.pause() : remote.producer.resume());
+    this.broadcast(paused ? { type: "producerPaused", producerId, sub: remote.sub, by } : { type: "producerResumed", producerId, sub: remote.sub });
   }
 
   broadcast(msg: Parameters<SfuPeer["notify"]>[0]): void {
@@ -310,6 +415,8 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
     if (this.#closed) return;
     this.#closed = true;
     for (const peer of [...this.#peers.values()]) peer.close(kick);
+    this.#upstream?.close();
+    this.#remote.clear();
     this.#speaking.detach();
     this.#primary?.then((s) => s.close(), () => {});
     for (const slot of this.#overflow) slot.close();

@@ -1,14 +1,20 @@
 // The SFU process: a worker pool, the rooms, and one HTTP server carrying the signalling
-// WebSocket (/ws), the control API (/control/*) and a health check (/healthz).
+// WebSocket (/ws), the control API (/control/*), the SFU <-> SFU API (/internal/*, when it is
+// one of several: SPAZIO_SFU_PEERS) and a health check (/healthz).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { SfuCloseCode } from "../lib/protocol/sfu.ts";
 import { Admission, PartyCallSource } from "./admission.ts";
 import type { SfuConfig } from "./config.ts";
-import { handleControl } from "./control.ts";
+import { applyGrant, handleControl } from "./control.ts";
+import { EdgeUpstream } from "./edge.ts";
 import { GrantTable, PartyGrantSource } from "./grants.ts";
 import { replyJson } from "./http-json.ts";
-import { type RoomHealth, SfuRoom } from "./room.ts";
+import { handleInternal } from "./internal-api.ts";
+import { internalPoster } from "./internal-client.ts";
+import { OriginLinks } from "./origin-links.ts";
+import { SpaceRelay } from "./relay.ts";
+import { type RoomDeps, type RoomHealth, SfuRoom } from "./room.ts";
 import { Signalling } from "./signalling.ts";
 import { type WorkerHealth, WorkerPool } from "./worker-pool.ts";
 
@@ -20,6 +26,13 @@ export type SfuHealth = {
   /** Routers over every room. */
   routers: number;
   rooms: RoomHealth[];
+  /** This SFU's id in SPAZIO_SFU_PEERS ("" when alone). */
+  sfuId: string;
+  /**
+   * What the web places listeners by: connected peers, and peers per live worker (`score`,
+   * lower is emptier; a dead or stopping SFU is not placed on at all).
+   */
+  load: { peers: number; workers: number; score: number };
 };
 
 const PRUNE_MS = 60_000;
@@ -34,6 +47,9 @@ export class SfuServer {
   #http: http.Server;
   #signalling: Signalling;
   #party: PartyGrantSource;
+  #links: OriginLinks;
+  #relay: SpaceRelay;
+  #upstreams = new Map<string, EdgeUpstream>();
   #prune: NodeJS.Timeout;
   #closed = false;
 
@@ -41,6 +57,15 @@ export class SfuServer {
     this.config = config;
     this.pool = pool;
     this.#party = new PartyGrantSource(config.partyUrl, config.serverSecret);
+    const post = internalPoster(config.serverSecret);
+    this.#links = new OriginLinks({
+      config,
+      grants: this.grants,
+      post,
+      roomFor: (name) => this.#roomFor(name),
+      existingRoom: (name) => this.#rooms.get(name),
+    });
+    this.#relay = new SpaceRelay(config, this.#links, post);
     const admission = new Admission({
       grants: this.grants,
       spaces: this.#party,
@@ -85,31 +110,65 @@ export class SfuServer {
   }
 
   health(): SfuHealth {
-    const rooms = [...this.#rooms.values()].map((r) => r.health());
+    const edged = this.config.peers.length > 0;
+    const rooms = [...this.#rooms.values()].map((r) => {
+      const h = r.health();
+      return edged && h.role === "origin" && r.kind === "space" ? { ...h, edges: this.#links.count(r.name) } : h;
+    });
     const alive = this.pool.workers.length;
     const replacing = this.pool.replacing;
+    const peers = rooms.reduce((n, r) => n + r.peers, 0);
     return {
       ok: !this.#closed && replacing === 0 && alive >= this.pool.expected,
       workers: { expected: this.pool.expected, alive, replacing },
       workerList: this.pool.health(),
       routers: rooms.reduce((n, r) => n + r.routers, 0),
       rooms,
+      sfuId: this.config.sfuId,
+      load: { peers, workers: alive, score: Math.round((peers / Math.max(1, alive)) * 100) / 100 },
     };
+  }
+
+  /** Pipes to edges this origin holds for a room, for tests and health. */
+  edgeLinks(room: string): number {
+    return this.#links.count(room);
   }
 
   #roomFor(name: string): SfuRoom {
     let room = this.#rooms.get(name);
     if (!room || room.closed) {
-      const made = SfuRoom.create(name, { config: this.config, pool: this.pool, grants: this.grants, party: this.#party });
-      // An empty room frees its routers; grants stay in the table for when people come back.
-      made.once("empty", () => made.close());
+      const deps: RoomDeps = { config: this.config, pool: this.pool, grants: this.grants, party: this.#party };
+      const origin = this.#relay.originOf(name);
+      if (origin && origin.id !== this.config.sfuId) deps.upstream = (room) => this.#edgeUpstream(room, origin);
+      const made = SfuRoom.create(name, deps);
+      // An empty room frees its routers, unless edges still draw on it; grants stay in the table
+      // for when people come back.
+      made.on("empty", () => {
+        if (!this.#links.linked(name)) made.close();
+      });
+      made.on("producer", (ev) => this.#links.producerEvent(made, ev));
       made.once("closed", () => {
         if (this.#rooms.get(name) === made) this.#rooms.delete(name);
+        this.#links.roomClosed(name);
       });
       this.#rooms.set(name, made);
       room = made;
     }
     return room;
+  }
+
+  #edgeUpstream(room: SfuRoom, origin: NonNullable<ReturnType<SpaceRelay["originOf"]>>): EdgeUpstream {
+    const upstream = new EdgeUpstream(room, {
+      config: this.config,
+      origin,
+      post: internalPoster(this.config.serverSecret),
+      applyGrant: async (grant) => void (await applyGrant({ grants: this.grants, existingRoom: (n) => this.#rooms.get(n) }, grant)),
+      closed: (u) => {
+        if (this.#upstreams.get(room.name) === u) this.#upstreams.delete(room.name);
+      },
+    });
+    this.#upstreams.set(room.name, upstream);
+    return upstream;
   }
 
   #onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -123,6 +182,16 @@ export class SfuServer {
         serverSecret: this.config.serverSecret,
         grants: this.grants,
         existingRoom: (name) => this.#rooms.get(name),
+        relay: this.config.peers.length > 0 ? this.#relay : undefined,
+      });
+    } else if (path.startsWith("/internal/")) {
+      void handleInternal(req, res, {
+        config: this.config,
+        grants: this.grants,
+        links: this.#links,
+        relay: this.#relay,
+        existingRoom: (name) => this.#rooms.get(name),
+        upstreamOf: (name) => this.#upstreams.get(name),
       });
     } else {
       replyJson(res, 404, { ok: false, code: "not_found", message: `no endpoint ${path}` });
@@ -140,6 +209,7 @@ export class SfuServer {
     const kick = { code: SfuCloseCode.serviceRestart, reason: "media server restarting" };
     for (const room of [...this.#rooms.values()]) room.close(kick);
     this.#rooms.clear();
+    this.#links.stop();
     await this.#signalling.close(STOP_GRACE_MS);
     this.pool.close();
     this.#http.closeAllConnections();

@@ -10,9 +10,11 @@ const SFU_DIR = fileURLToPath(new URL("../..", import.meta.url));
 
 export type RunningSfu = {
   port: number;
+  /** The SFU's Node process. */
+  pid: number;
   url: string;
   wsUrl(token: string): string;
-  control(path: "/control/grant" | "/control/close", body: unknown, secret?: string): Promise<{ status: number; json: unknown }>;
+  control(path: "/control/grant" | "/control/close" | `/internal/${string}`, body: unknown, secret?: string): Promise<{ status: number; json: unknown }>;
   health(): Promise<SfuHealth>;
   /** Everything the SFU wrote to stderr so far. */
   stderr(): string;
@@ -50,11 +52,12 @@ export async function startSfu(env: Record<string, string> = {}): Promise<Runnin
   });
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    if (child.exitCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
     child.once("exit", (code, signal) => resolve({ code, signal }));
   });
   return {
     port,
+    pid: child.pid!,
     url,
     wsUrl: (token) => `ws://127.0.0.1:${port}/ws?token=${encodeURIComponent(token)}`,
     async control(path, body, secret = DEV_SERVER_SECRET) {
@@ -84,7 +87,8 @@ export async function startSfu(env: Record<string, string> = {}): Promise<Runnin
     },
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // A process killed by a signal has no exit code, only a signal code.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
         setTimeout(() => child.kill("SIGKILL"), 5000).unref();
