@@ -6,6 +6,8 @@ import {
   DEV_ROOM_SECRET,
   DEV_SERVER_SECRET,
 } from "./protocol/defaults.ts";
+import { parseSfuList } from "./protocol/sfu_edge.ts";
+import type { PlacedSfu } from "./spaces/sfu_placement.ts";
 
 export interface Config {
   port: number;
@@ -22,6 +24,12 @@ export interface Config {
   sfuUrl: string;
   /** SPAZIO_SFU_PUBLIC_URL: the SFU as browsers reach it (default: sfuUrl). */
   sfuPublicUrl: string;
+  /**
+   * SPAZIO_SFU_PEERS (`id=url,...`, as servers reach them, the list the SFUs share) and
+   * SPAZIO_SFU_PUBLIC_URLS (`id=url,...`, as browsers do; default: the same URLs): the SFUs a
+   * Space's people are placed on. Empty: everyone goes to sfuPublicUrl.
+   */
+  sfus: PlacedSfu[];
   roomSecret: string;
   serverSecret: string;
   buildDir: string;
@@ -44,8 +52,18 @@ export function loadConfig(): Config {
     partyPublicUrl: env("SPAZIO_PARTY_PUBLIC_URL") ?? partyUrl,
     sfuUrl,
     sfuPublicUrl: env("SPAZIO_SFU_PUBLIC_URL") ?? sfuUrl,
+    sfus: sfuList(env("SPAZIO_SFU_PEERS"), env("SPAZIO_SFU_PUBLIC_URLS")),
     roomSecret: env("SPAZIO_ROOM_SECRET") ?? DEV_ROOM_SECRET,
     serverSecret: env("SPAZIO_SERVER_SECRET") ?? DEV_SERVER_SECRET,
     buildDir: env("SPAZIO_BUILD_DIR") ?? "./_build",
   };
+}
+
+function sfuList(internal: string | undefined, publicUrls: string | undefined): PlacedSfu[] {
+  const list = parseSfuList(internal);
+  const pub = parseSfuList(publicUrls, "SPAZIO_SFU_PUBLIC_URLS");
+  for (const p of pub) {
+    if (!list.some((s) => s.id === p.id)) throw new Error(`SPAZIO_SFU_PUBLIC_URLS: "${p.id}" is not in SPAZIO_SFU_PEERS`);
+  }
+  return list.map((s) => ({ ...s, publicUrl: pub.find((p) => p.id === s.id)?.url ?? s.url }));
 }

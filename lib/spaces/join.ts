@@ -10,6 +10,7 @@ import type { SpaceRecord } from "../kv/spaces.ts";
 import { sfuRoomName } from "../protocol/space_http.ts";
 import { mintRoomToken, randomId } from "../protocol/token.ts";
 import { type RoomUnavailableError, SpaceRoomLink } from "./room_link.ts";
+import { sfuFor } from "./sfu_choice.ts";
 
 const ANON_COOKIE = "spazio_anon";
 
@@ -50,7 +51,7 @@ export async function joinTokens(c: Context<AppEnv>, space: SpaceRecord): Promis
     token: await mintRoomToken(config.roomSecret, { aud: "space", room: space.id, sub: subject, ...who }),
     sub: subject,
     partyUrl: config.partyPublicUrl,
-    sfuUrl: config.sfuPublicUrl.replace(/^http/, "ws") + "/ws",
+    sfuUrl: (await sfuFor(config, space.id, grant.canSpeak || user?.id === space.hostId)).replace(/^http/, "ws") + "/ws",
     sfuToken: await mintRoomToken(config.roomSecret, { aud: "sfu", room: sfuRoomName(space.id), sub: subject, ...who }),
   };
 }
