@@ -11,6 +11,7 @@ import { admitConnection } from "./http.ts";
 import { answerSafely, broadcastText, closeQuietly, sendText, upgradeShapeRefusal } from "./socket.ts";
 import { handleSpaceRequest } from "./space/http.ts";
 import { type ConnLimits, readMessage } from "./space/inbound.ts";
+import type { Bucket, PersonalRule } from "./space/limits.ts";
 import { seatPlanned } from "./space/lifecycle.ts";
 import { Presence } from "./space/presence.ts";
 import { SpaceOutbound } from "./space/outbound.ts";
@@ -36,7 +37,13 @@ interface ConnState extends ConnLimits {
   address: string | null;
   /** Set once its departure is counted: the runtime may report one socket's end twice (error, close). */
   gone?: true;
+  /**
+   * This person's (and this address's) cross-connection buckets as this connection last left
+   * them, so that a room woken from hibernation takes them back (Presence#limits is in memory).
+   */
+  personal?: { sub?: PersonalBuckets; addr?: PersonalBuckets };
 }
+type PersonalBuckets = Partial<Record<PersonalRule, Bucket>>;
 type Conn = Party.Connection<ConnState>;
 
 /** Listener counts go out at most this often, so that joins and leaves do not flood everybody. */
@@ -45,6 +52,15 @@ const LISTENER_COUNT_EVERY_MS = 500;
 const WEB_PUSH_EVERY_MS = 1_000;
 /** Clock slack between the worker that ran onBeforeConnect and the room. */
 const TOKEN_SLACK_MS = 30_000;
+
+/**
+ * Work due later (a listener count, the web's state push), kept in storage with one alarm for the
+ * earliest: an alarm survives hibernation and eviction, where a setTimeout dies with the object.
+ */
+interface Due {
+  listeners?: number;
+  web?: number;
+}
 
 
 export default class SpaceRoom implements Party.Server {
@@ -56,20 +72,24 @@ export default class SpaceRoom implements Party.Server {
   readonly options: Party.ServerOptions = { hibernate: true };
   readonly config: SpaceRoomConfig;
   readonly outbound: SpaceOutbound;
-  readonly storage: RoomStorage;
+  readonly storage: RoomStorage & AlarmStorage;
   state: SpaceState | undefined;
   readonly #presence = new Presence();
   /** Connections still being admitted: they hear nothing of the room before their `sync`. */
   readonly #admitting = new Set<string>();
-  /** The count and faces last broadcast, to send only changes. */
+  /** The count and faces last broadcast, to send only changes (kept in storage: see onStart). */
   #sentListeners = "";
-  #listenerTimer: ReturnType<typeof setTimeout> | undefined;
-  #webTimer: ReturnType<typeof setTimeout> | undefined;
+  #due: Due = {};
 
   constructor(readonly room: Party.Room) {
-    this.storage = room.storage as unknown as RoomStorage;
+    this.storage = room.storage as unknown as RoomStorage & AlarmStorage;
     this.config = readConfig(room.env);
-    this.outbound = new SpaceOutbound(this.config, room.id);
+    this.outbound = new SpaceOutbound(this.config, () => this.#id);
+  }
+
+  /** An object woken by an alarm cannot read room.id (PartyKit learns it from a request); the state has it. */
+  get #id(): string {
+    return this.state?.id ?? this.room.id;
   }
 
   /** Runs before the upgrade: refuses with HTTP status and a JSON reason a client can show. */
@@ -80,13 +100,30 @@ export default class SpaceRoom implements Party.Server {
   }
 
   async onStart() {
-    this.state = await loadSpace(this.storage);
-    // Woken from hibernation: the sockets stayed open while the object was gone, so presence is
-    // read back from their attachments (rate-limit buckets per person start afresh).
+    const [state, sent, due] = await Promise.all([
+      loadSpace(this.storage),
+      this.storage.get<string>("sentListeners"),
+      this.storage.get<Due>("due"),
+    ]);
+    this.state = state;
+    this.#sentListeners = sent ?? "";
+    this.#due = due ?? {};
+    // Woken from hibernation: the sockets stayed open while the object was gone, so presence and
+    // the per-person rate limits are read back from their attachments.
     for (const c of this.room.getConnections<ConnState>()) {
       const st = c.state;
-      if (st?.actor && !st.gone) this.#presence.add(st.actor.sub, c.id, st.address);
+      if (!st?.actor || st.gone) continue;
+      this.#presence.add(st.actor.sub, c.id, st.address);
+      if (st.personal?.sub) this.#presence.limits.restore(st.actor.sub, st.personal.sub);
+      if (st.personal?.addr && st.address) this.#presence.limits.restore(`addr:${st.address}`, st.personal.addr);
     }
+  }
+
+  /** The cross-connection buckets of this person and address, to keep in a connection's attachment. */
+  #personal(sub: string, address: string | null): ConnState["personal"] {
+    const mine = this.#presence.limits.snapshot(sub);
+    const addr = address ? this.#presence.limits.snapshot(`addr:${address}`) : undefined;
+    return { ...(mine && { sub: mine }), ...(addr && { addr }) };
   }
 
   async onConnect(conn: Conn, ctx: Party.ConnectionContext) {
@@ -124,7 +161,7 @@ export default class SpaceRoom implements Party.Server {
     const address = ctx.request.headers.get("cf-connecting-ip");
     const refusal = this.#presence.refusal(actor.sub, address);
     if (refusal) return closeQuietly(conn, SPACE_CLOSE.tooManyConnections, refusal);
-    conn.setState({ actor, address, buckets: {}, strikes: 0 });
+    conn.setState({ actor, address, buckets: {}, strikes: 0, personal: this.#personal(actor.sub, address) });
     const arrived = this.#presence.add(actor.sub, conn.id, address);
     this.#send(conn, syncFor(s, actor, this.listenerCount(), this.isPresent, this.listenerSample()));
     // From here on it hears every delta, including its own arrival below.
@@ -139,6 +176,9 @@ export default class SpaceRoom implements Party.Server {
       if (seated.state !== s) {
         const { state, grants } = diffGrants(s, seated.state);
         this.commit(state, seated.out, grants);
+        // A person named ahead (a planned co-host or speaker) was a listener in their own sync;
+        // seated, they are not, and the count everyone else last heard may not change: tell them.
+        this.#send(conn, { type: "listenerCount", count: this.listenerCount(), listeners: this.listenerSample() });
       }
     }
     this.#scheduleListenerCount();
@@ -152,7 +192,7 @@ export default class SpaceRoom implements Party.Server {
     const now = Date.now();
     const limits = { buckets: { ...st.buckets }, strikes: st.strikes };
     const read = readMessage(message, limits, this.#presence.limits, st.actor.sub, now);
-    conn.setState({ ...st, ...limits });
+    conn.setState({ ...st, ...limits, personal: this.#personal(st.actor.sub, st.address) });
     if (read.kind === "close") return closeQuietly(conn, read.code, read.reason);
     if (read.kind === "refuse") return this.#error(conn, read.code, read.message, read.ref);
     if (!this.state) return this.#error(conn, "not_found", "This Space does not exist.", read.ref);
@@ -191,7 +231,7 @@ export default class SpaceRoom implements Party.Server {
 
   onRequest(partyReq: Party.Request) {
     const req = partyReq as unknown as Request;
-    return answerSafely(req, `space room ${this.room.id}`, () => handleSpaceRequest(this, req));
+    return answerSafely(req, `space room ${this.#id}`, () => handleSpaceRequest(this, req));
   }
 
   readonly isPresent = (sub: string) => this.#presence.has(sub);
@@ -223,7 +263,7 @@ export default class SpaceRoom implements Party.Server {
     // Reactions and reports leave the state as it was: no write, so nothing waits on the disk.
     if (next !== prev) {
       saveSpace(this.storage, prev, next).catch((err) =>
-        console.error(`space room ${this.room.id}: save failed: ${err}`)
+        console.error(`space room ${this.#id}: save failed: ${err}`)
       );
     }
     if (report) {
@@ -246,9 +286,11 @@ export default class SpaceRoom implements Party.Server {
       for (const c of this.room.getConnections()) {
         closeQuietly(c, SPACE_CLOSE.ended, "This Space has ended.");
       }
-      // Nothing is due any more: no count or directory update may go out after the end.
-      clearTimeout(this.#listenerTimer);
-      this.#listenerTimer = undefined;
+      // Nothing is due any more but the directory's last word: no count goes out after the end.
+      if (this.#due.listeners !== undefined) {
+        delete this.#due.listeners;
+        this.#saveDue();
+      }
     }
   }
 
@@ -283,34 +325,67 @@ export default class SpaceRoom implements Party.Server {
 
   #scheduleListenerCount() {
     // Once ended nobody is left to tell, and the web keeps an ended Space as it last heard it.
-    if (this.#listenerTimer !== undefined || this.state?.status === "ended") return;
-    this.#listenerTimer = setTimeout(() => {
-      this.#listenerTimer = undefined;
-      const count = this.listenerCount();
-      const listeners = this.listenerSample();
-      // The faces can change while the count does not (one leaves as another comes).
-      const sent = `${count}|${listeners.map((p) => p.sub).join(",")}`;
-      if (sent === this.#sentListeners) return;
-      this.#sentListeners = sent;
-      this.#broadcast({ type: "listenerCount", count, listeners });
-      this.#scheduleWebPush();
-    }, LISTENER_COUNT_EVERY_MS);
+    if (this.#due.listeners !== undefined || this.state?.status === "ended") return;
+    this.#due.listeners = Date.now() + LISTENER_COUNT_EVERY_MS;
+    this.#saveDue();
   }
 
   #scheduleWebPush() {
-    if (this.#webTimer !== undefined) return;
-    this.#webTimer = setTimeout(() => {
-      this.#webTimer = undefined;
-      const s = this.state;
-      if (!s) return;
-      this.outbound.state({
-        status: s.status,
-        title: s.title,
-        listenerCount: this.listenerCount(),
-        stage: publicStage(s),
-      });
-    }, WEB_PUSH_EVERY_MS);
+    if (this.#due.web !== undefined) return;
+    this.#due.web = Date.now() + WEB_PUSH_EVERY_MS;
+    this.#saveDue();
   }
+
+  /** Stores what is due and sets the one alarm for the earliest of it. */
+  #saveDue() {
+    const next = Math.min(this.#due.listeners ?? Infinity, this.#due.web ?? Infinity);
+    const done = (err: unknown) => console.error(`space room ${this.#id}: alarm not set: ${err}`);
+    this.storage.put("due", this.#due).catch(done);
+    (next === Infinity ? this.storage.deleteAlarm() : this.storage.setAlarm(next)).catch(done);
+  }
+
+  async onAlarm() {
+    const now = Date.now();
+    if (this.#due.listeners !== undefined && this.#due.listeners <= now) {
+      delete this.#due.listeners;
+      this.#sendListenerCount();
+    }
+    if (this.#due.web !== undefined && this.#due.web <= now) {
+      delete this.#due.web;
+      this.#pushToWeb();
+    }
+    this.#saveDue();
+  }
+
+  #sendListenerCount() {
+    if (this.state?.status === "ended") return;
+    const count = this.listenerCount();
+    const listeners = this.listenerSample();
+    // The faces can change while the count does not (one leaves as another comes).
+    const sent = `${count}|${listeners.map((p) => p.sub).join(",")}`;
+    if (sent === this.#sentListeners) return;
+    this.#sentListeners = sent;
+    this.storage.put("sentListeners", sent).catch((err) => console.error(`space room ${this.#id}: count not stored: ${err}`));
+    this.#broadcast({ type: "listenerCount", count, listeners });
+    this.#scheduleWebPush();
+  }
+
+  #pushToWeb() {
+    const s = this.state;
+    if (!s) return;
+    this.outbound.state({
+      status: s.status,
+      title: s.title,
+      listenerCount: this.listenerCount(),
+      stage: publicStage(s),
+    });
+  }
+}
+
+/** The alarm half of a Durable Object's storage. */
+interface AlarmStorage {
+  setAlarm(at: number): Promise<void>;
+  deleteAlarm(): Promise<void>;
 }
 
 SpaceRoom satisfies Party.Worker;

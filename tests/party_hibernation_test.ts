@@ -103,7 +103,7 @@ const anon = { sub: "a:anon0001" };
 
 /**
  * `planned`: the co-host is named at creation and seated as they connect. Their `sync` then
- * counts them as a listener, and the long-lived room never corrects it (see the ignored test).
+ * counts them as a listener, and the room corrects it for them once they are seated.
  */
 async function spaceScript({ planned = false } = {}): Promise<Step[]> {
   const u = (who: Who, pk: string) => uri("space", SPACE, "space", who, pk);
@@ -187,7 +187,6 @@ async function spaceScript({ planned = false } = {}): Promise<Step[]> {
 }
 
 Deno.test("space room: a script gives the same outputs when the room hibernates between events", async () => {
-  // Repeated listener counts aside: see the ignored test below.
   const r = await same(SpaceRoom, await spaceScript(), SPACE, ["hibernate"], { repeats: false });
   // The script did what it says (a few landmarks; the equality above is the point).
   const h = types(r, "h1");
@@ -204,11 +203,8 @@ Deno.test("space room: a script gives the same outputs when the room hibernates 
 
 Deno.test({
   name: "space room: a woken room does not send a listener count nobody's count changed for",
-  // #sentListeners (party/space.ts), the count last broadcast, lives only in the object: the first
-  // count after every wake-up goes to everyone again, with a state push to the web, though it has
-  // not changed. Harmless to a client, but one message per listener per wake-up at 10,000
-  // listeners. Remove `ignore` once it is kept in storage.
-  ignore: true,
+  // The count last broadcast is kept in storage (party/space.ts, "sentListeners"): otherwise the
+  // first count after every wake-up would go to everyone again, one message per listener.
   fn: async () => {
     await same(SpaceRoom, await spaceScript(), SPACE);
   },
@@ -216,20 +212,17 @@ Deno.test({
 
 Deno.test({
   name: "space room: a pre-named co-host seated on arrival hears the corrected listener count",
-  // Their sync counts them as a listener (1); once seated the count is 0 again, which equals
-  // #sentListeners (party/space.ts), so the long-lived room never sends it and the co-host keeps
-  // showing 1 listener. A woken room (empty #sentListeners) does send it: the runs differ.
-  ignore: true,
+  // Their sync counts them as a listener (1); once seated the count is 0 again, which everyone
+  // else already heard, so the room tells them alone, in a long-lived object and a woken one alike.
   fn: async () => {
     await same(SpaceRoom, await spaceScript({ planned: true }), SPACE, ["hibernate"], { repeats: false });
   },
 });
 
 Deno.test({
-  name: "space room: the per-person comment limit holds across a wake-up (in memory today)",
-  // Presence#limits (party/space/presence.ts, PersonalLimits) lives only in the object: a woken
-  // room gives everyone a full comment bucket again. Remove `ignore` once it is kept elsewhere.
-  ignore: true,
+  name: "space room: the per-person comment limit holds across a wake-up",
+  // Presence#limits (PersonalLimits) is in memory; each connection's attachment keeps a copy of
+  // its person's buckets, and a woken room takes back the newest, so the bucket is not refilled.
   fn: async () => {
     const u = (who: Who, pk: string) => uri("space", SPACE, "space", who, pk);
     const steps: Step[] = [
@@ -251,10 +244,9 @@ Deno.test({
 });
 
 Deno.test({
-  name: "space room: listener counts due when the object is evicted still go out (timers, not alarms, today)",
-  // #listenerTimer and #webTimer (party/space.ts) are setTimeout: an eviction between a join and
-  // the count 500 ms later loses the count and the web's state push. Remove `ignore` once alarms.
-  ignore: true,
+  name: "space room: listener counts due when the object is evicted still go out (alarms)",
+  // The count 500 ms after a join and the web's state push are due times in storage with one
+  // alarm: an eviction in between loses neither.
   fn: async () => {
     await same(SpaceRoom, await spaceScript(), SPACE, ["evict"]);
   },

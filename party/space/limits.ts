@@ -70,6 +70,25 @@ export class PersonalLimits {
     return r.ok;
   }
 
+  /** The buckets of one key, to keep beside a connection (they outlive the object there). */
+  snapshot(key: string): Partial<Record<PersonalRule, Bucket>> | undefined {
+    return this.#buckets.get(key);
+  }
+
+  /**
+   * Takes back buckets kept beside a connection after the room woke from hibernation. One person's
+   * connections may each hold an older copy: per rule, the bucket computed last wins, because
+   * every take recomputes it from the one before.
+   */
+  restore(key: string, kept: Partial<Record<PersonalRule, Bucket>>) {
+    const mine = { ...this.#buckets.get(key) };
+    for (const [name, b] of Object.entries(kept) as [PersonalRule, Bucket][]) {
+      if (!b || typeof b.tokens !== "number" || typeof b.at !== "number") continue;
+      if (!mine[name] || b.at > mine[name]!.at) mine[name] = b;
+    }
+    this.#buckets.set(key, mine);
+  }
+
   /** How many keys are held (for tests). */
   get size(): number {
     return this.#buckets.size;

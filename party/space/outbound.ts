@@ -52,7 +52,15 @@ export async function postSigned(secret: string, url: string, payload: unknown):
 
 /** The room's outbound calls, bound to one Space. */
 export class SpaceOutbound {
-  constructor(readonly config: SpaceRoomConfig, readonly spaceId: string) {}
+  /**
+   * `idOf` names the Space when a call goes out, not when the room object is built: an object
+   * woken by an alarm cannot read its room id, and takes it from its stored state instead.
+   */
+  constructor(readonly config: SpaceRoomConfig, readonly idOf: () => string) {}
+
+  get spaceId(): string {
+    return this.idOf();
+  }
 
   #post(url: string, payload: unknown): void {
     void postSigned(this.config.serverSecret, url, payload);
