@@ -1,6 +1,6 @@
 // Installs what Spazio needs on a fresh machine of this kind (Debian 12 + Node + npm), each step
-// skipped when already done: npm packages, Debian's Chromium (tests only), the mediasoup worker
-// built from source (cached outside the repo), and the island bundles.
+// skipped when already done: npm packages, Debian's Chromium (tests only) and ffmpeg, the
+// mediasoup worker built from source (cached outside the repo), and the island bundles.
 import { existsSync } from "node:fs";
 
 export interface SetupOptions {
@@ -38,6 +38,23 @@ async function chromium() {
   await run("apt-get", ["install", "-y", "--no-install-recommends", "chromium", "fonts-dejavu-core", "fonts-noto-color-emoji"], { env });
 }
 
+/**
+ * Debian's ffmpeg records Spaces and mixes their replays. The tests need it; `start` tries to
+ * install it and, where it cannot (no root, no network), starts without recording.
+ */
+async function ffmpeg(required: boolean) {
+  if (existsSync("/usr/bin/ffmpeg")) return;
+  step("installing Debian's ffmpeg (apt-get), for recordings");
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  try {
+    await run("apt-get", ["update"], { env });
+    await run("apt-get", ["install", "-y", "--no-install-recommends", "ffmpeg"], { env });
+  } catch (err) {
+    if (required) throw err;
+    console.error(`[setup] ffmpeg could not be installed (${(err as Error).message}): Spaces will not be recorded`);
+  }
+}
+
 /** Builds (or finds in the cache) the mediasoup worker and installs the SFU's packages. */
 async function sfu(): Promise<string | undefined> {
   if (!existsSync("scripts/setup-sfu.sh")) return undefined;
@@ -58,6 +75,7 @@ async function islands() {
 export async function setup(opts: SetupOptions = {}): Promise<{ workerBin?: string }> {
   await npmPackages();
   if (opts.browser) await chromium();
+  await ffmpeg(!!opts.browser);
   const workerBin = await sfu();
   await islands();
   return { workerBin };
