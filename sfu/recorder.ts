@@ -1,0 +1,233 @@
+// Records a Space's voices: each microphone of a person on stage is tapped with a PlainTransport
+// (plain RTP on loopback) into an ffmpeg that writes it to an Ogg/Opus file as it arrives, a
+// page every 100 ms, so that a crash of the SFU or of ffmpeg loses well under a second. Nothing is
+// decoded or re-encoded here: the packets are copied. A producer that pauses (a mute) sends
+// nothing, and the Ogg keeps the gap in its timestamps, which the mixer turns into silence.
+// When ffmpeg dies mid-Space, the tap starts a new segment at once; each segment's first packet
+// time is kept in the index beside the files, which is what the mixer places them by.
+import { type ChildProcess, spawn } from "node:child_process";
+import dgram from "node:dgram";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { types as ms } from "mediasoup";
+
+export const FFMPEG = process.env.SPAZIO_FFMPEG ?? "/usr/bin/ffmpeg";
+
+/** One file of one producer: the index entry the mixer reads. */
+export interface Segment {
+  file: string;
+  sub: string;
+  producerId: string;
+  /** Wall-clock ms of the first packet in the file (null while none came). */
+  firstPacketAt: number | null;
+  startedAt: number;
+  endedAt: number | null;
+}
+
+export interface RecorderOptions {
+  /** The folder of this recording; segments and `index.json` go there. */
+  dir: string;
+  listenIp?: string;
+  /** Called with every change of the index (for tests and health). */
+  onIndex?: (segments: Segment[]) => void;
+}
+
+/** A free UDP port on loopback for ffmpeg to listen on (asked of the OS, then handed over). */
+async function freeUdpPort(ip: string): Promise<number> {
+  const sock = dgram.createSocket("udp4");
+  await new Promise<void>((resolve, reject) => sock.bind(0, ip, resolve).once("error", reject));
+  const { port } = sock.address();
+  await new Promise<void>((r) => sock.close(() => r()));
+  return port;
+}
+
+/** The SDP that tells ffmpeg what arrives on `port`: the consumer's Opus, RTCP on the same port. */
+export function sdpFor(ip: string, port: number, rtp: ms.RtpParameters): string {
+  const codec = rtp.codecs[0];
+  const channels = codec.channels ?? 2;
+  return [
+    "v=0",
+    `o=- 0 0 IN IP4 ${ip}`,
+    "s=spazio-recording",
+    `c=IN IP4 ${ip}`,
+    "t=0 0",
+    `m=audio ${port} RTP/AVP ${codec.payloadType}`,
+    `a=rtpmap:${codec.payloadType} ${codec.mimeType.split("/")[1]}/${codec.clockRate}/${channels}`,
+    "a=rtcp-mux",
+    "a=recvonly",
+    "",
+  ].join("\n");
+}
+
+class Tap {
+  readonly segments: Segment[] = [];
+  #transport: ms.PlainTransport | null = null;
+  #consumer: ms.Consumer | null = null;
+  #ffmpeg: ChildProcess | null = null;
+  #closed = false;
+  #restarts = 0;
+  #port: number | undefined;
+  #connected = false;
+  #first: ((t: ms.ConsumerTraceEventData) => void) | undefined;
+
+  constructor(
+    readonly router: ms.Router,
+    readonly producer: ms.Producer,
+    readonly sub: string,
+    readonly opts: Required<Pick<RecorderOptions, "dir" | "listenIp">> & { changed: () => void },
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.#closed) return;
+    const ip = this.opts.listenIp;
+    // One port for the tap's life: a PlainTransport connects once, and a new ffmpeg after a crash
+    // listens where the old one did.
+    const port = this.#port ??= await freeUdpPort(ip);
+    const n = this.segments.length + 1;
+    const file = path.join(this.opts.dir, `${this.producer.id}-${n}.ogg`);
+    const sdpFile = path.join(this.opts.dir, `${this.producer.id}-${n}.sdp`);
+    this.#transport ??= await this.router.createPlainTransport({ listenIp: { ip }, rtcpMux: true, comedia: false });
+    const consumer = this.#consumer ??= await this.#transport.consume({
+      producerId: this.producer.id,
+      rtpCapabilities: this.router.rtpCapabilities,
+      paused: true,
+    });
+    writeFileSync(sdpFile, sdpFor(ip, port, consumer.rtpParameters));
+    const seg: Segment = { file: path.basename(file), sub: this.sub, producerId: this.producer.id, firstPacketAt: null, startedAt: Date.now(), endedAt: null };
+    this.segments.push(seg);
+    this.opts.changed();
+    const ff = spawn(FFMPEG, [
+      "-hide_banner", "-nostdin", "-loglevel", "error",
+      "-protocol_whitelist", "file,udp,rtp",
+      // Timestamps from arrival: a mute is a gap of its real length, and the sender reports that
+      // arrive a second in do not re-base the stream's timeline.
+      "-use_wallclock_as_timestamps", "1",
+      "-i", sdpFile,
+      "-map", "0:a:0", "-c:a", "copy",
+      // A page every 100 ms, flushed at once: a crash loses about that much, and a gap (a mute)
+      // is placed to within a page, since Ogg times a page, not each packet in it.
+      "-page_duration", "100000", "-flush_packets", "1",
+      "-f", "ogg", "-y", file,
+    ], { stdio: ["ignore", "ignore", "pipe"] });
+    this.#ffmpeg = ff;
+    let errors = "";
+    ff.stderr?.on("data", (d) => (errors = (errors + d).slice(-2000)));
+    ff.once("exit", (code, signal) => {
+      // A close already wrote the segment's end.
+      if (this.#closed || this.#ffmpeg !== ff) return;
+      seg.endedAt = Date.now();
+      this.opts.changed();
+      console.error(`sfu: recorder ffmpeg for ${this.sub} ended (${signal ?? code}); a new segment starts: ${errors.trim().slice(-300)}`);
+      this.#ffmpeg = null;
+      // Back at once the first few times, then no faster than every 2 s.
+      const wait = this.#restarts++ < 3 ? 0 : 2000;
+      setTimeout(() => void this.start().catch((err) => console.error("sfu: recorder restart failed:", err)), wait);
+    });
+    // ffmpeg opens its socket within a few ms of starting; packets before that are lost, so wait
+    // for it to be listening before the first packet is sent (bounded: 3 s).
+    await waitListening(port, 3000);
+    if (!this.#connected) {
+      await this.#transport.connect({ ip, port });
+      this.#connected = true;
+    }
+    // The first packet's time places this segment; one trace event, then tracing stops.
+    const first = (t: ms.ConsumerTraceEventData) => {
+      if (t.type !== "rtp" || seg.firstPacketAt !== null) return;
+      seg.firstPacketAt = Date.now();
+      this.opts.changed();
+      void consumer.enableTraceEvent([]).catch(() => {});
+      consumer.off("trace", first);
+    };
+    consumer.off("trace", this.#first ?? (() => {}));
+    this.#first = first;
+    consumer.on("trace", first);
+    await consumer.enableTraceEvent(["rtp"]);
+    if (consumer.paused) await consumer.resume();
+    // A new ffmpeg starts a new Opus stream: ask for nothing, Opus has no key frames.
+  }
+
+  /** The ffmpeg of the current segment, for tests that kill it. */
+  get pid(): number | undefined {
+    return this.#ffmpeg?.pid;
+  }
+
+  close() {
+    this.#closed = true;
+    const ff = this.#ffmpeg;
+    this.#ffmpeg = null;
+    // q lets ffmpeg write the last page and the Ogg trailer; SIGINT does the same for `-nostdin`.
+    ff?.kill("SIGINT");
+    const last = this.segments.at(-1);
+    if (last && last.endedAt === null) last.endedAt = Date.now();
+    this.#transport?.close();
+    this.#transport = null;
+    this.#consumer = null;
+  }
+}
+
+/** Resolves once something listens on udp `port` on loopback (Linux: /proc/net/udp), or after `ms`. */
+async function waitListening(port: number, msMax: number): Promise<void> {
+  const { readFile } = await import("node:fs/promises");
+  const hex = port.toString(16).toUpperCase().padStart(4, "0");
+  const deadline = Date.now() + msMax;
+  while (Date.now() < deadline) {
+    const table = await readFile("/proc/net/udp", "utf8").catch(() => "");
+    if (table.includes(`:${hex} `)) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** The recording of one Space on its origin SFU: a tap per microphone of a person on stage. */
+export class SpaceRecorder {
+  readonly #taps = new Map<string, Tap>();
+  readonly #dir: string;
+  readonly #ip: string;
+  #closed = false;
+
+  constructor(readonly opts: RecorderOptions) {
+    this.#dir = opts.dir;
+    this.#ip = opts.listenIp ?? "127.0.0.1";
+    mkdirSync(this.#dir, { recursive: true });
+    this.#writeIndex();
+  }
+
+  /** Taps a microphone. Only producers of people on stage exist on the origin, and only audio is recorded. */
+  async add(router: ms.Router, producer: ms.Producer, sub: string): Promise<void> {
+    if (this.#closed || producer.kind !== "audio" || this.#taps.has(producer.id)) return;
+    const tap = new Tap(router, producer, sub, { dir: this.#dir, listenIp: this.#ip, changed: () => this.#writeIndex() });
+    this.#taps.set(producer.id, tap);
+    producer.observer.once("close", () => this.remove(producer.id));
+    await tap.start();
+  }
+
+  remove(producerId: string) {
+    const tap = this.#taps.get(producerId);
+    if (!tap) return;
+    tap.close();
+    this.#writeIndex();
+  }
+
+  get segments(): Segment[] {
+    return [...this.#taps.values()].flatMap((t) => t.segments);
+  }
+
+  /** The pid of the ffmpeg recording a producer now (tests kill it). */
+  ffmpegPid(producerId: string): number | undefined {
+    return this.#taps.get(producerId)?.pid;
+  }
+
+  close() {
+    this.#closed = true;
+    for (const t of this.#taps.values()) t.close();
+    this.#writeIndex();
+  }
+
+  #writeIndex() {
+    const segments = this.segments;
+    const tmp = path.join(this.#dir, "index.json.part");
+    writeFileSync(tmp, JSON.stringify({ segments }, null, 1));
+    // rename is atomic: the mixer never reads half an index.
+    renameSync(tmp, path.join(this.#dir, "index.json"));
+    this.opts.onIndex?.(segments);
+  }
+}
