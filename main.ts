@@ -1,10 +1,12 @@
 // The web server's entry point: `deno run -A main.ts` (deno task start runs every process).
 import { loadConfig } from "./lib/config.ts";
 import { createApp, createDeps } from "./lib/app.tsx";
+import { startRecordingJobs } from "./lib/recordings/deps.ts";
 
 const config = loadConfig();
 const deps = await createDeps(config);
 const app = createApp(deps);
+await startRecordingJobs(deps);
 const server = Deno.serve({
   port: config.port,
   hostname: config.hostname,

@@ -12,6 +12,7 @@ import * as $api_calls_$id_join from "./routes/api/calls/[id]/join.ts";
 import * as $api_calls_$id_media from "./routes/api/calls/[id]/media.ts";
 import * as $api_calls_incoming from "./routes/api/calls/incoming.ts";
 import * as $api_calls_index from "./routes/api/calls/index.ts";
+import * as $api_clips_$id_$file from "./routes/api/clips/[id]/[file].ts";
 import * as $api_contacts_$handle from "./routes/api/contacts/[handle].ts";
 import * as $api_contacts_index from "./routes/api/contacts/index.ts";
 import * as $api_inbox_token from "./routes/api/inbox/token.ts";
@@ -24,10 +25,13 @@ import * as $api_messages_index from "./routes/api/messages/index.ts";
 import * as $api_people from "./routes/api/people.ts";
 import * as $api_push_key from "./routes/api/push/key.ts";
 import * as $api_push_subscriptions from "./routes/api/push/subscriptions.ts";
+import * as $api_recordings_$id_$file from "./routes/api/recordings/[id]/[file].ts";
 import * as $api_settings_calls from "./routes/api/settings/calls.ts";
 import * as $api_spaces_$id from "./routes/api/spaces/[id].ts";
 import * as $api_spaces_$id_cancel from "./routes/api/spaces/[id]/cancel.ts";
+import * as $api_spaces_$id_clips from "./routes/api/spaces/[id]/clips.ts";
 import * as $api_spaces_$id_join from "./routes/api/spaces/[id]/join.ts";
+import * as $api_spaces_$id_recording from "./routes/api/spaces/[id]/recording.ts";
 import * as $api_spaces_$id_reminder from "./routes/api/spaces/[id]/reminder.ts";
 import * as $api_spaces_$id_start from "./routes/api/spaces/[id]/start.ts";
 import * as $api_spaces_index from "./routes/api/spaces/index.ts";
@@ -64,6 +68,7 @@ const routes: RouteEntry[] = [
   { path: "/api/calls/incoming", module: $api_calls_incoming },
   { path: "/api/calls/:id/join", module: $api_calls_$id_join },
   { path: "/api/calls/:id/media", module: $api_calls_$id_media },
+  { path: "/api/clips/:id/:file", module: $api_clips_$id_$file },
   { path: "/api/contacts", module: $api_contacts_index },
   { path: "/api/contacts/:handle", module: $api_contacts_$handle },
   { path: "/api/inbox/token", module: $api_inbox_token },
@@ -76,11 +81,14 @@ const routes: RouteEntry[] = [
   { path: "/api/people", module: $api_people },
   { path: "/api/push/key", module: $api_push_key },
   { path: "/api/push/subscriptions", module: $api_push_subscriptions },
+  { path: "/api/recordings/:id/:file", module: $api_recordings_$id_$file },
   { path: "/api/settings/calls", module: $api_settings_calls },
   { path: "/api/spaces", module: $api_spaces_index },
   { path: "/api/spaces/:id", module: $api_spaces_$id },
   { path: "/api/spaces/:id/cancel", module: $api_spaces_$id_cancel },
+  { path: "/api/spaces/:id/clips", module: $api_spaces_$id_clips },
   { path: "/api/spaces/:id/join", module: $api_spaces_$id_join },
+  { path: "/api/spaces/:id/recording", module: $api_spaces_$id_recording },
   { path: "/api/spaces/:id/reminder", module: $api_spaces_$id_reminder },
   { path: "/api/spaces/:id/start", module: $api_spaces_$id_start },
   { path: "/api/users/:handle", module: $api_users_$handle },

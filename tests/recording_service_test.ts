@@ -71,7 +71,7 @@ Deno.test("a recording: live clip, replay mixed at the speakers' times, the host
 
     // Only the host trims; a start past the end is refused; a trim moves everything earlier.
     await assert.rejects(svc.trim(space, "u:guest", 10_000), refused(403));
-    await assert.rejects(svc.trim(space, "u:host", 39_000), refused(400, "err.bad_trim"));
+    await assert.rejects(svc.trim(space, "u:host", 39_000), refused(400, "rec.err.bad_trim"));
     const trimmed = await svc.trim(space, "u:host", 5_000);
     near(soundIntervals(await levels(store.localPath(svc.replayKeys(space).opus))), [[0, 30_500], [31_000, 34_000]]);
     assert.ok(Math.abs(trimmed.durationMs! - 34_000) <= 200);
@@ -83,15 +83,15 @@ Deno.test("a recording: live clip, replay mixed at the speakers' times, the host
     // Near the end a clip is what is left: from 31 s, the second speaker's 3 s.
     const end = await svc.clip(space, { sub: "a:fan" }, 31_000);
     near(soundIntervals(await levels(store.localPath(svc.clipKeys(end.id).opus))), [[0, 3_000]]);
-    await assert.rejects(svc.clip(space, { sub: "a:fan" }, 34_500), refused(400, "err.bad_clip"));
+    await assert.rejects(svc.clip(space, { sub: "a:fan" }, 34_500), refused(400, "rec.err.bad_clip"));
     await assert.rejects(svc.clip(space, { sub: "a:fan" }, -1), refused(400));
-    await assert.rejects(svc.clip("spNotRec1", { sub: "a:fan" }, 0), refused(404, "err.not_recorded"));
-    await assert.rejects(svc.clip("../etc", { sub: "a:fan" }, 0), refused(400, "err.bad_id"));
+    await assert.rejects(svc.clip("spNotRec1", { sub: "a:fan" }, 0), refused(404, "rec.err.not_recorded"));
+    await assert.rejects(svc.clip("../etc", { sub: "a:fan" }, 0), refused(400, "rec.err.bad_id"));
     await assert.rejects(svc.getClip("../../x"), refused(400));
     // The host turns clips off: refused for everyone.
     await assert.rejects(svc.setClipsAllowed(space, "u:guest", false), refused(403));
     await svc.setClipsAllowed(space, "u:host", false);
-    await assert.rejects(svc.clip(space, { sub: "a:fan" }, 0), refused(403, "err.clips_off"));
+    await assert.rejects(svc.clip(space, { sub: "a:fan" }, 0), refused(403, "rec.err.clips_off"));
 
     // 31 days on, the queue's work (run at once here): the replay and the clips are gone.
     now += 31 * DAY;

@@ -4,6 +4,7 @@ import type { Lang } from "../i18n/mod.ts";
 import type { SessionStore } from "../kv/sessions.ts";
 import type { SocialStore } from "../kv/social.ts";
 import type { User, UserStore } from "../kv/users.ts";
+import type { RecordingService } from "../recordings/service.ts";
 
 export interface Deps {
   config: Config;
@@ -11,6 +12,8 @@ export interface Deps {
   users: UserStore;
   social: SocialStore;
   sessions: SessionStore;
+  /** Recordings, replays and clips; lib/recordings/deps.ts makes the default one. */
+  recordings?: RecordingService;
 }
 
 export type AppEnv = {

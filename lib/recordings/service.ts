@@ -4,6 +4,7 @@
 // and anyone may cut 30-second clips, which expire by the same rule. Records live in KV; files in
 // a RecordingStore. A deleted or expired recording leaves a tombstone, so its URL says 410.
 import { mix, type MixOutput, cut, durationMs, type TrackInput } from "./mix.ts";
+import type { MessageKey } from "../i18n/mod.ts";
 import { checkKey, type RecordingStore } from "./store.ts";
 
 export const CLIP_MS = 30_000;
@@ -44,7 +45,13 @@ export interface ClipRecord {
 
 /** A refusal a route turns into a status and a message. */
 export class RecordingError extends Error {
-  constructor(readonly status: 400 | 403 | 404 | 409 | 410, readonly code: string, message: string) {
+  /** `code` names the message people read (lib/i18n/recordings.ts), filled with `params`. */
+  constructor(
+    readonly status: 400 | 403 | 404 | 409 | 410,
+    readonly code: MessageKey,
+    message: string,
+    readonly params?: Record<string, number>,
+  ) {
     super(message);
   }
 }
@@ -76,7 +83,7 @@ export class RecordingService {
   }
 
   static id(id: string, what = "id"): string {
-    if (!ID.test(id)) throw new RecordingError(400, "err.bad_id", `That is not a ${what}.`);
+    if (!ID.test(id)) throw new RecordingError(400, "rec.err.bad_id", `That is not a ${what}.`);
     return id;
   }
 
@@ -107,7 +114,7 @@ export class RecordingService {
   async start(spaceId: string, hostSub: string, opts: { clipsAllowed?: boolean } = {}): Promise<RecordingRecord> {
     const key = ["recordings", RecordingService.id(spaceId)];
     const old = (await this.kv.get<RecordingRecord>(key)).value;
-    if (old && old.status !== "recording") throw new RecordingError(409, "err.recording_over", "This Space's recording is already finished.");
+    if (old && old.status !== "recording") throw new RecordingError(409, "rec.err.recording_over", "This Space's recording is already finished.");
     const rec: RecordingRecord = old ?? { spaceId, hostSub, status: "recording", startedAt: this.now(), trimStartMs: 0, clipsAllowed: opts.clipsAllowed ?? true };
     await this.kv.set(key, rec);
     return rec;
@@ -133,7 +140,7 @@ export class RecordingService {
   /** The Space ended: mixes the replay and sets it to expire. */
   async finish(spaceId: string): Promise<RecordingRecord> {
     const rec = await this.get(spaceId);
-    if (!rec) throw new RecordingError(404, "err.not_recorded", "This Space was not recorded.");
+    if (!rec) throw new RecordingError(404, "rec.err.not_recorded", "This Space was not recorded.");
     if (rec.status !== "recording" && rec.status !== "failed") return rec;
     const endedAt = rec.endedAt ?? this.now();
     await this.#put({ ...rec, status: "mixing", endedAt });
@@ -172,19 +179,21 @@ export class RecordingService {
   }
 
   #mine(rec: RecordingRecord | null, sub: string, what: string): RecordingRecord {
-    if (!rec) throw new RecordingError(404, "err.not_recorded", "This Space was not recorded.");
-    if (rec.status === "deleted") throw new RecordingError(410, "err.recording_gone", "This recording was deleted.");
-    if (rec.hostSub !== sub) throw new RecordingError(403, "err.forbidden", `Only the host can ${what}.`);
+    if (!rec) throw new RecordingError(404, "rec.err.not_recorded", "This Space was not recorded.");
+    if (rec.status === "deleted") throw new RecordingError(410, "rec.err.recording_gone", "This recording was deleted.");
+    if (rec.hostSub !== sub) throw new RecordingError(403, "rec.err.forbidden", `Only the host can ${what}.`);
     return rec;
   }
 
   /** The host moves the replay's start; the replay is mixed again from the tracks. */
   async trim(spaceId: string, bySub: string, fromMs: number): Promise<RecordingRecord> {
     const rec = this.#mine(await this.get(spaceId), bySub, "trim this recording");
-    if (rec.status !== "ready") throw new RecordingError(409, "err.recording_not_ready", "The replay is still being made; try again in a moment.");
+    if (rec.status !== "ready") throw new RecordingError(409, "rec.err.recording_not_ready", "The replay is still being made; try again in a moment.");
     const full = (rec.durationMs ?? 0) + rec.trimStartMs;
     if (!Number.isInteger(fromMs) || fromMs < 0 || fromMs >= full - 1000) {
-      throw new RecordingError(400, "err.bad_trim", `The replay can start anywhere from 0 to ${Math.max(0, full - 1000)} ms.`);
+      throw new RecordingError(400, "rec.err.bad_trim", `The replay can start anywhere from 0 to ${Math.max(0, full - 1000)} ms.`, {
+        max: Math.max(0, full - 1000),
+      });
     }
     const durationMs = await this.#mixReplay(spaceId, await this.#tracks(spaceId, rec), fromMs);
     const next = { ...rec, trimStartMs: fromMs, durationMs };
@@ -227,10 +236,10 @@ export class RecordingService {
    */
   async clip(spaceId: string, by: { sub: string; removed?: boolean }, fromMs?: number): Promise<ClipRecord> {
     const rec = await this.get(spaceId);
-    if (!rec) throw new RecordingError(404, "err.not_recorded", "This Space is not recorded, so it cannot be clipped.");
-    if (rec.status === "deleted") throw new RecordingError(410, "err.recording_gone", "This recording was deleted.");
-    if (by.removed) throw new RecordingError(403, "err.forbidden", "You were removed from this Space.");
-    if (!rec.clipsAllowed) throw new RecordingError(403, "err.clips_off", "The host turned clips off for this Space.");
+    if (!rec) throw new RecordingError(404, "rec.err.not_recorded", "This Space is not recorded, so it cannot be clipped.");
+    if (rec.status === "deleted") throw new RecordingError(410, "rec.err.recording_gone", "This recording was deleted.");
+    if (by.removed) throw new RecordingError(403, "rec.err.removed", "You were removed from this Space.");
+    if (!rec.clipsAllowed) throw new RecordingError(403, "rec.err.clips_off", "The host turned clips off for this Space.");
     const id = this.#newId();
     const keys = this.clipKeys(id);
     const scratch = await Deno.makeTempDir({ prefix: "spazio-clip-" });
@@ -239,19 +248,21 @@ export class RecordingService {
       const tmp = { opus: `${scratch}/clip.ogg`, aac: `${scratch}/clip.m4a` };
       if (rec.status === "recording") {
         const tracks = await this.#tracks(spaceId, rec);
-        if (!tracks.length) throw new RecordingError(409, "err.nothing_recorded", "Nothing has been recorded yet.");
+        if (!tracks.length) throw new RecordingError(409, "rec.err.nothing_recorded", "Nothing has been recorded yet.");
         const elapsed = this.now() - rec.startedAt;
         start = Math.max(0, elapsed - CLIP_MS);
         await mix(tracks, tmp, { fromMs: start, durationMs: CLIP_MS });
       } else if (rec.status === "ready") {
         const length = rec.durationMs ?? 0;
         if (fromMs === undefined || !Number.isInteger(fromMs) || fromMs < 0 || fromMs >= length) {
-          throw new RecordingError(400, "err.bad_clip", `A clip starts anywhere from 0 to ${Math.max(0, length - 1)} ms of this replay.`);
+          throw new RecordingError(400, "rec.err.bad_clip", `A clip starts anywhere from 0 to ${Math.max(0, length - 1)} ms of this replay.`, {
+            max: Math.max(0, length - 1),
+          });
         }
         start = fromMs;
         await cut(this.store.localPath(this.replayKeys(spaceId).opus), tmp, fromMs, Math.min(CLIP_MS, length - fromMs));
       } else {
-        throw new RecordingError(409, "err.recording_not_ready", "The replay is still being made; try again in a moment.");
+        throw new RecordingError(409, "rec.err.recording_not_ready", "The replay is still being made; try again in a moment.");
       }
       const length = await durationMs(tmp.opus);
       for (const k of ["opus", "aac"] as const) {

@@ -1,0 +1,20 @@
+// /api/spaces/<id>/clips: anyone cuts a 30 s clip: the last 30 s of a live recorded Space, or
+// from {fromMs} of its replay. Refused for a person the room removed or the host blocked.
+import { z } from "zod";
+import type { Handlers } from "../../../../lib/http/route.ts";
+import { askingSub, isPutOut, withRecordings } from "../../../../lib/recordings/http.ts";
+import { RecordingService } from "../../../../lib/recordings/service.ts";
+
+const Body = z.object({ fromMs: z.number().int().min(0).optional() }).strict();
+
+export const handler: Handlers = {
+  POST: (c) =>
+    withRecordings(c, async (svc) => {
+      const id = RecordingService.id(c.req.param("id") ?? "");
+      const body = Body.safeParse(await c.req.json().catch(() => ({})));
+      if (!body.success) return c.json({ error: { code: "err.bad_request", message: "Send {fromMs}: where in the replay the clip starts, in ms." } }, 400);
+      const sub = askingSub(c);
+      const clip = await svc.clip(id, { sub, removed: await isPutOut(c, id, sub) }, body.data.fromMs);
+      return c.json({ id: clip.id, url: `/api/clips/${clip.id}/clip.ogg`, durationMs: clip.durationMs, expiresAt: clip.expiresAt }, 201);
+    }),
+};
