@@ -11,6 +11,7 @@ import PeopleSearch from "./islands/PeopleSearch.tsx";
 import ProfileActions from "./islands/ProfileActions.tsx";
 import ProfileEditor from "./islands/ProfileEditor.tsx";
 import PushToggle from "./islands/PushToggle.tsx";
+import ReplayPlayer from "./islands/ReplayPlayer.tsx";
 import ScheduledActions from "./islands/ScheduledActions.tsx";
 import ShareButton from "./islands/ShareButton.tsx";
 import SignIn from "./islands/SignIn.tsx";
@@ -29,6 +30,7 @@ export const islands = {
   ProfileActions,
   ProfileEditor,
   PushToggle,
+  ReplayPlayer,
   ScheduledActions,
   ShareButton,
   SignIn,

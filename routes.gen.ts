@@ -40,6 +40,7 @@ import * as $api_users_$handle_block from "./routes/api/users/[handle]/block.ts"
 import * as $api_users_$handle_follow from "./routes/api/users/[handle]/follow.ts";
 import * as $calls_$id from "./routes/calls/[id].tsx";
 import * as $calls_index from "./routes/calls/index.tsx";
+import * as $clips_$id from "./routes/clips/[id].tsx";
 import * as $index from "./routes/index.tsx";
 import * as $lang from "./routes/lang.ts";
 import * as $manifest_webmanifest from "./routes/manifest.webmanifest.ts";
@@ -49,6 +50,7 @@ import * as $offline from "./routes/offline.tsx";
 import * as $people from "./routes/people.tsx";
 import * as $s_$id from "./routes/s/[id].tsx";
 import * as $s_$id_edit from "./routes/s/[id]/edit.tsx";
+import * as $s_$id_replay from "./routes/s/[id]/replay.tsx";
 import * as $settings from "./routes/settings.tsx";
 import * as $signin from "./routes/signin.tsx";
 import * as $signout from "./routes/signout.ts";
@@ -96,6 +98,7 @@ const routes: RouteEntry[] = [
   { path: "/api/users/:handle/follow", module: $api_users_$handle_follow },
   { path: "/calls", module: $calls_index },
   { path: "/calls/:id", module: $calls_$id },
+  { path: "/clips/:id", module: $clips_$id },
   { path: "/lang", module: $lang },
   { path: "/manifest.webmanifest", module: $manifest_webmanifest },
   { path: "/messages", module: $messages_index },
@@ -104,6 +107,7 @@ const routes: RouteEntry[] = [
   { path: "/people", module: $people },
   { path: "/s/:id", module: $s_$id },
   { path: "/s/:id/edit", module: $s_$id_edit },
+  { path: "/s/:id/replay", module: $s_$id_replay },
   { path: "/settings", module: $settings },
   { path: "/signin", module: $signin },
   { path: "/signout", module: $signout },

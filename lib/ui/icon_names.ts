@@ -61,6 +61,14 @@ export const ICON_NAMES = {
   signalGood: "outline/antenna-bars-5",
   signalFair: "outline/antenna-bars-3",
   signalPoor: "outline/antenna-bars-1",
+  play: "filled/player-play",
+  pause: "filled/player-pause",
+  back15: "outline/rewind-backward-15",
+  forward15: "outline/rewind-forward-15",
+  nextSpeaker: "outline/player-skip-forward",
+  clip: "outline/scissors",
+  replay: "outline/history",
+  rec: "outline/player-record",
 } as const;
 
 export type IconName = keyof typeof ICON_NAMES;

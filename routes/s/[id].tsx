@@ -7,6 +7,7 @@ import { spaceParam } from "../../lib/http/params.ts";
 import type { Handlers } from "../../lib/http/route.ts";
 import { when } from "../../lib/i18n/dates.ts";
 import { t } from "../../lib/i18n/mod.ts";
+import { recordingService } from "../../lib/recordings/deps.ts";
 import { renderPage } from "../../lib/render.tsx";
 import { joinTokens } from "../../lib/spaces/join.ts";
 import { SpaceService } from "../../lib/spaces/service.ts";
@@ -41,13 +42,17 @@ export const handler: Handlers = {
     );
     const share = <Island name="ShareButton" props={{ lang, url: `/s/${space.id}`, title: space.title }} />;
     if (space.status === "ended") {
+      // A recorded Space lives on as its replay.
+      const rec = await recordingService(c.get("deps")).get(space.id);
+      const replay = rec && (rec.status === "ready" || rec.status === "mixing");
       return renderPage(c, t(lang, "space.ended_title"), (
         <section class="screen center">
           <span class="screen-mark quiet" aria-hidden="true"><Icon name={space.cancelled ? "calendarOff" : "broadcast"} size={28} /></span>
           <h1>{t(lang, space.cancelled ? "space.cancelled" : "space.ended_title")}</h1>
           <p class="lead">{t(lang, "space.ended_body", { title: space.title, name: hostName })}</p>
           <div class="actions center">
-            <a class="button" href="/"><Icon name="home" size={20} />{t(lang, "error.home")}</a>
+            {replay && <a class="button" href={`/s/${space.id}/replay`}><Icon name="replay" size={20} />{t(lang, "rec.listen")}</a>}
+            <a class={replay ? "button secondary" : "button"} href="/"><Icon name="home" size={20} />{t(lang, "error.home")}</a>
             {host && <a class="button secondary" href={`/@${host.handle}`}>{t(lang, "space.host_profile", { name: hostName })}</a>}
           </div>
         </section>

@@ -1,0 +1,53 @@
+// /clips/<id>: one 30 s clip of a recorded Space, with its player and a share button; 410 once
+// it expired.
+import { Island } from "../../components/Island.tsx";
+import { HttpError } from "../../lib/http/errors.ts";
+import type { Handlers } from "../../lib/http/route.ts";
+import { t } from "../../lib/i18n/mod.ts";
+import { recordingService } from "../../lib/recordings/deps.ts";
+import { RecordingError, RecordingService } from "../../lib/recordings/service.ts";
+import { SpaceStore } from "../../lib/kv/spaces.ts";
+import { renderPage } from "../../lib/render.tsx";
+import { Icon } from "../../lib/ui/Icon.tsx";
+
+export const handler: Handlers = {
+  async GET(c) {
+    const lang = c.get("lang");
+    const deps = c.get("deps");
+    let id: string;
+    try {
+      id = RecordingService.id(c.req.param("id") ?? "", "clip id");
+    } catch (err) {
+      if (err instanceof RecordingError) throw new HttpError(404, "err.not_found");
+      throw err;
+    }
+    const clip = await recordingService(deps).getClip(id);
+    if (!clip) throw new HttpError(404, "err.not_found");
+    if (clip.gone) throw new HttpError(410, "rec.err.clip_gone");
+    const space = await new SpaceStore(deps.kv).get(clip.spaceId);
+    const host = space ? await deps.users.get(space.hostId) : null;
+    const title = space?.title ?? t(lang, "rec.recorded_space");
+    return renderPage(c, t(lang, "rec.clip_of", { title }), (
+      <section class="screen replay-screen">
+        {space && <p class="back-link"><a href={`/s/${space.id}`}><Icon name="back" size={18} />{space.title}</a></p>}
+        <header class="replay-head">
+          <span class="replay-badge"><Icon name="clip" size={16} />{t(lang, "rec.clip")}</span>
+          <h1>{title}</h1>
+          {host && <p class="muted">{t(lang, "space.hosted_by", { name: host.displayName })}</p>}
+          <Island name="ShareButton" props={{ lang, url: `/clips/${clip.id}`, title }} />
+        </header>
+        <Island
+          name="ReplayPlayer"
+          props={{
+            lang,
+            kind: "clip",
+            title,
+            hostName: host?.displayName ?? "",
+            src: { ogg: `/api/clips/${clip.id}/clip.ogg`, m4a: `/api/clips/${clip.id}/clip.m4a` },
+            durationMs: clip.durationMs,
+          }}
+        />
+      </section>
+    ));
+  },
+};

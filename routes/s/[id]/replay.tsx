@@ -1,0 +1,57 @@
+// /s/<id>/replay: a recorded Space after it ended, public like the Space: its title and host,
+// the player, and for the host the trim and delete. A deleted or expired recording is a 410
+// page that says so; one still being mixed says to come back.
+import { Island } from "../../../components/Island.tsx";
+import { HttpError } from "../../../lib/http/errors.ts";
+import { spaceParam } from "../../../lib/http/params.ts";
+import type { Handlers } from "../../../lib/http/route.ts";
+import { when } from "../../../lib/i18n/dates.ts";
+import { t } from "../../../lib/i18n/mod.ts";
+import { recordingService } from "../../../lib/recordings/deps.ts";
+import { renderPage } from "../../../lib/render.tsx";
+import { Icon } from "../../../lib/ui/Icon.tsx";
+
+export const handler: Handlers = {
+  async GET(c) {
+    const lang = c.get("lang");
+    const user = c.get("user");
+    const space = await spaceParam(c);
+    const rec = await recordingService(c.get("deps")).get(space.id);
+    if (!rec) throw new HttpError(404, "rec.err.not_recorded");
+    if (rec.status === "deleted") throw new HttpError(410, rec.gone === "expired" ? "rec.err.recording_expired" : "rec.err.recording_gone");
+    const host = await c.get("deps").users.get(space.hostId);
+    const title = t(lang, "rec.replay_of", { title: space.title });
+    return renderPage(c, title, (
+      <section class="screen replay-screen">
+        <p class="back-link"><a href={`/s/${space.id}`}><Icon name="back" size={18} />{space.title}</a></p>
+        <header class="replay-head">
+          <span class="replay-badge"><Icon name="replay" size={16} />{t(lang, "rec.replay")}</span>
+          <h1>{space.title}</h1>
+          <p class="muted">
+            {t(lang, "space.hosted_by", { name: host?.displayName ?? "?" })}
+            {rec.expiresAt && <> · {t(lang, "rec.available_until", { date: when(lang, rec.expiresAt) })}</>}
+          </p>
+        </header>
+        {rec.status === "ready"
+          ? (
+            <Island
+              name="ReplayPlayer"
+              props={{
+                lang,
+                kind: "replay",
+                title: space.title,
+                hostName: host?.displayName ?? "",
+                src: { ogg: `/api/recordings/${space.id}/replay.ogg`, m4a: `/api/recordings/${space.id}/replay.m4a` },
+                durationMs: rec.durationMs ?? 0,
+                spaceId: space.id,
+                clipsAllowed: rec.clipsAllowed,
+                isHost: user?.id === space.hostId,
+                trimStartMs: rec.trimStartMs,
+              }}
+            />
+          )
+          : <p class="notice" role="status">{t(lang, rec.status === "failed" ? "rec.failed" : "rec.processing")}</p>}
+      </section>
+    ));
+  },
+};
