@@ -1,0 +1,78 @@
+// `deno task bench:recording`: what recording costs the SFU's machine for 1, 5 and 13 speakers
+// (bench/recording-sfu.ts, under Node beside the SFU), then the time from opening a replay page to
+// its first decoded audio (the real app, KV and files, Chromium; play pressed as soon as the page
+// is interactive, as an eager tap would). JSON lines on stdout, progress on stderr.
+import { SpaceStore } from "../lib/kv/spaces.ts";
+import { FFMPEG } from "../lib/recordings/mix.ts";
+import { RecordingService } from "../lib/recordings/service.ts";
+import { LocalRecordingStore } from "../lib/recordings/store.ts";
+import { islandsReady, launchBrowser } from "../tests/support/browser.ts";
+import { account } from "../tests/support/calls.ts";
+import { startWeb } from "../tests/support/web.ts";
+
+const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 10);
+
+async function sfuCost() {
+  const out = await new Deno.Command("node", {
+    args: ["--import", "tsx", "../bench/recording-sfu.ts"],
+    cwd: new URL("../sfu/", import.meta.url).pathname,
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (out.code !== 0) throw new Error(`recording-sfu exited with ${out.code}`);
+}
+
+async function replayFirstAudio() {
+  const web = await startWeb();
+  const root = await Deno.makeTempDir({ prefix: "spazio-bench-replay-" });
+  const store = new LocalRecordingStore(root);
+  const svc = new RecordingService(web.deps.kv, store);
+  web.deps.recordings = svc;
+  const browser = await launchBrowser(["--autoplay-policy=no-user-gesture-required"]);
+  const times: number[] = [];
+  try {
+    const host = await account(web, "benchrec");
+    const space = await new SpaceStore(web.deps.kv).create({
+      title: "Bench replay", topics: [], lang: "en", hostId: host.user.id, status: "ended",
+      startedAt: Date.now() - 3_600_000, endedAt: Date.now(), cohostIds: [], speakerIds: [], allowVideo: false,
+    });
+    const rec = await svc.start(space.id, `u:${host.user.id}`);
+    const dir = store.localPath(`${RecordingService.tracksPrefix(space.id)}index.json`).replace(/index\.json$/, "");
+    await Deno.mkdir(dir, { recursive: true });
+    // Twenty minutes of speech-like sound, so that the first audio is a part of a long file.
+    await new Deno.Command(FFMPEG, {
+      args: ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "anoisesrc=d=1200:c=pink:a=0.2:r=48000", "-c:a", "libopus", "-ac", "1", "-b:a", "32k", `${dir}/p-1.ogg`],
+    }).output();
+    await Deno.writeTextFile(`${dir}/index.json`, JSON.stringify({ segments: [{ file: "p-1.ogg", sub: `u:${host.user.id}`, firstPacketAt: rec.startedAt }] }));
+    await svc.finish(space.id);
+    for (let i = 0; i < RUNS; i++) {
+      const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+      const page = await context.newPage();
+      await page.goto(`${web.url}/s/${space.id}/replay`, { waitUntil: "commit" });
+      await islandsReady(page);
+      const ms = await page.evaluate(() =>
+        new Promise<number>((resolve) => {
+          const a = document.querySelector("audio")!;
+          const done = () => a.currentTime > 0 && resolve(performance.now());
+          a.addEventListener("timeupdate", done);
+          (document.querySelector(".replay-play") as HTMLButtonElement).click();
+          setTimeout(() => resolve(-1), 10_000);
+        })
+      );
+      if (ms < 0) throw new Error(`run ${i + 1}: no audio within 10 s`);
+      times.push(Math.round(ms));
+      console.error(`replay-first-audio run ${i + 1}: ${Math.round(ms)} ms`);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await web.close();
+    await Deno.remove(root, { recursive: true });
+  }
+  const s = [...times].sort((a, b) => a - b);
+  const pct = (p: number) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+  console.log(JSON.stringify({ bench: "replay-first-audio", runs: s.length, p50_ms: pct(50), p95_ms: pct(95) }));
+}
+
+if (!Deno.args.includes("--replay-only")) await sfuCost();
+if (!Deno.args.includes("--sfu-only")) await replayFirstAudio();
