@@ -3,6 +3,7 @@ import { HttpError } from "../../../../../lib/http/errors.ts";
 import { readSignedBody } from "../../../../../lib/http/guards.ts";
 import type { Handlers } from "../../../../../lib/http/route.ts";
 import { SpaceStatePush } from "../../../../../lib/protocol/space_http.ts";
+import { recordingService } from "../../../../../lib/recordings/deps.ts";
 import { SpaceService } from "../../../../../lib/spaces/service.ts";
 
 export const handler: Handlers = {
@@ -23,6 +24,14 @@ export const handler: Handlers = {
       };
     });
     if (!updated) throw new HttpError(404, "err.not_found");
+    // A recorded Space that ended gets its replay mixed, after the answer (mixing takes seconds).
+    if (status === "ended") {
+      const recordings = recordingService(c.get("deps"));
+      const rec = await recordings.get(updated.id);
+      if (rec?.status === "recording") {
+        recordings.finish(updated.id).catch((err) => console.error(`web: the replay of ${updated.id} was not made:`, err));
+      }
+    }
     return c.json({ ok: true });
   },
 };
