@@ -105,6 +105,8 @@ export class OriginLinks {
       return { ok: true, link: link.id, ip: localIp, port: localPort, srtp: transport.srtpParameters!, producers, grants: this.#heldGrants(req.room) };
     } catch (err) {
       transport.close();
+      // A room made for this pipe alone is not left behind.
+      if (!room.closed && room.peerCount === 0 && !this.linked(req.room)) room.close();
       throw err;
     }
   }

@@ -115,6 +115,23 @@ test("a grant pushed to the edge reaches the origin: the speaker is muted there"
   await eventually(() => hearing(listener), 5000, "audio again after the unmute");
 });
 
+test("an edge sends nobody on air: a listener brought on stage is told to connect again (1012), and speaks on the origin", async () => {
+  const promoted = await join(edge, "u:promoted1");
+  await promoted.listen();
+  // A listener's page that tries to produce on the edge is refused.
+  await assert.rejects(promoted.speak(), /forbidden/);
+  party.grant(SPACE, "u:promoted1", { canSpeak: true, muted: false, seq: seq + 1 });
+  assert.equal((await origin.control("/control/grant", grant("u:promoted1", { canSpeak: true }))).status, 200);
+  const closed = await promoted.signal.closed;
+  assert.equal(closed.code, 1012, "the page reconnects with fresh tokens, which place people on stage on the origin");
+  const onStage = await join(origin, "u:promoted1");
+  await onStage.speak();
+  await eventually(async () => (await onStage.outboundBytes()) > 1000, 8000, "the promoted speaker sending on the origin");
+  await listener.signal.waitFor("newConsumer", (n) => n.sub === "u:promoted1", 5000);
+  onStage.close();
+  await listener.signal.waitFor("producerClosed", (n) => n.sub === "u:promoted1", 5000);
+});
+
 test("a removal pushed to the origin closes an edge listener's media within 1 s, and they cannot come back", async (t) => {
   const removed = await join(edge, "a:edgeremoved1");
   await removed.listen();
@@ -161,6 +178,18 @@ test("the pipe closes when the edge's last listener leaves", async () => {
   await listener.listen();
   await eventually(() => hearing(listener), 8000, "audio at a new edge listener");
   assert.equal((await roomOn(origin))?.edges, 1);
+});
+
+test("when the origin's worker dies, the speaker rebuilds there and the edge rebuilds its pipe: the edge listener hears again within 10 s", async (t) => {
+  const [pid] = await origin.workerPids();
+  process.kill(pid, "SIGKILL");
+  const killedAt = Date.now();
+  await eventually(async () => {
+    await speaker.rebuilt();
+    return hearing(listener, 300);
+  }, 10_000, "audio at the edge listener after the origin's worker died");
+  t.diagnostic(`edge listener hearing again ${Date.now() - killedAt} ms after the origin's worker died`);
+  await eventually(async () => (await roomOn(edge))?.upstream?.open === true && (await roomOn(origin))?.edges === 1, 5000, "one pipe again");
 });
 
 test("an edge killed with SIGKILL: its listener is placed on a live SFU and hears the speaker within 10 s", async (t) => {
