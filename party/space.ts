@@ -16,6 +16,7 @@ import { seatPlanned } from "./space/lifecycle.ts";
 import { Presence } from "./space/presence.ts";
 import { SpaceOutbound } from "./space/outbound.ts";
 import { apply } from "./space/reducer.ts";
+import { AudienceShards } from "./space/shards.ts";
 import {
   type Actor,
   type Delivery,
@@ -73,6 +74,8 @@ export default class SpaceRoom implements Party.Server {
   readonly config: SpaceRoomConfig;
   readonly outbound: SpaceOutbound;
   readonly storage: RoomStorage & AlarmStorage;
+  /** The Space's audience shards: listeners connect there, the room sends them its deltas. */
+  readonly shards: AudienceShards;
   state: SpaceState | undefined;
   readonly #presence = new Presence();
   /** Connections still being admitted: they hear nothing of the room before their `sync`. */
@@ -85,6 +88,7 @@ export default class SpaceRoom implements Party.Server {
     this.storage = room.storage as unknown as RoomStorage & AlarmStorage;
     this.config = readConfig(room.env);
     this.outbound = new SpaceOutbound(this.config, () => this.#id);
+    this.shards = new AudienceShards(this.config, this.storage, () => this.#id);
   }
 
   /** An object woken by an alarm cannot read room.id (PartyKit learns it from a request); the state has it. */
@@ -104,6 +108,7 @@ export default class SpaceRoom implements Party.Server {
       loadSpace(this.storage),
       this.storage.get<string>("sentListeners"),
       this.storage.get<Due>("due"),
+      this.shards.load(),
     ]);
     this.state = state;
     this.#sentListeners = sent ?? "";
@@ -248,12 +253,23 @@ export default class SpaceRoom implements Party.Server {
       out.push(person(actor));
       if (out.length >= LISTENER_SAMPLE) break;
     }
-    return out;
+    for (const m of onStage) seen.add(m);
+    return [...out, ...this.shards.faces(LISTENER_SAMPLE - out.length, seen)];
   }
 
-  /** People connected who are not on stage. */
+  /** People connected who are not on stage: here, and on the audience shards as they last reported. */
   listenerCount(): number {
-    return this.#presence.listeners(this.state?.stage ?? []);
+    return this.#presence.listeners(this.state?.stage ?? []) + this.shards.total;
+  }
+
+  /** A shard's report changed the count or the faces: everyone hears it within the usual 500 ms. */
+  shardCountChanged() {
+    this.#scheduleListenerCount();
+  }
+
+  /** Sends an event to everyone here and on every shard (summed reactions from the shards). */
+  broadcast(event: SpaceEvent) {
+    this.#broadcast(event);
   }
 
   /** Makes `next` the state: stores it, delivers events, and tells the SFU and the web. */
@@ -300,6 +316,8 @@ export default class SpaceRoom implements Party.Server {
   }
 
   #sendTo(sub: string, event: SpaceEvent) {
+    // The person may be listening on a shard: each shard passes it on to their connections there.
+    this.shards.send(sub, event);
     // By tag, not getConnection(id): a client may reuse its `_pk`, and then one id has two sockets.
     for (const id of [...this.#presence.connectionsOf(sub)]) {
       for (const c of this.room.getConnections(id)) {
@@ -317,6 +335,7 @@ export default class SpaceRoom implements Party.Server {
   #broadcast(event: SpaceEvent) {
     const admitting = this.#admitting.size ? [...this.#admitting] : undefined;
     broadcastText(this.room, JSON.stringify(event), admitting);
+    this.shards.send("all", event);
   }
 
   #error(conn: Party.Connection, code: SpaceErrorCode, message: string, ref?: string) {

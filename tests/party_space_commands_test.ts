@@ -164,7 +164,11 @@ partyTest(
       "/control/grant",
       (b) => b.room === `s_${id}` && b.sub === cohost.sub && b.canSpeak,
     );
-    const grant = async () => (await roomPost(dev, id, { type: "getGrant", sub: lis.sub })).body;
+    // The join plan (part, shard) rides along for the web; the SFU reads the grant.
+    const grant = async () => {
+      const { part: _p, shard: _s, ...g } = (await roomPost(dev, id, { type: "getGrant", sub: lis.sub })).body;
+      return g;
+    };
     assertEquals(await grant(), {
       canSpeak: false,
       muted: true,
@@ -313,7 +317,8 @@ partyTest(
       seq: seqBefore + 1,
     });
     assertEquals(removed.signed, true);
-    assertEquals((await roomPost(dev, id, { type: "getGrant", sub: lis.sub })).body, {
+    const { part: _p, shard: _s, ...answer } = (await roomPost(dev, id, { type: "getGrant", sub: lis.sub })).body;
+    assertEquals(answer, {
       canSpeak: false,
       muted: true,
       admitted: false,

@@ -264,6 +264,8 @@ export const SpaceEvent = z.discriminatedUnion("type", [
   ev("inviteAnswered", { sub: Sub, accepted: z.boolean() }),
   /** A reaction, to show as a burst. */
   ev("reaction", { sub: Sub, emoji: Reaction }),
+  /** Listeners' reactions of one kind, summed by their audience shard (at most every 250 ms). */
+  ev("reactionBurst", { emoji: Reaction, count: z.number().int().positive() }),
   /** A new comment. */
   ev("comment", { comment: Comment }),
   /** A pin was set or replaced. */

@@ -106,6 +106,7 @@ export function foldSpaceEvent(view: SpaceView, e: SpaceEvent): SpaceView {
         you: { ...view.you, handRaised: false, invited: false },
       };
     case "reaction":
+    case "reactionBurst":
     case "removed":
     case "reported":
     case "error":

@@ -3,8 +3,8 @@
 // Web Crypto only, so Deno, workerd and Node 20+ all load this file.
 import { z } from "zod";
 
-/** Which kind of room a token opens. */
-export const TokenAudience = z.enum(["space", "call", "user", "sfu"]);
+/** Which kind of room a token opens (`audience`: a Space's audience shard, room `<spaceId>.<n>`). */
+export const TokenAudience = z.enum(["space", "call", "user", "sfu", "audience"]);
 export type TokenAudience = z.infer<typeof TokenAudience>;
 
 /** What a room token says about its bearer; identity comes from here, never from a message. */

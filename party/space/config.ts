@@ -1,12 +1,14 @@
 // The Space room's settings, read from PartyKit vars (`--var NAME=value` or partykit.json#vars),
 // with the development defaults from lib/protocol/defaults.ts so `partykit dev` runs unconfigured.
 import {
+  DEFAULT_PARTY_PORT,
   DEFAULT_SFU_PORT,
   DEFAULT_WEB_PORT,
   DEV_ROOM_SECRET,
   DEV_SERVER_SECRET,
 } from "../../lib/protocol/defaults.ts";
 import { parseAllowedOrigins } from "../../lib/protocol/origin.ts";
+import { DEFAULT_SHARD_SIZE } from "../../lib/protocol/space_audience.ts";
 
 export interface SpaceRoomConfig {
   roomSecret: string;
@@ -14,6 +16,10 @@ export interface SpaceRoomConfig {
   sfuUrl: string;
   webUrl: string;
   allowedOrigins: string[];
+  /** This PartyKit project's own URL, for calls between its rooms (Space room <-> audience shards). */
+  partyUrl: string;
+  /** Listeners per audience shard; 0 turns shards off (every listener joins the Space room). */
+  shardSize: number;
 }
 
 const text = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
@@ -31,5 +37,13 @@ export function readConfig(env: Record<string, unknown>): SpaceRoomConfig {
       "",
     ),
     allowedOrigins: parseAllowedOrigins(text(env.SPAZIO_ALLOWED_ORIGINS)),
+    partyUrl: (text(env.SPAZIO_PARTY_URL) ?? `http://127.0.0.1:${DEFAULT_PARTY_PORT}`).replace(/\/+$/, ""),
+    shardSize: shardSize(text(env.SPAZIO_AUDIENCE_SHARD_SIZE)),
   };
+}
+
+function shardSize(v: string | undefined): number {
+  if (v === undefined) return DEFAULT_SHARD_SIZE;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 ? n : DEFAULT_SHARD_SIZE;
 }

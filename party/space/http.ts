@@ -1,12 +1,18 @@
 // The Space room's HTTP API, for the web server and the SFU (see lib/protocol/space_http.ts).
 // GET answers the public snapshot to anyone; every POST must be signed with the server secret.
+import { z } from "zod";
+import { ShardToRoom } from "../../lib/protocol/space_audience.ts";
 import { SpaceRoomRequest } from "../../lib/protocol/space_http.ts";
 import { verifyRequest } from "../../lib/protocol/token.ts";
 import { fail, json, readSignedRequest } from "../http.ts";
 import type SpaceRoom from "../space.ts";
 import { createSpace, endSpace, startSpace, updateBlocks, updateSpace } from "./lifecycle.ts";
 import { listReports } from "./store.ts";
-import { diffGrants, grantFor, publicSnapshot } from "./state.ts";
+import { handleShardRequest } from "./shard_requests.ts";
+import { diffGrants, grantFor, hasPart, publicSnapshot } from "./state.ts";
+
+/** What the room's POST accepts: the web's and the SFU's requests, and its audience shards'. */
+const RoomRequest = z.discriminatedUnion("type", [...SpaceRoomRequest.options, ...ShardToRoom.options]);
 
 /** Largest body the room reads: an init with 2,000 blocked people fits comfortably. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -24,7 +30,7 @@ export async function handleSpaceRequest(room: SpaceRoom, req: Request): Promise
     return json(publicSnapshot(room.state, room.listenerCount()));
   }
   if (req.method !== "POST") return fail(405, "method_not_allowed", "Use GET or POST.");
-  const read = await readSignedRequest(req, room.config.serverSecret, SpaceRoomRequest, MAX_BODY_BYTES);
+  const read = await readSignedRequest(req, room.config.serverSecret, RoomRequest, MAX_BODY_BYTES);
   if ("refused" in read) return read.refused;
   const r = read.data;
   const now = Date.now();
@@ -47,8 +53,16 @@ export async function handleSpaceRequest(room: SpaceRoom, req: Request): Promise
   const s = room.state;
   if (!s) return fail(404, "not_found", "No such Space: init it first.");
   switch (r.type) {
-    case "getGrant":
-      return json(grantFor(s, r.sub));
+    case "shardHello":
+    case "shardCommand":
+    case "shardReport":
+      return handleShardRequest(room, s, r);
+    case "getGrant": {
+      // The web's join reads where the connection goes too (JoinPlan): the room or a shard.
+      const part = hasPart(s, r.sub);
+      const shard = part ? undefined : room.shards.pick();
+      return json({ ...grantFor(s, r.sub), part, ...(shard !== undefined && { shard }) });
+    }
     case "start": {
       if (s.status === "ended") return fail(409, "ended", "This Space has ended.");
       if (s.status === "scheduled") {

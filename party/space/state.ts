@@ -123,6 +123,15 @@ export const isBlocked = (s: SpaceState, sub: string) => s.blocked.includes(sub)
 export const seatOf = (s: SpaceState, sub: string) => s.stage.find((m) => m.sub === sub);
 export const handOf = (s: SpaceState, sub: string) => s.hands.find((h) => h.sub === sub);
 
+/**
+ * Whether a person has a part to play, so connects to the Space room itself rather than to an
+ * audience shard: the host, people on stage, raised hands, the invited, those named ahead.
+ */
+export function hasPart(s: SpaceState, sub: string): boolean {
+  return s.host.sub === sub || !!seatOf(s, sub) || !!handOf(s, sub) || s.invited.includes(sub) ||
+    s.planned.some((p) => p.sub === sub);
+}
+
 export function kindOf(s: SpaceState, sub: string): ActorKind {
   if (isBanned(s, sub) || isBlocked(s, sub)) return "removed";
   const seat = seatOf(s, sub);

@@ -70,7 +70,9 @@ export class PartyDev {
       "--disable-request-cf-fetch",
       "--no-hotkeys",
     ];
-    for (const [k, v] of Object.entries(this.vars)) args.push("--var", `${k}=${v}`);
+    // The rooms call each other (Space room <-> audience shards) at this server's own address.
+    const vars = { SPAZIO_PARTY_URL: this.http, ...this.vars };
+    for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}=${v}`);
     // setsid: partykit starts workerd as a child; a process group lets stop() end both.
     this.#child = new Deno.Command("setsid", {
       args: [PARTYKIT, ...args],

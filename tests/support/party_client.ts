@@ -35,6 +35,14 @@ export class RoomClient {
     );
   }
 
+  /** Opens a connection to any party's room (an audience shard: party "audience"). */
+  static openParty(dev: PartyDev, party: string, room: string, token: string, opts: JoinOptions = {}) {
+    return new RoomClient(
+      `${dev.ws}/parties/${party}/${room}?token=${encodeURIComponent(token)}`,
+      { ...opts.headers, ...(opts.origin !== undefined && { origin: opts.origin }) },
+    );
+  }
+
   /** Opens a connection and waits for its `sync`. */
   static async join(
     dev: PartyDev,
