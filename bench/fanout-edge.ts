@@ -32,7 +32,7 @@ const WINDOW_MS = Number(process.env.FANOUT_WINDOW_MS ?? 5_000);
 const BUDGET_MS = Number(process.env.FANOUT_EDGE_MAX_SECONDS ?? 240) * 1000;
 const list = (v: string | undefined, fallback: number[]) => v ? v.split(",").map(Number) : fallback;
 /** Listener counts tried for one SFU; two SFUs try twice as many at each step. */
-const STEPS = list(process.env.FANOUT_EDGE_STEPS, [2000, 3000, 4000, 4500, 5000, 5500, 6000, 6500, 7000, 7500, 8000, 9000]);
+const STEPS = list(process.env.FANOUT_EDGE_STEPS, [2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 11000, 12000, 13000, 14000, 16000]);
 
 /** The edge's pipe producer for `producer`, through one PipeTransport on each router. */
 async function pipeToEdge(origin: Router, edge: Router, producer: Producer): Promise<void> {
