@@ -4,6 +4,7 @@ import { api } from "../lib/api_client.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 import { Icon } from "../lib/ui/Icon.tsx";
 import { toast } from "../lib/ui/Toast.tsx";
+import { SwitchRow } from "../components/SwitchRow.tsx";
 
 const LANGS = ["en", "fr", "it", "es", "de", "pt", "other"] as const;
 const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
@@ -117,20 +118,13 @@ export default function CreateSpace({ lang, edit, later: laterFirst = false }: P
           {fieldError("scheduledFor")}
         </div>
       )}
-      <label class="switch-row">
-        <Icon name="video" size={22} />
-        <span>
-          <strong>{t(lang, "space.allow_video")}</strong>
-          <span class="hint">{t(lang, "space.allow_video_hint")}</span>
-        </span>
-        <input
-          type="checkbox"
-          role="switch"
-          class="switch"
-          checked={allowVideo.value}
-          onChange={(e) => (allowVideo.value = (e.target as HTMLInputElement).checked)}
-        />
-      </label>
+      <SwitchRow
+        icon="video"
+        label={t(lang, "space.allow_video")}
+        hint={t(lang, "space.allow_video_hint")}
+        checked={allowVideo.value}
+        onChange={(on) => (allowVideo.value = on)}
+      />
       <details class="more-fields" open={peopleOpen}>
         <summary>
           <Icon name="users" size={20} />

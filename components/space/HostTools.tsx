@@ -6,6 +6,7 @@ import type { SpaceCommand } from "../../lib/protocol/space.ts";
 import type { SpaceView } from "../../lib/protocol/space_view.ts";
 import { Icon } from "../../lib/ui/Icon.tsx";
 import { Hands } from "./Hands.tsx";
+import { SwitchRow } from "../SwitchRow.tsx";
 
 export interface HostToolsProps {
   lang: Lang;
@@ -31,20 +32,13 @@ export function HostTools({ lang, view, send, pinUrl, setPinUrl, confirmingEnd, 
         onAccept={(h) => send({ type: "acceptRequest", sub: h.sub })}
         onDismiss={(h) => send({ type: "dismissRequest", sub: h.sub })}
       />
-      <label class="switch-row">
-        <Icon name="video" size={22} />
-        <span>
-          <strong>{t(lang, "space.allow_video")}</strong>
-          <span class="hint">{t(lang, "space.allow_video_hint")}</span>
-        </span>
-        <input
-          type="checkbox"
-          role="switch"
-          class="switch"
-          checked={view.space.videoAllowed}
-          onChange={(e) => send({ type: "setVideo", allowed: (e.target as HTMLInputElement).checked })}
-        />
-      </label>
+      <SwitchRow
+        icon="video"
+        label={t(lang, "space.allow_video")}
+        hint={t(lang, "space.allow_video_hint")}
+        checked={view.space.videoAllowed}
+        onChange={(allowed) => send({ type: "setVideo", allowed })}
+      />
       {view.stage.length > 1 && (
         <button type="button" class="button secondary" onClick={() => send({ type: "muteAll" })}>
           <Icon name="micOff" size={20} />

@@ -6,6 +6,7 @@ import type { SpaceAudio } from "../../lib/media/space_audio.ts";
 import type { SpaceCommand } from "../../lib/protocol/space.ts";
 import type { SpaceView } from "../../lib/protocol/space_view.ts";
 import { Icon } from "../../lib/ui/Icon.tsx";
+import { SwitchRow } from "../SwitchRow.tsx";
 
 export type ReportTarget = { target: { sub: string } | { space: true }; label: string };
 
@@ -49,20 +50,13 @@ export function SpaceSettings({ lang, view, media, send, report, setReport }: Sp
         </>
       )}
       {view.space.videoAllowed && video && (
-        <label class="switch-row">
-          <Icon name="speaker" size={22} />
-          <span>
-            <strong>{t(lang, "space.audio_only")}</strong>
-            <span class="hint">{t(lang, "space.audio_only_hint")}</span>
-          </span>
-          <input
-            type="checkbox"
-            role="switch"
-            class="switch"
-            checked={video.audioOnly.value}
-            onChange={(e) => video.setAudioOnly((e.target as HTMLInputElement).checked)}
-          />
-        </label>
+        <SwitchRow
+          icon="speaker"
+          label={t(lang, "space.audio_only")}
+          hint={t(lang, "space.audio_only_hint")}
+          checked={video.audioOnly.value}
+          onChange={(on) => video.setAudioOnly(on)}
+        />
       )}
       {me && view.you.role !== "host" && (
         <button type="button" class="button secondary" onClick={() => send({ type: "leaveStage" })}>{t(lang, "space.leave_stage")}</button>
