@@ -61,13 +61,11 @@ export default function ReplayPlayer(p: ReplayPlayerProps) {
     const on = () => setPlaying(true);
     const off = () => setPlaying(false);
     const fail = () => setProblem(t(lang, "rec.cant_play"));
-    a.addEventListener("timeupdate", sync);
-    a.addEventListener("durationchange", sync);
-    a.addEventListener("seeked", sync);
-    a.addEventListener("play", on);
-    a.addEventListener("pause", off);
-    a.addEventListener("ended", off);
-    a.addEventListener("error", fail);
+    const listeners: [string, () => void][] = [
+      ["timeupdate", sync], ["durationchange", sync], ["seeked", sync],
+      ["play", on], ["pause", off], ["ended", off], ["error", fail],
+    ];
+    for (const [type, fn] of listeners) a.addEventListener(type, fn);
     if ("mediaSession" in navigator) {
       navigator.mediaSession.metadata = new MediaMetadata({
         title: p.title,
@@ -88,13 +86,7 @@ export default function ReplayPlayer(p: ReplayPlayerProps) {
       set("seekto", (d) => d.seekTime !== undefined && seekTo(d.seekTime));
     }
     return () => {
-      a.removeEventListener("timeupdate", sync);
-      a.removeEventListener("durationchange", sync);
-      a.removeEventListener("seeked", sync);
-      a.removeEventListener("play", on);
-      a.removeEventListener("pause", off);
-      a.removeEventListener("ended", off);
-      a.removeEventListener("error", fail);
+      for (const [type, fn] of listeners) a.removeEventListener(type, fn);
     };
   }, []);
 
