@@ -1,0 +1,125 @@
+// What the replay page shows at one moment of a recorded Space, computed from its timeline: the
+// stage as it was (each person lit while they speak), the comments written so far, the reactions
+// of the last moments, the pin of the moment, and where "next speaker" jumps. Pure: the replay
+// island asks it at every time update, and tables test it (replay_view_test.ts).
+import type { Person, Pin, Reaction, StageRole } from "../protocol/space.ts";
+import {
+  nextSpeakerAfter,
+  speakingAt,
+  stageAt,
+  type Timeline,
+  type TimelineComment,
+} from "../protocol/recording_timeline.ts";
+
+/** How long a reaction stays on screen after its time (the burst animation lasts 2.4 s). */
+export const BURST_MS = 2_500;
+/** The most comments the page keeps in its list; older ones scroll off the top. */
+export const COMMENTS_SHOWN = 200;
+
+export interface ReplayStageMember extends Person {
+  role: StageRole;
+  speaking: boolean;
+}
+
+export interface ReplayComment extends TimelineComment {
+  name?: string;
+  handle?: string;
+}
+
+export interface ReplayBurst {
+  /** Stable across updates, so a burst animates once. */
+  key: string;
+  emoji: Reaction;
+  count: number;
+}
+
+export interface ReplayMoment {
+  stage: ReplayStageMember[];
+  comments: ReplayComment[];
+  reactions: ReplayBurst[];
+  pin: Pin | null;
+  /** Where "next speaker" jumps, in timeline ms; null when nobody else speaks later. */
+  nextSpeakerMs: number | null;
+}
+
+const ROLE_ORDER: Record<StageRole, number> = { host: 0, cohost: 1, speaker: 2 };
+
+/** The timeline's ms for a time in the replay's audio (which starts at the host's trim). */
+export function timelineMs(audioSeconds: number, trimStartMs: number): number {
+  return Math.max(0, Math.round(trimStartMs + audioSeconds * 1000));
+}
+
+/** The replay's audio time (s) for a timeline ms; before the trim is the replay's start. */
+export function audioSeconds(ms: number, trimStartMs: number): number {
+  return Math.max(0, ms - trimStartMs) / 1000;
+}
+
+/** Everything the page shows at timeline time `ms`. */
+export function momentAt(t: Timeline, ms: number): ReplayMoment {
+  const speaking = speakingAt(t, ms);
+  const seen = new Set<string>();
+  const stage = stageAt(t, ms)
+    .filter((s) => !seen.has(s.sub) && seen.add(s.sub))
+    .map((s, i) => ({ s, i }))
+    // Host first, then co-hosts, then speakers, each in the order they came up.
+    .sort((a, b) => ROLE_ORDER[a.s.role] - ROLE_ORDER[b.s.role] || a.i - b.i)
+    .map(({ s }) => ({ ...personOf(t, s.sub), role: s.role, speaking: speaking.has(s.sub) }));
+  const comments = t.comments
+    .filter((c) => c.atMs <= ms)
+    .sort((a, b) => a.atMs - b.atMs)
+    .slice(-COMMENTS_SHOWN)
+    .map((c) => ({ ...c, name: t.people[c.sub]?.name, handle: t.people[c.sub]?.handle }));
+  const reactions = t.reactions
+    .map((r, i) => ({ r, i }))
+    .filter(({ r }) => r.atMs <= ms && ms - r.atMs < BURST_MS)
+    .map(({ r, i }) => ({ key: `${r.atMs}-${i}`, emoji: r.emoji, count: r.count }));
+  let pin: Pin | null = null;
+  let pinAt = -1;
+  for (const p of t.pins) {
+    if (p.atMs <= ms && p.atMs >= pinAt) {
+      pin = p.pin;
+      pinAt = p.atMs;
+    }
+  }
+  return { stage, comments, reactions, pin, nextSpeakerMs: nextSpeakerAfter(t, ms) };
+}
+
+function personOf(t: Timeline, sub: string): Person {
+  return t.people[sub] ?? { sub };
+}
+
+/** What the keyboard does on the replay page; null lets the key do what it does anyway. */
+export type ReplayKeyAction = "toggle" | "back" | "forward" | "nextSpeaker";
+
+export function replayKeyAction(key: string, target: { tagName: string }): ReplayKeyAction | null {
+  // The scrubber and buttons keep their own keys (arrows on the range, Space on a button).
+  if (["INPUT", "BUTTON", "A", "TEXTAREA", "SELECT"].includes(target.tagName)) return null;
+  switch (key) {
+    case " ":
+    case "k":
+    case "K":
+      return "toggle";
+    case "ArrowLeft":
+    case "j":
+    case "J":
+      return "back";
+    case "ArrowRight":
+    case "l":
+    case "L":
+      return "forward";
+    case "n":
+    case "N":
+      return "nextSpeaker";
+    default:
+      return null;
+  }
+}
+
+/** Minutes and seconds (hours when there are any) of a time in seconds. */
+export function clock(s: number): string {
+  const total = Math.max(0, Math.floor(s));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = String(total % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
+}
