@@ -116,3 +116,14 @@ Deno.test("rules: edits from the web: time and names only while scheduled, never
   const renamed = updateSpace(live, { type: "update", title: "Now" }, 2_000);
   assertEquals(typeof renamed !== "string" && renamed.state.title, "Now");
 });
+
+Deno.test("rules: a Space created with record on is recorded from its start, live or scheduled", () => {
+  const base = { type: "init" as const, spaceId: "sp3", title: "Recorded", host: P.host, cohosts: [], speakers: [], blockedSubs: [] };
+  const live = createSpace({ ...base, record: true }, 1_000);
+  assertEquals([live.status, live.recording], ["live", true]);
+  const scheduled = createSpace({ ...base, record: true, scheduledFor: 10_000 }, 1_000);
+  assertEquals([scheduled.status, scheduled.recording], ["scheduled", true]);
+  const started = ok(apply(scheduled, { type: "start" }, P.host, context()));
+  assertEquals(started.state.recording, true);
+  assertEquals(createSpace(base, 1_000).recording, false);
+});

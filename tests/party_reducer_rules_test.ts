@@ -9,6 +9,7 @@ import {
   type ApplyResult,
   grantFor,
   kindOf,
+  spaceInfo,
   type SpaceState,
 } from "../party/space/state.ts";
 import { context, liveSpace, P } from "./support/party_fixture.ts";
@@ -281,4 +282,36 @@ Deno.test("rules: video is the host's and co-hosts' switch; the SFU hears a came
   // Nothing changes for a malformed switch.
   assert(!SpaceCommand.safeParse({ type: "setVideo", allowed: "yes" }).success);
   assert(!SpaceCommand.safeParse({ type: "setVideo" }).success);
+});
+
+Deno.test("rules: recording is the host's switch alone; everyone sees the REC mark; a refusal changes nothing", () => {
+  const s = liveSpace();
+  assertEquals(spaceInfo(s).recording, false, "a Space is not recorded unless asked");
+  for (const who of [P.cohost, P.speaker, P.listener, P.anonymous, P.removed]) {
+    const before = structuredClone(s);
+    const r = apply(s, { type: "setRecording", on: true }, who, context());
+    assert(!r.ok && r.message.length > 10);
+    assertEquals(r.code, who === P.anonymous ? "sign_in_required" : who === P.removed ? "removed" : "forbidden");
+    assertEquals(s, before);
+  }
+  const on = ok(apply(s, { type: "setRecording", on: true }, P.host, context()));
+  assertEquals(on.state.recording, true);
+  assertEquals(on.grants, [], "recording changes nobody's right to speak");
+  assertEquals(on.out.map((d) => [d.to, d.event.type, d.event.type === "spaceUpdated" && d.event.space.recording]), [
+    ["all", "spaceUpdated", true],
+  ]);
+  assertEquals(code(apply(on.state, { type: "setRecording", on: true }, P.host, context())), "conflict");
+  assertEquals(code(apply(s, { type: "setRecording", on: false }, P.host, context())), "conflict");
+  const off = ok(apply(on.state, { type: "setRecording", on: false }, P.host, context()));
+  assertEquals(spaceInfo(off.state).recording, false);
+  // Scheduled or ended: the usual refusals.
+  const scheduled = { ...s, status: "scheduled" as const, startedAt: undefined, scheduledFor: 9_000 };
+  assertEquals(code(apply(scheduled, { type: "setRecording", on: true }, P.host, context())), "not_live");
+  const ended = ok(apply(on.state, { type: "end" }, P.host, context())).state;
+  assertEquals(ended.recording, false, "an ended Space records nothing more");
+  assertEquals(code(apply(ended, { type: "setRecording", on: true }, P.host, context())), "ended");
+  // Malformed switches are refused by the schema.
+  assert(!SpaceCommand.safeParse({ type: "setRecording", on: "yes" }).success);
+  assert(!SpaceCommand.safeParse({ type: "setRecording" }).success);
+  assert(!SpaceCommand.safeParse({ type: "setRecording", on: true, by: "u:host0001" }).success);
 });

@@ -34,6 +34,8 @@ export const SpaceRecord = SpaceMeta.extend({
   speakerIds: z.array(z.string()).max(10),
   /** People on stage may turn cameras on; the live room owns it after the start. */
   allowVideo: z.boolean().default(false),
+  /** Recorded from its start; the live room owns the switch after that. */
+  record: z.boolean().default(false),
   listenerCount: z.number().int().nonnegative().default(0),
   stage: z.array(PublicStageMember).default([]),
 });
@@ -55,7 +57,9 @@ export class SpaceStore {
     return (await this.kv.get<SpaceRecord>(["spaces", id])).value;
   }
 
-  async create(input: Omit<SpaceRecord, "id" | "createdAt" | "cancelled" | "listenerCount" | "stage">): Promise<SpaceRecord> {
+  async create(
+    input: Omit<SpaceRecord, "id" | "createdAt" | "cancelled" | "listenerCount" | "stage" | "record"> & { record?: boolean },
+  ): Promise<SpaceRecord> {
     const space = SpaceRecord.parse({ ...input, id: randomId(9), createdAt: Date.now() });
     const res = await this.kv.atomic()
       .check({ key: ["spaces", space.id], versionstamp: null })

@@ -159,6 +159,11 @@ const SpaceCommandUnion = z.discriminatedUnion("type", [
    * everyone's tiles go back to avatars.
    */
   cmd("setVideo", { allowed: z.boolean() }),
+  /**
+   * Host only: records the Space from now on (people on stage, never listeners) or stops; on
+   * again continues the same recording. Everybody sees the REC mark while it is on.
+   */
+  cmd("setRecording", { on: z.boolean() }),
   /** Host moves a scheduled Space to live. */
   cmd("start", {}),
   /** Host ends the Space for everyone. */
@@ -216,6 +221,8 @@ export const SpaceInfo = z.object({
   endedAt: z.number().optional(),
   /** People on stage may turn their cameras on (the host and co-hosts decide; off by default). */
   videoAllowed: z.boolean(),
+  /** The Space is being recorded right now (the REC mark everybody sees; the host switches it). */
+  recording: z.boolean(),
 });
 export type SpaceInfo = z.infer<typeof SpaceInfo>;
 
@@ -274,7 +281,7 @@ export const SpaceEvent = z.discriminatedUnion("type", [
   ev("unpinned", { by: Sub }),
   /** How many people listen (not on stage); coalesced, at most about twice a second. */
   ev("listenerCount", { count: z.number().int(), listeners: z.array(Person).max(LISTENER_SAMPLE).optional() }),
-  /** The host edited the Space (title, video allowed, or time while scheduled). */
+  /** The host edited the Space (title, video allowed, recording, or time while scheduled). */
   ev("spaceUpdated", { space: SpaceInfo }),
   /** The Space went live. */
   ev("started", { startedAt: z.number() }),

@@ -41,6 +41,8 @@ export const SpaceRoomRequest = z.discriminatedUnion("type", [
     scheduledFor: z.number().int().optional(),
     /** People on stage may turn their cameras on (the host can change it while live). */
     allowVideo: z.boolean().default(false),
+    /** Recorded from its start (the host can turn it off and on while live). */
+    record: z.boolean().default(false),
   }),
   /** Moves a scheduled Space to live (the host pressed start on the web). */
   z.object({ type: z.literal("start") }),
@@ -87,6 +89,8 @@ export const GrantAnswer = z.object({
   canSpeak: z.boolean(),
   muted: z.boolean(),
   seq: z.number().int(),
+  /** The Space is being recorded now (an SFU that restarted resumes its taps from this). */
+  recording: z.boolean().optional(),
 });
 export type GrantAnswer = z.infer<typeof GrantAnswer>;
 /** Any refused HTTP request: 400 bad input, 401 unsigned, 404 no such Space, 409 wrong state. */
@@ -113,6 +117,15 @@ export const SfuGrant = z.object({
 });
 export type SfuGrant = z.infer<typeof SfuGrant>;
 
+/**
+ * Room -> SFU, signed POST `${SPAZIO_SFU_URL}/control/recording` when the host turns recording on
+ * or off: the origin SFU taps the microphone of everyone the room granted audio, into the Space's
+ * recording folder. The SFU also reads `recording` in each getGrant answer, so it heals after its
+ * own restart.
+ */
+export const SfuRecording = z.object({ room: z.string(), on: z.boolean() });
+export type SfuRecording = z.infer<typeof SfuRecording>;
+
 /** Room -> SFU, signed POST `${SPAZIO_SFU_URL}/control/close` when the Space ends. */
 export const SfuClose = z.object({ room: z.string() });
 export type SfuClose = z.infer<typeof SfuClose>;
@@ -123,6 +136,8 @@ export const SpaceStatePush = z.object({
   title: z.string(),
   listenerCount: z.number().int().nonnegative(),
   stage: z.array(PublicStageMember).max(SPACE_LIMITS.stageMax),
+  /** The host records the Space now: the web opens its recording (RecordingService.start). */
+  recording: z.boolean().optional(),
 });
 export type SpaceStatePush = z.infer<typeof SpaceStatePush>;
 

@@ -16,6 +16,8 @@ export const CreateSpaceInput = z.object({
   cohosts: z.array(z.string().max(20)).max(20).default([]),
   speakers: z.array(z.string().max(20)).max(20).default([]),
   allowVideo: z.boolean().default(false),
+  /** Record the Space from its start (the host can stop and restart it while live). */
+  record: z.boolean().default(false),
 }).strict();
 
 export const EditSpaceInput = CreateSpaceInput.partial().strict();
@@ -86,6 +88,7 @@ export class SpaceService {
       cohostIds: cohosts.map((u) => u.id),
       speakerIds: speakers.map((u) => u.id),
       allowVideo: input.allowVideo,
+      record: input.record,
     });
     if (!scheduledFor) {
       try {
@@ -115,6 +118,7 @@ export class SpaceService {
         speakers: speakers.map(named),
         blockedSubs,
         allowVideo: space.allowVideo,
+        record: space.record,
       });
     } catch (e) {
       if (e instanceof RoomUnavailableError) throw new HttpError(503, "space.err.room_unavailable", e.message);
@@ -146,7 +150,8 @@ export class SpaceService {
     const cohostIds = parsed.data.cohosts ? (await this.people(host, parsed.data.cohosts, "cohosts", 2)).map((u) => u.id) : space.cohostIds;
     const speakerIds = parsed.data.speakers ? (await this.people(host, parsed.data.speakers, "speakers", 10)).map((u) => u.id) : space.speakerIds;
     const allowVideo = parsed.data.allowVideo ?? space.allowVideo;
-    return (await this.spaces.update(space.id, (s) => s.status === "scheduled" ? { ...s, ...meta, scheduledFor, cohostIds, speakerIds, allowVideo } : null))!;
+    const record = parsed.data.record ?? space.record;
+    return (await this.spaces.update(space.id, (s) => s.status === "scheduled" ? { ...s, ...meta, scheduledFor, cohostIds, speakerIds, allowVideo, record } : null))!;
   }
 
   async cancel(spaceId: string, host: User): Promise<SpaceRecord> {

@@ -18,7 +18,10 @@ type Init = Extract<SpaceRoomRequest, { type: "init" }>;
 type Update = Extract<SpaceRoomRequest, { type: "update" }>;
 
 /** The first state of a Space: live at once, or scheduled. The host is always on stage, muted. */
-export function createSpace(input: Omit<Init, "allowVideo"> & { allowVideo?: boolean }, now: number): SpaceState {
+export function createSpace(
+  input: Omit<Init, "allowVideo" | "record"> & { allowVideo?: boolean; record?: boolean },
+  now: number,
+): SpaceState {
   const scheduled = input.scheduledFor !== undefined && input.scheduledFor > now;
   const host = person(input.host);
   const planned = plannedSeats(host.sub, input.cohosts, input.speakers);
@@ -38,6 +41,7 @@ export function createSpace(input: Omit<Init, "allowVideo"> & { allowVideo?: boo
     comments: [],
     seq: 0,
     videoAllowed: input.allowVideo === true,
+    recording: input.record === true,
   };
 }
 
@@ -152,7 +156,7 @@ export function startSpace(
 /** live or scheduled -> ended. The stage is kept as a record, but nobody can speak any more. */
 export function endSpace(s: SpaceState, now: number): { state: SpaceState; out: Delivery[] } {
   return {
-    state: { ...s, status: "ended", endedAt: now, hands: [], invited: [], planned: [] },
+    state: { ...s, status: "ended", endedAt: now, hands: [], invited: [], planned: [], recording: false },
     out: [{ to: "all", event: { type: "ended", endedAt: now } }],
   };
 }

@@ -170,6 +170,14 @@ function stageCommand(
       const state = { ...s, videoAllowed: c.allowed };
       return { state, out: [all({ type: "spaceUpdated", space: spaceInfo(state) })] };
     }
+    case "setRecording": {
+      if (kind !== "host") return refuse("forbidden", "Only the host can start or stop the recording.");
+      if ((s.recording === true) === c.on) {
+        return refuse("conflict", c.on ? "The Space is already being recorded." : "The Space is not being recorded.");
+      }
+      const state = { ...s, recording: c.on };
+      return { state, out: [all({ type: "spaceUpdated", space: spaceInfo(state) })] };
+    }
     case "start":
       if (kind !== "host") return refuse("forbidden", "Only the host can start the Space.");
       if (s.status !== "scheduled") return refuse("conflict", "The Space is already live.");

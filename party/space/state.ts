@@ -55,6 +55,8 @@ export interface SpaceState {
   seq: number;
   /** People on stage may send a camera (the host and co-hosts switch it; absent in old rooms: off). */
   videoAllowed?: boolean;
+  /** The host records the Space now (absent in old rooms: off). */
+  recording?: boolean;
 }
 
 /** Who sends a command: always taken from the verified token, never from the message. */
@@ -218,6 +220,7 @@ export function spaceInfo(s: SpaceState): SpaceInfo {
     ...(s.startedAt !== undefined && { startedAt: s.startedAt }),
     ...(s.endedAt !== undefined && { endedAt: s.endedAt }),
     videoAllowed: s.videoAllowed === true,
+    recording: s.recording === true,
   };
 }
 

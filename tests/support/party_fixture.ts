@@ -125,6 +125,10 @@ export const TABLE: Record<
     cmd: { type: "setVideo", allowed: true },
     row: ["ok", "ok", "forbidden", "forbidden", SIR, RM],
   },
+  setRecording: {
+    cmd: { type: "setRecording", on: true },
+    row: ["ok", "forbidden", "forbidden", "forbidden", SIR, RM],
+  },
   leaveStage: { cmd: { type: "leaveStage" }, row: ["forbidden", "ok", "ok", "forbidden", SIR, RM] },
   moveToAudience: {
     cmd: { type: "moveToAudience", sub: P.speaker2.sub },
