@@ -31,7 +31,7 @@ export const AUDIO_LEVEL_EXT_ID = 1;
 export const AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
 export const OPUS_PT = 100;
 const SSRC = 0x1234abcd;
-const KEY = Buffer.alloc(30, 7).toString("base64"); // AES_CM_128_HMAC_SHA1_80: 16-byte key + 14-byte salt
+export const SRTP_KEY = Buffer.alloc(30, 7).toString("base64"); // AES_CM_128_HMAC_SHA1_80: 16-byte key + 14-byte salt
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const createWorker = () => mediasoup.createWorker({ logLevel: "error", rtcMinPort: 20000, rtcMaxPort: 59999 });
@@ -144,7 +144,7 @@ export async function srtpListener(router: Router, producerId: string, sinkPort:
   const t = await router.createPlainTransport({
     listenIp: { ip: "127.0.0.1" }, rtcpMux: true, comedia: false, enableSrtp: true, srtpCryptoSuite: "AES_CM_128_HMAC_SHA1_80",
   });
-  await t.connect({ ip: "127.0.0.1", port: sinkPort, srtpParameters: { cryptoSuite: "AES_CM_128_HMAC_SHA1_80", keyBase64: KEY } });
+  await t.connect({ ip: "127.0.0.1", port: sinkPort, srtpParameters: { cryptoSuite: "AES_CM_128_HMAC_SHA1_80", keyBase64: SRTP_KEY } });
   const c = await t.consume({ producerId, rtpCapabilities: router.rtpCapabilities });
   if (c.rtpParameters.codecs[0].payloadType !== OPUS_PT) throw new Error(`the sink counts payload type ${OPUS_PT} only`);
 }

@@ -7,23 +7,11 @@
 // Before the video is added, the first step is measured with audio alone, so the worker's cost
 // of a video listener can be put next to an audio one.
 // Run: cd sfu && node --import tsx ../bench/video-fanout.ts   (or `deno task bench:video`)
-import { execFileSync, spawn } from "node:child_process";
 import dgram from "node:dgram";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
-import path from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { MEDIA_CODECS } from "../sfu/media.ts";
-import { ensureWorkerBinEnv } from "../sfu/worker-bin.ts";
+import { cpuMs, createWorker, LOSS_LIMIT_PCT, openSinks, type Router, sleep, SRTP_KEY } from "./fanout-kit.ts";
 
-ensureWorkerBinEnv();
-const mediasoup = createRequire(new URL("../sfu/package.json", import.meta.url))("mediasoup") as typeof import("../sfu/node_modules/mediasoup");
-type Worker = Awaited<ReturnType<typeof mediasoup.createWorker>>;
-type Router = Awaited<ReturnType<Worker["createRouter"]>>;
-
-const LOSS_LIMIT_PCT = 0.5;
 const WINDOW_MS = Number(process.env.VIDEO_WINDOW_MS ?? 5000);
 const BUDGET_MS = Number(process.env.VIDEO_MAX_SECONDS ?? 240) * 1000;
 const STEPS = (process.env.VIDEO_STEPS ?? "250,500,750,1000,1250,1500,1750,2000,2500,3000").split(",").map(Number);
@@ -36,23 +24,7 @@ const KEYFRAME_EVERY = FPS; // one a second: a new consumer starts at the next o
 const LAYERS = [1, 3, 8];
 const VIDEO_PAYLOAD = 1000;
 const VIDEO_SSRCS = [0x22220001, 0x22220002, 0x22220003];
-const KEY = Buffer.alloc(30, 7).toString("base64");
-const SRTP = { cryptoSuite: "AES_CM_128_HMAC_SHA1_80" as const, keyBase64: KEY };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function openSinks(bin: string, count: number, payloadType: number) {
-  const child = spawn(bin, [String(count), String(payloadType)], { stdio: ["pipe", "pipe", "inherit"] });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const ports = String((await lines.next()).value).split(" ").map(Number);
-  return {
-    ports,
-    async received(): Promise<number> {
-      child.stdin!.write("c\n");
-      return Number((await lines.next()).value);
-    },
-    close: () => child.kill(),
-  };
-}
+const SRTP = { cryptoSuite: "AES_CM_128_HMAC_SHA1_80" as const, keyBase64: SRTP_KEY };
 
 /** One VP8 RTP packet: payload descriptor with picture id, TL0PICIDX and TID, then the frame bytes. */
 function vp8Packet(seq: number, ts: number, ssrc: number, picture: number, first: boolean, last: boolean, key: boolean): Buffer {
@@ -82,17 +54,9 @@ function vp8Packet(seq: number, ts: number, ssrc: number, picture: number, first
   return pkt;
 }
 
-async function cpuMs(worker: Worker): Promise<number> {
-  const u = await worker.getResourceUsage();
-  return u.ru_utime + u.ru_stime;
-}
-
 async function main(): Promise<void> {
   const started = Date.now();
-  const dir = mkdtempSync(path.join(os.tmpdir(), "video-fanout-"));
-  const bin = path.join(dir, "fanout-sink");
-  execFileSync("cc", ["-O2", "-o", bin, fileURLToPath(new URL("./fanout-sink.c", import.meta.url))]);
-  const worker = await mediasoup.createWorker({ logLevel: "error", rtcMinPort: 20000, rtcMaxPort: 59999 });
+  const worker = await createWorker();
   const router: Router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
   const plainIn = () => router.createPlainTransport({ listenIp: { ip: "127.0.0.1" }, rtcpMux: true, comedia: true });
   const audioIn = await plainIn();
@@ -113,8 +77,8 @@ async function main(): Promise<void> {
       encodings: VIDEO_SSRCS.map((ssrc) => ({ ssrc })),
     },
   });
-  const audioSinks = await openSinks(bin, 8, AUDIO_PT);
-  const videoSinks = await openSinks(bin, 8, VP8_PT);
+  const audioSinks = await openSinks(8, AUDIO_PT);
+  const videoSinks = await openSinks(8, VP8_PT);
   const audioOut = dgram.createSocket("udp4");
   const videoOut = dgram.createSocket("udp4");
 
@@ -169,11 +133,11 @@ async function main(): Promise<void> {
     const a0 = await audioSinks.received();
     const v0 = await videoSinks.received();
     const s0 = { ...sent };
-    const cpu0 = await cpuMs(worker);
+    const [cpu0] = cpuMs([worker]);
     const t0 = Date.now();
     await sendFor(WINDOW_MS);
     const elapsed = Date.now() - t0;
-    const cpu = (await cpuMs(worker)) - cpu0;
+    const cpu = cpuMs([worker])[0] - cpu0;
     await sleep(500); // drain what is still queued
     const gotAudio = (await audioSinks.received()) - a0;
     const gotVideo = (await videoSinks.received()) - v0;
@@ -258,7 +222,6 @@ async function main(): Promise<void> {
   audioSinks.close();
   videoSinks.close();
   worker.close();
-  rmSync(dir, { recursive: true, force: true });
 }
 
 await main();
