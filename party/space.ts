@@ -30,6 +30,7 @@ import {
   syncFor,
 } from "./space/state.ts";
 import { loadSpace, type RoomStorage, saveReport, saveSpace } from "./space/store.ts";
+import { RecordingTimeline } from "./space/timeline.ts";
 
 /** Kept in the connection's attachment: who it is (from the token) and its rate-limit buckets. */
 interface ConnState extends ConnLimits {
@@ -76,6 +77,8 @@ export default class SpaceRoom implements Party.Server {
   readonly storage: RoomStorage & AlarmStorage;
   /** The Space's audience shards: listeners connect there, the room sends them its deltas. */
   readonly shards: AudienceShards;
+  /** What a recording's replay shows beside the audio: stage, comments, reactions, pins. */
+  readonly timeline: RecordingTimeline;
   state: SpaceState | undefined;
   readonly #presence = new Presence();
   /** Connections still being admitted: they hear nothing of the room before their `sync`. */
@@ -89,6 +92,7 @@ export default class SpaceRoom implements Party.Server {
     this.config = readConfig(room.env);
     this.outbound = new SpaceOutbound(this.config, () => this.#id);
     this.shards = new AudienceShards(this.config, this.storage, () => this.#id);
+    this.timeline = new RecordingTimeline(this.storage);
   }
 
   /** An object woken by an alarm cannot read room.id (PartyKit learns it from a request); the state has it. */
@@ -109,6 +113,7 @@ export default class SpaceRoom implements Party.Server {
       this.storage.get<string>("sentListeners"),
       this.storage.get<Due>("due"),
       this.shards.load(),
+      this.timeline.load(),
     ]);
     this.state = state;
     this.#sentListeners = sent ?? "";
@@ -269,6 +274,7 @@ export default class SpaceRoom implements Party.Server {
 
   /** Sends an event to everyone here and on every shard (summed reactions from the shards). */
   broadcast(event: SpaceEvent) {
+    if (event.type === "reactionBurst") this.timeline.reactionBurst(this.state, event.emoji, event.count, Date.now());
     this.#broadcast(event);
   }
 
@@ -288,11 +294,18 @@ export default class SpaceRoom implements Party.Server {
       );
       this.outbound.report(report);
     }
+    this.timeline.observe(prev, next, out, Date.now());
     for (const d of out) {
       if (d.to === "all") this.#broadcast(d.event);
       else this.#sendTo(d.sub, d.event);
     }
     if (grants.length) this.outbound.grants(grants);
+    const recording = next.recording === true;
+    if (recording !== (prev?.recording === true)) {
+      // The SFU taps the microphones; the web opens the recording (or mixes it, once ended).
+      this.outbound.recording(recording);
+      this.#scheduleWebPush();
+    }
     if (prev?.stage !== next.stage || prev?.status !== next.status || prev?.title !== next.title) {
       this.#scheduleWebPush();
       this.#scheduleListenerCount();
@@ -397,6 +410,8 @@ export default class SpaceRoom implements Party.Server {
       title: s.title,
       listenerCount: this.listenerCount(),
       stage: publicStage(s),
+      recording: s.recording === true,
+      ...(this.timeline.startedAt !== undefined && { recordingStartedAt: this.timeline.startedAt }),
     });
   }
 }

@@ -2,6 +2,7 @@
 // defaults (the PartyKit dev server, the SFU, the web server) and prints the URL. It supervises
 // them: one that exits is restarted with a backoff; Ctrl-C stops them all.
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import {
   DEFAULT_PARTY_PORT,
   DEFAULT_SFU_PORT,
@@ -25,6 +26,9 @@ const shared = {
   SPAZIO_WEB_URL: `http://127.0.0.1:${webPort}`,
   SPAZIO_PARTY_URL: `http://127.0.0.1:${partyPort}`,
   SPAZIO_SFU_URL: `http://127.0.0.1:${sfuPort}`,
+  // One absolute folder for the web and the SFU (whose working folder is sfu/): the SFU writes a
+  // recorded Space's tracks there, the web mixes and serves the replay from it.
+  SPAZIO_RECORDINGS_DIR: resolve(env.SPAZIO_RECORDINGS_DIR ?? "./data/recordings"),
   // One list for the three processes: the Origins whose pages may open rooms and SFU sockets.
   SPAZIO_ALLOWED_ORIGINS: env.SPAZIO_ALLOWED_ORIGINS ??
     (env.SPAZIO_PUBLIC_URL ? new URL(env.SPAZIO_PUBLIC_URL).origin : DEFAULT_ALLOWED_ORIGINS),

@@ -1,6 +1,8 @@
 // The SFU's settings, all from the environment with embedded development defaults, so that
 // `tsx main.ts` works with no configuration and tests override only what they need.
 import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { DEFAULT_PARTY_PORT, DEFAULT_SFU_PORT, DEV_ROOM_SECRET, DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { parseAllowedOrigins } from "../lib/protocol/origin.ts";
 import { parseSfuList, type SfuEntry } from "../lib/protocol/sfu_edge.ts";
@@ -38,7 +40,14 @@ export type SfuConfig = {
   peers: SfuEntry[];
   /** SPAZIO_SFU_ID: this SFU's id in SPAZIO_SFU_PEERS (required when the list is set). */
   sfuId: string;
+  /**
+   * SPAZIO_RECORDINGS_DIR: the recordings folder the web reads too (absolute; the repository's
+   * `data/recordings` by default). A Space's tracks go to `spaces/<id>/rec/` in it.
+   */
+  recordingsDir: string;
 };
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -75,5 +84,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SfuConfig {
     logLevel: logLevel as SfuConfig["logLevel"],
     peers,
     sfuId,
+    recordingsDir: path.resolve(REPO, env.SPAZIO_RECORDINGS_DIR || "data/recordings"),
   };
 }

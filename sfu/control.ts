@@ -2,12 +2,18 @@
 // A request that is unsigned, forged, stale, too big or malformed is refused and changes nothing.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MAX_MESSAGE_BYTES } from "../lib/protocol/defaults.ts";
-import { CloseRoomRequest, GrantRequest } from "../lib/protocol/sfu.ts";
+import { CloseRoomRequest, GrantRequest, SfuRoomName } from "../lib/protocol/sfu.ts";
+import { SfuRecording } from "../lib/protocol/space_http.ts";
 import { verifyRequest } from "../lib/protocol/token.ts";
 import { SfuError } from "./errors.ts";
 import type { GrantTable } from "./grants.ts";
 import { BodyError, readBody, replyJson } from "./http-json.ts";
+import type { SpaceRecordings } from "./recording.ts";
 import type { SfuRoom } from "./room.ts";
+
+const RecordingRequest = SfuRecording.extend({
+  room: SfuRoomName.refine((r) => r.startsWith("s_"), "only Spaces (s_...) are recorded"),
+});
 
 export type ControlDeps = {
   serverSecret: string;
@@ -15,6 +21,13 @@ export type ControlDeps = {
   existingRoom(name: string): SfuRoom | undefined;
   /** Passes what the room pushed on to the other SFUs serving the Space (relay.ts), when there are any. */
   relay?: { grant(grant: GrantRequest): void; close(room: string): void };
+  /** This SFU's recordings; absent where nothing is recorded (calls-only tests). */
+  recordings?: SpaceRecordings;
+  /**
+   * Where the room's recording switch goes when this SFU is not the Space's origin (the room may
+   * push to any SFU of the list): the origin records. Absent: this SFU is the origin.
+   */
+  forwardRecording?(room: string, body: unknown): boolean;
 };
 
 /** Applies a grant and enforces it on the room's peers here; whether it was newer than the one held. */
@@ -25,7 +38,8 @@ export async function applyGrant(deps: Pick<ControlDeps, "grants" | "existingRoo
 }
 
 /** Ends a room's media here and forgets its grants. */
-export function closeRoom(deps: Pick<ControlDeps, "grants" | "existingRoom">, room: string): void {
+export function closeRoom(deps: Pick<ControlDeps, "grants" | "existingRoom" | "recordings">, room: string): void {
+  deps.recordings?.forget(room);
   deps.existingRoom(room)?.close();
   deps.grants.dropRoom(room);
 }
@@ -49,6 +63,13 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, d
       // Passed on even when stale here: another SFU of the Space may not have it yet.
       deps.relay?.grant(grant);
       return reply(200, { ok: true, applied });
+    }
+    if (path === "/control/recording") {
+      const { room, on } = parseWith(RecordingRequest, json);
+      if (deps.forwardRecording?.(room, json)) return reply(200, { ok: true });
+      if (!deps.recordings) throw new SfuError("unavailable", "this media server records nothing");
+      deps.recordings.set(room, on);
+      return reply(200, { ok: true });
     }
     if (path === "/control/close") {
       const { room } = parseWith(CloseRoomRequest, json);

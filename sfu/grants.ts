@@ -69,6 +69,9 @@ export class GrantTable {
 
 /** Asks the Space's party room for one person's grant. */
 export class PartyGrantSource {
+  /** Told whether the Space is being recorded, from each answer: an SFU that restarted records again. */
+  onRecording?: (room: string, on: boolean) => void;
+
   constructor(readonly partyUrl: string, readonly serverSecret: string, readonly timeoutMs = 2000) {}
 
   async fetch(spaceId: string, sub: string): Promise<Grant> {
@@ -77,6 +80,8 @@ export class PartyGrantSource {
     const parsed = GetGrantResponse.safeParse(answer);
     if (!parsed.success) throw new SfuError("unavailable", "the Space room's grant answer was not valid");
     const { canSpeak, muted, admitted, video, seq } = parsed.data;
+    const recording = (answer as { recording?: unknown } | null)?.recording;
+    if (typeof recording === "boolean") this.onRecording?.(`s_${spaceId}`, recording);
     return { canSpeak, muted, admitted, video, seq };
   }
 }

@@ -12,6 +12,7 @@ import type { GrantTable } from "./grants.ts";
 import { BodyError, readBody, replyJson } from "./http-json.ts";
 import type { OriginLinks } from "./origin-links.ts";
 import type { SpaceRelay } from "./relay.ts";
+import type { SpaceRecordings } from "./recording.ts";
 import type { SfuRoom } from "./room.ts";
 import type { SfuConfig } from "./config.ts";
 
@@ -22,6 +23,7 @@ export type InternalDeps = {
   relay: SpaceRelay;
   existingRoom(name: string): SfuRoom | undefined;
   upstreamOf(room: string): EdgeUpstream | undefined;
+  recordings?: SpaceRecordings;
 };
 
 /** A pipe open answer carries every producer's parameters and the held grants. */

@@ -7,7 +7,7 @@
 // time is kept in the index beside the files, which is what the mixer places them by.
 import { type ChildProcess, spawn } from "node:child_process";
 import dgram from "node:dgram";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { types as ms } from "mediasoup";
 
@@ -83,9 +83,12 @@ class Tap {
     // One port for the tap's life: a PlainTransport connects once, and a new ffmpeg after a crash
     // listens where the old one did.
     const port = this.#port ??= await freeUdpPort(ip);
+    // Named by time too: a recording turned off and on again taps the same producer anew, and
+    // the new files must not replace the old ones.
     const n = this.segments.length + 1;
-    const file = path.join(this.opts.dir, `${this.producer.id}-${n}.ogg`);
-    const sdpFile = path.join(this.opts.dir, `${this.producer.id}-${n}.sdp`);
+    const base = `${this.producer.id}-${Date.now().toString(36)}-${n}`;
+    const file = path.join(this.opts.dir, `${base}.ogg`);
+    const sdpFile = path.join(this.opts.dir, `${base}.sdp`);
     this.#transport ??= await this.router.createPlainTransport({ listenIp: { ip }, rtcpMux: true, comedia: false });
     const consumer = this.#consumer ??= await this.#transport.consume({
       producerId: this.producer.id,
@@ -151,6 +154,10 @@ class Tap {
     return this.#ffmpeg?.pid;
   }
 
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   close() {
     this.#closed = true;
     const ff = this.#ffmpeg;
@@ -177,9 +184,14 @@ async function waitListening(port: number, msMax: number): Promise<void> {
   }
 }
 
-/** The recording of one Space on its origin SFU: a tap per microphone of a person on stage. */
+/**
+ * The recording of one Space on its origin SFU: a tap per microphone of a person on stage. A new
+ * recorder in a folder that has an index (the host turned recording off and on again, or the SFU
+ * restarted) keeps the segments listed there and adds its own.
+ */
 export class SpaceRecorder {
   readonly #taps = new Map<string, Tap>();
+  readonly #earlier: Segment[];
   readonly #dir: string;
   readonly #ip: string;
   #closed = false;
@@ -188,6 +200,7 @@ export class SpaceRecorder {
     this.#dir = opts.dir;
     this.#ip = opts.listenIp ?? "127.0.0.1";
     mkdirSync(this.#dir, { recursive: true });
+    this.#earlier = readIndex(path.join(this.#dir, "index.json"));
     this.#writeIndex();
   }
 
@@ -208,7 +221,16 @@ export class SpaceRecorder {
   }
 
   get segments(): Segment[] {
-    return [...this.#taps.values()].flatMap((t) => t.segments);
+    return [...this.#earlier, ...[...this.#taps.values()].flatMap((t) => t.segments)];
+  }
+
+  /** Producers tapped now (not closed), for health and tests. */
+  get tapped(): string[] {
+    return [...this.#taps.entries()].filter(([, t]) => !t.closed).map(([id]) => id);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
   }
 
   /** The pid of the ffmpeg recording a producer now (tests kill it). */
@@ -229,5 +251,17 @@ export class SpaceRecorder {
     // rename is atomic: the mixer never reads half an index.
     renameSync(tmp, path.join(this.#dir, "index.json"));
     this.opts.onIndex?.(segments);
+  }
+}
+
+/** The segments of an index already in the folder; none when there is none or it is unreadable. */
+function readIndex(file: string): Segment[] {
+  if (!existsSync(file)) return [];
+  try {
+    const segments = JSON.parse(readFileSync(file, "utf8")).segments;
+    // A segment left open by a crash ended when its file stopped growing; the mixer needs only its start.
+    return Array.isArray(segments) ? segments.map((s: Segment) => ({ ...s, endedAt: s.endedAt ?? s.startedAt })) : [];
+  } catch {
+    return [];
   }
 }

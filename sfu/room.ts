@@ -44,9 +44,10 @@ export const CALL_MAX_PEERS = 2;
 
 /**
  * `empty`: the last peer left (the server then closes the room unless edges still draw on it);
- * `closed`: once, on close(); `producer`: a local producer changed (origin rooms feed edges).
+ * `closed`: once, on close(); `producer`: a local producer changed (origin rooms feed edges);
+ * `speaking`: who is speaking now changed (the recording writes it down).
  */
-export type SfuRoomEvents = { empty: []; closed: []; producer: [ProducerEvent] };
+export type SfuRoomEvents = { empty: []; closed: []; producer: [ProducerEvent]; speaking: [string[]] };
 
 /**
  * One room as /healthz shows it: `whole` is false from a worker death until its peers rebuilt;
@@ -77,6 +78,7 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
   // Overflow routers are only made inside the placement lock, so they are kept resolved.
   #overflow: RouterSlot[] = [];
   #speaking: SpeakingTracker;
+  #speakingNow: string[] = [];
   #placing: Promise<unknown> = Promise.resolve();
   // Worker deaths being handled, and the peers asked to reconnect that have not rebuilt yet.
   #recovering = 0;
@@ -91,7 +93,12 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
     this.name = name;
     this.kind = name.startsWith("s_") ? "space" : "call";
     this.#deps = deps;
-    this.#speaking = new SpeakingTracker((msg) => this.broadcast(msg));
+    this.#speaking = new SpeakingTracker((msg) => {
+      this.broadcast(msg);
+      if (msg.type !== "speaking") return;
+      this.#speakingNow = msg.subs;
+      this.emit("speaking", msg.subs);
+    });
     if (this.kind === "space" && deps.upstream) this.#upstream = deps.upstream(this);
   }
 
@@ -119,6 +126,11 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
   /** Routers this room holds now (the primary plus overflow ones). */
   get routerCount(): number {
     return (this.#primary ? 1 : 0) + this.#overflow.length;
+  }
+
+  /** Who the audio-level observer hears now. */
+  get speakingNow(): string[] {
+    return this.#speakingNow;
   }
 
   peer(sub: string): SfuPeer | undefined {

@@ -13,6 +13,7 @@ import { replyJson } from "./http-json.ts";
 import { handleInternal } from "./internal-api.ts";
 import { internalPoster } from "./internal-client.ts";
 import { OriginLinks } from "./origin-links.ts";
+import { SpaceRecordings } from "./recording.ts";
 import { SpaceRelay } from "./relay.ts";
 import { type RoomDeps, type RoomHealth, SfuRoom } from "./room.ts";
 import { Signalling } from "./signalling.ts";
@@ -43,6 +44,8 @@ export class SfuServer {
   readonly config: SfuConfig;
   readonly pool: WorkerPool;
   readonly grants = new GrantTable();
+  /** The Spaces this SFU records (on their origin), as the rooms asked. */
+  readonly recordings: SpaceRecordings;
   #rooms = new Map<string, SfuRoom>();
   #http: http.Server;
   #signalling: Signalling;
@@ -57,6 +60,11 @@ export class SfuServer {
     this.config = config;
     this.pool = pool;
     this.#party = new PartyGrantSource(config.partyUrl, config.serverSecret);
+    this.recordings = new SpaceRecordings(config.recordingsDir, (name) => this.#rooms.get(name));
+    // The grant answers say whether the Space records: after a restart, its first pull restores it.
+    this.#party.onRecording = (room, on) => {
+      if (this.#relay.isOrigin(room)) this.recordings.set(room, on);
+    };
     const post = internalPoster(config.serverSecret);
     this.#links = new OriginLinks({
       config,
@@ -152,6 +160,7 @@ export class SfuServer {
         this.#links.roomClosed(name);
       });
       this.#rooms.set(name, made);
+      this.recordings.roomMade(made);
       room = made;
     }
     return room;
@@ -183,6 +192,8 @@ export class SfuServer {
         grants: this.grants,
         existingRoom: (name) => this.#rooms.get(name),
         relay: this.config.peers.length > 0 ? this.#relay : undefined,
+        recordings: this.recordings,
+        forwardRecording: (room, body) => this.#forwardRecording(room, body),
       });
     } else if (path.startsWith("/internal/")) {
       void handleInternal(req, res, {
@@ -192,10 +203,23 @@ export class SfuServer {
         relay: this.#relay,
         existingRoom: (name) => this.#rooms.get(name),
         upstreamOf: (name) => this.#upstreams.get(name),
+        recordings: this.recordings,
       });
     } else {
       replyJson(res, 404, { ok: false, code: "not_found", message: `no endpoint ${path}` });
     }
+  }
+
+  /** Sends the room's recording switch on to the Space's origin when that is another SFU. */
+  #forwardRecording(room: string, body: unknown): boolean {
+    const origin = this.#relay.originOf(room);
+    if (!origin || origin.id === this.config.sfuId) return false;
+    // The control API takes the same signature as the internal one: the server secret.
+    internalPoster(this.config.serverSecret)(origin.url, "/control/recording", body).then(
+      (a) => a.status !== 200 && console.warn(`sfu: ${origin.id} refused the recording switch for ${room} (${a.status})`),
+      () => console.warn(`sfu: could not pass the recording switch for ${room} on to ${origin.id}`),
+    );
+    return true;
   }
 
   /**
@@ -209,6 +233,7 @@ export class SfuServer {
     const kick = { code: SfuCloseCode.serviceRestart, reason: "media server restarting" };
     for (const room of [...this.#rooms.values()]) room.close(kick);
     this.#rooms.clear();
+    this.recordings.close();
     this.#links.stop();
     await this.#signalling.close(STOP_GRACE_MS);
     this.pool.close();

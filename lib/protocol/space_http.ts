@@ -7,6 +7,7 @@ import {
   AccountSub,
   Person,
   Pin,
+  Reaction,
   SPACE_LIMITS,
   SpaceInfo,
   SpaceStatus,
@@ -138,6 +139,8 @@ export const SpaceStatePush = z.object({
   stage: z.array(PublicStageMember).max(SPACE_LIMITS.stageMax),
   /** The host records the Space now: the web opens its recording (RecordingService.start). */
   recording: z.boolean().optional(),
+  /** When the recording first turned on (room clock, ms): the zero of its timeline and tracks. */
+  recordingStartedAt: z.number().int().optional(),
 });
 export type SpaceStatePush = z.infer<typeof SpaceStatePush>;
 
@@ -151,3 +154,23 @@ export const SpaceReport = z.object({
   at: z.number(),
 });
 export type SpaceReport = z.infer<typeof SpaceReport>;
+
+/** Most entries of each kind the room keeps of one recording (the oldest go first). */
+export const TIMELINE_LIMITS = { stage: 2_000, comments: 5_000, reactions: 20_000, pins: 1_000 } as const;
+
+/**
+ * Signed GET `/parties/space/<id>?timeline`: what the room kept while the Space was recorded, in
+ * wall-clock ms (room clock). The web joins it with the SFU's speaking intervals into a Timeline
+ * (lib/protocol/recording_timeline.ts) when the Space ends.
+ */
+export const RoomTimeline = z.object({
+  /** When recording first turned on. */
+  startedAt: z.number(),
+  /** Everyone named below, as they were shown. */
+  people: z.array(Person),
+  stage: z.array(z.object({ sub: Sub, role: StageRole, from: z.number(), to: z.number().optional() })).max(TIMELINE_LIMITS.stage + SPACE_LIMITS.stageMax),
+  comments: z.array(z.object({ id: z.string(), sub: Sub, text: z.string(), at: z.number() })).max(TIMELINE_LIMITS.comments),
+  reactions: z.array(z.object({ emoji: Reaction, count: z.number().int().positive(), at: z.number() })).max(TIMELINE_LIMITS.reactions),
+  pins: z.array(z.object({ at: z.number(), pin: Pin.nullable() })).max(TIMELINE_LIMITS.pins),
+});
+export type RoomTimeline = z.infer<typeof RoomTimeline>;

@@ -6,6 +6,9 @@
 import { mix, type MixOutput, cut, durationMs, type TrackInput } from "./mix.ts";
 import type { MessageKey } from "../i18n/mod.ts";
 import { checkKey, type RecordingStore } from "./store.ts";
+import { Timeline } from "../protocol/recording_timeline.ts";
+import type { RoomTimeline } from "../protocol/space_http.ts";
+import { buildTimeline, parseSpeaking } from "./timeline.ts";
 
 export const CLIP_MS = 30_000;
 export const DEFAULT_RETENTION_MS = 30 * 24 * 3600_000;
@@ -110,14 +113,44 @@ export class RecordingService {
     return (await this.kv.get<ClipRecord>(["clips", RecordingService.id(clipId, "clip id")])).value;
   }
 
-  /** The recording began (the host turned it on). Turning it on again continues the same recording. */
-  async start(spaceId: string, hostSub: string, opts: { clipsAllowed?: boolean } = {}): Promise<RecordingRecord> {
+  /**
+   * The recording began (the host turned it on). Turning it on again continues the same recording.
+   * `startedAt`: when the room says it began (its clock), the zero of the tracks and the timeline.
+   */
+  async start(spaceId: string, hostSub: string, opts: { clipsAllowed?: boolean; startedAt?: number } = {}): Promise<RecordingRecord> {
     const key = ["recordings", RecordingService.id(spaceId)];
     const old = (await this.kv.get<RecordingRecord>(key)).value;
     if (old && old.status !== "recording") throw new RecordingError(409, "rec.err.recording_over", "This Space's recording is already finished.");
-    const rec: RecordingRecord = old ?? { spaceId, hostSub, status: "recording", startedAt: this.now(), trimStartMs: 0, clipsAllowed: opts.clipsAllowed ?? true };
-    await this.kv.set(key, rec);
-    return rec;
+    if (old) return old;
+    const rec: RecordingRecord = { spaceId, hostSub, status: "recording", startedAt: opts.startedAt ?? this.now(), trimStartMs: 0, clipsAllowed: opts.clipsAllowed ?? true };
+    // Two pushes at once open it once.
+    const res = await this.kv.atomic().check({ key, versionstamp: null }).set(key, rec).commit();
+    return res.ok ? rec : (await this.get(spaceId))!;
+  }
+
+  timelineKey(spaceId: string): string {
+    return checkKey(`spaces/${RecordingService.id(spaceId)}/timeline.json`);
+  }
+
+  /** The replay's timeline (stage, speaking, comments, reactions, pins), or null when there is none. */
+  async timeline(spaceId: string): Promise<Timeline | null> {
+    const rec = await this.get(spaceId);
+    if (!rec || rec.status === "deleted") return null;
+    try {
+      return Timeline.parse(JSON.parse(await Deno.readTextFile(this.store.localPath(this.timelineKey(spaceId)))));
+    } catch {
+      return null;
+    }
+  }
+
+  /** Joins the room's record with the SFU's speaking lines and stores it beside the replay. */
+  async #writeTimeline(spaceId: string, rec: RecordingRecord, endedAt: number, room: RoomTimeline | null): Promise<void> {
+    let speaking = "";
+    try {
+      speaking = await Deno.readTextFile(this.store.localPath(`${RecordingService.tracksPrefix(spaceId)}speaking.jsonl`));
+    } catch { /* nobody was heard, or the SFU wrote nothing */ }
+    const timeline = buildTimeline(rec.startedAt, endedAt, room, parseSpeaking(speaking));
+    await this.store.write(this.timelineKey(spaceId), new TextEncoder().encode(JSON.stringify(timeline)));
   }
 
   async #tracks(spaceId: string, rec: RecordingRecord): Promise<TrackInput[]> {
@@ -137,13 +170,19 @@ export class RecordingService {
     return out;
   }
 
-  /** The Space ended: mixes the replay and sets it to expire. */
-  async finish(spaceId: string): Promise<RecordingRecord> {
+  /**
+   * The Space ended: mixes the replay, stores its timeline and sets it to expire. `room`: what the
+   * Space room kept of it (stage, comments, reactions, pins), when it could be read.
+   */
+  async finish(spaceId: string, opts: { room?: RoomTimeline | null; endedAt?: number } = {}): Promise<RecordingRecord> {
     const rec = await this.get(spaceId);
     if (!rec) throw new RecordingError(404, "rec.err.not_recorded", "This Space was not recorded.");
     if (rec.status !== "recording" && rec.status !== "failed") return rec;
-    const endedAt = rec.endedAt ?? this.now();
+    const endedAt = rec.endedAt ?? opts.endedAt ?? this.now();
     await this.#put({ ...rec, status: "mixing", endedAt });
+    await this.#writeTimeline(spaceId, rec, endedAt, opts.room ?? null).catch((err) =>
+      console.error(`web: the timeline of ${spaceId} was not stored:`, err)
+    );
     const tracks = await this.#tracks(spaceId, rec);
     const expiresAt = endedAt + this.retentionMs;
     try {

@@ -27,6 +27,15 @@ export async function handleSpaceRequest(room: SpaceRoom, req: Request): Promise
       }
       return json({ ok: true, reports: await listReports(room.storage) });
     }
+    // The recording's timeline, for the web when the Space ends: signed like the reports.
+    if (new URL(req.url).searchParams.has("timeline")) {
+      if (!(await verifyRequest(room.config.serverSecret, "", req.headers))) {
+        return fail(401, "unsigned", "Reading the timeline needs a signed request.");
+      }
+      const timeline = await room.timeline.read();
+      if (!timeline) return fail(404, "not_recorded", "This Space was never recorded.");
+      return json(timeline);
+    }
     return json(publicSnapshot(room.state, room.listenerCount()));
   }
   if (req.method !== "POST") return fail(405, "method_not_allowed", "Use GET or POST.");
@@ -61,7 +70,9 @@ export async function handleSpaceRequest(room: SpaceRoom, req: Request): Promise
       // The web's join reads where the connection goes too (JoinPlan): the room or a shard.
       const part = hasPart(s, r.sub);
       const shard = part ? undefined : room.shards.pick();
-      return json({ ...grantFor(s, r.sub), part, ...(shard !== undefined && { shard }) });
+      // `recording`: an SFU that restarted learns from its first pull that it must record again.
+      const recording = s.recording === true && s.status === "live";
+      return json({ ...grantFor(s, r.sub), part, recording, ...(shard !== undefined && { shard }) });
     }
     case "start": {
       if (s.status === "ended") return fail(409, "ended", "This Space has ended.");

@@ -5,6 +5,7 @@ import { signRequest } from "../../lib/protocol/token.ts";
 import {
   type SfuClose,
   type SfuGrant,
+  type SfuRecording,
   sfuRoomName,
   type SpaceReport,
   type SpaceStatePush,
@@ -72,6 +73,12 @@ export class SpaceOutbound {
       const body: SfuGrant = { room: sfuRoomName(this.spaceId), ...g };
       this.#post(`${this.config.sfuUrl}/control/grant`, body);
     }
+  }
+
+  /** Tells the SFU to start or stop recording the Space's microphones. */
+  recording(on: boolean): void {
+    const body: SfuRecording = { room: sfuRoomName(this.spaceId), on };
+    this.#post(`${this.config.sfuUrl}/control/recording`, body);
   }
 
   /** Tells the SFU to close the Space's media room. */

@@ -14,6 +14,7 @@ export interface RoomStorage {
   put(entries: Record<string, unknown>): Promise<void>;
   put<T>(key: string, value: T): Promise<void>;
   list<T>(options: { prefix: string }): Promise<Map<string, T>>;
+  delete(key: string): Promise<boolean>;
 }
 
 type Core = Omit<SpaceState, "banned" | "comments" | "blocked">;

@@ -1,17 +1,19 @@
-// /api/internal/spaces/<id>/state: the Space room (signed) keeps the directory's copy current.
+// /api/internal/spaces/<id>/state: the Space room (signed) keeps the directory's copy current,
+// opens the Space's recording when the host turns it on, and has the replay made when it ends.
 import { HttpError } from "../../../../../lib/http/errors.ts";
 import { readSignedBody } from "../../../../../lib/http/guards.ts";
 import type { Handlers } from "../../../../../lib/http/route.ts";
 import { SpaceStatePush } from "../../../../../lib/protocol/space_http.ts";
-import { recordingService } from "../../../../../lib/recordings/deps.ts";
+import { recordingService, roomTimeline } from "../../../../../lib/recordings/deps.ts";
 import { SpaceService } from "../../../../../lib/spaces/service.ts";
 
 export const handler: Handlers = {
   async POST(c) {
     const push = SpaceStatePush.safeParse(await readSignedBody(c));
     if (!push.success) throw new HttpError(400, "err.bad_request");
-    const { status, listenerCount, stage } = push.data;
-    const updated = await new SpaceService(c.get("deps")).spaces.update(c.req.param("id") ?? "", (s) => {
+    const { status, listenerCount, stage, recording, recordingStartedAt } = push.data;
+    const deps = c.get("deps");
+    const updated = await new SpaceService(deps).spaces.update(c.req.param("id") ?? "", (s) => {
       if (s.status === "ended") return null; // an ended Space stays ended
       if (status === "scheduled") return { ...s, listenerCount, stage };
       return {
@@ -24,12 +26,22 @@ export const handler: Handlers = {
       };
     });
     if (!updated) throw new HttpError(404, "err.not_found");
+    const recordings = recordingService(deps);
+    // Recorded (now, or for a moment before an end that came within the same push): opened from
+    // the room's start time, so that the tracks and the timeline share one zero.
+    if (recordingStartedAt !== undefined && (recording || status === "ended") && status !== "scheduled") {
+      await recordings.start(updated.id, `u:${updated.hostId}`, { startedAt: recordingStartedAt }).catch((err) => {
+        if (status !== "ended") console.error(`web: the recording of ${updated.id} was not opened:`, err);
+      });
+    }
     // A recorded Space that ended gets its replay mixed, after the answer (mixing takes seconds).
     if (status === "ended") {
-      const recordings = recordingService(c.get("deps"));
       const rec = await recordings.get(updated.id);
       if (rec?.status === "recording") {
-        recordings.finish(updated.id).catch((err) => console.error(`web: the replay of ${updated.id} was not made:`, err));
+        const id = updated.id;
+        roomTimeline(deps, id)
+          .then((room) => recordings.finish(id, { room }))
+          .catch((err) => console.error(`web: the replay of ${id} was not made:`, err));
       }
     }
     return c.json({ ok: true });
