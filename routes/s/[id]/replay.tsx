@@ -1,13 +1,16 @@
 // /s/<id>/replay: a recorded Space after it ended, public like the Space: its title and host,
 // the player, and for the host the trim and delete. A deleted or expired recording is a 410
-// page that says so; one still being mixed says to come back.
+// page that says so; one still being mixed says to come back. With the Space's timeline beside
+// the audio, the page shows the stage, comments, reactions and pins as they were at each moment.
 import { Island } from "../../../components/Island.tsx";
 import { HttpError } from "../../../lib/http/errors.ts";
 import { spaceParam } from "../../../lib/http/params.ts";
 import type { Handlers } from "../../../lib/http/route.ts";
 import { when } from "../../../lib/i18n/dates.ts";
 import { t } from "../../../lib/i18n/mod.ts";
+import { Timeline } from "../../../lib/protocol/recording_timeline.ts";
 import { recordingService } from "../../../lib/recordings/deps.ts";
+import type { RecordingService } from "../../../lib/recordings/service.ts";
 import { renderPage } from "../../../lib/render.tsx";
 import { Icon } from "../../../lib/ui/Icon.tsx";
 
@@ -16,10 +19,14 @@ export const handler: Handlers = {
     const lang = c.get("lang");
     const user = c.get("user");
     const space = await spaceParam(c);
-    const rec = await recordingService(c.get("deps")).get(space.id);
+    const svc = recordingService(c.get("deps"));
+    const rec = await svc.get(space.id);
     if (!rec) throw new HttpError(404, "rec.err.not_recorded");
     if (rec.status === "deleted") throw new HttpError(410, rec.gone === "expired" ? "rec.err.recording_expired" : "rec.err.recording_gone");
-    const host = await c.get("deps").users.get(space.hostId);
+    const [host, timeline] = await Promise.all([
+      c.get("deps").users.get(space.hostId),
+      rec.status === "ready" ? timelineOf(svc, space.id) : null,
+    ]);
     const title = t(lang, "rec.replay_of", { title: space.title });
     return renderPage(c, title, (
       <section class="screen replay-screen">
@@ -47,6 +54,7 @@ export const handler: Handlers = {
                 clipsAllowed: rec.clipsAllowed,
                 isHost: user?.id === space.hostId,
                 trimStartMs: rec.trimStartMs,
+                timeline,
               }}
             />
           )
@@ -55,3 +63,18 @@ export const handler: Handlers = {
     ));
   },
 };
+
+/** The Space's timeline beside its replay; a missing or unreadable one leaves just the audio. */
+async function timelineOf(svc: RecordingService, spaceId: string): Promise<Timeline | null> {
+  const key = `spaces/${spaceId}/timeline.json`;
+  try {
+    const st = await svc.store.stat(key);
+    if (!st || st.size === 0) return null;
+    const parsed = Timeline.safeParse(JSON.parse(await new Response(await svc.store.read(key, 0, st.size - 1)).text()));
+    if (parsed.success) return parsed.data;
+    console.warn(`web: the timeline of ${spaceId} does not parse:`, parsed.error.issues[0]);
+  } catch (err) {
+    console.warn(`web: the timeline of ${spaceId} could not be read:`, err);
+  }
+  return null;
+}
