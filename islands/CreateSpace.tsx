@@ -14,7 +14,7 @@ interface Props {
   /** Open on "Schedule for later" (the home page's "Schedule a Space"). */
   later?: boolean;
   /** Editing a scheduled Space: its id and current values. */
-  edit?: { id: string; title: string; topics: string[]; lang: string; scheduledFor: number; cohosts: string[]; speakers: string[]; allowVideo: boolean };
+  edit?: { id: string; title: string; topics: string[]; lang: string; scheduledFor: number; cohosts: string[]; speakers: string[]; allowVideo: boolean; record?: boolean };
 }
 
 /** Creates a Space now or scheduled (up to 14 days), or edits a scheduled one. */
@@ -27,6 +27,7 @@ export default function CreateSpace({ lang, edit, later: laterFirst = false }: P
   const cohosts = useSignal(edit?.cohosts.join(", ") ?? "");
   const speakers = useSignal(edit?.speakers.join(", ") ?? "");
   const allowVideo = useSignal(edit?.allowVideo ?? false);
+  const record = useSignal(edit?.record ?? false);
   const busy = useSignal(false);
   const error = useSignal<{ field?: string; code: MessageKey } | null>(null);
 
@@ -50,6 +51,7 @@ export default function CreateSpace({ lang, edit, later: laterFirst = false }: P
       cohosts: list(cohosts.value),
       speakers: list(speakers.value),
       allowVideo: allowVideo.value,
+      record: record.value,
     };
     const r = edit
       ? await api("PATCH", `/api/spaces/${edit.id}`, body)
@@ -124,6 +126,13 @@ export default function CreateSpace({ lang, edit, later: laterFirst = false }: P
         hint={t(lang, "space.allow_video_hint")}
         checked={allowVideo.value}
         onChange={(on) => (allowVideo.value = on)}
+      />
+      <SwitchRow
+        icon="rec"
+        label={t(lang, "rec.record_space")}
+        hint={t(lang, "rec.record_space_hint")}
+        checked={record.value}
+        onChange={(on) => (record.value = on)}
       />
       <details class="more-fields" open={peopleOpen}>
         <summary>

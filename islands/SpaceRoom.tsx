@@ -8,6 +8,8 @@ import { Listeners } from "../components/space/Listeners.tsx";
 import { SpaceHeader } from "../components/space/SpaceHeader.tsx";
 import { SpaceSettings } from "../components/space/SpaceSettings.tsx";
 import { Stage, type StageAction } from "../components/space/Stage.tsx";
+import { StagePrompts, useRecordingNotices } from "../components/space/StagePrompts.tsx";
+import { ClipButton } from "../components/replay/ClipButton.tsx";
 import { VideoTile } from "../components/space/VideoTile.tsx";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 import { installPartialNavigation, navigate } from "../lib/nav/partial.ts";
@@ -16,6 +18,7 @@ import type { SpacePublicSnapshot } from "../lib/protocol/space_http.ts";
 import { canModerate, type JoinTokens } from "../lib/space/client.ts";
 import { mountDock } from "../lib/space/Dock.tsx";
 import { enterSpace, leaveSpace } from "../lib/space/live.ts";
+import { Icon } from "../lib/ui/Icon.tsx";
 import { Sheet } from "../lib/ui/Sheet.tsx";
 
 interface Props {
@@ -91,6 +94,9 @@ export default function SpaceRoom({ lang, spaceId, topics, initial, signInUrl, t
     ];
     if (said.length) announce.value = said.join(". ");
   }, [camSubs]);
+  const onStage = !!view && stage.some((m) => m.sub === view.you.sub);
+  const recording = view?.space.recording ?? initial.space.recording;
+  useRecordingNotices(lang, view, onStage, (said) => (announce.value = said));
   const leave = () => {
     leaveSpace();
     void navigate(new URL("/", location.href).href, { push: true, scroll: 0 });
@@ -122,7 +128,7 @@ export default function SpaceRoom({ lang, spaceId, topics, initial, signInUrl, t
   const mod = !!view && canModerate(view);
   return (
     <div class="space-room">
-      <SpaceHeader lang={lang} spaceId={spaceId} title={initial.space.title} topics={topics} hostName={hostName} listenerCount={listenerCount} onLeave={live ? leave : undefined} />
+      <SpaceHeader lang={lang} spaceId={spaceId} title={initial.space.title} topics={topics} hostName={hostName} listenerCount={listenerCount} recording={recording} onLeave={live ? leave : undefined} />
       <AudioBar
         lang={lang}
         room={conn}
@@ -134,14 +140,7 @@ export default function SpaceRoom({ lang, spaceId, topics, initial, signInUrl, t
       {err && <p class="error" role="alert">{t(lang, `space.err.${err.code}` as MessageKey)}</p>}
       {video?.problem.value && <p class="error" role="alert">{t(lang, video.problem.value === "denied" ? "space.camera_denied" : "space.camera_unavailable")}</p>}
       <p class="visually-hidden" role="status" aria-live="polite">{announce.value}</p>
-      {view?.you.invited && !stage.some((m) => m.sub === view.you.sub) && (
-        <div class="invite" role="alert">
-          <p>{t(lang, "space.invited_prompt")}</p>
-          <button type="button" class="button" onClick={() => send({ type: "acceptInvite" })}>{t(lang, "space.accept_invite")}</button>
-          <button type="button" class="button secondary" onClick={() => send({ type: "declineInvite" })}>{t(lang, "space.decline_invite")}</button>
-        </div>
-      )}
-      {view && !view.you.anonymous && view.you.handRaised && <p class="muted" role="status">{t(lang, "space.request_sent")}</p>}
+      {view && <StagePrompts lang={lang} view={view} onStage={onStage} send={send} />}
       <Stage lang={lang} stage={stage} youSub={view?.you.sub} youRole={view?.you.role} speaking={media?.session.speaking.value} onAction={view ? onStageAction : undefined} videoOf={videoOf} />
       <PinnedItem lang={lang} pinned={view?.pinned ?? initial.pinned} moderator={mod} onUnpin={() => send({ type: "unpin" })} />
       <Listeners lang={lang} count={listenerCount} sample={view?.listeners ?? []} youSub={view?.you.sub} />
@@ -186,6 +185,12 @@ export default function SpaceRoom({ lang, spaceId, topics, initial, signInUrl, t
               ? <p class="notice"><a href={signInUrl}>{t(lang, "space.signin_to_take_part")}</a></p>
               : <CommentComposer lang={lang} send={(text) => !!client?.send({ type: "comment", text })} />}
           </Sheet>
+          {recording && !mod && (
+            <Sheet id="sheet-clip" open={sheet.value === "clip"} title={t(lang, "rec.clip_live")} closeLabel={t(lang, "space.close")} onClose={close}>
+              <p class="rec-note"><Icon name="rec" size={18} />{t(lang, "rec.being_recorded")}</p>
+              <ClipButton lang={lang} spaceId={spaceId} title={initial.space.title} label={t(lang, "rec.clip_live")} />
+            </Sheet>
+          )}
           {mod && (
             <Sheet id="sheet-tools" open={sheet.value === "tools"} title={t(lang, "space.host_tools")} closeLabel={t(lang, "space.close")} onClose={close}>
               <HostTools
@@ -196,6 +201,7 @@ export default function SpaceRoom({ lang, spaceId, topics, initial, signInUrl, t
                 setPinUrl={(v) => (pinUrl.value = v)}
                 confirmingEnd={confirmingEnd.value}
                 setConfirmingEnd={(v) => (confirmingEnd.value = v)}
+                error={err ?? null}
               />
             </Sheet>
           )}

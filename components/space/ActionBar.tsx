@@ -1,12 +1,13 @@
 // The bar at the bottom of a Space, always inside the viewport: the person's own actions. The
 // microphone for people on stage, a hand for listeners, reactions, comments, and the sheets with
-// host tools and settings. Every button has a name a screen reader says.
+// host tools and settings; on a recorded Space, a clip of the last 30 s (hosts and co-hosts find
+// it in their tools, to leave their bar room). Every button has a name a screen reader says.
 import { type Lang, t } from "../../lib/i18n/mod.ts";
 import type { SpaceView } from "../../lib/protocol/space_view.ts";
 import type { CameraState } from "../../lib/media/space_video.ts";
 import { Icon } from "../../lib/ui/Icon.tsx";
 
-export type SheetName = "comments" | "react" | "tools" | "settings";
+export type SheetName = "comments" | "react" | "tools" | "settings" | "clip";
 
 export interface ActionBarProps {
   lang: Lang;
@@ -79,6 +80,11 @@ export function ActionBar({ lang, view, signInUrl, onUnmute, onMute, camera, onC
         <Icon name="comments" />
         {view.comments.length > 0 && <span class="count-badge" aria-hidden="true">{view.comments.length > 99 ? "99+" : view.comments.length}</span>}
       </button>
+      {view.space.recording && !mod && (
+        <button type="button" class="bar-icon" aria-label={t(lang, "rec.clip_live")} onClick={() => open("clip")}>
+          <Icon name="clip" />
+        </button>
+      )}
       {mod && (
         <button
           type="button"

@@ -1,25 +1,32 @@
-// What hosts and co-hosts do to the whole Space, in one sheet: answer requests to speak, mute
-// every speaker, pin a link, and (the host) end the Space after a confirmation.
+// What hosts and co-hosts do to the whole Space, in one sheet: answer requests to speak, allow
+// video, (the host) record, clip the last 30 s of a recorded Space, mute every speaker, pin a
+// link, and (the host) end the Space after a confirmation.
 import { useEffect, useRef } from "preact/hooks";
-import { type Lang, t } from "../../lib/i18n/mod.ts";
-import type { SpaceCommand } from "../../lib/protocol/space.ts";
+import { type Lang, type MessageKey, t } from "../../lib/i18n/mod.ts";
+import type { SpaceCommand, SpaceErrorCode } from "../../lib/protocol/space.ts";
 import type { SpaceView } from "../../lib/protocol/space_view.ts";
 import { Icon } from "../../lib/ui/Icon.tsx";
+import { toast } from "../../lib/ui/Toast.tsx";
 import { Hands } from "./Hands.tsx";
 import { SwitchRow } from "../SwitchRow.tsx";
+import { ClipButton } from "../replay/ClipButton.tsx";
+import { useRecordSwitch } from "./record_switch.ts";
 
 export interface HostToolsProps {
   lang: Lang;
   view: SpaceView;
-  send: (c: SpaceCommand) => void;
+  send: (c: SpaceCommand) => boolean | void | undefined;
   pinUrl: string;
   setPinUrl: (v: string) => void;
   confirmingEnd: boolean;
   setConfirmingEnd: (v: boolean) => void;
+  /** The room's last refusal, to tell the host when it answers their Record switch. */
+  error: { code: SpaceErrorCode } | null;
 }
 
-export function HostTools({ lang, view, send, pinUrl, setPinUrl, confirmingEnd, setConfirmingEnd }: HostToolsProps) {
+export function HostTools({ lang, view, send, pinUrl, setPinUrl, confirmingEnd, setConfirmingEnd, error }: HostToolsProps) {
   const confirm = useRef<HTMLButtonElement>(null);
+  const record = useRecordSwitch(view.space.recording, error, send, (key, code) => toast(t(lang, code ? (`space.err.${code}` as MessageKey) : key)));
   // The confirmation takes the focus, so a keyboard user answers it at once.
   useEffect(() => {
     if (confirmingEnd) confirm.current?.focus();
@@ -39,6 +46,10 @@ export function HostTools({ lang, view, send, pinUrl, setPinUrl, confirmingEnd, 
         checked={view.space.videoAllowed}
         onChange={(allowed) => send({ type: "setVideo", allowed })}
       />
+      {view.you.role === "host" && (
+        <SwitchRow icon="rec" label={t(lang, "rec.record")} hint={t(lang, "rec.record_hint")} checked={record.checked} onChange={record.set} />
+      )}
+      {view.space.recording && <ClipButton lang={lang} spaceId={view.space.id} title={view.space.title} label={t(lang, "rec.clip_live")} />}
       {view.stage.length > 1 && (
         <button type="button" class="button secondary" onClick={() => send({ type: "muteAll" })}>
           <Icon name="micOff" size={20} />

@@ -1,4 +1,4 @@
-// The top of a live Space: LIVE, topics, the title, the host, how many listen, Share and Leave.
+// The top of a live Space: LIVE (and REC while it is recorded), topics, the title, the host, how many listen, Share and Leave.
 import ShareButton from "../../islands/ShareButton.tsx";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
 import { Icon } from "../../lib/ui/Icon.tsx";
@@ -10,15 +10,26 @@ export interface SpaceHeaderProps {
   topics: string[];
   hostName: string;
   listenerCount: number;
+  /** The REC mark: the Space is being recorded. */
+  recording?: boolean;
   onLeave?: () => void;
 }
 
-export function SpaceHeader({ lang, spaceId, title, topics, hostName, listenerCount, onLeave }: SpaceHeaderProps) {
+export function SpaceHeader({ lang, spaceId, title, topics, hostName, listenerCount, recording, onLeave }: SpaceHeaderProps) {
   return (
     <header class="space-head">
       <div class="space-status">
         <p class="muted">
           <span class="live-dot"><Icon name="live" /> LIVE</span>
+          {/* The slot keeps its width when REC comes and goes, so nothing beside it moves. */}
+          <span class="rec-slot">
+            {recording && (
+              <span class="rec-mark" data-testid="rec-indicator" role="img" aria-label={t(lang, "rec.recording")} title={t(lang, "rec.recording")}>
+                <span class="rec-dot" aria-hidden="true" />
+                <span aria-hidden="true">REC</span>
+              </span>
+            )}
+          </span>
           {topics.length > 0 && <span class="space-topics">{topics.map((tp) => `#${tp}`).join(" ")}</span>}
         </p>
         <div class="space-head-actions">

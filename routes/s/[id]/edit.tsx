@@ -26,7 +26,7 @@ export const handler: Handlers = {
             lang,
             edit: {
               id: space.id, title: space.title, topics: space.topics, lang: space.lang, scheduledFor: space.scheduledFor!,
-              cohosts: await handles(space.cohostIds), speakers: await handles(space.speakerIds), allowVideo: space.allowVideo,
+              cohosts: await handles(space.cohostIds), speakers: await handles(space.speakerIds), allowVideo: space.allowVideo, record: space.record,
             },
           }}
         />
