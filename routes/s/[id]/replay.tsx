@@ -8,9 +8,7 @@ import { spaceParam } from "../../../lib/http/params.ts";
 import type { Handlers } from "../../../lib/http/route.ts";
 import { when } from "../../../lib/i18n/dates.ts";
 import { t } from "../../../lib/i18n/mod.ts";
-import { Timeline } from "../../../lib/protocol/recording_timeline.ts";
 import { recordingService } from "../../../lib/recordings/deps.ts";
-import type { RecordingService } from "../../../lib/recordings/service.ts";
 import { renderPage } from "../../../lib/render.tsx";
 import { Icon } from "../../../lib/ui/Icon.tsx";
 
@@ -25,7 +23,7 @@ export const handler: Handlers = {
     if (rec.status === "deleted") throw new HttpError(410, rec.gone === "expired" ? "rec.err.recording_expired" : "rec.err.recording_gone");
     const [host, timeline] = await Promise.all([
       c.get("deps").users.get(space.hostId),
-      rec.status === "ready" ? timelineOf(svc, space.id) : null,
+      rec.status === "ready" ? svc.timeline(space.id) : null,
     ]);
     const title = t(lang, "rec.replay_of", { title: space.title });
     return renderPage(c, title, (
@@ -63,18 +61,3 @@ export const handler: Handlers = {
     ));
   },
 };
-
-/** The Space's timeline beside its replay; a missing or unreadable one leaves just the audio. */
-async function timelineOf(svc: RecordingService, spaceId: string): Promise<Timeline | null> {
-  const key = `spaces/${spaceId}/timeline.json`;
-  try {
-    const st = await svc.store.stat(key);
-    if (!st || st.size === 0) return null;
-    const parsed = Timeline.safeParse(JSON.parse(await new Response(await svc.store.read(key, 0, st.size - 1)).text()));
-    if (parsed.success) return parsed.data;
-    console.warn(`web: the timeline of ${spaceId} does not parse:`, parsed.error.issues[0]);
-  } catch (err) {
-    console.warn(`web: the timeline of ${spaceId} could not be read:`, err);
-  }
-  return null;
-}
