@@ -11,7 +11,7 @@ import { ReplayHostTools } from "../components/replay/ReplayHostTools.tsx";
 import { ReplayMoment } from "../components/replay/ReplayMoment.tsx";
 import { type Lang, t } from "../lib/i18n/mod.ts";
 import type { Timeline } from "../lib/protocol/recording_timeline.ts";
-import { audioSeconds, clock, momentAt, type ReplayKeyAction, replayKeyAction, timelineMs } from "../lib/recordings/replay_view.ts";
+import { audioSeconds, clock, hasMoments, momentAt, type ReplayKeyAction, replayKeyAction, timelineMs } from "../lib/recordings/replay_view.ts";
 import { Icon } from "../lib/ui/Icon.tsx";
 
 export interface ReplayPlayerProps {
@@ -43,7 +43,7 @@ export default function ReplayPlayer(p: ReplayPlayerProps) {
   const [version, setVersion] = useState(0);
   const [trim, setTrim] = useState(p.trimStartMs ?? 0);
   const lang = p.lang;
-  const timeline = p.kind === "replay" ? p.timeline ?? null : null;
+  const timeline = p.kind === "replay" && hasMoments(p.timeline) ? p.timeline : null;
   const moment = useMemo(() => (timeline ? momentAt(timeline, timelineMs(at, trim)) : null), [timeline, at, trim]);
   // Key and lock-screen handlers are made once; they read the moment through this ref.
   const act = useRef<(a: ReplayKeyAction) => void>(() => {});

@@ -54,6 +54,11 @@ export function audioSeconds(ms: number, trimStartMs: number): number {
   return Math.max(0, ms - trimStartMs) / 1000;
 }
 
+/** Whether a timeline has anything to show beside the audio (an empty one leaves just the player). */
+export function hasMoments(t: Timeline | null | undefined): t is Timeline {
+  return !!t && (t.stage.length + t.speaking.length + t.comments.length + t.reactions.length + t.pins.length) > 0;
+}
+
 /** Everything the page shows at timeline time `ms`. */
 export function momentAt(t: Timeline, ms: number): ReplayMoment {
   const speaking = speakingAt(t, ms);

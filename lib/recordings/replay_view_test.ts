@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Timeline } from "../protocol/recording_timeline.ts";
-import { audioSeconds, clock, momentAt, replayKeyAction, timelineMs } from "./replay_view.ts";
+import { audioSeconds, clock, hasMoments, momentAt, replayKeyAction, timelineMs } from "./replay_view.ts";
+import { EMPTY_TIMELINE } from "../protocol/recording_timeline.ts";
 
 const H = "u:host1", A = "u:alice", B = "u:bobby";
 const T: Timeline = {
@@ -88,6 +89,13 @@ Deno.test("replay keys: Space/K, arrows/J/L, N; none while a control has the foc
   ];
   for (const [key, action] of cases) assert.equal(replayKeyAction(key, page), action, key);
   for (const tagName of ["INPUT", "BUTTON", "A"]) assert.equal(replayKeyAction("n", { tagName }), null, tagName);
+});
+
+Deno.test("a timeline with nothing in it leaves just the player", () => {
+  assert.equal(hasMoments(null), false);
+  assert.equal(hasMoments(EMPTY_TIMELINE(1)), false);
+  assert.equal(hasMoments({ ...EMPTY_TIMELINE(1), comments: T.comments }), true);
+  assert.equal(hasMoments(T), true);
 });
 
 Deno.test("clock", () => {
