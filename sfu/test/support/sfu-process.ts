@@ -14,7 +14,7 @@ export type RunningSfu = {
   pid: number;
   url: string;
   wsUrl(token: string): string;
-  control(path: "/control/grant" | "/control/close" | `/internal/${string}`, body: unknown, secret?: string): Promise<{ status: number; json: unknown }>;
+  control(path: "/control/grant" | "/control/close" | "/control/recording" | `/internal/${string}`, body: unknown, secret?: string): Promise<{ status: number; json: unknown }>;
   health(): Promise<SfuHealth>;
   /** Everything the SFU wrote to stderr so far. */
   stderr(): string;

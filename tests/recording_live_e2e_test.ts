@@ -1,0 +1,187 @@
+// Issue 12's record path end to end, in Chromium with the real stack (web, partykit dev, SFU,
+// Debian's ffmpeg): a host starts a Space recorded from its start; a speaker's fake microphone
+// plays a tone and mutes and unmutes at known times; a signed-in listener is there all along; the
+// recording ffmpegs are SIGKILLed mid-Space; the Space ends. The replay, decoded with ffmpeg, has
+// the tone where the speaker was unmuted (edges within 300 ms), silence where muted or off stage,
+// no listener's audio, and loses no more than a few seconds to the kill; the timeline beside it
+// has the stage interval, the speaking intervals and the comment at its time.
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { levels, soundIntervals } from "../lib/recordings/mix.ts";
+import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet, signUp } from "./support/browser.ts";
+import { waitFor } from "./support/party.ts";
+import { audioGrows, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
+import { startStack } from "./support/stack.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const EDGE_MS = 300;
+
+/** Sound (ms of the replay) overlapping [from, to). */
+const soundIn = (sound: [number, number][], from: number, to: number) =>
+  sound.reduce((n, [a, b]) => n + Math.max(0, Math.min(b, to) - Math.max(a, from)), 0);
+
+Deno.test("a recorded Space: tone where unmuted, silence where muted or off stage, timeline beside it", opts, async () => {
+  const wav = await Deno.makeTempFile({ suffix: ".wav" });
+  await writeToneWav(wav, 120);
+  const stack = await startStack({ sfu: true });
+  const { web, recordings } = stack;
+  const browser = await launchBrowser([`--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"]);
+  try {
+    const host = await newPerson(browser);
+    const speaker = await newPerson(browser);
+    const listener = await newPerson(browser);
+    for (const p of [host, speaker, listener]) await p.context.addInitScript(RECORD_PEER_CONNECTIONS);
+    await signUp(host.page, web.url, "rec_host", "Rita Host");
+    await signUp(speaker.page, web.url, "rec_speaker", "Sam Speaker");
+    await signUp(listener.page, web.url, "rec_listener", "Lia Listener");
+    const sub = async (handle: string) => `u:${(await web.deps.users.byHandle(handle))!.id}`;
+    const [hostSub, speakerSub, listenerSub] = [await sub("rec_host"), await sub("rec_speaker"), await sub("rec_listener")];
+
+    // The host starts a Space recorded from its start (the API body the creation form sends) and
+    // stays muted throughout: the only voice is the speaker's.
+    const h = host.page;
+    const created = await h.evaluate(async () => {
+      const res = await fetch("/api/spaces", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ title: "Recorded tones", lang: "en", record: true }),
+      });
+      return { status: res.status, json: await res.json() };
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    const spaceId: string = created.json.id;
+    const link = `${web.url}/s/${spaceId}`;
+    await h.goto(link);
+    await islandsReady(h);
+    const rec = await waitFor("the web to open the recording", async () => (await recordings.get(spaceId)) ?? undefined, 10_000);
+    assert.equal(rec.status, "recording");
+    assert.equal(rec.hostSub, hostSub);
+    const t0 = rec.startedAt;
+    const at = () => Date.now() - t0;
+
+    // A signed-in listener is there all along (their fake microphone plays the same tone).
+    const l = listener.page;
+    await l.goto(link);
+    await islandsReady(l);
+
+    // The speaker asks, the host brings them up.
+    const s = speaker.page;
+    await s.goto(link);
+    await islandsReady(s);
+    await s.getByRole("button", { name: "Request to speak" }).click();
+    await openSheet(h, /^Host tools, 1 requests to speak/);
+    const acceptedAt = at();
+    await h.getByRole("button", { name: "Accept Sam Speaker" }).click();
+    await closeSheet(h);
+    const unmute = async (p: Page) => {
+      await p.getByRole("button", { name: "Unmute my microphone" }).click();
+      await p.getByRole("button", { name: "Mute my microphone" }).waitFor();
+    };
+    const mute = async (p: Page) => {
+      await p.getByRole("button", { name: "Mute my microphone" }).click();
+      await p.getByRole("button", { name: "Unmute my microphone" }).waitFor();
+    };
+    // A first unmute makes the microphone's producer (transport, ICE, DTLS): its start is slow.
+    await unmute(s);
+    await audioGrows(l, "the speaker at the listener", 10_000);
+    await sleep(1_000);
+    await mute(s);
+    await sleep(1_500);
+
+    // The measured part: on 4 s, off 3 s (a comment meanwhile), on 6 s with the kill in it.
+    const u1 = at();
+    await unmute(s);
+    await sleep(4_000);
+    const m1 = at();
+    await mute(s);
+    await sleep(1_000);
+    await openSheet(l, /^Comments/);
+    await l.getByLabel("Add a comment").fill("Recorded, nice tone");
+    const commentedAt = at();
+    await l.getByRole("button", { name: "Send" }).click();
+    await closeSheet(l);
+    await sleep(1_500);
+    const u2 = at();
+    await unmute(s);
+    await sleep(2_000);
+    const ffmpegs = new TextDecoder().decode(
+      (await new Deno.Command("pgrep", { args: ["-P", String(stack.sfu!.pid), "-x", "ffmpeg"], stdout: "piped" }).output()).stdout,
+    ).trim().split("\n").filter(Boolean).map(Number);
+    assert.ok(ffmpegs.length >= 1, "the SFU records with ffmpeg");
+    const killedAt = at();
+    for (const pid of ffmpegs) Deno.kill(pid, "SIGKILL");
+    await sleep(4_000);
+    // Off stage: the speaker goes back to the audience, the tone goes on playing into nothing.
+    const leftAt = at();
+    await s.getByRole("button", { name: "Leave the stage" }).click();
+    await s.getByRole("button", { name: "Request to speak" }).waitFor();
+    await sleep(2_500);
+
+    // The host ends the Space; the replay is mixed and its timeline stored.
+    const endedAt = at();
+    await openSheet(h, /^Host tools/);
+    await h.getByRole("button", { name: "End Space" }).click();
+    await h.getByRole("button", { name: "Yes, end it" }).click();
+    await h.getByRole("status").filter({ hasText: "This Space has ended" }).waitFor();
+    const done = await waitFor("the replay to be mixed", async () => {
+      const r = await recordings.get(spaceId);
+      return r && (r.status === "ready" || r.status === "failed") ? r : undefined;
+    }, 30_000);
+    assert.equal(done.status, "ready", done.error ?? "");
+
+    // The tracks: the host's and the speaker's microphones, never the listener's.
+    const index = JSON.parse(await Deno.readTextFile(`${stack.recordingsDir}/spaces/${spaceId}/rec/index.json`));
+    const subs = new Set(index.segments.map((x: { sub: string }) => x.sub));
+    assert.ok(subs.has(speakerSub), "the speaker was recorded");
+    assert.ok(!subs.has(listenerSub), "the listener was never recorded");
+    assert.ok(index.segments.filter((x: { sub: string }) => x.sub === speakerSub).length >= 2, "a new segment after the kill");
+
+    // The replay: tone where unmuted, silence where muted or off stage.
+    const replay = recordings.store.localPath(recordings.replayKeys(spaceId).opus);
+    const sound = soundIntervals(await levels(replay, 50), 50);
+    const report = { u1, m1, u2, killedAt, leftAt, endedAt, sound };
+    const why = JSON.stringify(report);
+    assert.equal(soundIn(sound, 0, acceptedAt), 0, `no sound before the speaker came up: ${why}`);
+    assert.equal(soundIn(sound, m1 + EDGE_MS, u2 - EDGE_MS), 0, `silence while muted: ${why}`);
+    assert.equal(soundIn(sound, leftAt + EDGE_MS, endedAt), 0, `silence once off stage: ${why}`);
+    // Within 300 ms of each edge: a sound interval starts near u1 and u2 and ends near m1.
+    const near = (t: number, edges: number[]) => edges.some((e) => Math.abs(e - t) <= EDGE_MS);
+    assert.ok(near(u1, sound.map(([a]) => a)), `the tone starts within 300 ms of the unmute at ${u1}: ${why}`);
+    assert.ok(near(m1, sound.map(([, b]) => b)), `the tone stops within 300 ms of the mute at ${m1}: ${why}`);
+    assert.ok(near(u2, sound.map(([a]) => a)), `the tone starts within 300 ms of the unmute at ${u2}: ${why}`);
+    assert.ok(soundIn(sound, u1 + EDGE_MS, m1 - EDGE_MS) >= m1 - u1 - 2 * EDGE_MS - 100, `the tone holds while unmuted: ${why}`);
+    // The kill costs no more than a few seconds of the second stretch.
+    const lost = (leftAt - u2 - 2 * EDGE_MS) - soundIn(sound, u2 + EDGE_MS, leftAt - EDGE_MS);
+    console.log(`recording_live: ${lost} ms lost to SIGKILLed recording ffmpegs (${ffmpegs.length}) at ${killedAt} ms`);
+    assert.ok(lost <= 3_000, `lost ${lost} ms to the kill: ${why}`);
+
+    // The timeline: stage intervals, speaking where the tone is, the comment at its time, names.
+    const timeline = await recordings.timeline(spaceId);
+    assert.ok(timeline, "the timeline was stored");
+    assert.equal(timeline.startedAt, t0);
+    const stage = timeline.stage.filter((x) => x.sub === speakerSub);
+    assert.equal(stage.length, 1, JSON.stringify(timeline.stage));
+    assert.equal(stage[0].role, "speaker");
+    assert.ok(Math.abs(stage[0].fromMs - acceptedAt) <= 1_500, `came up at ${stage[0].fromMs}, accepted at ${acceptedAt}`);
+    assert.ok(stage[0].toMs !== undefined && Math.abs(stage[0].toMs - leftAt) <= 1_000, `left at ${stage[0].toMs}, clicked at ${leftAt}`);
+    assert.ok(timeline.stage.some((x) => x.sub === hostSub && x.role === "host" && x.fromMs === 0));
+    assert.equal(timeline.people[speakerSub]?.name, "Sam Speaker");
+    const comment = timeline.comments.find((c) => c.text === "Recorded, nice tone");
+    assert.ok(comment && comment.sub === listenerSub, JSON.stringify(timeline.comments));
+    assert.ok(comment.atMs >= commentedAt - 100 && comment.atMs <= commentedAt + 1_000, `comment at ${comment.atMs}, sent at ${commentedAt}`);
+    assert.equal(timeline.people[listenerSub]?.name, "Lia Listener");
+    // Speaking intervals (the SFU's audio-level observer, 800 ms windows) lie on the tone.
+    const speaking = timeline.speaking.filter((x) => x.sub === speakerSub);
+    assert.ok(speaking.length >= 2, JSON.stringify(timeline.speaking));
+    for (const x of speaking) {
+      assert.ok(soundIn(sound, x.fromMs, x.toMs) >= (x.toMs - x.fromMs) * 0.5 || x.toMs - x.fromMs < 1_000, `speaking ${x.fromMs}-${x.toMs} is on the tone: ${why}`);
+    }
+    assert.ok(speaking.some((x) => Math.abs(x.fromMs - u1) <= EDGE_MS + 800), `speaking starts near ${u1}: ${JSON.stringify(speaking)}`);
+    assert.ok(!timeline.speaking.some((x) => x.sub === listenerSub));
+  } finally {
+    await browser.close();
+    await stack.close();
+    await Deno.remove(wav).catch(() => {});
+  }
+});
