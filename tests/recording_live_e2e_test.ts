@@ -112,9 +112,10 @@ Deno.test("a recorded Space: tone where unmuted, silence where muted or off stag
     const killedAt = at();
     for (const pid of ffmpegs) Deno.kill(pid, "SIGKILL");
     await sleep(4_000);
-    // Off stage: the speaker goes back to the audience, the tone goes on playing into nothing.
+    // Off stage: the host moves the speaker back to the audience, the tone goes on playing into nothing.
     const leftAt = at();
-    await s.getByRole("button", { name: "Leave the stage" }).click();
+    await h.locator(".stage .member", { hasText: "Sam Speaker" }).getByRole("button", { name: "Actions for Sam Speaker" }).click();
+    await h.getByRole("button", { name: "Move Sam Speaker to the audience" }).click();
     await s.getByRole("button", { name: "Request to speak" }).waitFor();
     await sleep(2_500);
 
@@ -142,6 +143,7 @@ Deno.test("a recorded Space: tone where unmuted, silence where muted or off stag
     const sound = soundIntervals(await levels(replay, 50), 50);
     const report = { u1, m1, u2, killedAt, leftAt, endedAt, sound };
     const why = JSON.stringify(report);
+    if (Deno.env.get("RECA_DEBUG")) await new Deno.Command("cp", { args: ["-r", `${stack.recordingsDir}/spaces/${spaceId}`, "/tmp/recA_debug"] }).output();
     assert.equal(soundIn(sound, 0, acceptedAt), 0, `no sound before the speaker came up: ${why}`);
     assert.equal(soundIn(sound, m1 + EDGE_MS, u2 - EDGE_MS), 0, `silence while muted: ${why}`);
     assert.equal(soundIn(sound, leftAt + EDGE_MS, endedAt), 0, `silence once off stage: ${why}`);
