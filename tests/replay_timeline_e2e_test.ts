@@ -75,6 +75,7 @@ Deno.test("replay timeline: the stage lights who speaks, comments come at their 
     await p.setViewportSize({ width: 360, height: 740 });
     await p.goto(`${web.url}/s/${space.id}/replay`);
     await islandsReady(p);
+    await p.waitForFunction(() => document.querySelector("audio")!.readyState >= 1);
     const play = p.getByRole("button", { name: "Play", exact: true });
     const box = await play.boundingBox();
     assert.ok(box && box.y + box.height <= 740, `Play is below the fold at 360 px: ${JSON.stringify(box)}`);
@@ -123,8 +124,10 @@ Deno.test("replay timeline: the stage lights who speaks, comments come at their 
     await p.keyboard.press("n");
     await new Promise((r) => setTimeout(r, 300));
     assert.ok(Math.abs((await audioTime(p)) - 35) < 0.3, "N with no next speaker stays put");
-    // The reaction of 0:26 bursts when the replay passes it.
+    // The reaction of 0:26 bursts at its time.
     await seek(p, 25.5);
+    assert.equal(await p.getByTestId("replay-stage").locator(".burst").count(), 0);
+    await seek(p, 26.5);
     await p.getByTestId("replay-stage").locator(".burst", { hasText: "❤️" }).waitFor({ timeout: 5_000 });
     await seek(p, 23);
     await p.screenshot({ path: `${ARTIFACTS}/replay-timeline-guest-360.png`, fullPage: true });
