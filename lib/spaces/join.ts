@@ -1,4 +1,8 @@
 // Tokens for one person to join one live Space: the room's and the SFU's, minted together.
+// The room's join plan says where the room connection goes: a person with a part to play (host,
+// on stage, hand raised, invited, named ahead) gets a token for the Space room; a plain listener
+// gets one for the audience shard the room names (party/audience.ts), or for the room when shards
+// are off.
 // An anonymous listener gets a random identity kept in an HttpOnly cookie, so a reload is the
 // same listener (and a removed anonymous listener stays removed).
 import type { Context } from "hono";
@@ -8,6 +12,7 @@ import { HttpError } from "../http/errors.ts";
 import { isHttps } from "../http/session.ts";
 import type { SpaceRecord } from "../kv/spaces.ts";
 import { sfuRoomName } from "../protocol/space_http.ts";
+import { audienceRoomId } from "../protocol/space_audience.ts";
 import { mintRoomToken, randomId } from "../protocol/token.ts";
 import { type RoomUnavailableError, SpaceRoomLink } from "./room_link.ts";
 import { sfuFor } from "./sfu_choice.ts";
@@ -15,9 +20,14 @@ import { sfuFor } from "./sfu_choice.ts";
 const ANON_COOKIE = "spazio_anon";
 
 export interface JoinTokens {
+  /** A token for `party`/`room`: the Space room's (aud `space`) or a shard's (aud `audience`). */
   token: string;
   sub: string;
   partyUrl: string;
+  /** The party to connect to: the Space room itself, or one of its audience shards. */
+  party: "space" | "audience";
+  /** The room of that party: the Space's id, or `<spaceId>.<n>` for shard n. */
+  room: string;
   sfuUrl: string;
   sfuToken: string;
 }
@@ -47,10 +57,15 @@ export async function joinTokens(c: Context<AppEnv>, space: SpaceRecord): Promis
   if (grant.ended) throw new HttpError(409, "space.err.ended");
   if (!grant.admitted) throw new HttpError(403, "space.err.removed");
   const who = user ? { handle: user.handle, name: user.displayName, verified: user.verified } : {};
+  const onShard = !grant.part && grant.shard !== undefined && user?.id !== space.hostId;
+  const party = onShard ? "audience" : "space";
+  const roomId = onShard ? audienceRoomId(space.id, grant.shard!) : space.id;
   return {
-    token: await mintRoomToken(config.roomSecret, { aud: "space", room: space.id, sub: subject, ...who }),
+    token: await mintRoomToken(config.roomSecret, { aud: party, room: roomId, sub: subject, ...who }),
     sub: subject,
     partyUrl: config.partyPublicUrl,
+    party,
+    room: roomId,
     sfuUrl: (await sfuFor(config, space.id, grant.canSpeak || user?.id === space.hostId)).replace(/^http/, "ws") + "/ws",
     sfuToken: await mintRoomToken(config.roomSecret, { aud: "sfu", room: sfuRoomName(space.id), sub: subject, ...who }),
   };

@@ -2,6 +2,7 @@
 // to create, start, end and update blocks, and the public snapshot the Space page renders.
 import { type SpacePublicSnapshot, type SpaceRoomRequest, SpacePublicSnapshot as Snapshot } from "../protocol/space_http.ts";
 import { GetGrantResponse } from "../protocol/sfu.ts";
+import { JoinPlan } from "../protocol/space_audience.ts";
 import { signRequest } from "../protocol/token.ts";
 
 /** The room could not be reached or refused; the caller shows a clear message and keeps nothing half-made. */
@@ -11,6 +12,8 @@ export class RoomUnavailableError extends Error {
     this.name = "RoomUnavailableError";
   }
 }
+
+const GrantWithPlan = GetGrantResponse.extend(JoinPlan.shape);
 
 export class SpaceRoomLink {
   constructor(private readonly partyUrl: string, private readonly serverSecret: string) {}
@@ -45,11 +48,12 @@ export class SpaceRoomLink {
 
   /**
    * What the room (the authority) says of one person now: whether they may be in the Space at all
-   * (not removed, banned or blocked, and the Space live) and whether they may speak.
+   * (not removed, banned or blocked, and the Space live), whether they may speak, and where their
+   * connection goes (the room itself, or an audience shard).
    */
-  async grant(spaceId: string, sub: string): Promise<GetGrantResponse> {
+  async grant(spaceId: string, sub: string): Promise<GetGrantResponse & JoinPlan> {
     const { status, ok, json } = await this.#post(spaceId, { type: "getGrant", sub });
-    const parsed = GetGrantResponse.safeParse(json);
+    const parsed = GrantWithPlan.safeParse(json);
     if (!ok || !parsed.success) throw new RoomUnavailableError(status, `the room's answer about a person was not valid (${status})`);
     return parsed.data;
   }

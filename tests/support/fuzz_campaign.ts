@@ -248,7 +248,8 @@ async function spaceSocketLoop(ctx: Ctx, who: string) {
     // The host may have ended or cancelled the Space (a valid `end` among the mutations): make another.
     if (r.status === 409 && who === "host") fx.spaceId = await newSpace(stack, fx.host);
     if (r.status !== 200) return undefined;
-    return new FuzzSocket(`${stack.party.ws}/parties/space/${fx.spaceId}?token=${encodeURIComponent(r.body.token)}`, ORIGIN_FOR(stack));
+    // A plain listener's token names their audience shard: the socket goes where the join says.
+    return new FuzzSocket(`${stack.party.ws}/parties/${r.body.party}/${r.body.room}?token=${encodeURIComponent(r.body.token)}`, ORIGIN_FOR(stack));
   };
   await socketLoop(ctx, `space:${who}`, open, SEEDS.spaceCommands, SEEDS.spaceTypes, 12);
 }
