@@ -6,14 +6,13 @@ import { after, before, describe, test } from "node:test";
 import WebSocket from "ws";
 import { SfuCloseCode } from "../../lib/protocol/sfu.ts";
 import { FakeParty } from "./support/fake-party.ts";
-import { MediaPeer } from "./support/media-peer.ts";
+import { SfuClients } from "./support/sfu-clients.ts";
 import { SignalClient } from "./support/signal-client.ts";
 import { eventually, type RunningSfu, sfuToken, sleep, startSfu } from "./support/sfu-process.ts";
 
 let sfu: RunningSfu;
 let party: FakeParty;
-const peers: MediaPeer[] = [];
-let seq = 100;
+const clients = new SfuClients(() => sfu, { firstSeq: 100 });
 
 before(async () => {
   party = await FakeParty.start();
@@ -21,7 +20,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const p of peers) p.close();
+  clients.close();
   await sfu?.stop();
   await party?.close();
 });
@@ -45,16 +44,9 @@ function upgrade(room: string, sub: string, origin?: string): Promise<{ status: 
   );
 }
 
-async function join(room: string, sub: string): Promise<MediaPeer> {
-  const peer = await MediaPeer.join(sfu.wsUrl(await sfuToken(room, sub)));
-  peers.push(peer);
-  return peer;
-}
+const join = (room: string, sub: string) => clients.join(room, sub);
 
-async function grant(room: string, sub: string, g: { canSpeak: boolean; muted?: boolean; admitted: boolean }) {
-  const res = await sfu.control("/control/grant", { room, sub, muted: false, video: false, ...g, seq: ++seq });
-  assert.equal(res.status, 200, JSON.stringify(res.json));
-}
+const grant = (room: string, sub: string, g: { canSpeak: boolean; muted?: boolean; admitted: boolean }) => clients.grant(room, sub, g);
 
 const roomHealth = async (name: string) => (await sfu.health()).rooms.find((r) => r.name === name);
 

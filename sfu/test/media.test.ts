@@ -3,25 +3,18 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { FakeParty } from "./support/fake-party.ts";
-import { MediaPeer } from "./support/media-peer.ts";
+import type { MediaPeer } from "./support/media-peer.ts";
+import { SfuClients } from "./support/sfu-clients.ts";
 import { SfuRequestError } from "./support/signal-client.ts";
-import { eventually, type RunningSfu, sfuToken, sleep, startSfu } from "./support/sfu-process.ts";
+import { eventually, type RunningSfu, sleep, startSfu } from "./support/sfu-process.ts";
 
 let sfu: RunningSfu;
 let party: FakeParty;
-const peers: MediaPeer[] = [];
-let seq = 0;
+const clients = new SfuClients(() => sfu);
 
-async function join(room: string, sub: string): Promise<MediaPeer> {
-  const peer = await MediaPeer.join(sfu.wsUrl(await sfuToken(room, sub)));
-  peers.push(peer);
-  return peer;
-}
+const join = (room: string, sub: string) => clients.join(room, sub);
 
-async function grant(room: string, sub: string, canSpeak: boolean, muted = false) {
-  const res = await sfu.control("/control/grant", { room, sub, canSpeak, muted, admitted: true, video: false, seq: ++seq });
-  assert.equal(res.status, 200, JSON.stringify(res.json));
-}
+const grant = (room: string, sub: string, canSpeak: boolean, muted = false) => clients.grant(room, sub, { canSpeak, muted });
 
 /** Bytes the listener received during `ms`. */
 async function bytesDuring(peer: MediaPeer, ms: number): Promise<number> {
@@ -37,7 +30,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const p of peers) p.close();
+  clients.close();
   await sfu?.stop();
   await party?.close();
 });

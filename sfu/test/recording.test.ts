@@ -10,25 +10,17 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Segment } from "../recorder.ts";
 import { FakeParty } from "./support/fake-party.ts";
-import { MediaPeer } from "./support/media-peer.ts";
-import { eventually, type RunningSfu, sfuToken, sleep, startSfu } from "./support/sfu-process.ts";
+import { SfuClients } from "./support/sfu-clients.ts";
+import { eventually, type RunningSfu, sleep, startSfu } from "./support/sfu-process.ts";
 
 let sfu: RunningSfu;
 let party: FakeParty;
 let dir: string;
-const peers: MediaPeer[] = [];
-let seq = 0;
+const clients = new SfuClients(() => sfu);
 
-async function join(room: string, sub: string): Promise<MediaPeer> {
-  const peer = await MediaPeer.join(sfu.wsUrl(await sfuToken(room, sub)));
-  peers.push(peer);
-  return peer;
-}
+const join = (room: string, sub: string) => clients.join(room, sub);
 
-async function grant(room: string, sub: string, canSpeak: boolean) {
-  const res = await sfu.control("/control/grant", { room, sub, canSpeak, muted: false, admitted: true, video: false, seq: ++seq });
-  assert.equal(res.status, 200, JSON.stringify(res.json));
-}
+const grant = (room: string, sub: string, canSpeak: boolean) => clients.grant(room, sub, { canSpeak });
 
 async function recording(room: string, on: boolean) {
   const res = await sfu.control("/control/recording", { room, on });
@@ -56,7 +48,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const p of peers) p.close();
+  clients.close();
   await sfu?.stop();
   await party?.close();
   rmSync(dir, { recursive: true, force: true });

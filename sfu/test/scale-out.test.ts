@@ -4,12 +4,13 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { FakeParty } from "./support/fake-party.ts";
-import { MediaPeer } from "./support/media-peer.ts";
-import { eventually, type RunningSfu, sfuToken, startSfu } from "./support/sfu-process.ts";
+import type { MediaPeer } from "./support/media-peer.ts";
+import { SfuClients } from "./support/sfu-clients.ts";
+import { eventually, type RunningSfu, startSfu } from "./support/sfu-process.ts";
 
 let sfu: RunningSfu;
 let party: FakeParty;
-const peers: MediaPeer[] = [];
+const clients = new SfuClients(() => sfu);
 let listeners: MediaPeer[] = [];
 const asked = () => party.asked.filter((a) => a.room === "pulled").map((a) => a.sub);
 
@@ -25,16 +26,12 @@ before(async () => {
 });
 
 after(async () => {
-  for (const p of peers) p.close();
+  clients.close();
   await sfu?.stop();
   await party?.close();
 });
 
-async function join(room: string, sub: string) {
-  const peer = await MediaPeer.join(sfu.wsUrl(await sfuToken(room, sub)));
-  peers.push(peer);
-  return peer;
-}
+const join = (room: string, sub: string) => clients.join(room, sub);
 
 test("listeners past the per-router threshold hear the speaker through piped routers", async () => {
   const room = "s_pulled";
