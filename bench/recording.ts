@@ -2,12 +2,9 @@
 // (bench/recording-sfu.ts, under Node beside the SFU), then the time from opening a replay page to
 // its first decoded audio (the real app, KV and files, Chromium; play pressed as soon as the page
 // is interactive, as an eager tap would). JSON lines on stdout, progress on stderr.
-import { SpaceStore } from "../lib/kv/spaces.ts";
-import { FFMPEG } from "../lib/recordings/mix.ts";
-import { RecordingService } from "../lib/recordings/service.ts";
-import { LocalRecordingStore } from "../lib/recordings/store.ts";
 import { islandsReady, launchBrowser } from "../tests/support/browser.ts";
 import { account } from "../tests/support/calls.ts";
+import { recordingsFor, seedReplay } from "../tests/support/recording.ts";
 import { startWeb } from "../tests/support/web.ts";
 
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 10);
@@ -24,27 +21,17 @@ async function sfuCost() {
 
 async function replayFirstAudio() {
   const web = await startWeb();
-  const root = await Deno.makeTempDir({ prefix: "spazio-bench-replay-" });
-  const store = new LocalRecordingStore(root);
-  const svc = new RecordingService(web.deps.kv, store);
-  web.deps.recordings = svc;
+  const recordings = await recordingsFor(web, "spazio-bench-replay-");
+  const { root } = recordings;
   const browser = await launchBrowser(["--autoplay-policy=no-user-gesture-required"]);
   const times: number[] = [];
   try {
     const host = await account(web, "benchrec");
-    const space = await new SpaceStore(web.deps.kv).create({
-      title: "Bench replay", topics: [], lang: "en", hostId: host.user.id, status: "ended",
-      startedAt: Date.now() - 3_600_000, endedAt: Date.now(), cohostIds: [], speakerIds: [], allowVideo: false,
-    });
-    const rec = await svc.start(space.id, `u:${host.user.id}`);
-    const dir = store.localPath(`${RecordingService.tracksPrefix(space.id)}index.json`).replace(/index\.json$/, "");
-    await Deno.mkdir(dir, { recursive: true });
     // Twenty minutes of speech-like sound, so that the first audio is a part of a long file.
-    await new Deno.Command(FFMPEG, {
-      args: ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "anoisesrc=d=1200:c=pink:a=0.2:r=48000", "-c:a", "libopus", "-ac", "1", "-b:a", "32k", `${dir}/p-1.ogg`],
-    }).output();
-    await Deno.writeTextFile(`${dir}/index.json`, JSON.stringify({ segments: [{ file: "p-1.ogg", sub: `u:${host.user.id}`, firstPacketAt: rec.startedAt }] }));
-    await svc.finish(space.id);
+    const { space } = await seedReplay(web, recordings, {
+      hostId: host.user.id, title: "Bench replay", startedAgoMs: 3_600_000, endedAgoMs: 0,
+      source: "anoisesrc=d=1200:c=pink:a=0.2:r=48000", bitrate: "32k",
+    });
     for (let i = 0; i < RUNS; i++) {
       const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
       const page = await context.newPage();

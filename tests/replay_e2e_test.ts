@@ -5,13 +5,10 @@
 // deletes it, after which the page says it is gone (410). Screenshots at 360 and 1280 px.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { SpaceStore } from "../lib/kv/spaces.ts";
-import { FFMPEG } from "../lib/recordings/mix.ts";
-import { RecordingService } from "../lib/recordings/service.ts";
-import { LocalRecordingStore } from "../lib/recordings/store.ts";
 import { islandsReady, launchBrowser, newPerson } from "./support/browser.ts";
 import { account, signedInPage } from "./support/calls.ts";
 import { waitFor } from "./support/party.ts";
+import { recordingsFor, seedReplay } from "./support/recording.ts";
 import { startWeb } from "./support/web.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -24,26 +21,16 @@ const audioState = (p: Page) =>
 
 Deno.test("replay page: play, speed, keyboard seek, clip; the host trims and deletes", opts, async () => {
   const web = await startWeb();
-  const root = await Deno.makeTempDir({ prefix: "spazio-replay-" });
-  const store = new LocalRecordingStore(root);
-  const svc = new RecordingService(web.deps.kv, store);
-  web.deps.recordings = svc;
+  const recordings = await recordingsFor(web, "spazio-replay-");
+  const { root, store, svc } = recordings;
   const browser = await launchBrowser(["--autoplay-policy=no-user-gesture-required"]);
   try {
     const host = await account(web, "replayhost");
-    const space = await new SpaceStore(web.deps.kv).create({
-      title: "Tuesday talk", topics: ["radio"], lang: "en", hostId: host.user.id, status: "ended",
-      startedAt: Date.now() - 120_000, endedAt: Date.now() - 1_000, cohostIds: [], speakerIds: [], allowVideo: false,
+    const { space, finished } = await seedReplay(web, recordings, {
+      hostId: host.user.id, title: "Tuesday talk", topics: ["radio"], startedAgoMs: 120_000, endedAgoMs: 1_000,
+      source: "sine=frequency=440:duration=60:sample_rate=48000", bitrate: "24k", firstPacketAfterMs: 1000,
     });
-    const rec = await svc.start(space.id, `u:${host.user.id}`);
-    const dir = store.localPath(`${RecordingService.tracksPrefix(space.id)}index.json`).replace(/index\.json$/, "");
-    await Deno.mkdir(dir, { recursive: true });
-    const made = await new Deno.Command(FFMPEG, {
-      args: ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=60:sample_rate=48000", "-c:a", "libopus", "-ac", "1", "-b:a", "24k", `${dir}/p-1.ogg`],
-    }).output();
-    assert.equal(made.code, 0);
-    await Deno.writeTextFile(`${dir}/index.json`, JSON.stringify({ segments: [{ file: "p-1.ogg", sub: `u:${host.user.id}`, firstPacketAt: rec.startedAt + 1000 }] }));
-    assert.equal((await svc.finish(space.id)).status, "ready");
+    assert.equal(finished.status, "ready");
 
     // An anonymous listener on a phone finds the replay from the ended Space.
     const fan = await newPerson(browser, { width: 360 });

@@ -6,14 +6,11 @@
 // page at 1280 px puts the moment beside the player. Screenshots at 360 and 1280 px.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { SpaceStore } from "../lib/kv/spaces.ts";
 import type { Timeline } from "../lib/protocol/recording_timeline.ts";
-import { FFMPEG } from "../lib/recordings/mix.ts";
-import { RecordingService } from "../lib/recordings/service.ts";
-import { LocalRecordingStore } from "../lib/recordings/store.ts";
 import { islandsReady, launchBrowser, newPerson } from "./support/browser.ts";
 import { account } from "./support/calls.ts";
 import { waitFor } from "./support/party.ts";
+import { recordingsFor, seedReplay } from "./support/recording.ts";
 import { startWeb } from "./support/web.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -31,27 +28,17 @@ const comment = (p: Page, id: string) => p.getByTestId("replay-comments").locato
 
 Deno.test("replay timeline: the stage lights who speaks, comments come at their time, next speaker jumps (button and N)", opts, async () => {
   const web = await startWeb();
-  const root = await Deno.makeTempDir({ prefix: "spazio-replay-tl-" });
-  const store = new LocalRecordingStore(root);
-  const svc = new RecordingService(web.deps.kv, store);
-  web.deps.recordings = svc;
+  const recordings = await recordingsFor(web, "spazio-replay-tl-");
+  const { root, store } = recordings;
   const browser = await launchBrowser(["--autoplay-policy=no-user-gesture-required"]);
   try {
     const host = await account(web, "tlhost");
     const H = `u:${host.user.id}`;
-    const space = await new SpaceStore(web.deps.kv).create({
-      title: "Evening radio", topics: ["radio"], lang: "en", hostId: host.user.id, status: "ended",
-      startedAt: Date.now() - 120_000, endedAt: Date.now() - 1_000, cohostIds: [], speakerIds: [], allowVideo: false,
+    const { space, rec, finished } = await seedReplay(web, recordings, {
+      hostId: host.user.id, title: "Evening radio", topics: ["radio"], startedAgoMs: 120_000, endedAgoMs: 1_000,
+      source: "sine=frequency=440:duration=60:sample_rate=48000", bitrate: "24k",
     });
-    const rec = await svc.start(space.id, H);
-    const dir = store.localPath(`${RecordingService.tracksPrefix(space.id)}index.json`).replace(/index\.json$/, "");
-    await Deno.mkdir(dir, { recursive: true });
-    const made = await new Deno.Command(FFMPEG, {
-      args: ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=60:sample_rate=48000", "-c:a", "libopus", "-ac", "1", "-b:a", "24k", `${dir}/p-1.ogg`],
-    }).output();
-    assert.equal(made.code, 0);
-    await Deno.writeTextFile(`${dir}/index.json`, JSON.stringify({ segments: [{ file: "p-1.ogg", sub: H, firstPacketAt: rec.startedAt }] }));
-    assert.equal((await svc.finish(space.id)).status, "ready");
+    assert.equal(finished.status, "ready");
     const timeline: Timeline = {
       startedAt: rec.startedAt,
       people: { [H]: { sub: H, name: "Tlhost", handle: "tlhost" }, [GUEST]: { sub: GUEST, name: "Greta Guest", handle: "greta" } },
