@@ -58,6 +58,8 @@ export class RecordingTimeline {
       bursts: {},
     };
     const writes: Record<string, unknown> = {};
+    // Most commands (a mute, a raised hand) change nothing kept here: those store nothing.
+    let seated = was !== is;
     const seats = new Map(is ? next.stage.map((m) => [m.sub, m]) : []);
     for (const [sub, open] of Object.entries(meta.open)) {
       const seat = seats.get(sub);
@@ -66,13 +68,16 @@ export class RecordingTimeline {
       delete meta.open[sub];
     }
     for (const [sub, seat] of seats) {
-      if (!meta.open[sub]) meta.open[sub] = { role: seat.role, from: now, person: person(seat) };
+      if (!meta.open[sub]) {
+        meta.open[sub] = { role: seat.role, from: now, person: person(seat) };
+        seated = true;
+      }
     }
     if (is && !was && next.pinned) this.#add(writes, "pins", { at: now, pin: next.pinned } satisfies PinEntry);
     if (is) {
       for (const d of out) if (d.to === "all") this.#event(writes, d.event, now);
     }
-    this.#save(writes);
+    if (seated || Object.keys(writes).length > 0) this.#save(writes);
   }
 
   /** Listeners' reactions, summed by their audience shard. */
