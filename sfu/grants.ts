@@ -3,6 +3,7 @@
 // deaths: a rebuilt room finds them here. One the SFU has not heard in CURRENT_MS is not trusted
 // to let a socket in: it is asked of the Space room (the authority) again.
 import { GetGrantResponse, type GetGrantRequest } from "../lib/protocol/sfu.ts";
+import { sfuRoomName } from "../lib/protocol/space_http.ts";
 import { SfuError } from "./errors.ts";
 import { askPartyRoom } from "./party_request.ts";
 
@@ -79,9 +80,8 @@ export class PartyGrantSource {
     const answer = await askPartyRoom(this, `/parties/space/${encodeURIComponent(spaceId)}`, { type: "getGrant", sub } satisfies GetGrantRequest, "the Space room");
     const parsed = GetGrantResponse.safeParse(answer);
     if (!parsed.success) throw new SfuError("unavailable", "the Space room's grant answer was not valid");
-    const { canSpeak, muted, admitted, video, seq } = parsed.data;
-    const recording = (answer as { recording?: unknown } | null)?.recording;
-    if (typeof recording === "boolean") this.onRecording?.(`s_${spaceId}`, recording);
+    const { canSpeak, muted, admitted, video, seq, recording } = parsed.data;
+    if (recording !== undefined) this.onRecording?.(sfuRoomName(spaceId), recording);
     return { canSpeak, muted, admitted, video, seq };
   }
 }

@@ -268,6 +268,8 @@ export const GetGrantResponse = z.object({
   seq: z.number().int(),
   /** The Space has ended (then nobody is admitted): lets the web say "ended", not "removed". */
   ended: z.boolean().optional(),
+  /** The Space is being recorded now (an SFU that restarted resumes its taps from this). */
+  recording: z.boolean().optional(),
 });
 export type GetGrantResponse = z.infer<typeof GetGrantResponse>;
 
