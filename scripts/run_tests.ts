@@ -15,7 +15,7 @@ let failed = 0;
 // Tests that load the party classes themselves run as a second program: partykit's types bring in
 // Cloudflare's worker globals (Response.json() typed as unknown, a different DOM), which clash
 // with the browser types of the islands the other tests load.
-const OWN_PROGRAM = ["tests/party_hibernation_test.ts"];
+const OWN_PROGRAM = ["tests/party_hibernation_test.ts", "tests/party_recording_timeline_test.ts"];
 const filter = Deno.args.length ? Deno.args : [];
 const runs = filter.length ? [{ name: "deno", args: filter }] : [
   // --ignore replaces deno.json's test.exclude, so that list goes in too.
