@@ -7,14 +7,13 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import type { types as ms } from "mediasoup";
+import type { SpeakingLine } from "../lib/protocol/recording_timeline.ts";
 import { SpaceRecorder } from "./recorder.ts";
 import type { ProducerEvent, SfuRoom } from "./room.ts";
 
 /** Space ids as the web makes them: nothing else names a folder. */
 const SPACE_ID = /^[A-Za-z0-9_-]{4,64}$/;
 
-/** One line of `speaking.jsonl`: from `at` on, these people speak (until the next line). */
-export type SpeakingLine = { at: number; subs: string[] };
 
 /** The folder of a Space's tracks, or undefined for a room name that is no Space's. */
 export function tracksDir(root: string, room: string): string | undefined {

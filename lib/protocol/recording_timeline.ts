@@ -40,6 +40,13 @@ export const Timeline = z.object({
 });
 export type Timeline = z.infer<typeof Timeline>;
 
+/**
+ * One line of `speaking.jsonl`, which the origin SFU appends beside the tracks while recording:
+ * from `at` (wall-clock ms) on, these people speak, until the next line.
+ */
+export const SpeakingLine = z.object({ at: z.number(), subs: z.array(z.string()) });
+export type SpeakingLine = z.infer<typeof SpeakingLine>;
+
 export const EMPTY_TIMELINE = (startedAt: number): Timeline => ({
   startedAt,
   people: {},

@@ -4,20 +4,21 @@
 // the recording's start; whatever lies before it is dropped, whatever is still open ends with it.
 import type { Person } from "../protocol/space.ts";
 import type { RoomTimeline } from "../protocol/space_http.ts";
-import { EMPTY_TIMELINE, type SpeakingInterval, type Timeline } from "../protocol/recording_timeline.ts";
-
-/** One line the SFU writes (sfu/recording.ts). */
-type SpeakingLine = { at: number; subs: string[] };
+import { EMPTY_TIMELINE, type SpeakingInterval, SpeakingLine, type Timeline } from "../protocol/recording_timeline.ts";
 
 /** Reads `speaking.jsonl`: lines in order, a torn last line (a crash mid-write) skipped. */
 export function parseSpeaking(text: string): SpeakingLine[] {
   const out: SpeakingLine[] = [];
   for (const raw of text.split("\n")) {
     if (!raw.trim()) continue;
+    let json: unknown;
     try {
-      const l = JSON.parse(raw);
-      if (typeof l?.at === "number" && Array.isArray(l.subs) && l.subs.every((s: unknown) => typeof s === "string")) out.push(l);
-    } catch { /* a torn line */ }
+      json = JSON.parse(raw);
+    } catch {
+      continue; // a torn line
+    }
+    const line = SpeakingLine.safeParse(json);
+    if (line.success) out.push(line.data);
   }
   return out.sort((a, b) => a.at - b.at);
 }
