@@ -176,6 +176,7 @@ partyTest(
       video: false,
       seq: (await grant()).seq,
       ended: false,
+      recording: false,
     });
 
     await l.request({ type: "requestToSpeak" }, "handRaised");
@@ -325,6 +326,7 @@ partyTest(
       video: false,
       seq: seqBefore + 1,
       ended: false,
+      recording: false,
     });
 
     // A host's block, of someone who never connected, then lifted.
