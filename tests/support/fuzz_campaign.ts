@@ -450,7 +450,8 @@ export async function stillServes(stack: Stack, fx: Fixture): Promise<string[]> 
     join = await call(stack.web, null, "POST", `/api/spaces/${fx.spaceId}/join`);
   }
   if (join.status !== 200) return [...problems, `join answered ${join.status} ${JSON.stringify(join.body)}`];
-  const room = new FuzzSocket(`${stack.party.ws}/parties/space/${fx.spaceId}?token=${encodeURIComponent(join.body.token)}`, stack.web.url);
+  // Where the join sends a plain listener: the Space's audience shard (or the room when shards are off).
+  const room = new FuzzSocket(`${stack.party.ws}/parties/${join.body.party}/${encodeURIComponent(join.body.room)}?token=${encodeURIComponent(join.body.token)}`, stack.web.url);
   const synced = await until(() => room.received.some((m) => m.startsWith('{"type":"sync"')), 10_000);
   if (!synced) problems.push(`a fresh listener got no sync: ${room.received.slice(0, 3).join(" ").slice(0, 300)}`);
   room.close();
