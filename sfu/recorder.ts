@@ -1,5 +1,5 @@
 // Records a Space's voices: each microphone of a person on stage is tapped with a PlainTransport
-// (plain RTP on loopback) into an ffmpeg that writes it to an Ogg/Opus file as it arrives, a
+// (plain RTP on loopback, through a relay here that drops packets without Opus) into an ffmpeg that writes it to an Ogg/Opus file as it arrives, a
 // page every 100 ms, so that a crash of the SFU or of ffmpeg loses well under a second. Nothing is
 // decoded or re-encoded here: the packets are copied. A producer that pauses (a mute) sends
 // nothing, and the Ogg keeps the gap in its timestamps, which the mixer turns into silence.
@@ -67,8 +67,10 @@ class Tap {
   #closed = false;
   #restarts = 0;
   #port: number | undefined;
-  #connected = false;
-  #first: ((t: ms.ConsumerTraceEventData) => void) | undefined;
+  #relay: dgram.Socket | null = null;
+  #ssrc: number | undefined;
+  #seg: Segment | null = null;
+  #listening = false;
 
   constructor(
     readonly router: ms.Router,
@@ -80,8 +82,7 @@ class Tap {
   async start(): Promise<void> {
     if (this.#closed) return;
     const ip = this.opts.listenIp;
-    // One port for the tap's life: a PlainTransport connects once, and a new ffmpeg after a crash
-    // listens where the old one did.
+    // One port for the tap's life: a new ffmpeg after a crash listens where the old one did.
     const port = this.#port ??= await freeUdpPort(ip);
     // Named by time too: a recording turned off and on again taps the same producer anew, and
     // the new files must not replace the old ones.
@@ -95,9 +96,12 @@ class Tap {
       rtpCapabilities: this.router.rtpCapabilities,
       paused: true,
     });
+    this.#ssrc = consumer.rtpParameters.encodings?.[0]?.ssrc;
+    this.#listening = false;
     writeFileSync(sdpFile, sdpFor(ip, port, consumer.rtpParameters));
     const seg: Segment = { file: path.basename(file), sub: this.sub, producerId: this.producer.id, firstPacketAt: null, startedAt: Date.now(), endedAt: null };
     this.segments.push(seg);
+    this.#seg = seg;
     this.opts.changed();
     const ff = spawn(FFMPEG, [
       "-hide_banner", "-nostdin", "-loglevel", "error",
@@ -127,26 +131,35 @@ class Tap {
       setTimeout(() => void this.start().catch((err) => console.error("sfu: recorder restart failed:", err)), wait);
     });
     // ffmpeg opens its socket within a few ms of starting; packets before that are lost, so wait
-    // for it to be listening before the first packet is sent (bounded: 3 s).
+    // for it to be listening before the relay forwards (bounded: 3 s).
     await waitListening(port, 3000);
-    if (!this.#connected) {
-      await this.#transport.connect({ ip, port });
-      this.#connected = true;
+    this.#listening = true;
+    if (!this.#relay) {
+      // The PlainTransport sends to a relay of ours, which hands ffmpeg only packets with Opus in
+      // them: a browser's first packets of a track are padding (bandwidth probes, no payload), and
+      // an Ogg file that begins with empty packets does not decode.
+      const relay = dgram.createSocket("udp4");
+      relay.on("error", (err) => console.error(`sfu: recorder relay for ${this.sub}:`, err.message));
+      relay.on("message", (msg) => this.#forward(msg));
+      await new Promise<void>((resolve, reject) => relay.bind(0, ip, resolve).once("error", reject));
+      this.#relay = relay;
+      await this.#transport.connect({ ip, port: relay.address().port });
     }
-    // The first packet's time places this segment; one trace event, then tracing stops.
-    const first = (t: ms.ConsumerTraceEventData) => {
-      if (t.type !== "rtp" || seg.firstPacketAt !== null) return;
-      seg.firstPacketAt = Date.now();
-      this.opts.changed();
-      void consumer.enableTraceEvent([]).catch(() => {});
-      consumer.off("trace", first);
-    };
-    consumer.off("trace", this.#first ?? (() => {}));
-    this.#first = first;
-    consumer.on("trace", first);
-    await consumer.enableTraceEvent(["rtp"]);
     if (consumer.paused) await consumer.resume();
     // A new ffmpeg starts a new Opus stream: ask for nothing, Opus has no key frames.
+  }
+
+  /** Hands one datagram from the PlainTransport to ffmpeg when it carries Opus (or is RTCP). */
+  #forward(msg: Buffer) {
+    if (this.#closed || !this.#listening || !this.#ffmpeg || this.#port === undefined) return;
+    const kind = rtpKind(msg, this.#ssrc);
+    if (kind === "drop") return;
+    if (kind === "rtp" && this.#seg && this.#seg.firstPacketAt === null) {
+      // The first packet's time places this segment.
+      this.#seg.firstPacketAt = Date.now();
+      this.opts.changed();
+    }
+    this.#relay?.send(msg, this.#port, this.opts.listenIp);
   }
 
   /** The ffmpeg of the current segment, for tests that kill it. */
@@ -164,12 +177,34 @@ class Tap {
     this.#ffmpeg = null;
     // q lets ffmpeg write the last page and the Ogg trailer; SIGINT does the same for `-nostdin`.
     ff?.kill("SIGINT");
+    this.#relay?.close();
+    this.#relay = null;
     const last = this.segments.at(-1);
     if (last && last.endedAt === null) last.endedAt = Date.now();
     this.#transport?.close();
     this.#transport = null;
     this.#consumer = null;
   }
+}
+
+/**
+ * What a datagram from the tap is: "rtcp" (kept: ffmpeg reads sender reports), "rtp" with an Opus
+ * payload, or "drop": not RTP version 2, another stream's SSRC, or no payload once the header,
+ * CSRCs, header extension and padding are taken off (a padding-only probe).
+ */
+export function rtpKind(msg: Uint8Array, ssrc: number | undefined): "rtp" | "rtcp" | "drop" {
+  if (msg.length < 12 || msg[0] >> 6 !== 2) return "drop";
+  // With rtcp-mux, RTCP packet types 200-207 sit where RTP has its marker bit and payload type.
+  if (msg[1] >= 200 && msg[1] <= 207) return "rtcp";
+  const view = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
+  if (ssrc !== undefined && view.getUint32(8) !== ssrc) return "drop";
+  let header = 12 + 4 * (msg[0] & 0x0f);
+  if (msg[0] & 0x10) {
+    if (msg.length < header + 4) return "drop";
+    header += 4 + 4 * view.getUint16(header + 2);
+  }
+  const padding = msg[0] & 0x20 ? msg[msg.length - 1] : 0;
+  return msg.length - header - padding > 0 ? "rtp" : "drop";
 }
 
 /** Resolves once something listens on udp `port` on loopback (Linux: /proc/net/udp), or after `ms`. */

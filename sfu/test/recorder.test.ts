@@ -121,3 +121,61 @@ test("a speaker's tone is written as it arrives; a mute is silence at its time; 
     speaker.transport.close();
   }
 });
+
+test("a track that begins with padding-only packets (a browser's probes) is recorded and decodes from its start", async () => {
+  // The speaker's packets pass through a socket here, which sends 30 padding-only packets of the
+  // same stream first (as Chromium does when a microphone's track starts), then the tone.
+  const transport = await router.createPlainTransport({ listenIp: { ip: "127.0.0.1" }, rtcpMux: true, comedia: true });
+  const producer = await transport.produce({
+    kind: "audio",
+    rtpParameters: {
+      codecs: [{ mimeType: "audio/opus", payloadType: 100, clockRate: 48000, channels: 2, parameters: { "sprop-stereo": 0 } }],
+      encodings: [{ ssrc: 22220002 }],
+    },
+  });
+  const dgram = await import("node:dgram");
+  const mid = dgram.createSocket("udp4");
+  await new Promise<void>((r) => mid.bind(0, "127.0.0.1", r));
+  let padded = false;
+  mid.on("message", (msg) => {
+    if (!padded && (msg[1] & 0x7f) === 100) {
+      padded = true;
+      const seq = msg.readUInt16BE(2);
+      for (let i = 30; i >= 1; i--) {
+        const pad = Buffer.alloc(12 + 224);
+        pad[0] = 0xa0; // V=2, padding
+        pad[1] = 100;
+        pad.writeUInt16BE((seq - i + 65536) % 65536, 2);
+        pad.writeUInt32BE(msg.readUInt32BE(4), 4);
+        pad.writeUInt32BE(22220002, 8);
+        pad[pad.length - 1] = 224;
+        mid.send(pad, transport.tuple.localPort, "127.0.0.1");
+      }
+    }
+    mid.send(msg, transport.tuple.localPort, "127.0.0.1");
+  });
+  const recorder = new SpaceRecorder({ dir: mkdtempSync(path.join(os.tmpdir(), "spazio-recorder-pad-")) });
+  await recorder.add(router, producer, "u:speaker2");
+  const sender = spawn(FFMPEG, [
+    "-hide_banner", "-loglevel", "error", "-re",
+    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3",
+    "-c:a", "libopus", "-ac", "1", "-b:a", "32k", "-payload_type", "100", "-ssrc", "22220002",
+    "-f", "rtp", `rtp://127.0.0.1:${(mid.address() as { port: number }).port}`,
+  ], { stdio: "ignore" });
+  try {
+    await new Promise((r) => sender.once("exit", r));
+    await sleep(300);
+    recorder.close();
+    await sleep(500);
+    assert.ok(padded, "the padding went first");
+    const [seg] = recorder.segments;
+    const rms = levels(path.join(recorder.opts.dir, seg.file));
+    const loud = rms.filter((v) => v >= 0.02).length * 50;
+    assert.ok(loud >= 2_500, `the first segment decodes with ${loud} ms of tone (of 3 s sent)`);
+  } finally {
+    sender.kill("SIGKILL");
+    mid.close();
+    transport.close();
+    rmSync(recorder.opts.dir, { recursive: true, force: true });
+  }
+});
