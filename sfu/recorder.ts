@@ -1,10 +1,11 @@
 // Records a Space's voices: each microphone of a person on stage is tapped with a PlainTransport
-// (plain RTP on loopback, through a relay here that drops packets without Opus) into an ffmpeg that writes it to an Ogg/Opus file as it arrives, a
-// page every 100 ms, so that a crash of the SFU or of ffmpeg loses well under a second. Nothing is
-// decoded or re-encoded here: the packets are copied. A producer that pauses (a mute) sends
-// nothing, and the Ogg keeps the gap in its timestamps, which the mixer turns into silence.
-// When ffmpeg dies mid-Space, the tap starts a new segment at once; each segment's first packet
-// time is kept in the index beside the files, which is what the mixer places them by.
+// (plain RTP on loopback, through a relay here that passes only packets with Opus) into an ffmpeg
+// that writes it to an Ogg/Opus file as it arrives, a page every 100 ms, so that a crash of the
+// SFU or of ffmpeg loses well under a second. Nothing is decoded or re-encoded here: the packets
+// are copied. A producer that pauses (a mute) sends nothing, and the Ogg keeps the gap in its
+// timestamps (the sender's RTP clock), which the mixer turns into silence. When ffmpeg dies
+// mid-Space, the tap starts a new segment at once; each segment's first packet time is kept in
+// the index beside the files, which is what the mixer places them by.
 import { type ChildProcess, spawn } from "node:child_process";
 import dgram from "node:dgram";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -106,9 +107,10 @@ class Tap {
     const ff = spawn(FFMPEG, [
       "-hide_banner", "-nostdin", "-loglevel", "error",
       "-protocol_whitelist", "file,udp,rtp",
-      // Timestamps from arrival: a mute is a gap of its real length, and the sender reports that
-      // arrive a second in do not re-base the stream's timeline.
-      "-use_wallclock_as_timestamps", "1",
+      // Timestamps are the sender's RTP clock, which runs on through a mute (the browser keeps
+      // encoding; the SFU drops what a paused producer sends), so a mute is a gap of its real
+      // length and arrival jitter moves nothing. The relay keeps RTCP away: ffmpeg would re-base
+      // the timeline on the first sender report, a second in.
       "-i", sdpFile,
       "-map", "0:a:0", "-c:a", "copy",
       // A page every 100 ms, flushed at once: a crash loses about that much, and a gap (a mute)
@@ -149,12 +151,12 @@ class Tap {
     // A new ffmpeg starts a new Opus stream: ask for nothing, Opus has no key frames.
   }
 
-  /** Hands one datagram from the PlainTransport to ffmpeg when it carries Opus (or is RTCP). */
+  /** Hands one datagram from the PlainTransport to ffmpeg when it carries Opus (RTCP stays here). */
   #forward(msg: Buffer) {
     if (this.#closed || !this.#listening || !this.#ffmpeg || this.#port === undefined) return;
     const kind = rtpKind(msg, this.#ssrc);
-    if (kind === "drop") return;
-    if (kind === "rtp" && this.#seg && this.#seg.firstPacketAt === null) {
+    if (kind !== "rtp") return;
+    if (this.#seg && this.#seg.firstPacketAt === null) {
       // The first packet's time places this segment.
       this.#seg.firstPacketAt = Date.now();
       this.opts.changed();
@@ -188,7 +190,7 @@ class Tap {
 }
 
 /**
- * What a datagram from the tap is: "rtcp" (kept: ffmpeg reads sender reports), "rtp" with an Opus
+ * What a datagram from the tap is: "rtcp" (not passed on), "rtp" with an Opus
  * payload, or "drop": not RTP version 2, another stream's SSRC, or no payload once the header,
  * CSRCs, header extension and padding are taken off (a padding-only probe).
  */

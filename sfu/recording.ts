@@ -2,7 +2,8 @@
 // microphone of a person the room granted audio is tapped (recorder.ts) into the Space's folder
 // under SPAZIO_RECORDINGS_DIR (`spaces/<id>/rec/`, where the web reads it when the Space ends), and
 // who the audio-level observer hears speaking is written beside it (`speaking.jsonl`, one line per
-// change, wall-clock ms). Off stops the taps; on again adds to the same folder. Only the Space's
+// change, wall-clock ms), and whose microphone is on air (`air.jsonl`: a tapped producer not
+// paused, the same lines). Off stops the taps; on again adds to the same folder. Only the Space's
 // origin records: edges serve listeners, who are never recorded.
 import { appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
@@ -26,6 +27,10 @@ export class RoomRecording {
   readonly recorder: SpaceRecorder;
   readonly #room: SfuRoom;
   readonly #speakingFile: string;
+  readonly #airFile: string;
+  /** Tapped microphones on air now: producer id to sub. */
+  readonly #air = new Map<string, string>();
+  readonly #unwatch = new Map<string, () => void>();
   #closed = false;
   readonly #onProducer = (ev: ProducerEvent) => {
     if (ev.type === "added") void this.#tap(ev.producer, ev.sub);
@@ -38,6 +43,7 @@ export class RoomRecording {
     mkdirSync(dir, { recursive: true });
     this.recorder = new SpaceRecorder({ dir, listenIp: "127.0.0.1" });
     this.#speakingFile = path.join(dir, "speaking.jsonl");
+    this.#airFile = path.join(dir, "air.jsonl");
     room.on("producer", this.#onProducer);
     room.on("speaking", this.#onSpeaking);
     room.once("closed", this.#onClosed);
@@ -50,18 +56,51 @@ export class RoomRecording {
     if (this.#closed || producer.kind !== "audio" || producer.closed || !this.#room.mayProduce(sub, "audio")) return;
     try {
       const slot = await this.#room.primarySlot();
-      if (!this.#closed && !producer.closed) await this.recorder.add(slot.router, producer, sub);
+      if (this.#closed || producer.closed) return;
+      await this.recorder.add(slot.router, producer, sub);
+      this.#watchAir(producer, sub);
     } catch (err) {
       if (!producer.closed && !this.#closed) console.error(`sfu: recording ${sub} in ${this.#room.name} failed:`, err);
     }
   }
 
   #speaking(subs: string[]): void {
+    this.#append(this.#speakingFile, subs, "speaking intervals");
+  }
+
+  /** Writes down when a tapped microphone goes on and off air (a mute pauses its producer). */
+  #watchAir(producer: ms.Producer, sub: string): void {
+    if (this.#closed || this.#unwatch.has(producer.id)) return;
+    const set = (on: boolean) => {
+      const was = this.#air.has(producer.id);
+      if (on && !producer.closed) this.#air.set(producer.id, sub);
+      else this.#air.delete(producer.id);
+      if (was !== this.#air.has(producer.id)) this.#append(this.#airFile, [...new Set(this.#air.values())], "microphones on air");
+    };
+    const pause = () => set(false);
+    const resume = () => set(true);
+    const close = () => {
+      set(false);
+      this.#unwatch.get(producer.id)?.();
+    };
+    producer.observer.on("pause", pause);
+    producer.observer.on("resume", resume);
+    producer.observer.on("close", close);
+    this.#unwatch.set(producer.id, () => {
+      producer.observer.off("pause", pause);
+      producer.observer.off("resume", resume);
+      producer.observer.off("close", close);
+      this.#unwatch.delete(producer.id);
+    });
+    set(!producer.paused);
+  }
+
+  #append(file: string, subs: string[], what: string): void {
     const line: SpeakingLine = { at: Date.now(), subs };
     try {
-      appendFileSync(this.#speakingFile, JSON.stringify(line) + "\n");
+      appendFileSync(file, JSON.stringify(line) + "\n");
     } catch (err) {
-      console.error(`sfu: speaking intervals of ${this.#room.name} not written:`, err);
+      console.error(`sfu: ${what} of ${this.#room.name} not written:`, err);
     }
   }
 
@@ -73,6 +112,9 @@ export class RoomRecording {
     this.#room.off("closed", this.#onClosed);
     // Whoever was speaking stops being heard here.
     this.#speaking([]);
+    for (const off of [...this.#unwatch.values()]) off();
+    if (this.#air.size > 0) this.#append(this.#airFile, [], "microphones on air");
+    this.#air.clear();
     this.recorder.close();
   }
 }

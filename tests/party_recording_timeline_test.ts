@@ -134,6 +134,29 @@ Deno.test("timeline join: speaking lines become intervals; everything is in ms f
   assertEquals(t.pins, [{ atMs: 900, pin: null }]);
   assertEquals(t.people["u:a0000001"], { sub: "u:a0000001", name: "Ada" });
   assertEquals(t.people["u:c0000001"], { sub: "u:c0000001" }, "someone the room did not name still has an entry");
+  // With the SFU's on-air lines, speaking starts when the microphone went on air (the observer
+  // is up to two intervals late) and never goes on past a mute.
+  const air = parseSpeaking([
+    JSON.stringify({ at: 600, subs: ["u:a0000001"] }),
+    JSON.stringify({ at: 1_300, subs: ["u:a0000001", "u:b0000001"] }),
+    JSON.stringify({ at: 1_800, subs: ["u:b0000001"] }),
+    JSON.stringify({ at: 2_700, subs: [] }),
+    JSON.stringify({ at: 3_500, subs: ["u:a0000001"] }),
+  ].join("\n"));
+  const aired = buildTimeline(1_000, 5_000, null, lines, air);
+  Timeline.parse(aired);
+  assertEquals(aired.onAir, [
+    { sub: "u:a0000001", fromMs: 0, toMs: 800 },
+    { sub: "u:b0000001", fromMs: 300, toMs: 1_700 },
+    { sub: "u:a0000001", fromMs: 2_500, toMs: 4_000 },
+  ]);
+  assertEquals(aired.speaking, [
+    { sub: "u:a0000001", fromMs: 0, toMs: 800 },
+    { sub: "u:b0000001", fromMs: 300, toMs: 1_700 },
+    { sub: "u:a0000001", fromMs: 2_500, toMs: 4_000 },
+  ]);
+  // A timeline stored before on-air lines were kept still reads, with none.
+  assertEquals(Timeline.parse({ ...t, onAir: undefined }).onAir, []);
   // No room record (it could not be read): the speaking intervals alone.
   const bare = buildTimeline(1_000, 5_000, null, lines);
   assert(bare.stage.length === 0 && bare.speaking.length === 3);

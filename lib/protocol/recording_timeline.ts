@@ -1,6 +1,7 @@
 // What a recorded Space's replay shows beside its audio: who was on stage when, who spoke when,
 // comments, reactions and pins, each at its time. The room writes stage, comments, reactions and
-// pins; the origin SFU writes speaking intervals (its audio-level observer). The web joins both
+// pins; the origin SFU writes speaking intervals (its audio-level observer) and when each
+// recorded microphone was on air. The web joins both
 // when the Space ends into one Timeline, stored beside the replay, times in ms from the start of
 // the recording (the replay page subtracts the host's trim).
 import { z } from "zod";
@@ -15,6 +16,13 @@ export type StageInterval = z.infer<typeof StageInterval>;
 /** One stretch of a person speaking, as the SFU's audio-level observer heard it. */
 export const SpeakingInterval = z.object({ sub: z.string(), fromMs: Ms, toMs: Ms });
 export type SpeakingInterval = z.infer<typeof SpeakingInterval>;
+
+/**
+ * One stretch of a person's microphone on air (its producer live on the origin SFU, not muted):
+ * where the replay has their voice, to within a network round trip.
+ */
+export const OnAirInterval = SpeakingInterval;
+export type OnAirInterval = SpeakingInterval;
 
 export const TimelineComment = z.object({ id: z.string(), sub: z.string(), text: z.string(), atMs: Ms });
 export type TimelineComment = z.infer<typeof TimelineComment>;
@@ -34,6 +42,8 @@ export const Timeline = z.object({
   people: z.record(z.string(), Person),
   stage: z.array(StageInterval),
   speaking: z.array(SpeakingInterval),
+  /** Microphones on air (timelines stored before this was kept have none). */
+  onAir: z.array(OnAirInterval).default([]),
   comments: z.array(TimelineComment),
   reactions: z.array(TimelineReaction),
   pins: z.array(TimelinePin),
@@ -41,8 +51,9 @@ export const Timeline = z.object({
 export type Timeline = z.infer<typeof Timeline>;
 
 /**
- * One line of `speaking.jsonl`, which the origin SFU appends beside the tracks while recording:
- * from `at` (wall-clock ms) on, these people speak, until the next line.
+ * One line of `speaking.jsonl` or `air.jsonl`, which the origin SFU appends beside the tracks
+ * while recording: from `at` (wall-clock ms) on, these people speak (or have their microphone on
+ * air), until the next line.
  */
 export const SpeakingLine = z.object({ at: z.number(), subs: z.array(z.string()) });
 export type SpeakingLine = z.infer<typeof SpeakingLine>;
@@ -52,6 +63,7 @@ export const EMPTY_TIMELINE = (startedAt: number): Timeline => ({
   people: {},
   stage: [],
   speaking: [],
+  onAir: [],
   comments: [],
   reactions: [],
   pins: [],

@@ -145,11 +145,14 @@ export class RecordingService {
 
   /** Joins the room's record with the SFU's speaking lines and stores it beside the replay. */
   async #writeTimeline(spaceId: string, rec: RecordingRecord, endedAt: number, room: RoomTimeline | null): Promise<void> {
-    let speaking = "";
-    try {
-      speaking = await Deno.readTextFile(this.store.localPath(`${RecordingService.tracksPrefix(spaceId)}speaking.jsonl`));
-    } catch { /* nobody was heard, or the SFU wrote nothing */ }
-    const timeline = buildTimeline(rec.startedAt, endedAt, room, parseSpeaking(speaking));
+    const lines = async (file: string) => {
+      try {
+        return parseSpeaking(await Deno.readTextFile(this.store.localPath(`${RecordingService.tracksPrefix(spaceId)}${file}`)));
+      } catch {
+        return []; // nobody was heard, or the SFU wrote nothing
+      }
+    };
+    const timeline = buildTimeline(rec.startedAt, endedAt, room, await lines("speaking.jsonl"), await lines("air.jsonl"));
     await this.store.write(this.timelineKey(spaceId), new TextEncoder().encode(JSON.stringify(timeline)));
   }
 
