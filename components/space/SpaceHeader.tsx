@@ -21,16 +21,19 @@ export function SpaceHeader({ lang, spaceId, title, topics, hostName, listenerCo
       <div class="space-status">
         <p class="muted">
           <span class="live-dot"><Icon name="live" /> LIVE</span>
-          {/* The slot keeps its width when REC comes and goes, so nothing beside it moves. */}
-          <span class="rec-slot">
-            {recording && (
-              <span class="rec-mark" data-testid="rec-indicator" role="img" aria-label={t(lang, "rec.recording")} title={t(lang, "rec.recording")}>
-                <span class="rec-dot" aria-hidden="true" />
-                <span aria-hidden="true">REC</span>
-              </span>
-            )}
+          {/* The mark is always laid out and only shown while recording, so nothing beside it moves when REC comes and goes. */}
+          <span class={recording ? "rec-slot" : "rec-slot off"} aria-hidden={recording ? undefined : "true"}>
+            <span
+              class="rec-mark"
+              data-testid={recording ? "rec-indicator" : undefined}
+              role={recording ? "img" : undefined}
+              aria-label={recording ? t(lang, "rec.recording") : undefined}
+              title={recording ? t(lang, "rec.recording") : undefined}
+            >
+              <span class="rec-dot" aria-hidden="true" />
+              <span aria-hidden="true">REC</span>
+            </span>
           </span>
-          {topics.length > 0 && <span class="space-topics">{topics.map((tp) => `#${tp}`).join(" ")}</span>}
         </p>
         <div class="space-head-actions">
           <ShareButton lang={lang} url={`/s/${spaceId}`} title={title} />
@@ -43,6 +46,8 @@ export function SpaceHeader({ lang, spaceId, title, topics, hostName, listenerCo
         </div>
       </div>
       <h1>{title}</h1>
+      {/* Topics on a line of their own: beside LIVE, REC, Share and Leave a phone has no room for them. */}
+      {topics.length > 0 && <p class="space-topics muted">{topics.map((tp) => `#${tp}`).join(" ")}</p>}
       <p class="host-line muted">
         <span>{t(lang, "space.hosted_by", { name: hostName })}</span>
         <span aria-hidden="true">·</span>
