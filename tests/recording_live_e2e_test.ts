@@ -5,7 +5,9 @@
 // the tone where the timeline says the speaker's microphone was on air (edges within 300 ms, and
 // those within 1 s of the clicks), silence where muted or off stage,
 // no listener's audio, and loses no more than a few seconds to the kill; the timeline beside it
-// has the stage interval, the speaking intervals and the comment at its time.
+// has the stage interval, the speaking intervals and the comment at its time. A live clip of the
+// last 30 s lasts 30 s and has the tone; the replay page plays the recording, lights the speaker,
+// shows the comment at its time and jumps to the next speaker.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { levels, soundIntervals } from "../lib/recordings/mix.ts";
@@ -120,6 +122,19 @@ Deno.test("a recorded Space: tone where unmuted, silence where muted or off stag
     await s.getByRole("button", { name: "Request to speak" }).waitFor();
     await sleep(2_500);
 
+    // The listener clips the last 30 s of the live Space, once 32 s are recorded: it lasts 30 s
+    // (+-0.5 s) and has the tone where the speaker was on air in that window.
+    while (at() < 32_000) await sleep(200);
+    const clipAsk = await l.evaluate(async (id) => {
+      const res = await fetch(`/api/spaces/${id}/clips`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      return { status: res.status, json: await res.json() };
+    }, spaceId);
+    assert.equal(clipAsk.status, 201, JSON.stringify(clipAsk.json));
+    const clip = (await recordings.getClip(clipAsk.json.id))!;
+    assert.ok(Math.abs(clip.durationMs - 30_000) <= 500, `the clip lasts ${clip.durationMs} ms`);
+    const clipSound = soundIntervals(await levels(recordings.store.localPath(recordings.clipKeys(clip.id).opus), 50), 50)
+      .map(([a, b]): [number, number] => [a + clip.fromMs, b + clip.fromMs]);
+
     // The host ends the Space; the replay is mixed and its timeline stored.
     const endedAt = at();
     await openSheet(h, /^Host tools/);
@@ -191,6 +206,40 @@ Deno.test("a recorded Space: tone where unmuted, silence where muted or off stag
     }
     assert.ok(speaking.some((x) => Math.abs(x.fromMs - u1) <= EDGE_MS + 800), `speaking starts near ${u1}: ${JSON.stringify(speaking)}`);
     assert.ok(!timeline.speaking.some((x) => x.sub === listenerSub));
+
+    // The clip, placed where it was cut: the tone of the first measured stretch, silence after the
+    // speaker left the stage.
+    const clipWhy = `clip from ${clip.fromMs}: ${JSON.stringify(clipSound)} replay: ${why}`;
+    assert.ok(soundIn(clipSound, onAt(u1) + EDGE_MS, offAt(m1) - EDGE_MS) >= offAt(m1) - onAt(u1) - 2 * EDGE_MS - 100, `the clip holds the tone: ${clipWhy}`);
+    assert.equal(soundIn(clipSound, leftAt + EDGE_MS, clip.fromMs + clip.durationMs), 0, `the clip is silent after the speaker left: ${clipWhy}`);
+
+    // The replay page plays this recording: audio advances, the speaker is lit while on air,
+    // the comment appears at its time, and Next speaker jumps to the speaker's next words.
+    const r = listener.page;
+    await r.goto(`${link}/replay`);
+    await islandsReady(r);
+    await r.waitForFunction(() => document.querySelector("audio")!.readyState >= 1);
+    const audioTime = () => r.evaluate(() => document.querySelector("audio")!.currentTime);
+    const seek = (sec: number) =>
+      r.evaluate((sec) => {
+        const a = document.querySelector("audio")!;
+        a.currentTime = sec;
+        return new Promise((ok) => a.addEventListener("seeked", ok, { once: true }));
+      }, sec);
+    const lit = () => r.getByTestId("replay-stage").locator(`[data-sub="${speakerSub}"]`).getAttribute("data-speaking");
+    await seek((onAt(u1) + 1_000) / 1000);
+    await waitFor("the speaker lit on the replay", async () => ((await lit()) === "true" ? true : undefined), 5_000);
+    const commentBox = r.getByTestId("replay-comments").locator(`[data-comment-id="${comment.id}"]`);
+    assert.equal(await commentBox.count(), 0, "the comment is not there before its time");
+    await r.getByRole("button", { name: "Play", exact: true }).click();
+    await commentBox.waitFor({ timeout: 10_000 });
+    const shownAt = (await audioTime()) * 1000;
+    assert.ok(shownAt >= comment.atMs - 300 && shownAt <= comment.atMs + 1_500, `the comment of ${comment.atMs} ms showed at ${shownAt} ms`);
+    await r.getByRole("button", { name: "Pause", exact: true }).click();
+    await r.getByTestId("replay-next-speaker").click();
+    const nextAt = speaking.map((x) => x.fromMs).find((f) => f > shownAt + 1_000)!;
+    await waitFor(`the jump to ${nextAt} ms`, async () => (Math.abs((await audioTime()) * 1000 - nextAt) < 300 ? true : undefined), 5_000);
+    await waitFor("the speaker lit again", async () => ((await lit()) === "true" ? true : undefined), 5_000);
   } finally {
     await browser.close();
     await stack.close();

@@ -18,16 +18,23 @@ export class SpaceAudio {
   #players = new Map<string, HTMLAudioElement>();
   #micTrack: MediaStreamTrack | null = null;
   #stopEffects: (() => void)[] = [];
+  /** The person asked to unmute, and the microphone is to go on air once the room agrees. */
+  readonly #resumeWanted = signal(false);
 
   constructor(credentials: () => Promise<{ url: string; token: string }>) {
     this.session = new SfuSession({ credentials, receive: true, videoOnDemand: true, opusPtime: 60 });
     this.video = new SpaceVideo(this.session);
     this.#stopEffects.push(effect(() => this.#syncPlayers()));
-    // The room unmuted us (only ever at our own request): let the microphone through again.
+    // The person asked to unmute (unmuteAsked) and the room agreed: let the microphone through.
+    // Only then: a mute of ours pauses the microphone before the room has heard of it, and the
+    // grant still saying "unmuted" in that moment must not put it back on air.
     this.#stopEffects.push(effect(() => {
       const g = this.session.grant.value;
       const mic = this.session.published.value.mic;
-      if (g && g.canSpeak && !g.muted && mic?.paused) this.session.resume("mic").catch(() => {});
+      if (this.#resumeWanted.value && g && g.canSpeak && !g.muted && mic?.paused) {
+        this.#resumeWanted.value = false;
+        this.session.resume("mic").catch(() => {});
+      }
     }));
   }
 
@@ -110,7 +117,13 @@ export class SpaceAudio {
     await this.session.publish(stream.getAudioTracks()[0], "mic", mic.paused);
   }
 
+  /** The person asked the room to unmute them: once it agrees, the microphone goes on air. */
+  unmuteAsked(): void {
+    this.#resumeWanted.value = true;
+  }
+
   async muteMic(): Promise<void> {
+    this.#resumeWanted.value = false;
     await this.session.pause("mic");
   }
 

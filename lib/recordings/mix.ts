@@ -39,9 +39,11 @@ const encoders = (label: string, out: MixOutput) => [
 /**
  * Mixes `tracks` into `out`. A gap inside a track (a muted speaker sends no packets) becomes
  * silence (`aresample=async`), so everything after it stays at its time. `fromMs` drops the start
- * (a host's trim); `durationMs` bounds the end.
+ * (a host's trim); `durationMs` bounds the end. `untilMs` is where the Space (or the moment of a
+ * live clip) ends: silence after the last voice is kept up to there, so a replay lasts as long as
+ * its Space and a clip of the last 30 s lasts 30 s even if nobody spoke at its end.
  */
-export async function mix(tracks: TrackInput[], out: MixOutput, opts: { fromMs?: number; durationMs?: number } = {}): Promise<void> {
+export async function mix(tracks: TrackInput[], out: MixOutput, opts: { fromMs?: number; durationMs?: number; untilMs?: number } = {}): Promise<void> {
   if (!tracks.length) throw new Error("nothing to mix: no track was recorded");
   const inputs = tracks.flatMap((t) => ["-i", t.path]);
   const chains = tracks.map((t, i) => {
@@ -50,8 +52,12 @@ export async function mix(tracks: TrackInput[], out: MixOutput, opts: { fromMs?:
   });
   const joined = tracks.map((_, i) => `[t${i}]`).join("");
   const mixed = tracks.length === 1 ? `${joined}anull[m]` : `${joined}amix=inputs=${tracks.length}:normalize=0:dropout_transition=0[m]`;
-  const from = (opts.fromMs ?? 0) / 1000;
-  const cut = `[m]atrim=start=${from}${opts.durationMs ? `:duration=${opts.durationMs / 1000}` : ""},asetpts=PTS-STARTPTS,asplit=2[ro][ra]`;
+  const fromMs = opts.fromMs ?? 0;
+  const bound = opts.durationMs ? `:duration=${opts.durationMs / 1000}` : "";
+  // Silence up to where the Space ended (never cutting a voice that runs later than that).
+  const least = opts.untilMs === undefined ? 0 : Math.min(opts.durationMs ?? Infinity, opts.untilMs - fromMs);
+  const pad = least > 0 ? `,apad=whole_dur=${least / 1000}` : "";
+  const cut = `[m]atrim=start=${fromMs / 1000}${bound},asetpts=PTS-STARTPTS${pad},asplit=2[ro][ra]`;
   await ffmpeg([...inputs, "-filter_complex", [...chains, mixed, cut].join(";"), ...encoders("r", out)]);
 }
 

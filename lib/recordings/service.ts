@@ -189,7 +189,7 @@ export class RecordingService {
     const tracks = await this.#tracks(spaceId, rec);
     const expiresAt = endedAt + this.retentionMs;
     try {
-      const durationMs = await this.#mixReplay(spaceId, tracks, rec.trimStartMs);
+      const durationMs = await this.#mixReplay(spaceId, tracks, rec.trimStartMs, endedAt - rec.startedAt);
       const done: RecordingRecord = { ...rec, status: "ready", endedAt, durationMs, expiresAt };
       await this.#put(done);
       await this.#expireLater({ type: "recording.expire", spaceId }, expiresAt);
@@ -203,12 +203,12 @@ export class RecordingService {
   }
 
   /** Mixes into scratch files, then replaces the replay: a listener never gets half a file. */
-  async #mixReplay(spaceId: string, tracks: TrackInput[], fromMs: number): Promise<number> {
+  async #mixReplay(spaceId: string, tracks: TrackInput[], fromMs: number, untilMs?: number): Promise<number> {
     const keys = this.replayKeys(spaceId);
     const scratch = await Deno.makeTempDir({ prefix: "spazio-mix-" });
     try {
       const tmp = { opus: `${scratch}/replay.ogg`, aac: `${scratch}/replay.m4a` };
-      await mix(tracks, tmp, { fromMs });
+      await mix(tracks, tmp, { fromMs, untilMs });
       const ms = await durationMs(tmp.opus);
       for (const k of ["opus", "aac"] as const) {
         const f = await Deno.open(tmp[k], { read: true });
@@ -237,7 +237,8 @@ export class RecordingService {
         max: Math.max(0, full - 1000),
       });
     }
-    const durationMs = await this.#mixReplay(spaceId, await this.#tracks(spaceId, rec), fromMs);
+    const until = rec.endedAt !== undefined ? rec.endedAt - rec.startedAt : undefined;
+    const durationMs = await this.#mixReplay(spaceId, await this.#tracks(spaceId, rec), fromMs, until);
     const next = { ...rec, trimStartMs: fromMs, durationMs };
     await this.#put(next);
     return next;
@@ -293,7 +294,7 @@ export class RecordingService {
         if (!tracks.length) throw new RecordingError(409, "rec.err.nothing_recorded", "Nothing has been recorded yet.");
         const elapsed = this.now() - rec.startedAt;
         start = Math.max(0, elapsed - CLIP_MS);
-        await mix(tracks, tmp, { fromMs: start, durationMs: CLIP_MS });
+        await mix(tracks, tmp, { fromMs: start, durationMs: CLIP_MS, untilMs: elapsed });
       } else if (rec.status === "ready") {
         const length = rec.durationMs ?? 0;
         if (fromMs === undefined || !Number.isInteger(fromMs) || fromMs < 0 || fromMs >= length) {

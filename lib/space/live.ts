@@ -69,7 +69,9 @@ export class LiveSpace {
   /** Asks for the microphone (the first time), then tells the room to unmute. */
   async unmute(): Promise<void> {
     const media = this.audio.value;
-    if (media && (await media.ensureMic())) this.send({ type: "unmuteSelf" });
+    if (!media || !(await media.ensureMic())) return;
+    media.unmuteAsked();
+    this.send({ type: "unmuteSelf" });
   }
 
   /**
