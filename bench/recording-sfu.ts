@@ -53,11 +53,13 @@ async function run(n: number) {
   await sleep(2000);
   const pids = () => [...Array(n).keys()].map((_, i) => recorder.ffmpegPid(recorder.segments[i]?.producerId ?? "")).filter((p): p is number => !!p);
   const w0 = cpuTicks(worker.pid);
+  // The SFU's Node side too: the recorder's relays run there.
+  const n0 = cpuTicks(process.pid);
   const f0 = pids().map(cpuTicks);
   const t0 = Date.now();
   await sleep(WINDOW_MS);
   const secs = (Date.now() - t0) / 1000;
-  const worker_cpu = ((cpuTicks(worker.pid) - w0) / TICK / secs) * 100;
+  const worker_cpu = ((cpuTicks(worker.pid) - w0 + cpuTicks(process.pid) - n0) / TICK / secs) * 100;
   const ffmpeg_cpu = ((pids().map(cpuTicks).reduce((a, b) => a + b, 0) - f0.reduce((a, b) => a + b, 0)) / TICK / secs) * 100;
   const bytes = recorder.segments.reduce((s, seg) => s + statSync(path.join(dir, seg.file)).size, 0);
   recorder.close();
