@@ -43,6 +43,7 @@ Deno.test("replay timeline: the stage lights who speaks, comments come at their 
       startedAt: rec.startedAt,
       people: { [H]: { sub: H, name: "Tlhost", handle: "tlhost" }, [GUEST]: { sub: GUEST, name: "Greta Guest", handle: "greta" } },
       stage: [{ sub: H, role: "host", fromMs: 0 }, { sub: GUEST, role: "speaker", fromMs: 18_000, toMs: 50_000 }],
+      onAir: [],
       speaking: [
         { sub: H, fromMs: 1_000, toMs: 15_000 },
         { sub: GUEST, fromMs: 22_000, toMs: 30_000 },

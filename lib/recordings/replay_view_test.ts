@@ -12,6 +12,7 @@ const T: Timeline = {
     { sub: H, role: "host", fromMs: 0 },
     { sub: B, role: "cohost", fromMs: 10_000 },
   ],
+  onAir: [],
   speaking: [
     { sub: H, fromMs: 1_000, toMs: 4_000 },
     { sub: A, fromMs: 6_000, toMs: 9_000 },
