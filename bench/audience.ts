@@ -35,8 +35,6 @@ async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<stri
   if (rest) yield rest;
 }
 
-if (args.includes("--clients")) await clients();
-else await main();
 
 // ---------------------------------------------------------------------------------------------
 // A client process: holds its share of the listeners, and says when each change reached them all.
@@ -298,3 +296,7 @@ async function main() {
     clearTimeout(cap);
   }
 }
+
+// Last: the classes and helpers above exist only once their declarations have run.
+if (args.includes("--clients")) await clients();
+else await main();
