@@ -49,6 +49,8 @@ type Order =
 async function clients() {
   const out = (m: unknown) => console.log(JSON.stringify(m));
   const sockets: { ws: WebSocket; shard: number }[] = [];
+  /** Why connections closed before their sync: close code and reason, counted. */
+  const refused = new Map<string, number>();
   let armed: { k: number; expect: string; host: string; seen: number; shards: Map<number, [number, number]>; last: number } | null = null;
   const onEvent = (shard: number, data: string) => {
     const a = armed;
@@ -76,7 +78,12 @@ async function clients() {
           ws.onmessage = (m) => onEvent(shard, String(m.data));
           resolve();
         };
-        ws.onclose = () => (clearTimeout(t), resolve());
+        ws.onclose = (e) => {
+          clearTimeout(t);
+          const why = `${e.code} ${e.reason}`.trim();
+          refused.set(why, (refused.get(why) ?? 0) + 1);
+          resolve();
+        };
       });
     });
   for await (const line of linesOf(Deno.stdin.readable)) {
@@ -87,7 +94,8 @@ async function clients() {
       for (let i = o.from; i < o.to; i += 100) {
         await Promise.all(Array.from({ length: Math.min(100, o.to - i) }, (_, j) => open(o, i + j)));
       }
-      out({ op: "connected", n: sockets.length - before, failed: o.to - o.from - (sockets.length - before) });
+      out({ op: "connected", n: sockets.length - before, failed: o.to - o.from - (sockets.length - before), why: Object.fromEntries(refused) });
+      refused.clear();
     } else if (o.op === "arm") {
       armed = { ...o, seen: 0, shards: new Map(), last: 0 };
       out({ op: "armed", k: o.k });
@@ -186,7 +194,7 @@ async function main() {
         return c.ask({ op: "connect", url: dev.ws, party, space, from: a, to: b, shardSize }, "connected", 600_000);
       }));
       const failed = got.reduce((n, g) => n + Number(g.failed), 0);
-      if (failed) log(`${failed} listeners could not connect`);
+      if (failed) log(`${failed} listeners could not connect: ${got.map((g) => JSON.stringify((g as { why?: unknown }).why ?? {})).join(" ")}`);
       return got.reduce((n, g) => n + Number(g.n), 0);
     };
 

@@ -17,7 +17,7 @@ import {
 import { type RoomTokenClaims, signRequest, verifyRoomToken } from "../lib/protocol/token.ts";
 import { fail, json, admitConnection, readSignedRequest } from "./http.ts";
 import { answerSafely, broadcastText, closeQuietly, sendText, upgradeShapeRefusal } from "./socket.ts";
-import { readConfig, type SpaceRoomConfig } from "./space/config.ts";
+import { readConfig, roomIdOf, type SpaceRoomConfig } from "./space/config.ts";
 import { type ConnLimits, readMessage } from "./space/inbound.ts";
 import { Presence } from "./space/presence.ts";
 import { type Actor, isAnonymous, person } from "./space/state.ts";
@@ -91,10 +91,15 @@ export default class AudienceShard implements Party.Server {
     }
   }
 
-  /** An alarm-woken object cannot read room.id: the first request or connection stored it. */
-  #learnId(): string {
+  /**
+   * An alarm-woken object cannot read room.id, nor can anything while an alarm is handled: the
+   * first request or connection stores it, from its URL when room.id throws.
+   */
+  #learnId(request?: Request): string {
     if (!this.#id) {
-      this.#id = this.room.id;
+      const id = request ? roomIdOf(this.room, request) : this.room.id;
+      if (!id) throw new Error("this shard's room id is not known yet");
+      this.#id = id;
       this.storage.put("id", this.#id).catch(() => {});
     }
     return this.#id;
@@ -105,11 +110,11 @@ export default class AudienceShard implements Party.Server {
   }
 
   async onConnect(conn: Conn, ctx: Party.ConnectionContext) {
-    this.#learnId();
     let claims: RoomTokenClaims;
     try {
+      const room = this.#learnId(ctx.request);
       const token = new URL(ctx.request.url).searchParams.get("token") ?? "";
-      claims = await verifyRoomToken(this.config.roomSecret, token, { aud: "audience", room: this.room.id }, Date.now() - TOKEN_SLACK_MS);
+      claims = await verifyRoomToken(this.config.roomSecret, token, { aud: "audience", room }, Date.now() - TOKEN_SLACK_MS);
     } catch (err) {
       return closeQuietly(conn, SPACE_CLOSE.badToken, `Cannot listen to this Space: ${(err as Error).message}.`);
     }
@@ -219,8 +224,8 @@ export default class AudienceShard implements Party.Server {
 
   onRequest(partyReq: Party.Request) {
     const req = partyReq as unknown as Request;
-    return answerSafely(req, `audience shard ${this.#id ?? this.room.id}`, async () => {
-      this.#learnId();
+    return answerSafely(req, `audience shard ${this.#id ?? roomIdOf(this.room, req)}`, async () => {
+      this.#learnId(req);
       if (req.method !== "POST") return fail(405, "method_not_allowed", "A shard takes its Space room's signed POSTs only.");
       const read = await readSignedRequest(req, this.config.serverSecret, RoomToShard, MAX_BODY_BYTES);
       if ("refused" in read) return read.refused;

@@ -6,7 +6,7 @@ import type * as Party from "partykit/server";
 import { LISTENER_SAMPLE, type Person, SPACE_CLOSE, type SpaceErrorCode, type SpaceEvent } from "../lib/protocol/space.ts";
 import type { SpaceReport } from "../lib/protocol/space_http.ts";
 import { type RoomTokenClaims, verifyRoomToken } from "../lib/protocol/token.ts";
-import { readConfig, type SpaceRoomConfig } from "./space/config.ts";
+import { readConfig, roomIdOf, type SpaceRoomConfig } from "./space/config.ts";
 import { admitConnection } from "./http.ts";
 import { answerSafely, broadcastText, closeQuietly, sendText, upgradeShapeRefusal } from "./socket.ts";
 import { handleSpaceRequest } from "./space/http.ts";
@@ -153,7 +153,8 @@ export default class SpaceRoom implements Party.Server {
       const token = new URL(ctx.request.url).searchParams.get("token") ?? "";
       claims = await verifyRoomToken(this.config.roomSecret, token, {
         aud: "space",
-        room: this.room.id,
+        // Not room.id: PartyKit refuses it to a connection that comes while an alarm is handled.
+        room: this.state?.id ?? roomIdOf(this.room, ctx.request) ?? "",
       }, Date.now() - TOKEN_SLACK_MS);
     } catch (err) {
       return closeQuietly(conn, SPACE_CLOSE.badToken, `Cannot join this Space: ${(err as Error).message}.`);

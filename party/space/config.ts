@@ -47,3 +47,21 @@ function shardSize(v: string | undefined): number {
   const n = Number(v);
   return Number.isInteger(n) && n >= 0 ? n : DEFAULT_SHARD_SIZE;
 }
+
+/**
+ * The id of the room a connection or request was routed to: the last segment of its URL's path
+ * (`/parties/<party>/<id>`). What a room reads when `room.id` throws: PartyKit refuses it while
+ * an alarm is being handled, also to a connection that arrives in the meantime.
+ */
+export function roomIdOf(room: { readonly id: string }, request: Request): string | undefined {
+  try {
+    return room.id;
+  } catch {
+    const last = new URL(request.url).pathname.split("/").filter(Boolean).at(-1);
+    try {
+      return last === undefined ? undefined : decodeURIComponent(last);
+    } catch {
+      return undefined;
+    }
+  }
+}
