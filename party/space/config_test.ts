@@ -1,0 +1,18 @@
+// roomIdOf: the room id of a connection when PartyKit refuses room.id (while an alarm is handled).
+import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import { roomIdOf } from "./config.ts";
+
+const refusing = {
+  get id(): string {
+    throw new Error("You can not access `Party.id` in the `onAlarm` handler.");
+  },
+};
+const req = (path: string) => new Request(`http://127.0.0.1:1999${path}?token=t.t.t&_pk=x`);
+
+Deno.test("roomIdOf: room.id when PartyKit gives it, else the last segment of the URL's path", () => {
+  assertEquals(roomIdOf({ id: "Space0001" }, req("/parties/space/Other0001")), "Space0001");
+  assertEquals(roomIdOf(refusing, req("/parties/audience/Space0001.3")), "Space0001.3");
+  assertEquals(roomIdOf(refusing, req("/parties/space/Space%2D01")), "Space-01");
+  assertEquals(roomIdOf(refusing, req("/")), undefined);
+  assertEquals(roomIdOf(refusing, req("/parties/space/%E0%A4%A")), undefined, "a malformed escape names no room");
+});
