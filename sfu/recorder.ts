@@ -154,8 +154,7 @@ class Tap {
   /** Hands one datagram from the PlainTransport to ffmpeg when it carries Opus (RTCP stays here). */
   #forward(msg: Buffer) {
     if (this.#closed || !this.#listening || !this.#ffmpeg || this.#port === undefined) return;
-    const kind = rtpKind(msg, this.#ssrc);
-    if (kind !== "rtp") return;
+    if (!carriesOpus(msg, this.#ssrc)) return;
     if (this.#seg && this.#seg.firstPacketAt === null) {
       // The first packet's time places this segment.
       this.#seg.firstPacketAt = Date.now();
@@ -190,23 +189,23 @@ class Tap {
 }
 
 /**
- * What a datagram from the tap is: "rtcp" (not passed on), "rtp" with an Opus
- * payload, or "drop": not RTP version 2, another stream's SSRC, or no payload once the header,
- * CSRCs, header extension and padding are taken off (a padding-only probe).
+ * Whether a datagram from the tap is RTP of this stream with an Opus payload: not RTCP, RTP
+ * version 2, the stream's SSRC, and something left once the header, CSRCs, header extension and
+ * padding are taken off (a padding-only probe has nothing).
  */
-export function rtpKind(msg: Uint8Array, ssrc: number | undefined): "rtp" | "rtcp" | "drop" {
-  if (msg.length < 12 || msg[0] >> 6 !== 2) return "drop";
+export function carriesOpus(msg: Uint8Array, ssrc: number | undefined): boolean {
+  if (msg.length < 12 || msg[0] >> 6 !== 2) return false;
   // With rtcp-mux, RTCP packet types 200-207 sit where RTP has its marker bit and payload type.
-  if (msg[1] >= 200 && msg[1] <= 207) return "rtcp";
+  if (msg[1] >= 200 && msg[1] <= 207) return false;
   const view = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
-  if (ssrc !== undefined && view.getUint32(8) !== ssrc) return "drop";
+  if (ssrc !== undefined && view.getUint32(8) !== ssrc) return false;
   let header = 12 + 4 * (msg[0] & 0x0f);
   if (msg[0] & 0x10) {
-    if (msg.length < header + 4) return "drop";
+    if (msg.length < header + 4) return false;
     header += 4 + 4 * view.getUint16(header + 2);
   }
   const padding = msg[0] & 0x20 ? msg[msg.length - 1] : 0;
-  return msg.length - header - padding > 0 ? "rtp" : "drop";
+  return msg.length - header - padding > 0;
 }
 
 /** Resolves once something listens on udp `port` on loopback (Linux: /proc/net/udp), or after `ms`. */

@@ -14,6 +14,7 @@ import { levels, soundIntervals } from "../lib/recordings/mix.ts";
 import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet, signUp } from "./support/browser.ts";
 import { waitFor } from "./support/party.ts";
 import { audioGrows, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
+import { audioTime, replayComment, seek, speakingOnReplay } from "./support/recording.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -219,26 +220,19 @@ Deno.test("a recorded Space: tone where unmuted, silence where muted or off stag
     await r.goto(`${link}/replay`);
     await islandsReady(r);
     await r.waitForFunction(() => document.querySelector("audio")!.readyState >= 1);
-    const audioTime = () => r.evaluate(() => document.querySelector("audio")!.currentTime);
-    const seek = (sec: number) =>
-      r.evaluate((sec) => {
-        const a = document.querySelector("audio")!;
-        a.currentTime = sec;
-        return new Promise((ok) => a.addEventListener("seeked", ok, { once: true }));
-      }, sec);
-    const lit = () => r.getByTestId("replay-stage").locator(`[data-sub="${speakerSub}"]`).getAttribute("data-speaking");
-    await seek((onAt(u1) + 1_000) / 1000);
+    const lit = () => speakingOnReplay(r, speakerSub);
+    await seek(r, (onAt(u1) + 1_000) / 1000);
     await waitFor("the speaker lit on the replay", async () => ((await lit()) === "true" ? true : undefined), 5_000);
-    const commentBox = r.getByTestId("replay-comments").locator(`[data-comment-id="${comment.id}"]`);
+    const commentBox = replayComment(r, comment.id);
     assert.equal(await commentBox.count(), 0, "the comment is not there before its time");
     await r.getByRole("button", { name: "Play", exact: true }).click();
     await commentBox.waitFor({ timeout: 10_000 });
-    const shownAt = (await audioTime()) * 1000;
+    const shownAt = (await audioTime(r)) * 1000;
     assert.ok(shownAt >= comment.atMs - 300 && shownAt <= comment.atMs + 1_500, `the comment of ${comment.atMs} ms showed at ${shownAt} ms`);
     await r.getByRole("button", { name: "Pause", exact: true }).click();
     await r.getByTestId("replay-next-speaker").click();
     const nextAt = speaking.map((x) => x.fromMs).find((f) => f > shownAt + 1_000)!;
-    await waitFor(`the jump to ${nextAt} ms`, async () => (Math.abs((await audioTime()) * 1000 - nextAt) < 300 ? true : undefined), 5_000);
+    await waitFor(`the jump to ${nextAt} ms`, async () => (Math.abs((await audioTime(r)) * 1000 - nextAt) < 300 ? true : undefined), 5_000);
     await waitFor("the speaker lit again", async () => ((await lit()) === "true" ? true : undefined), 5_000);
   } finally {
     await browser.close();

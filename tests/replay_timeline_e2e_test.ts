@@ -5,26 +5,16 @@
 // first words, N jumps again, and the button is disabled when nobody else speaks later. The same
 // page at 1280 px puts the moment beside the player. Screenshots at 360 and 1280 px.
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import type { Timeline } from "../lib/protocol/recording_timeline.ts";
 import { islandsReady, launchBrowser, newPerson } from "./support/browser.ts";
 import { account } from "./support/calls.ts";
 import { waitFor } from "./support/party.ts";
-import { recordingsFor, seedReplay } from "./support/recording.ts";
+import { audioTime, recordingsFor, replayComment, seedReplay, seek, speakingOnReplay } from "./support/recording.ts";
 import { startWeb } from "./support/web.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const ARTIFACTS = Deno.env.get("SPAZIO_ARTIFACTS") ?? "test-artifacts";
 const GUEST = "u:guest0001";
-const audioTime = (p: Page) => p.evaluate(() => document.querySelector("audio")!.currentTime);
-const seek = (p: Page, s: number) =>
-  p.evaluate((s) => {
-    const a = document.querySelector("audio")!;
-    a.currentTime = s;
-    return new Promise((ok) => a.addEventListener("seeked", ok, { once: true }));
-  }, s);
-const speaking = (p: Page, sub: string) => p.getByTestId("replay-stage").locator(`[data-sub="${sub}"]`).getAttribute("data-speaking");
-const comment = (p: Page, id: string) => p.getByTestId("replay-comments").locator(`[data-comment-id="${id}"]`);
 
 Deno.test("replay timeline: the stage lights who speaks, comments come at their time, next speaker jumps (button and N)", opts, async () => {
   const web = await startWeb();
@@ -70,19 +60,19 @@ Deno.test("replay timeline: the stage lights who speaks, comments come at their 
     const stage = p.getByTestId("replay-stage");
     await stage.locator(`[data-sub="${H}"]`).waitFor();
     assert.equal(await stage.locator(`[data-sub="${GUEST}"]`).count(), 0, "the guest is not on stage yet at 0:00");
-    assert.equal(await speaking(p, H), "false");
+    assert.equal(await speakingOnReplay(p, H), "false");
 
     // 0:03: the host speaks and is lit; the 0:05 comment has not come yet.
     await seek(p, 3);
-    await waitFor("the host lit", async () => ((await speaking(p, H)) === "true" ? true : undefined), 5_000);
-    assert.equal(await comment(p, "c-early").count(), 0);
+    await waitFor("the host lit", async () => ((await speakingOnReplay(p, H)) === "true" ? true : undefined), 5_000);
+    assert.equal(await replayComment(p, "c-early").count(), 0);
     // Playing on from 0:03.5, the comment appears once 0:05 is reached, not before.
     await seek(p, 3.5);
     await play.click();
-    await comment(p, "c-early").waitFor({ timeout: 10_000 });
+    await replayComment(p, "c-early").waitFor({ timeout: 10_000 });
     const shownAt = await audioTime(p);
     assert.ok(shownAt >= 5 && shownAt < 6.5, `the 0:05 comment appeared at ${shownAt} s`);
-    assert.equal(await comment(p, "c-later").count(), 0);
+    assert.equal(await replayComment(p, "c-later").count(), 0);
     await p.getByRole("button", { name: "Pause", exact: true }).click();
     // The pin of 0:10 is not there yet at ~0:05.
     assert.equal(await p.getByRole("complementary", { name: "Pinned" }).count(), 0);
@@ -93,15 +83,15 @@ Deno.test("replay timeline: the stage lights who speaks, comments come at their 
     assert.equal(await next.getAttribute("aria-label"), "Next speaker");
     await next.click();
     await waitFor("the jump to 0:22", async () => (Math.abs((await audioTime(p)) - 22) < 0.3 ? true : undefined), 5_000);
-    await waitFor("the guest lit", async () => ((await speaking(p, GUEST)) === "true" ? true : undefined), 5_000);
-    assert.equal(await speaking(p, H), "false");
+    await waitFor("the guest lit", async () => ((await speakingOnReplay(p, GUEST)) === "true" ? true : undefined), 5_000);
+    assert.equal(await speakingOnReplay(p, H), "false");
     await p.getByRole("complementary", { name: "Pinned" }).getByRole("link", { name: "https://example.com/show-notes" }).waitFor();
     // N, with the focus off the controls: on to the host again at 0:35; the 0:25 comment is there.
     await p.locator("h1").click();
     await p.keyboard.press("n");
     await waitFor("the jump to 0:35", async () => (Math.abs((await audioTime(p)) - 35) < 0.3 ? true : undefined), 5_000);
-    await waitFor("the host lit again", async () => ((await speaking(p, H)) === "true" ? true : undefined), 5_000);
-    await comment(p, "c-later").waitFor();
+    await waitFor("the host lit again", async () => ((await speakingOnReplay(p, H)) === "true" ? true : undefined), 5_000);
+    await replayComment(p, "c-later").waitFor();
     assert.deepEqual(
       await p.getByTestId("replay-comments").locator("[data-comment-id]").evaluateAll((els) => els.map((e) => e.getAttribute("data-comment-id"))),
       ["c-early", "c-later"],

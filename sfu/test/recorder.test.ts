@@ -29,23 +29,33 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A speaker: ffmpeg sending a 440 Hz tone as Opus RTP into a producer, for `seconds`. */
-async function toneProducer(seconds: number) {
+/** A producer fed by plain RTP on loopback (comedia: it learns the sender from the first packet). */
+async function plainProducer(ssrc: number) {
   const transport = await router.createPlainTransport({ listenIp: { ip: "127.0.0.1" }, rtcpMux: true, comedia: true });
   const producer = await transport.produce({
     kind: "audio",
     rtpParameters: {
       codecs: [{ mimeType: "audio/opus", payloadType: 100, clockRate: 48000, channels: 2, parameters: { "sprop-stereo": 0 } }],
-      encodings: [{ ssrc: 22220001 }],
+      encodings: [{ ssrc }],
     },
   });
-  const sender = spawn(FFMPEG, [
+  return { transport, producer };
+}
+
+/** ffmpeg sending a 440 Hz tone as Opus RTP (payload type 100, `ssrc`) to `port`, for `seconds`. */
+function toneSender(seconds: number, ssrc: number, port: number) {
+  return spawn(FFMPEG, [
     "-hide_banner", "-loglevel", "error", "-re",
     "-f", "lavfi", "-i", `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
-    "-c:a", "libopus", "-ac", "1", "-b:a", "32k", "-payload_type", "100", "-ssrc", "22220001",
-    "-f", "rtp", `rtp://127.0.0.1:${transport.tuple.localPort}`,
+    "-c:a", "libopus", "-ac", "1", "-b:a", "32k", "-payload_type", "100", "-ssrc", String(ssrc),
+    "-f", "rtp", `rtp://127.0.0.1:${port}`,
   ], { stdio: "ignore" });
-  return { transport, producer, sender };
+}
+
+/** A speaker: a tone sent straight into a producer, as a speaker's browser would. */
+async function toneProducer(seconds: number) {
+  const { transport, producer } = await plainProducer(22220001);
+  return { transport, producer, sender: toneSender(seconds, 22220001, transport.tuple.localPort) };
 }
 
 /** RMS per 50 ms of a segment decoded by ffmpeg, gaps in its timestamps filled with silence. */
@@ -125,14 +135,7 @@ test("a speaker's tone is written as it arrives; a mute is silence at its time; 
 test("a track that begins with padding-only packets (a browser's probes) is recorded and decodes from its start", async () => {
   // The speaker's packets pass through a socket here, which sends 30 padding-only packets of the
   // same stream first (as Chromium does when a microphone's track starts), then the tone.
-  const transport = await router.createPlainTransport({ listenIp: { ip: "127.0.0.1" }, rtcpMux: true, comedia: true });
-  const producer = await transport.produce({
-    kind: "audio",
-    rtpParameters: {
-      codecs: [{ mimeType: "audio/opus", payloadType: 100, clockRate: 48000, channels: 2, parameters: { "sprop-stereo": 0 } }],
-      encodings: [{ ssrc: 22220002 }],
-    },
-  });
+  const { transport, producer } = await plainProducer(22220002);
   const dgram = await import("node:dgram");
   const mid = dgram.createSocket("udp4");
   await new Promise<void>((r) => mid.bind(0, "127.0.0.1", r));
@@ -156,12 +159,7 @@ test("a track that begins with padding-only packets (a browser's probes) is reco
   });
   const recorder = new SpaceRecorder({ dir: mkdtempSync(path.join(os.tmpdir(), "spazio-recorder-pad-")) });
   await recorder.add(router, producer, "u:speaker2");
-  const sender = spawn(FFMPEG, [
-    "-hide_banner", "-loglevel", "error", "-re",
-    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3",
-    "-c:a", "libopus", "-ac", "1", "-b:a", "32k", "-payload_type", "100", "-ssrc", "22220002",
-    "-f", "rtp", `rtp://127.0.0.1:${(mid.address() as { port: number }).port}`,
-  ], { stdio: "ignore" });
+  const sender = toneSender(3, 22220002, (mid.address() as { port: number }).port);
   try {
     await new Promise((r) => sender.once("exit", r));
     await sleep(300);

@@ -5,6 +5,7 @@ import { type SpaceRecord, SpaceStore } from "../../lib/kv/spaces.ts";
 import { FFMPEG } from "../../lib/recordings/mix.ts";
 import { type RecordingRecord, RecordingService } from "../../lib/recordings/service.ts";
 import { LocalRecordingStore } from "../../lib/recordings/store.ts";
+import type { Page } from "playwright-core";
 import type { startWeb } from "./web.ts";
 
 type Web = Awaited<ReturnType<typeof startWeb>>;
@@ -62,3 +63,16 @@ export async function seedReplay(web: Web, r: Recordings, o: {
   await Deno.writeTextFile(`${dir}/index.json`, JSON.stringify({ segments }));
   return { space, rec, finished: await r.svc.finish(space.id) };
 }
+
+// The replay page as a test reads it: the audio's position, a seek that waits for it, who the
+// stage lights, and a comment by id.
+export const audioTime = (p: Page) => p.evaluate(() => document.querySelector("audio")!.currentTime);
+export const seek = (p: Page, s: number) =>
+  p.evaluate((s) => {
+    const a = document.querySelector("audio")!;
+    a.currentTime = s;
+    return new Promise((ok) => a.addEventListener("seeked", ok, { once: true }));
+  }, s);
+export const speakingOnReplay = (p: Page, sub: string) =>
+  p.getByTestId("replay-stage").locator(`[data-sub="${sub}"]`).getAttribute("data-speaking");
+export const replayComment = (p: Page, id: string) => p.getByTestId("replay-comments").locator(`[data-comment-id="${id}"]`);
