@@ -212,7 +212,8 @@ async function soak() {
         continue;
       }
       counts.joins++;
-      const s = new Socket(`${party.ws}/parties/space/${spaceId}?token=${encodeURIComponent(join.body.token)}`, webUrl);
+      // Where the web says: the Space room, or (for a plain listener) one of its audience shards.
+      const s = new Socket(`${party.ws}/parties/${join.body.party}/${encodeURIComponent(join.body.room)}?token=${encodeURIComponent(join.body.token)}`, webUrl);
       const ok = await s.waitFor("sync").then(() => true, (e) => (String(e).includes("4000") ? false : (failed(`no sync: ${e}`), false)));
       if (ok) counts.syncs++;
       let media: WebSocket | undefined;
