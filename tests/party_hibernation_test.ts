@@ -6,9 +6,9 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { DEV_ROOM_SECRET, DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { mintRoomToken, signRequest, type TokenAudience } from "../lib/protocol/token.ts";
-import CallRoom from "../party/call.ts";
-import SpaceRoom from "../party/space.ts";
-import UserInbox from "../party/user.ts";
+import CallRoom from "../party/call/room.ts";
+import SpaceRoom from "../party/space/room.ts";
+import UserInbox from "../party/user/room.ts";
 import { type PartyClass, type Recorder, type RunOptions, runScript, type Step } from "./support/hibernation.ts";
 
 const START = 1_900_000_000_000;
@@ -203,7 +203,7 @@ Deno.test("space room: a script gives the same outputs when the room hibernates 
 
 Deno.test({
   name: "space room: a woken room does not send a listener count nobody's count changed for",
-  // The count last broadcast is kept in storage (party/space.ts, "sentListeners"): otherwise the
+  // The count last broadcast is kept in storage (party/space/room.ts, "sentListeners"): otherwise the
   // first count after every wake-up would go to everyone again, one message per listener.
   fn: async () => {
     await same(SpaceRoom, await spaceScript(), SPACE);

@@ -3,7 +3,7 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { verifyRequest } from "../lib/protocol/token.ts";
-import { postSigned } from "../party/space/outbound.ts";
+import { postSigned } from "../party/shared/post.ts";
 import { freePort } from "./support/party.ts";
 
 /** A server that answers each POST with the next status in `statuses` and records what came. */

@@ -9,7 +9,7 @@ import { RoomTimeline } from "../lib/protocol/space_http.ts";
 import { Timeline } from "../lib/protocol/recording_timeline.ts";
 import { mintRoomToken, signRequest } from "../lib/protocol/token.ts";
 import { buildTimeline, parseSpeaking, speakingIntervals } from "../lib/recordings/timeline.ts";
-import SpaceRoom from "../party/space.ts";
+import SpaceRoom from "../party/space/room.ts";
 import { type Recorder, runScript, type Step } from "./support/hibernation.ts";
 
 const START = 1_900_000_000_000;

@@ -1,4 +1,4 @@
-// The live Space protocol: every message between a browser and its Space room (party/space.ts).
+// The live Space protocol: every message between a browser and its Space room (party/space/room.ts).
 // Both sides import this file, so it imports nothing runtime-specific (Deno, workerd, Node).
 // Identity and role never travel in a command: the room derives them from the room token.
 // Command objects are strict, so a command carrying an extra field such as `role` is refused.

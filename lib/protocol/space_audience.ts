@@ -1,5 +1,5 @@
-// Audience shards: the rooms listeners of a big Space connect to (party/audience.ts), and the
-// signed requests between a shard and its Space room (party/space.ts) in both directions.
+// Audience shards: the rooms listeners of a big Space connect to (party/audience/room.ts), and the
+// signed requests between a shard and its Space room (party/space/room.ts) in both directions.
 // A shard's room id is `<spaceId>.<n>`; the web names the shard in the listener's token.
 // Imports nothing runtime-specific, so Deno, workerd and Node all load it.
 import { z } from "zod";

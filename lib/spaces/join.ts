@@ -1,7 +1,7 @@
 // Tokens for one person to join one live Space: the room's and the SFU's, minted together.
 // The room's join plan says where the room connection goes: a person with a part to play (host,
 // on stage, hand raised, invited, named ahead) gets a token for the Space room; a plain listener
-// gets one for the audience shard the room names (party/audience.ts), or for the room when shards
+// gets one for the audience shard the room names (party/audience/room.ts), or for the room when shards
 // are off.
 // An anonymous listener gets a random identity kept in an HttpOnly cookie, so a reload is the
 // same listener (and a removed anonymous listener stays removed).

@@ -1,19 +1,30 @@
 // The call room's HTTP API for the web (lib/protocol/call.ts#CallRoomRequest): every request must
 // be signed with the server secret; bad ones get a status and a reason and change nothing.
 import { CallRoomRequest } from "../../lib/protocol/call.ts";
-import type CallRoom from "../call.ts";
-import { fail, json, readSignedRequest } from "../http.ts";
+import type { CallState } from "./reducer.ts";
+import type { PartyConfig } from "../shared/config.ts";
+import { fail, json, readSignedRequest } from "../shared/http.ts";
 import { createCall, view } from "./reducer.ts";
 
 const MAX_BODY_BYTES = 16 * 1024;
 
-export async function handleCallRequest(room: CallRoom, req: Request): Promise<Response> {
+/** What the handler may read and do: the call room (room.ts) implements it. */
+export interface CallRoomHandle {
+  readonly config: PartyConfig;
+  /** The call's id: the request's room. */
+  readonly id: string;
+  readonly state: CallState | undefined;
+  /** Makes `next` the state: stores it, re-arms the clock, and tells everyone who needs to know. */
+  commit(next: CallState): void;
+}
+
+export async function handleCallRequest(room: CallRoomHandle, req: Request): Promise<Response> {
   if (req.method !== "POST") return fail(405, "method_not_allowed", "Use a signed POST.");
   const read = await readSignedRequest(req, room.config.serverSecret, CallRoomRequest, MAX_BODY_BYTES);
   if ("refused" in read) return read.refused;
   const r = read.data;
   if (r.type === "init") {
-    if (r.callId !== room.room.id) {
+    if (r.callId !== room.id) {
       return fail(400, "bad_request", "callId does not match this room.");
     }
     if (r.caller.sub === r.callee.sub) {

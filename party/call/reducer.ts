@@ -1,5 +1,5 @@
 // The call room's state machine as pure functions: every permission and transition lives here,
-// tested by tables; party/call.ts does the I/O around it.
+// tested by tables; party/call/room.ts does the I/O around it.
 import type {
   CallCommand,
   CallErrorCode,

@@ -4,8 +4,8 @@ import { z } from "zod";
 import { ShardToRoom } from "../../lib/protocol/space_audience.ts";
 import { SpaceRoomRequest } from "../../lib/protocol/space_http.ts";
 import { verifyRequest } from "../../lib/protocol/token.ts";
-import { fail, json, readSignedRequest } from "../http.ts";
-import type SpaceRoom from "../space.ts";
+import { fail, json, readSignedRequest } from "../shared/http.ts";
+import type { SpaceRoomHandle } from "./handle.ts";
 import { createSpace, endSpace, startSpace, updateBlocks, updateSpace } from "./lifecycle.ts";
 import { listReports } from "./store.ts";
 import { handleShardRequest } from "./shard_requests.ts";
@@ -17,7 +17,7 @@ const RoomRequest = z.discriminatedUnion("type", [...SpaceRoomRequest.options, .
 /** Largest body the room reads: an init with 2,000 blocked people fits comfortably. */
 const MAX_BODY_BYTES = 256 * 1024;
 
-export async function handleSpaceRequest(room: SpaceRoom, req: Request): Promise<Response> {
+export async function handleSpaceRequest(room: SpaceRoomHandle, req: Request): Promise<Response> {
   if (req.method === "GET") {
     if (!room.state) return fail(404, "not_found", "No such Space.");
     // Reports are for moderators only: the same signature as any POST is required.
@@ -47,7 +47,7 @@ export async function handleSpaceRequest(room: SpaceRoom, req: Request): Promise
     json({ ok: true, snapshot: publicSnapshot(room.state!, room.listenerCount()) });
 
   if (r.type === "init") {
-    if (r.spaceId !== room.room.id) {
+    if (r.spaceId !== room.id) {
       return fail(400, "bad_request", "spaceId does not match this room.");
     }
     // Idempotent: the web may retry a create; the first one wins and nothing is reset.

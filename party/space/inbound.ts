@@ -3,7 +3,8 @@
 // per-kind limits (reactions, hands, comments). Pure apart from the limiter state handed in.
 import { MAX_MESSAGE_BYTES } from "../../lib/protocol/defaults.ts";
 import { SPACE_CLOSE, SpaceCommand, type SpaceErrorCode } from "../../lib/protocol/space.ts";
-import { type Bucket, FLOOD_STRIKES, LIMITS, type PersonalLimits, take } from "./limits.ts";
+import { type Bucket, take } from "../shared/limits.ts";
+import { FLOOD_STRIKES, LIMITS, type PersonalLimits } from "./limits.ts";
 
 /** Limiter state kept in a connection's attachment. */
 export interface ConnLimits {

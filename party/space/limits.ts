@@ -1,18 +1,6 @@
-// Token buckets for the Space room's rate limits. Pure: the caller passes the clock and keeps the
-// bucket (in the connection's state, or per person for limits that must hold across connections).
-
-export interface Bucket {
-  tokens: number;
-  /** When `tokens` was last computed, in ms. */
-  at: number;
-}
-
-export interface Rule {
-  /** Tokens regained per second. */
-  rate: number;
-  /** Most tokens a bucket holds: how big a burst is allowed. */
-  burst: number;
-}
+// The Space room's rate limits (its shards use them too): the rules, and the per-person buckets that
+// hold across a person's connections. The token bucket itself is party/shared/limits.ts.
+import { type Bucket, type Rule, take } from "../shared/limits.ts";
 
 /** The room's limits; numbers chosen so a person using the app never meets them. */
 export const LIMITS = {
@@ -32,18 +20,6 @@ export const LIMITS = {
 
 /** Refused messages after which a connection that keeps flooding is closed. */
 export const FLOOD_STRIKES = 100;
-
-/** Takes one token if there is one; returns the bucket to keep either way. */
-export function take(
-  bucket: Bucket | undefined,
-  rule: Rule,
-  now: number,
-): { ok: boolean; bucket: Bucket } {
-  const b = bucket ?? { tokens: rule.burst, at: now };
-  const tokens = Math.min(rule.burst, b.tokens + ((now - b.at) / 1000) * rule.rate);
-  if (tokens < 1) return { ok: false, bucket: { tokens, at: now } };
-  return { ok: true, bucket: { tokens: tokens - 1, at: now } };
-}
 
 /** The limits that hold per person or per address rather than per connection. */
 export type PersonalRule = "comment" | "connect" | "connectAddress";

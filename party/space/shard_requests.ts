@@ -4,15 +4,15 @@
 // shard's listener count and its listeners' reactions, summed, broadcast as bursts.
 import { REACTIONS, SpaceCommand, type SpaceEvent } from "../../lib/protocol/space.ts";
 import type { ShardToRoom, ShardWelcome } from "../../lib/protocol/space_audience.ts";
-import { fail, json } from "../http.ts";
-import type SpaceRoom from "../space.ts";
+import { fail, json } from "../shared/http.ts";
+import type { SpaceRoomHandle } from "./handle.ts";
 import { apply } from "./reducer.ts";
 import { person, type SpaceState, syncFor } from "./state.ts";
 
 /** Who the welcome's sync is for: nobody in particular (each shard puts its listener's `you` in). */
 const NOBODY = { sub: "a:shard-view" };
 
-export function handleShardRequest(room: SpaceRoom, s: SpaceState, r: ShardToRoom): Response {
+export function handleShardRequest(room: SpaceRoomHandle, s: SpaceState, r: ShardToRoom): Response {
   if (!room.shards.enabled) {
     return fail(404, "no_shards", "This Space has no audience shards: listeners join the Space room.");
   }

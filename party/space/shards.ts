@@ -1,11 +1,11 @@
-// The Space room's side of its audience shards (party/audience.ts): which shards it has and what
+// The Space room's side of its audience shards (party/audience/room.ts): which shards it has and what
 // each last reported (count and faces, in storage, so a woken room still sums them), and the
 // deltas on their way to each shard, sent in order, one request in flight per shard, batched while
 // one is out. The room sends each delta once per shard; the shard fans it out.
 import { LISTENER_SAMPLE, type Person, type SpaceEvent } from "../../lib/protocol/space.ts";
 import { audienceRoomId, MAX_SHARDS, type RoomToShard, type ShardDelivery } from "../../lib/protocol/space_audience.ts";
-import type { SpaceRoomConfig } from "./config.ts";
-import { postSigned } from "./outbound.ts";
+import type { PartyConfig } from "../shared/config.ts";
+import { postSigned } from "../shared/post.ts";
 import type { RoomStorage } from "./store.ts";
 
 /** What a shard last reported. */
@@ -24,7 +24,7 @@ export class AudienceShards {
   #seq = 0;
 
   constructor(
-    readonly config: SpaceRoomConfig,
+    readonly config: PartyConfig,
     readonly storage: RoomStorage,
     readonly idOf: () => string,
   ) {}

@@ -11,10 +11,10 @@ import {
   type CallEvent,
   type CallRole,
   isFinal,
-} from "../lib/protocol/call.ts";
-import { MAX_MESSAGE_BYTES } from "../lib/protocol/defaults.ts";
-import { verifyRoomToken } from "../lib/protocol/token.ts";
-import { handleCallRequest } from "./call/http.ts";
+} from "../../lib/protocol/call.ts";
+import { MAX_MESSAGE_BYTES } from "../../lib/protocol/defaults.ts";
+import { verifyRoomToken } from "../../lib/protocol/token.ts";
+import { type CallRoomHandle, handleCallRequest } from "./http.ts";
 import {
   apply,
   type CallState,
@@ -24,12 +24,12 @@ import {
   presence,
   roleOf,
   view,
-} from "./call/reducer.ts";
-import { readConfig, type SpaceRoomConfig } from "./space/config.ts";
-import { admitConnection } from "./http.ts";
-import { answerSafely, closeQuietly, sendText, upgradeShapeRefusal } from "./socket.ts";
-import { type Bucket, take } from "./space/limits.ts";
-import { postSigned } from "./space/outbound.ts";
+} from "./reducer.ts";
+import { readConfig, type PartyConfig } from "../shared/config.ts";
+import { admitConnection } from "../shared/http.ts";
+import { answerSafely, closeQuietly, sendText, upgradeShapeRefusal } from "../shared/socket.ts";
+import { type Bucket, take } from "../shared/limits.ts";
+import { postSigned } from "../shared/post.ts";
 
 interface ConnState {
   role: CallRole;
@@ -57,10 +57,10 @@ interface CallStorage {
 }
 
 
-export default class CallRoom implements Party.Server {
+export default class CallRoom implements Party.Server, CallRoomHandle {
   /** Like the Space room: nothing lives only in memory, and a hang-up costs no runtime error. */
   readonly options: Party.ServerOptions = { hibernate: true };
-  readonly config: SpaceRoomConfig;
+  readonly config: PartyConfig;
   state: CallState | undefined;
   readonly #storage: CallStorage;
 
@@ -73,7 +73,7 @@ export default class CallRoom implements Party.Server {
    * The room's id. PartyKit learns it only from a request URL, so an object woken by an alarm
    * (expire) throws on `room.id` for as long as it lives; a call's state carries the same id.
    */
-  get #id(): string {
+  get id(): string {
     return this.state?.callId ?? this.room.id;
   }
 
@@ -94,7 +94,7 @@ export default class CallRoom implements Party.Server {
       sub = (await verifyRoomToken(
         this.config.roomSecret,
         token,
-        { aud: "call", room: this.#id },
+        { aud: "call", room: this.id },
         Date.now() - TOKEN_SLACK_MS,
       )).sub;
     } catch (err) {
@@ -182,7 +182,7 @@ export default class CallRoom implements Party.Server {
 
   onRequest(partyReq: Party.Request) {
     const req = partyReq as unknown as Request;
-    return answerSafely(req, `call ${this.#id}`, () => handleCallRequest(this, req));
+    return answerSafely(req, `call ${this.id}`, () => handleCallRequest(this, req));
   }
 
   /** Makes `next` the state: stores it, re-arms the clock, and tells everyone who needs to know. */
@@ -191,11 +191,11 @@ export default class CallRoom implements Party.Server {
     if (next === prev) return;
     this.state = next;
     this.#storage.put(STORAGE_KEY, next).catch((err) =>
-      console.error(`call ${this.#id}: save failed: ${err}`)
+      console.error(`call ${this.id}: save failed: ${err}`)
     );
     const due = nextDeadline(next);
     (due === null ? this.#storage.deleteAlarm() : this.#storage.setAlarm(due))
-      .catch((err) => console.error(`call ${this.#id}: alarm failed: ${err}`));
+      .catch((err) => console.error(`call ${this.id}: alarm failed: ${err}`));
     if (prev?.status === next.status) return;
     const v = view(next);
     for (const c of this.room.getConnections<ConnState>()) {

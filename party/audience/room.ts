@@ -1,11 +1,11 @@
 // AudienceShard: one audience shard of a Space (room `<spaceId>.<n>`), where listeners connect so
-// that the Space room (party/space.ts) holds only people with a part to play. The Space room stays
+// that the Space room (party/space/room.ts) holds only people with a part to play. The Space room stays
 // the authority: it sends every delta here once and the shard fans it out; a listener's commands go
 // up as theirs (identity from their token); their reactions go up summed, with the shard's count, at
 // most every 250 ms. The shard refuses the removed and the blocked itself, and closes a listener the
 // room removes. Hibernates: the Space as listeners see it, bans and pending reactions are in storage.
 import type * as Party from "partykit/server";
-import { SPACE_CLOSE, type SpaceErrorCode, type SpaceEvent } from "../lib/protocol/space.ts";
+import { SPACE_CLOSE, type SpaceErrorCode, type SpaceEvent } from "../../lib/protocol/space.ts";
 import {
   parseAudienceRoom,
   RoomToShard,
@@ -13,17 +13,17 @@ import {
   type ShardDelivery,
   type ShardToRoom,
   ShardWelcome,
-} from "../lib/protocol/space_audience.ts";
-import { type RoomTokenClaims, signRequest, verifyRoomToken } from "../lib/protocol/token.ts";
-import { fail, json, admitConnection, readSignedRequest } from "./http.ts";
-import { answerSafely, broadcastText, closeQuietly, sendText, upgradeShapeRefusal } from "./socket.ts";
-import { readConfig, roomIdOf, type SpaceRoomConfig } from "./space/config.ts";
-import { type ConnLimits, readMessage } from "./space/inbound.ts";
-import { Presence } from "./space/presence.ts";
-import { type Actor, isAnonymous, person } from "./space/state.ts";
-import type { RoomStorage } from "./space/store.ts";
-import { foldSpaceEvent, type SpaceView } from "../lib/protocol/space_view.ts";
-import { LISTENER_SAMPLE, type Person } from "../lib/protocol/space.ts";
+} from "../../lib/protocol/space_audience.ts";
+import { type RoomTokenClaims, signRequest, verifyRoomToken } from "../../lib/protocol/token.ts";
+import { fail, json, admitConnection, readSignedRequest } from "../shared/http.ts";
+import { answerSafely, broadcastText, closeQuietly, sendText, upgradeShapeRefusal } from "../shared/socket.ts";
+import { readConfig, roomIdOf, type PartyConfig } from "../shared/config.ts";
+import { type ConnLimits, readMessage } from "../space/inbound.ts";
+import { Presence } from "../space/presence.ts";
+import { type Actor, isAnonymous, person } from "../space/state.ts";
+import type { RoomStorage } from "../space/store.ts";
+import { foldSpaceEvent, type SpaceView } from "../../lib/protocol/space_view.ts";
+import { LISTENER_SAMPLE, type Person } from "../../lib/protocol/space.ts";
 
 interface ConnState extends ConnLimits {
   actor: Actor;
@@ -49,7 +49,7 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export default class AudienceShard implements Party.Server {
   readonly options: Party.ServerOptions = { hibernate: true };
-  readonly config: SpaceRoomConfig;
+  readonly config: PartyConfig;
   readonly storage: RoomStorage & AlarmStorage;
   readonly #presence = new Presence();
   #id: string | undefined;

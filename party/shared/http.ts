@@ -3,9 +3,9 @@
 // (Origin, then a room token for this party and room).
 import type * as Party from "partykit/server";
 import type { z } from "zod";
-import { type RoomTokenClaims, type TokenAudience, verifyRequest, verifyRoomToken } from "../lib/protocol/token.ts";
-import { originAllowed } from "../lib/protocol/origin.ts";
-import { readConfig } from "./space/config.ts";
+import { type RoomTokenClaims, type TokenAudience, verifyRequest, verifyRoomToken } from "../../lib/protocol/token.ts";
+import { originAllowed } from "../../lib/protocol/origin.ts";
+import { readConfig } from "./config.ts";
 
 export const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), {

@@ -1,4 +1,4 @@
-// The Space room's settings, read from PartyKit vars (`--var NAME=value` or partykit.json#vars),
+// Every party's settings, read from PartyKit vars (`--var NAME=value` or partykit.json#vars),
 // with the development defaults from lib/protocol/defaults.ts so `partykit dev` runs unconfigured.
 import {
   DEFAULT_PARTY_PORT,
@@ -10,7 +10,7 @@ import {
 import { parseAllowedOrigins } from "../../lib/protocol/origin.ts";
 import { DEFAULT_SHARD_SIZE } from "../../lib/protocol/space_audience.ts";
 
-export interface SpaceRoomConfig {
+export interface PartyConfig {
   roomSecret: string;
   serverSecret: string;
   sfuUrl: string;
@@ -24,7 +24,7 @@ export interface SpaceRoomConfig {
 
 const text = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
 
-export function readConfig(env: Record<string, unknown>): SpaceRoomConfig {
+export function readConfig(env: Record<string, unknown>): PartyConfig {
   return {
     roomSecret: text(env.SPAZIO_ROOM_SECRET) ?? DEV_ROOM_SECRET,
     serverSecret: text(env.SPAZIO_SERVER_SECRET) ?? DEV_SERVER_SECRET,

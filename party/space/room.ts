@@ -3,20 +3,22 @@
 // keeps presence, rate-limits, persists to room storage, sends `sync` then deltas, and tells the
 // SFU and the web what changed. Identity always comes from the verified token, never a message.
 import type * as Party from "partykit/server";
-import { LISTENER_SAMPLE, type Person, SPACE_CLOSE, type SpaceErrorCode, type SpaceEvent } from "../lib/protocol/space.ts";
-import type { SpaceReport } from "../lib/protocol/space_http.ts";
-import { type RoomTokenClaims, verifyRoomToken } from "../lib/protocol/token.ts";
-import { readConfig, roomIdOf, type SpaceRoomConfig } from "./space/config.ts";
-import { admitConnection } from "./http.ts";
-import { answerSafely, broadcastText, closeQuietly, sendText, upgradeShapeRefusal } from "./socket.ts";
-import { handleSpaceRequest } from "./space/http.ts";
-import { type ConnLimits, readMessage } from "./space/inbound.ts";
-import type { Bucket, PersonalRule } from "./space/limits.ts";
-import { seatPlanned } from "./space/lifecycle.ts";
-import { Presence } from "./space/presence.ts";
-import { SpaceOutbound } from "./space/outbound.ts";
-import { apply } from "./space/reducer.ts";
-import { AudienceShards } from "./space/shards.ts";
+import { LISTENER_SAMPLE, type Person, SPACE_CLOSE, type SpaceErrorCode, type SpaceEvent } from "../../lib/protocol/space.ts";
+import type { SpaceReport } from "../../lib/protocol/space_http.ts";
+import { type RoomTokenClaims, verifyRoomToken } from "../../lib/protocol/token.ts";
+import { readConfig, roomIdOf, type PartyConfig } from "../shared/config.ts";
+import { admitConnection } from "../shared/http.ts";
+import { answerSafely, broadcastText, closeQuietly, sendText, upgradeShapeRefusal } from "../shared/socket.ts";
+import { handleSpaceRequest } from "./http.ts";
+import type { SpaceRoomHandle } from "./handle.ts";
+import { type ConnLimits, readMessage } from "./inbound.ts";
+import type { Bucket } from "../shared/limits.ts";
+import type { PersonalRule } from "./limits.ts";
+import { seatPlanned } from "./lifecycle.ts";
+import { Presence } from "./presence.ts";
+import { SpaceOutbound } from "./outbound.ts";
+import { apply } from "./reducer.ts";
+import { AudienceShards } from "./shards.ts";
 import {
   type Actor,
   type Delivery,
@@ -28,9 +30,9 @@ import {
   seatOf,
   type SpaceState,
   syncFor,
-} from "./space/state.ts";
-import { loadSpace, type RoomStorage, saveReport, saveSpace } from "./space/store.ts";
-import { RecordingTimeline } from "./space/timeline.ts";
+} from "./state.ts";
+import { loadSpace, type RoomStorage, saveReport, saveSpace } from "./store.ts";
+import { RecordingTimeline } from "./timeline.ts";
 
 /** Kept in the connection's attachment: who it is (from the token) and its rate-limit buckets. */
 interface ConnState extends ConnLimits {
@@ -65,14 +67,14 @@ interface Due {
 }
 
 
-export default class SpaceRoom implements Party.Server {
+export default class SpaceRoom implements Party.Server, SpaceRoomHandle {
   /**
    * Hibernating sockets outlive the object, so an idle Space costs no memory, and (unlike
    * sockets held in memory) closing one does not make workerd log a lost connection per departure.
    * Whatever must survive between messages is in storage or a connection's attachment.
    */
   readonly options: Party.ServerOptions = { hibernate: true };
-  readonly config: SpaceRoomConfig;
+  readonly config: PartyConfig;
   readonly outbound: SpaceOutbound;
   readonly storage: RoomStorage & AlarmStorage;
   /** The Space's audience shards: listeners connect there, the room sends them its deltas. */
@@ -90,13 +92,13 @@ export default class SpaceRoom implements Party.Server {
   constructor(readonly room: Party.Room) {
     this.storage = room.storage as unknown as RoomStorage & AlarmStorage;
     this.config = readConfig(room.env);
-    this.outbound = new SpaceOutbound(this.config, () => this.#id);
-    this.shards = new AudienceShards(this.config, this.storage, () => this.#id);
+    this.outbound = new SpaceOutbound(this.config, () => this.id);
+    this.shards = new AudienceShards(this.config, this.storage, () => this.id);
     this.timeline = new RecordingTimeline(this.storage);
   }
 
   /** An object woken by an alarm cannot read room.id (PartyKit learns it from a request); the state has it. */
-  get #id(): string {
+  get id(): string {
     return this.state?.id ?? this.room.id;
   }
 
@@ -242,7 +244,7 @@ export default class SpaceRoom implements Party.Server {
 
   onRequest(partyReq: Party.Request) {
     const req = partyReq as unknown as Request;
-    return answerSafely(req, `space room ${this.#id}`, () => handleSpaceRequest(this, req));
+    return answerSafely(req, `space room ${this.id}`, () => handleSpaceRequest(this, req));
   }
 
   readonly isPresent = (sub: string) => this.#presence.has(sub);
@@ -286,7 +288,7 @@ export default class SpaceRoom implements Party.Server {
     // Reactions and reports leave the state as it was: no write, so nothing waits on the disk.
     if (next !== prev) {
       saveSpace(this.storage, prev, next).catch((err) =>
-        console.error(`space room ${this.#id}: save failed: ${err}`)
+        console.error(`space room ${this.id}: save failed: ${err}`)
       );
     }
     if (report) {
@@ -372,7 +374,7 @@ export default class SpaceRoom implements Party.Server {
   /** Stores what is due and sets the one alarm for the earliest of it. */
   #saveDue() {
     const next = Math.min(this.#due.listeners ?? Infinity, this.#due.web ?? Infinity);
-    const done = (err: unknown) => console.error(`space room ${this.#id}: alarm not set: ${err}`);
+    const done = (err: unknown) => console.error(`space room ${this.id}: alarm not set: ${err}`);
     this.storage.put("due", this.#due).catch(done);
     (next === Infinity ? this.storage.deleteAlarm() : this.storage.setAlarm(next)).catch(done);
   }
@@ -398,7 +400,7 @@ export default class SpaceRoom implements Party.Server {
     const sent = `${count}|${listeners.map((p) => p.sub).join(",")}`;
     if (sent === this.#sentListeners) return;
     this.#sentListeners = sent;
-    this.storage.put("sentListeners", sent).catch((err) => console.error(`space room ${this.#id}: count not stored: ${err}`));
+    this.storage.put("sentListeners", sent).catch((err) => console.error(`space room ${this.id}: count not stored: ${err}`));
     this.#broadcast({ type: "listenerCount", count, listeners });
     this.#scheduleWebPush();
   }

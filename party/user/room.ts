@@ -2,13 +2,13 @@
 // that person. The web stores DMs and call history and POSTs signed `deliver` requests here; the
 // room fans them out. Tabs only listen (and ping): nothing a browser sends can reach anyone else.
 import type * as Party from "partykit/server";
-import { MAX_MESSAGE_BYTES } from "../lib/protocol/defaults.ts";
-import { INBOX_CLOSE, InboxCommand, type InboxEvent, InboxRequest } from "../lib/protocol/dm.ts";
-import { verifyRoomToken } from "../lib/protocol/token.ts";
-import { readConfig, type SpaceRoomConfig } from "./space/config.ts";
-import { admitConnection, fail, json, readSignedRequest } from "./http.ts";
-import { type Bucket, take } from "./space/limits.ts";
-import { answerSafely, closeQuietly, sendText, upgradeShapeRefusal } from "./socket.ts";
+import { MAX_MESSAGE_BYTES } from "../../lib/protocol/defaults.ts";
+import { INBOX_CLOSE, InboxCommand, type InboxEvent, InboxRequest } from "../../lib/protocol/dm.ts";
+import { verifyRoomToken } from "../../lib/protocol/token.ts";
+import { readConfig, type PartyConfig } from "../shared/config.ts";
+import { admitConnection, fail, json, readSignedRequest } from "../shared/http.ts";
+import { type Bucket, take } from "../shared/limits.ts";
+import { answerSafely, closeQuietly, sendText, upgradeShapeRefusal } from "../shared/socket.ts";
 
 /** Tabs, installed apps and devices of one person at once. */
 const MAX_CONNECTIONS = 20;
@@ -27,7 +27,7 @@ interface ConnState {
 export default class UserInbox implements Party.Server {
   /** Tabs sit idle for hours between deliveries: hibernating, they cost nothing meanwhile. */
   readonly options: Party.ServerOptions = { hibernate: true };
-  readonly config: SpaceRoomConfig;
+  readonly config: PartyConfig;
 
   constructor(readonly room: Party.Room) {
     this.config = readConfig(room.env);
