@@ -11,7 +11,8 @@
 // - getConnections() yields only OPEN sockets, and a connection is accepted (listed, with no
 //   state) before onConnect runs; onStart runs before the event that woke the object;
 // - an object woken by an alarm never learns its room id (PartyKit initialises the party only
-//   from a request URL), and `room.id` throws inside onAlarm.
+//   from a request URL), and `room.id` throws inside onAlarm, also to a connection that arrives
+//   while the alarm is handled (a connect step with `duringAlarm`).
 import type * as Party from "partykit/server";
 
 const OPEN = 1;
@@ -77,7 +78,17 @@ export type Step =
     stay?: boolean;
   }
   & (
-    | { kind: "connect"; conn: string; uri: string; headers?: Record<string, string> }
+    | {
+      kind: "connect";
+      conn: string;
+      uri: string;
+      headers?: Record<string, string>;
+      /**
+       * The alarm due next fires first, and this connection arrives before its handler is done
+       * (a shard's report batches are alarms): `room.id` throws for both until both are done.
+       */
+      duringAlarm?: true;
+    }
     | { kind: "message"; conn: string; text: string | ((r: Recorder) => string) }
     | { kind: "disconnect"; conn: string }
     | { kind: "request"; make: (now: number) => Promise<Request> }
@@ -108,6 +119,8 @@ export interface RunOptions {
   mode: "long-lived" | "hibernate" | "evict";
   roomId: string;
   start: number;
+  /** What the room's own fetches get (another room's answer); `{}` with 200 when not given. */
+  answer?: (req: Request, body: string) => Response | Promise<Response>;
 }
 
 const enc = new TextEncoder();
@@ -267,8 +280,9 @@ export async function runScript(Party: PartyClass, steps: Step[], opts: RunOptio
   AbortSignal.timeout = () => new AbortController().signal;
   globalThis.fetch = async (input: string | URL | Request, init?: RequestInit) => {
     const req = new Request(input, init);
-    posts.push(`${req.method} ${req.url} ${await req.text()}`);
-    return new Response("{}", { status: 200 });
+    const body = await req.text();
+    posts.push(`${req.method} ${req.url} ${body}`);
+    return opts.answer ? await opts.answer(req, body) : new Response("{}", { status: 200 });
   };
 
   // The peer's answer to a close the room sent: delivered as an event of its own.
@@ -316,6 +330,16 @@ export async function runScript(Party: PartyClass, steps: Step[], opts: RunOptio
       switch (step.kind) {
         case "connect": {
           const request = new Request(step.uri, { headers: step.headers });
+          let handling: Promise<unknown> = Promise.resolve();
+          if (step.duringAlarm) {
+            if (alarm === null) throw new Error(`${step.conn}: no alarm is due to arrive during`);
+            await clock.advance(alarm, settle);
+            if (opts.mode === "hibernate" && clock.pending === 0) hibernate();
+            const { server } = await awake("alarm");
+            alarm = null;
+            inAlarm = true;
+            handling = Promise.resolve(server.onAlarm?.());
+          }
           const { server, connOf } = await awake("request");
           const ws = new FakeSocket(step.conn, step.uri, request);
           sockets.set(step.conn, ws);
@@ -326,6 +350,8 @@ export async function runScript(Party: PartyClass, steps: Step[], opts: RunOptio
             // PartyKit answers the upgrade with a socket closed 1011 and the error's message.
             ws.seen.push({ close: 1011, reason: (err as Error).message });
             ws.readyState = CLOSED;
+          } finally {
+            await handling.finally(() => (inAlarm = false));
           }
           break;
         }
