@@ -1,5 +1,6 @@
 // `deno task bench:media`: join-to-first-audio in Chromium, mouth-to-ear per Opus packetisation
-// (bench/mouth_to_ear.ts), then the SFU's fan-out capacity per packetisation (bench/fanout.ts).
+// (bench/mouth_to_ear.ts), the SFU's fan-out capacity per packetisation (bench/fanout.ts), and two SFU
+// processes joined by a PipeTransport against one (bench/fanout-edge.ts; --no-fanout-edge skips it).
 // Prints one JSON line per figure (and progress on stderr). Loopback only, bounded in time.
 import { launchBrowser, newPerson, signUp, islandsReady } from "../tests/support/browser.ts";
 import { RECORD_PEER_CONNECTIONS, writeToneWav } from "../tests/support/sfu.ts";
@@ -77,17 +78,18 @@ async function joinToFirstAudio(): Promise<void> {
   console.log(JSON.stringify({ bench: "join-to-first-audio", runs: times.length, p50_ms: Math.round(pct(times, 50)), p95_ms: Math.round(pct(times, 95)) }));
 }
 
-async function fanout(): Promise<void> {
+/** One of the Node fan-out benches (they drive mediasoup directly); its JSON lines go to stdout. */
+async function fanout(script: string, env: Record<string, string>): Promise<void> {
   const out = await new Deno.Command("node", {
-    args: ["--import", "tsx", "../bench/fanout.ts"],
+    args: ["--import", "tsx", `../bench/${script}`],
     cwd: "sfu",
-    env: { FANOUT_PTIMES: Deno.env.get("FANOUT_PTIMES") ?? PTIMES },
+    env,
     stdout: "piped",
     stderr: "inherit",
   }).output();
   const text = new TextDecoder().decode(out.stdout);
   for (const line of text.split("\n")) if (line.startsWith("{")) console.log(line);
-  if (out.code !== 0) throw new Error(`fanout bench exited with ${out.code}`);
+  if (out.code !== 0) throw new Error(`${script} exited with ${out.code}`);
 }
 
 /** Opus packetisations compared (ms per packet); MEDIA_PTIMES=40 runs one. */
@@ -95,4 +97,6 @@ const PTIMES = Deno.env.get("MEDIA_PTIMES") ?? "20,40,60";
 
 if (!Deno.args.includes("--no-join")) await joinToFirstAudio();
 if (!Deno.args.includes("--no-mouth")) await mouthToEar(PTIMES.split(",").map(Number));
-if (!Deno.args.includes("--no-fanout")) await fanout();
+if (!Deno.args.includes("--no-fanout")) await fanout("fanout.ts", { FANOUT_PTIMES: Deno.env.get("FANOUT_PTIMES") ?? PTIMES });
+// Two SFU processes joined by a PipeTransport against one, at the Space's packetisation (60 ms).
+if (!Deno.args.includes("--no-fanout-edge")) await fanout("fanout-edge.ts", { FANOUT_PTIME: Deno.env.get("FANOUT_PTIME") ?? "60" });
