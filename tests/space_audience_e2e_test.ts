@@ -5,29 +5,14 @@
 // listener raises a hand and moves to the Space room without their audio being rebuilt and
 // without any event shown twice; the host brings them on stage and hears them.
 import assert from "node:assert/strict";
-import type { Page, WebSocket as PageSocket } from "playwright-core";
-import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet, screenshots, signUp, startSpaceAsHost } from "./support/browser.ts";
+import type { Page } from "playwright-core";
+import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet, screenshots, signUp, startSpaceAsHost, watchSockets } from "./support/browser.ts";
 import { waitFor } from "./support/party.ts";
 import { audioGrows, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const SEEN_WITHIN = { timeout: 5_000 };
-
-/** Every WebSocket the page opens, with whether it is still open. */
-function watchSockets(page: Page) {
-  const all: { url: string; open: boolean }[] = [];
-  page.on("websocket", (ws: PageSocket) => {
-    const entry = { url: ws.url(), open: true };
-    all.push(entry);
-    ws.on("close", () => (entry.open = false));
-  });
-  return {
-    all,
-    to: (part: string) => all.filter((s) => s.url.includes(part)),
-    openTo: (part: string) => all.filter((s) => s.open && s.url.includes(part)),
-  };
-}
 
 /** What the join API answers this page now. */
 const joinOf = (page: Page, spaceId: string) =>

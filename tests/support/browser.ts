@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core, with the flags these machines need, a WebAuthn
 // virtual authenticator through the DevTools protocol, and screenshots saved as test artefacts.
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page, type WebSocket as PageSocket } from "playwright-core";
 
 export const CHROMIUM_PATH = Deno.env.get("SPAZIO_CHROMIUM") ?? "/usr/bin/chromium";
 export const CHROMIUM_FLAGS = [
@@ -114,4 +114,22 @@ export async function startSpaceAsHost(page: Page, baseUrl: string, title: strin
     await page.getByRole("button", { name: "Mute my microphone" }).waitFor();
   }
   return page.url();
+}
+
+/** Every WebSocket the page opens: its URL, whether it is still open, and when it closed. */
+export function watchSockets(page: Page) {
+  const all: { url: string; open: boolean; closedAt?: number }[] = [];
+  page.on("websocket", (ws: PageSocket) => {
+    const entry: { url: string; open: boolean; closedAt?: number } = { url: ws.url(), open: true };
+    all.push(entry);
+    ws.on("close", () => {
+      entry.open = false;
+      entry.closedAt = Date.now();
+    });
+  });
+  return {
+    all,
+    to: (part: string) => all.filter((s) => s.url.includes(part)),
+    openTo: (part: string) => all.filter((s) => s.open && s.url.includes(part)),
+  };
 }

@@ -59,6 +59,14 @@ export class SfuProcess {
     return new TextDecoder().decode(out.stdout).trim().split("\n").filter(Boolean).map(Number);
   }
 
+  /** SIGKILL, as a crash would: nothing is closed cleanly. */
+  async kill() {
+    try {
+      this.#child.kill("SIGKILL");
+    } catch { /* gone */ }
+    await this.#child.status;
+  }
+
   async stop() {
     try {
       this.#child.kill("SIGTERM");
