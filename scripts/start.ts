@@ -26,6 +26,8 @@ const shared = {
   SPAZIO_WEB_URL: `http://127.0.0.1:${webPort}`,
   SPAZIO_PARTY_URL: `http://127.0.0.1:${partyPort}`,
   SPAZIO_SFU_URL: `http://127.0.0.1:${sfuPort}`,
+  // Several SFUs (origin and edges, started elsewhere): the party pushes grants to any of them.
+  ...(env.SPAZIO_SFU_PEERS && { SPAZIO_SFU_PEERS: env.SPAZIO_SFU_PEERS }),
   // One absolute folder for the web and the SFU (whose working folder is sfu/): the SFU writes a
   // recorded Space's tracks there, the web mixes and serves the replay from it.
   SPAZIO_RECORDINGS_DIR: resolve(env.SPAZIO_RECORDINGS_DIR ?? "./data/recordings"),

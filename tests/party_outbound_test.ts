@@ -41,3 +41,12 @@ Deno.test("outbound: nobody listening: gives up after a few tries without throwi
   const url = `http://127.0.0.1:${freePort()}/control/grant`;
   assertEquals(await postSigned(DEV_SERVER_SECRET, url, { room: "s_x" }), false);
 });
+
+Deno.test("outbound: given the SFU list, a retry goes to the next SFU when the first is down", async () => {
+  const down = `http://127.0.0.1:${freePort()}/control/grant`;
+  const sfu = flaky([200]);
+  const landed = await postSigned(DEV_SERVER_SECRET, [down, sfu.url], { room: "s_x", seq: 7 });
+  await sfu.server.shutdown();
+  assert(landed);
+  assertEquals(sfu.seen.map((r) => [r.signed, JSON.parse(r.body).seq]), [[true, 7]]);
+});

@@ -8,12 +8,18 @@ import {
   DEV_SERVER_SECRET,
 } from "../../lib/protocol/defaults.ts";
 import { parseAllowedOrigins } from "../../lib/protocol/origin.ts";
+import { parseSfuList } from "../../lib/protocol/sfu_edge.ts";
 import { DEFAULT_SHARD_SIZE } from "../../lib/protocol/space_audience.ts";
 
 export interface PartyConfig {
   roomSecret: string;
   serverSecret: string;
   sfuUrl: string;
+  /**
+   * Where a Space's grants, recording switch and close go: SPAZIO_SFU_URL first, then every other
+   * SFU of SPAZIO_SFU_PEERS (any of them passes them on to the Space's origin and edges).
+   */
+  sfuUrls: string[];
   webUrl: string;
   allowedOrigins: string[];
   /** This PartyKit project's own URL, for calls between its rooms (Space room <-> audience shards). */
@@ -25,13 +31,12 @@ export interface PartyConfig {
 const text = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
 
 export function readConfig(env: Record<string, unknown>): PartyConfig {
+  const sfuUrl = (text(env.SPAZIO_SFU_URL) ?? `http://127.0.0.1:${DEFAULT_SFU_PORT}`).replace(/\/+$/, "");
   return {
     roomSecret: text(env.SPAZIO_ROOM_SECRET) ?? DEV_ROOM_SECRET,
     serverSecret: text(env.SPAZIO_SERVER_SECRET) ?? DEV_SERVER_SECRET,
-    sfuUrl: (text(env.SPAZIO_SFU_URL) ?? `http://127.0.0.1:${DEFAULT_SFU_PORT}`).replace(
-      /\/+$/,
-      "",
-    ),
+    sfuUrl,
+    sfuUrls: [...new Set([sfuUrl, ...sfuPeers(text(env.SPAZIO_SFU_PEERS))])],
     webUrl: (text(env.SPAZIO_WEB_URL) ?? `http://127.0.0.1:${DEFAULT_WEB_PORT}`).replace(
       /\/+$/,
       "",
@@ -40,6 +45,16 @@ export function readConfig(env: Record<string, unknown>): PartyConfig {
     partyUrl: (text(env.SPAZIO_PARTY_URL) ?? `http://127.0.0.1:${DEFAULT_PARTY_PORT}`).replace(/\/+$/, ""),
     shardSize: shardSize(text(env.SPAZIO_AUDIENCE_SHARD_SIZE)),
   };
+}
+
+/** The SFUs' URLs from SPAZIO_SFU_PEERS; a malformed list is reported and ignored, not fatal to every room. */
+function sfuPeers(v: string | undefined): string[] {
+  try {
+    return parseSfuList(v).map((e) => e.url);
+  } catch (err) {
+    console.error(`party: ${(err as Error).message}; using SPAZIO_SFU_URL alone`);
+    return [];
+  }
 }
 
 function shardSize(v: string | undefined): number {

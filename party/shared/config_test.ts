@@ -1,6 +1,7 @@
-// roomIdOf: the room id of a connection when PartyKit refuses room.id (while an alarm is handled).
+// The parties' settings: the SFU list grants go to, and roomIdOf (the room id of a connection when
+// PartyKit refuses room.id, while an alarm is handled).
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { roomIdOf } from "./config.ts";
+import { readConfig, roomIdOf } from "./config.ts";
 
 const refusing = {
   get id(): string {
@@ -15,4 +16,12 @@ Deno.test("roomIdOf: room.id when PartyKit gives it, else the last segment of th
   assertEquals(roomIdOf(refusing, req("/parties/space/Space%2D01")), "Space-01");
   assertEquals(roomIdOf(refusing, req("/")), undefined);
   assertEquals(roomIdOf(refusing, req("/parties/space/%E0%A4%A")), undefined, "a malformed escape names no room");
+});
+
+Deno.test("readConfig: grants go to SPAZIO_SFU_URL first, then every other SFU of SPAZIO_SFU_PEERS", () => {
+  const peers = "a=http://10.0.0.1:4443,b=http://10.0.0.2:4443/";
+  assertEquals(readConfig({ SPAZIO_SFU_URL: "http://10.0.0.2:4443", SPAZIO_SFU_PEERS: peers }).sfuUrls, ["http://10.0.0.2:4443", "http://10.0.0.1:4443"]);
+  assertEquals(readConfig({ SPAZIO_SFU_URL: "http://10.0.0.9:4443/" }).sfuUrls, ["http://10.0.0.9:4443"]);
+  // A malformed list is not fatal to the rooms: the one URL still works.
+  assertEquals(readConfig({ SPAZIO_SFU_URL: "http://10.0.0.9:4443", SPAZIO_SFU_PEERS: "nonsense" }).sfuUrls, ["http://10.0.0.9:4443"]);
 });

@@ -1,5 +1,7 @@
 // Signed, best-effort POSTs from a room to the SFU, the web server or another room: signed with the
 // server secret per attempt, retried on network errors and 5xx, never thrown. Every party uses it.
+// Given several URLs (every SFU of the list, which pass a Space's grants on to each other), each
+// attempt goes to the next one, so one SFU down does not lose a removal.
 import { signRequest } from "../../lib/protocol/token.ts";
 
 const RETRY_DELAYS_MS = [250, 1_000, 3_000];
@@ -8,10 +10,13 @@ const TIMEOUT_MS = 5_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** POSTs a signed JSON body, retrying on network errors and 5xx; resolves to whether it landed. */
-export async function postSigned(secret: string, url: string, payload: unknown): Promise<boolean> {
+export async function postSigned(secret: string, to: string | readonly string[], payload: unknown): Promise<boolean> {
   const body = JSON.stringify(payload);
+  const urls = typeof to === "string" ? [to] : to;
   let last = "";
+  let url = urls[0];
   for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
+    url = urls[attempt % urls.length];
     try {
       // Signed per attempt: the receiver refuses timestamps that are too old.
       const headers = { "content-type": "application/json", ...(await signRequest(secret, body)) };

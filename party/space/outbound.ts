@@ -25,28 +25,33 @@ export class SpaceOutbound {
     return this.idOf();
   }
 
-  #post(url: string, payload: unknown): void {
+  #post(url: string | string[], payload: unknown): void {
     void postSigned(this.config.serverSecret, url, payload);
+  }
+
+  /** `path` on every SFU of the list, SPAZIO_SFU_URL first: a retry goes to the next. */
+  #sfu(path: string): string[] {
+    return this.config.sfuUrls.map((u) => `${u}${path}`);
   }
 
   /** Tells the SFU who may send audio now; one request per change, in seq order. */
   grants(grants: Grant[]): void {
     for (const g of grants) {
       const body: SfuGrant = { room: sfuRoomName(this.spaceId), ...g };
-      this.#post(`${this.config.sfuUrl}/control/grant`, body);
+      this.#post(this.#sfu("/control/grant"), body);
     }
   }
 
   /** Tells the SFU to start or stop recording the Space's microphones. */
   recording(on: boolean): void {
     const body: SfuRecording = { room: sfuRoomName(this.spaceId), on };
-    this.#post(`${this.config.sfuUrl}/control/recording`, body);
+    this.#post(this.#sfu("/control/recording"), body);
   }
 
   /** Tells the SFU to close the Space's media room. */
   close(): void {
     const body: SfuClose = { room: sfuRoomName(this.spaceId) };
-    this.#post(`${this.config.sfuUrl}/control/close`, body);
+    this.#post(this.#sfu("/control/close"), body);
   }
 
   /** Tells the web what the home page lists about this Space. */

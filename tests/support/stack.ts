@@ -43,6 +43,7 @@ export async function startStack(
       SPAZIO_WEB_URL: web.url.replace("localhost", "127.0.0.1"),
       SPAZIO_SFU_URL: sfuUrl,
       ...(opts.shardSize !== undefined && { SPAZIO_AUDIENCE_SHARD_SIZE: String(opts.shardSize) }),
+      ...(count > 1 && { SPAZIO_SFU_PEERS: list.map((e) => `${e.id}=${e.url}`).join(",") }),
     },
   });
   web.deps.config.partyUrl = web.deps.config.partyPublicUrl = party.http;
