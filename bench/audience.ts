@@ -199,7 +199,7 @@ async function main() {
     };
 
     /** The host's mute toggled `changes` times; each time from the command to every listener. */
-    const measure = async (hostWs: WebSocket, hostSub: string, n: number) => {
+    const measure = async (hostWs: WebSocket, hostSub: string, n: number, heard: { said: string[] }) => {
       const samples: number[] = [];
       const perShard: number[] = [];
       let lost = 0;
@@ -209,6 +209,7 @@ async function main() {
         const kk = ++k;
         await Promise.all(pool.map((c) => c.ask({ op: "arm", k: kk, expect, host: hostSub }, "armed", 10_000)));
         const t0 = now();
+        const saidBefore = heard.said.length;
         hostWs.send(JSON.stringify({ type: muted ? "unmuteSelf" : "muteSelf" }));
         muted = !muted;
         const until = Date.now() + 15_000;
@@ -216,7 +217,9 @@ async function main() {
         if (pool.some((c) => !c.done.has(kk))) {
           const st = await Promise.all(pool.map((c) => c.ask({ op: "status" }, "status", 10_000)));
           const missing = st.reduce((m, s) => m + Number(s.of) - Number(s.seen), 0);
-          log(`change ${kk}: ${missing} of ${n} listeners did not get it within 15 s`);
+          // What the room answered the host: its own echo of the change, or a refusal.
+          const answer = heard.said.slice(saidBefore).join(", ") || "nothing";
+          log(`change ${kk}: ${missing} of ${n} listeners did not get it within 15 s; the host heard: ${answer}`);
           lost += missing;
           continue;
         }
@@ -243,11 +246,14 @@ async function main() {
     /** A host on the Space room, and their listener count as last heard. */
     const hostOn = async (id: string, sub: string) => {
       const ws = new WebSocket(`${dev.ws}/parties/space/${id}?token=${await spaceToken(id, { sub, handle: "host" }, { ttlSeconds: 3_600 })}`);
-      const heard = { count: 0 };
+      const heard = { count: 0, said: [] as string[] };
       ws.onmessage = (e) => {
         const ev = JSON.parse(e.data);
         if (ev.type === "listenerCount" || ev.type === "sync") heard.count = ev.type === "sync" ? ev.listenerCount : ev.count;
+        if (ev.type === "muted" || ev.type === "unmuted") heard.said.push(ev.type);
+        if (ev.type === "error") heard.said.push(`error ${ev.code}: ${ev.message}`);
       };
+      ws.onclose = (e) => heard.said.push(`closed ${e.code} ${e.reason}`);
       await deadline(new Promise((r) => (ws.onopen = r)), 10_000, "the host's socket");
       return { ws, heard };
     };
@@ -257,10 +263,10 @@ async function main() {
       const id = newSpaceId("yard");
       const hostSub = "u:yardhost";
       await initSpace(dev, id, { sub: hostSub, handle: "host" });
-      const { ws } = await hostOn(id, hostSub);
+      const { ws, heard } = await hostOn(id, hostSub);
       const n = await fill("space", id, 0, 1_000);
       log(`yardstick: ${n} listeners on the Space room`);
-      const r = await measure(ws, hostSub, n);
+      const r = await measure(ws, hostSub, n, heard);
       console.log(JSON.stringify({
         bench: "audience-broadcast", room: "bare", listeners: n, shards: 0,
         p50_ms: round(percentile(r.samples, 50)), p95_ms: round(percentile(r.samples, 95)), lost: r.lost,
@@ -284,7 +290,7 @@ async function main() {
       await deadline((async () => { while (host.heard.count < connected) await sleep(50); })(), 30_000, `the host to count ${connected}`)
         .catch((e) => log(`${e.message} (heard ${host.heard.count})`));
       const shards = Math.ceil(connected / shardSize);
-      const r = await measure(host.ws, hostSub, connected);
+      const r = await measure(host.ws, hostSub, connected, host.heard);
       console.log(JSON.stringify({
         bench: "audience-broadcast", listeners: connected, shards,
         p50_ms: round(percentile(r.samples, 50)), p95_ms: round(percentile(r.samples, 95)), lost: r.lost,
