@@ -280,11 +280,19 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
       throw new ForbiddenError("this media server serves this Space's listeners only; speakers send to its origin (connect again)");
     }
     let grant = this.#deps.grants.get(this.name, peer.sub);
-    if (!grant) {
-      const pulled = await this.#deps.party.fetch(this.name.slice(2), peer.sub);
-      this.#deps.grants.apply(this.name, peer.sub, pulled);
-      grant = this.#deps.grants.get(this.name, peer.sub)!;
+    const refuses = (g: typeof grant) => !g?.admitted || !g.canSpeak || (kind === "video" && !g.video);
+    // A held "no" may be older than the room's word: a host's "yes" may still be on its way here
+    // (pushed to an SFU that is down, then to the next). Ask the room before refusing.
+    if (refuses(grant)) {
+      try {
+        const pulled = await this.#deps.party.fetch(this.name.slice(2), peer.sub);
+        this.#deps.grants.apply(this.name, peer.sub, pulled);
+      } catch (err) {
+        if (!grant) throw err;
+      }
+      grant = this.#deps.grants.get(this.name, peer.sub);
     }
+    if (!grant) throw new ForbiddenError("you are not on stage in this Space");
     if (!grant.admitted) throw new ForbiddenError("you were removed from this Space");
     if (!grant.canSpeak) throw new ForbiddenError("you are not on stage in this Space");
     if (kind === "video" && !grant.video) {

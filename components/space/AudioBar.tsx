@@ -4,6 +4,7 @@
 // autoplay; the microphone problem for speakers.
 import { type Lang, t } from "../../lib/i18n/mod.ts";
 import { Icon } from "../../lib/ui/Icon.tsx";
+import type { MicProblem } from "../../lib/media/space_audio.ts";
 
 export type LinkState = "connecting" | "connected" | "reconnecting" | "closed";
 
@@ -13,8 +14,10 @@ export interface AudioBarProps {
   audio: LinkState;
   needsTap: boolean;
   onTap: () => void;
-  micProblem: "denied" | "unavailable" | null;
+  micProblem: MicProblem;
 }
+
+const MIC_PROBLEM = { denied: "space.mic_denied", unavailable: "space.mic_unavailable", notSent: "space.mic_not_sent" } as const;
 
 export function AudioBar({ lang, room, audio, needsTap, onTap, micProblem }: AudioBarProps) {
   const roomText = room === "reconnecting" ? t(lang, "space.reconnecting") : room === "connecting" ? t(lang, "space.connecting") : null;
@@ -28,7 +31,7 @@ export function AudioBar({ lang, room, audio, needsTap, onTap, micProblem }: Aud
           ? t(lang, "space.audio_reconnecting")
           : t(lang, "space.audio_joining"))}
       </span>
-      {micProblem && <p class="error" role="alert">{t(lang, "space.mic_denied")}</p>}
+      {micProblem && <p class="error" role="alert">{t(lang, MIC_PROBLEM[micProblem])}</p>}
     </div>
   );
 }

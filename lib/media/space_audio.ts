@@ -5,7 +5,8 @@ import { effect, signal } from "@preact/signals";
 import { SfuSession } from "./sfu_session.ts";
 import { SpaceVideo } from "./space_video.ts";
 
-export type MicProblem = "denied" | "unavailable" | null;
+/** Why the microphone is not on air: not allowed, no device, or the SFU did not take it. */
+export type MicProblem = "denied" | "unavailable" | "notSent" | null;
 
 export class SpaceAudio {
   readonly session: SfuSession;
@@ -95,7 +96,16 @@ export class SpaceAudio {
     this.#micTrack = track;
     this.inputId.value = track.getSettings().deviceId ?? null;
     // Sent as soon as the SFU connection is up (at once when it already is).
-    await this.session.publish(track, "mic", !live);
+    try {
+      await this.session.publish(track, "mic", !live);
+    } catch {
+      // The SFU refused or the connection dropped: nothing is on air, and the next try starts over.
+      track.stop();
+      this.#micTrack = null;
+      await this.session.unpublish("mic").catch(() => {});
+      this.micProblem.value = "notSent";
+      return false;
+    }
     await this.#listInputs();
     return true;
   }

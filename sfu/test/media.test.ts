@@ -80,6 +80,24 @@ describe("a Space's audio", () => {
     assert.ok(err instanceof SfuRequestError && err.code === "not_found");
   });
 
+  test("a speaker whose grant is still on its way is not refused: the SFU asks the room first", async () => {
+    const room = "s_latepush";
+    // What the SFU holds: a listener. What the room has decided since: on stage (its push to
+    // this SFU is late, e.g. sent first to an SFU of the list that is down).
+    await grant(room, "u:late1", false);
+    const speaker = await join(room, "u:late1");
+    party.grant("latepush", "u:late1", { canSpeak: true, muted: false, seq: 1_000_000 });
+    const listener = await join(room, "a:latelistener");
+    await listener.listen();
+    await speaker.speak();
+    await eventually(async () => (await listener.inboundBytes()) > 1000, 8000, "the late speaker's audio");
+    // Asked, and the room still says no: refused, as before.
+    party.grant("latepush", "u:late2", { canSpeak: false, seq: 1_000_000 });
+    await grant(room, "u:late2", false);
+    const other = await join(room, "u:late2");
+    await assert.rejects(other.speak(), /forbidden/);
+  });
+
   test("moving a speaker to the audience closes their producer within 1 s", async () => {
     const room = "s_revoke";
     await grant(room, "u:speaker2", true);
