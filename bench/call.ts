@@ -4,10 +4,10 @@
 // other's audio. Calls alternate direction (the web allows 5 call attempts a minute per caller).
 // Prints {"bench":"call-setup","runs":10,"p50_ms":..,"p95_ms":..}; the goal is p50 <= 1,500 ms.
 import type { Page } from "playwright-core";
-import { islandsReady, launchBrowser } from "../tests/support/browser.ts";
+import { islandsReady } from "../tests/support/browser.ts";
 import { account, type Account, befriend, signedInPage } from "../tests/support/calls.ts";
 import { waitFor } from "../tests/support/party.ts";
-import { RECORD_PEER_CONNECTIONS, writeToneWav } from "../tests/support/sfu.ts";
+import { launchToneBrowser, RECORD_PEER_CONNECTIONS } from "../tests/support/sfu.ts";
 import { startStack } from "../tests/support/stack.ts";
 
 const RUNS = 10;
@@ -31,10 +31,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-const wav = await Deno.makeTempFile({ suffix: ".wav" });
-await writeToneWav(wav, 120);
 const stack = await startStack({ sfu: true });
-const browser = await launchBrowser([`--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"]);
+const browser = await launchToneBrowser(120);
 try {
   const ann = await account(stack.web, "bench_ann");
   const bob = await account(stack.web, "bench_bob");
@@ -68,5 +66,4 @@ try {
 } finally {
   await browser.close();
   await stack.close();
-  await Deno.remove(wav).catch(() => {});
 }

@@ -2,8 +2,8 @@
 // (bench/mouth_to_ear.ts), the SFU's fan-out capacity per packetisation (bench/fanout.ts), and two SFU
 // processes joined by a PipeTransport against one (bench/fanout-edge.ts; --no-fanout-edge skips it).
 // Prints one JSON line per figure (and progress on stderr). Loopback only, bounded in time.
-import { launchBrowser, newPerson, signUp, islandsReady } from "../tests/support/browser.ts";
-import { RECORD_PEER_CONNECTIONS, writeToneWav } from "../tests/support/sfu.ts";
+import { newPerson, signUp, islandsReady } from "../tests/support/browser.ts";
+import { launchToneBrowser, RECORD_PEER_CONNECTIONS } from "../tests/support/sfu.ts";
 import { startStack } from "../tests/support/stack.ts";
 import { mouthToEar } from "./mouth_to_ear.ts";
 
@@ -14,10 +14,8 @@ function pct(sorted: number[], p: number): number {
 }
 
 async function joinToFirstAudio(): Promise<void> {
-  const wav = await Deno.makeTempFile({ suffix: ".wav" });
-  await writeToneWav(wav, 120);
   const stack = await startStack({ sfu: true });
-  const browser = await launchBrowser([`--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"]);
+  const browser = await launchToneBrowser(120);
   const times: number[] = [];
   try {
     const host = await newPerson(browser);
@@ -72,7 +70,6 @@ async function joinToFirstAudio(): Promise<void> {
   } finally {
     await browser.close();
     await stack.close();
-    await Deno.remove(wav).catch(() => {});
   }
   times.sort((a, b) => a - b);
   console.log(JSON.stringify({ bench: "join-to-first-audio", runs: times.length, p50_ms: Math.round(pct(times, 50)), p95_ms: Math.round(pct(times, 95)) }));

@@ -3,8 +3,8 @@
 // one browser so their clocks agree), then the SFU's video fan-out per worker (bench/video-fanout.ts,
 // under Node beside the SFU). Prints one JSON line per figure, progress on stderr. Loopback only,
 // bounded in time: BENCH_RUNS (10) camera runs, VIDEO_MAX_SECONDS (240) for the fan-out.
-import { islandsReady, launchBrowser, newPerson, openSheet, closeSheet, signUp, startSpaceAsHost } from "../tests/support/browser.ts";
-import { writeToneWav } from "../tests/support/sfu.ts";
+import { islandsReady, newPerson, openSheet, closeSheet, signUp, startSpaceAsHost } from "../tests/support/browser.ts";
+import { launchToneBrowser } from "../tests/support/sfu.ts";
 import { startStack } from "../tests/support/stack.ts";
 
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 10);
@@ -14,10 +14,8 @@ function pct(sorted: number[], p: number): number {
 }
 
 async function cameraToListener(): Promise<void> {
-  const wav = await Deno.makeTempFile({ suffix: ".wav" });
-  await writeToneWav(wav, 600);
   const stack = await startStack({ sfu: true });
-  const browser = await launchBrowser([`--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"]);
+  const browser = await launchToneBrowser(600);
   const times: number[] = [];
   try {
     const host = await newPerson(browser, { width: 1280 });
@@ -59,7 +57,6 @@ async function cameraToListener(): Promise<void> {
   } finally {
     await browser.close();
     await stack.close();
-    await Deno.remove(wav).catch(() => {});
   }
   const sorted = [...times].sort((a, b) => a - b);
   console.log(JSON.stringify({ bench: "camera-to-listener", runs: times.length, p50_ms: pct(sorted, 50), p95_ms: pct(sorted, 95), max_ms: sorted.at(-1) }));

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { DEV_ROOM_SECRET } from "../lib/protocol/defaults.ts";
 import { mintRoomToken } from "../lib/protocol/token.ts";
-import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet, screenshots, signUp, startSpaceAsHost } from "./support/browser.ts";
-import { audioGrows, growthOver, RECORD_PEER_CONNECTIONS, SfuProcess, writeToneWav } from "./support/sfu.ts";
+import { closeSheet, islandsReady, newPerson, openSheet, screenshots, signUp, startSpaceAsHost } from "./support/browser.ts";
+import { audioGrows, growthOver, launchToneBrowser, RECORD_PEER_CONNECTIONS, SfuProcess } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -44,11 +44,9 @@ function trySfuSocket(page: Page, sfuUrl: string, token: string): Promise<string
 }
 
 Deno.test("removed and blocked people lose the Space's media and cannot get it back", opts, async () => {
-  const wav = await Deno.makeTempFile({ suffix: ".wav" });
-  await writeToneWav(wav, 120);
   const stack = await startStack({ sfu: true });
   const { web } = stack;
-  const browser = await launchBrowser([`--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"]);
+  const browser = await launchToneBrowser(120);
   let restartedSfu: SfuProcess | null = null;
   try {
     const host = await newPerson(browser);
@@ -155,6 +153,5 @@ Deno.test("removed and blocked people lose the Space's media and cannot get it b
     await browser.close();
     await restartedSfu?.stop();
     await stack.close();
-    await Deno.remove(wav).catch(() => {});
   }
 });

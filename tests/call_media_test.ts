@@ -6,10 +6,10 @@
 // mute and End work.
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { islandsReady, launchBrowser } from "./support/browser.ts";
+import { islandsReady } from "./support/browser.ts";
 import { account, type Account, assertFits, befriend, signedInPage, sleep, viewShots } from "./support/calls.ts";
 import { waitFor } from "./support/party.ts";
-import { type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
+import { launchToneBrowser, type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
 import { startStack, type Stack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -81,10 +81,8 @@ async function connect(kind: "Audio call" | "Video call", suffix = kind[0].toLow
 }
 
 Deno.test("start the stack and Chromium with a tone for a microphone", opts, async () => {
-  const wav = await Deno.makeTempFile({ suffix: ".wav" });
-  await writeToneWav(wav, 120);
   stack = await startStack({ sfu: true });
-  browser = await launchBrowser([`--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"]);
+  browser = await launchToneBrowser(120);
 });
 
 Deno.test("an audio call: each side hears the other's tone; mute silences a side; only the SFU's addresses reach either browser", opts, async () => {

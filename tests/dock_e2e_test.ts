@@ -4,8 +4,8 @@
 // unmutes from the dock; Leave in the dock ends the audio. Back and forward work; a full load too.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { islandsReady, launchBrowser, newPerson, openSheet, signUp, startSpaceAsHost } from "./support/browser.ts";
-import { audioGrows, audioStops, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
+import { islandsReady, newPerson, openSheet, signUp, startSpaceAsHost } from "./support/browser.ts";
+import { audioGrows, audioStops, launchToneBrowser, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -26,11 +26,9 @@ async function dockFits(page: Page, what: string) {
 }
 
 Deno.test("a Space keeps playing in the dock while the person browses; mute and Leave from the dock", opts, async () => {
-  const wav = await Deno.makeTempFile({ suffix: ".wav" });
-  await writeToneWav(wav, 120);
   const stack = await startStack({ sfu: true });
   const { web } = stack;
-  const browser = await launchBrowser([`--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"]);
+  const browser = await launchToneBrowser(120);
   try {
     const host = await newPerson(browser);
     const listener = await newPerson(browser, { width: 360 });
@@ -120,6 +118,5 @@ Deno.test("a Space keeps playing in the dock while the person browses; mute and 
   } finally {
     await browser.close();
     await stack.close();
-    await Deno.remove(wav).catch(() => {});
   }
 });

@@ -4,9 +4,9 @@
 // produce request is refused; a SIGKILLed worker is followed by audio again within 10 s.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet, signUp } from "./support/browser.ts";
+import { closeSheet, islandsReady, newPerson, openSheet, signUp } from "./support/browser.ts";
 import { waitFor } from "./support/party.ts";
-import { audioGrows, growthOver, type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
+import { audioGrows, growthOver, launchToneBrowser, type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -14,11 +14,9 @@ const stats = (page: Page) => page.evaluate(READ_STATS) as Promise<MediaStats>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 Deno.test("Space audio through the SFU: hear, mute, move, forge, survive a worker's death", opts, async () => {
-  const wav = await Deno.makeTempFile({ suffix: ".wav" });
-  await writeToneWav(wav, 60);
   const stack = await startStack({ sfu: true });
   const { web } = stack;
-  const browser = await launchBrowser([`--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"]);
+  const browser = await launchToneBrowser(60);
   try {
     const host = await newPerson(browser);
     const guest = await newPerson(browser);
@@ -150,6 +148,5 @@ Deno.test("Space audio through the SFU: hear, mute, move, forge, survive a worke
   } finally {
     await browser.close();
     await stack.close();
-    await Deno.remove(wav).catch(() => {});
   }
 });

@@ -11,9 +11,9 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { levels, soundIntervals } from "../lib/recordings/mix.ts";
-import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet, signUp } from "./support/browser.ts";
+import { closeSheet, islandsReady, newPerson, openSheet, signUp } from "./support/browser.ts";
 import { waitFor } from "./support/party.ts";
-import { audioGrows, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
+import { audioGrows, launchToneBrowser, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
 import { audioTime, replayComment, seek, speakingOnReplay } from "./support/recording.ts";
 import { startStack } from "./support/stack.ts";
 
@@ -26,11 +26,9 @@ const soundIn = (sound: [number, number][], from: number, to: number) =>
   sound.reduce((n, [a, b]) => n + Math.max(0, Math.min(b, to) - Math.max(a, from)), 0);
 
 Deno.test("a recorded Space: tone where unmuted, silence where muted or off stage, timeline beside it", opts, async () => {
-  const wav = await Deno.makeTempFile({ suffix: ".wav" });
-  await writeToneWav(wav, 120);
   const stack = await startStack({ sfu: true });
   const { web, recordings } = stack;
-  const browser = await launchBrowser([`--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"]);
+  const browser = await launchToneBrowser(120);
   try {
     const host = await newPerson(browser);
     const speaker = await newPerson(browser);
@@ -237,6 +235,5 @@ Deno.test("a recorded Space: tone where unmuted, silence where muted or off stag
   } finally {
     await browser.close();
     await stack.close();
-    await Deno.remove(wav).catch(() => {});
   }
 });

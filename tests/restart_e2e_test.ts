@@ -5,9 +5,9 @@
 // who reloads while unmuted is heard again right after the reload.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet, screenshots, signUp, startSpaceAsHost } from "./support/browser.ts";
+import { closeSheet, islandsReady, newPerson, openSheet, screenshots, signUp, startSpaceAsHost } from "./support/browser.ts";
 import { freePort, waitFor } from "./support/party.ts";
-import { type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
+import { launchToneBrowser, type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -94,12 +94,10 @@ class Spazio {
 }
 
 Deno.test("every open page recovers after the party, the SFU, all of them, and the whole stack restart", opts, async () => {
-  const wav = await Deno.makeTempFile({ suffix: ".wav" });
-  await writeToneWav(wav, 300);
   const dataDir = await Deno.makeTempDir({ prefix: "spazio-restart-" });
   const spazio = new Spazio(dataDir);
   await spazio.start();
-  const browser = await launchBrowser([`--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"]);
+  const browser = await launchToneBrowser(300);
   try {
     const host = await newPerson(browser);
     const listener = await newPerson(browser);
@@ -199,6 +197,5 @@ Deno.test("every open page recovers after the party, the SFU, all of them, and t
     await browser.close();
     await spazio.stop();
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
-    await Deno.remove(wav).catch(() => {});
   }
 });

@@ -6,9 +6,9 @@
 // 1 s and turns the camera light off; a listener's forged video produce is refused.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet, signUp, startSpaceAsHost } from "./support/browser.ts";
+import { closeSheet, islandsReady, newPerson, openSheet, signUp, startSpaceAsHost } from "./support/browser.ts";
 import { waitFor } from "./support/party.ts";
-import { audioGrows, RECORD_PEER_CONNECTIONS, statsOf, writeToneWav } from "./support/sfu.ts";
+import { audioGrows, launchToneBrowser, RECORD_PEER_CONNECTIONS, statsOf } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -57,11 +57,9 @@ async function fits(page: Page, what: string) {
 }
 
 Deno.test("video in a Space: allowed by the host, watched by every listener at the layer its tile needs, off for everyone at once", opts, async () => {
-  const wav = await Deno.makeTempFile({ suffix: ".wav" });
-  await writeToneWav(wav, 180);
   const stack = await startStack({ sfu: true });
   const { web } = stack;
-  const browser = await launchBrowser([`--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"]);
+  const browser = await launchToneBrowser(180);
   try {
     const host = await newPerson(browser, { width: 1280 });
     const phone = await newPerson(browser, { width: 360 });
@@ -211,6 +209,5 @@ Deno.test("video in a Space: allowed by the host, watched by every listener at t
   } finally {
     await browser.close();
     await stack.close();
-    await Deno.remove(wav).catch(() => {});
   }
 });

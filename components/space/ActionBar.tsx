@@ -50,15 +50,15 @@ export function ActionBar({ lang, view, signInUrl, onUnmute, onMute, camera, onC
         )
         : you.handRaised
         ? (
-          <button type="button" class="bar-main quiet" onClick={() => onHand(false)}>
+          <button type="button" class="bar-main quiet" onClick={() => onHand(false)} aria-label={t(lang, "space.cancel_request")}>
             <Icon name="hand" />
-            <span>{t(lang, "space.cancel_request")}</span>
+            <span>{t(lang, "space.cancel_request_short")}</span>
           </button>
         )
         : (
-          <button type="button" class="bar-main" onClick={() => onHand(true)}>
+          <button type="button" class="bar-main" onClick={() => onHand(true)} aria-label={t(lang, "space.request_speak")}>
             <Icon name="hand" />
-            <span>{t(lang, "space.request_speak")}</span>
+            <span>{t(lang, "space.request_short")}</span>
           </button>
         )}
       {me && view.space.videoAllowed && (
