@@ -1,22 +1,28 @@
-// `deno task bench:soak [--minutes N] [--listeners N]`: churn for a long while (30 minutes by
-// default) against a fresh stack, watching every process's memory. Listeners (room sockets, some
+// `deno task bench:soak [--minutes N] [--warmup N] [--listeners N]`: churn for a long while (30
+// minutes by default, after a warm-up of the same churn, 10 minutes by default) against a fresh
+// stack, watching every process's memory. Listeners (room sockets, some
 // with an SFU signalling session: router capabilities, a receive transport, consume; no RTP, so no
 // browser is needed) join and leave a live Space all the time; the Space is ended and a new one
 // made every 2 minutes; 1:1 calls ring, are answered (room sockets and SFU sessions on both sides)
 // and hung up. The web runs in a child process (`--web`) so that its RSS is its own.
 // stderr: RSS (VmRSS) of the party's workerd, the web, the SFU and its mediasoup workers at start,
 // every minute and at the end, and every error line the processes print, as they come.
-// stdout, last line: {"bench":"soak","minutes":..,"joins":..,"calls":..,"rss_mb":{"party":[start,end],..},
-// "growth_pct":{..},"errors":N,...}; growth is end against the first minute's sample (warm).
+// stdout, last line: {"bench":"soak","minutes":..,"warmup_minutes":..,"joins":..,"calls":..,
+// "rss_mb":{"party":[start,end],..},"growth_pct":{..},"growth_from_minute1_pct":{..},"errors":N,...}.
+// `growth_pct` is the end of the measured minutes against their start, once warm: a runtime's heap
+// grows to its working size in the first minutes of any load (workerd's, for the party, keeps
+// what a Durable Object used after the object is evicted and reuses it for the next ones; it
+// never returns it to the system), so a leak is what still grows after that. `start` in rss_mb is
+// that warm sample; the idle start and the series from minute 1 are printed too.
 import { type Account, call, Socket } from "../tests/support/calls.ts";
 import { readLog } from "../tests/support/fuzz.ts";
 import { freePort, PartyDev } from "../tests/support/party.ts";
 import { SfuProcess } from "../tests/support/sfu.ts";
 
-const arg = (name: string, fallback: number) => {
+const arg = (name: string, fallback: number, { zero = false } = {}) => {
   const i = Deno.args.indexOf(`--${name}`);
   const v = i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
+  if (!Number.isFinite(v) || v < 0 || (v === 0 && !zero)) throw new Error(`--${name} needs a positive number`);
   return v;
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -104,8 +110,9 @@ function collect(stream: ReadableStream<Uint8Array<ArrayBuffer>>, into: string[]
 
 async function soak() {
   const minutes = arg("minutes", 30);
+  const warmup = arg("warmup", 10, { zero: true });
   const poolSize = arg("listeners", 40);
-  log(`${minutes} min, ${poolSize} listeners; load average ${Deno.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  log(`${warmup} min of warm-up, then ${minutes} min measured, ${poolSize} listeners; load average ${Deno.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
   const webLog: string[] = [];
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL(import.meta.url).pathname, "--web"],
@@ -172,7 +179,7 @@ async function soak() {
   };
   await sample("start (idle)");
   const started = Date.now();
-  const until = started + minutes * 60_000;
+  const until = started + (warmup + minutes) * 60_000;
   const live = () => Date.now() < until;
 
   let spaceId = "";
@@ -244,6 +251,7 @@ async function soak() {
   const ticker = setInterval(async () => {
     scan();
     const m = Math.round((Date.now() - started) / 60_000);
+    if (m === warmup) log(`warm-up over: the measured ${minutes} minutes start now`);
     log(`${m} min: ${JSON.stringify(counts)}`);
     await sample(`${m} min`);
   }, 60_000);
@@ -260,15 +268,25 @@ async function soak() {
   scan();
   await sample("end");
   const rss: Record<string, [number, number]> = {};
+  const idle: Record<string, number> = {};
   const growth: Record<string, number> = {};
+  const fromMinute1: Record<string, number> = {};
+  const pct = (from: number, to: number) => from ? Math.round(((to - from) / from) * 1000) / 10 : 0;
   for (const [name, xs] of Object.entries(samples)) {
-    rss[name] = [xs[0], xs[xs.length - 1]];
-    const warm = xs[1] ?? xs[0];
-    growth[name] = warm ? Math.round(((xs[xs.length - 1] - warm) / warm) * 1000) / 10 : 0;
+    // xs[0] is the idle start, xs[m] the sample at minute m, the last one the end.
+    const end = xs[xs.length - 1];
+    const warm = xs[Math.max(1, warmup)] ?? end;
+    rss[name] = [warm, end];
+    idle[name] = xs[0];
+    growth[name] = pct(warm, end);
+    fromMinute1[name] = pct(xs[1] ?? xs[0], end);
   }
   console.log(JSON.stringify({
     bench: "soak",
     minutes,
+    warmup_minutes: warmup,
+    rss_idle_mb: idle,
+    growth_from_minute1_pct: fromMinute1,
     joins: counts.joins,
     calls: counts.calls,
     spaces: counts.spaces,
