@@ -4,10 +4,10 @@
 // other's audio. Calls alternate direction (the web allows 5 call attempts a minute per caller).
 // Prints {"bench":"call-setup","runs":10,"p50_ms":..,"p95_ms":..}; the goal is p50 <= 1,500 ms.
 import type { Page } from "playwright-core";
-import { islandsReady } from "../tests/support/browser.ts";
+import { islandsReady, launchToneBrowser } from "../tests/support/browser.ts";
 import { account, type Account, befriend, signedInPage } from "../tests/support/calls.ts";
 import { waitFor } from "../tests/support/party.ts";
-import { launchToneBrowser, RECORD_PEER_CONNECTIONS } from "../tests/support/sfu.ts";
+import { RECORD_PEER_CONNECTIONS } from "../tests/support/sfu.ts";
 import { startStack } from "../tests/support/stack.ts";
 
 const RUNS = 10;

@@ -2,8 +2,8 @@
 // (bench/mouth_to_ear.ts), the SFU's fan-out capacity per packetisation (bench/fanout.ts), and two SFU
 // processes joined by a PipeTransport against one (bench/fanout-edge.ts; --no-fanout-edge skips it).
 // Prints one JSON line per figure (and progress on stderr). Loopback only, bounded in time.
-import { newPerson, signUp, islandsReady } from "../tests/support/browser.ts";
-import { launchToneBrowser, RECORD_PEER_CONNECTIONS } from "../tests/support/sfu.ts";
+import { islandsReady, launchToneBrowser, newPerson, signUp } from "../tests/support/browser.ts";
+import { RECORD_PEER_CONNECTIONS } from "../tests/support/sfu.ts";
 import { startStack } from "../tests/support/stack.ts";
 import { mouthToEar } from "./mouth_to_ear.ts";
 

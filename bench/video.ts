@@ -3,8 +3,7 @@
 // one browser so their clocks agree), then the SFU's video fan-out per worker (bench/video-fanout.ts,
 // under Node beside the SFU). Prints one JSON line per figure, progress on stderr. Loopback only,
 // bounded in time: BENCH_RUNS (10) camera runs, VIDEO_MAX_SECONDS (240) for the fan-out.
-import { islandsReady, newPerson, openSheet, closeSheet, signUp, startSpaceAsHost } from "../tests/support/browser.ts";
-import { launchToneBrowser } from "../tests/support/sfu.ts";
+import { closeSheet, islandsReady, launchToneBrowser, newPerson, openSheet, signUp, startSpaceAsHost } from "../tests/support/browser.ts";
 import { startStack } from "../tests/support/stack.ts";
 
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 10);

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { DEV_ROOM_SECRET } from "../lib/protocol/defaults.ts";
 import { mintRoomToken } from "../lib/protocol/token.ts";
-import { closeSheet, islandsReady, newPerson, openSheet, screenshots, signUp, startSpaceAsHost } from "./support/browser.ts";
-import { audioGrows, growthOver, launchToneBrowser, RECORD_PEER_CONNECTIONS, SfuProcess } from "./support/sfu.ts";
+import { closeSheet, islandsReady, launchToneBrowser, newPerson, openSheet, screenshots, signUp, startSpaceAsHost } from "./support/browser.ts";
+import { audioGrows, growthOver, RECORD_PEER_CONNECTIONS, SfuProcess } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };

@@ -6,10 +6,10 @@
 // mute and End work.
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { islandsReady } from "./support/browser.ts";
+import { islandsReady, launchToneBrowser } from "./support/browser.ts";
 import { account, type Account, assertFits, befriend, signedInPage, sleep, viewShots } from "./support/calls.ts";
 import { waitFor } from "./support/party.ts";
-import { launchToneBrowser, type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
+import { type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
 import { startStack, type Stack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };

@@ -4,8 +4,8 @@
 // unmutes from the dock; Leave in the dock ends the audio. Back and forward work; a full load too.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { islandsReady, newPerson, openSheet, signUp, startSpaceAsHost } from "./support/browser.ts";
-import { audioGrows, audioStops, launchToneBrowser, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
+import { islandsReady, launchToneBrowser, newPerson, openSheet, signUp, startSpaceAsHost } from "./support/browser.ts";
+import { audioGrows, audioStops, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };

@@ -4,9 +4,9 @@
 // produce request is refused; a SIGKILLed worker is followed by audio again within 10 s.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { closeSheet, islandsReady, newPerson, openSheet, signUp } from "./support/browser.ts";
+import { closeSheet, islandsReady, launchToneBrowser, newPerson, openSheet, signUp } from "./support/browser.ts";
 import { waitFor } from "./support/party.ts";
-import { audioGrows, growthOver, launchToneBrowser, type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
+import { audioGrows, growthOver, type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };

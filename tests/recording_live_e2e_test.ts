@@ -11,9 +11,9 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { levels, soundIntervals } from "../lib/recordings/mix.ts";
-import { closeSheet, islandsReady, newPerson, openSheet, signUp } from "./support/browser.ts";
+import { closeSheet, islandsReady, launchToneBrowser, newPerson, openSheet, signUp } from "./support/browser.ts";
 import { waitFor } from "./support/party.ts";
-import { audioGrows, launchToneBrowser, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
+import { audioGrows, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
 import { audioTime, replayComment, seek, speakingOnReplay } from "./support/recording.ts";
 import { startStack } from "./support/stack.ts";
 

@@ -5,9 +5,9 @@
 // who reloads while unmuted is heard again right after the reload.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { closeSheet, islandsReady, newPerson, openSheet, screenshots, signUp, startSpaceAsHost } from "./support/browser.ts";
+import { closeSheet, islandsReady, launchToneBrowser, newPerson, openSheet, screenshots, signUp, startSpaceAsHost } from "./support/browser.ts";
 import { freePort, waitFor } from "./support/party.ts";
-import { launchToneBrowser, type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
+import { type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const ROOT = new URL("../", import.meta.url).pathname;

@@ -6,9 +6,9 @@
 // without any event shown twice; the host brings them on stage and hears them.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { closeSheet, islandsReady, newPerson, openSheet, screenshots, signUp, startSpaceAsHost, watchSockets } from "./support/browser.ts";
+import { closeSheet, islandsReady, launchToneBrowser, newPerson, openSheet, screenshots, signUp, startSpaceAsHost, watchSockets } from "./support/browser.ts";
 import { waitFor } from "./support/party.ts";
-import { audioGrows, launchToneBrowser, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
+import { audioGrows, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };

@@ -6,9 +6,9 @@
 // again within 10 s, still a listener; that listener raises a hand, is accepted and is heard.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { closeSheet, islandsReady, newPerson, openSheet, screenshots, signUp, startSpaceAsHost, watchSockets } from "./support/browser.ts";
+import { closeSheet, islandsReady, launchToneBrowser, newPerson, openSheet, screenshots, signUp, startSpaceAsHost, watchSockets } from "./support/browser.ts";
 import { waitFor } from "./support/party.ts";
-import { audioGrows, growthOver, launchToneBrowser, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
+import { audioGrows, growthOver, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };

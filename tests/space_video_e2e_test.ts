@@ -6,9 +6,9 @@
 // 1 s and turns the camera light off; a listener's forged video produce is refused.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { closeSheet, islandsReady, newPerson, openSheet, signUp, startSpaceAsHost } from "./support/browser.ts";
+import { closeSheet, islandsReady, launchToneBrowser, newPerson, openSheet, signUp, startSpaceAsHost } from "./support/browser.ts";
 import { waitFor } from "./support/party.ts";
-import { audioGrows, launchToneBrowser, RECORD_PEER_CONNECTIONS, statsOf } from "./support/sfu.ts";
+import { audioGrows, RECORD_PEER_CONNECTIONS, statsOf } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };

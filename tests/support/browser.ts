@@ -1,6 +1,7 @@
 // Debian's Chromium driven by playwright-core, with the flags these machines need, a WebAuthn
 // virtual authenticator through the DevTools protocol, and screenshots saved as test artefacts.
 import { type Browser, type BrowserContext, chromium, type Page, type WebSocket as PageSocket } from "playwright-core";
+import { writeToneWav } from "./sfu.ts";
 
 export const CHROMIUM_PATH = Deno.env.get("SPAZIO_CHROMIUM") ?? "/usr/bin/chromium";
 export const CHROMIUM_FLAGS = [
@@ -132,4 +133,20 @@ export function watchSockets(page: Page) {
     to: (part: string) => all.filter((s) => s.url.includes(part)),
     openTo: (part: string) => all.filter((s) => s.open && s.url.includes(part)),
   };
+}
+
+/**
+ * Chromium whose fake microphone plays a sine tone for `seconds` (a temp WAV, deleted by the
+ * browser's close()), with autoplay allowed: what every test of heard audio starts with.
+ */
+export async function launchToneBrowser(seconds: number, hz = 440): Promise<Browser> {
+  const wav = await Deno.makeTempFile({ suffix: ".wav" });
+  await writeToneWav(wav, seconds, hz);
+  const browser = await launchBrowser([`--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"]);
+  const close = browser.close.bind(browser);
+  browser.close = async (...args: Parameters<Browser["close"]>) => {
+    await close(...args);
+    await Deno.remove(wav).catch(() => {});
+  };
+  return browser;
 }

@@ -1,7 +1,5 @@
 // Starts the real SFU (Node + mediasoup, the worker built by scripts/setup-sfu.sh) for Deno tests,
 // on a free port, and stops it. Also finds its worker processes, for the fault test.
-import type { Browser } from "playwright-core";
-import { launchBrowser } from "./browser.ts";
 import { freePort, waitFor } from "./party.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -83,22 +81,6 @@ export class SfuProcess {
       } catch { /* gone */ }
     }
   }
-}
-
-/**
- * Chromium whose fake microphone plays a sine tone for `seconds` (a temp WAV, deleted by the
- * browser's close()), with autoplay allowed: what every test of heard audio starts with.
- */
-export async function launchToneBrowser(seconds: number, hz = 440): Promise<Browser> {
-  const wav = await Deno.makeTempFile({ suffix: ".wav" });
-  await writeToneWav(wav, seconds, hz);
-  const browser = await launchBrowser([`--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"]);
-  const close = browser.close.bind(browser);
-  browser.close = async (...args: Parameters<Browser["close"]>) => {
-    await close(...args);
-    await Deno.remove(wav).catch(() => {});
-  };
-  return browser;
 }
 
 /** A WAV file of a sine tone (16-bit mono 48 kHz), for Chromium's fake microphone. */
