@@ -96,8 +96,11 @@ export class PartyDev {
       } catch {
         return undefined;
       }
-    }, 60_000).catch((err) => {
-      throw new Error(`${err.message}\n${this.log}`);
+    }, 60_000).catch(async (err) => {
+      // Not left running (partykit and its workerd) when it never came up.
+      const log = this.log;
+      await this.stop();
+      throw new Error(`${err.message}\n${log}`);
     });
   }
 

@@ -44,8 +44,10 @@ export class SfuProcess {
       } catch {
         return undefined;
       }
-    }, 30_000).catch((e) => {
-      throw new Error(`${e.message}\n${sfu.log}`);
+    }, 30_000).catch(async (e) => {
+      const log = sfu.log;
+      await sfu.stop();
+      throw new Error(`${e.message}\n${log}`);
     });
     return sfu;
   }
