@@ -4,7 +4,7 @@
 // room (`c_<callId>`) admits only the caller and the callee of an accepted call, asked of the call
 // room every time. Both fail closed: no answer from the authority, nobody let in.
 import { CallView } from "../lib/protocol/call.ts";
-import type { CallStateRequest } from "../lib/protocol/sfu.ts";
+import { type CallStateRequest, parseSfuRoom } from "../lib/protocol/sfu.ts";
 import { ForbiddenError, SfuError } from "./errors.ts";
 import type { GrantTable, PartyGrantSource } from "./grants.ts";
 import { askPartyRoom } from "./party_request.ts";
@@ -22,23 +22,25 @@ export class Admission {
 
   /** Resolves when `sub` may join `room`; throws `forbidden` (403) or `unavailable` (503). */
   async admit(room: string, sub: string): Promise<void> {
-    if (room.startsWith("c_")) return this.#admitToCall(room.slice(2), sub);
+    const named = parseSfuRoom(room);
+    if (!named) throw new ForbiddenError("that is not a media room");
+    if (named.kind === "call") return this.#admitToCall(named.id, sub);
     const { grants } = this.#deps;
-    if (!grants.current(room, sub)) await this.#pull(room, sub);
+    if (!grants.current(room, sub)) await this.#pull(room, named.id, sub);
     // Read after the pull: a push that arrived meanwhile with a higher seq wins over its answer.
     if (grants.get(room, sub)?.admitted !== true) throw new ForbiddenError("you were removed from this Space, or it has ended");
   }
 
   /** Whether a socket that was admitted may still be taken in (a removal may have come meanwhile). */
   stillAdmitted(room: string, sub: string): boolean {
-    return room.startsWith("c_") || this.#deps.grants.get(room, sub)?.admitted === true;
+    return parseSfuRoom(room)?.kind === "call" || this.#deps.grants.get(room, sub)?.admitted === true;
   }
 
-  #pull(room: string, sub: string): Promise<void> {
+  #pull(room: string, spaceId: string, sub: string): Promise<void> {
     const key = `${room}\n${sub}`;
     let pending = this.#pulling.get(key);
     if (!pending) {
-      pending = this.#deps.spaces.fetch(room.slice(2), sub).then((grant) => {
+      pending = this.#deps.spaces.fetch(spaceId, sub).then((grant) => {
         this.#deps.grants.apply(room, sub, grant);
       });
       const forget = () => this.#pulling.delete(key);

@@ -14,7 +14,7 @@ import {
   type PipeOpenResponse,
   type SfuEntry,
 } from "../lib/protocol/sfu_edge.ts";
-import type { GrantRequest, MediaSource } from "../lib/protocol/sfu.ts";
+import { type GrantRequest, type MediaSource, parseSfuRoom } from "../lib/protocol/sfu.ts";
 import { randomId } from "../lib/protocol/token.ts";
 import type { SfuConfig } from "./config.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
@@ -78,9 +78,10 @@ export class OriginLinks {
     const { config } = this.#deps;
     const edge = config.peers.find((p) => p.id === req.edge);
     if (!edge || req.edge === config.sfuId) throw new ForbiddenError(`"${req.edge}" is not another media server of this deployment`);
-    const origin = originOf(req.room.slice(2), config.peers.map((p) => p.id));
+    const spaceId = parseSfuRoom(req.room)?.id ?? "";
+    const origin = originOf(spaceId, config.peers.map((p) => p.id));
     if (origin !== config.sfuId) {
-      throw new ForbiddenError(`this media server (${config.sfuId || "unlisted"}) is not the origin of Space ${req.room.slice(2)}; its origin is ${origin ?? "none"}`);
+      throw new ForbiddenError(`this media server (${config.sfuId || "unlisted"}) is not the origin of Space ${spaceId}; its origin is ${origin ?? "none"}`);
     }
     // An edge asking again has rebuilt its side: its old pipe is of no use.
     for (const old of [...(this.#byRoom.get(req.room)?.values() ?? [])]) if (old.edge.id === edge.id) this.#drop(old, false);

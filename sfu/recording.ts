@@ -8,18 +8,17 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import type { types as ms } from "mediasoup";
-import type { SpeakingLine } from "../lib/protocol/recording_timeline.ts";
+import { RECORDING_ID, type SpeakingLine } from "../lib/protocol/recording_timeline.ts";
+import { parseSfuRoom } from "../lib/protocol/sfu.ts";
 import { SpaceRecorder } from "./recorder.ts";
 import type { ProducerEvent, SfuRoom } from "./room.ts";
 
-/** Space ids as the web makes them: nothing else names a folder. */
-const SPACE_ID = /^[A-Za-z0-9_-]{4,64}$/;
 
 
 /** The folder of a Space's tracks, or undefined for a room name that is no Space's. */
 export function tracksDir(root: string, room: string): string | undefined {
-  const id = room.startsWith("s_") ? room.slice(2) : "";
-  return SPACE_ID.test(id) ? path.join(root, "spaces", id, "rec") : undefined;
+  const r = parseSfuRoom(room);
+  return r?.kind === "space" && RECORDING_ID.test(r.id) ? path.join(root, "spaces", r.id, "rec") : undefined;
 }
 
 /** The recording of one SFU room, while it is on. */

@@ -3,7 +3,7 @@
 // passes it to each edge it pipes to, except the one it came from. So the room may push to any
 // SFU of the list (today: SPAZIO_SFU_URL), and removals, mutes and revokes hold on every edge.
 import { originOf, type RelayedClose, type RelayedGrant, type SfuEntry } from "../lib/protocol/sfu_edge.ts";
-import type { GrantRequest } from "../lib/protocol/sfu.ts";
+import { type GrantRequest, parseSfuRoom } from "../lib/protocol/sfu.ts";
 import type { SfuConfig } from "./config.ts";
 import type { InternalPost } from "./internal-client.ts";
 import type { OriginLinks } from "./origin-links.ts";
@@ -23,8 +23,9 @@ export class SpaceRelay {
 
   /** The SFU a Space's speakers produce on; undefined with no list (one SFU). */
   originOf(room: string): SfuEntry | undefined {
-    if (!room.startsWith("s_")) return undefined;
-    const id = originOf(room.slice(2), this.#config.peers.map((p) => p.id));
+    const named = parseSfuRoom(room);
+    if (named?.kind !== "space") return undefined;
+    const id = originOf(named.id, this.#config.peers.map((p) => p.id));
     return this.#config.peers.find((p) => p.id === id);
   }
 

@@ -2,7 +2,7 @@
 // what the Space room decided. Routers are made on first need and rebuilt after a worker death.
 import { EventEmitter } from "node:events";
 import type { types as ms } from "mediasoup";
-import { SfuCloseCode } from "../lib/protocol/sfu.ts";
+import { parseSfuRoom, SfuCloseCode } from "../lib/protocol/sfu.ts";
 import type { SfuConfig } from "./config.ts";
 import { ForbiddenError, SfuError } from "./errors.ts";
 import type { Grant, GrantTable, PartyGrantSource } from "./grants.ts";
@@ -72,6 +72,8 @@ const ROOM_CLOSED = { code: SfuCloseCode.roomClosed, reason: "room closed" };
 export class SfuRoom extends EventEmitter<SfuRoomEvents> {
   readonly name: string;
   readonly kind: "space" | "call";
+  /** The Space or call id the room name carries. */
+  readonly id: string;
   #deps: RoomDeps;
   #peers = new Map<string, SfuPeer>();
   #primary: Promise<RouterSlot> | null = null;
@@ -91,7 +93,10 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
   private constructor(name: string, deps: RoomDeps) {
     super();
     this.name = name;
-    this.kind = name.startsWith("s_") ? "space" : "call";
+    const named = parseSfuRoom(name);
+    if (!named) throw new Error(`"${name}" is not a media room name`);
+    this.kind = named.kind;
+    this.id = named.id;
     this.#deps = deps;
     this.#speaking = new SpeakingTracker((msg) => {
       this.broadcast(msg);
@@ -285,7 +290,7 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
     // (pushed to an SFU that is down, then to the next). Ask the room before refusing.
     if (refuses(grant)) {
       try {
-        const pulled = await this.#deps.party.fetch(this.name.slice(2), peer.sub);
+        const pulled = await this.#deps.party.fetch(this.id, peer.sub);
         this.#deps.grants.apply(this.name, peer.sub, pulled);
       } catch (err) {
         if (!grant) throw err;

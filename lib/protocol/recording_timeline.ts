@@ -7,6 +7,9 @@
 import { z } from "zod";
 import { Person, Pin, Reaction, StageRole } from "./space.ts";
 
+/** Ids as the web makes them (Spaces, clips): the only names a recording's folder or file takes. */
+export const RECORDING_ID = /^[A-Za-z0-9_-]{4,64}$/;
+
 const Ms = z.number().int().min(0);
 
 /** One stretch of a person on stage; `toMs` absent: until the end. */

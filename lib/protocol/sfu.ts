@@ -20,6 +20,12 @@ import type { CallRoomRequest } from "./call.ts";
 
 /** SFU room name: `s_<spaceId>` for a Space, `c_<callId>` for a 1:1 call. */
 export const SfuRoomName = z.string().regex(/^[sc]_[A-Za-z0-9_-]{1,62}$/);
+
+/** What an SFU room name names: a Space or a call, and its id; undefined for any other name. */
+export function parseSfuRoom(name: string): { kind: "space" | "call"; id: string } | undefined {
+  if (!SfuRoomName.safeParse(name).success) return undefined;
+  return { kind: name[0] === "s" ? "space" : "call", id: name.slice(2) };
+}
 /** Peer identity, from the token: `u:<userId>` or `a:<anonymous id>`. */
 export const PeerSub = z.string().regex(/^(u|a):[A-Za-z0-9_-]{4,64}$/);
 

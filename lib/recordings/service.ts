@@ -6,7 +6,7 @@
 import { mix, type MixOutput, cut, durationMs, type TrackInput } from "./mix.ts";
 import type { MessageKey } from "../i18n/mod.ts";
 import { checkKey, type RecordingStore } from "./store.ts";
-import { Timeline } from "../protocol/recording_timeline.ts";
+import { RECORDING_ID, Timeline } from "../protocol/recording_timeline.ts";
 import type { RoomTimeline } from "../protocol/space_http.ts";
 import { buildTimeline, parseSpeaking } from "./timeline.ts";
 
@@ -14,7 +14,7 @@ export const CLIP_MS = 30_000;
 export const DEFAULT_RETENTION_MS = 30 * 24 * 3600_000;
 
 /** Space and clip ids as the app makes them; anything else never reaches KV or the store. */
-const ID = /^[A-Za-z0-9_-]{4,64}$/;
+const ID = RECORDING_ID;
 
 export type RecordingStatus = "recording" | "mixing" | "ready" | "failed" | "deleted";
 
