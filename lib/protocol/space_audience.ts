@@ -80,3 +80,21 @@ export const JoinPlan = z.object({
   shard: ShardNumber.optional(),
 });
 export type JoinPlan = z.infer<typeof JoinPlan>;
+
+/**
+ * The web's answer to `POST /api/spaces/<id>/join` (and the tokens a Space page is rendered
+ * with): where the person's room connection goes, and their SFU.
+ */
+export const JoinTokens = z.object({
+  /** A token for `party`/`room`: the Space room's (aud `space`) or a shard's (aud `audience`). */
+  token: z.string().min(1).max(4096),
+  sub: Sub,
+  partyUrl: z.string().url(),
+  /** The party to connect to: the Space room itself, or one of its audience shards. */
+  party: z.enum(["space", "audience"]),
+  /** The room of that party: the Space's id, or `<spaceId>.<n>` for shard n. */
+  room: z.string().min(1).max(80),
+  sfuUrl: z.string().url(),
+  sfuToken: z.string().min(1).max(4096),
+});
+export type JoinTokens = z.infer<typeof JoinTokens>;

@@ -15,7 +15,7 @@ import { signal } from "@preact/signals";
 import { WebSocket as ReconnectingWebSocket } from "partysocket";
 import { type Reaction, SPACE_CLOSE, SpaceCommand, SpaceEvent, type SpaceErrorCode } from "../protocol/space.ts";
 import { foldSpaceEvent, type SpaceView } from "../protocol/space_view.ts";
-import type { JoinTokens } from "../spaces/join.ts";
+import { JoinTokens } from "../protocol/space_audience.ts";
 import { partyReconnectOptions } from "../protocol/defaults.ts";
 
 export type { JoinTokens, SpaceView };
@@ -89,9 +89,11 @@ export class SpaceClient {
       else if (code === "space.err.ended") this.#stop("ended");
       throw new Error(code ?? `join failed: ${res.status}`);
     }
-    const tokens = { party: "space", room: this.spaceId, ...json } as JoinTokens;
-    this.tokens.value = tokens;
-    return tokens;
+    // An answer without party and room is the Space room's (as before audience shards).
+    const parsed = JoinTokens.safeParse({ party: "space", room: this.spaceId, ...json });
+    if (!parsed.success) throw new Error("join failed: the answer was not understood");
+    this.tokens.value = parsed.data;
+    return parsed.data;
   }
 
   async connect(): Promise<void> {

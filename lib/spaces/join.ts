@@ -12,25 +12,14 @@ import { HttpError } from "../http/errors.ts";
 import { isHttps } from "../http/session.ts";
 import type { SpaceRecord } from "../kv/spaces.ts";
 import { sfuRoomName } from "../protocol/space_http.ts";
-import { audienceRoomId } from "../protocol/space_audience.ts";
+import { audienceRoomId, type JoinTokens } from "../protocol/space_audience.ts";
 import { mintRoomToken, randomId } from "../protocol/token.ts";
 import { type RoomUnavailableError, SpaceRoomLink } from "./room_link.ts";
 import { sfuFor } from "./sfu_choice.ts";
 
 const ANON_COOKIE = "spazio_anon";
 
-export interface JoinTokens {
-  /** A token for `party`/`room`: the Space room's (aud `space`) or a shard's (aud `audience`). */
-  token: string;
-  sub: string;
-  partyUrl: string;
-  /** The party to connect to: the Space room itself, or one of its audience shards. */
-  party: "space" | "audience";
-  /** The room of that party: the Space's id, or `<spaceId>.<n>` for shard n. */
-  room: string;
-  sfuUrl: string;
-  sfuToken: string;
-}
+export type { JoinTokens };
 
 export async function joinTokens(c: Context<AppEnv>, space: SpaceRecord): Promise<JoinTokens> {
   const { config, social } = c.get("deps");
