@@ -13,6 +13,7 @@ import { type Lang, t } from "../lib/i18n/mod.ts";
 import type { Timeline } from "../lib/protocol/recording_timeline.ts";
 import { audioSeconds, clock, hasMoments, momentAt, type ReplayKeyAction, replayKeyAction, timelineMs } from "../lib/recordings/replay_view.ts";
 import { Icon } from "../lib/ui/Icon.tsx";
+import { showNowPlaying } from "../lib/ui/media_session.ts";
 
 export interface ReplayPlayerProps {
   lang: Lang;
@@ -98,13 +99,8 @@ export default function ReplayPlayer(p: ReplayPlayerProps) {
       act.current(action);
     };
     addEventListener("keydown", onKey);
-    if ("mediaSession" in navigator) {
-      navigator.mediaSession.metadata = new MediaMetadata({
-        title: p.title,
-        artist: p.hostName,
-        album: t(lang, p.kind === "clip" ? "rec.clip_of" : "rec.replay_of", { title: p.title }),
-        artwork: [{ src: "/static/icons/icon-192.png", sizes: "192x192", type: "image/png" }, { src: "/static/icons/icon-512.png", sizes: "512x512", type: "image/png" }],
-      });
+    const album = t(lang, p.kind === "clip" ? "rec.clip_of" : "rec.replay_of", { title: p.title });
+    if (showNowPlaying({ title: p.title, artist: p.hostName, album })) {
       const set = (action: MediaSessionAction, fn: MediaSessionActionHandler | null) => {
         try {
           navigator.mediaSession.setActionHandler(action, fn);

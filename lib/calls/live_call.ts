@@ -10,6 +10,7 @@ import { CallClient } from "./call_client.ts";
 import type { CallMedia } from "./call_media.ts";
 import { inbox } from "./inbox_client.ts";
 import { leaveSpaceForCall } from "./space_handoff.ts";
+import { showNowPlaying } from "../ui/media_session.ts";
 
 export interface LiveCallInfo {
   callId: string;
@@ -124,7 +125,7 @@ export class LiveCall {
   #mediaSession() {
     if (!("mediaSession" in navigator)) return;
     try {
-      navigator.mediaSession.metadata = new MediaMetadata({ title: this.info.peer.name, artist: "Spazio", album: "Spazio" });
+      showNowPlaying({ title: this.info.peer.name, artist: "Spazio", album: "Spazio" });
       navigator.mediaSession.setActionHandler("hangup" as MediaSessionAction, () => this.end());
       navigator.mediaSession.setActionHandler("togglemicrophone" as MediaSessionAction, () => void this.media.peek()?.toggleMic());
     } catch { /* an action this browser does not know */ }

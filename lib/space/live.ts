@@ -5,6 +5,7 @@ import { effect, signal } from "@preact/signals";
 import type { SpaceAudio } from "../media/space_audio.ts";
 import type { SpaceCommand } from "../protocol/space.ts";
 import { type JoinTokens, SpaceClient } from "./client.ts";
+import { showNowPlaying } from "../ui/media_session.ts";
 
 export interface LiveSpaceInfo {
   spaceId: string;
@@ -93,16 +94,7 @@ export class LiveSpace {
 
   /** Lock-screen and headset controls: the Space's title and host; stop leaves. */
   #mediaSession() {
-    if (!("mediaSession" in navigator)) return;
-    navigator.mediaSession.metadata = new MediaMetadata({
-      title: this.info.title,
-      artist: this.info.hostName,
-      album: "Spazio",
-      artwork: [
-        { src: "/static/icons/icon-192.png", sizes: "192x192", type: "image/png" },
-        { src: "/static/icons/icon-512.png", sizes: "512x512", type: "image/png" },
-      ],
-    });
+    if (!showNowPlaying({ title: this.info.title, artist: this.info.hostName, album: "Spazio" })) return;
     navigator.mediaSession.playbackState = "playing";
     navigator.mediaSession.setActionHandler("stop", () => leaveSpace());
     // A live Space has nothing to pause: pausing leaves it, as X does from the lock screen.
