@@ -1,12 +1,13 @@
 // Audience shards over a real `partykit dev`: listeners on two shards of one Space see stage
 // changes, react (the host sees the summed burst), raise a hand, and a removed one is closed and
-// kept out; tokens for the Space room or another Space's shard are refused.
+// kept out; tokens for the Space room or another Space's shard are refused; shards that cannot
+// exist, forged shard-to-room requests and a flood of reactions from a crowd change nothing.
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { DEV_ROOM_SECRET } from "../lib/protocol/defaults.ts";
 import { SPACE_CLOSE } from "../lib/protocol/space.ts";
 import { audienceRoomId } from "../lib/protocol/space_audience.ts";
 import { mintRoomToken } from "../lib/protocol/token.ts";
-import { initSpace, newSpaceId, PartyDev, partyTest, type TestPerson } from "./support/party.ts";
+import { getJson, initSpace, newSpaceId, PartyDev, partyTest, roomPost, type TestPerson } from "./support/party.ts";
 import { CaptureServer, RoomClient } from "./support/party_client.ts";
 
 const host = { sub: "u:host0001", handle: "hosta", name: "Hosta" };
@@ -67,6 +68,78 @@ partyTest("a shard token on the Space room, or on another Space's shard, is refu
   const other = RoomClient.openParty(dev, "audience", audienceRoomId(newSpaceId(), 0), tok);
   await other.closed;
   assert(!other.opened);
+});
+
+partyTest("a shard that cannot exist is refused before the upgrade; one of a Space never made says so", async () => {
+  const id = newSpaceId();
+  await initSpace(dev, id, host);
+  for (const room of [`${id}.100`, `${id}.x`, `${id}`, "..0"]) {
+    const res = await fetch(`${dev.http}/parties/audience/${encodeURIComponent(room)}?token=${await shardToken(room, l0)}`, {
+      headers: { upgrade: "websocket", connection: "Upgrade", "sec-websocket-version": "13", "sec-websocket-key": btoa("0123456789abcdef") },
+    });
+    const body = await res.json();
+    assertEquals([room, res.status, body.code], [room, 404, "not_found"]);
+  }
+  // Well formed, but no Space by that id: the shard asks the room, hears no, and closes 4004.
+  const nowhere = await onShard(newSpaceId(), 0, l0);
+  assertEquals((await nowhere.closed).code, SPACE_CLOSE.notFound);
+});
+
+partyTest("forged shard-to-room requests are refused and change nothing", async () => {
+  const id = newSpaceId();
+  await initSpace(dev, id, host);
+  const h = await RoomClient.join(dev, id, host);
+  const a = await onShard(id, 0, l0);
+  await a.waitFor("sync");
+  const hm = h.mark();
+  // As a shard would send them, but unsigned, or signed with another secret.
+  const forged = [
+    { type: "shardCommand", shard: 0, actor: host, command: { type: "end" } },
+    { type: "shardReport", shard: 0, count: 1_000_000, listeners: [], reactions: { "💯": 5_000 } },
+    { type: "shardHello", shard: 7 },
+  ];
+  for (const body of forged) {
+    const unsigned = await fetch(`${dev.http}/parties/space/${id}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    assertEquals([body.type, unsigned.status], [body.type, 401]);
+    await unsigned.body?.cancel();
+    const wrong = await roomPost(dev, id, body, "not-the-server-secret-at-all-000000");
+    assertEquals([body.type, wrong.status], [body.type, 401]);
+  }
+  // A signed report from a shard that never said hello counts nothing either.
+  assertEquals((await roomPost(dev, id, { type: "shardReport", shard: 9, count: 50, listeners: [], reactions: {} })).status, 409);
+  await new Promise((r) => setTimeout(r, 700));
+  const snap = await getJson(`${dev.http}/parties/space/${id}`);
+  assertEquals([snap.space.status, snap.listenerCount], ["live", 1]);
+  assert(!h.events.slice(hm).some((e) => e.type === "ended" || e.type === "reactionBurst"), "a forged request reached the host");
+  // The real listener is still served.
+  a.send({ type: "react", emoji: "💯" });
+  await h.waitFor("reactionBurst", (e) => e.count === 1, hm);
+  await Promise.all([h.close(), a.close()]);
+});
+
+partyTest("a crowd's reaction flood reaches the host summed and capped, and the shard keeps answering", async () => {
+  const id = newSpaceId();
+  await initSpace(dev, id, host);
+  const h = await RoomClient.join(dev, id, host);
+  const crowd = await Promise.all(Array.from({ length: 60 }, (_, i) => onShard(id, 0, { sub: `a:crowd${String(i).padStart(4, "0")}` })));
+  await Promise.all(crowd.map((c) => c.waitFor("sync")));
+  await h.waitFor("listenerCount", (e) => e.count === 60);
+  const hm = h.mark();
+  // Every one of them taps 40 times at once: each connection's limit lets a burst of 10 through.
+  for (const c of crowd) for (let i = 0; i < 40; i++) c.send({ type: "react", emoji: "❤️" });
+  await new Promise((r) => setTimeout(r, 1_500));
+  const bursts = h.events.slice(hm).filter((e) => e.type === "reactionBurst") as { count: number }[];
+  const total = bursts.reduce((n, e) => n + e.count, 0);
+  assert(total >= 60 && total <= 60 * 11, `the host saw ${total} reactions in ${bursts.length} bursts`);
+  // Summed: a handful of messages, not one per tap.
+  assert(bursts.length <= 10, `${bursts.length} bursts for one flood`);
+  // A listener who only now does something is still answered.
+  const late = await onShard(id, 0, l1);
+  await late.waitFor("sync");
+  const lm = late.mark();
+  late.send({ type: "requestToSpeak" });
+  await late.waitFor("handRaised", (e) => e.hand.sub === l1.sub, lm);
+  await Promise.all([h.close(), late.close(), ...crowd.map((c) => c.close())]);
 });
 
 Deno.test({ name: "audience: stop the servers", sanitizeOps: false, sanitizeResources: false, fn: async () => {
