@@ -199,11 +199,12 @@ async function main() {
     };
 
     /** The host's mute toggled `changes` times; each time from the command to every listener. */
-    const measure = async (hostWs: WebSocket, hostSub: string, n: number, heard: { said: string[] }) => {
+    const measure = async (hostWs: WebSocket, hostSub: string, n: number, heard: { said: string[]; muted: boolean }) => {
       const samples: number[] = [];
       const perShard: number[] = [];
       let lost = 0;
-      let muted = true;
+      // From where the room has the host now: one size's run may end with the host unmuted.
+      let muted = heard.muted;
       for (let i = 0; i < changes + 2; i++) {
         const expect = muted ? "unmuted" : "muted";
         const kk = ++k;
@@ -246,10 +247,12 @@ async function main() {
     /** A host on the Space room, and their listener count as last heard. */
     const hostOn = async (id: string, sub: string) => {
       const ws = new WebSocket(`${dev.ws}/parties/space/${id}?token=${await spaceToken(id, { sub, handle: "host" }, { ttlSeconds: 3_600 })}`);
-      const heard = { count: 0, said: [] as string[] };
+      const heard = { count: 0, said: [] as string[], muted: true };
       ws.onmessage = (e) => {
         const ev = JSON.parse(e.data);
         if (ev.type === "listenerCount" || ev.type === "sync") heard.count = ev.type === "sync" ? ev.listenerCount : ev.count;
+        if (ev.type === "sync") heard.muted = ev.stage.find((m: { sub: string }) => m.sub === sub)?.muted ?? true;
+        if ((ev.type === "muted" || ev.type === "unmuted") && ev.sub === sub) heard.muted = ev.type === "muted";
         if (ev.type === "muted" || ev.type === "unmuted") heard.said.push(ev.type);
         if (ev.type === "error") heard.said.push(`error ${ev.code}: ${ev.message}`);
       };
