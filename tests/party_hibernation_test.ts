@@ -104,12 +104,18 @@ const lis2 = { sub: "u:listen02", handle: "lis2", name: "Lis Two" };
 const lis3 = { sub: "u:listen03", handle: "lis3", name: "Lis Three" };
 const anon = { sub: "a:anon0001" };
 
+/** The web's init of the test Space, hosted by `host`. */
+const spaceInit = (title: string, cohosts: Who[] = []) =>
+  ({ type: "init" as const, spaceId: SPACE, title, host, cohosts, speakers: [] as Who[], blockedSubs: [] as string[] });
+/** A connection URI for the test Space's room. */
+const spaceUri = (who: Who, pk: string) => uri("space", SPACE, "space", who, pk);
+
 /**
  * `planned`: the co-host is named at creation and seated as they connect. Their `sync` then
  * counts them as a listener, and the room corrects it for them once they are seated.
  */
 async function spaceScript({ planned = false } = {}): Promise<Step[]> {
-  const u = (who: Who, pk: string) => uri("space", SPACE, "space", who, pk);
+  const u = spaceUri;
   const msg = (conn: string, body: unknown) => ({ kind: "message" as const, conn, text: JSON.stringify(body) });
   const addr = (ip: string) => ({ "cf-connecting-ip": ip });
   let t = 0;
@@ -118,15 +124,7 @@ async function spaceScript({ planned = false } = {}): Promise<Step[]> {
     {
       at: at(),
       kind: "request",
-      make: signed("space", SPACE, {
-        type: "init",
-        spaceId: SPACE,
-        title: "Hibernation",
-        host,
-        cohosts: planned ? [cohost] : [],
-        speakers: [],
-        blockedSubs: [],
-      }),
+      make: signed("space", SPACE, spaceInit("Hibernation", planned ? [cohost] : [])),
     },
     { at: at(), kind: "connect", conn: "h1", uri: await u(host, "h1"), headers: addr("10.0.0.1") },
     { at: at(), kind: "connect", conn: "c1", uri: await u(cohost, "c1"), headers: addr("10.0.0.2") },
@@ -227,12 +225,12 @@ Deno.test({
   // Presence#limits (PersonalLimits) is in memory; each connection's attachment keeps a copy of
   // its person's buckets, and a woken room takes back the newest, so the bucket is not refilled.
   fn: async () => {
-    const u = (who: Who, pk: string) => uri("space", SPACE, "space", who, pk);
+    const u = spaceUri;
     const steps: Step[] = [
       {
         at: 1_000,
         kind: "request",
-        make: signed("space", SPACE, { type: "init", spaceId: SPACE, title: "Comments", host, cohosts: [], speakers: [], blockedSubs: [] }),
+        make: signed("space", SPACE, spaceInit("Comments")),
       },
       { at: 2_000, kind: "connect", conn: "l1", uri: await u(lis2, "l1") },
       ...Array.from({ length: 7 }, (_, i) => ({
@@ -251,12 +249,12 @@ Deno.test({
   // PartyKit refuses room.id while an alarm is handled, also to a connection that comes meanwhile;
   // the room takes its id from its state then.
   fn: async () => {
-    const u = (who: Who, pk: string) => uri("space", SPACE, "space", who, pk);
+    const u = spaceUri;
     const steps: Step[] = [
       {
         at: 1_000,
         kind: "request",
-        make: signed("space", SPACE, { type: "init", spaceId: SPACE, title: "Alarm", host, cohosts: [], speakers: [], blockedSubs: [] }),
+        make: signed("space", SPACE, spaceInit("Alarm")),
       },
       { at: 2_000, kind: "connect", conn: "h1", uri: await u(host, "h1") },
       { at: 2_100, kind: "connect", conn: "l1", uri: await u(lis2, "l1") },
@@ -290,7 +288,7 @@ function spaceRoomAnswers(req: Request, body: string): Response {
   if (!new URL(req.url).pathname.endsWith(`/parties/space/${SPACE}`)) return new Response("{}", { status: 404 });
   const r = JSON.parse(body);
   if (r.type !== "shardHello") return Response.json({ ok: true });
-  const s = createSpace({ type: "init", spaceId: SPACE, title: "Shard", host, cohosts: [], speakers: [], blockedSubs: [] }, START);
+  const s = createSpace(spaceInit("Shard"), START);
   return Response.json({ ok: true, sync: syncFor(s, { sub: "a:shard-view" }, 0, () => false, []), seq: 3, removed: [lis3.sub] });
 }
 

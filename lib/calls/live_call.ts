@@ -123,9 +123,8 @@ export class LiveCall {
 
   /** Lock-screen and headset controls, where the browser has them (hang up, the microphone). */
   #mediaSession() {
-    if (!("mediaSession" in navigator)) return;
     try {
-      showNowPlaying({ title: this.info.peer.name, artist: "Spazio", album: "Spazio" });
+      if (!showNowPlaying({ title: this.info.peer.name, artist: "Spazio", album: "Spazio" })) return;
       navigator.mediaSession.setActionHandler("hangup" as MediaSessionAction, () => this.end());
       navigator.mediaSession.setActionHandler("togglemicrophone" as MediaSessionAction, () => void this.media.peek()?.toggleMic());
     } catch { /* an action this browser does not know */ }

@@ -19,8 +19,6 @@ import { sfuFor } from "./sfu_choice.ts";
 
 const ANON_COOKIE = "spazio_anon";
 
-export type { JoinTokens };
-
 export async function joinTokens(c: Context<AppEnv>, space: SpaceRecord): Promise<JoinTokens> {
   const { config, social } = c.get("deps");
   const room = new SpaceRoomLink(config.partyUrl, config.serverSecret);

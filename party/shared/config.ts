@@ -47,12 +47,18 @@ export function readConfig(env: Record<string, unknown>): PartyConfig {
   };
 }
 
+/** Malformed lists already reported: every room object reads the config, one line is enough. */
+const reported = new Set<string>();
+
 /** The SFUs' URLs from SPAZIO_SFU_PEERS; a malformed list is reported and ignored, not fatal to every room. */
 function sfuPeers(v: string | undefined): string[] {
   try {
     return parseSfuList(v).map((e) => e.url);
   } catch (err) {
-    console.error(`party: ${(err as Error).message}; using SPAZIO_SFU_URL alone`);
+    if (v !== undefined && !reported.has(v)) {
+      reported.add(v);
+      console.error(`party: ${(err as Error).message}; using SPAZIO_SFU_URL alone`);
+    }
     return [];
   }
 }

@@ -38,17 +38,17 @@ export async function startStack(
     return { id: String.fromCharCode(97 + i), port, url: `http://127.0.0.1:${port}` };
   });
   const sfuUrl = list[0].url;
+  const peers = list.map((e) => `${e.id}=${e.url}`).join(",");
   const party = await PartyDev.start({
     vars: {
       SPAZIO_WEB_URL: web.url.replace("localhost", "127.0.0.1"),
       SPAZIO_SFU_URL: sfuUrl,
       ...(opts.shardSize !== undefined && { SPAZIO_AUDIENCE_SHARD_SIZE: String(opts.shardSize) }),
-      ...(count > 1 && { SPAZIO_SFU_PEERS: list.map((e) => `${e.id}=${e.url}`).join(",") }),
+      ...(count > 1 && { SPAZIO_SFU_PEERS: peers }),
     },
   });
   web.deps.config.partyUrl = web.deps.config.partyPublicUrl = party.http;
   web.deps.config.sfuUrl = web.deps.config.sfuPublicUrl = sfuUrl;
-  const peers = list.map((e) => `${e.id}=${e.url}`).join(",");
   if (count > 1) web.deps.config.sfus = list.map((e) => ({ id: e.id, url: e.url, publicUrl: e.url }));
   const sfus: Stack["sfus"] = [];
   if (opts.sfu) {
