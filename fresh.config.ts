@@ -16,7 +16,7 @@ import ScheduledActions from "./islands/ScheduledActions.tsx";
 import ShareButton from "./islands/ShareButton.tsx";
 import SignIn from "./islands/SignIn.tsx";
 import SignUp from "./islands/SignUp.tsx";
-import SpaceRoom from "./islands/SpaceRoom.tsx";
+import SpaceScreen from "./islands/SpaceScreen.tsx";
 
 export const islands = {
   AddPasskey,
@@ -35,7 +35,7 @@ export const islands = {
   ShareButton,
   SignIn,
   SignUp,
-  SpaceRoom,
+  SpaceScreen,
 };
 
 export default {
@@ -43,9 +43,9 @@ export default {
   /**
    * Islands whose dynamic imports run as soon as they hydrate (a Space page joins audio at once):
    * their pages preload those chunks at low priority, so they arrive early but first paint never
-   * waits for them (lib/render.tsx).
+   * waits for them (lib/server/render.tsx).
    */
-  preloadDynamicImports: ["SpaceRoom"],
+  preloadDynamicImports: ["SpaceScreen"],
   server: {
     /** Largest request body the web server reads; larger gets 413. */
     maxBodyBytes: 64 * 1024,

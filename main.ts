@@ -1,7 +1,7 @@
 // The web server's entry point: `deno run -A main.ts` (deno task start runs every process).
-import { loadConfig } from "./lib/config.ts";
-import { createApp, createDeps } from "./lib/app.tsx";
-import { startRecordingJobs } from "./lib/recordings/deps.ts";
+import { loadConfig } from "./lib/server/config.ts";
+import { createApp, createDeps } from "./app.tsx";
+import { startRecordingJobs } from "./lib/server/recordings/deps.ts";
 
 const config = loadConfig();
 const deps = await createDeps(config);

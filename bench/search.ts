@@ -1,6 +1,6 @@
 // `deno run -A bench/search.ts`: people search on 100,000 accounts in an embedded KV.
 // Prints the time of prefix searches as typed (1 to 4 letters), as one JSON line.
-import { UserStore } from "../lib/kv/users.ts";
+import { UserStore } from "../lib/server/kv/users.ts";
 
 const N = Number(Deno.env.get("BENCH_ACCOUNTS") ?? 100_000);
 const dir = await Deno.makeTempDir({ prefix: "spazio-bench-search-" });

@@ -1,6 +1,6 @@
 // A generated avatar: initials on a colour derived from the account id. Pass either the user id or
-// the room identity ("u:" + id): lib/text.ts avatarColour gives one person one colour for both.
-import { avatarColour, initials } from "../lib/text.ts";
+// the room identity ("u:" + id): lib/protocol/text.ts avatarColour gives one person one colour for both.
+import { avatarColour, initials } from "../lib/protocol/text.ts";
 
 export function Avatar({ id, name, size = 48 }: { id: string; name: string; size?: number }) {
   return (

@@ -1,7 +1,7 @@
 // Renders an island on the server inside a <spazio-island> marker with its props serialised,
 // and records it so the page loads that island's bundle.
 import type { ComponentType } from "preact";
-import { markIslandUsed } from "../lib/islands/server.ts";
+import { markIslandUsed } from "../lib/server/islands.ts";
 import { islands } from "../fresh.config.ts";
 
 type Islands = typeof islands;

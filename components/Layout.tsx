@@ -3,10 +3,10 @@
 // a Space or a call goes on while the person browses. No script but the service worker's.
 import type { ComponentChildren } from "preact";
 import { LANG_NAMES, type Lang, LANGS, t } from "../lib/i18n/mod.ts";
-import { withNext } from "../lib/http/next_target.ts";
-import type { User } from "../lib/kv/users.ts";
-import { Icon } from "../lib/ui/Icon.tsx";
-import type { IconName } from "../lib/ui/icon_names.ts";
+import { withNext } from "../lib/server/http/next_target.ts";
+import type { User } from "../lib/server/kv/users.ts";
+import { Icon } from "./Icon.tsx";
+import type { IconName } from "./icon_names.ts";
 
 export interface LayoutProps {
   lang: Lang;

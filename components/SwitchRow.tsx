@@ -1,7 +1,7 @@
 // A setting that is on or off, as phone apps show one: an icon, a name and a hint, and a switch
 // (a checkbox with role=switch) that the whole row toggles. Its accessible name is the row's text.
-import type { IconName } from "../lib/ui/icon_names.ts";
-import { Icon } from "../lib/ui/Icon.tsx";
+import type { IconName } from "./icon_names.ts";
+import { Icon } from "./Icon.tsx";
 
 export interface SwitchRowProps {
   icon: IconName;

@@ -1,14 +1,14 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { Avatar } from "../components/Avatar.tsx";
-import { api } from "../lib/api_client.ts";
-import { CallClient } from "../lib/calls/call_client.ts";
-import { inbox } from "../lib/calls/inbox_client.ts";
-import { ringState, startRing } from "../lib/calls/ring.ts";
-import { spaceInProgress } from "../lib/calls/space_handoff.ts";
-import { RingButtons } from "../lib/calls/ui/RingButtons.tsx";
+import { api } from "../lib/browser/api_client.ts";
+import { CallClient } from "../lib/browser/calls/call_client.ts";
+import { inbox } from "../lib/browser/calls/inbox_client.ts";
+import { ringState, startRing } from "../lib/browser/calls/ring.ts";
+import { spaceInProgress } from "../lib/browser/calls/space_handoff.ts";
+import { RingButtons } from "../components/calls/RingButtons.tsx";
 import { type Lang, t } from "../lib/i18n/mod.ts";
-import { currentPath, navigate } from "../lib/nav/partial.ts";
+import { currentPath, navigate } from "../lib/browser/partial.ts";
 import { RING_MS } from "../lib/protocol/call.ts";
 import type { PeerInfo } from "../lib/protocol/dm.ts";
 
@@ -68,7 +68,7 @@ export default function CallRinger({ lang, meId, partyUrl }: Props) {
     // showModal focuses Accept (autofocus); again without scrolling, in case it did not.
     accept.current?.focus({ preventScroll: true });
     // Fetch the media code while it rings, so answering does not wait for it.
-    void import("../lib/calls/call_media.ts").catch(() => {});
+    void import("../lib/browser/calls/call_media.ts").catch(() => {});
     void spaceInProgress().then((title) => (spaceTitle.value = title));
     const stop = startRing();
     // Never ring past the call's own ring time, even if its end never reached this tab.

@@ -1,20 +1,20 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useMemo, useRef } from "preact/hooks";
 import { Avatar } from "../components/Avatar.tsx";
-import { formatDuration } from "../lib/calls/entry_text.ts";
-import { openCall } from "../lib/calls/live_call.ts";
-import { ringState, startRing } from "../lib/calls/ring.ts";
-import { mountCallBar } from "../lib/calls/ui/CallBar.tsx";
-import { CallControls, EndButton, TrackVideo } from "../lib/calls/ui/CallControls.tsx";
-import { QualityButton } from "../lib/calls/ui/CallStats.tsx";
-import { useNow } from "../lib/calls/ui/now.ts";
-import { RingButtons } from "../lib/calls/ui/RingButtons.tsx";
-import { callStatusText } from "../lib/calls/ui/status_text.ts";
+import { formatDuration } from "../lib/shared/entry_text.ts";
+import { openCall } from "../lib/browser/calls/live_call.ts";
+import { ringState, startRing } from "../lib/browser/calls/ring.ts";
+import { mountCallBar } from "../components/calls/CallBar.tsx";
+import { CallControls, EndButton, TrackVideo } from "../components/calls/CallControls.tsx";
+import { QualityButton } from "../components/calls/CallStats.tsx";
+import { useNow } from "../lib/browser/use_now.ts";
+import { RingButtons } from "../components/calls/RingButtons.tsx";
+import { callStatusText } from "../lib/shared/call_status_text.ts";
 import { type Lang, t } from "../lib/i18n/mod.ts";
-import { installPartialNavigation } from "../lib/nav/partial.ts";
+import { installPartialNavigation } from "../lib/browser/partial.ts";
 import { type CallRole, isFinal } from "../lib/protocol/call.ts";
 import type { PeerInfo } from "../lib/protocol/dm.ts";
-import { Icon } from "../lib/ui/Icon.tsx";
+import { Icon } from "../components/Icon.tsx";
 
 interface Props {
   lang: Lang;

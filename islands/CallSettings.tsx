@@ -1,6 +1,6 @@
 import { useSignal } from "@preact/signals";
-import { api } from "../lib/api_client.ts";
-import type { CallSettings as Settings } from "../lib/calls/rule.ts";
+import { api } from "../lib/browser/api_client.ts";
+import type { CallSettings as Settings } from "../lib/shared/call_rule.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 
 interface Props {

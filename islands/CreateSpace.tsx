@@ -1,9 +1,9 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { api } from "../lib/api_client.ts";
+import { api } from "../lib/browser/api_client.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
-import { Icon } from "../lib/ui/Icon.tsx";
-import { toast } from "../lib/ui/Toast.tsx";
+import { Icon } from "../components/Icon.tsx";
+import { toast } from "../components/Toast.tsx";
 import { SwitchRow } from "../components/SwitchRow.tsx";
 
 const LANGS = ["en", "fr", "it", "es", "de", "pt", "other"] as const;

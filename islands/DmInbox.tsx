@@ -1,13 +1,13 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { Avatar, VerifiedBadge } from "../components/Avatar.tsx";
-import { api } from "../lib/api_client.ts";
-import { entryPreview } from "../lib/calls/entry_text.ts";
-import { inbox } from "../lib/calls/inbox_client.ts";
-import { entryTime } from "../lib/calls/ui/ThreadEntries.tsx";
+import { api } from "../lib/browser/api_client.ts";
+import { entryPreview } from "../lib/shared/entry_text.ts";
+import { inbox } from "../lib/browser/calls/inbox_client.ts";
+import { entryTime } from "../components/calls/ThreadEntries.tsx";
 import { type Lang, t } from "../lib/i18n/mod.ts";
 import type { ThreadSummary } from "../lib/protocol/dm.ts";
-import { Icon } from "../lib/ui/Icon.tsx";
+import { Icon } from "../components/Icon.tsx";
 
 interface Props {
   lang: Lang;

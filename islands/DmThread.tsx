@@ -1,16 +1,16 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { Avatar, VerifiedBadge } from "../components/Avatar.tsx";
-import { api } from "../lib/api_client.ts";
-import { inbox } from "../lib/calls/inbox_client.ts";
-import { leaveSpaceForCall, spaceInProgress } from "../lib/calls/space_handoff.ts";
-import { Composer } from "../lib/calls/ui/Composer.tsx";
-import { ThreadEntries } from "../lib/calls/ui/ThreadEntries.tsx";
+import { api } from "../lib/browser/api_client.ts";
+import { inbox } from "../lib/browser/calls/inbox_client.ts";
+import { leaveSpaceForCall, spaceInProgress } from "../lib/browser/calls/space_handoff.ts";
+import { Composer } from "../components/calls/Composer.tsx";
+import { ThreadEntries } from "../components/calls/ThreadEntries.tsx";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
-import { navigate } from "../lib/nav/partial.ts";
+import { navigate } from "../lib/browser/partial.ts";
 import type { DmEntry, PeerInfo } from "../lib/protocol/dm.ts";
-import { Icon } from "../lib/ui/Icon.tsx";
-import { Sheet } from "../lib/ui/Sheet.tsx";
+import { Icon } from "../components/Icon.tsx";
+import { Sheet } from "../components/Sheet.tsx";
 
 interface Props {
   lang: Lang;

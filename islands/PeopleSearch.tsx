@@ -1,9 +1,9 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
-import { api } from "../lib/api_client.ts";
+import { api } from "../lib/browser/api_client.ts";
 import { type Lang, t } from "../lib/i18n/mod.ts";
 import { Avatar, VerifiedBadge } from "../components/Avatar.tsx";
-import { Icon } from "../lib/ui/Icon.tsx";
+import { Icon } from "../components/Icon.tsx";
 
 interface Person {
   id: string;

@@ -1,8 +1,8 @@
 import { useSignal } from "@preact/signals";
-import { api } from "../lib/api_client.ts";
+import { api } from "../lib/browser/api_client.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
-import { Icon } from "../lib/ui/Icon.tsx";
-import { toast } from "../lib/ui/Toast.tsx";
+import { Icon } from "../components/Icon.tsx";
+import { toast } from "../components/Toast.tsx";
 
 interface Props {
   lang: Lang;

@@ -1,8 +1,8 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { api } from "../lib/api_client.ts";
+import { api } from "../lib/browser/api_client.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
-import { toast } from "../lib/ui/Toast.tsx";
+import { toast } from "../components/Toast.tsx";
 
 /** Edits the signed-in person's display name and bio. */
 export default function ProfileEditor(

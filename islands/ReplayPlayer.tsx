@@ -11,9 +11,9 @@ import { ReplayHostTools } from "../components/replay/ReplayHostTools.tsx";
 import { ReplayMoment } from "../components/replay/ReplayMoment.tsx";
 import { type Lang, t } from "../lib/i18n/mod.ts";
 import type { Timeline } from "../lib/protocol/recording_timeline.ts";
-import { audioSeconds, clock, hasMoments, momentAt, type ReplayKeyAction, replayKeyAction, timelineMs } from "../lib/recordings/replay_view.ts";
-import { Icon } from "../lib/ui/Icon.tsx";
-import { showNowPlaying } from "../lib/ui/media_session.ts";
+import { audioSeconds, clock, hasMoments, momentAt, type ReplayKeyAction, replayKeyAction, timelineMs } from "../lib/shared/replay_view.ts";
+import { Icon } from "../components/Icon.tsx";
+import { showNowPlaying } from "../lib/browser/media_session.ts";
 
 export interface ReplayPlayerProps {
   lang: Lang;

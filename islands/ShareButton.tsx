@@ -1,7 +1,7 @@
 import { useRef } from "preact/hooks";
 import { type Lang, t } from "../lib/i18n/mod.ts";
-import { Icon } from "../lib/ui/Icon.tsx";
-import { toast } from "../lib/ui/Toast.tsx";
+import { Icon } from "../components/Icon.tsx";
+import { toast } from "../components/Toast.tsx";
 
 /** Web Share where the browser has it (phones), copy to the clipboard otherwise, confirmed by a toast. */
 export default function ShareButton({ lang, url, title }: { lang: Lang; url: string; title: string }) {

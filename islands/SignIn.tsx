@@ -1,8 +1,8 @@
 import { useSignal } from "@preact/signals";
 import { startAuthentication } from "@simplewebauthn/browser";
-import { api } from "../lib/api_client.ts";
+import { api } from "../lib/browser/api_client.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
-import { Icon } from "../lib/ui/Icon.tsx";
+import { Icon } from "../components/Icon.tsx";
 
 /** One button: the browser offers the passkeys it has for this site; no handle is typed. */
 export default function SignIn({ lang, next }: { lang: Lang; next: string }) {

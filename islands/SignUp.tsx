@@ -1,9 +1,9 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { startRegistration } from "@simplewebauthn/browser";
-import { api } from "../lib/api_client.ts";
+import { api } from "../lib/browser/api_client.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
-import { Icon } from "../lib/ui/Icon.tsx";
+import { Icon } from "../components/Icon.tsx";
 
 /**
  * Handle and name, then the browser's passkey prompt; errors shown beside the field they concern.

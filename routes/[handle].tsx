@@ -6,12 +6,12 @@
 import { Avatar, VerifiedBadge } from "../components/Avatar.tsx";
 import { Island } from "../components/Island.tsx";
 import { SpaceCard } from "../components/space/SpaceCard.tsx";
-import { userByHandle } from "../lib/http/params.ts";
-import type { Handlers } from "../lib/http/route.ts";
+import { userByHandle } from "../lib/server/http/params.ts";
+import type { Handlers } from "../lib/server/http/route.ts";
 import { t } from "../lib/i18n/mod.ts";
-import { SpaceStore } from "../lib/kv/spaces.ts";
-import { renderPage } from "../lib/render.tsx";
-import { Icon } from "../lib/ui/Icon.tsx";
+import { SpaceStore } from "../lib/server/kv/spaces.ts";
+import { renderPage } from "../lib/server/render.tsx";
+import { Icon } from "../components/Icon.tsx";
 
 export const params = { handle: "@[A-Za-z0-9_]{1,20}" };
 

@@ -3,11 +3,11 @@
 // Space's language) narrow both lists; every filter is a link or a GET form, so no script is needed.
 import { Island } from "../components/Island.tsx";
 import { SpaceCard } from "../components/space/SpaceCard.tsx";
-import type { Handlers } from "../lib/http/route.ts";
+import type { Handlers } from "../lib/server/http/route.ts";
 import { type Lang, t } from "../lib/i18n/mod.ts";
-import { matches, SPACE_LANGS, type SpaceRecord, SpaceStore } from "../lib/kv/spaces.ts";
-import { renderPage } from "../lib/render.tsx";
-import { Icon } from "../lib/ui/Icon.tsx";
+import { matches, SPACE_LANGS, type SpaceRecord, SpaceStore } from "../lib/server/kv/spaces.ts";
+import { renderPage } from "../lib/server/render.tsx";
+import { Icon } from "../components/Icon.tsx";
 
 interface Filters {
   topic?: string;

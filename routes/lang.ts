@@ -1,8 +1,8 @@
 // /lang: the language switch (a form post); remembered in a cookie, then back to the page.
 import { setCookie } from "hono/cookie";
-import { safeNext } from "../lib/http/next_target.ts";
-import type { Handlers } from "../lib/http/route.ts";
-import { isHttps, LANG_COOKIE } from "../lib/http/session.ts";
+import { safeNext } from "../lib/server/http/next_target.ts";
+import type { Handlers } from "../lib/server/http/route.ts";
+import { isHttps, LANG_COOKIE } from "../lib/server/http/session.ts";
 import { isLang } from "../lib/i18n/mod.ts";
 
 export const handler: Handlers = {

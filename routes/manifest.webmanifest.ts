@@ -1,6 +1,6 @@
 // /manifest.webmanifest: the web app manifest, in the reader's language. The PWA shell is this,
 // sw.js.ts and offline.tsx.
-import type { Handlers } from "../lib/http/route.ts";
+import type { Handlers } from "../lib/server/http/route.ts";
 import { t } from "../lib/i18n/mod.ts";
 
 export const handler: Handlers = {

@@ -1,10 +1,10 @@
 // /offline: what the service worker shows for a page that could not load. "Try again" goes back
 // to `next`, the page the person asked for (the worker fills it in for its cached copy).
-import { safeNext } from "../lib/http/next_target.ts";
-import type { Handlers } from "../lib/http/route.ts";
+import { safeNext } from "../lib/server/http/next_target.ts";
+import type { Handlers } from "../lib/server/http/route.ts";
 import { t } from "../lib/i18n/mod.ts";
-import { renderPage } from "../lib/render.tsx";
-import { Icon } from "../lib/ui/Icon.tsx";
+import { renderPage } from "../lib/server/render.tsx";
+import { Icon } from "../components/Icon.tsx";
 
 export const handler: Handlers = {
   GET(c) {

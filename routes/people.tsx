@@ -1,11 +1,11 @@
 // /people: search people by handle or name, and (signed in) my contacts.
 import { Avatar, VerifiedBadge } from "../components/Avatar.tsx";
 import { Island } from "../components/Island.tsx";
-import type { Handlers } from "../lib/http/route.ts";
+import type { Handlers } from "../lib/server/http/route.ts";
 import { t } from "../lib/i18n/mod.ts";
-import { card } from "../lib/people/card.ts";
-import { renderPage } from "../lib/render.tsx";
-import { Icon } from "../lib/ui/Icon.tsx";
+import { card } from "../lib/server/people_card.ts";
+import { renderPage } from "../lib/server/render.tsx";
+import { Icon } from "../components/Icon.tsx";
 
 export const handler: Handlers = {
   async GET(c) {

@@ -2,12 +2,12 @@
 // who may call me, and signing out. The language switch is the same form as the top bar's menu.
 import { Avatar } from "../components/Avatar.tsx";
 import { Island } from "../components/Island.tsx";
-import { CallSettingsSection } from "../lib/calls/ui/SettingsSection.tsx";
-import type { Handlers } from "../lib/http/route.ts";
+import { CallSettingsSection } from "../components/calls/SettingsSection.tsx";
+import type { Handlers } from "../lib/server/http/route.ts";
 import { LANG_NAMES, LANGS, t } from "../lib/i18n/mod.ts";
-import { CallStore } from "../lib/kv/calls.ts";
-import { renderPage } from "../lib/render.tsx";
-import { Icon } from "../lib/ui/Icon.tsx";
+import { CallStore } from "../lib/server/kv/calls.ts";
+import { renderPage } from "../lib/server/render.tsx";
+import { Icon } from "../components/Icon.tsx";
 
 export const handler: Handlers = {
   async GET(c) {

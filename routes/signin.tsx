@@ -1,10 +1,10 @@
 // /signin: one passkey button; afterwards the person goes back to `next` (home by default).
 import { Island } from "../components/Island.tsx";
-import type { Handlers } from "../lib/http/route.ts";
-import { safeNext, withNext } from "../lib/http/next_target.ts";
+import type { Handlers } from "../lib/server/http/route.ts";
+import { safeNext, withNext } from "../lib/server/http/next_target.ts";
 import { t } from "../lib/i18n/mod.ts";
-import { renderPage } from "../lib/render.tsx";
-import { Icon } from "../lib/ui/Icon.tsx";
+import { renderPage } from "../lib/server/render.tsx";
+import { Icon } from "../components/Icon.tsx";
 
 export const handler: Handlers = {
   GET(c) {

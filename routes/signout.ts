@@ -1,6 +1,6 @@
 // /signout: ends this browser's session.
-import type { Handlers } from "../lib/http/route.ts";
-import { clearSessionCookie, readSessionCookie } from "../lib/http/session.ts";
+import type { Handlers } from "../lib/server/http/route.ts";
+import { clearSessionCookie, readSessionCookie } from "../lib/server/http/session.ts";
 
 export const handler: Handlers = {
   async POST(c) {

@@ -1,8 +1,8 @@
 // Admin commands: `deno task admin verify <handle>` and `deno task admin unverify <handle>`.
 // They write to the same KV as the web server (SPAZIO_KV, default ./data/spazio.kv).
-import { loadConfig } from "../lib/config.ts";
-import { openKv } from "../lib/kv/db.ts";
-import { UserStore } from "../lib/kv/users.ts";
+import { loadConfig } from "../lib/server/config.ts";
+import { openKv } from "../lib/server/kv/db.ts";
+import { UserStore } from "../lib/server/kv/users.ts";
 
 const USAGE = "usage: deno task admin verify|unverify <handle>";
 

@@ -5,11 +5,11 @@
 // built once per language, each carrying only its language's strings (plus the English of any
 // key that language lacks); a page loads the build of its language. (The browser validates with
 // real zod, like every other edge: about 11 KB gzip of each island's shared chunk.)
-// Then every file is compressed once (.br, .gz beside it) for lib/http/compression.ts to send.
+// Then every file is compressed once (.br, .gz beside it) for lib/server/http/compression.ts to send.
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { resolve as resolvePath } from "node:path";
 import config, { islands } from "../fresh.config.ts";
-import { MIN_BYTES } from "../lib/http/compression.ts";
+import { MIN_BYTES } from "../lib/server/http/compression.ts";
 import { catalogues, type Lang, LANGS } from "../lib/i18n/mod.ts";
 
 const out = Deno.env.get("SPAZIO_BUILD_DIR") ?? "./_build";
@@ -27,7 +27,7 @@ interface LangBuild {
 }
 
 export async function build(): Promise<void> {
-  await (await import("./routes.ts")).writeRoutes(); // routes.gen.ts: the routes lib/app.tsx mounts
+  await (await import("./routes.ts")).writeRoutes(); // routes.gen.ts: the routes app.tsx mounts
   const names = Object.keys(islands);
   await Deno.remove(out, { recursive: true }).catch(() => {});
   await Deno.mkdir(`${out}/entries`, { recursive: true });
@@ -37,7 +37,7 @@ export async function build(): Promise<void> {
     const file = `${out}/entries/${name}.ts`;
     // Absolute URLs, so that SPAZIO_BUILD_DIR may point anywhere (a second build beside this one).
     const island = new URL(`../islands/${name}.tsx`, import.meta.url).href;
-    const client = new URL("../lib/islands/client.ts", import.meta.url).href;
+    const client = new URL("../lib/browser/islands.ts", import.meta.url).href;
     await Deno.writeTextFile(
       file,
       `import C from ${JSON.stringify(island)};\nimport { hydrateIslands } from ${
@@ -199,7 +199,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /**
  * Writes name.br (brotli, best quality) and name.gz (gzip -9) beside each file worth it, once,
- * so that the server sends them as they are (lib/http/compression.ts#precompressedBuild).
+ * so that the server sends them as they are (lib/server/http/compression.ts#precompressedBuild).
  */
 async function precompress(dir: string): Promise<void> {
   for await (const f of Deno.readDir(dir)) {

@@ -36,7 +36,7 @@ export function webRtcTransportOptions(config: SfuConfig): ms.WebRtcTransportOpt
 /**
  * How often the speaking indicator may change, and the level that counts as speech. The observer
  * needs about 10 packets of a voice per interval: a Space's microphones send one every 60 ms
- * (opusPtime in lib/media/space_audio.ts), so 800 ms sees 13; calls (20 ms) see 40.
+ * (opusPtime in lib/browser/media/space_audio.ts), so 800 ms sees 13; calls (20 ms) see 40.
  */
 export const AUDIO_LEVEL = { interval: 800, threshold: -55, maxEntries: 8 } as const;
 

@@ -2,7 +2,7 @@
 // accept / decline / cancel / busy / missed are seen by both sides, history lands in the thread
 // and on /calls, media tokens exist only for an answered call, and the SFU room is closed at the end.
 import assert from "node:assert/strict";
-import { placeCall } from "../lib/calls/call_service.ts";
+import { placeCall } from "../lib/server/calls/call_service.ts";
 import {
   type Account,
   account,

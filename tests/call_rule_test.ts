@@ -1,9 +1,9 @@
 // THE RULE, in a table of every combination: callee's settings (calling on/off x 16 group
 // choices) x relationship (contact, followed, verified) x DM history x blocks (none, callee's,
 // caller's, both) = 4,096 rows. Expected answers come from a reading of the issue written
-// independently of lib/calls/rule.ts: sets of groups, then the conditions in order.
+// independently of lib/shared/call_rule.ts: sets of groups, then the conditions in order.
 import assert from "node:assert/strict";
-import { type CallFacts, type CallRefusal, mayCall } from "../lib/calls/rule.ts";
+import { type CallFacts, type CallRefusal, mayCall } from "../lib/shared/call_rule.ts";
 import { catalogues, type MessageKey } from "../lib/i18n/mod.ts";
 
 const bools = [false, true];

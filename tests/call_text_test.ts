@@ -1,8 +1,8 @@
 // How calls read in threads, lists and on /calls for each side, and how the quality indicator
 // grades what WebRTC reports.
 import assert from "node:assert/strict";
-import { grade } from "../lib/calls/call_quality.ts";
-import { callText, entryPreview, formatDuration } from "../lib/calls/entry_text.ts";
+import { grade } from "../lib/browser/calls/call_quality.ts";
+import { callText, entryPreview, formatDuration } from "../lib/shared/entry_text.ts";
 import type { CallOutcome, DmEntry } from "../lib/protocol/dm.ts";
 
 const call = (outcome: CallOutcome, video = false, durationS = 0): Extract<DmEntry, { kind: "call" }> => ({

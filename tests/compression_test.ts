@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { Hono } from "hono";
-import { compression, pickEncoding } from "../lib/http/compression.ts";
+import { compression, pickEncoding } from "../lib/server/http/compression.ts";
 import { account } from "./support/calls.ts";
 import { startWeb } from "./support/web.ts";
 

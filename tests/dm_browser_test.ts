@@ -5,7 +5,7 @@
 // newest entry, call entries on one line; no list markup axe finds wrong.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { DmStore, entryId } from "../lib/kv/dms.ts";
+import { DmStore, entryId } from "../lib/server/kv/dms.ts";
 import { islandsReady, launchBrowser, newPerson, signUp } from "./support/browser.ts";
 import { assertFits, viewShots } from "./support/calls.ts";
 import { PartyDev } from "./support/party.ts";

@@ -2,13 +2,13 @@
 // runtime (tests/support/hibernation.ts): the same script on one long-lived object and on a fresh
 // object before every event (hibernation) or after every event (eviction) gives the same
 // timeline, the same storage and the same calls to the SFU. And the web's join of that timeline
-// with the SFU's speaking lines (lib/recordings/timeline.ts), as a table.
+// with the SFU's speaking lines (lib/server/recordings/timeline.ts), as a table.
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { DEV_ROOM_SECRET, DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { RoomTimeline } from "../lib/protocol/space_http.ts";
 import { Timeline } from "../lib/protocol/recording_timeline.ts";
 import { mintRoomToken, signRequest } from "../lib/protocol/token.ts";
-import { buildTimeline, parseSpeaking, speakingIntervals } from "../lib/recordings/timeline.ts";
+import { buildTimeline, parseSpeaking, speakingIntervals } from "../lib/server/recordings/timeline.ts";
 import SpaceRoom from "../party/space/room.ts";
 import { type Recorder, runScript, type Step } from "./support/hibernation.ts";
 

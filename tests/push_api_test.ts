@@ -3,10 +3,10 @@
 // call reach the callee's browsers in their language, a gone subscription is dropped, and a call
 // the rule forbids pushes nothing.
 import assert from "node:assert/strict";
-import { createDeps } from "../lib/app.tsx";
-import { placeCall } from "../lib/calls/call_service.ts";
-import { loadConfig } from "../lib/config.ts";
-import { PushStore } from "../lib/push/subscriptions.ts";
+import { createDeps } from "../app.tsx";
+import { placeCall } from "../lib/server/calls/call_service.ts";
+import { loadConfig } from "../lib/server/config.ts";
+import { PushStore } from "../lib/server/push/subscriptions.ts";
 import { account, befriend, call, joinCall, sleep } from "./support/calls.ts";
 import { PartyDev, partyTest } from "./support/party.ts";
 import { PushService } from "./support/push.ts";
@@ -23,7 +23,7 @@ partyTest("the VAPID key pair is made on first start, kept in KV, and the same a
   assert.equal((await call(web, null, "GET", "/api/push/key")).body.publicKey, a);
   // A second web instance on the same KV (a restart, or another instance) uses the same pair.
   const other = await createDeps({ ...loadConfig(), kvPath: web.kvPath });
-  const { vapidKeys } = await import("../lib/push/vapid.ts");
+  const { vapidKeys } = await import("../lib/server/push/vapid.ts");
   assert.equal((await vapidKeys(other.kv)).publicKey, a);
   other.kv.close();
 });

@@ -5,7 +5,7 @@
 // payload through DevTools, shows the notification with its Accept and Open actions; its Accept
 // opens the full-screen call screen, which answers (and the ringing overlay stays away from it).
 import assert from "node:assert/strict";
-import { PushStore } from "../lib/push/subscriptions.ts";
+import { PushStore } from "../lib/server/push/subscriptions.ts";
 import { islandsReady, launchBrowser, newPerson, screenshots, signUp } from "./support/browser.ts";
 import { account, befriend } from "./support/calls.ts";
 import { PartyDev, waitFor } from "./support/party.ts";

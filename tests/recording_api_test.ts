@@ -4,9 +4,9 @@
 // deleted replay answers 410 with a message; clips are cut and served; ids that are paths are
 // refused before anything is read.
 import assert from "node:assert/strict";
-import { FFMPEG } from "../lib/recordings/mix.ts";
-import { RecordingService } from "../lib/recordings/service.ts";
-import { LocalRecordingStore } from "../lib/recordings/store.ts";
+import { FFMPEG } from "../lib/server/recordings/mix.ts";
+import { RecordingService } from "../lib/server/recordings/service.ts";
+import { LocalRecordingStore } from "../lib/server/recordings/store.ts";
 import { account, call } from "./support/calls.ts";
 import { sameOrigin, startWeb } from "./support/web.ts";
 

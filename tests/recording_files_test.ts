@@ -3,9 +3,9 @@
 // the mixer puts each speaker's track at its offset (decoded back with ffmpeg, tone within 100 ms
 // of where it was placed), drops a trimmed start, and cuts clips of the asked length.
 import assert from "node:assert/strict";
-import { cut, FFMPEG, levels, mix, soundIntervals } from "../lib/recordings/mix.ts";
-import { parseRange, serveStored } from "../lib/recordings/range.ts";
-import { BadKeyError, LocalRecordingStore } from "../lib/recordings/store.ts";
+import { cut, FFMPEG, levels, mix, soundIntervals } from "../lib/server/recordings/mix.ts";
+import { parseRange, serveStored } from "../lib/server/recordings/range.ts";
+import { BadKeyError, LocalRecordingStore } from "../lib/server/recordings/store.ts";
 
 async function tempStore() {
   const root = await Deno.makeTempDir({ prefix: "spazio-rec-" });

@@ -10,7 +10,7 @@
 // shows the comment at its time and jumps to the next speaker.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { levels, soundIntervals } from "../lib/recordings/mix.ts";
+import { levels, soundIntervals } from "../lib/server/recordings/mix.ts";
 import { closeSheet, islandsReady, launchToneBrowser, newPerson, openSheet, signUp } from "./support/browser.ts";
 import { waitFor } from "./support/party.ts";
 import { audioGrows, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";

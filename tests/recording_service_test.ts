@@ -4,9 +4,9 @@
 // for a Space not recorded, out of range, or with an id that is a path; everything expires
 // after the retention period under an injected clock, files included.
 import assert from "node:assert/strict";
-import { FFMPEG, levels, soundIntervals } from "../lib/recordings/mix.ts";
-import { RecordingError, RecordingService } from "../lib/recordings/service.ts";
-import { LocalRecordingStore } from "../lib/recordings/store.ts";
+import { FFMPEG, levels, soundIntervals } from "../lib/server/recordings/mix.ts";
+import { RecordingError, RecordingService } from "../lib/server/recordings/service.ts";
+import { LocalRecordingStore } from "../lib/server/recordings/store.ts";
 
 const DAY = 24 * 3600_000;
 

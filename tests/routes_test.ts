@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import routes from "../routes.gen.ts";
-import { honoPath, type RouteEntry } from "../lib/http/route.ts";
+import { honoPath, type RouteEntry } from "../lib/server/http/route.ts";
 import { compareRoutes, pathOf, renderRoutes, routeConflicts, routeFiles } from "../scripts/routes.ts";
 
 Deno.test("routes.gen.ts lists exactly the files under routes/ (run `deno task build` if not)", async () => {

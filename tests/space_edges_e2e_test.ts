@@ -14,7 +14,7 @@ import { startStack } from "./support/stack.ts";
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const SEEN_WITHIN = { timeout: 5_000 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** How long the web uses an SFU's load figure before asking again (lib/spaces/sfu_placement.ts). */
+/** How long the web uses an SFU's load figure before asking again (lib/protocol/sfu_placement.ts). */
 const PLACEMENT_TTL_MS = 2_000;
 
 Deno.test("a Space over two shards and two SFUs: hear, see, react, removal on the edge, the edge killed, speak", opts, async () => {

@@ -1,6 +1,6 @@
 // Requests a user must not be able to make are refused with a clear status and change nothing.
 import assert from "node:assert/strict";
-import { safeNext } from "../lib/http/next_target.ts";
+import { safeNext } from "../lib/server/http/next_target.ts";
 import { sameOrigin, startWeb, type WebServer } from "./support/web.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };

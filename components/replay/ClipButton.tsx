@@ -3,10 +3,10 @@
 // a share button take its side. A refusal (clips off, removed, nothing recorded yet) is a toast.
 import { useState } from "preact/hooks";
 import ShareButton from "../../islands/ShareButton.tsx";
-import { api } from "../../lib/api_client.ts";
+import { api } from "../../lib/browser/api_client.ts";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
-import { Icon } from "../../lib/ui/Icon.tsx";
-import { toast } from "../../lib/ui/Toast.tsx";
+import { Icon } from "../Icon.tsx";
+import { toast } from "../Toast.tsx";
 
 export interface ClipButtonProps {
   lang: Lang;

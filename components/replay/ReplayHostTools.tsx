@@ -1,10 +1,10 @@
 // The host's controls under their replay: start it where they are (the replay is mixed again from
 // there) or delete the recording for everyone, after a confirmation.
 import { useState } from "preact/hooks";
-import { api } from "../../lib/api_client.ts";
+import { api } from "../../lib/browser/api_client.ts";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
-import { Icon } from "../../lib/ui/Icon.tsx";
-import { toast } from "../../lib/ui/Toast.tsx";
+import { Icon } from "../Icon.tsx";
+import { toast } from "../Toast.tsx";
 
 export interface ReplayHostToolsProps {
   lang: Lang;

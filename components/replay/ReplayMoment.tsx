@@ -4,7 +4,7 @@
 // while the reader is at its bottom; a reader who scrolled up keeps their place.
 import { useLayoutEffect, useRef } from "preact/hooks";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
-import type { ReplayMoment as Moment } from "../../lib/recordings/replay_view.ts";
+import type { ReplayMoment as Moment } from "../../lib/shared/replay_view.ts";
 import { Avatar } from "../Avatar.tsx";
 import { PinnedItem } from "../space/Comments.tsx";
 

@@ -4,8 +4,8 @@
 // it in their tools, to leave their bar room). Every button has a name a screen reader says.
 import { type Lang, t } from "../../lib/i18n/mod.ts";
 import type { SpaceView } from "../../lib/protocol/space_view.ts";
-import type { CameraState } from "../../lib/media/space_video.ts";
-import { Icon } from "../../lib/ui/Icon.tsx";
+import type { CameraState } from "../../lib/browser/media/space_video.ts";
+import { Icon } from "../Icon.tsx";
 
 export type SheetName = "comments" | "react" | "tools" | "settings" | "clip";
 

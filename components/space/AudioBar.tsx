@@ -3,8 +3,8 @@
 // (joining, listening, reconnecting); the one "Tap to listen" control when the browser blocks
 // autoplay; the microphone problem for speakers.
 import { type Lang, t } from "../../lib/i18n/mod.ts";
-import { Icon } from "../../lib/ui/Icon.tsx";
-import type { MicProblem } from "../../lib/media/space_audio.ts";
+import { Icon } from "../Icon.tsx";
+import type { MicProblem } from "../../lib/browser/media/space_audio.ts";
 
 export type LinkState = "connecting" | "connected" | "reconnecting" | "closed";
 

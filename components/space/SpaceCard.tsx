@@ -3,8 +3,8 @@
 // stretched over the card); actions passed as children (Set reminder) sit above that link.
 import type { ComponentChildren } from "preact";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
-import type { SpaceRecord } from "../../lib/kv/spaces.ts";
-import { Icon } from "../../lib/ui/Icon.tsx";
+import type { SpaceRecord } from "../../lib/server/kv/spaces.ts";
+import { Icon } from "../Icon.tsx";
 import { Avatar } from "../Avatar.tsx";
 
 export interface SpaceCardProps {

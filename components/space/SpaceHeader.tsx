@@ -1,7 +1,7 @@
 // The top of a live Space: LIVE (and REC while it is recorded), topics, the title, the host, how many listen, Share and Leave.
 import ShareButton from "../../islands/ShareButton.tsx";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
-import { Icon } from "../../lib/ui/Icon.tsx";
+import { Icon } from "../Icon.tsx";
 
 export interface SpaceHeaderProps {
   lang: Lang;

@@ -2,10 +2,10 @@
 // reporting the Space or a person in it.
 import { useSignal } from "@preact/signals";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
-import type { SpaceAudio } from "../../lib/media/space_audio.ts";
+import type { SpaceAudio } from "../../lib/browser/media/space_audio.ts";
 import type { SpaceCommand } from "../../lib/protocol/space.ts";
 import type { SpaceView } from "../../lib/protocol/space_view.ts";
-import { Icon } from "../../lib/ui/Icon.tsx";
+import { Icon } from "../Icon.tsx";
 import { SwitchRow } from "../SwitchRow.tsx";
 
 export type ReportTarget = { target: { sub: string } | { space: true }; label: string };

@@ -3,7 +3,7 @@
 import type { StageMember } from "../../lib/protocol/space.ts";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
 import { useState } from "preact/hooks";
-import { Icon } from "../../lib/ui/Icon.tsx";
+import { Icon } from "../Icon.tsx";
 import { Avatar } from "../Avatar.tsx";
 import type { JSX } from "preact";
 

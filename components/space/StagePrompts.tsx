@@ -6,8 +6,8 @@ import { useEffect, useRef } from "preact/hooks";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
 import type { SpaceCommand } from "../../lib/protocol/space.ts";
 import type { SpaceView } from "../../lib/protocol/space_view.ts";
-import { Icon } from "../../lib/ui/Icon.tsx";
-import { toast } from "../../lib/ui/Toast.tsx";
+import { Icon } from "../Icon.tsx";
+import { toast } from "../Toast.tsx";
 
 export interface StagePromptsProps {
   lang: Lang;

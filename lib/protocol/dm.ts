@@ -4,7 +4,7 @@
 // ping); identity comes from the room token (aud "user", room = the user's id).
 // Imports nothing runtime-specific, so Deno, workerd and the browser all load it.
 import { z } from "zod";
-import { hasVisibleText } from "../text.ts";
+import { hasVisibleText } from "./text.ts";
 import { CallStatus } from "./call.ts";
 
 /** Longest DM, in characters as people count them (code points, so an emoji is one). */

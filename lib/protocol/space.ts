@@ -3,7 +3,7 @@
 // Identity and role never travel in a command: the room derives them from the room token.
 // Command objects are strict, so a command carrying an extra field such as `role` is refused.
 import { z } from "zod";
-import { hasVisibleText } from "../text.ts";
+import { hasVisibleText } from "./text.ts";
 
 /** A subject: `u:<userId>` for an account, `a:<random>` for an anonymous listener. */
 export const Sub = z.string().regex(/^(u|a):[A-Za-z0-9_-]{4,64}$/, "not a valid person id");

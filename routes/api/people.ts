@@ -1,6 +1,6 @@
 // /api/people?q=: people whose handle or name starts with the query.
-import type { Handlers } from "../../lib/http/route.ts";
-import { card } from "../../lib/people/card.ts";
+import type { Handlers } from "../../lib/server/http/route.ts";
+import { card } from "../../lib/server/people_card.ts";
 
 export const handler: Handlers = {
   async GET(c) {

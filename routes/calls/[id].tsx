@@ -1,12 +1,12 @@
 // /calls/<id>: the call screen, for the caller and the callee (`?answer=1` answers at once).
 import { Island } from "../../components/Island.tsx";
-import { callOf } from "../../lib/calls/call_service.ts";
-import { partyWsUrl, peerInfo } from "../../lib/calls/inbox.ts";
-import { notFound } from "../../lib/http/errors.ts";
-import { callIdParam } from "../../lib/http/params.ts";
-import type { Handlers } from "../../lib/http/route.ts";
+import { callOf } from "../../lib/server/calls/call_service.ts";
+import { partyWsUrl, peerInfo } from "../../lib/server/calls/inbox.ts";
+import { notFound } from "../../lib/server/http/errors.ts";
+import { callIdParam } from "../../lib/server/http/params.ts";
+import type { Handlers } from "../../lib/server/http/route.ts";
 import { t } from "../../lib/i18n/mod.ts";
-import { renderPage } from "../../lib/render.tsx";
+import { renderPage } from "../../lib/server/render.tsx";
 
 export const handler: Handlers = {
   async GET(c) {

@@ -1,13 +1,13 @@
 // /calls: the signed-in person's call history, newest first.
 import { Avatar } from "../../components/Avatar.tsx";
-import { callHistory } from "../../lib/calls/call_service.ts";
-import { callText } from "../../lib/calls/entry_text.ts";
-import { entryTime } from "../../lib/calls/ui/ThreadEntries.tsx";
-import type { Handlers } from "../../lib/http/route.ts";
+import { callHistory } from "../../lib/server/calls/call_service.ts";
+import { callText } from "../../lib/shared/entry_text.ts";
+import { entryTime } from "../../components/calls/ThreadEntries.tsx";
+import type { Handlers } from "../../lib/server/http/route.ts";
 import { t } from "../../lib/i18n/mod.ts";
 import { isFinal } from "../../lib/protocol/call.ts";
-import { renderPage } from "../../lib/render.tsx";
-import { Icon } from "../../lib/ui/Icon.tsx";
+import { renderPage } from "../../lib/server/render.tsx";
+import { Icon } from "../../components/Icon.tsx";
 
 const outcome = { ended: "answered", declined: "declined", cancelled: "cancelled", missed: "missed", busy: "busy" } as const;
 

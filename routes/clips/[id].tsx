@@ -1,14 +1,14 @@
 // /clips/<id>: one 30 s clip of a recorded Space, with its player and a share button; 410 once
 // it expired.
 import { Island } from "../../components/Island.tsx";
-import { HttpError } from "../../lib/http/errors.ts";
-import type { Handlers } from "../../lib/http/route.ts";
+import { HttpError } from "../../lib/server/http/errors.ts";
+import type { Handlers } from "../../lib/server/http/route.ts";
 import { t } from "../../lib/i18n/mod.ts";
-import { recordingService } from "../../lib/recordings/deps.ts";
-import { RecordingError, RecordingService } from "../../lib/recordings/service.ts";
-import { SpaceStore } from "../../lib/kv/spaces.ts";
-import { renderPage } from "../../lib/render.tsx";
-import { Icon } from "../../lib/ui/Icon.tsx";
+import { recordingService } from "../../lib/server/recordings/deps.ts";
+import { RecordingError, RecordingService } from "../../lib/server/recordings/service.ts";
+import { SpaceStore } from "../../lib/server/kv/spaces.ts";
+import { renderPage } from "../../lib/server/render.tsx";
+import { Icon } from "../../components/Icon.tsx";
 
 export const handler: Handlers = {
   async GET(c) {

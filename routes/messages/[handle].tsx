@@ -1,12 +1,12 @@
 // /messages/<handle> (or /messages/@<handle>): the DM thread with one person; opening it reads it.
 import { Island } from "../../components/Island.tsx";
-import { markRead } from "../../lib/calls/dm_service.ts";
-import { partyWsUrl, peerInfo } from "../../lib/calls/inbox.ts";
-import { personByHandle } from "../../lib/http/params.ts";
-import type { Handlers } from "../../lib/http/route.ts";
+import { markRead } from "../../lib/server/calls/dm_service.ts";
+import { partyWsUrl, peerInfo } from "../../lib/server/calls/inbox.ts";
+import { personByHandle } from "../../lib/server/http/params.ts";
+import type { Handlers } from "../../lib/server/http/route.ts";
 import { t } from "../../lib/i18n/mod.ts";
-import { DmStore } from "../../lib/kv/dms.ts";
-import { renderPage } from "../../lib/render.tsx";
+import { DmStore } from "../../lib/server/kv/dms.ts";
+import { renderPage } from "../../lib/server/render.tsx";
 
 export const params = { handle: "@?[A-Za-z0-9_]{1,20}" };
 

@@ -1,11 +1,11 @@
 // /messages: my DM threads, live (the inbox island listens to my inbox room).
 import { Island } from "../../components/Island.tsx";
-import { threadSummaries } from "../../lib/calls/dm_service.ts";
-import { partyWsUrl } from "../../lib/calls/inbox.ts";
-import type { Handlers } from "../../lib/http/route.ts";
+import { threadSummaries } from "../../lib/server/calls/dm_service.ts";
+import { partyWsUrl } from "../../lib/server/calls/inbox.ts";
+import type { Handlers } from "../../lib/server/http/route.ts";
 import { t } from "../../lib/i18n/mod.ts";
-import { renderPage } from "../../lib/render.tsx";
-import { Icon } from "../../lib/ui/Icon.tsx";
+import { renderPage } from "../../lib/server/render.tsx";
+import { Icon } from "../../components/Icon.tsx";
 
 export const handler: Handlers = {
   async GET(c) {

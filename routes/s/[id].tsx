@@ -2,16 +2,16 @@
 // scheduled (reminders, start), ended, or a refusal for someone the room has removed or blocked.
 import { Avatar } from "../../components/Avatar.tsx";
 import { Island } from "../../components/Island.tsx";
-import { HttpError } from "../../lib/http/errors.ts";
-import { spaceParam } from "../../lib/http/params.ts";
-import type { Handlers } from "../../lib/http/route.ts";
+import { HttpError } from "../../lib/server/http/errors.ts";
+import { spaceParam } from "../../lib/server/http/params.ts";
+import type { Handlers } from "../../lib/server/http/route.ts";
 import { when } from "../../lib/i18n/dates.ts";
 import { t } from "../../lib/i18n/mod.ts";
-import { recordingService } from "../../lib/recordings/deps.ts";
-import { renderPage } from "../../lib/render.tsx";
-import { joinTokens } from "../../lib/spaces/join.ts";
-import { SpaceService } from "../../lib/spaces/service.ts";
-import { Icon } from "../../lib/ui/Icon.tsx";
+import { recordingService } from "../../lib/server/recordings/deps.ts";
+import { renderPage } from "../../lib/server/render.tsx";
+import { joinTokens } from "../../lib/server/spaces/join.ts";
+import { SpaceService } from "../../lib/server/spaces/service.ts";
+import { Icon } from "../../components/Icon.tsx";
 
 export const handler: Handlers = {
   async GET(c) {
@@ -101,7 +101,7 @@ export const handler: Handlers = {
     // The live screen draws its own header (LIVE, title, listeners, Share, Leave): it follows the room.
     return renderPage(c, space.title, (
       <section class="space-screen">
-        <Island name="SpaceRoom" props={{ lang, spaceId: space.id, topics: space.topics, initial: snapshot, signInUrl: `/signin?next=/s/${space.id}`, tokens }} />
+        <Island name="SpaceScreen" props={{ lang, spaceId: space.id, topics: space.topics, initial: snapshot, signInUrl: `/signin?next=/s/${space.id}`, tokens }} />
       </section>
     ));
   },

@@ -1,9 +1,9 @@
 // /spaces/new: start a Space now or schedule one (?when=later opens on scheduling).
 import { Island } from "../../components/Island.tsx";
-import type { Handlers } from "../../lib/http/route.ts";
+import type { Handlers } from "../../lib/server/http/route.ts";
 import { t } from "../../lib/i18n/mod.ts";
-import { renderPage } from "../../lib/render.tsx";
-import { Icon } from "../../lib/ui/Icon.tsx";
+import { renderPage } from "../../lib/server/render.tsx";
+import { Icon } from "../../components/Icon.tsx";
 
 export const handler: Handlers = {
   GET(c) {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { after, before, test } from "node:test";
 import { originOf } from "../../lib/protocol/sfu_edge.ts";
-import { SfuPlacement } from "../../lib/spaces/sfu_placement.ts";
+import { SfuPlacement } from "../../lib/protocol/sfu_placement.ts";
 import { FakeParty } from "./support/fake-party.ts";
 import { MediaPeer } from "./support/media-peer.ts";
 import { eventually, type RunningSfu, sfuToken, sleep, startSfu } from "./support/sfu-process.ts";

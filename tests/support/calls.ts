@@ -1,7 +1,7 @@
 // Helpers for the DM and call tests: accounts made straight in KV with a session, JSON calls to
 // the web as the site's own pages make them, and sockets to inbox and call rooms that record
 // every event, with deadlines on every wait.
-import type { User } from "../../lib/kv/users.ts";
+import type { User } from "../../lib/server/kv/users.ts";
 import { DEV_SERVER_SECRET } from "../../lib/protocol/defaults.ts";
 import { verifyRequest } from "../../lib/protocol/token.ts";
 import { type PartyDev, waitFor } from "./party.ts";

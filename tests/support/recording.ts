@@ -1,10 +1,10 @@
 // A recorded Space made without a live stack, for replay tests and the replay bench: the web's
 // recording service over a temporary folder, and an ended Space whose one track is laid down as
 // the SFU's recorder writes it (an Ogg file and its index entry), then finished (mixed).
-import { type SpaceRecord, SpaceStore } from "../../lib/kv/spaces.ts";
-import { FFMPEG } from "../../lib/recordings/mix.ts";
-import { type RecordingRecord, RecordingService } from "../../lib/recordings/service.ts";
-import { LocalRecordingStore } from "../../lib/recordings/store.ts";
+import { type SpaceRecord, SpaceStore } from "../../lib/server/kv/spaces.ts";
+import { FFMPEG } from "../../lib/server/recordings/mix.ts";
+import { type RecordingRecord, RecordingService } from "../../lib/server/recordings/service.ts";
+import { LocalRecordingStore } from "../../lib/server/recordings/store.ts";
 import type { Page } from "playwright-core";
 import type { startWeb } from "./web.ts";
 

@@ -2,8 +2,8 @@
 // wired to each other on free loopback ports, sharing one recordings folder (absolute: the SFU
 // writes a recorded Space's tracks there, the web mixes the replay from them). With `sfus: 2` there
 // are two SFU processes (ids "a" and "b" in SPAZIO_SFU_PEERS): each Space's origin and an edge.
-import { RecordingService } from "../../lib/recordings/service.ts";
-import { LocalRecordingStore } from "../../lib/recordings/store.ts";
+import { RecordingService } from "../../lib/server/recordings/service.ts";
+import { LocalRecordingStore } from "../../lib/server/recordings/store.ts";
 import { freePort, PartyDev } from "./party.ts";
 import { SfuProcess } from "./sfu.ts";
 import { startWeb, type WebServer } from "./web.ts";

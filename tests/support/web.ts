@@ -1,8 +1,8 @@
 // Starts the Spazio web app in this process on a free port with a fresh KV file, for tests.
 // The island build must exist (the test runner builds it once; `deno task build` by hand).
-import { createApp, createDeps } from "../../lib/app.tsx";
-import { loadConfig } from "../../lib/config.ts";
-import type { Deps } from "../../lib/http/env.ts";
+import { createApp, createDeps } from "../../app.tsx";
+import { loadConfig } from "../../lib/server/config.ts";
+import type { Deps } from "../../lib/server/http/env.ts";
 
 export interface WebServer {
   /** http://localhost:PORT: WebAuthn needs a host name, not an IP address. */

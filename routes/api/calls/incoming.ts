@@ -1,8 +1,8 @@
 // /api/calls/incoming: the call ringing for me now, if any: a tab that connects mid-ring rings too.
-import { peerInfo } from "../../../lib/calls/inbox.ts";
-import { requireUser } from "../../../lib/http/guards.ts";
-import type { Handlers } from "../../../lib/http/route.ts";
-import { CallStore } from "../../../lib/kv/calls.ts";
+import { peerInfo } from "../../../lib/server/calls/inbox.ts";
+import { requireUser } from "../../../lib/server/http/guards.ts";
+import type { Handlers } from "../../../lib/server/http/route.ts";
+import { CallStore } from "../../../lib/server/kv/calls.ts";
 
 export const handler: Handlers = {
   async GET(c) {

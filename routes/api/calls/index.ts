@@ -1,10 +1,10 @@
 // /api/calls: place a call (POST), or read my call history (GET).
 import { z } from "zod";
-import { callHistory, placeCall } from "../../../lib/calls/call_service.ts";
-import { HttpError } from "../../../lib/http/errors.ts";
-import { requireUser } from "../../../lib/http/guards.ts";
-import { personByHandle } from "../../../lib/http/params.ts";
-import type { Handlers } from "../../../lib/http/route.ts";
+import { callHistory, placeCall } from "../../../lib/server/calls/call_service.ts";
+import { HttpError } from "../../../lib/server/http/errors.ts";
+import { requireUser } from "../../../lib/server/http/guards.ts";
+import { personByHandle } from "../../../lib/server/http/params.ts";
+import type { Handlers } from "../../../lib/server/http/route.ts";
 
 const PlaceCall = z.object({ to: z.string().min(1).max(20), video: z.boolean().default(false) }).strict();
 

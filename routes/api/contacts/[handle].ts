@@ -1,6 +1,6 @@
 // /api/contacts/<handle>: add someone to my contacts (PUT) or take them out (DELETE).
-import { otherPerson } from "../../../lib/http/params.ts";
-import type { Handlers } from "../../../lib/http/route.ts";
+import { otherPerson } from "../../../lib/server/http/params.ts";
+import type { Handlers } from "../../../lib/server/http/route.ts";
 
 export const handler: Handlers = {
   async PUT(c) {

@@ -1,7 +1,7 @@
 // /api/contacts: my contacts.
-import { requireUser } from "../../../lib/http/guards.ts";
-import type { Handlers } from "../../../lib/http/route.ts";
-import { card } from "../../../lib/people/card.ts";
+import { requireUser } from "../../../lib/server/http/guards.ts";
+import type { Handlers } from "../../../lib/server/http/route.ts";
+import { card } from "../../../lib/server/people_card.ts";
 
 export const handler: Handlers = {
   async GET(c) {

@@ -1,7 +1,7 @@
 // /api/inbox/token: a token for my own inbox room (DMs and ringing reach me there).
-import { inboxToken } from "../../../lib/calls/inbox.ts";
-import { requireUser } from "../../../lib/http/guards.ts";
-import type { Handlers } from "../../../lib/http/route.ts";
+import { inboxToken } from "../../../lib/server/calls/inbox.ts";
+import { requireUser } from "../../../lib/server/http/guards.ts";
+import type { Handlers } from "../../../lib/server/http/route.ts";
 
 export const handler: Handlers = {
   async POST(c) {

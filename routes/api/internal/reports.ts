@@ -1,9 +1,9 @@
 // /api/internal/reports: the Space room (signed) hands over a listener's report for moderators.
-import { HttpError } from "../../../lib/http/errors.ts";
-import { readSignedBody } from "../../../lib/http/guards.ts";
-import type { Handlers } from "../../../lib/http/route.ts";
+import { HttpError } from "../../../lib/server/http/errors.ts";
+import { readSignedBody } from "../../../lib/server/http/guards.ts";
+import type { Handlers } from "../../../lib/server/http/route.ts";
 import { SpaceReport } from "../../../lib/protocol/space_http.ts";
-import { SpaceService } from "../../../lib/spaces/service.ts";
+import { SpaceService } from "../../../lib/server/spaces/service.ts";
 
 export const handler: Handlers = {
   async POST(c) {

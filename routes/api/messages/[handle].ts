@@ -1,11 +1,11 @@
 // /api/messages/<handle>: the thread with one person, a page at a time (GET), or a new DM (POST).
 import { z } from "zod";
-import { sendDm } from "../../../lib/calls/dm_service.ts";
-import { HttpError } from "../../../lib/http/errors.ts";
-import { requireUser } from "../../../lib/http/guards.ts";
-import { personByHandle } from "../../../lib/http/params.ts";
-import type { Handlers } from "../../../lib/http/route.ts";
-import { DmStore } from "../../../lib/kv/dms.ts";
+import { sendDm } from "../../../lib/server/calls/dm_service.ts";
+import { HttpError } from "../../../lib/server/http/errors.ts";
+import { requireUser } from "../../../lib/server/http/guards.ts";
+import { personByHandle } from "../../../lib/server/http/params.ts";
+import type { Handlers } from "../../../lib/server/http/route.ts";
+import { DmStore } from "../../../lib/server/kv/dms.ts";
 
 const Page = z.object({
   before: z.string().regex(/^[0-9a-z]{10}[A-Za-z0-9_-]{8}$/).optional(),

@@ -1,7 +1,7 @@
 // /api/messages: my DM threads, one summary each.
-import { threadSummaries } from "../../../lib/calls/dm_service.ts";
-import { requireUser } from "../../../lib/http/guards.ts";
-import type { Handlers } from "../../../lib/http/route.ts";
+import { threadSummaries } from "../../../lib/server/calls/dm_service.ts";
+import { requireUser } from "../../../lib/server/http/guards.ts";
+import type { Handlers } from "../../../lib/server/http/route.ts";
 
 export const handler: Handlers = {
   async GET(c) {

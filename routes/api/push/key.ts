@@ -1,6 +1,6 @@
 // /api/push/key: the server's public VAPID key, for a browser's push subscription.
-import type { Handlers } from "../../../lib/http/route.ts";
-import { vapidKeys } from "../../../lib/push/vapid.ts";
+import type { Handlers } from "../../../lib/server/http/route.ts";
+import { vapidKeys } from "../../../lib/server/push/vapid.ts";
 
 export const handler: Handlers = {
   async GET(c) {

@@ -1,9 +1,9 @@
 // /api/push/subscriptions: this browser's Web Push subscription, added (POST) or removed (DELETE).
 import { z } from "zod";
-import { FieldError, HttpError } from "../../../lib/http/errors.ts";
-import { requireUser } from "../../../lib/http/guards.ts";
-import type { Handlers } from "../../../lib/http/route.ts";
-import { endpointAllowed, PushStore, PushSubscriptionInput } from "../../../lib/push/subscriptions.ts";
+import { FieldError, HttpError } from "../../../lib/server/http/errors.ts";
+import { requireUser } from "../../../lib/server/http/guards.ts";
+import type { Handlers } from "../../../lib/server/http/route.ts";
+import { endpointAllowed, PushStore, PushSubscriptionInput } from "../../../lib/server/push/subscriptions.ts";
 
 export const handler: Handlers = {
   async POST(c) {

@@ -1,9 +1,9 @@
 // /api/settings/calls: who may call me, read (GET) and saved (PUT).
-import { CallSettings } from "../../../lib/calls/rule.ts";
-import { HttpError } from "../../../lib/http/errors.ts";
-import { requireUser } from "../../../lib/http/guards.ts";
-import type { Handlers } from "../../../lib/http/route.ts";
-import { CallStore } from "../../../lib/kv/calls.ts";
+import { CallSettings } from "../../../lib/shared/call_rule.ts";
+import { HttpError } from "../../../lib/server/http/errors.ts";
+import { requireUser } from "../../../lib/server/http/guards.ts";
+import type { Handlers } from "../../../lib/server/http/route.ts";
+import { CallStore } from "../../../lib/server/kv/calls.ts";
 
 export const handler: Handlers = {
   async GET(c) {

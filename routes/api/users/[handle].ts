@@ -1,10 +1,10 @@
 // /api/users/<handle>: my own profile's name and bio (PATCH; nobody else's).
 import { z } from "zod";
-import { FieldError, HttpError } from "../../../lib/http/errors.ts";
-import { requireUser } from "../../../lib/http/guards.ts";
-import { userByHandle } from "../../../lib/http/params.ts";
-import type { Handlers } from "../../../lib/http/route.ts";
-import { Bio, DisplayName } from "../../../lib/kv/users.ts";
+import { FieldError, HttpError } from "../../../lib/server/http/errors.ts";
+import { requireUser } from "../../../lib/server/http/guards.ts";
+import { userByHandle } from "../../../lib/server/http/params.ts";
+import type { Handlers } from "../../../lib/server/http/route.ts";
+import { Bio, DisplayName } from "../../../lib/server/kv/users.ts";
 
 const ProfilePatch = z.object({ displayName: z.string().max(200).optional(), bio: z.string().max(1000).optional() })
   .strict();

@@ -1,11 +1,11 @@
 // /s/<id>/edit: the host edits a scheduled Space (title, topics, time, co-hosts, speakers).
 import { Island } from "../../../components/Island.tsx";
-import { HttpError } from "../../../lib/http/errors.ts";
-import { spaceParam } from "../../../lib/http/params.ts";
-import type { Handlers } from "../../../lib/http/route.ts";
+import { HttpError } from "../../../lib/server/http/errors.ts";
+import { spaceParam } from "../../../lib/server/http/params.ts";
+import type { Handlers } from "../../../lib/server/http/route.ts";
 import { t } from "../../../lib/i18n/mod.ts";
-import { renderPage } from "../../../lib/render.tsx";
-import { Icon } from "../../../lib/ui/Icon.tsx";
+import { renderPage } from "../../../lib/server/render.tsx";
+import { Icon } from "../../../components/Icon.tsx";
 
 export const handler: Handlers = {
   async GET(c) {

@@ -3,14 +3,14 @@
 // page that says so; one still being mixed says to come back. With the Space's timeline beside
 // the audio, the page shows the stage, comments, reactions and pins as they were at each moment.
 import { Island } from "../../../components/Island.tsx";
-import { HttpError } from "../../../lib/http/errors.ts";
-import { spaceParam } from "../../../lib/http/params.ts";
-import type { Handlers } from "../../../lib/http/route.ts";
+import { HttpError } from "../../../lib/server/http/errors.ts";
+import { spaceParam } from "../../../lib/server/http/params.ts";
+import type { Handlers } from "../../../lib/server/http/route.ts";
 import { when } from "../../../lib/i18n/dates.ts";
 import { t } from "../../../lib/i18n/mod.ts";
-import { recordingService } from "../../../lib/recordings/deps.ts";
-import { renderPage } from "../../../lib/render.tsx";
-import { Icon } from "../../../lib/ui/Icon.tsx";
+import { recordingService } from "../../../lib/server/recordings/deps.ts";
+import { renderPage } from "../../../lib/server/render.tsx";
+import { Icon } from "../../../components/Icon.tsx";
 
 export const handler: Handlers = {
   async GET(c) {

@@ -1,7 +1,7 @@
 // Sign-in, step 1: a passkey challenge (any of this site's passkeys may answer it).
-import { countLoginAttempt } from "../../../../lib/auth/login_throttle.ts";
-import { PasskeyService, relyingParty } from "../../../../lib/auth/passkeys.ts";
-import type { Handlers } from "../../../../lib/http/route.ts";
+import { countLoginAttempt } from "../../../../lib/server/auth/login_throttle.ts";
+import { PasskeyService, relyingParty } from "../../../../lib/server/auth/passkeys.ts";
+import type { Handlers } from "../../../../lib/server/http/route.ts";
 
 export const handler: Handlers = {
   async POST(c) {

@@ -1,8 +1,8 @@
 // Sign-in, step 2: checks the passkey's answer and starts a session.
-import { countLoginAttempt } from "../../../../lib/auth/login_throttle.ts";
-import { PasskeyService, relyingParty } from "../../../../lib/auth/passkeys.ts";
-import type { Handlers } from "../../../../lib/http/route.ts";
-import { setSessionCookie } from "../../../../lib/http/session.ts";
+import { countLoginAttempt } from "../../../../lib/server/auth/login_throttle.ts";
+import { PasskeyService, relyingParty } from "../../../../lib/server/auth/passkeys.ts";
+import type { Handlers } from "../../../../lib/server/http/route.ts";
+import { setSessionCookie } from "../../../../lib/server/http/session.ts";
 
 export const handler: Handlers = {
   async POST(c) {

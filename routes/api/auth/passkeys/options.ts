@@ -1,7 +1,7 @@
 // Another passkey for the signed-in account, step 1: the ceremony's options.
-import { PasskeyService, relyingParty } from "../../../../lib/auth/passkeys.ts";
-import { requireUser } from "../../../../lib/http/guards.ts";
-import type { Handlers } from "../../../../lib/http/route.ts";
+import { PasskeyService, relyingParty } from "../../../../lib/server/auth/passkeys.ts";
+import { requireUser } from "../../../../lib/server/http/guards.ts";
+import type { Handlers } from "../../../../lib/server/http/route.ts";
 
 export const handler: Handlers = {
   async POST(c) {

@@ -1,8 +1,8 @@
 // Another passkey for the signed-in account, step 2: checks it and adds it to the account.
-import { PasskeyService, relyingParty } from "../../../../lib/auth/passkeys.ts";
-import { HttpError } from "../../../../lib/http/errors.ts";
-import { requireUser } from "../../../../lib/http/guards.ts";
-import type { Handlers } from "../../../../lib/http/route.ts";
+import { PasskeyService, relyingParty } from "../../../../lib/server/auth/passkeys.ts";
+import { HttpError } from "../../../../lib/server/http/errors.ts";
+import { requireUser } from "../../../../lib/server/http/guards.ts";
+import type { Handlers } from "../../../../lib/server/http/route.ts";
 
 export const handler: Handlers = {
   async POST(c) {

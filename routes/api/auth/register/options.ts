@@ -1,10 +1,10 @@
 // Sign-up, step 1: checks the handle and name, and starts the passkey ceremony.
 import { z } from "zod";
-import { PasskeyService, relyingParty } from "../../../../lib/auth/passkeys.ts";
-import { FieldError, HttpError } from "../../../../lib/http/errors.ts";
-import type { Handlers } from "../../../../lib/http/route.ts";
-import { DisplayName, Handle } from "../../../../lib/kv/users.ts";
-import { normaliseHandle } from "../../../../lib/text.ts";
+import { PasskeyService, relyingParty } from "../../../../lib/server/auth/passkeys.ts";
+import { FieldError, HttpError } from "../../../../lib/server/http/errors.ts";
+import type { Handlers } from "../../../../lib/server/http/route.ts";
+import { DisplayName, Handle } from "../../../../lib/server/kv/users.ts";
+import { normaliseHandle } from "../../../../lib/protocol/text.ts";
 
 const RegisterStart = z.object({ handle: z.string().max(40), displayName: z.string().max(200) });
 

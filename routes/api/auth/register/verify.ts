@@ -1,9 +1,9 @@
 // Sign-up, step 2: checks the new passkey, makes the account and signs it in.
-import { PasskeyService, relyingParty } from "../../../../lib/auth/passkeys.ts";
-import { FieldError } from "../../../../lib/http/errors.ts";
-import type { Handlers } from "../../../../lib/http/route.ts";
-import { setSessionCookie } from "../../../../lib/http/session.ts";
-import { HandleTakenError } from "../../../../lib/kv/users.ts";
+import { PasskeyService, relyingParty } from "../../../../lib/server/auth/passkeys.ts";
+import { FieldError } from "../../../../lib/server/http/errors.ts";
+import type { Handlers } from "../../../../lib/server/http/route.ts";
+import { setSessionCookie } from "../../../../lib/server/http/session.ts";
+import { HandleTakenError } from "../../../../lib/server/kv/users.ts";
 
 export const handler: Handlers = {
   async POST(c) {

@@ -1,8 +1,8 @@
 // /api/calls/<id>/join: a token for the call's party room, for one of its two people.
-import { joinToken } from "../../../../lib/calls/call_service.ts";
-import { requireUser } from "../../../../lib/http/guards.ts";
-import { callIdParam } from "../../../../lib/http/params.ts";
-import type { Handlers } from "../../../../lib/http/route.ts";
+import { joinToken } from "../../../../lib/server/calls/call_service.ts";
+import { requireUser } from "../../../../lib/server/http/guards.ts";
+import { callIdParam } from "../../../../lib/server/http/params.ts";
+import type { Handlers } from "../../../../lib/server/http/route.ts";
 
 export const handler: Handlers = {
   async POST(c) {

@@ -1,9 +1,9 @@
 // /api/calls/<id>/media: a token and the address of the SFU that carries the call's media.
-import { mediaToken } from "../../../../lib/calls/call_service.ts";
-import { sfuWsUrl } from "../../../../lib/calls/inbox.ts";
-import { requireUser } from "../../../../lib/http/guards.ts";
-import { callIdParam } from "../../../../lib/http/params.ts";
-import type { Handlers } from "../../../../lib/http/route.ts";
+import { mediaToken } from "../../../../lib/server/calls/call_service.ts";
+import { sfuWsUrl } from "../../../../lib/server/calls/inbox.ts";
+import { requireUser } from "../../../../lib/server/http/guards.ts";
+import { callIdParam } from "../../../../lib/server/http/params.ts";
+import type { Handlers } from "../../../../lib/server/http/route.ts";
 
 export const handler: Handlers = {
   async POST(c) {

@@ -1,8 +1,8 @@
 // /api/clips/<clip id>/clip.ogg | clip.m4a: a clip's audio, with Range; 410 once it expired.
-import type { Handlers } from "../../../../lib/http/route.ts";
-import { goneAnswer, withRecordings } from "../../../../lib/recordings/http.ts";
-import { serveStored } from "../../../../lib/recordings/range.ts";
-import { RecordingError, RecordingService } from "../../../../lib/recordings/service.ts";
+import type { Handlers } from "../../../../lib/server/http/route.ts";
+import { goneAnswer, withRecordings } from "../../../../lib/server/recordings/http.ts";
+import { serveStored } from "../../../../lib/server/recordings/range.ts";
+import { RecordingError, RecordingService } from "../../../../lib/server/recordings/service.ts";
 
 const TYPES: Record<string, { key: "opus" | "aac"; type: string }> = {
   "clip.ogg": { key: "opus", type: "audio/ogg; codecs=opus" },

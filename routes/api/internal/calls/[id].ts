@@ -1,9 +1,9 @@
 // /api/internal/calls/<id>: the call room's reports (signed with the server secret; the CSRF
 // guard skips /api/internal/).
-import { applyCallView } from "../../../../lib/calls/call_service.ts";
-import { HttpError } from "../../../../lib/http/errors.ts";
-import { readSignedBody } from "../../../../lib/http/guards.ts";
-import type { Handlers } from "../../../../lib/http/route.ts";
+import { applyCallView } from "../../../../lib/server/calls/call_service.ts";
+import { HttpError } from "../../../../lib/server/http/errors.ts";
+import { readSignedBody } from "../../../../lib/server/http/guards.ts";
+import type { Handlers } from "../../../../lib/server/http/route.ts";
 import { CallReport } from "../../../../lib/protocol/call.ts";
 
 export const handler: Handlers = {

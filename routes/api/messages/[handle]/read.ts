@@ -1,8 +1,8 @@
 // /api/messages/<handle>/read: marks the thread with one person read.
-import { markRead } from "../../../../lib/calls/dm_service.ts";
-import { requireUser } from "../../../../lib/http/guards.ts";
-import { personByHandle } from "../../../../lib/http/params.ts";
-import type { Handlers } from "../../../../lib/http/route.ts";
+import { markRead } from "../../../../lib/server/calls/dm_service.ts";
+import { requireUser } from "../../../../lib/server/http/guards.ts";
+import { personByHandle } from "../../../../lib/server/http/params.ts";
+import type { Handlers } from "../../../../lib/server/http/route.ts";
 
 export const handler: Handlers = {
   async POST(c) {

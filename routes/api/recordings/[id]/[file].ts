@@ -1,9 +1,9 @@
 // /api/recordings/<space id>/replay.ogg | replay.m4a: a Space's replay, public like the Space,
 // with Range so a player seeks without the whole file; 410 once deleted or expired.
-import type { Handlers } from "../../../../lib/http/route.ts";
-import { goneAnswer, withRecordings } from "../../../../lib/recordings/http.ts";
-import { serveStored } from "../../../../lib/recordings/range.ts";
-import { RecordingError, RecordingService } from "../../../../lib/recordings/service.ts";
+import type { Handlers } from "../../../../lib/server/http/route.ts";
+import { goneAnswer, withRecordings } from "../../../../lib/server/recordings/http.ts";
+import { serveStored } from "../../../../lib/server/recordings/range.ts";
+import { RecordingError, RecordingService } from "../../../../lib/server/recordings/service.ts";
 
 const TYPES: Record<string, { key: "opus" | "aac"; type: string }> = {
   "replay.ogg": { key: "opus", type: "audio/ogg; codecs=opus" },

@@ -1,9 +1,9 @@
 // /api/spaces/<id>/clips: anyone cuts a 30 s clip: the last 30 s of a live recorded Space, or
 // from {fromMs} of its replay. Refused for a person the room removed or the host blocked.
 import { z } from "zod";
-import type { Handlers } from "../../../../lib/http/route.ts";
-import { askingSub, isPutOut, withRecordings } from "../../../../lib/recordings/http.ts";
-import { RecordingService } from "../../../../lib/recordings/service.ts";
+import type { Handlers } from "../../../../lib/server/http/route.ts";
+import { askingSub, isPutOut, withRecordings } from "../../../../lib/server/recordings/http.ts";
+import { RecordingService } from "../../../../lib/server/recordings/service.ts";
 
 const Body = z.object({ fromMs: z.number().int().min(0).optional() }).strict();
 

@@ -1,9 +1,9 @@
 // /api/spaces/<id>/join: tokens for the Space room and the SFU, for this person (or this anonymous
 // listener).
-import { HttpError } from "../../../../lib/http/errors.ts";
-import type { Handlers } from "../../../../lib/http/route.ts";
-import { joinTokens } from "../../../../lib/spaces/join.ts";
-import { SpaceService } from "../../../../lib/spaces/service.ts";
+import { HttpError } from "../../../../lib/server/http/errors.ts";
+import type { Handlers } from "../../../../lib/server/http/route.ts";
+import { joinTokens } from "../../../../lib/server/spaces/join.ts";
+import { SpaceService } from "../../../../lib/server/spaces/service.ts";
 
 export const handler: Handlers = {
   async POST(c) {

@@ -1,10 +1,10 @@
 // /api/spaces/<id>/recording: what there is of a Space's recording (GET, public), the host's trim
 // and clips switch (PATCH {trimStartMs?, clipsAllowed?}), and the host's delete (DELETE).
 import { z } from "zod";
-import { requireUser } from "../../../../lib/http/guards.ts";
-import type { Handlers } from "../../../../lib/http/route.ts";
-import { goneAnswer, withRecordings } from "../../../../lib/recordings/http.ts";
-import { RecordingError, RecordingService } from "../../../../lib/recordings/service.ts";
+import { requireUser } from "../../../../lib/server/http/guards.ts";
+import type { Handlers } from "../../../../lib/server/http/route.ts";
+import { goneAnswer, withRecordings } from "../../../../lib/server/recordings/http.ts";
+import { RecordingError, RecordingService } from "../../../../lib/server/recordings/service.ts";
 
 const Patch = z.object({
   trimStartMs: z.number().int().min(0).max(24 * 3600_000).optional(),

@@ -1,8 +1,8 @@
 // /api/spaces/<id>/reminder: remind me when a scheduled Space starts (PUT), or not (DELETE).
-import { HttpError } from "../../../../lib/http/errors.ts";
-import { requireUser } from "../../../../lib/http/guards.ts";
-import type { Handlers, RouteHandler } from "../../../../lib/http/route.ts";
-import { SpaceService } from "../../../../lib/spaces/service.ts";
+import { HttpError } from "../../../../lib/server/http/errors.ts";
+import { requireUser } from "../../../../lib/server/http/guards.ts";
+import type { Handlers, RouteHandler } from "../../../../lib/server/http/route.ts";
+import { SpaceService } from "../../../../lib/server/spaces/service.ts";
 
 const setReminder = (on: boolean): RouteHandler => async (c) => {
   const user = requireUser(c);

@@ -1,7 +1,7 @@
 // /api/spaces/<id>/start: the host starts a scheduled Space.
-import { requireUser } from "../../../../lib/http/guards.ts";
-import type { Handlers } from "../../../../lib/http/route.ts";
-import { SpaceService } from "../../../../lib/spaces/service.ts";
+import { requireUser } from "../../../../lib/server/http/guards.ts";
+import type { Handlers } from "../../../../lib/server/http/route.ts";
+import { SpaceService } from "../../../../lib/server/spaces/service.ts";
 
 export const handler: Handlers = {
   async POST(c) {

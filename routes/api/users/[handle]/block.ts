@@ -1,7 +1,7 @@
 // /api/users/<handle>/block: block (PUT) or unblock (DELETE); live Spaces I host follow at once.
-import { otherPerson } from "../../../../lib/http/params.ts";
-import type { Handlers } from "../../../../lib/http/route.ts";
-import { SpaceService } from "../../../../lib/spaces/service.ts";
+import { otherPerson } from "../../../../lib/server/http/params.ts";
+import type { Handlers } from "../../../../lib/server/http/route.ts";
+import { SpaceService } from "../../../../lib/server/spaces/service.ts";
 
 export const handler: Handlers = {
   async PUT(c) {

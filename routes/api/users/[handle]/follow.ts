@@ -1,7 +1,7 @@
 // /api/users/<handle>/follow: follow (PUT) or unfollow (DELETE); nobody follows across a block.
-import { HttpError } from "../../../../lib/http/errors.ts";
-import { otherPerson } from "../../../../lib/http/params.ts";
-import type { Handlers } from "../../../../lib/http/route.ts";
+import { HttpError } from "../../../../lib/server/http/errors.ts";
+import { otherPerson } from "../../../../lib/server/http/params.ts";
+import type { Handlers } from "../../../../lib/server/http/route.ts";
 
 export const handler: Handlers = {
   async PUT(c) {

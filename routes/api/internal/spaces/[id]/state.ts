@@ -1,11 +1,11 @@
 // /api/internal/spaces/<id>/state: the Space room (signed) keeps the directory's copy current,
 // opens the Space's recording when the host turns it on, and has the replay made when it ends.
-import { HttpError } from "../../../../../lib/http/errors.ts";
-import { readSignedBody } from "../../../../../lib/http/guards.ts";
-import type { Handlers } from "../../../../../lib/http/route.ts";
+import { HttpError } from "../../../../../lib/server/http/errors.ts";
+import { readSignedBody } from "../../../../../lib/server/http/guards.ts";
+import type { Handlers } from "../../../../../lib/server/http/route.ts";
 import { SpaceStatePush } from "../../../../../lib/protocol/space_http.ts";
-import { recordingService, roomTimeline } from "../../../../../lib/recordings/deps.ts";
-import { SpaceService } from "../../../../../lib/spaces/service.ts";
+import { recordingService, roomTimeline } from "../../../../../lib/server/recordings/deps.ts";
+import { SpaceService } from "../../../../../lib/server/spaces/service.ts";
 
 export const handler: Handlers = {
   async POST(c) {

@@ -1,0 +1,78 @@
+// The mini call bar: while a call goes on and the person looks at another page, a bar above the
+// tabs with the other person's name, the duration, the microphone, End, and a tap that opens the
+// call screen again. It has an element of its own beside #dock (the Space dock's Preact root owns
+// #dock's children), outside the content that navigation swaps; stacked above a Space dock.
+import { render } from "preact";
+import { useEffect } from "preact/hooks";
+import { type Lang, t } from "../../lib/i18n/mod.ts";
+import { currentPath, navigate } from "../../lib/browser/partial.ts";
+import { Icon } from "../Icon.tsx";
+import { formatDuration } from "../../lib/shared/entry_text.ts";
+import { liveCall } from "../../lib/browser/calls/live_call.ts";
+import { useNow } from "../../lib/browser/use_now.ts";
+import { callStatusText } from "../../lib/shared/call_status_text.ts";
+
+/** How long the bar stays to say the call ended, when it ends away from the call screen. */
+const ENDED_SHOWN_MS = 4_000;
+
+function CallBar({ lang }: { lang: Lang }) {
+  const now = useNow();
+  const live = liveCall.value;
+  const v = live?.client.call.value ?? null;
+  const href = live ? `/calls/${live.info.callId}` : "";
+  const away = currentPath.value !== href;
+  const justEnded = !!live?.media.value && v?.status === "ended" && now - (v.endedAt ?? 0) < ENDED_SHOWN_MS;
+  const open = !!live && away && (live.ongoing.value || justEnded);
+  useEffect(() => {
+    document.body.classList.toggle("has-call-dock", open);
+  }, [open]);
+  if (!live || !open) return null;
+  const name = live.info.peer.name;
+  const media = live.media.value;
+  const sub = live.inCall.value
+    ? formatDuration(live.durationS(now))
+    : callStatusText(lang, v, live.info.role, name, live.client.answeredHere.value);
+  return (
+    <section class="dock call-dock" aria-label={t(lang, "call.bar")} data-status={v?.status}>
+      <button
+        type="button"
+        class="dock-open"
+        aria-label={t(lang, "call.bar_open", { name })}
+        onClick={() => void navigate(new URL(href, location.href).href, { push: true, scroll: 0 })}
+      >
+        <span class="dock-title"><span class="call-dot"><Icon name={live.info.video ? "video" : "phone"} size={16} /></span> {name}</span>
+        <span class="dock-sub">{sub}</span>
+      </button>
+      {media && live.inCall.value && (media.micOn.value
+        ? (
+          <button type="button" class="round quiet" aria-label={t(lang, "call.mute")} onClick={() => void media.toggleMic()}>
+            <Icon name="mic" />
+          </button>
+        )
+        : (
+          <button type="button" class="round muted" aria-label={t(lang, "call.unmute")} onClick={() => void media.toggleMic()}>
+            <Icon name="micOff" />
+          </button>
+        ))}
+      {live.ongoing.value && (
+        <button type="button" class="round end" aria-label={t(lang, live.inCall.value ? "call.end" : "call.cancel")} onClick={() => live.end()}>
+          <Icon name="phoneOff" />
+        </button>
+      )}
+    </section>
+  );
+}
+
+let mounted = false;
+
+/** Puts the bar on the page once; it follows `liveCall` and the current path from then on. */
+export function mountCallBar(lang: Lang): void {
+  if (mounted || typeof document === "undefined") return;
+  mounted = true;
+  const slot = document.createElement("div");
+  slot.id = "call-dock";
+  const dock = document.getElementById("dock");
+  if (dock) dock.after(slot);
+  else document.body.append(slot);
+  render(<CallBar lang={lang} />, slot);
+}

@@ -1,0 +1,79 @@
+// Browser side of one call room: the call's state as signals, and the intents (accept, decline,
+// cancel, hang up). Framework-free; the call screen and the ringer bind to it. Each (re)connect
+// asks the web for a fresh token; the connection id is kept per tab, so a reload of the tab that
+// answered is still the answering connection.
+import { signal } from "@preact/signals";
+import PartySocket from "partysocket";
+import { api } from "../api_client.ts";
+import { CALL_CLOSE, type CallCommand, CallEvent, type CallRole, type CallView, isFinal } from "../../protocol/call.ts";
+import { partyReconnectOptions } from "../../protocol/defaults.ts";
+
+export class CallClient {
+  readonly call = signal<CallView | null>(null);
+  readonly you = signal<CallRole | null>(null);
+  readonly answeredHere = signal(false);
+  /** The room's last refusal, in its words (for logs and tests; the UI shows its own text). */
+  readonly lastError = signal<string | null>(null);
+  /** Set when the call is over or cannot be joined: nothing more will happen on this socket. */
+  readonly closed = signal<string | null>(null);
+  readonly #socket: PartySocket;
+
+  constructor(readonly callId: string, partyUrl: string) {
+    const url = new URL(partyUrl);
+    const key = `spazio-call-conn:${callId}`;
+    let connId = sessionStorage.getItem(key);
+    if (!connId) {
+      connId = crypto.randomUUID();
+      sessionStorage.setItem(key, connId);
+    }
+    this.#socket = new PartySocket({
+      host: url.host,
+      protocol: url.protocol === "wss:" || url.protocol === "https:" ? "wss" : "ws",
+      party: "call",
+      room: callId,
+      id: connId,
+      ...partyReconnectOptions(),
+      query: async () => {
+        const r = await api<{ token: string }>("POST", `/api/calls/${encodeURIComponent(callId)}/join`);
+        if (!r.ok) this.#stop(r.code);
+        return { token: r.ok ? r.data.token : "" };
+      },
+    });
+    this.#socket.addEventListener("message", (m) => this.#onMessage(String(m.data)));
+    this.#socket.addEventListener("close", (e) => {
+      // A final call, or a refusal the room gave a reason for: reconnecting would change nothing.
+      if (e.code >= 4000 && e.code < 5000) this.#stop(e.reason || `closed ${e.code}`);
+      if (e.code === CALL_CLOSE.ended) this.#stop("ended");
+    });
+  }
+
+  #onMessage(data: string) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(data);
+    } catch {
+      return;
+    }
+    const e = CallEvent.safeParse(raw);
+    if (!e.success) return;
+    const ev = e.data;
+    if (ev.type === "error") return void (this.lastError.value = ev.message);
+    if (ev.type === "sync") this.you.value = ev.you;
+    this.call.value = ev.call;
+    this.answeredHere.value = ev.answeredHere;
+    if (isFinal(ev.call.status)) this.#stop("ended");
+  }
+
+  #stop(reason: string) {
+    this.closed.value ??= reason;
+    this.#socket.close();
+  }
+
+  send(type: CallCommand["type"]) {
+    this.#socket.send(JSON.stringify({ type }));
+  }
+
+  close() {
+    this.#stop("left");
+  }
+}

@@ -1,0 +1,162 @@
+// The call a person is in, owned by the page rather than by the call screen: its room connection
+// and its media go on while the person browses other pages of the app (partial navigation swaps
+// only the page's content), until the call ends. The call screen and the mini call bar both read
+// it; the way lib/browser/space/live.ts keeps a Space. One call at a time, and never a call and a Space:
+// a call that starts or is answered leaves the Space first.
+import { computed, effect, signal } from "@preact/signals";
+import { callDurationS, type CallRole, isFinal } from "../../protocol/call.ts";
+import type { PeerInfo } from "../../protocol/dm.ts";
+import { CallClient } from "./call_client.ts";
+import type { CallMedia } from "./call_media.ts";
+import { inbox } from "./inbox_client.ts";
+import { leaveSpaceForCall } from "./space_handoff.ts";
+import { showNowPlaying } from "../media_session.ts";
+
+export interface LiveCallInfo {
+  callId: string;
+  me: PeerInfo;
+  peer: PeerInfo;
+  role: CallRole;
+  video: boolean;
+  partyUrl: string;
+  /** Opened from an Accept (the ringer's, a notification's): answer as soon as the room syncs. */
+  answer: boolean;
+}
+
+export class LiveCall {
+  readonly #closed = signal(false);
+  readonly client: CallClient;
+  readonly media = signal<CallMedia | null>(null);
+  readonly mediaFailed = signal(false);
+  /** Someone who tried to call while this call was on (the web answered them busy). */
+  readonly triedWhileBusy = signal<string | null>(null);
+  /** This device is in the answered call: the caller, or the callee's answering connection. */
+  readonly inCall = computed(() => {
+    const v = this.client.call.value;
+    return v?.status === "accepted" && (this.info.role === "caller" || this.client.answeredHere.value);
+  });
+  /** Ringing or talking: what the mini call bar shows. */
+  readonly ongoing = computed(() => {
+    const v = this.client.call.value;
+    return !this.#closed.value && !!v && (this.inCall.value || (v.status === "ringing" && this.info.role === "caller"));
+  });
+  #stops: (() => void)[] = [];
+  #starting = false;
+  #answered = false;
+
+  constructor(readonly info: LiveCallInfo) {
+    this.client = new CallClient(info.callId, info.partyUrl);
+    this.#stops.push(effect(() => this.#follow()));
+    this.#stops.push(inbox(info.partyUrl, info.me.id).subscribe((e) => {
+      if (e.type === "dm" && e.entry.kind === "call" && e.entry.outcome === "busy" && e.entry.to === info.me.id) {
+        this.triedWhileBusy.value = e.peer.name;
+      }
+    }));
+  }
+
+  get closed(): boolean {
+    return this.#closed.value;
+  }
+
+  #follow() {
+    const v = this.client.call.value;
+    if (!v) return;
+    if (v.status === "ringing") {
+      // Fetch the media code while it rings, so the answer does not wait for it.
+      void import("./call_media.ts").catch(() => {});
+      if (this.info.answer && this.info.role === "callee" && !this.#answered) {
+        this.#answered = true;
+        this.#leaveSpace();
+        this.client.send("accept");
+      }
+      if (this.info.role === "caller") this.#leaveSpace();
+    }
+    if (this.inCall.value) this.#startMedia();
+    if (isFinal(v.status)) this.#stopMedia();
+  }
+
+  /** Cheap when there is no Space, so it runs at each step (ringing out, answer, media). */
+  #leaveSpace() {
+    void leaveSpaceForCall();
+  }
+
+  #startMedia() {
+    if (this.#starting || this.#closed.peek()) return;
+    this.#starting = true;
+    this.#leaveSpace();
+    const callId = this.info.callId;
+    const video = this.client.call.peek()?.video ?? this.info.video;
+    import("./call_media.ts").then(({ CallMedia }) => {
+      if (this.#closed.peek() || this.media.peek() || isFinal(this.client.call.peek()?.status ?? "ringing")) return;
+      const m = new CallMedia(callId, video);
+      this.media.value = m;
+      this.#mediaSession();
+      void m.start();
+    }).catch(() => (this.mediaFailed.value = true));
+  }
+
+  #stopMedia() {
+    this.media.peek()?.close();
+    this.#clearMediaSession();
+  }
+
+  /** Seconds since the answer (0 before it). */
+  durationS(now = Date.now()): number {
+    const v = this.client.call.value;
+    return v ? callDurationS(v, now) : 0;
+  }
+
+  /** Answers (on this device): the callee's Accept on the call screen. */
+  accept() {
+    this.#answered = true;
+    this.#leaveSpace();
+    this.client.send("accept");
+  }
+
+  /** Whatever ends it from here: cancel while calling, decline while ringing, hang up once answered. */
+  end() {
+    const v = this.client.call.peek();
+    if (!v || isFinal(v.status)) return;
+    if (v.status === "ringing") this.client.send(this.info.role === "caller" ? "cancel" : "decline");
+    else this.client.send("hangup");
+  }
+
+  /** Lock-screen and headset controls, where the browser has them (hang up, the microphone). */
+  #mediaSession() {
+    try {
+      if (!showNowPlaying({ title: this.info.peer.name, artist: "Spazio", album: "Spazio" })) return;
+      navigator.mediaSession.setActionHandler("hangup" as MediaSessionAction, () => this.end());
+      navigator.mediaSession.setActionHandler("togglemicrophone" as MediaSessionAction, () => void this.media.peek()?.toggleMic());
+    } catch { /* an action this browser does not know */ }
+  }
+
+  #clearMediaSession() {
+    if (!("mediaSession" in navigator)) return;
+    try {
+      navigator.mediaSession.metadata = null;
+      for (const a of ["hangup", "togglemicrophone"]) navigator.mediaSession.setActionHandler(a as MediaSessionAction, null);
+    } catch { /* as above */ }
+  }
+
+  /** Lets go of everything on this page: media, room socket (the call itself is ended by end()). */
+  close() {
+    if (this.#closed.peek()) return;
+    this.#closed.value = true;
+    for (const stop of this.#stops) stop();
+    this.#stopMedia();
+    this.client.close();
+  }
+}
+
+/** The call this page is in, if any. */
+export const liveCall = signal<LiveCall | null>(null);
+
+/** The live call with this id, started once; opening another call lets go of the one before. */
+export function openCall(info: LiveCallInfo): LiveCall {
+  const current = liveCall.peek();
+  if (current && current.info.callId === info.callId && !current.closed) return current;
+  current?.close();
+  const next = new LiveCall(info);
+  liveCall.value = next;
+  return next;
+}

@@ -1,0 +1,344 @@
+// SfuSession: one person's media in one SFU room, framework-free, exposing signals (the LiveKit
+// vocabulary: remote tracks, isSpeaking, connection state). Receives every producer of the room;
+// publishes the microphone (and camera, for calls) when allowed. Rebuilds itself when the SFU
+// says so (a worker died) or the socket drops, with fresh tokens each time.
+import { signal } from "@preact/signals";
+import { Device } from "mediasoup-client";
+import type { Consumer, Producer, Transport } from "mediasoup-client/types";
+import type { MediaSource, SfuNotification, TransportInfo } from "../../protocol/sfu.ts";
+import { SfuRequestError, SfuSignalling } from "./signalling.ts";
+
+export type MediaState = "connecting" | "connected" | "reconnecting" | "closed";
+
+export interface RemoteTrack {
+  consumerId: string;
+  producerId: string;
+  sub: string;
+  kind: "audio" | "video";
+  source: MediaSource;
+  track: MediaStreamTrack;
+  /** The sender paused it (a muted microphone). */
+  paused: boolean;
+  /** Video: the layers the sender offers (simulcast), to pick one per tile. */
+  layers?: { spatial: number; temporal: number };
+}
+
+/** What to send a track with: simulcast encodings for a camera in a Space. */
+export interface PublishOptions {
+  encodings?: RTCRtpEncodingParameters[];
+}
+
+export interface SessionOptions {
+  /** Fresh `{url, token}` for the SFU, asked for on every (re)connect. */
+  credentials: () => Promise<{ url: string; token: string }>;
+  /** Whether to receive the room's producers (everyone in a Space; both peers of a call). */
+  receive?: boolean;
+  /**
+   * Video consumers stay paused on the SFU until `wantVideo` asks for them (a Space: only tiles
+   * on screen receive video). Calls receive the other person's camera at once.
+   */
+  videoOnDemand?: boolean;
+  /**
+   * Milliseconds of audio per Opus packet the microphone sends. A Space uses 60 (bench:media:
+   * ~3x the listeners per SFU core of 20 ms, mouth-to-ear p95 106 ms on loopback); a call keeps
+   * Opus's 20 for the lowest delay in a conversation of two.
+   */
+  opusPtime?: 20 | 40 | 60;
+}
+
+/** Reconnect delays: quick at first, then every 2 s (jittered), so audio is back within 10 s of the SFU. */
+const RETRY_MS = [250, 500, 1000, 2000];
+/** Closes that reconnecting would not mend: replaced by a newer tab of ours, room closed (the
+ *  Space ended), removed from the Space (the SFU refuses a new socket too). 1012 (the SFU
+ *  restarting) and every other close reconnect. */
+const FINAL_CLOSES = new Set([4000, 4001, 4003]);
+
+/** The SFU's transport answer in mediasoup-client's shape. */
+function transportOptions(t: TransportInfo) {
+  return { id: t.transportId, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters } as never;
+}
+
+export class SfuSession {
+  readonly state = signal<MediaState>("connecting");
+  readonly remote = signal<RemoteTrack[]>([]);
+  readonly speaking = signal<string[]>([]);
+  readonly grant = signal<{ canSpeak: boolean; muted: boolean; video: boolean } | null>(null);
+  /** Local tracks being sent, by source. */
+  readonly published = signal<Partial<Record<MediaSource, { producerId: string; paused: boolean }>>>({});
+  #sig: SfuSignalling | null = null;
+  #device: Device | null = null;
+  #send: Transport | null = null;
+  #recv: Transport | null = null;
+  #consumers = new Map<string, Consumer>();
+  #producers = new Map<MediaSource, Producer>();
+  /** What to publish again after a rebuild. */
+  #wanted = new Map<MediaSource, { track: MediaStreamTrack; paused: boolean; options?: PublishOptions }>();
+  /** Video consumers as last asked of the SFU: resumed (with a spatial layer) or paused. */
+  #videoAsk = new Map<string, { on: boolean; layer: number; ready: Promise<unknown> }>();
+  #closed = false;
+  #attempt = 0;
+
+  constructor(private readonly opts: SessionOptions) {}
+
+  /** Connects; when the SFU cannot be reached yet, keeps trying in the background. */
+  async start(): Promise<void> {
+    try {
+      await this.#build();
+    } catch (e) {
+      console.error("joining audio failed; retrying:", e);
+      this.#rebuildLater();
+    }
+  }
+
+  async #build(): Promise<void> {
+    const { url, token } = await this.opts.credentials();
+    performance.mark("spazio:sfu-connect");
+    const sig = await SfuSignalling.open(url, token);
+    performance.mark("spazio:sfu-open");
+    this.#sig = sig;
+    sig.onNotification = (n) => this.#notify(n);
+    sig.onClose = (code) => {
+      if (this.#sig !== sig || this.#closed) return;
+      if (FINAL_CLOSES.has(code)) return this.close();
+      this.#rebuildLater();
+    };
+    // Both asked at once: one round trip fewer before the first audio.
+    const receive = this.opts.receive !== false;
+    const [{ rtpCapabilities }, recvInfo] = await Promise.all([
+      sig.request("getRouterRtpCapabilities", {}),
+      receive ? sig.request("createTransport", { direction: "recv" }) : null,
+    ]);
+    const device = new Device();
+    await device.load({ routerRtpCapabilities: rtpCapabilities as never });
+    this.#device = device;
+    performance.mark("spazio:device-loaded");
+    if (recvInfo) {
+      this.#recv = this.#transport(device.createRecvTransport(transportOptions(recvInfo)));
+      await sig.request("consume", { rtpCapabilities: device.rtpCapabilities as never });
+    }
+    this.state.value = "connected";
+    this.#attempt = 0;
+    for (const [source, w] of this.#wanted) {
+      await this.publish(w.track, source, w.paused, w.options).catch((e) => console.error(`publishing ${source} again failed:`, e));
+    }
+  }
+
+  /** Wires DTLS and ICE restart on failure; shared by send and receive transports. */
+  #transport(t: Transport): Transport {
+    t.on("connect", ({ dtlsParameters }, ok, fail) => {
+      this.#sig!.request("connectTransport", { transportId: t.id, dtlsParameters: dtlsParameters as never }).then(() => ok(), fail);
+    });
+    t.on("connectionstatechange", async (s) => {
+      if (s !== "failed" || this.#closed) return;
+      try {
+        const { iceParameters } = await this.#sig!.request("restartIce", { transportId: t.id });
+        await t.restartIce({ iceParameters });
+      } catch {
+        this.#rebuildLater();
+      }
+    });
+    return t;
+  }
+
+  #rebuildLater() {
+    if (this.#closed || this.state.value === "reconnecting") return;
+    this.state.value = "reconnecting";
+    this.#teardown();
+    // Jittered, so that the listeners of a restarted SFU do not all come back in the same instant.
+    const wait = RETRY_MS[Math.min(this.#attempt++, RETRY_MS.length - 1)] * (0.8 + Math.random() * 0.4);
+    setTimeout(() => {
+      if (this.#closed) return;
+      this.state.value = "connecting";
+      this.#build().catch((e) => {
+        console.error("rebuilding media failed; retrying:", e);
+        this.state.value = "connecting";
+        this.#rebuildLater();
+      });
+    }, wait);
+  }
+
+  async #notify(n: SfuNotification) {
+    switch (n.type) {
+      case "newConsumer": {
+        if (!this.#recv) return;
+        performance.mark("spazio:new-consumer");
+        const consumer = await this.#recv.consume({ id: n.consumerId, producerId: n.producerId, kind: n.kind, rtpParameters: n.rtpParameters as never });
+        this.#consumers.set(consumer.id, consumer);
+        const onDemand = n.kind === "video" && this.opts.videoOnDemand === true;
+        const ready = this.#sig?.request("consumerReady", { consumerId: consumer.id, ...(onDemand && { paused: true }) }).catch(() => {});
+        // Known before the tiles see it, so that a tile on screen can ask for it at once.
+        if (onDemand) this.#videoAsk.set(consumer.id, { on: false, layer: -1, ready: ready ?? Promise.resolve() });
+        this.remote.value = [...this.remote.value, {
+          consumerId: consumer.id, producerId: n.producerId, sub: n.sub, kind: n.kind, source: n.source,
+          track: consumer.track, paused: n.producerPaused, ...(n.layers && { layers: n.layers }),
+        }];
+        await ready;
+        return;
+      }
+      case "producerClosed":
+        for (const c of this.#consumers.values()) {
+          if (c.producerId !== n.producerId) continue;
+          c.close();
+          this.#consumers.delete(c.id);
+          this.#videoAsk.delete(c.id);
+        }
+        this.remote.value = this.remote.value.filter((r) => r.producerId !== n.producerId);
+        for (const [source, p] of this.#producers) {
+          if (p.id !== n.producerId) continue;
+          // Our own producer is gone on the server (a worker died, or our grant was revoked:
+          // grantChanged says which). The track is kept until the grant says we may not speak.
+          p.close();
+          this.#producers.delete(source);
+          this.#syncPublished();
+        }
+        return;
+      case "producerPaused":
+      case "producerResumed": {
+        const paused = n.type === "producerPaused";
+        this.remote.value = this.remote.value.map((r) => (r.producerId === n.producerId ? { ...r, paused } : r));
+        return;
+      }
+      case "grantChanged":
+        this.grant.value = { canSpeak: n.canSpeak, muted: n.muted, video: n.video };
+        if (!n.canSpeak) {
+          for (const source of [...this.#wanted.keys()]) await this.unpublish(source);
+        } else {
+          if (n.muted) this.#producers.get("mic")?.pause();
+          // The SFU has closed the camera: let it go here too, so its light goes off.
+          if (!n.video && this.#wanted.has("camera")) await this.unpublish("camera");
+        }
+        this.#syncPublished();
+        return;
+      case "speaking":
+        this.speaking.value = n.subs;
+        return;
+      case "reconnect":
+        this.#rebuildLater();
+        return;
+    }
+  }
+
+  /** Starts sending a track; paused means produced but silent (a muted speaker). */
+  async publish(track: MediaStreamTrack, source: MediaSource, paused = false, options?: PublishOptions): Promise<void> {
+    this.#wanted.set(source, { track, paused, options });
+    if (!this.#device || !this.#sig || this.state.value !== "connected") return;
+    if (!this.#send) {
+      this.#send = this.#transport(this.#device.createSendTransport(transportOptions(await this.#sig.request("createTransport", { direction: "send" }))));
+      this.#send.on("produce", ({ kind, rtpParameters, appData }, ok, fail) => {
+        this.#sig!.request("produce", {
+          transportId: this.#send!.id, kind, rtpParameters: rtpParameters as never, appData: { source: (appData as { source: MediaSource }).source },
+        }).then(({ producerId }) => ok({ id: producerId }), fail);
+      });
+    }
+    const existing = this.#producers.get(source);
+    if (existing) {
+      await existing.replaceTrack({ track });
+      return paused ? this.pause(source) : this.resume(source);
+    }
+    const producer = await this.#send.produce({
+      track,
+      appData: { source },
+      stopTracks: false,
+      ...(source === "mic"
+        ? { codecOptions: { opusStereo: false, opusDtx: true, opusFec: true, ...(this.opts.opusPtime && { opusPtime: this.opts.opusPtime }) } }
+        : {}),
+      ...(options?.encodings && { encodings: options.encodings }),
+    });
+    this.#producers.set(source, producer);
+    if (paused) await this.pause(source);
+    this.#syncPublished();
+  }
+
+  async pause(source: MediaSource) {
+    const p = this.#producers.get(source);
+    const w = this.#wanted.get(source);
+    if (w) w.paused = true;
+    if (!p) return;
+    p.pause();
+    await this.#sig?.request("pauseProducer", { producerId: p.id }).catch(() => {});
+    this.#syncPublished();
+  }
+
+  /** Resumes sending; the SFU refuses while the room has this person muted. */
+  async resume(source: MediaSource) {
+    const p = this.#producers.get(source);
+    const w = this.#wanted.get(source);
+    if (w) w.paused = false;
+    if (!p) return;
+    await this.#sig!.request("resumeProducer", { producerId: p.id });
+    p.resume();
+    this.#syncPublished();
+  }
+
+  async unpublish(source: MediaSource) {
+    this.#wanted.delete(source);
+    const p = this.#producers.get(source);
+    if (!p) return;
+    this.#producers.delete(source);
+    p.track?.stop();
+    p.close();
+    await this.#sig?.request("closeProducer", { producerId: p.id }).catch(() => {});
+    this.#syncPublished();
+  }
+
+  /**
+   * Asks the SFU for one video consumer: off (paused: no bytes), or on at a spatial layer (0 is
+   * the smallest; clamped to what the sender offers). Only changes are sent.
+   */
+  async wantVideo(consumerId: string, on: boolean, layer = 0): Promise<void> {
+    const was = this.#videoAsk.get(consumerId);
+    if (!was || !this.#sig) return;
+    const r = this.remote.value.find((x) => x.consumerId === consumerId);
+    const top = Math.max(0, (r?.layers?.spatial ?? 1) - 1);
+    const want = { on, layer: Math.min(Math.max(0, layer), top), ready: was.ready };
+    if (was.on === want.on && (!on || was.layer === want.layer)) return;
+    this.#videoAsk.set(consumerId, want);
+    const sig = this.#sig;
+    try {
+      await was.ready;
+      if (on && was.layer !== want.layer && (r?.layers?.spatial ?? 1) > 1) {
+        await sig.request("setConsumerLayers", { consumerId, spatialLayer: want.layer });
+      }
+      if (on !== was.on) await sig.request(on ? "resumeConsumer" : "pauseConsumer", { consumerId });
+    } catch (e) {
+      // Asked again at the next change (a refused or rate-limited ask leaves the old state).
+      this.#videoAsk.set(consumerId, was);
+      console.warn("video request refused:", e);
+    }
+  }
+
+  #syncPublished() {
+    const out: Partial<Record<MediaSource, { producerId: string; paused: boolean }>> = {};
+    for (const [s, p] of this.#producers) out[s] = { producerId: p.id, paused: p.paused };
+    this.published.value = out;
+  }
+
+  #teardown() {
+    for (const c of this.#consumers.values()) c.close();
+    this.#consumers.clear();
+    this.#videoAsk.clear();
+    for (const p of this.#producers.values()) p.close();
+    this.#producers.clear();
+    this.#send?.close();
+    this.#recv?.close();
+    this.#send = this.#recv = null;
+    this.#device = null;
+    const sig = this.#sig;
+    this.#sig = null;
+    sig?.close();
+    this.remote.value = [];
+    this.speaking.value = [];
+    this.#syncPublished();
+  }
+
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const w of this.#wanted.values()) w.track.stop();
+    this.#wanted.clear();
+    this.#teardown();
+    this.state.value = "closed";
+  }
+}
+
+export { SfuRequestError };

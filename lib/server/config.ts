@@ -1,0 +1,69 @@
+// Process configuration of the web server, read once from the environment with embedded defaults.
+import {
+  DEFAULT_PARTY_PORT,
+  DEFAULT_SFU_PORT,
+  DEFAULT_WEB_PORT,
+  DEV_ROOM_SECRET,
+  DEV_SERVER_SECRET,
+} from "../protocol/defaults.ts";
+import { parseSfuList } from "../protocol/sfu_edge.ts";
+import type { PlacedSfu } from "../protocol/sfu_placement.ts";
+
+export interface Config {
+  port: number;
+  hostname: string;
+  /** SPAZIO_KV: a file path (embedded SQLite) or an http(s) URL of a remote KV (KV Connect). */
+  kvPath: string;
+  /** SPAZIO_PUBLIC_URL: the origin browsers use; when unset the request's own origin is used. */
+  publicUrl?: string;
+  /** SPAZIO_PARTY_URL: the PartyKit server as this server reaches it. */
+  partyUrl: string;
+  /** SPAZIO_PARTY_PUBLIC_URL: the PartyKit server as browsers reach it (default: partyUrl). */
+  partyPublicUrl: string;
+  /** SPAZIO_SFU_URL: the SFU as this server reaches it. */
+  sfuUrl: string;
+  /** SPAZIO_SFU_PUBLIC_URL: the SFU as browsers reach it (default: sfuUrl). */
+  sfuPublicUrl: string;
+  /**
+   * SPAZIO_SFU_PEERS (`id=url,...`, as servers reach them, the list the SFUs share) and
+   * SPAZIO_SFU_PUBLIC_URLS (`id=url,...`, as browsers do; default: the same URLs): the SFUs a
+   * Space's people are placed on. Empty: everyone goes to sfuPublicUrl.
+   */
+  sfus: PlacedSfu[];
+  roomSecret: string;
+  serverSecret: string;
+  buildDir: string;
+}
+
+function env(name: string): string | undefined {
+  return Deno.env.get(name) || undefined;
+}
+
+export function loadConfig(): Config {
+  const port = Number(env("SPAZIO_PORT") ?? DEFAULT_WEB_PORT);
+  const partyUrl = env("SPAZIO_PARTY_URL") ?? `http://127.0.0.1:${DEFAULT_PARTY_PORT}`;
+  const sfuUrl = env("SPAZIO_SFU_URL") ?? `http://127.0.0.1:${DEFAULT_SFU_PORT}`;
+  return {
+    port,
+    hostname: env("SPAZIO_HOST") ?? "127.0.0.1",
+    kvPath: env("SPAZIO_KV") ?? "./data/spazio.kv",
+    publicUrl: env("SPAZIO_PUBLIC_URL"),
+    partyUrl,
+    partyPublicUrl: env("SPAZIO_PARTY_PUBLIC_URL") ?? partyUrl,
+    sfuUrl,
+    sfuPublicUrl: env("SPAZIO_SFU_PUBLIC_URL") ?? sfuUrl,
+    sfus: sfuList(env("SPAZIO_SFU_PEERS"), env("SPAZIO_SFU_PUBLIC_URLS")),
+    roomSecret: env("SPAZIO_ROOM_SECRET") ?? DEV_ROOM_SECRET,
+    serverSecret: env("SPAZIO_SERVER_SECRET") ?? DEV_SERVER_SECRET,
+    buildDir: env("SPAZIO_BUILD_DIR") ?? "./_build",
+  };
+}
+
+function sfuList(internal: string | undefined, publicUrls: string | undefined): PlacedSfu[] {
+  const list = parseSfuList(internal);
+  const pub = parseSfuList(publicUrls, "SPAZIO_SFU_PUBLIC_URLS");
+  for (const p of pub) {
+    if (!list.some((s) => s.id === p.id)) throw new Error(`SPAZIO_SFU_PUBLIC_URLS: "${p.id}" is not in SPAZIO_SFU_PEERS`);
+  }
+  return list.map((s) => ({ ...s, publicUrl: pub.find((p) => p.id === s.id)?.url ?? s.url }));
+}

@@ -1,0 +1,377 @@
+// What happens to a recorded Space after the SFU's recorder wrote its tracks: the replay is mixed
+// when the Space ends, the host may trim its start or delete it, it expires after a retention
+// period (30 days by default) through a Deno KV queue message with a delay (kept across restarts),
+// and anyone may cut 30-second clips, which expire by the same rule. Records live in KV; files in
+// a RecordingStore. A deleted or expired recording leaves a tombstone, so its URL says 410.
+import { mix, type MixOutput, cut, durationMs, type TrackInput } from "./mix.ts";
+import type { MessageKey } from "../../i18n/mod.ts";
+import { checkKey, type RecordingStore } from "./store.ts";
+import { RECORDING_ID, Timeline } from "../../protocol/recording_timeline.ts";
+import type { RoomTimeline } from "../../protocol/space_http.ts";
+import { buildTimeline, parseSpeaking } from "./timeline.ts";
+
+export const CLIP_MS = 30_000;
+export const DEFAULT_RETENTION_MS = 30 * 24 * 3600_000;
+
+/** Space and clip ids as the app makes them; anything else never reaches KV or the store. */
+const ID = RECORDING_ID;
+
+export type RecordingStatus = "recording" | "mixing" | "ready" | "failed" | "deleted";
+
+export interface RecordingRecord {
+  spaceId: string;
+  hostSub: string;
+  status: RecordingStatus;
+  startedAt: number;
+  endedAt?: number;
+  durationMs?: number;
+  /** The host's trim: the replay begins this far into the recording. */
+  trimStartMs: number;
+  clipsAllowed: boolean;
+  expiresAt?: number;
+  /** Why it is gone: the host deleted it, or it expired. */
+  gone?: "deleted" | "expired";
+  error?: string;
+}
+
+export interface ClipRecord {
+  id: string;
+  spaceId: string;
+  /** Where it starts in the replay as heard (after the trim). */
+  fromMs: number;
+  durationMs: number;
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number;
+  gone?: "deleted" | "expired";
+}
+
+/** A refusal a route turns into a status and a message. */
+export class RecordingError extends Error {
+  /** `code` names the message people read (lib/i18n/recordings.ts), filled with `params`. */
+  constructor(
+    readonly status: 400 | 403 | 404 | 409 | 410,
+    readonly code: MessageKey,
+    message: string,
+    readonly params?: Record<string, number>,
+  ) {
+    super(message);
+  }
+}
+
+/** One segment as the SFU's recorder indexes it (sfu/recorder.ts). */
+interface Segment {
+  file: string;
+  sub: string;
+  firstPacketAt: number | null;
+}
+
+export interface RecordingServiceOptions {
+  now?: () => number;
+  retentionMs?: number;
+  newId?: () => string;
+}
+
+type Expiry = { type: "recording.expire"; spaceId: string } | { type: "clip.expire"; clipId: string };
+
+export class RecordingService {
+  readonly now: () => number;
+  readonly retentionMs: number;
+  readonly #newId: () => string;
+
+  constructor(readonly kv: Deno.Kv, readonly store: RecordingStore, opts: RecordingServiceOptions = {}) {
+    this.now = opts.now ?? Date.now;
+    this.retentionMs = opts.retentionMs ?? DEFAULT_RETENTION_MS;
+    this.#newId = opts.newId ?? (() => crypto.randomUUID().replaceAll("-", "").slice(0, 16));
+  }
+
+  static id(id: string, what = "id"): string {
+    if (!ID.test(id)) throw new RecordingError(400, "rec.err.bad_id", `That is not a ${what}.`);
+    return id;
+  }
+
+  /** Where the SFU's recorder writes a Space's tracks, as a store prefix. */
+  static tracksPrefix(spaceId: string): string {
+    return `spaces/${RecordingService.id(spaceId)}/rec/`;
+  }
+
+  replayKeys(spaceId: string): MixOutput {
+    const id = RecordingService.id(spaceId);
+    return { opus: checkKey(`spaces/${id}/replay.ogg`), aac: checkKey(`spaces/${id}/replay.m4a`) };
+  }
+
+  clipKeys(clipId: string): MixOutput {
+    const id = RecordingService.id(clipId, "clip id");
+    return { opus: checkKey(`clips/${id}/clip.ogg`), aac: checkKey(`clips/${id}/clip.m4a`) };
+  }
+
+  async get(spaceId: string): Promise<RecordingRecord | null> {
+    return (await this.kv.get<RecordingRecord>(["recordings", RecordingService.id(spaceId)])).value;
+  }
+
+  async getClip(clipId: string): Promise<ClipRecord | null> {
+    return (await this.kv.get<ClipRecord>(["clips", RecordingService.id(clipId, "clip id")])).value;
+  }
+
+  /**
+   * The recording began (the host turned it on). Turning it on again continues the same recording.
+   * `startedAt`: when the room says it began (its clock), the zero of the tracks and the timeline.
+   */
+  async start(spaceId: string, hostSub: string, opts: { clipsAllowed?: boolean; startedAt?: number } = {}): Promise<RecordingRecord> {
+    const key = ["recordings", RecordingService.id(spaceId)];
+    const old = (await this.kv.get<RecordingRecord>(key)).value;
+    if (old && old.status !== "recording") throw new RecordingError(409, "rec.err.recording_over", "This Space's recording is already finished.");
+    if (old) return old;
+    const rec: RecordingRecord = { spaceId, hostSub, status: "recording", startedAt: opts.startedAt ?? this.now(), trimStartMs: 0, clipsAllowed: opts.clipsAllowed ?? true };
+    // Two pushes at once open it once.
+    const res = await this.kv.atomic().check({ key, versionstamp: null }).set(key, rec).commit();
+    return res.ok ? rec : (await this.get(spaceId))!;
+  }
+
+  timelineKey(spaceId: string): string {
+    return checkKey(`spaces/${RecordingService.id(spaceId)}/timeline.json`);
+  }
+
+  /** The replay's timeline (stage, speaking, comments, reactions, pins), or null when there is none. */
+  async timeline(spaceId: string): Promise<Timeline | null> {
+    const rec = await this.get(spaceId);
+    if (!rec || rec.status === "deleted") return null;
+    try {
+      return Timeline.parse(JSON.parse(await Deno.readTextFile(this.store.localPath(this.timelineKey(spaceId)))));
+    } catch {
+      return null;
+    }
+  }
+
+  /** Joins the room's record with the SFU's speaking lines and stores it beside the replay. */
+  async #writeTimeline(spaceId: string, rec: RecordingRecord, endedAt: number, room: RoomTimeline | null): Promise<void> {
+    const lines = async (file: string) => {
+      try {
+        return parseSpeaking(await Deno.readTextFile(this.store.localPath(`${RecordingService.tracksPrefix(spaceId)}${file}`)));
+      } catch {
+        return []; // nobody was heard, or the SFU wrote nothing
+      }
+    };
+    const timeline = buildTimeline(rec.startedAt, endedAt, room, await lines("speaking.jsonl"), await lines("air.jsonl"));
+    await this.store.write(this.timelineKey(spaceId), new TextEncoder().encode(JSON.stringify(timeline)));
+  }
+
+  async #tracks(spaceId: string, rec: RecordingRecord): Promise<TrackInput[]> {
+    const prefix = RecordingService.tracksPrefix(spaceId);
+    let segments: Segment[] = [];
+    try {
+      segments = JSON.parse(await Deno.readTextFile(this.store.localPath(`${prefix}index.json`))).segments ?? [];
+    } catch { /* nothing was recorded */ }
+    const out: TrackInput[] = [];
+    for (const s of segments) {
+      if (s.firstPacketAt === null || !/^[A-Za-z0-9_-]+\.ogg$/.test(s.file)) continue;
+      const key = `${prefix}${s.file}`;
+      const st = await this.store.stat(key);
+      if (!st || st.size === 0) continue;
+      out.push({ path: this.store.localPath(key), offsetMs: s.firstPacketAt - rec.startedAt });
+    }
+    return out;
+  }
+
+  /**
+   * The Space ended: mixes the replay, stores its timeline and sets it to expire. `room`: what the
+   * Space room kept of it (stage, comments, reactions, pins), when it could be read.
+   */
+  async finish(spaceId: string, opts: { room?: RoomTimeline | null; endedAt?: number } = {}): Promise<RecordingRecord> {
+    const rec = await this.get(spaceId);
+    if (!rec) throw new RecordingError(404, "rec.err.not_recorded", "This Space was not recorded.");
+    if (rec.status !== "recording" && rec.status !== "failed") return rec;
+    const endedAt = rec.endedAt ?? opts.endedAt ?? this.now();
+    await this.#put({ ...rec, status: "mixing", endedAt });
+    await this.#writeTimeline(spaceId, rec, endedAt, opts.room ?? null).catch((err) =>
+      console.error(`web: the timeline of ${spaceId} was not stored:`, err)
+    );
+    const tracks = await this.#tracks(spaceId, rec);
+    const expiresAt = endedAt + this.retentionMs;
+    try {
+      const durationMs = await this.#mixReplay(spaceId, tracks, rec.trimStartMs, endedAt - rec.startedAt);
+      const done: RecordingRecord = { ...rec, status: "ready", endedAt, durationMs, expiresAt };
+      await this.#put(done);
+      await this.#expireLater({ type: "recording.expire", spaceId }, expiresAt);
+      return done;
+    } catch (err) {
+      const failed: RecordingRecord = { ...rec, status: "failed", endedAt, expiresAt, error: (err as Error).message.slice(0, 300) };
+      await this.#put(failed);
+      await this.#expireLater({ type: "recording.expire", spaceId }, expiresAt);
+      return failed;
+    }
+  }
+
+  /** Mixes into scratch files, then replaces the replay: a listener never gets half a file. */
+  async #mixReplay(spaceId: string, tracks: TrackInput[], fromMs: number, untilMs?: number): Promise<number> {
+    const keys = this.replayKeys(spaceId);
+    const scratch = await Deno.makeTempDir({ prefix: "spazio-mix-" });
+    try {
+      const tmp = { opus: `${scratch}/replay.ogg`, aac: `${scratch}/replay.m4a` };
+      await mix(tracks, tmp, { fromMs, untilMs });
+      const ms = await durationMs(tmp.opus);
+      for (const k of ["opus", "aac"] as const) {
+        const f = await Deno.open(tmp[k], { read: true });
+        await this.store.write(keys[k], f.readable);
+      }
+      return ms;
+    } finally {
+      await Deno.remove(scratch, { recursive: true }).catch(() => {});
+    }
+  }
+
+  #mine(rec: RecordingRecord | null, sub: string, what: string): RecordingRecord {
+    if (!rec) throw new RecordingError(404, "rec.err.not_recorded", "This Space was not recorded.");
+    if (rec.status === "deleted") throw new RecordingError(410, "rec.err.recording_gone", "This recording was deleted.");
+    if (rec.hostSub !== sub) throw new RecordingError(403, "rec.err.forbidden", `Only the host can ${what}.`);
+    return rec;
+  }
+
+  /** The host moves the replay's start; the replay is mixed again from the tracks. */
+  async trim(spaceId: string, bySub: string, fromMs: number): Promise<RecordingRecord> {
+    const rec = this.#mine(await this.get(spaceId), bySub, "trim this recording");
+    if (rec.status !== "ready") throw new RecordingError(409, "rec.err.recording_not_ready", "The replay is still being made; try again in a moment.");
+    const full = (rec.durationMs ?? 0) + rec.trimStartMs;
+    if (!Number.isInteger(fromMs) || fromMs < 0 || fromMs >= full - 1000) {
+      throw new RecordingError(400, "rec.err.bad_trim", `The replay can start anywhere from 0 to ${Math.max(0, full - 1000)} ms.`, {
+        max: Math.max(0, full - 1000),
+      });
+    }
+    const until = rec.endedAt !== undefined ? rec.endedAt - rec.startedAt : undefined;
+    const durationMs = await this.#mixReplay(spaceId, await this.#tracks(spaceId, rec), fromMs, until);
+    const next = { ...rec, trimStartMs: fromMs, durationMs };
+    await this.#put(next);
+    return next;
+  }
+
+  async setClipsAllowed(spaceId: string, bySub: string, allowed: boolean): Promise<RecordingRecord> {
+    const rec = this.#mine(await this.get(spaceId), bySub, "turn clips on or off");
+    const next = { ...rec, clipsAllowed: allowed };
+    await this.#put(next);
+    return next;
+  }
+
+  /** The host deletes the recording: files and index go, a tombstone stays for the 410. */
+  async delete(spaceId: string, bySub: string): Promise<void> {
+    this.#mine(await this.get(spaceId), bySub, "delete this recording");
+    await this.#remove(spaceId, "deleted");
+  }
+
+  async #remove(spaceId: string, why: "deleted" | "expired") {
+    await this.store.deletePrefix(`spaces/${RecordingService.id(spaceId)}/`);
+    const rec = await this.get(spaceId);
+    if (rec) {
+      await this.#put({
+        spaceId,
+        hostSub: rec.hostSub,
+        status: "deleted",
+        startedAt: rec.startedAt,
+        trimStartMs: 0,
+        clipsAllowed: false,
+        gone: why,
+      });
+    }
+  }
+
+  /**
+   * A clip of 30 s: from `fromMs` of a finished replay, or, while the Space is live, the last
+   * 30 s recorded. `removed`: the room's word that this person was put out of the Space.
+   */
+  async clip(spaceId: string, by: { sub: string; removed?: boolean }, fromMs?: number): Promise<ClipRecord> {
+    const rec = await this.get(spaceId);
+    if (!rec) throw new RecordingError(404, "rec.err.not_recorded", "This Space is not recorded, so it cannot be clipped.");
+    if (rec.status === "deleted") throw new RecordingError(410, "rec.err.recording_gone", "This recording was deleted.");
+    if (by.removed) throw new RecordingError(403, "rec.err.removed", "You were removed from this Space.");
+    if (!rec.clipsAllowed) throw new RecordingError(403, "rec.err.clips_off", "The host turned clips off for this Space.");
+    const id = this.#newId();
+    const keys = this.clipKeys(id);
+    const scratch = await Deno.makeTempDir({ prefix: "spazio-clip-" });
+    let start: number;
+    try {
+      const tmp = { opus: `${scratch}/clip.ogg`, aac: `${scratch}/clip.m4a` };
+      if (rec.status === "recording") {
+        const tracks = await this.#tracks(spaceId, rec);
+        if (!tracks.length) throw new RecordingError(409, "rec.err.nothing_recorded", "Nothing has been recorded yet.");
+        const elapsed = this.now() - rec.startedAt;
+        start = Math.max(0, elapsed - CLIP_MS);
+        await mix(tracks, tmp, { fromMs: start, durationMs: CLIP_MS, untilMs: elapsed });
+      } else if (rec.status === "ready") {
+        const length = rec.durationMs ?? 0;
+        if (fromMs === undefined || !Number.isInteger(fromMs) || fromMs < 0 || fromMs >= length) {
+          throw new RecordingError(400, "rec.err.bad_clip", `A clip starts anywhere from 0 to ${Math.max(0, length - 1)} ms of this replay.`, {
+            max: Math.max(0, length - 1),
+          });
+        }
+        start = fromMs;
+        await cut(this.store.localPath(this.replayKeys(spaceId).opus), tmp, fromMs, Math.min(CLIP_MS, length - fromMs));
+      } else {
+        throw new RecordingError(409, "rec.err.recording_not_ready", "The replay is still being made; try again in a moment.");
+      }
+      const length = await durationMs(tmp.opus);
+      for (const k of ["opus", "aac"] as const) {
+        const f = await Deno.open(tmp[k], { read: true });
+        await this.store.write(keys[k], f.readable);
+      }
+      const now = this.now();
+      const clip: ClipRecord = { id, spaceId, fromMs: start, durationMs: length, createdBy: by.sub, createdAt: now, expiresAt: now + this.retentionMs };
+      await this.kv.set(["clips", id], clip);
+      await this.#expireLater({ type: "clip.expire", clipId: id }, clip.expiresAt);
+      return clip;
+    } finally {
+      await Deno.remove(scratch, { recursive: true }).catch(() => {});
+    }
+  }
+
+  async #put(rec: RecordingRecord) {
+    await this.kv.set(["recordings", rec.spaceId], rec);
+  }
+
+  async #expireLater(msg: Expiry, at: number) {
+    // The delay is capped by KV (30 days); a message that comes early is queued again.
+    await this.kv.enqueue(msg, { delay: Math.max(0, Math.min(at - this.now(), 30 * 24 * 3600_000)) });
+  }
+
+  /** The queue's handler (main.ts listens): removes what is due, queues again what is not yet. */
+  async onQueue(msg: unknown): Promise<boolean> {
+    const m = msg as Partial<Expiry> | null;
+    if (m?.type === "recording.expire" && typeof m.spaceId === "string") {
+      const rec = await this.get(m.spaceId);
+      if (!rec || rec.status === "deleted" || rec.expiresAt === undefined) return true;
+      if (rec.expiresAt > this.now()) await this.#expireLater({ type: "recording.expire", spaceId: rec.spaceId }, rec.expiresAt);
+      else await this.#remove(rec.spaceId, "expired");
+      return true;
+    }
+    if (m?.type === "clip.expire" && typeof m.clipId === "string") {
+      const clip = await this.getClip(m.clipId);
+      if (!clip || clip.gone) return true;
+      if (clip.expiresAt > this.now()) await this.#expireLater({ type: "clip.expire", clipId: clip.id }, clip.expiresAt);
+      else {
+        await this.store.deletePrefix(`clips/${clip.id}/`);
+        await this.kv.set(["clips", clip.id], { ...clip, gone: "expired" });
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Everything past its time, at once: what the queue does over days, for a clock that jumps
+   * (tests) and at start-up after a long stop.
+   */
+  async expireDue(): Promise<number> {
+    let n = 0;
+    for await (const e of this.kv.list<RecordingRecord>({ prefix: ["recordings"] })) {
+      if (e.value.status !== "deleted" && e.value.expiresAt !== undefined && e.value.expiresAt <= this.now()) {
+        await this.#remove(e.value.spaceId, "expired");
+        n++;
+      }
+    }
+    for await (const e of this.kv.list<ClipRecord>({ prefix: ["clips"] })) {
+      if (!e.value.gone && e.value.expiresAt <= this.now()) {
+        await this.onQueue({ type: "clip.expire", clipId: e.value.id });
+        n++;
+      }
+    }
+    return n;
+  }
+}
