@@ -1,22 +1,21 @@
 // The message catalogue and language choice. Islands import this too, so it stays runtime-free.
-// Feature catalogues (spaces.ts, calls.ts, recordings.ts) are merged with the base one here.
+// The catalogues are one per area (base.ts, spaces.ts, calls.ts, recordings.ts), each with the
+// three languages; they are merged here.
+import { base } from "./base.ts";
 import { calls } from "./calls.ts";
-import { en } from "./en.ts";
-import { fr } from "./fr.ts";
-import { it } from "./it.ts";
 import { recordings } from "./recordings.ts";
 import { spaces } from "./spaces.ts";
 
-export type MessageKey = keyof typeof en | keyof typeof spaces.en | keyof typeof calls.en | keyof typeof recordings.en;
+export type MessageKey = keyof typeof base.en | keyof typeof spaces.en | keyof typeof calls.en | keyof typeof recordings.en;
 export const LANGS = ["en", "fr", "it"] as const;
 export type Lang = typeof LANGS[number];
 export const LANG_NAMES: Record<Lang, string> = { en: "English", fr: "Français", it: "Italiano" };
 
 /** Every string, by language. */
 export const catalogues: Record<Lang, Record<MessageKey, string>> = {
-  en: { ...en, ...spaces.en, ...calls.en, ...recordings.en },
-  fr: { ...fr, ...spaces.fr, ...calls.fr, ...recordings.fr },
-  it: { ...it, ...spaces.it, ...calls.it, ...recordings.it },
+  en: { ...base.en, ...spaces.en, ...calls.en, ...recordings.en },
+  fr: { ...base.fr, ...spaces.fr, ...calls.fr, ...recordings.fr },
+  it: { ...base.it, ...spaces.it, ...calls.it, ...recordings.it },
 };
 
 export function isLang(x: unknown): x is Lang {

@@ -1,4 +1,6 @@
 // Strings of recordings, replays and clips, in the three languages. Keys start with "rec.".
+// Longer than 300 lines on purpose: a catalogue is data, one block per language, and splitting
+// it would only scatter one area's strings.
 const en = {
   "rec.replay": "Replay",
   "rec.replay_of": "Replay: {title}",

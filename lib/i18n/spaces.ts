@@ -1,4 +1,6 @@
 // Strings of Spaces (pages, room, media), in the three languages. Keys start with "space.".
+// Longer than 300 lines on purpose: a catalogue is data, one block per language, and splitting
+// it would only scatter one area's strings.
 const en = {
   "space.nav": "Start a Space",
   "space.create_title": "Start a Space",
