@@ -5,7 +5,7 @@
 // most every 250 ms. The shard refuses the removed and the blocked itself, and closes a listener the
 // room removes. Hibernates: the Space as listeners see it, bans and pending reactions are in storage.
 import type * as Party from "partykit/server";
-import { SPACE_CLOSE, type SpaceErrorCode, type SpaceEvent } from "../../lib/protocol/space.ts";
+import { SPACE_CLOSE, type SpaceCommand, type SpaceErrorCode, type SpaceEvent } from "../../lib/protocol/space.ts";
 import {
   parseAudienceRoom,
   RoomToShard,
@@ -18,7 +18,8 @@ import { type RoomTokenClaims, signRequest, verifyRoomToken } from "../../lib/pr
 import { fail, json, admitConnection, readSignedRequest } from "../shared/http.ts";
 import { answerSafely, broadcastText, closeQuietly, sendText, upgradeShapeRefusal } from "../shared/socket.ts";
 import { readConfig, roomIdOf, type PartyConfig } from "../shared/config.ts";
-import { type ConnLimits, readMessage } from "../space/inbound.ts";
+import { type ConnLimits, SPACE_INBOUND, spaceLimits } from "../space/inbound.ts";
+import { type Message, receive } from "../shared/inbound.ts";
 import { Presence } from "../space/presence.ts";
 import { type Actor, isAnonymous, person } from "../space/state.ts";
 import type { RoomStorage } from "../space/store.ts";
@@ -182,15 +183,13 @@ export default class AudienceShard implements Party.Server {
     return stored;
   }
 
-  onMessage(message: string | ArrayBuffer | ArrayBufferView, conn: Conn) {
-    const st = conn.state;
-    if (!st) return this.#error(conn, "bad_message", "Wait for the sync event before sending commands.");
-    const now = Date.now();
-    const limits = { buckets: { ...st.buckets }, strikes: st.strikes };
-    const read = readMessage(message, limits, this.#presence.limits, st.actor.sub, now);
-    conn.setState({ ...st, ...limits });
-    if (read.kind === "close") return closeQuietly(conn, read.code, read.reason);
-    if (read.kind === "refuse") return this.#error(conn, read.code, read.message, read.ref);
+  onMessage(message: Message, conn: Conn) {
+    const read = receive<SpaceCommand, ConnState>(conn, message, SPACE_INBOUND, {
+      now: Date.now(),
+      limit: spaceLimits(this.#presence.limits, conn.state?.actor.sub ?? ""),
+    });
+    if (!read) return;
+    const st = read.state;
     if (this.#stored?.view.space.status === "ended") return this.#error(conn, "ended", "This Space has ended.", read.ref);
     if (read.cmd.type === "react") {
       const r = this.#pending.reactions;

@@ -12,7 +12,6 @@ import {
   type CallRole,
   isFinal,
 } from "../../lib/protocol/call.ts";
-import { MAX_MESSAGE_BYTES } from "../../lib/protocol/defaults.ts";
 import { verifyRoomToken } from "../../lib/protocol/token.ts";
 import { type CallRoomHandle, handleCallRequest } from "./http.ts";
 import {
@@ -28,20 +27,25 @@ import {
 import { readConfig, type PartyConfig } from "../shared/config.ts";
 import { admitConnection } from "../shared/http.ts";
 import { answerSafely, closeQuietly, sendText, upgradeShapeRefusal } from "../shared/socket.ts";
-import { type Bucket, take } from "../shared/limits.ts";
+import { CLOSE_TOO_BIG, type ConnLimits, type InboundRules, type Message, receive } from "../shared/inbound.ts";
 import { postSigned } from "../shared/post.ts";
 
-interface ConnState {
+interface ConnState extends ConnLimits {
   role: CallRole;
-  bucket?: Bucket;
-  strikes: number;
 }
 type Conn = Party.Connection<ConnState>;
 
 /** Two people with a few tabs or devices each. */
 const MAX_CONNECTIONS = 10;
-const MESSAGE_RULE = { rate: 2, burst: 10 };
-const FLOOD_STRIKES = 20;
+/** How the room reads a message (party/shared/inbound.ts): its schema, limit and close codes. */
+const CALL_INBOUND: InboundRules<CallCommand> = {
+  schema: CallCommand,
+  rule: { rate: 2, burst: 10 },
+  strikes: 20,
+  close: { tooBig: CLOSE_TOO_BIG, flood: CALL_CLOSE.flood },
+  noun: "call command",
+  echoRef: true,
+};
 const TOKEN_SLACK_MS = 30_000;
 const STORAGE_KEY = "call";
 
@@ -111,7 +115,7 @@ export default class CallRoom implements Party.Server, CallRoomHandle {
     if ([...this.room.getConnections()].length > MAX_CONNECTIONS) {
       return closeQuietly(conn, CALL_CLOSE.tooManyConnections, "Too many open connections to this call.");
     }
-    conn.setState({ role, strikes: 0 });
+    conn.setState({ role, buckets: {}, strikes: 0 });
     this.#send(conn, {
       type: "sync",
       call: view(s),
@@ -122,41 +126,12 @@ export default class CallRoom implements Party.Server, CallRoomHandle {
     if (counts(s, role, conn.id)) this.commit(presence(s, role, true, Date.now()));
   }
 
-  onMessage(message: string | ArrayBuffer | ArrayBufferView, conn: Conn) {
-    const size = typeof message === "string" ? message.length : message.byteLength;
-    if (size > MAX_MESSAGE_BYTES) return closeQuietly(conn, 1009, "Message too big: the limit is 16 KiB.");
-    const st = conn.state;
-    if (!st) return;
+  onMessage(message: Message, conn: Conn) {
     const now = Date.now();
-    const r = take(st.bucket, MESSAGE_RULE, now);
-    if (!r.ok) {
-      conn.setState({ ...st, bucket: r.bucket, strikes: st.strikes + 1 });
-      if (st.strikes + 1 >= FLOOD_STRIKES) {
-        return closeQuietly(conn, CALL_CLOSE.flood, "Too many messages: connection closed.");
-      }
-      return this.#error(conn, "rate_limited", "Too many messages: slow down.");
-    }
-    conn.setState({ ...st, bucket: r.bucket, strikes: 0 });
-    let raw: unknown;
-    try {
-      raw = typeof message === "string" ? JSON.parse(message) : undefined;
-    } catch { /* reported below */ }
-    const rawRef = (raw as { ref?: unknown } | null)?.ref;
-    const ref = typeof rawRef === "string" && rawRef.length <= 64 ? rawRef : undefined;
-    const parsed = CallCommand.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue.path.length ? ` (${issue.path.join(".")})` : "";
-      return this.#error(
-        conn,
-        "bad_message",
-        `Not a valid call command${where}: ${issue.message}.`,
-        ref,
-      );
-    }
-    if (!this.state) return;
-    const result = apply(this.state, parsed.data, st.role, conn.id, now);
-    if (!result.ok) return this.#error(conn, result.code, result.message, ref);
+    const got = receive<CallCommand, ConnState>(conn, message, CALL_INBOUND, { now });
+    if (!got || !this.state) return;
+    const result = apply(this.state, got.cmd, got.state.role, conn.id, now);
+    if (!result.ok) return this.#error(conn, result.code, result.message, got.ref);
     this.commit(result.state);
   }
 

@@ -1,10 +1,9 @@
 // What the Space room's HTTP handlers (http.ts, shard_requests.ts) may read and do, and nothing
 // more: the room (room.ts) implements it, so the handlers never import the room class.
 import type { Person, SpaceEvent } from "../../lib/protocol/space.ts";
-import type { SpaceReport } from "../../lib/protocol/space_http.ts";
 import type { PartyConfig } from "../shared/config.ts";
 import type { AudienceShards } from "./shards.ts";
-import type { Delivery, Grant, SpaceState } from "./state.ts";
+import type { Committable, SpaceState } from "./state.ts";
 import type { RoomStorage } from "./store.ts";
 import type { RecordingTimeline } from "./timeline.ts";
 
@@ -19,8 +18,11 @@ export interface SpaceRoomHandle {
   readonly isPresent: (sub: string) => boolean;
   listenerCount(): number;
   listenerSample(): Person[];
-  /** Makes `next` the state: stores it, delivers events, and tells the SFU and the web. */
-  commit(next: SpaceState, out: Delivery[], grants?: Grant[], report?: SpaceReport): void;
+  /**
+   * Makes a step (from the reducer's `decide` or lifecycle.ts) the state: derives its grants
+   * (reducer.ts#commit), stores it, delivers events, and tells the SFU and the web.
+   */
+  commit(step: Committable): void;
   /** To everyone in the room and on its shards. */
   broadcast(event: SpaceEvent): void;
   /** The shards' listener count changed: tell people (at most so often). */

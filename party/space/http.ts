@@ -9,7 +9,7 @@ import type { SpaceRoomHandle } from "./handle.ts";
 import { createSpace, endSpace, startSpace, updateBlocks, updateSpace } from "./lifecycle.ts";
 import { listReports } from "./store.ts";
 import { handleShardRequest } from "./shard_requests.ts";
-import { diffGrants, grantFor, hasPart, publicSnapshot } from "./state.ts";
+import { grantFor, hasPart, publicSnapshot } from "./state.ts";
 
 /** What the room's POST accepts: the web's and the SFU's requests, and its audience shards'. */
 const RoomRequest = z.discriminatedUnion("type", [...SpaceRoomRequest.options, ...ShardToRoom.options]);
@@ -53,9 +53,7 @@ export async function handleSpaceRequest(room: SpaceRoomHandle, req: Request): P
     // Idempotent: the web may retry a create; the first one wins and nothing is reset.
     if (!room.state) {
       // The host starts on stage: tell the SFU at once rather than wait for it to ask.
-      const created = createSpace(r, now);
-      const { state, grants } = diffGrants({ ...created, stage: [] }, created);
-      room.commit(state, [], grants);
+      room.commit({ state: createSpace(r, now), out: [] });
     }
     return snapshot();
   }
@@ -77,35 +75,29 @@ export async function handleSpaceRequest(room: SpaceRoomHandle, req: Request): P
     case "start": {
       if (s.status === "ended") return fail(409, "ended", "This Space has ended.");
       if (s.status === "scheduled") {
-        const step = startSpace(s, {
+        room.commit(startSpace(s, {
           now,
           newId: () => crypto.randomUUID(),
           isPresent: room.isPresent,
-        });
-        const { state, grants } = diffGrants(s, step.state);
-        room.commit(state, step.out, grants);
+        }));
       }
       return snapshot();
     }
     case "end": {
       if (s.status !== "ended") {
-        const step = endSpace(s, now);
-        const { state, grants } = diffGrants(s, step.state);
-        room.commit(state, step.out, grants);
+        room.commit(endSpace(s, now));
       }
       return snapshot();
     }
     case "update": {
       const step = updateSpace(s, r, now);
       if (typeof step === "string") return fail(409, "conflict", step);
-      room.commit(step.state, step.out);
+      room.commit(step);
       return snapshot();
     }
     case "updateBlocks": {
-      const step = updateBlocks(s, r.blockedSubs);
-      const { state, grants } = diffGrants(s, step.state);
-      room.commit(state, step.out, grants);
-      for (const sub of state.blocked) room.putOut(sub, "You can't join this Space.");
+      room.commit(updateBlocks(s, r.blockedSubs));
+      for (const sub of room.state!.blocked) room.putOut(sub, "You can't join this Space.");
       return snapshot();
     }
   }

@@ -7,6 +7,7 @@ import {
   type Actor,
   type ActorKind,
   all,
+  type Applied,
   type ApplyContext,
   type ApplyResult,
   diffGrants,
@@ -26,12 +27,27 @@ import {
 } from "./state.ts";
 import { moderate, setSeat, toAudience } from "./moderation.ts";
 
+/** Applies a command: what the rules decide, committed (with the grants that changed). */
 export function apply(
   s: SpaceState,
   c: SpaceCommand,
   actor: Actor,
   ctx: ApplyContext,
 ): ApplyResult {
+  const step = decide(s, c, actor, ctx);
+  return "state" in step ? commit(s, step) : step;
+}
+
+/**
+ * What the rules make of a command, before its grants: the room commits the step (room.commit
+ * runs `commit` below with the state it holds), so no caller derives or patches grants itself.
+ */
+export function decide(
+  s: SpaceState,
+  c: SpaceCommand,
+  actor: Actor,
+  ctx: ApplyContext,
+): StepResult {
   const kind = kindOf(s, actor.sub);
   if (kind === "removed") return refuse("removed", "You were removed from this Space.");
   if (s.status === "ended") return refuse("ended", "This Space has ended.");
@@ -44,9 +60,17 @@ export function apply(
   if (s.status === "scheduled" && c.type !== "start" && c.type !== "end" && c.type !== "report") {
     return refuse("not_live", "This Space has not started yet.");
   }
-  const step = stageCommand(s, c, actor, kind, ctx);
-  if (!("state" in step)) return step;
-  const { state, grants } = diffGrants(s, step.state);
+  return stageCommand(s, c, actor, kind, ctx);
+}
+
+/**
+ * Makes a step a transition: the one place grants come from. Everyone whose media rights differ
+ * between `before` and the step's state gets a grant, numbered on from `seq`. Every transition
+ * goes through here: commands, the web's lifecycle requests, seating a pre-named speaker. With no
+ * `before` (a Space being created), the Space as created with nobody seated is the state before.
+ */
+export function commit(before: SpaceState | undefined, step: Step): Applied {
+  const { state, grants } = diffGrants(before ?? { ...step.state, stage: [] }, step.state);
   return { ok: true, state, out: step.out, grants, ...(step.report && { report: step.report }) };
 }
 

@@ -3,27 +3,25 @@
 // keeps presence, rate-limits, persists to room storage, sends `sync` then deltas, and tells the
 // SFU and the web what changed. Identity always comes from the verified token, never a message.
 import type * as Party from "partykit/server";
-import { LISTENER_SAMPLE, type Person, SPACE_CLOSE, type SpaceErrorCode, type SpaceEvent } from "../../lib/protocol/space.ts";
-import type { SpaceReport } from "../../lib/protocol/space_http.ts";
+import { LISTENER_SAMPLE, type Person, SPACE_CLOSE, type SpaceCommand, type SpaceErrorCode, type SpaceEvent } from "../../lib/protocol/space.ts";
 import { type RoomTokenClaims, verifyRoomToken } from "../../lib/protocol/token.ts";
 import { readConfig, roomIdOf, type PartyConfig } from "../shared/config.ts";
 import { admitConnection } from "../shared/http.ts";
 import { answerSafely, broadcastText, closeQuietly, sendText, upgradeShapeRefusal } from "../shared/socket.ts";
 import { handleSpaceRequest } from "./http.ts";
 import type { SpaceRoomHandle } from "./handle.ts";
-import { type ConnLimits, readMessage } from "./inbound.ts";
+import { type ConnLimits, SPACE_INBOUND, spaceLimits } from "./inbound.ts";
+import { type Message, receive } from "../shared/inbound.ts";
 import type { Bucket } from "../shared/limits.ts";
 import type { PersonalRule } from "./limits.ts";
 import { seatPlanned } from "./lifecycle.ts";
 import { Presence } from "./presence.ts";
 import { SpaceOutbound } from "./outbound.ts";
-import { apply } from "./reducer.ts";
+import { commit, decide } from "./reducer.ts";
 import { AudienceShards } from "./shards.ts";
 import {
   type Actor,
-  type Delivery,
-  diffGrants,
-  type Grant,
+  type Committable,
   kindOf,
   person,
   publicStage,
@@ -187,8 +185,7 @@ export default class SpaceRoom implements Party.Server, SpaceRoomHandle {
       }
       const seated = seatPlanned(s, actor, s.host.sub);
       if (seated.state !== s) {
-        const { state, grants } = diffGrants(s, seated.state);
-        this.commit(state, seated.out, grants);
+        this.commit(seated);
         // A person named ahead (a planned co-host or speaker) was a listener in their own sync;
         // seated, they are not, and the count everyone else last heard may not change: tell them.
         this.#send(conn, { type: "listenerCount", count: this.listenerCount(), listeners: this.listenerSample() });
@@ -197,25 +194,22 @@ export default class SpaceRoom implements Party.Server, SpaceRoomHandle {
     this.#scheduleListenerCount();
   }
 
-  onMessage(message: string | ArrayBuffer | ArrayBufferView, conn: Conn) {
-    const st = conn.state;
-    if (!st) {
-      return this.#error(conn, "bad_message", "Wait for the sync event before sending commands.");
-    }
+  onMessage(message: Message, conn: Conn) {
     const now = Date.now();
-    const limits = { buckets: { ...st.buckets }, strikes: st.strikes };
-    const read = readMessage(message, limits, this.#presence.limits, st.actor.sub, now);
-    conn.setState({ ...st, ...limits, personal: this.#personal(st.actor.sub, st.address) });
-    if (read.kind === "close") return closeQuietly(conn, read.code, read.reason);
-    if (read.kind === "refuse") return this.#error(conn, read.code, read.message, read.ref);
-    if (!this.state) return this.#error(conn, "not_found", "This Space does not exist.", read.ref);
-    const result = apply(this.state, read.cmd, st.actor, {
+    const got = receive<SpaceCommand, ConnState>(conn, message, SPACE_INBOUND, {
+      now,
+      limit: spaceLimits(this.#presence.limits, conn.state?.actor.sub ?? ""),
+      keep: (st) => ({ ...st, personal: this.#personal(st.actor.sub, st.address) }),
+    });
+    if (!got) return;
+    if (!this.state) return this.#error(conn, "not_found", "This Space does not exist.", got.ref);
+    const result = decide(this.state, got.cmd, got.state.actor, {
       now,
       newId: () => crypto.randomUUID(),
       isPresent: this.isPresent,
     });
-    if (!result.ok) return this.#error(conn, result.code, result.message, read.ref);
-    this.commit(result.state, result.out, result.grants, result.report);
+    if (!("state" in result)) return this.#error(conn, result.code, result.message, got.ref);
+    this.commit(result);
   }
 
   onClose(conn: Conn) {
@@ -281,9 +275,13 @@ export default class SpaceRoom implements Party.Server, SpaceRoomHandle {
     this.#broadcast(event);
   }
 
-  /** Makes `next` the state: stores it, delivers events, and tells the SFU and the web. */
-  commit(next: SpaceState, out: Delivery[], grants: Grant[] = [], report?: SpaceReport) {
+  /**
+   * Makes a step the state: the reducer's `commit` derives the grants that changed from the state
+   * held here to the step's; then stores it, delivers events, and tells the SFU and the web.
+   */
+  commit(step: Committable) {
     const prev = this.state;
+    const { state: next, out, grants, report } = commit(prev, step);
     this.state = next;
     // Reactions and reports leave the state as it was: no write, so nothing waits on the disk.
     if (next !== prev) {

@@ -6,7 +6,7 @@ import { REACTIONS, SpaceCommand, type SpaceEvent } from "../../lib/protocol/spa
 import type { ShardToRoom, ShardWelcome } from "../../lib/protocol/space_audience.ts";
 import { fail, json } from "../shared/http.ts";
 import type { SpaceRoomHandle } from "./handle.ts";
-import { apply } from "./reducer.ts";
+import { decide } from "./reducer.ts";
 import { person, type SpaceState, syncFor } from "./state.ts";
 
 /** Who the welcome's sync is for: nobody in particular (each shard puts its listener's `you` in). */
@@ -33,13 +33,13 @@ export function handleShardRequest(room: SpaceRoomHandle, s: SpaceState, r: Shar
       const cmd = parsed.data;
       // One listener's reactions travel summed in reports, never one request each.
       if (cmd.type === "react") return json({ ok: false, code: "bad_message", message: "Reactions go in reports." });
-      const result = apply(s, cmd, person(r.actor), {
+      const result = decide(s, cmd, person(r.actor), {
         now: Date.now(),
         newId: () => crypto.randomUUID(),
         isPresent: room.isPresent,
       });
-      if (!result.ok) return json({ ok: false, code: result.code, message: result.message });
-      room.commit(result.state, result.out, result.grants, result.report);
+      if (!("state" in result)) return json({ ok: false, code: result.code, message: result.message });
+      room.commit(result);
       return json({ ok: true });
     }
     case "shardReport": {

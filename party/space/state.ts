@@ -108,6 +108,11 @@ export interface ApplyContext {
 /** What one command handler returns before grants are derived. */
 export type Step = { state: SpaceState; out: Delivery[]; report?: SpaceReport };
 export type StepResult = Step | Refused;
+/**
+ * What a room commits: a step, never an already committed result (whose grants and `seq` would be
+ * derived twice). The room's commit derives the grants (reducer.ts#commit).
+ */
+export type Committable = Step & { grants?: never };
 
 export const MODS_ONLY = "Only the host or a co-host can do that.";
 /** An event for everybody in the room. */

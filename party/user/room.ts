@@ -2,26 +2,32 @@
 // that person. The web stores DMs and call history and POSTs signed `deliver` requests here; the
 // room fans them out. Tabs only listen (and ping): nothing a browser sends can reach anyone else.
 import type * as Party from "partykit/server";
-import { MAX_MESSAGE_BYTES } from "../../lib/protocol/defaults.ts";
 import { INBOX_CLOSE, InboxCommand, type InboxEvent, InboxRequest } from "../../lib/protocol/dm.ts";
 import { verifyRoomToken } from "../../lib/protocol/token.ts";
 import { readConfig, type PartyConfig } from "../shared/config.ts";
 import { admitConnection, fail, json, readSignedRequest } from "../shared/http.ts";
-import { type Bucket, take } from "../shared/limits.ts";
+import { CLOSE_TOO_BIG, type ConnLimits, type InboundRules, type Message, receive } from "../shared/inbound.ts";
 import { answerSafely, closeQuietly, sendText, upgradeShapeRefusal } from "../shared/socket.ts";
 
 /** Tabs, installed apps and devices of one person at once. */
 const MAX_CONNECTIONS = 20;
-/** Pings are the only thing a tab sends; this is far above any honest keep-alive. */
-const MESSAGE_RULE = { rate: 1, burst: 10 };
-const FLOOD_STRIKES = 20;
+/**
+ * How the room reads a message (party/shared/inbound.ts). Pings are the only thing a tab sends;
+ * the rule is far above any honest keep-alive.
+ */
+const INBOX_INBOUND: InboundRules<InboxCommand> = {
+  schema: InboxCommand,
+  rule: { rate: 1, burst: 10 },
+  strikes: 20,
+  close: { tooBig: CLOSE_TOO_BIG, flood: INBOX_CLOSE.flood },
+  noun: "inbox command",
+  malformed: 'An inbox only accepts {"type":"ping"}.',
+  echoRef: false,
+};
 const MAX_BODY_BYTES = 64 * 1024;
 const TOKEN_SLACK_MS = 30_000;
 
-interface ConnState {
-  bucket?: Bucket;
-  strikes: number;
-}
+type ConnState = ConnLimits;
 
 
 export default class UserInbox implements Party.Server {
@@ -64,42 +70,14 @@ export default class UserInbox implements Party.Server {
     if ([...this.room.getConnections()].length > MAX_CONNECTIONS) {
       return closeQuietly(conn, INBOX_CLOSE.tooManyConnections, "Too many open tabs: close one first.");
     }
-    conn.setState({ strikes: 0 });
+    conn.setState({ buckets: {}, strikes: 0 });
     this.#send(conn, { type: "hello", userId: this.room.id });
   }
 
-  onMessage(message: string | ArrayBuffer | ArrayBufferView, conn: Party.Connection<ConnState>) {
-    const size = typeof message === "string" ? message.length : message.byteLength;
-    if (size > MAX_MESSAGE_BYTES) return closeQuietly(conn, 1009, "Message too big: the limit is 16 KiB.");
-    const st = conn.state ?? { strikes: 0 };
-    const r = take(st.bucket, MESSAGE_RULE, Date.now());
-    if (!r.ok) {
-      conn.setState({ bucket: r.bucket, strikes: st.strikes + 1 });
-      if (st.strikes + 1 >= FLOOD_STRIKES) {
-        return closeQuietly(conn, INBOX_CLOSE.flood, "Too many messages: connection closed.");
-      }
-      this.#send(conn, {
-        type: "error",
-        code: "rate_limited",
-        message: "Too many messages: slow down.",
-      });
-      return;
+  onMessage(message: Message, conn: Party.Connection<ConnState>) {
+    if (receive<InboxCommand, ConnState>(conn, message, INBOX_INBOUND, { now: Date.now() })) {
+      this.#send(conn, { type: "pong" });
     }
-    conn.setState({ bucket: r.bucket, strikes: 0 });
-    let raw: unknown;
-    try {
-      raw = typeof message === "string" ? JSON.parse(message) : undefined;
-    } catch { /* reported below */ }
-    const parsed = InboxCommand.safeParse(raw);
-    if (!parsed.success) {
-      this.#send(conn, {
-        type: "error",
-        code: "bad_message",
-        message: 'An inbox only accepts {"type":"ping"}.',
-      });
-      return;
-    }
-    this.#send(conn, { type: "pong" });
   }
 
   onClose(conn: Party.Connection) {
