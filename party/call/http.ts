@@ -4,7 +4,7 @@ import { CallRoomRequest } from "../../lib/protocol/call.ts";
 import type { CallState } from "./reducer.ts";
 import type { PartyConfig } from "../shared/config.ts";
 import { fail, json, readSignedRequest } from "../shared/http.ts";
-import { createCall, view } from "./reducer.ts";
+import { createCall, endByServer, view } from "./reducer.ts";
 
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -42,13 +42,6 @@ export async function handleCallRequest(room: CallRoomHandle, req: Request): Pro
   }
   const s = room.state;
   if (!s) return fail(404, "not_found", "No such call.");
-  if (r.type === "end" && (s.status === "ringing" || s.status === "accepted")) {
-    room.commit({
-      ...s,
-      status: s.status === "ringing" ? "cancelled" : "ended",
-      endedAt: Date.now(),
-      endedBy: "server",
-    });
-  }
+  if (r.type === "end") room.commit(endByServer(s, Date.now()));
   return json({ ok: true, call: view(room.state!) });
 }

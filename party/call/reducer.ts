@@ -131,6 +131,16 @@ export function apply(
   }
 }
 
+/**
+ * The web ends a call (a person's account went, a server-side hang-up): a call still ringing is
+ * cancelled, an answered one ended; anything else is left as it is.
+ */
+export function endByServer(s: CallState, now: number): CallState {
+  if (s.status === "ringing") return end(s, "cancelled", "server", now);
+  if (s.status === "accepted") return end(s, "ended", "server", now);
+  return s;
+}
+
 /** Whether a connection counts as its side being present. */
 export function counts(s: CallState, role: CallRole, connId: string): boolean {
   return role === "caller" || s.status !== "accepted" || s.answeredBy === connId;

@@ -27,7 +27,10 @@ export interface ConnLimits<K extends string = never> {
 export interface Schema<T> {
   safeParse(data: unknown):
     | { success: true; data: T }
-    | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+    | {
+      success: false;
+      error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] };
+    };
 }
 
 /** One room's inbound rules. */
@@ -58,7 +61,11 @@ export type Inbound<Cmd> =
  * A room's limit of its own on one command (its buckets beside `message` in `limits`, updated in
  * place): the `rate_limited` message when it refuses.
  */
-export type CommandLimit<Cmd> = (cmd: Cmd, limits: ConnLimits<string>, now: number) => string | undefined;
+export type CommandLimit<Cmd> = (
+  cmd: Cmd,
+  limits: ConnLimits<string>,
+  now: number,
+) => string | undefined;
 
 /** The standard close code for a message over the limit ("message too big", RFC 6455). */
 export const CLOSE_TOO_BIG = 1009;
@@ -90,7 +97,9 @@ export function readInbound<Cmd>(
   const general = take(limits.buckets.message, rules.rule, now);
   limits.buckets.message = general.bucket;
   if (!general.ok) {
-    if (++limits.strikes >= rules.strikes) return { kind: "close", code: rules.close.flood, reason: FLOODED };
+    if (++limits.strikes >= rules.strikes) {
+      return { kind: "close", code: rules.close.flood, reason: FLOODED };
+    }
     return { kind: "refuse", code: "rate_limited", message: SLOW_DOWN };
   }
   limits.strikes = 0;
@@ -109,7 +118,9 @@ export function readInbound<Cmd>(
   }
   // Echo the client's correlation id even on a command that fails validation, when it is sane.
   const rawRef = (raw as { ref?: unknown } | null)?.ref;
-  const ref = rules.echoRef && typeof rawRef === "string" && rawRef.length <= 64 ? rawRef : undefined;
+  const ref = rules.echoRef && typeof rawRef === "string" && rawRef.length <= 64
+    ? rawRef
+    : undefined;
   const withRef = ref === undefined ? {} : { ref };
   const parsed = rules.schema.safeParse(raw);
   if (!parsed.success) {
@@ -118,7 +129,9 @@ export function readInbound<Cmd>(
     return malformed(`Not a valid ${rules.noun}${where}: ${issue.message}.`, ref);
   }
   const limited = limit?.(parsed.data, limits, now);
-  if (limited !== undefined) return { kind: "refuse", code: "rate_limited", message: limited, ...withRef };
+  if (limited !== undefined) {
+    return { kind: "refuse", code: "rate_limited", message: limited, ...withRef };
+  }
   return { kind: "command", cmd: parsed.data, ...withRef };
 }
 
@@ -163,6 +176,14 @@ export function receive<Cmd, S extends ConnLimits<string>>(
 }
 
 /** The `error` event every room's protocol shares: `{type: "error", code, message, ref?}`. */
-export function sendError(conn: Party.Connection, code: string, message: string, ref?: string): boolean {
-  return sendText(conn, JSON.stringify({ type: "error", code, message, ...(ref !== undefined && { ref }) }));
+export function sendError(
+  conn: Party.Connection,
+  code: string,
+  message: string,
+  ref?: string,
+): boolean {
+  return sendText(
+    conn,
+    JSON.stringify({ type: "error", code, message, ...(ref !== undefined && { ref }) }),
+  );
 }

@@ -40,9 +40,13 @@ export function spaceLimits(personal: PersonalLimits, sub: string): CommandLimit
       return r.ok ? undefined : `Too many ${what}: wait a little.`;
     };
     if (cmd.type === "react") return limited("react", "reactions");
-    if (cmd.type === "requestToSpeak" || cmd.type === "cancelRequest") return limited("hand", "raised hands");
+    if (cmd.type === "requestToSpeak" || cmd.type === "cancelRequest") {
+      return limited("hand", "raised hands");
+    }
     // Comments are limited per person, so opening more tabs does not buy more comments.
-    if (cmd.type === "comment" && !personal.take(sub, "comment", now)) return "Too many comments: wait a little.";
+    if (cmd.type === "comment" && !personal.take(sub, "comment", now)) {
+      return "Too many comments: wait a little.";
+    }
     return undefined;
   };
 }
