@@ -7,6 +7,7 @@ import CallSettings from "./islands/CallSettings.tsx";
 import CreateSpace from "./islands/CreateSpace.tsx";
 import DmInbox from "./islands/DmInbox.tsx";
 import DmThread from "./islands/DmThread.tsx";
+import NowPlaying from "./islands/NowPlaying.tsx";
 import PeopleSearch from "./islands/PeopleSearch.tsx";
 import ProfileActions from "./islands/ProfileActions.tsx";
 import ProfileEditor from "./islands/ProfileEditor.tsx";
@@ -26,6 +27,7 @@ export const islands = {
   CreateSpace,
   DmInbox,
   DmThread,
+  NowPlaying,
   PeopleSearch,
   ProfileActions,
   ProfileEditor,

@@ -1,9 +1,12 @@
 // The app shell: a slim top bar (brand, a small menu with the language switch), the main tabs
-// (a bottom tab bar on phones, a side rail on wide screens), the page's content, and the dock where
-// a Space or a call goes on while the person browses. No script but the service worker's.
+// (a bottom tab bar on phones, a side rail on wide screens), the page's content, and the
+// NowPlaying island, where a Space or a call goes on while the person browses. Besides that
+// island, no script but the service worker's.
 import type { ComponentChildren } from "preact";
 import { LANG_NAMES, type Lang, LANGS, t } from "../lib/i18n/mod.ts";
 import { withNext } from "../lib/server/http/next_target.ts";
+import { islandPreloads, islandUrl } from "../lib/server/islands.ts";
+import { Island } from "./Island.tsx";
 import type { User } from "../lib/server/kv/users.ts";
 import { Icon } from "./Icon.tsx";
 import type { IconName } from "./icon_names.ts";
@@ -52,6 +55,11 @@ function tabsFor(lang: Lang, user: User | null, path: string, unread: number, re
 }
 
 export function Layout({ lang, title, user, path, islandScripts, preloads = [], unread = 0, returnTo = "/", shellIslands = "", children }: LayoutProps) {
+  // Only a page's script can start a Space or a call (or bring one over from the page before), so
+  // a page without any keeps shipping none; every other page carries the NowPlaying island.
+  const nowPlaying = islandScripts.length > 0;
+  const scripts = nowPlaying ? [...new Set([...islandScripts, islandUrl("NowPlaying", lang)])] : islandScripts;
+  const modulePreloads = nowPlaying ? [...new Set([...preloads, ...islandPreloads(["NowPlaying"], lang)])] : preloads;
   return (
     <html lang={lang}>
       <head>
@@ -65,8 +73,8 @@ export function Layout({ lang, title, user, path, islandScripts, preloads = [], 
         <link rel="icon" href="/static/icons/icon-192.png" type="image/png" />
         <link rel="apple-touch-icon" href="/static/icons/icon-192.png" />
         <link rel="stylesheet" href="/static/styles.css" />
-        {islandScripts.map((src) => <script type="module" src={src} key={src} />)}
-        {preloads.map((href) => <link rel="modulepreload" href={href} key={href} />)}
+        {scripts.map((src) => <script type="module" src={src} key={src} />)}
+        {modulePreloads.map((href) => <link rel="modulepreload" href={href} key={href} />)}
       </head>
       <body>
         <a class="skip" href="#main">{t(lang, "nav.skip")}</a>
@@ -89,7 +97,8 @@ export function Layout({ lang, title, user, path, islandScripts, preloads = [], 
           ))}
         </nav>
         <main id="main" tabIndex={-1}>{children}</main>
-        <div id="dock"></div>
+        {/* Outside <main>: partial navigation keeps it, and what it plays, across pages. */}
+        {nowPlaying && <Island name="NowPlaying" props={{ lang }} />}
         {shellIslands && <div id="shell-islands" dangerouslySetInnerHTML={{ __html: shellIslands }} />}
         <script dangerouslySetInnerHTML={{ __html: SW_REGISTRATION }} />
       </body>

@@ -4,7 +4,6 @@ import { Avatar } from "../components/Avatar.tsx";
 import { formatDuration } from "../lib/shared/entry_text.ts";
 import { openCall } from "../lib/browser/calls/live_call.ts";
 import { ringState, startRing } from "../lib/browser/calls/ring.ts";
-import { mountCallBar } from "../components/calls/CallBar.tsx";
 import { CallControls, EndButton, TrackVideo } from "../components/calls/CallControls.tsx";
 import { QualityButton } from "../components/calls/CallStats.tsx";
 import { useNow } from "../lib/browser/use_now.ts";
@@ -49,8 +48,6 @@ export default function CallScreen(props: Props) {
     installPartialNavigation();
     return openCall({ callId: props.callId, me: props.me, peer, role, video: props.video, partyUrl: props.partyUrl, answer: props.answer });
   }, [props.callId]);
-  // After this render: rendering the bar inside it would break this component's hooks.
-  useEffect(() => mountCallBar(lang), []);
   useFullScreen();
   // The first render matches the server's (hydration keeps the server's attributes); the call's
   // own state, which may be well along when this screen opens again, shows from the next one.

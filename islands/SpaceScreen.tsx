@@ -16,7 +16,6 @@ import { installPartialNavigation, navigate } from "../lib/browser/partial.ts";
 import { REACTIONS, type SpaceCommand, type StageMember } from "../lib/protocol/space.ts";
 import type { SpacePublicSnapshot } from "../lib/protocol/space_http.ts";
 import { canModerate, type JoinTokens } from "../lib/browser/space/client.ts";
-import { mountDock } from "../components/space/Dock.tsx";
 import { enterSpace, leaveSpace } from "../lib/browser/space/live.ts";
 import { Icon } from "../components/Icon.tsx";
 import { Sheet } from "../components/Sheet.tsx";
@@ -41,8 +40,6 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
     installPartialNavigation();
     return enterSpace({ spaceId, title: initial.space.title, hostName }, tokens);
   }, [spaceId]);
-  // After this render: rendering the dock inside it would break this component's hooks.
-  useEffect(() => mountDock(lang), []);
   // On a phone the Space's own bar takes the place of the tabs.
   useEffect(() => {
     document.body.classList.add("in-space");

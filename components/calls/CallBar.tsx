@@ -1,32 +1,39 @@
 // The mini call bar: while a call goes on and the person looks at another page, a bar above the
 // tabs with the other person's name, the duration, the microphone, End, and a tap that opens the
-// call screen again. It has an element of its own beside #dock (the Space dock's Preact root owns
-// #dock's children), outside the content that navigation swaps; stacked above a Space dock.
-import { render } from "preact";
+// call screen again. Part of the shell's NowPlaying island, in #call-dock beside the Space's #dock,
+// outside the content that navigation swaps; stacked above a Space dock. It knows the call only
+// through lib/browser/now_playing.ts, so that pages without a call never load the call's client.
 import { useEffect } from "preact/hooks";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
 import { currentPath, navigate } from "../../lib/browser/partial.ts";
 import { Icon } from "../Icon.tsx";
 import { formatDuration } from "../../lib/shared/entry_text.ts";
-import { liveCall } from "../../lib/browser/calls/live_call.ts";
+import type { LiveCall } from "../../lib/browser/calls/live_call.ts";
+import { liveCall } from "../../lib/browser/now_playing.ts";
 import { useNow } from "../../lib/browser/use_now.ts";
 import { callStatusText } from "../../lib/shared/call_status_text.ts";
 
 /** How long the bar stays to say the call ended, when it ends away from the call screen. */
 const ENDED_SHOWN_MS = 4_000;
 
-function CallBar({ lang }: { lang: Lang }) {
-  const now = useNow();
+/** The bar, once this tab has had a call (until then nothing, not even a clock, runs). */
+export function CallBar({ lang }: { lang: Lang }) {
   const live = liveCall.value;
-  const v = live?.client.call.value ?? null;
-  const href = live ? `/calls/${live.info.callId}` : "";
+  return live ? <OngoingCallBar lang={lang} live={live} /> : null;
+}
+
+function OngoingCallBar({ lang, live }: { lang: Lang; live: LiveCall }) {
+  const now = useNow();
+  const v = live.client.call.value ?? null;
+  const href = `/calls/${live.info.callId}`;
   const away = currentPath.value !== href;
-  const justEnded = !!live?.media.value && v?.status === "ended" && now - (v.endedAt ?? 0) < ENDED_SHOWN_MS;
-  const open = !!live && away && (live.ongoing.value || justEnded);
+  const justEnded = !!live.media.value && v?.status === "ended" && now - (v.endedAt ?? 0) < ENDED_SHOWN_MS;
+  const open = away && (live.ongoing.value || justEnded);
   useEffect(() => {
     document.body.classList.toggle("has-call-dock", open);
+    return () => document.body.classList.remove("has-call-dock");
   }, [open]);
-  if (!live || !open) return null;
+  if (!open) return null;
   const name = live.info.peer.name;
   const media = live.media.value;
   const sub = live.inCall.value
@@ -61,18 +68,4 @@ function CallBar({ lang }: { lang: Lang }) {
       )}
     </section>
   );
-}
-
-let mounted = false;
-
-/** Puts the bar on the page once; it follows `liveCall` and the current path from then on. */
-export function mountCallBar(lang: Lang): void {
-  if (mounted || typeof document === "undefined") return;
-  mounted = true;
-  const slot = document.createElement("div");
-  slot.id = "call-dock";
-  const dock = document.getElementById("dock");
-  if (dock) dock.after(slot);
-  else document.body.append(slot);
-  render(<CallBar lang={lang} />, slot);
 }

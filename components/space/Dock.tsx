@@ -1,14 +1,15 @@
 // The docked player: while a person is in a Space and looks at another page, a bar above the tabs
 // with the Space's title, who is speaking, their microphone (if on stage), Leave, and a tap that
-// opens the Space again. Rendered into #dock, outside the content that navigation swaps.
-import { render } from "preact";
+// opens the Space again. Part of the shell's NowPlaying island, outside the content that
+// navigation swaps; it knows the Space only through lib/browser/now_playing.ts, so that pages
+// without a Space never load the Space's client.
 import { useEffect } from "preact/hooks";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
 import { currentPath, navigate } from "../../lib/browser/partial.ts";
 import { Icon } from "../Icon.tsx";
-import { leaveSpace, liveSpace } from "../../lib/browser/space/live.ts";
+import { leaveSpace, liveSpace } from "../../lib/browser/now_playing.ts";
 
-function Dock({ lang }: { lang: Lang }) {
+export function Dock({ lang }: { lang: Lang }) {
   const live = liveSpace.value;
   const open = !!live && !live.left && !live.client.stopped.value && currentPath.value !== `/s/${live.info.spaceId}`;
   useEffect(() => {
@@ -53,15 +54,4 @@ function Dock({ lang }: { lang: Lang }) {
       </button>
     </section>
   );
-}
-
-let mounted = false;
-
-/** Puts the dock on the page once; it follows `liveSpace` and the current path from then on. */
-export function mountDock(lang: Lang): void {
-  if (mounted || typeof document === "undefined") return;
-  const slot = document.getElementById("dock");
-  if (!slot) return;
-  mounted = true;
-  render(<Dock lang={lang} />, slot);
 }

@@ -1,6 +1,7 @@
 // The call a person is in, owned by the page rather than by the call screen: its room connection
 // and its media go on while the person browses other pages of the app (partial navigation swaps
-// only the page's content), until the call ends. The call screen and the mini call bar both read
+// only the page's content), until the call ends. The call screen reads it, and so does the mini
+// call bar (islands/NowPlaying.tsx) through lib/browser/now_playing.ts, where openCall registers
 // it; the way lib/browser/space/live.ts keeps a Space. One call at a time, and never a call and a Space:
 // a call that starts or is answered leaves the Space first.
 import { computed, effect, signal } from "@preact/signals";
@@ -11,6 +12,9 @@ import type { CallMedia } from "./call_media.ts";
 import { inbox } from "./inbox_client.ts";
 import { leaveSpaceForCall } from "./space_handoff.ts";
 import { showNowPlaying } from "../media_session.ts";
+import { liveCall } from "../now_playing.ts";
+
+export { liveCall };
 
 export interface LiveCallInfo {
   callId: string;
@@ -147,9 +151,6 @@ export class LiveCall {
     this.client.close();
   }
 }
-
-/** The call this page is in, if any. */
-export const liveCall = signal<LiveCall | null>(null);
 
 /** The live call with this id, started once; opening another call lets go of the one before. */
 export function openCall(info: LiveCallInfo): LiveCall {

@@ -1,11 +1,15 @@
 // The Space a person is in, owned by the page rather than by the Space screen: it keeps its room
 // connection and its media while the person browses other pages (partial navigation swaps only
-// the page's content), until they leave. The Space screen and the docked player both read it.
+// the page's content), until they leave. The Space screen reads it, and so does the docked player
+// (islands/NowPlaying.tsx) through lib/browser/now_playing.ts, where enterSpace registers it.
 import { effect, signal } from "@preact/signals";
 import type { SpaceAudio } from "../media/space_audio.ts";
 import type { SpaceCommand } from "../../protocol/space.ts";
 import { type JoinTokens, SpaceClient } from "./client.ts";
 import { showNowPlaying } from "../media_session.ts";
+import { leaveSpace, liveSpace } from "../now_playing.ts";
+
+export { leaveSpace, liveSpace };
 
 export interface LiveSpaceInfo {
   spaceId: string;
@@ -116,9 +120,6 @@ export class LiveSpace {
   }
 }
 
-/** The Space this page is in, if any. */
-export const liveSpace = signal<LiveSpace | null>(null);
-
 /** The live Space with this id, started once; entering another Space leaves the one before. */
 export function enterSpace(info: LiveSpaceInfo, tokens: JoinTokens | null): LiveSpace {
   const current = liveSpace.value;
@@ -128,9 +129,4 @@ export function enterSpace(info: LiveSpaceInfo, tokens: JoinTokens | null): Live
   liveSpace.value = next;
   next.start().catch((e) => console.error("joining the Space failed:", e));
   return next;
-}
-
-export function leaveSpace(): void {
-  liveSpace.value?.leave();
-  liveSpace.value = null;
 }
