@@ -3,9 +3,10 @@
 // or blocked, as held in the grant table when current and asked of the room otherwise; a call
 // room (`c_<callId>`) admits only the caller and the callee of an accepted call, asked of the call
 // room every time. Both fail closed: no answer from the authority, nobody let in.
-import { CallView } from "../lib/protocol/call.ts";
-import { type CallStateRequest, parseSfuRoom } from "../lib/protocol/sfu.ts";
-import { ForbiddenError, SfuError } from "./errors.ts";
+import type { CallView } from "../lib/protocol/call.ts";
+import { callRoom } from "../lib/protocol/internal_api.ts";
+import { parseSfuRoom } from "../lib/protocol/sfu.ts";
+import { ForbiddenError } from "./errors.ts";
 import type { GrantTable, PartyGrantSource } from "./grants.ts";
 import { askPartyRoom } from "./party_request.ts";
 
@@ -64,9 +65,7 @@ export class PartyCallSource {
   constructor(readonly partyUrl: string, readonly serverSecret: string, readonly timeoutMs = 2000) {}
 
   async fetch(callId: string): Promise<CallView> {
-    const answer = await askPartyRoom(this, `/parties/call/${encodeURIComponent(callId)}`, { type: "state" } satisfies CallStateRequest, "the call room") as { call?: unknown } | null;
-    const parsed = CallView.safeParse(answer?.call);
-    if (!parsed.success) throw new SfuError("unavailable", "the call room's answer was not valid");
-    return parsed.data;
+    const answer = await askPartyRoom(this, callRoom, { callId }, { type: "state" }, "the call room");
+    return answer.call;
   }
 }

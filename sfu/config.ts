@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { DEFAULT_PARTY_PORT, DEFAULT_SFU_PORT, DEV_ROOM_SECRET, DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { parseAllowedOrigins } from "../lib/protocol/origin.ts";
 import { parseSfuList, type SfuEntry } from "../lib/protocol/sfu_edge.ts";
+import { DEFAULT_RECORDINGS_DIR, RECORDINGS_DIR_ENV } from "../lib/protocol/recording_files.ts";
 
 export type SfuConfig = {
   /** SPAZIO_SFU_PORT: HTTP server for the signalling WebSocket and the control API (0 = any free port). */
@@ -84,6 +85,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SfuConfig {
     logLevel: logLevel as SfuConfig["logLevel"],
     peers,
     sfuId,
-    recordingsDir: path.resolve(REPO, env.SPAZIO_RECORDINGS_DIR || "data/recordings"),
+    recordingsDir: path.resolve(REPO, env[RECORDINGS_DIR_ENV] || DEFAULT_RECORDINGS_DIR),
   };
 }

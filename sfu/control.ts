@@ -1,19 +1,16 @@
 // The control API the party rooms call (signed with the server secret): grants and room closing.
 // A request that is unsigned, forged, stale, too big or malformed is refused and changes nothing.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AnswerInputOf } from "../lib/protocol/contract.ts";
 import { MAX_MESSAGE_BYTES } from "../lib/protocol/defaults.ts";
-import { CloseRoomRequest, GrantRequest, SfuRoomName } from "../lib/protocol/sfu.ts";
-import { SfuRecording } from "../lib/protocol/space_http.ts";
-import { verifyRequest } from "../lib/protocol/token.ts";
+import { sfuClose, sfuGrant, sfuRecording } from "../lib/protocol/internal_api.ts";
+import type { GrantRequest } from "../lib/protocol/sfu.ts";
 import { SfuError } from "./errors.ts";
 import type { GrantTable } from "./grants.ts";
-import { BodyError, readBody, replyJson } from "./http-json.ts";
+import { BodyError, replyJson } from "./http-json.ts";
 import type { SpaceRecordings } from "./recording.ts";
 import type { SfuRoom } from "./room.ts";
-
-const RecordingRequest = SfuRecording.extend({
-  room: SfuRoomName.refine((r) => r.startsWith("s_"), "only Spaces (s_...) are recorded"),
-});
+import { parseBody, readSignedBody } from "./signed_request.ts";
 
 export type ControlDeps = {
   serverSecret: string;
@@ -27,7 +24,7 @@ export type ControlDeps = {
    * Where the room's recording switch goes when this SFU is not the Space's origin (the room may
    * push to any SFU of the list): the origin records. Absent: this SFU is the origin.
    */
-  forwardRecording?(room: string, body: unknown): boolean;
+  forwardRecording?(room: string, on: boolean): boolean;
 };
 
 /** Applies a grant and enforces it on the room's peers here; whether it was newer than the one held. */
@@ -44,35 +41,30 @@ export function closeRoom(deps: Pick<ControlDeps, "grants" | "existingRoom" | "r
   deps.grants.dropRoom(room);
 }
 
-type ControlAnswer = { ok: true; applied?: boolean } | { ok: false; code: string; message: string };
+type ControlAnswer = AnswerInputOf<typeof sfuGrant> | { ok: false; code: string; message: string };
 
 export async function handleControl(req: IncomingMessage, res: ServerResponse, deps: ControlDeps): Promise<void> {
   const reply = (status: number, body: ControlAnswer) => replyJson(res, status, body);
   try {
     if (req.method !== "POST") throw new SfuError("bad_request", "control requests are POST");
-    const body = await readBody(req, MAX_MESSAGE_BYTES);
-    const headers = { get: (name: string) => headerValue(req, name) };
-    if (!(await verifyRequest(deps.serverSecret, body, headers))) {
-      throw new SfuError("unauthorized", "request is not signed with the server secret, or is stale");
-    }
-    const json = parseJson(body);
+    const body = await readSignedBody(req, deps.serverSecret, MAX_MESSAGE_BYTES);
     const path = new URL(req.url ?? "/", "http://sfu").pathname;
-    if (path === "/control/grant") {
-      const grant = parseWith(GrantRequest, json);
+    if (path === sfuGrant.path()) {
+      const grant = parseBody(sfuGrant, body);
       const applied = await applyGrant(deps, grant);
       // Passed on even when stale here: another SFU of the Space may not have it yet.
       deps.relay?.grant(grant);
       return reply(200, { ok: true, applied });
     }
-    if (path === "/control/recording") {
-      const { room, on } = parseWith(RecordingRequest, json);
-      if (deps.forwardRecording?.(room, json)) return reply(200, { ok: true });
+    if (path === sfuRecording.path()) {
+      const { room, on } = parseBody(sfuRecording, body);
+      if (deps.forwardRecording?.(room, on)) return reply(200, { ok: true });
       if (!deps.recordings) throw new SfuError("unavailable", "this media server records nothing");
       deps.recordings.set(room, on);
       return reply(200, { ok: true });
     }
-    if (path === "/control/close") {
-      const { room } = parseWith(CloseRoomRequest, json);
+    if (path === sfuClose.path()) {
+      const { room } = parseBody(sfuClose, body);
       // Relayed first: closing the room here drops the links that say which edges to tell.
       deps.relay?.close(room);
       closeRoom(deps, room);
@@ -88,24 +80,4 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, d
     if (!(err instanceof SfuError)) console.error("sfu: control request failed:", err);
     reply(e.status, { ok: false, code: e.code, message: e.message });
   }
-}
-
-export function headerValue(req: IncomingMessage, name: string): string | null {
-  const v = req.headers[name.toLowerCase()];
-  return Array.isArray(v) ? v[0] ?? null : v ?? null;
-}
-
-export function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    throw new SfuError("bad_request", "body is not valid JSON");
-  }
-}
-
-export function parseWith<T>(schema: { safeParse(x: unknown): { success: true; data: T } | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } } }, json: unknown): T {
-  const r = schema.safeParse(json);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  throw new SfuError("bad_request", `${issue.path.join(".") || "body"}: ${issue.message}`);
 }

@@ -4,7 +4,8 @@
 // origin's events keep them in step; the pipe is renewed while the room lives, rebuilt when the
 // origin loses it, and closed with the room (after its last listener leaves).
 import type { types as ms } from "mediasoup";
-import { PIPE_RENEW_MS, type PipedProducer, type PipeEvent, type PipeLinkRequest, PipeOpenResponse, type SfuEntry } from "../lib/protocol/sfu_edge.ts";
+import { pipeClose, pipeOpen, pipeRenew } from "../lib/protocol/internal_api.ts";
+import { PIPE_RENEW_MS, type PipedProducer, type PipeEvent, type PipeLinkRequest, type SfuEntry } from "../lib/protocol/sfu_edge.ts";
 import type { GrantRequest } from "../lib/protocol/sfu.ts";
 import type { SfuConfig } from "./config.ts";
 import { SfuError } from "./errors.ts";
@@ -75,20 +76,23 @@ export class EdgeUpstream implements Upstream {
     const transport = await slot.router.createPipeTransport(pipeTransportOptions(config));
     try {
       const { localIp, localPort } = transport.tuple;
-      const answer = await post(origin.url, "/internal/pipe/open", { room: this.room.name, edge: config.sfuId, ip: localIp, port: localPort, srtp: transport.srtpParameters });
-      if (answer.status !== 200) {
-        throw new SfuError("unavailable", `the Space's origin media server (${origin.id}) refused the pipe (${refusalOf(answer)})`);
+      const srtp = transport.srtpParameters;
+      if (!srtp) throw new SfuError("internal", "the pipe transport was made without SRTP");
+      const answer = await post(origin.url, pipeOpen, { room: this.room.name, edge: config.sfuId, ip: localIp, port: localPort, srtp });
+      if (!answer.ok) {
+        const { code } = answer.error;
+        if (code === "unreachable") throw new SfuError("unavailable", `the media server at ${origin.url} could not be reached`);
+        if (code === "bad_answer") throw new SfuError("unavailable", "the Space's origin media server answered the pipe request wrongly");
+        throw new SfuError("unavailable", `the Space's origin media server (${origin.id}) refused the pipe (${refusalOf(answer.error)})`);
       }
-      const parsed = PipeOpenResponse.safeParse(answer.json);
-      if (!parsed.success) throw new SfuError("unavailable", "the Space's origin media server answered the pipe request wrongly");
-      const opened = parsed.data;
+      const opened = answer.data;
       if (this.#closed) {
-        void post(origin.url, "/internal/pipe/close", this.#linkRequest(opened.link)).catch(() => {});
+        void post(origin.url, pipeClose, this.#linkRequest(opened.link));
         throw new SfuError("conflict", "room is closed");
       }
       await transport.connect({ ip: opened.ip, port: opened.port, srtpParameters: opened.srtp as ms.SrtpParameters });
       if (this.#closed) {
-        void post(origin.url, "/internal/pipe/close", this.#linkRequest(opened.link)).catch(() => {});
+        void post(origin.url, pipeClose, this.#linkRequest(opened.link));
         throw new SfuError("conflict", "room is closed");
       }
       const pipe = { link: opened.link, transport };
@@ -167,9 +171,9 @@ export class EdgeUpstream implements Upstream {
     const pipe = this.#pipe;
     if (!pipe || this.#closed) return;
     try {
-      const answer = await this.#deps.post(this.#deps.origin.url, "/internal/pipe/renew", this.#linkRequest(pipe.link));
+      const answer = await this.#deps.post(this.#deps.origin.url, pipeRenew, this.#linkRequest(pipe.link));
       // The origin forgot this pipe (it restarted, or dropped it): build a new one.
-      if (answer.status === 404 && this.#pipe === pipe) pipe.transport.close();
+      if (!answer.ok && answer.error.status === 404 && this.#pipe === pipe) pipe.transport.close();
     } catch {
       // Unreachable for now: the next renewal tries again; the origin's lease is longer.
     }
@@ -186,7 +190,7 @@ export class EdgeUpstream implements Upstream {
     const pipe = this.#pipe;
     this.#pipe = null;
     if (pipe) {
-      void this.#deps.post(this.#deps.origin.url, "/internal/pipe/close", this.#linkRequest(pipe.link)).catch(() => {});
+      void this.#deps.post(this.#deps.origin.url, pipeClose, this.#linkRequest(pipe.link));
       pipe.transport.close();
     }
     this.#deps.closed(this);

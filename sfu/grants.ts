@@ -2,13 +2,16 @@
 // per (room, peer) with the time it last heard it. Grants outlive SfuRoom objects and worker
 // deaths: a rebuilt room finds them here. One the SFU has not heard in CURRENT_MS is not trusted
 // to let a socket in: it is asked of the Space room (the authority) again.
-import { GetGrantResponse, type GetGrantRequest } from "../lib/protocol/sfu.ts";
+import { spaceGetGrant } from "../lib/protocol/internal_api.ts";
+import type { GrantRequest } from "../lib/protocol/sfu.ts";
 import { sfuRoomName } from "../lib/protocol/space_http.ts";
-import { SfuError } from "./errors.ts";
 import { askPartyRoom } from "./party_request.ts";
 
-/** `video`: may send a camera (on stage and the Space allows video); never true without `canSpeak`. */
-export type Grant = { canSpeak: boolean; muted: boolean; admitted: boolean; video: boolean; seq: number };
+/**
+ * The room's grant for one peer (GrantRequest without its room and sub: the one grant type of the
+ * party and the SFU). `video`: may send a camera; never true without `canSpeak`.
+ */
+export type Grant = Omit<GrantRequest, "room" | "sub">;
 /** A grant as held: `at` is when the room last pushed or answered it (ms since the epoch). */
 export type HeldGrant = Grant & { at: number };
 
@@ -77,10 +80,8 @@ export class PartyGrantSource {
 
   async fetch(spaceId: string, sub: string): Promise<Grant> {
     // Fail closed: without the room's word nobody is let in or put on air.
-    const answer = await askPartyRoom(this, `/parties/space/${encodeURIComponent(spaceId)}`, { type: "getGrant", sub } satisfies GetGrantRequest, "the Space room");
-    const parsed = GetGrantResponse.safeParse(answer);
-    if (!parsed.success) throw new SfuError("unavailable", "the Space room's grant answer was not valid");
-    const { canSpeak, muted, admitted, video, seq, recording } = parsed.data;
+    const answer = await askPartyRoom(this, spaceGetGrant, { spaceId }, { type: "getGrant", sub }, "the Space room");
+    const { canSpeak, muted, admitted, video, seq, recording } = answer;
     if (recording !== undefined) this.onRecording?.(sfuRoomName(spaceId), recording);
     return { canSpeak, muted, admitted, video, seq };
   }

@@ -3,13 +3,14 @@
 // malformed or not for this SFU (a pipe asked of an SFU that is not the Space's origin, an event
 // for a pipe it does not have) is refused with a clear error and changes nothing.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { PipeEvent, PipeLinkRequest, PipeOpenRequest, RelayedClose, RelayedGrant } from "../lib/protocol/sfu_edge.ts";
-import { verifyRequest } from "../lib/protocol/token.ts";
-import { applyGrant, closeRoom, headerValue, parseJson, parseWith } from "./control.ts";
+import type { AnswerInputOf } from "../lib/protocol/contract.ts";
+import { pipeClose, pipeEvent, pipeOpen, pipeRenew, relayClose, relayGrant } from "../lib/protocol/internal_api.ts";
+import { applyGrant, closeRoom } from "./control.ts";
 import type { EdgeUpstream } from "./edge.ts";
 import { ForbiddenError, NotFoundError, SfuError } from "./errors.ts";
 import type { GrantTable } from "./grants.ts";
-import { BodyError, readBody, replyJson } from "./http-json.ts";
+import { BodyError, replyJson } from "./http-json.ts";
+import { parseBody, readSignedBody } from "./signed_request.ts";
 import type { OriginLinks } from "./origin-links.ts";
 import type { SpaceRelay } from "./relay.ts";
 import type { SpaceRecordings } from "./recording.ts";
@@ -32,15 +33,10 @@ const MAX_INTERNAL_BYTES = 256 * 1024;
 export async function handleInternal(req: IncomingMessage, res: ServerResponse, deps: InternalDeps): Promise<void> {
   try {
     if (req.method !== "POST") throw new SfuError("bad_request", "internal requests are POST");
-    const body = await readBody(req, MAX_INTERNAL_BYTES);
-    const headers = { get: (name: string) => headerValue(req, name) };
-    if (!(await verifyRequest(deps.config.serverSecret, body, headers))) {
-      throw new SfuError("unauthorized", "request is not signed with the server secret, or is stale");
-    }
+    const body = await readSignedBody(req, deps.config.serverSecret, MAX_INTERNAL_BYTES);
     if (deps.config.peers.length === 0) throw new ForbiddenError("this media server has no SFU list (SPAZIO_SFU_PEERS): it has no edges and is no edge");
-    const json = parseJson(body);
     const path = new URL(req.url ?? "/", "http://sfu").pathname;
-    replyJson(res, 200, await route(path, json, deps));
+    replyJson(res, 200, await route(path, body, deps));
   } catch (err) {
     if (err instanceof BodyError) {
       if (err.reason === "too_big") replyJson(res, 413, { ok: false, code: "too_big", message: `the body is over ${MAX_INTERNAL_BYTES} bytes` });
@@ -52,31 +48,33 @@ export async function handleInternal(req: IncomingMessage, res: ServerResponse, 
   }
 }
 
-async function route(path: string, json: unknown, deps: InternalDeps): Promise<unknown> {
+type Ack = AnswerInputOf<typeof pipeRenew>;
+
+async function route(path: string, body: string, deps: InternalDeps): Promise<AnswerInputOf<typeof pipeOpen> | AnswerInputOf<typeof relayGrant> | Ack> {
   switch (path) {
-    case "/internal/pipe/open":
-      return deps.links.open(parseWith(PipeOpenRequest, json));
-    case "/internal/pipe/renew":
-      deps.links.renew(parseWith(PipeLinkRequest, json));
+    case pipeOpen.path():
+      return deps.links.open(parseBody(pipeOpen, body));
+    case pipeRenew.path():
+      deps.links.renew(parseBody(pipeRenew, body));
       return { ok: true };
-    case "/internal/pipe/close":
-      deps.links.close(parseWith(PipeLinkRequest, json));
+    case pipeClose.path():
+      deps.links.close(parseBody(pipeClose, body));
       return { ok: true };
-    case "/internal/pipe/event": {
-      const ev = parseWith(PipeEvent, json);
+    case pipeEvent.path(): {
+      const ev = parseBody(pipeEvent, body);
       const upstream = deps.upstreamOf(ev.room);
       if (!upstream || !(await upstream.handleEvent(ev))) throw new NotFoundError("pipe", ev.link);
       return { ok: true };
     }
-    case "/internal/grant": {
-      const { from, grant } = parseWith(RelayedGrant, json);
+    case relayGrant.path(): {
+      const { from, grant } = parseBody(relayGrant, body);
       knownPeer(deps, from);
       const applied = await applyGrant(deps, grant);
       deps.relay.grant(grant, from);
       return { ok: true, applied };
     }
-    case "/internal/close": {
-      const { from, room } = parseWith(RelayedClose, json);
+    case relayClose.path(): {
+      const { from, room } = parseBody(relayClose, body);
       knownPeer(deps, from);
       // Relayed first: closing the room here drops the links that say which edges to tell.
       deps.relay.close(room, from);

@@ -1,33 +1,22 @@
-// The SFU's one way of calling another SFU of the list (lib/protocol/sfu_edge.ts): a POST signed
-// with the server secret, with a deadline. No answer is `unavailable`; an answer is returned with
-// its status, so a caller can tell "gone" (404) from a refusal.
-import { signRequest } from "../lib/protocol/token.ts";
-import { SfuError } from "./errors.ts";
+// The SFU's one way of calling another SFU of the list: a signed request by its contract
+// (lib/protocol/internal_api.ts, the SFU <-> SFU part) through the one signed client, with a
+// deadline. The result is the answer as its contract types it, or the error with its status, so a
+// caller can tell "gone" (404) from a refusal and from no answer at all (`unreachable`).
+import type { AnswerOf, AnyContract, ParamsOf, RequestOf } from "../lib/protocol/contract.ts";
+import { callSigned, type SignedCallError, type SignedResult } from "../lib/protocol/signed_client.ts";
 
-export type InternalAnswer = { status: number; json: unknown };
+/** The SFU <-> SFU contracts have no ids in their paths. */
+type SfuContract = AnyContract & { path: (params: void) => string };
 
-export type InternalPost = (baseUrl: string, path: string, payload: unknown) => Promise<InternalAnswer>;
+export type InternalPost = <C extends SfuContract>(baseUrl: string, contract: C, body: RequestOf<C>) => Promise<SignedResult<AnswerOf<C>>>;
 
 export function internalPoster(serverSecret: string, timeoutMs = 2_000): InternalPost {
-  return async (baseUrl, path, payload) => {
-    const body = JSON.stringify(payload);
-    let res: Response;
-    try {
-      res = await fetch(`${baseUrl}${path}`, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...(await signRequest(serverSecret, body)) },
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch {
-      throw new SfuError("unavailable", `the media server at ${baseUrl} could not be reached`);
-    }
-    return { status: res.status, json: await res.json().catch(() => null) };
+  return (baseUrl, contract, body) => {
+    return callSigned(contract, { secret: serverSecret, to: baseUrl, params: undefined as ParamsOf<typeof contract>, body, timeoutMs });
   };
 }
 
-/** The `message` of a refusal, for logs and errors. */
-export function refusalOf(answer: InternalAnswer): string {
-  const m = (answer.json as { message?: unknown } | null)?.message;
-  return typeof m === "string" ? `${answer.status}: ${m}` : String(answer.status);
+/** Why a call failed, for logs and errors: the status and the receiver's message. */
+export function refusalOf(error: SignedCallError): string {
+  return error.refusal ? `${error.status}: ${error.refusal.message}` : String(error.status);
 }

@@ -20,6 +20,7 @@ import type { SfuConfig } from "./config.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
 import type { GrantTable } from "./grants.ts";
 import type { InternalPost } from "./internal-client.ts";
+import { pipeEvent } from "../lib/protocol/internal_api.ts";
 import { pipeTransportOptions } from "./media.ts";
 import type { ProducerEvent, SfuRoom } from "./room.ts";
 
@@ -166,8 +167,11 @@ export class OriginLinks {
         break;
     }
     if (room.closed) return;
-    const answer = await this.#deps.post(link.edge.url, "/internal/pipe/event", event);
-    if (answer.status !== 200) throw new Error(`the edge answered ${answer.status}`);
+    const answer = await this.#deps.post(link.edge.url, pipeEvent, event);
+    if (!answer.ok) {
+      if (answer.error.code === "unreachable") throw new Error(`the media server at ${link.edge.url} could not be reached`);
+      throw new Error(`the edge answered ${answer.error.status}`);
+    }
   }
 
   /** A pipe consumer for one producer, as the edge re-creates it; null if the producer went meanwhile. */
@@ -219,7 +223,7 @@ export class OriginLinks {
     if (!link.transport.closed) link.transport.close();
     if (tellEdge) {
       const event: PipeEvent = { type: "pipeClosed", room: link.room, link: link.id, reason: "the origin's pipe closed" };
-      this.#deps.post(link.edge.url, "/internal/pipe/event", event).catch(() => {});
+      void this.#deps.post(link.edge.url, pipeEvent, event);
     }
     // Nobody here and no edge drawing on it: the room's routers are freed.
     const room = this.#deps.existingRoom(link.room);

@@ -11,22 +11,15 @@ import dgram from "node:dgram";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { types as ms } from "mediasoup";
+import { parseRecordingIndex, RECORDING_FILES, type RecordingIndex, type RecordingSegment } from "../lib/protocol/recording_files.ts";
 
 export const FFMPEG = process.env.SPAZIO_FFMPEG ?? "/usr/bin/ffmpeg";
 
-/** One file of one producer: the index entry the mixer reads. */
-export interface Segment {
-  file: string;
-  sub: string;
-  producerId: string;
-  /** Wall-clock ms of the first packet in the file (null while none came). */
-  firstPacketAt: number | null;
-  startedAt: number;
-  endedAt: number | null;
-}
+/** One file of one producer: the index entry the mixer reads (lib/protocol/recording_files.ts). */
+export type Segment = RecordingSegment;
 
 export interface RecorderOptions {
-  /** The folder of this recording; segments and `index.json` go there. */
+  /** The folder of this recording; segments and the index go there (recording_files.ts). */
   dir: string;
   listenIp?: string;
   /** Called with every change of the index (for tests and health). */
@@ -236,7 +229,7 @@ export class SpaceRecorder {
     this.#dir = opts.dir;
     this.#ip = opts.listenIp ?? "127.0.0.1";
     mkdirSync(this.#dir, { recursive: true });
-    this.#earlier = readIndex(path.join(this.#dir, "index.json"));
+    this.#earlier = readIndex(path.join(this.#dir, RECORDING_FILES.index));
     this.#writeIndex();
   }
 
@@ -282,10 +275,10 @@ export class SpaceRecorder {
 
   #writeIndex() {
     const segments = this.segments;
-    const tmp = path.join(this.#dir, "index.json.part");
-    writeFileSync(tmp, JSON.stringify({ segments }, null, 1));
+    const tmp = path.join(this.#dir, RECORDING_FILES.indexPart);
+    writeFileSync(tmp, JSON.stringify({ segments } satisfies RecordingIndex, null, 1));
     // rename is atomic: the mixer never reads half an index.
-    renameSync(tmp, path.join(this.#dir, "index.json"));
+    renameSync(tmp, path.join(this.#dir, RECORDING_FILES.index));
     this.opts.onIndex?.(segments);
   }
 }
@@ -294,9 +287,8 @@ export class SpaceRecorder {
 function readIndex(file: string): Segment[] {
   if (!existsSync(file)) return [];
   try {
-    const segments = JSON.parse(readFileSync(file, "utf8")).segments;
     // A segment left open by a crash ended when its file stopped growing; the mixer needs only its start.
-    return Array.isArray(segments) ? segments.map((s: Segment) => ({ ...s, endedAt: s.endedAt ?? s.startedAt })) : [];
+    return parseRecordingIndex(readFileSync(file, "utf8")).map((s) => ({ ...s, endedAt: s.endedAt ?? s.startedAt }));
   } catch {
     return [];
   }

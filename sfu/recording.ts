@@ -1,6 +1,7 @@
 // Which Spaces this SFU records, and the recording of each: while the host has recording on, every
 // microphone of a person the room granted audio is tapped (recorder.ts) into the Space's folder
-// under SPAZIO_RECORDINGS_DIR (`spaces/<id>/rec/`, where the web reads it when the Space ends), and
+// under SPAZIO_RECORDINGS_DIR (`spaces/<id>/rec/`, where the web reads it when the Space ends:
+// names and line schemas in lib/protocol/recording_files.ts), and
 // who the audio-level observer hears speaking is written beside it (`speaking.jsonl`, one line per
 // change, wall-clock ms), and whose microphone is on air (`air.jsonl`: a tapped producer not
 // paused, the same lines). Off stops the taps; on again adds to the same folder. Only the Space's
@@ -8,7 +9,7 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import type { types as ms } from "mediasoup";
-import { RECORDING_ID, type SpeakingLine } from "../lib/protocol/recording_timeline.ts";
+import { activityLineText, RECORDING_FILES, tracksFolder } from "../lib/protocol/recording_files.ts";
 import { parseSfuRoom } from "../lib/protocol/sfu.ts";
 import { SpaceRecorder } from "./recorder.ts";
 import type { ProducerEvent, SfuRoom } from "./room.ts";
@@ -18,7 +19,8 @@ import type { ProducerEvent, SfuRoom } from "./room.ts";
 /** The folder of a Space's tracks, or undefined for a room name that is no Space's. */
 export function tracksDir(root: string, room: string): string | undefined {
   const r = parseSfuRoom(room);
-  return r?.kind === "space" && RECORDING_ID.test(r.id) ? path.join(root, "spaces", r.id, "rec") : undefined;
+  const folder = r?.kind === "space" ? tracksFolder(r.id) : undefined;
+  return folder && path.join(root, ...folder);
 }
 
 /** The recording of one SFU room, while it is on. */
@@ -41,8 +43,8 @@ export class RoomRecording {
     this.#room = room;
     mkdirSync(dir, { recursive: true });
     this.recorder = new SpaceRecorder({ dir, listenIp: "127.0.0.1" });
-    this.#speakingFile = path.join(dir, "speaking.jsonl");
-    this.#airFile = path.join(dir, "air.jsonl");
+    this.#speakingFile = path.join(dir, RECORDING_FILES.speaking);
+    this.#airFile = path.join(dir, RECORDING_FILES.air);
     room.on("producer", this.#onProducer);
     room.on("speaking", this.#onSpeaking);
     room.once("closed", this.#onClosed);
@@ -95,9 +97,8 @@ export class RoomRecording {
   }
 
   #append(file: string, subs: string[], what: string): void {
-    const line: SpeakingLine = { at: Date.now(), subs };
     try {
-      appendFileSync(file, JSON.stringify(line) + "\n");
+      appendFileSync(file, activityLineText({ at: Date.now(), subs }));
     } catch (err) {
       console.error(`sfu: ${what} of ${this.#room.name} not written:`, err);
     }

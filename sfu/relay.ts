@@ -6,6 +6,8 @@ import { originOf, type RelayedClose, type RelayedGrant, type SfuEntry } from ".
 import { type GrantRequest, parseSfuRoom } from "../lib/protocol/sfu.ts";
 import type { SfuConfig } from "./config.ts";
 import type { InternalPost } from "./internal-client.ts";
+import type { RequestOf } from "../lib/protocol/contract.ts";
+import { relayClose, relayGrant } from "../lib/protocol/internal_api.ts";
 import type { OriginLinks } from "./origin-links.ts";
 
 const RETRY_MS = 250;
@@ -37,12 +39,12 @@ export class SpaceRelay {
   /** A grant applied here; `from` is the SFU that relayed it, absent when the room pushed it. */
   grant(grant: GrantRequest, from?: string): void {
     const body: RelayedGrant = { from: this.#config.sfuId, grant };
-    for (const target of this.#targets(grant.room, from)) this.#send(target, "/internal/grant", body);
+    for (const target of this.#targets(grant.room, from)) this.#send(target, relayGrant, body);
   }
 
   close(room: string, from?: string): void {
     const body: RelayedClose = { from: this.#config.sfuId, room };
-    for (const target of this.#targets(room, from)) this.#send(target, "/internal/close", body);
+    for (const target of this.#targets(room, from)) this.#send(target, relayClose, body);
   }
 
   #targets(room: string, from: string | undefined): SfuEntry[] {
@@ -53,17 +55,16 @@ export class SpaceRelay {
     return from === undefined ? [origin] : [];
   }
 
-  #send(target: SfuEntry, path: string, body: unknown): void {
+  #send<C extends typeof relayGrant | typeof relayClose>(target: SfuEntry, contract: C, body: RequestOf<C>): void {
+    const path = contract.path();
     const attempt = (left: number): void => {
-      this.#post(target.url, path, body).then(
-        (answer) => {
-          if (answer.status !== 200) console.warn(`sfu: ${target.id} refused ${path} (${answer.status})`);
-        },
-        () => {
-          if (left > 0) setTimeout(() => attempt(left - 1), RETRY_MS).unref();
-          else console.warn(`sfu: could not pass ${path} on to ${target.id}`);
-        },
-      );
+      void this.#post(target.url, contract, body).then((answer) => {
+        if (answer.ok) return;
+        // No answer: once more; a refusal will not get better by asking again.
+        if (answer.error.code !== "unreachable") console.warn(`sfu: ${target.id} refused ${path} (${answer.error.status})`);
+        else if (left > 0) setTimeout(() => attempt(left - 1), RETRY_MS).unref();
+        else console.warn(`sfu: could not pass ${path} on to ${target.id}`);
+      });
     };
     attempt(1);
   }

@@ -12,6 +12,7 @@ import { GrantTable, PartyGrantSource } from "./grants.ts";
 import { replyJson } from "./http-json.ts";
 import { handleInternal } from "./internal-api.ts";
 import { internalPoster } from "./internal-client.ts";
+import { sfuRecording } from "../lib/protocol/internal_api.ts";
 import { OriginLinks } from "./origin-links.ts";
 import { SpaceRecordings } from "./recording.ts";
 import { SpaceRelay } from "./relay.ts";
@@ -193,7 +194,7 @@ export class SfuServer {
         existingRoom: (name) => this.#rooms.get(name),
         relay: this.config.peers.length > 0 ? this.#relay : undefined,
         recordings: this.recordings,
-        forwardRecording: (room, body) => this.#forwardRecording(room, body),
+        forwardRecording: (room, on) => this.#forwardRecording(room, on),
       });
     } else if (path.startsWith("/internal/")) {
       void handleInternal(req, res, {
@@ -211,14 +212,15 @@ export class SfuServer {
   }
 
   /** Sends the room's recording switch on to the Space's origin when that is another SFU. */
-  #forwardRecording(room: string, body: unknown): boolean {
+  #forwardRecording(room: string, on: boolean): boolean {
     const origin = this.#relay.originOf(room);
     if (!origin || origin.id === this.config.sfuId) return false;
     // The control API takes the same signature as the internal one: the server secret.
-    internalPoster(this.config.serverSecret)(origin.url, "/control/recording", body).then(
-      (a) => a.status !== 200 && console.warn(`sfu: ${origin.id} refused the recording switch for ${room} (${a.status})`),
-      () => console.warn(`sfu: could not pass the recording switch for ${room} on to ${origin.id}`),
-    );
+    void internalPoster(this.config.serverSecret)(origin.url, sfuRecording, { room, on }).then((a) => {
+      if (a.ok) return;
+      if (a.error.code === "unreachable") console.warn(`sfu: could not pass the recording switch for ${room} on to ${origin.id}`);
+      else console.warn(`sfu: ${origin.id} refused the recording switch for ${room} (${a.error.status})`);
+    });
     return true;
   }
 

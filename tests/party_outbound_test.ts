@@ -4,7 +4,11 @@ import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/stric
 import { DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { verifyRequest } from "../lib/protocol/token.ts";
 import { postSigned } from "../party/shared/post.ts";
+import { sfuGrant } from "../lib/protocol/internal_api.ts";
 import { freePort } from "./support/party.ts";
+
+/** A grant as the room pushes it (the contract is checked before anything goes). */
+const grant = (seq: number) => ({ room: "s_x", sub: "u:abcd", canSpeak: true, muted: false, admitted: true, video: false, seq });
 
 /** A server that answers each POST with the next status in `statuses` and records what came. */
 function flaky(statuses: number[]) {
@@ -15,7 +19,7 @@ function flaky(statuses: number[]) {
     return new Response(null, { status: statuses[seen.length - 1] ?? 200 });
   });
   return {
-    url: `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}/control/grant`,
+    url: `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}`,
     seen,
     server,
   };
@@ -23,7 +27,7 @@ function flaky(statuses: number[]) {
 
 Deno.test("outbound: a 5xx is retried with a fresh signature until it lands", async () => {
   const sfu = flaky([503, 500, 200]);
-  const landed = await postSigned(DEV_SERVER_SECRET, sfu.url, { room: "s_x", seq: 1 });
+  const landed = await postSigned(DEV_SERVER_SECRET, sfuGrant, sfu.url, undefined, grant(1));
   await sfu.server.shutdown();
   assert(landed);
   assertEquals(sfu.seen.length, 3);
@@ -32,20 +36,20 @@ Deno.test("outbound: a 5xx is retried with a fresh signature until it lands", as
 
 Deno.test("outbound: a refusal (4xx) is not retried", async () => {
   const sfu = flaky([400]);
-  const landed = await postSigned(DEV_SERVER_SECRET, sfu.url, { room: "s_x" });
+  const landed = await postSigned(DEV_SERVER_SECRET, sfuGrant, sfu.url, undefined, grant(0));
   await sfu.server.shutdown();
   assertEquals([landed, sfu.seen.length], [false, 1]);
 });
 
 Deno.test("outbound: nobody listening: gives up after a few tries without throwing", async () => {
-  const url = `http://127.0.0.1:${freePort()}/control/grant`;
-  assertEquals(await postSigned(DEV_SERVER_SECRET, url, { room: "s_x" }), false);
+  const url = `http://127.0.0.1:${freePort()}`;
+  assertEquals(await postSigned(DEV_SERVER_SECRET, sfuGrant, url, undefined, grant(0)), false);
 });
 
 Deno.test("outbound: given the SFU list, a retry goes to the next SFU when the first is down", async () => {
-  const down = `http://127.0.0.1:${freePort()}/control/grant`;
+  const down = `http://127.0.0.1:${freePort()}`;
   const sfu = flaky([200]);
-  const landed = await postSigned(DEV_SERVER_SECRET, [down, sfu.url], { room: "s_x", seq: 7 });
+  const landed = await postSigned(DEV_SERVER_SECRET, sfuGrant, [down, sfu.url], undefined, grant(7));
   await sfu.server.shutdown();
   assert(landed);
   assertEquals(sfu.seen.map((r) => [r.signed, JSON.parse(r.body).seq]), [[true, 7]]);

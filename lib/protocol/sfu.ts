@@ -235,7 +235,7 @@ export type SfuNotification =
   /** The SFU lost this peer's media (a worker died): build fresh transports, produce and consume again. */
   | { type: "reconnect"; reason: string };
 
-// ---- Control API (party -> SFU), signed with signRequest(serverSecret, body) from token.ts ----
+// ---- Control API (party -> SFU), signed: contracts in internal_api.ts ----
 
 /** `POST /control/grant`: what the Space room decided about one peer. Stale `seq` is ignored. */
 export const GrantRequest = z.object({
@@ -254,6 +254,18 @@ export const GrantRequest = z.object({
   seq: z.number().int(),
 });
 export type GrantRequest = z.infer<typeof GrantRequest>;
+
+/**
+ * `POST /control/recording`: the host turned recording on or off. The origin SFU taps the
+ * microphone of everyone the room granted audio into the Space's recording folder
+ * (recording_files.ts); it also reads `recording` in each getGrant answer, so it heals after its
+ * own restart.
+ */
+export const RecordingRequest = z.object({
+  room: SfuRoomName.refine((r) => r.startsWith("s_"), "only Spaces (s_...) are recorded"),
+  on: z.boolean(),
+});
+export type RecordingRequest = z.infer<typeof RecordingRequest>;
 
 /** `POST /control/close`: ends a room's media at once (all peers disconnected). */
 export const CloseRoomRequest = z.object({ room: SfuRoomName });

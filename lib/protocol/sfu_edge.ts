@@ -4,7 +4,7 @@
 // SFUs and the parties agree without asking each other); listeners may be on any SFU of the list.
 // An edge opens one PipeTransport per Space to the origin on its first listener and closes it
 // after its last; the origin tells it of new, closed, paused and resumed producers, and forwards
-// the room's grants. Every request is a POST signed with signRequest(serverSecret, body).
+// the room's grants. Every request is a POST signed with the server secret (internal_api.ts).
 //
 //   edge -> origin  POST /internal/pipe/open   PipeOpenRequest  -> PipeOpenResponse
 //   edge -> origin  POST /internal/pipe/renew  PipeLinkRequest  (every PIPE_RENEW_MS; 404: link gone)

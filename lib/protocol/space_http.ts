@@ -1,6 +1,7 @@
 // Server-to-server messages around a Space room: web -> room, SFU -> room, room -> web and SFU.
-// Every POST in both directions is signed with the server secret (signRequest/verifyRequest in
-// token.ts); the room answers an unsigned or forged request with 401.
+// Every POST in both directions is signed with the server secret (signed_client.ts and
+// signed_reader.ts, by the contracts of internal_api.ts); the room answers an unsigned or forged
+// request with 401.
 // Imports nothing runtime-specific, so Deno, workerd and Node all load it.
 import { z } from "zod";
 import {
@@ -85,15 +86,6 @@ export type SpacePublicSnapshot = z.infer<typeof SpacePublicSnapshot>;
 
 /** Answer to init/start/update/updateBlocks/end: the snapshot after the change. */
 export const SpaceRoomOk = z.object({ ok: z.literal(true), snapshot: SpacePublicSnapshot });
-/** Answer to getGrant: `seq` is the room's grant counter; a grant with a lower seq is stale. */
-export const GrantAnswer = z.object({
-  canSpeak: z.boolean(),
-  muted: z.boolean(),
-  seq: z.number().int(),
-  /** The Space is being recorded now (an SFU that restarted resumes its taps from this). */
-  recording: z.boolean().optional(),
-});
-export type GrantAnswer = z.infer<typeof GrantAnswer>;
 /** Any refused HTTP request: 400 bad input, 401 unsigned, 404 no such Space, 409 wrong state. */
 export const SpaceRoomError = z.object({
   ok: z.literal(false),
@@ -104,32 +96,8 @@ export const SpaceRoomError = z.object({
 /** The SFU room name for a Space. */
 export const sfuRoomName = (spaceId: string) => `s_${spaceId}`;
 
-/**
- * Room -> SFU, signed POST `${SPAZIO_SFU_URL}/control/grant` whenever someone's right to speak
- * or mute changes.
- */
-export const SfuGrant = z.object({
-  room: z.string(),
-  sub: Sub,
-  canSpeak: z.boolean(),
-  muted: z.boolean(),
-  /** Increases per room; the SFU ignores a grant older than one it already applied. */
-  seq: z.number().int(),
-});
-export type SfuGrant = z.infer<typeof SfuGrant>;
-
-/**
- * Room -> SFU, signed POST `${SPAZIO_SFU_URL}/control/recording` when the host turns recording on
- * or off: the origin SFU taps the microphone of everyone the room granted audio, into the Space's
- * recording folder. The SFU also reads `recording` in each getGrant answer, so it heals after its
- * own restart.
- */
-export const SfuRecording = z.object({ room: z.string(), on: z.boolean() });
-export type SfuRecording = z.infer<typeof SfuRecording>;
-
-/** Room -> SFU, signed POST `${SPAZIO_SFU_URL}/control/close` when the Space ends. */
-export const SfuClose = z.object({ room: z.string() });
-export type SfuClose = z.infer<typeof SfuClose>;
+// Room -> SFU (grants, recording, close) is in sfu.ts (GrantRequest, RecordingRequest,
+// CloseRoomRequest); every endpoint's contract is in internal_api.ts.
 
 /** Room -> web, signed POST `${SPAZIO_WEB_URL}/api/internal/spaces/<id>/state` (coalesced). */
 export const SpaceStatePush = z.object({

@@ -6,16 +6,13 @@
 // room removes. Hibernates: the Space as listeners see it, bans and pending reactions are in storage.
 import type * as Party from "partykit/server";
 import { SPACE_CLOSE, type SpaceCommand, type SpaceErrorCode, type SpaceEvent } from "../../lib/protocol/space.ts";
-import {
-  parseAudienceRoom,
-  RoomToShard,
-  SHARD_REPORT_EVERY_MS,
-  type ShardDelivery,
-  type ShardToRoom,
-  ShardWelcome,
-} from "../../lib/protocol/space_audience.ts";
-import { type RoomTokenClaims, signRequest, verifyRoomToken } from "../../lib/protocol/token.ts";
-import { fail, json, admitConnection, readSignedRequest } from "../shared/http.ts";
+import { parseAudienceRoom, SHARD_REPORT_EVERY_MS, type ShardDelivery, type ShardToRoom } from "../../lib/protocol/space_audience.ts";
+import { type RoomTokenClaims, verifyRoomToken } from "../../lib/protocol/token.ts";
+import type { AnswerOf, AnyContract, ParamsOf, RequestOf } from "../../lib/protocol/contract.ts";
+import { roomToShard, shardCommand, shardHello, shardReport } from "../../lib/protocol/internal_api.ts";
+import { callSigned, type SignedResult } from "../../lib/protocol/signed_client.ts";
+import { readSigned } from "../../lib/protocol/signed_reader.ts";
+import { fail, json, admitConnection, refused } from "../shared/http.ts";
 import { answerSafely, broadcastText, closeQuietly, sendText, upgradeShapeRefusal } from "../shared/socket.ts";
 import { readConfig, roomIdOf, type PartyConfig } from "../shared/config.ts";
 import { type ConnLimits, SPACE_INBOUND, spaceLimits } from "../space/inbound.ts";
@@ -166,15 +163,14 @@ export default class AudienceShard implements Party.Server {
   }
 
   async #sayHello(): Promise<Stored | Response> {
-    const res = await this.#askRoom({ type: "shardHello", shard: this.#space.shard });
-    const parsed = ShardWelcome.safeParse(res.body);
-    if (!res.ok || !parsed.success || parsed.data.sync.type !== "sync") {
+    const res = await this.#call(shardHello, { type: "shardHello", shard: this.#space.shard });
+    if (!res.ok || res.data.sync.type !== "sync") {
       return fail(404, "not_found", "This Space does not exist.");
     }
-    const { type: _, ...view } = parsed.data.sync;
-    const stored: Stored = { view, seq: parsed.data.seq };
+    const { type: _, ...view } = res.data.sync;
+    const stored: Stored = { view, seq: res.data.seq };
     this.#stored = stored;
-    for (const sub of parsed.data.removed) this.#ban(sub);
+    for (const sub of res.data.removed) this.#ban(sub);
     // Deltas that overtook the welcome: the ones it does not include are passed on now.
     const early = this.#early;
     this.#early = [];
@@ -226,8 +222,8 @@ export default class AudienceShard implements Party.Server {
     return answerSafely(req, `audience shard ${this.#id ?? roomIdOf(this.room, req)}`, async () => {
       this.#learnId(req);
       if (req.method !== "POST") return fail(405, "method_not_allowed", "A shard takes its Space room's signed POSTs only.");
-      const read = await readSignedRequest(req, this.config.serverSecret, RoomToShard, MAX_BODY_BYTES);
-      if ("refused" in read) return read.refused;
+      const read = await readSigned(roomToShard, req, { secret: this.config.serverSecret, maxBytes: MAX_BODY_BYTES });
+      if (!read.ok) return refused(read.refusal);
       if (!this.#stored) {
         // A hello is on its way back: these wait for it. Otherwise this shard never said hello.
         if (!this.#hello) return fail(409, "no_hello", "This shard has no Space yet.");
@@ -306,22 +302,28 @@ export default class AudienceShard implements Party.Server {
     if (!res.ok) console.warn(`audience shard ${this.#id}: report refused (${res.status})`);
   }
 
-  /** A signed POST to this shard's Space room; its status and JSON answer (never throws). */
+  /**
+   * A signed POST to this shard's Space room: its status, and its answer as checked by the
+   * request's contract, or the room's refusal (`{ ok: false, code, message }`); never throws.
+   */
   async #askRoom(body: ShardToRoom): Promise<{ ok: boolean; status: number; body: unknown }> {
-    const text = JSON.stringify(body);
-    const url = `${this.config.partyUrl}/parties/space/${encodeURIComponent(this.#space.spaceId)}`;
-    try {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...(await signRequest(this.config.serverSecret, text)) },
-        body: text,
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      return { ok: res.ok, status: res.status, body: await res.json().catch(() => null) };
-    } catch (err) {
-      console.warn(`audience shard ${this.#id}: ${body.type} failed: ${err}`);
-      return { ok: false, status: 503, body: null };
-    }
+    const res = body.type === "shardHello"
+      ? await this.#call(shardHello, body)
+      : body.type === "shardCommand"
+      ? await this.#call(shardCommand, body)
+      : await this.#call(shardReport, body);
+    return res.ok ? { ok: true, status: res.status, body: res.data } : { ok: false, status: res.error.status, body: res.error.refusal ?? null };
+  }
+
+  /** A signed POST to this shard's Space room, by its contract (never throws). */
+  async #call<C extends AnyContract & { path: (p: { spaceId: string }) => string }>(
+    c: C,
+    body: RequestOf<C>,
+  ): Promise<SignedResult<AnswerOf<C>>> {
+    const params: ParamsOf<C> = { spaceId: this.#space.spaceId };
+    const res = await callSigned(c, { secret: this.config.serverSecret, to: this.config.partyUrl, params, body, timeoutMs: TIMEOUT_MS });
+    if (!res.ok && res.error.code === "unreachable") console.warn(`audience shard ${this.#id}: ${c.name} failed: ${res.error.message}`);
+    return res;
   }
 
   #send(conn: Party.Connection, event: SpaceEvent) {

@@ -1,9 +1,10 @@
 // The call room's HTTP API for the web (lib/protocol/call.ts#CallRoomRequest): every request must
 // be signed with the server secret; bad ones get a status and a reason and change nothing.
-import { CallRoomRequest } from "../../lib/protocol/call.ts";
+import { callRoom } from "../../lib/protocol/internal_api.ts";
+import { readSigned } from "../../lib/protocol/signed_reader.ts";
 import type { CallState } from "./reducer.ts";
 import type { PartyConfig } from "../shared/config.ts";
-import { fail, json, readSignedRequest } from "../shared/http.ts";
+import { fail, json, refused } from "../shared/http.ts";
 import { createCall, endByServer, view } from "./reducer.ts";
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -20,8 +21,8 @@ export interface CallRoomHandle {
 
 export async function handleCallRequest(room: CallRoomHandle, req: Request): Promise<Response> {
   if (req.method !== "POST") return fail(405, "method_not_allowed", "Use a signed POST.");
-  const read = await readSignedRequest(req, room.config.serverSecret, CallRoomRequest, MAX_BODY_BYTES);
-  if ("refused" in read) return read.refused;
+  const read = await readSigned(callRoom, req, { secret: room.config.serverSecret, maxBytes: MAX_BODY_BYTES });
+  if (!read.ok) return refused(read.refusal);
   const r = read.data;
   if (r.type === "init") {
     if (r.callId !== room.id) {

@@ -29,6 +29,7 @@ import { admitConnection } from "../shared/http.ts";
 import { answerSafely, closeQuietly, sendText, upgradeShapeRefusal } from "../shared/socket.ts";
 import { CLOSE_TOO_BIG, type ConnLimits, type InboundRules, type Message, receive } from "../shared/inbound.ts";
 import { postSigned } from "../shared/post.ts";
+import { callReport, sfuClose } from "../../lib/protocol/internal_api.ts";
 
 interface ConnState extends ConnLimits {
   role: CallRole;
@@ -179,18 +180,9 @@ export default class CallRoom implements Party.Server, CallRoomHandle {
       if (isFinal(next.status)) closeQuietly(c, CALL_CLOSE.ended, `This call is over (${next.status}).`);
     }
     // Best effort, never blocking the people in the call; postSigned retries and logs.
-    void postSigned(
-      this.config.serverSecret,
-      `${this.config.webUrl}/api/internal/calls/${encodeURIComponent(next.callId)}`,
-      {
-        type: "callChanged",
-        call: v,
-      },
-    );
+    void postSigned(this.config.serverSecret, callReport, this.config.webUrl, { callId: next.callId }, { type: "callChanged", call: v });
     if (isFinal(next.status) && prev?.status === "accepted") {
-      void postSigned(this.config.serverSecret, `${this.config.sfuUrl}/control/close`, {
-        room: `c_${next.callId}`,
-      });
+      void postSigned(this.config.serverSecret, sfuClose, this.config.sfuUrl, undefined, { room: `c_${next.callId}` });
     }
   }
 

@@ -1,18 +1,14 @@
 // The Space room's HTTP API, for the web server and the SFU (see lib/protocol/space_http.ts).
 // GET answers the public snapshot to anyone; every POST must be signed with the server secret.
-import { z } from "zod";
-import { ShardToRoom } from "../../lib/protocol/space_audience.ts";
-import { SpaceRoomRequest } from "../../lib/protocol/space_http.ts";
-import { verifyRequest } from "../../lib/protocol/token.ts";
-import { fail, json, readSignedRequest } from "../shared/http.ts";
+import { type AnswerInputOf } from "../../lib/protocol/contract.ts";
+import { spaceGetGrant, spaceReports, spaceRoomInbound, spaceTimeline } from "../../lib/protocol/internal_api.ts";
+import { readSigned } from "../../lib/protocol/signed_reader.ts";
+import { fail, json, refused } from "../shared/http.ts";
 import type { SpaceRoomHandle } from "./handle.ts";
 import { createSpace, endSpace, startSpace, updateBlocks, updateSpace } from "./lifecycle.ts";
 import { listReports } from "./store.ts";
 import { handleShardRequest } from "./shard_requests.ts";
 import { grantFor, hasPart, publicSnapshot } from "./state.ts";
-
-/** What the room's POST accepts: the web's and the SFU's requests, and its audience shards'. */
-const RoomRequest = z.discriminatedUnion("type", [...SpaceRoomRequest.options, ...ShardToRoom.options]);
 
 /** Largest body the room reads: an init with 2,000 blocked people fits comfortably. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -22,25 +18,23 @@ export async function handleSpaceRequest(room: SpaceRoomHandle, req: Request): P
     if (!room.state) return fail(404, "not_found", "No such Space.");
     // Reports are for moderators only: the same signature as any POST is required.
     if (new URL(req.url).searchParams.has("reports")) {
-      if (!(await verifyRequest(room.config.serverSecret, "", req.headers))) {
-        return fail(401, "unsigned", "Listing reports needs a signed request.");
-      }
-      return json({ ok: true, reports: await listReports(room.storage) });
+      const read = await readSigned(spaceReports, req, { secret: room.config.serverSecret, maxBytes: 0 });
+      if (!read.ok) return read.refusal.code === "unsigned" ? fail(401, "unsigned", "Listing reports needs a signed request.") : refused(read.refusal);
+      return json({ ok: true, reports: await listReports(room.storage) } satisfies AnswerInputOf<typeof spaceReports>);
     }
     // The recording's timeline, for the web when the Space ends: signed like the reports.
     if (new URL(req.url).searchParams.has("timeline")) {
-      if (!(await verifyRequest(room.config.serverSecret, "", req.headers))) {
-        return fail(401, "unsigned", "Reading the timeline needs a signed request.");
-      }
+      const read = await readSigned(spaceTimeline, req, { secret: room.config.serverSecret, maxBytes: 0 });
+      if (!read.ok) return read.refusal.code === "unsigned" ? fail(401, "unsigned", "Reading the timeline needs a signed request.") : refused(read.refusal);
       const timeline = await room.timeline.read();
       if (!timeline) return fail(404, "not_recorded", "This Space was never recorded.");
-      return json(timeline);
+      return json(timeline satisfies AnswerInputOf<typeof spaceTimeline>);
     }
     return json(publicSnapshot(room.state, room.listenerCount()));
   }
   if (req.method !== "POST") return fail(405, "method_not_allowed", "Use GET or POST.");
-  const read = await readSignedRequest(req, room.config.serverSecret, RoomRequest, MAX_BODY_BYTES);
-  if ("refused" in read) return read.refused;
+  const read = await readSigned(spaceRoomInbound, req, { secret: room.config.serverSecret, maxBytes: MAX_BODY_BYTES });
+  if (!read.ok) return refused(read.refusal);
   const r = read.data;
   const now = Date.now();
   const snapshot = () =>
@@ -70,7 +64,8 @@ export async function handleSpaceRequest(room: SpaceRoomHandle, req: Request): P
       const shard = part ? undefined : room.shards.pick();
       // `recording`: an SFU that restarted learns from its first pull that it must record again.
       const recording = s.recording === true && s.status === "live";
-      return json({ ...grantFor(s, r.sub), part, recording, ...(shard !== undefined && { shard }) });
+      const answer: AnswerInputOf<typeof spaceGetGrant> = { ...grantFor(s, r.sub), part, recording, ...(shard !== undefined && { shard }) };
+      return json(answer);
     }
     case "start": {
       if (s.status === "ended") return fail(409, "ended", "This Space has ended.");

@@ -1,14 +1,10 @@
-// The Space room's signed, best-effort calls to the SFU and the web server (party/shared/post.ts).
+// The Space room's signed, best-effort calls to the SFU and the web server (party/shared/post.ts,
+// by the contracts of lib/protocol/internal_api.ts).
 // They never block the room: a person's command is answered before these finish, and a failure is
 // logged, not thrown. The SFU also pulls grants (getGrant), so a lost push heals itself.
-import {
-  type SfuClose,
-  type SfuGrant,
-  type SfuRecording,
-  sfuRoomName,
-  type SpaceReport,
-  type SpaceStatePush,
-} from "../../lib/protocol/space_http.ts";
+import type { AnyContract, ParamsOf, RequestOf } from "../../lib/protocol/contract.ts";
+import { sfuClose, sfuGrant, sfuRecording, spaceReport, spaceStatePush } from "../../lib/protocol/internal_api.ts";
+import { sfuRoomName, type SpaceReport, type SpaceStatePush } from "../../lib/protocol/space_http.ts";
 import type { PartyConfig } from "../shared/config.ts";
 import { postSigned } from "../shared/post.ts";
 import type { Grant } from "./state.ts";
@@ -25,45 +21,40 @@ export class SpaceOutbound {
     return this.idOf();
   }
 
-  #post(url: string | string[], payload: unknown): void {
-    void postSigned(this.config.serverSecret, url, payload);
+  #post<C extends AnyContract>(c: C, to: string | readonly string[], params: ParamsOf<C>, body: RequestOf<C>): void {
+    void postSigned(this.config.serverSecret, c, to, params, body);
   }
 
-  /** `path` on every SFU of the list, SPAZIO_SFU_URL first: a retry goes to the next. */
-  #sfu(path: string): string[] {
-    return this.config.sfuUrls.map((u) => `${u}${path}`);
+  /** Every SFU of the list, SPAZIO_SFU_URL first: a retry goes to the next. */
+  get #sfus(): readonly string[] {
+    return this.config.sfuUrls;
   }
 
   /** Tells the SFU who may send audio now; one request per change, in seq order. */
   grants(grants: Grant[]): void {
-    for (const g of grants) {
-      const body: SfuGrant = { room: sfuRoomName(this.spaceId), ...g };
-      this.#post(this.#sfu("/control/grant"), body);
+    const room = sfuRoomName(this.spaceId);
+    for (const { sub, canSpeak, muted, admitted, video, seq } of grants) {
+      this.#post(sfuGrant, this.#sfus, undefined, { room, sub, canSpeak, muted, admitted, video, seq });
     }
   }
 
   /** Tells the SFU to start or stop recording the Space's microphones. */
   recording(on: boolean): void {
-    const body: SfuRecording = { room: sfuRoomName(this.spaceId), on };
-    this.#post(this.#sfu("/control/recording"), body);
+    this.#post(sfuRecording, this.#sfus, undefined, { room: sfuRoomName(this.spaceId), on });
   }
 
   /** Tells the SFU to close the Space's media room. */
   close(): void {
-    const body: SfuClose = { room: sfuRoomName(this.spaceId) };
-    this.#post(this.#sfu("/control/close"), body);
+    this.#post(sfuClose, this.#sfus, undefined, { room: sfuRoomName(this.spaceId) });
   }
 
   /** Tells the web what the home page lists about this Space. */
   state(push: SpaceStatePush): void {
-    this.#post(
-      `${this.config.webUrl}/api/internal/spaces/${encodeURIComponent(this.spaceId)}/state`,
-      push,
-    );
+    this.#post(spaceStatePush, this.config.webUrl, { spaceId: this.spaceId }, push);
   }
 
   /** Forwards a stored report for review on the web. */
   report(report: SpaceReport): void {
-    this.#post(`${this.config.webUrl}/api/internal/reports`, report);
+    this.#post(spaceReport, this.config.webUrl, undefined, report);
   }
 }

@@ -3,7 +3,8 @@
 // deltas on their way to each shard, sent in order, one request in flight per shard, batched while
 // one is out. The room sends each delta once per shard; the shard fans it out.
 import { LISTENER_SAMPLE, type Person, type SpaceEvent } from "../../lib/protocol/space.ts";
-import { audienceRoomId, MAX_SHARDS, type RoomToShard, type ShardDelivery } from "../../lib/protocol/space_audience.ts";
+import { MAX_SHARDS, type RoomToShard, type ShardDelivery } from "../../lib/protocol/space_audience.ts";
+import { roomToShard } from "../../lib/protocol/internal_api.ts";
 import type { PartyConfig } from "../shared/config.ts";
 import { postSigned } from "../shared/post.ts";
 import type { RoomStorage } from "./store.ts";
@@ -121,8 +122,7 @@ export class AudienceShards {
         if (!box?.length) return;
         const deliveries = box.splice(0, BATCH);
         const body: RoomToShard = { type: "deliver", deliveries };
-        const url = `${this.config.partyUrl}/parties/audience/${audienceRoomId(this.idOf(), n)}`;
-        await postSigned(this.config.serverSecret, url, body);
+        await postSigned(this.config.serverSecret, roomToShard, this.config.partyUrl, { spaceId: this.idOf(), shard: n }, body);
       }
     } finally {
       this.#sending.delete(n);

@@ -2,10 +2,13 @@
 // that person. The web stores DMs and call history and POSTs signed `deliver` requests here; the
 // room fans them out. Tabs only listen (and ping): nothing a browser sends can reach anyone else.
 import type * as Party from "partykit/server";
-import { INBOX_CLOSE, InboxCommand, type InboxEvent, InboxRequest } from "../../lib/protocol/dm.ts";
+import { INBOX_CLOSE, InboxCommand, type InboxEvent } from "../../lib/protocol/dm.ts";
 import { verifyRoomToken } from "../../lib/protocol/token.ts";
 import { readConfig, type PartyConfig } from "../shared/config.ts";
-import { admitConnection, fail, json, readSignedRequest } from "../shared/http.ts";
+import { admitConnection, fail, json, refused } from "../shared/http.ts";
+import type { AnswerInputOf } from "../../lib/protocol/contract.ts";
+import { inboxDeliver } from "../../lib/protocol/internal_api.ts";
+import { readSigned } from "../../lib/protocol/signed_reader.ts";
 import { CLOSE_TOO_BIG, type ConnLimits, type InboundRules, type Message, receive } from "../shared/inbound.ts";
 import { answerSafely, closeQuietly, sendText, upgradeShapeRefusal } from "../shared/socket.ts";
 
@@ -96,8 +99,8 @@ export default class UserInbox implements Party.Server {
 
   async #deliver(req: Request): Promise<Response> {
     if (req.method !== "POST") return fail(405, "method_not_allowed", "Use a signed POST.");
-    const read = await readSignedRequest(req, this.config.serverSecret, InboxRequest, MAX_BODY_BYTES);
-    if ("refused" in read) return read.refused;
+    const read = await readSigned(inboxDeliver, req, { secret: this.config.serverSecret, maxBytes: MAX_BODY_BYTES });
+    if (!read.ok) return refused(read.refusal);
     let delivered = 0;
     for (const conn of this.room.getConnections()) {
       if (!conn.state) continue; // still being verified
@@ -105,7 +108,7 @@ export default class UserInbox implements Party.Server {
       for (const e of read.data.events) reached = this.#send(conn, e) && reached;
       if (reached) delivered++;
     }
-    return json({ ok: true, delivered });
+    return json({ ok: true, delivered } satisfies AnswerInputOf<typeof inboxDeliver>);
   }
 
   #send(conn: Party.Connection, event: InboxEvent) {

@@ -3,7 +3,9 @@
 // happened, so a tab that missed an event sees it on its next load.
 import type { Config } from "../config.ts";
 import type { InboxEvent, PeerInfo } from "../../protocol/dm.ts";
-import { mintRoomToken, signRequest } from "../../protocol/token.ts";
+import { mintRoomToken } from "../../protocol/token.ts";
+import { inboxDeliver } from "../../protocol/internal_api.ts";
+import { callSigned } from "../../protocol/signed_client.ts";
 import type { User } from "../kv/users.ts";
 
 const TIMEOUT_MS = 3_000;
@@ -38,22 +40,17 @@ export function sfuWsUrl(config: Config): string {
  * inbox room could not be reached (logged, never thrown: the caller's action already happened).
  */
 export async function deliver(config: Config, userId: string, events: InboxEvent[]): Promise<number> {
-  const body = JSON.stringify({ type: "deliver", events });
-  try {
-    const res = await fetch(`${config.partyUrl.replace(/\/+$/, "")}/parties/user/${encodeURIComponent(userId)}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(await signRequest(config.serverSecret, body)) },
-      body,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    const json = await res.json().catch(() => null);
-    if (!res.ok) {
-      console.warn(`inbox ${userId}: delivery refused with ${res.status}: ${json?.message ?? ""}`);
-      return -1;
-    }
-    return typeof json?.delivered === "number" ? json.delivered : 0;
-  } catch (err) {
-    console.warn(`inbox ${userId}: delivery failed: ${err}`);
-    return -1;
-  }
+  const res = await callSigned(inboxDeliver, {
+    secret: config.serverSecret,
+    to: config.partyUrl,
+    params: { userId },
+    body: { type: "deliver", events },
+    timeoutMs: TIMEOUT_MS,
+  });
+  if (res.ok) return res.data.delivered;
+  const { status, code, message } = res.error;
+  if (code === "unreachable" || code === "invalid_request") console.warn(`inbox ${userId}: delivery failed: ${message}`);
+  else if (code === "bad_answer") return 0; // it was delivered; the room's count was not readable
+  else console.warn(`inbox ${userId}: delivery refused with ${status}: ${res.error.refusal?.message ?? ""}`);
+  return -1;
 }

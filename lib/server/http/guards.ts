@@ -2,7 +2,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { User } from "../kv/users.ts";
 import type { AppEnv } from "./env.ts";
-import { verifyRequest } from "../../protocol/token.ts";
+import type { AnyContract, ParsedRequestOf } from "../../protocol/contract.ts";
+import { readSigned } from "../../protocol/signed_reader.ts";
 import { HttpError, unauthorized } from "./errors.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -29,15 +30,18 @@ export function requireUser(c: Context<AppEnv>): User {
   return u;
 }
 
-/** The JSON body of an internal request signed with the server secret (by a party room), or 401/400. */
-export async function readSignedBody(c: Context<AppEnv>): Promise<unknown> {
-  const raw = await c.req.text();
-  if (!(await verifyRequest(c.get("deps").config.serverSecret, raw, c.req.raw.headers))) {
-    throw new HttpError(401, "err.forbidden", "unsigned internal request");
-  }
-  try {
-    return JSON.parse(raw);
-  } catch {
-    throw new HttpError(400, "err.bad_request");
-  }
+/** The largest internal request the web takes (a Space's state push with a full stage fits easily). */
+const MAX_INTERNAL_BYTES = 256 * 1024;
+
+/**
+ * The body of an internal request signed with the server secret (by a party room), parsed by its
+ * contract (lib/protocol/internal_api.ts); otherwise 413, 401 or 400, as an HttpError.
+ */
+export async function readSignedBody<C extends AnyContract>(c: Context<AppEnv>, contract: C): Promise<ParsedRequestOf<C>> {
+  const read = await readSigned(contract, c.req.raw, { secret: c.get("deps").config.serverSecret, maxBytes: MAX_INTERNAL_BYTES });
+  if (read.ok) return read.data;
+  const { status, message } = read.refusal;
+  if (status === 413) throw new HttpError(413, "err.too_large", message);
+  if (status === 401) throw new HttpError(401, "err.forbidden", "unsigned internal request");
+  throw new HttpError(400, "err.bad_request", message);
 }

@@ -1,15 +1,17 @@
 // The web server's recording service: one per KV, files under SPAZIO_RECORDINGS_DIR (the data
 // folder's `recordings/` by default), kept for SPAZIO_RECORDING_DAYS (30) days.
 import type { Deps } from "../http/env.ts";
-import { RoomTimeline } from "../../protocol/space_http.ts";
-import { signRequest } from "../../protocol/token.ts";
+import type { RoomTimeline } from "../../protocol/space_http.ts";
+import { DEFAULT_RECORDINGS_DIR, RECORDINGS_DIR_ENV } from "../../protocol/recording_files.ts";
+import { spaceTimeline } from "../../protocol/internal_api.ts";
+import { callSigned } from "../../protocol/signed_client.ts";
 import { DEFAULT_RETENTION_MS, RecordingService } from "./service.ts";
 import { LocalRecordingStore } from "./store.ts";
 
 const byKv = new WeakMap<Deno.Kv, RecordingService>();
 
 export function recordingsDir(): string {
-  return Deno.env.get("SPAZIO_RECORDINGS_DIR") ?? "./data/recordings";
+  return Deno.env.get(RECORDINGS_DIR_ENV) ?? DEFAULT_RECORDINGS_DIR;
 }
 
 export function retentionMs(): number {
@@ -45,21 +47,17 @@ const MAX_TIMELINE_BYTES = 8 << 20;
  * cannot be reached: the replay is made all the same, with the SFU's speaking intervals only.
  */
 export async function roomTimeline(deps: Deps, spaceId: string): Promise<RoomTimeline | null> {
-  const url = `${deps.config.partyUrl}/parties/space/${encodeURIComponent(spaceId)}?timeline`;
-  try {
-    const res = await fetch(url, { headers: await signRequest(deps.config.serverSecret, ""), signal: AbortSignal.timeout(10_000) });
-    if (!res.ok || Number(res.headers.get("content-length") ?? 0) > MAX_TIMELINE_BYTES) {
-      await res.body?.cancel();
-      if (res.status !== 404) console.warn(`web: the room of ${spaceId} did not give its timeline (${res.status})`);
-      return null;
-    }
-    const text = await res.text();
-    if (text.length > MAX_TIMELINE_BYTES) return null;
-    const parsed = RoomTimeline.safeParse(JSON.parse(text));
-    if (!parsed.success) console.warn(`web: the room of ${spaceId} sent a timeline that is not valid: ${parsed.error.issues[0]?.message}`);
-    return parsed.success ? parsed.data : null;
-  } catch (err) {
-    console.warn(`web: the timeline of ${spaceId} could not be read:`, (err as Error).message);
-    return null;
-  }
+  const res = await callSigned(spaceTimeline, {
+    secret: deps.config.serverSecret,
+    to: deps.config.partyUrl,
+    params: { spaceId },
+    timeoutMs: 10_000,
+    maxAnswerBytes: MAX_TIMELINE_BYTES,
+  });
+  if (res.ok) return res.data;
+  const { status, code, message } = res.error;
+  if (code === "unreachable") console.warn(`web: the timeline of ${spaceId} could not be read:`, message);
+  else if (code === "bad_answer") console.warn(`web: the room of ${spaceId} sent a timeline that is not valid: ${message}`);
+  else if (status !== 404) console.warn(`web: the room of ${spaceId} did not give its timeline (${status})`);
+  return null;
 }

@@ -7,6 +7,7 @@ import { mix, type MixOutput, cut, durationMs, type TrackInput } from "./mix.ts"
 import type { MessageKey } from "../../i18n/mod.ts";
 import { checkKey, type RecordingStore } from "./store.ts";
 import { RECORDING_ID, Timeline } from "../../protocol/recording_timeline.ts";
+import { MixableSegment, parseRecordingIndex, RECORDING_FILES, TRACK_FILE, tracksFolder } from "../../protocol/recording_files.ts";
 import type { RoomTimeline } from "../../protocol/space_http.ts";
 import { buildTimeline, parseSpeaking } from "./timeline.ts";
 
@@ -59,13 +60,6 @@ export class RecordingError extends Error {
   }
 }
 
-/** One segment as the SFU's recorder indexes it (sfu/recorder.ts). */
-interface Segment {
-  file: string;
-  sub: string;
-  firstPacketAt: number | null;
-}
-
 export interface RecordingServiceOptions {
   now?: () => number;
   retentionMs?: number;
@@ -92,7 +86,7 @@ export class RecordingService {
 
   /** Where the SFU's recorder writes a Space's tracks, as a store prefix. */
   static tracksPrefix(spaceId: string): string {
-    return `spaces/${RecordingService.id(spaceId)}/rec/`;
+    return `${tracksFolder(RecordingService.id(spaceId))!.join("/")}/`;
   }
 
   replayKeys(spaceId: string): MixOutput {
@@ -152,19 +146,19 @@ export class RecordingService {
         return []; // nobody was heard, or the SFU wrote nothing
       }
     };
-    const timeline = buildTimeline(rec.startedAt, endedAt, room, await lines("speaking.jsonl"), await lines("air.jsonl"));
+    const timeline = buildTimeline(rec.startedAt, endedAt, room, await lines(RECORDING_FILES.speaking), await lines(RECORDING_FILES.air));
     await this.store.write(this.timelineKey(spaceId), new TextEncoder().encode(JSON.stringify(timeline)));
   }
 
   async #tracks(spaceId: string, rec: RecordingRecord): Promise<TrackInput[]> {
     const prefix = RecordingService.tracksPrefix(spaceId);
-    let segments: Segment[] = [];
+    let segments: MixableSegment[] = [];
     try {
-      segments = JSON.parse(await Deno.readTextFile(this.store.localPath(`${prefix}index.json`))).segments ?? [];
+      segments = parseRecordingIndex(await Deno.readTextFile(this.store.localPath(`${prefix}${RECORDING_FILES.index}`)), MixableSegment);
     } catch { /* nothing was recorded */ }
     const out: TrackInput[] = [];
     for (const s of segments) {
-      if (s.firstPacketAt === null || !/^[A-Za-z0-9_-]+\.ogg$/.test(s.file)) continue;
+      if (s.firstPacketAt === null || !TRACK_FILE.test(s.file)) continue;
       const key = `${prefix}${s.file}`;
       const st = await this.store.stat(key);
       if (!st || st.size === 0) continue;

@@ -5,24 +5,11 @@
 // the recording's start; whatever lies before it is dropped, whatever is still open ends with it.
 import type { Person } from "../../protocol/space.ts";
 import type { RoomTimeline } from "../../protocol/space_http.ts";
-import { EMPTY_TIMELINE, type SpeakingInterval, SpeakingLine, type Timeline } from "../../protocol/recording_timeline.ts";
+import { EMPTY_TIMELINE, type SpeakingInterval, type SpeakingLine, type Timeline } from "../../protocol/recording_timeline.ts";
+import { parseActivityLines } from "../../protocol/recording_files.ts";
 
-/** Reads `speaking.jsonl`: lines in order, a torn last line (a crash mid-write) skipped. */
-export function parseSpeaking(text: string): SpeakingLine[] {
-  const out: SpeakingLine[] = [];
-  for (const raw of text.split("\n")) {
-    if (!raw.trim()) continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      continue; // a torn line
-    }
-    const line = SpeakingLine.safeParse(json);
-    if (line.success) out.push(line.data);
-  }
-  return out.sort((a, b) => a.at - b.at);
-}
+/** Reads `speaking.jsonl` (or `air.jsonl`): lines in order, a torn last line (a crash mid-write) skipped. */
+export const parseSpeaking = parseActivityLines;
 
 /** Speaking intervals from the change lines, wall-clock ms; open ones end at `endedAt`. */
 export function speakingIntervals(lines: SpeakingLine[], endedAt: number): { sub: string; from: number; to: number }[] {

@@ -1,9 +1,8 @@
 // The web server's side of the Space room's HTTP API (lib/protocol/space_http.ts): signed POSTs
 // to create, start, end and update blocks, and the public snapshot the Space page renders.
 import { type SpacePublicSnapshot, type SpaceRoomRequest, SpacePublicSnapshot as Snapshot } from "../../protocol/space_http.ts";
-import { GetGrantResponse } from "../../protocol/sfu.ts";
-import { JoinPlan } from "../../protocol/space_audience.ts";
-import { signRequest } from "../../protocol/token.ts";
+import { type SpaceGrantAnswer, spaceGetGrant, spaceRoomChange } from "../../protocol/internal_api.ts";
+import { callSigned, type SignedCallError } from "../../protocol/signed_client.ts";
 
 /** The room could not be reached or refused; the caller shows a clear message and keeps nothing half-made. */
 export class RoomUnavailableError extends Error {
@@ -13,8 +12,6 @@ export class RoomUnavailableError extends Error {
   }
 }
 
-const GrantWithPlan = GetGrantResponse.extend(JoinPlan.shape);
-
 export class SpaceRoomLink {
   constructor(private readonly partyUrl: string, private readonly serverSecret: string) {}
 
@@ -22,28 +19,15 @@ export class SpaceRoomLink {
     return `${this.partyUrl}/parties/space/${encodeURIComponent(spaceId)}`;
   }
 
-  /** A signed POST to the room; the answer's status and JSON (null when it was not JSON). */
-  async #post(spaceId: string, request: SpaceRoomRequest): Promise<{ status: number; ok: boolean; json: unknown }> {
-    const body = JSON.stringify(request);
-    let res: Response;
-    try {
-      res = await fetch(this.#url(spaceId), {
-        method: "POST",
-        headers: { "content-type": "application/json", ...(await signRequest(this.serverSecret, body)) },
-        body,
-        signal: AbortSignal.timeout(5_000),
-      });
-    } catch (e) {
-      throw new RoomUnavailableError(503, `the Space room could not be reached: ${(e as Error).message}`);
-    }
-    return { status: res.status, ok: res.ok, json: await res.json().catch(() => null) };
+  #unavailable(e: SignedCallError, what: string): RoomUnavailableError {
+    if (e.code === "unreachable") return new RoomUnavailableError(503, `the Space room could not be reached: ${e.message}`);
+    return new RoomUnavailableError(e.status, e.refusal?.message ?? `${what} (${e.status})`);
   }
 
   async send(spaceId: string, request: SpaceRoomRequest): Promise<SpacePublicSnapshot> {
-    const { status, ok, json } = await this.#post(spaceId, request);
-    const answer = json as { ok?: boolean; message?: string; snapshot?: unknown } | null;
-    if (!ok || !answer?.ok) throw new RoomUnavailableError(status, answer?.message ?? `room answered ${status}`);
-    return Snapshot.parse(answer.snapshot);
+    const res = await callSigned(spaceRoomChange, { secret: this.serverSecret, to: this.partyUrl, params: { spaceId }, body: request });
+    if (!res.ok) throw this.#unavailable(res.error, "room answered");
+    return res.data.snapshot;
   }
 
   /**
@@ -51,11 +35,13 @@ export class SpaceRoomLink {
    * (not removed, banned or blocked, and the Space live), whether they may speak, and where their
    * connection goes (the room itself, or an audience shard).
    */
-  async grant(spaceId: string, sub: string): Promise<GetGrantResponse & JoinPlan> {
-    const { status, ok, json } = await this.#post(spaceId, { type: "getGrant", sub });
-    const parsed = GrantWithPlan.safeParse(json);
-    if (!ok || !parsed.success) throw new RoomUnavailableError(status, `the room's answer about a person was not valid (${status})`);
-    return parsed.data;
+  async grant(spaceId: string, sub: string): Promise<SpaceGrantAnswer> {
+    const res = await callSigned(spaceGetGrant, { secret: this.serverSecret, to: this.partyUrl, params: { spaceId }, body: { type: "getGrant", sub } });
+    if (!res.ok) {
+      if (res.error.code === "unreachable") throw this.#unavailable(res.error, "");
+      throw new RoomUnavailableError(res.error.status, `the room's answer about a person was not valid (${res.error.status})`);
+    }
+    return res.data;
   }
 
   /** The public snapshot, or null when the room does not know the Space (or is down). */

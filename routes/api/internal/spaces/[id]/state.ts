@@ -3,15 +3,14 @@
 import { HttpError } from "../../../../../lib/server/http/errors.ts";
 import { readSignedBody } from "../../../../../lib/server/http/guards.ts";
 import type { Handlers } from "../../../../../lib/server/http/route.ts";
-import { SpaceStatePush } from "../../../../../lib/protocol/space_http.ts";
+import type { AnswerInputOf } from "../../../../../lib/protocol/contract.ts";
+import { spaceStatePush } from "../../../../../lib/protocol/internal_api.ts";
 import { recordingService, roomTimeline } from "../../../../../lib/server/recordings/deps.ts";
 import { SpaceService } from "../../../../../lib/server/spaces/service.ts";
 
 export const handler: Handlers = {
   async POST(c) {
-    const push = SpaceStatePush.safeParse(await readSignedBody(c));
-    if (!push.success) throw new HttpError(400, "err.bad_request");
-    const { status, listenerCount, stage, recording, recordingStartedAt } = push.data;
+    const { status, listenerCount, stage, recording, recordingStartedAt } = await readSignedBody(c, spaceStatePush);
     const deps = c.get("deps");
     const updated = await new SpaceService(deps).spaces.update(c.req.param("id") ?? "", (s) => {
       if (s.status === "ended") return null; // an ended Space stays ended
@@ -44,6 +43,6 @@ export const handler: Handlers = {
           .catch((err) => console.error(`web: the replay of ${id} was not made:`, err));
       }
     }
-    return c.json({ ok: true });
+    return c.json({ ok: true } satisfies AnswerInputOf<typeof spaceStatePush>);
   },
 };
