@@ -11,7 +11,6 @@ import { formatDuration } from "../../lib/shared/entry_text.ts";
 import type { LiveCall } from "../../lib/browser/calls/live_call.ts";
 import { liveCall } from "../../lib/browser/now_playing.ts";
 import { useNow } from "../../lib/browser/use_now.ts";
-import { callStatusText } from "../../lib/shared/call_status_text.ts";
 
 /** How long the bar stays to say the call ended, when it ends away from the call screen. */
 const ENDED_SHOWN_MS = 4_000;
@@ -38,7 +37,7 @@ function OngoingCallBar({ lang, live }: { lang: Lang; live: LiveCall }) {
   const media = live.media.value;
   const sub = live.inCall.value
     ? formatDuration(live.durationS(now))
-    : callStatusText(lang, v, live.info.role, name, live.client.answeredHere.value);
+    : live.statusText(lang);
   return (
     <section class="dock call-dock" aria-label={t(lang, "call.bar")} data-status={v?.status}>
       <button

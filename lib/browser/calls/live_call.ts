@@ -13,6 +13,8 @@ import { inbox } from "./inbox_client.ts";
 import { leaveSpaceForCall } from "./space_handoff.ts";
 import { showNowPlaying } from "../media_session.ts";
 import { liveCall } from "../now_playing.ts";
+import type { Lang } from "../../i18n/mod.ts";
+import { callStatusText } from "../../shared/call_status_text.ts";
 
 export { liveCall };
 
@@ -108,6 +110,15 @@ export class LiveCall {
   durationS(now = Date.now()): number {
     const v = this.client.call.value;
     return v ? callDurationS(v, now) : 0;
+  }
+
+  /**
+   * What the call's status reads as on this device ("Calling Bob…", "Connected"): asked of the call
+   * rather than imported by the mini call bar, whose bundle every page loads and which so stays
+   * free of the call's schemas.
+   */
+  statusText(lang: Lang): string {
+    return callStatusText(lang, this.client.call.value, this.info.role, this.info.peer.name, this.client.answeredHere.value);
   }
 
   /** Answers (on this device): the callee's Accept on the call screen. */
