@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { startRegistration } from "@simplewebauthn/browser";
 import { api } from "../lib/browser/api_client.ts";
+import { PasskeyAdded, PasskeyCreationOptions } from "../lib/protocol/api.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 import { Icon } from "../components/Icon.tsx";
 import { toast } from "../components/Toast.tsx";
@@ -16,15 +17,15 @@ export default function AddPasskey({ lang, count }: { lang: Lang; count: number 
     busy.value = true;
     status.value = null;
     try {
-      const opts = await api<Record<string, unknown>>("POST", "/api/auth/passkeys/options", {});
+      const opts = await api("POST", "/api/auth/passkeys/options", PasskeyCreationOptions, {});
       if (!opts.ok) return void (status.value = { ok: false, code: opts.code });
       let response;
       try {
-        response = await startRegistration({ optionsJSON: opts.data as never });
+        response = await startRegistration({ optionsJSON: opts.data });
       } catch {
         return void (status.value = { ok: false, code: "err.passkey_cancelled" });
       }
-      const r = await api<{ count: number }>("POST", "/api/auth/passkeys/verify", { response });
+      const r = await api("POST", "/api/auth/passkeys/verify", PasskeyAdded, { response });
       if (!r.ok) return void (status.value = { ok: false, code: r.code });
       n.value = r.data.count;
       toast(t(lang, "settings.passkey_added"));

@@ -2,6 +2,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { Avatar } from "../components/Avatar.tsx";
 import { api } from "../lib/browser/api_client.ts";
+import { IncomingCall } from "../lib/protocol/api.ts";
 import { CallClient } from "../lib/browser/calls/call_client.ts";
 import { inbox } from "../lib/browser/calls/inbox_client.ts";
 import { ringState, startRing } from "../lib/browser/calls/ring.ts";
@@ -50,7 +51,7 @@ export default function CallRinger({ lang, meId, partyUrl }: Props) {
     return inbox(partyUrl, meId).subscribe(async (e) => {
       // A tab that (re)connects while a call is ringing rings too.
       if (e.type === "hello") {
-        const r = await api<{ call: Incoming | null }>("GET", "/api/calls/incoming");
+        const r = await api("GET", "/api/calls/incoming", IncomingCall);
         if (r.ok && r.data.call) incoming.value = r.data.call;
       } else if (e.type === "incomingCall") incoming.value = { callId: e.callId, from: e.from, video: e.video };
       // Answered on another device, cancelled, missed: every tab stops ringing.

@@ -1,5 +1,6 @@
 import { useSignal } from "@preact/signals";
 import { api } from "../lib/browser/api_client.ts";
+import { CallSettingsAnswer } from "../lib/protocol/api.ts";
 import type { CallSettings as Settings } from "../lib/shared/call_rule.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 
@@ -20,7 +21,7 @@ export default function CallSettings({ lang, settings }: Props) {
     e.preventDefault();
     busy.value = true;
     result.value = null;
-    const r = await api("PUT", "/api/settings/calls", s.value);
+    const r = await api("PUT", "/api/settings/calls", CallSettingsAnswer, s.value);
     busy.value = false;
     result.value = r.ok ? { ok: true, key: "call.settings.saved" } : { ok: false, key: r.code };
   }

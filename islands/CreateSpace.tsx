@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api } from "../lib/browser/api_client.ts";
+import { SpaceCreated, SpaceEdited } from "../lib/protocol/api.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 import { Icon } from "../components/Icon.tsx";
 import { toast } from "../components/Toast.tsx";
@@ -53,13 +54,16 @@ export default function CreateSpace({ lang, edit, later: laterFirst = false }: P
       allowVideo: allowVideo.value,
       record: record.value,
     };
-    const r = edit
-      ? await api("PATCH", `/api/spaces/${edit.id}`, body)
-      : await api<{ url: string }>("POST", "/api/spaces", body);
+    if (edit) {
+      const r = await api("PATCH", `/api/spaces/${edit.id}`, SpaceEdited, body);
+      busy.value = false;
+      if (!r.ok) return void (error.value = { field: r.field, code: r.code });
+      return toast(t(lang, "space.saved"));
+    }
+    const r = await api("POST", "/api/spaces", SpaceCreated, body);
     busy.value = false;
     if (!r.ok) return void (error.value = { field: r.field, code: r.code });
-    if (edit) toast(t(lang, "space.saved"));
-    else location.assign((r.data as { url: string }).url);
+    location.assign(r.data.url);
   }
 
   const err = error.value;

@@ -2,6 +2,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { Avatar, VerifiedBadge } from "../components/Avatar.tsx";
 import { api } from "../lib/browser/api_client.ts";
+import { Threads } from "../lib/protocol/api.ts";
 import { entryPreview } from "../lib/shared/entry_text.ts";
 import { inbox } from "../lib/browser/calls/inbox_client.ts";
 import { entryTime } from "../components/calls/ThreadEntries.tsx";
@@ -24,7 +25,7 @@ export default function DmInbox({ lang, meId, partyUrl, threads: initial }: Prop
     return inbox(partyUrl, meId).subscribe(async (e) => {
       // On every (re)connect, catch up with what arrived while the socket was not there.
       if (e.type === "hello") {
-        const r = await api<{ threads: ThreadSummary[] }>("GET", "/api/messages");
+        const r = await api("GET", "/api/messages", Threads);
         if (r.ok) threads.value = r.data.threads;
       } else if (e.type === "dm") {
         const rest = threads.value.filter((x) => x.peer.id !== e.peer.id);

@@ -2,6 +2,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { Avatar, VerifiedBadge } from "../components/Avatar.tsx";
 import { api } from "../lib/browser/api_client.ts";
+import { CallPlaced, Done, DmSent, ThreadPage } from "../lib/protocol/api.ts";
 import { inbox } from "../lib/browser/calls/inbox_client.ts";
 import { leaveSpaceForCall, spaceInProgress } from "../lib/browser/calls/space_handoff.ts";
 import { Composer } from "../components/calls/Composer.tsx";
@@ -40,18 +41,18 @@ export default function DmThread({ lang, me, peer, entries: initial, blockedByMe
     return inbox(partyUrl, me.id).subscribe(async (e) => {
       // On every (re)connect, catch up with what arrived while the socket was not there.
       if (e.type === "hello") {
-        const r = await api<{ entries: DmEntry[] }>("GET", `/api/messages/${handle}`);
+        const r = await api("GET", `/api/messages/${handle}`, ThreadPage);
         if (r.ok) r.data.entries.forEach(add);
         return;
       }
       if (e.type !== "dm" || e.peer.id !== peer.id) return;
       add(e.entry);
-      if (e.entry.to === me.id && document.visibilityState === "visible") void api("POST", `/api/messages/${handle}/read`);
+      if (e.entry.to === me.id && document.visibilityState === "visible") void api("POST", `/api/messages/${handle}/read`, Done);
     });
   }, []);
 
   async function send(text: string): Promise<MessageKey | null> {
-    const r = await api<{ entry: DmEntry }>("POST", `/api/messages/${handle}`, { text });
+    const r = await api("POST", `/api/messages/${handle}`, DmSent, { text });
     if (!r.ok) return r.code;
     add(r.data.entry);
     return null;
@@ -62,7 +63,7 @@ export default function DmThread({ lang, me, peer, entries: initial, blockedByMe
     const title = leaving ? null : await spaceInProgress();
     if (title) return void (confirm.value = { video, title });
     confirm.value = null;
-    const r = await api<{ callId: string }>("POST", "/api/calls", { to: peer.handle, video });
+    const r = await api("POST", "/api/calls", CallPlaced, { to: peer.handle, video });
     if (!r.ok) return void (callError.value = r.code);
     await leaveSpaceForCall();
     void navigate(new URL(`/calls/${r.data.callId}`, location.href).href, { push: true, scroll: 0 });

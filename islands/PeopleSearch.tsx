@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { api } from "../lib/browser/api_client.ts";
+import { PeopleFound } from "../lib/protocol/api.ts";
 import { type Lang, t } from "../lib/i18n/mod.ts";
 import { Avatar, VerifiedBadge } from "../components/Avatar.tsx";
 import { Icon } from "../components/Icon.tsx";
@@ -34,7 +35,7 @@ export default function PeopleSearch(
         return void history.replaceState(null, "", url);
       }
       searching.value = true;
-      const r = await api<{ results: Person[] }>("GET", `/api/people?q=${encodeURIComponent(query)}`);
+      const r = await api("GET", `/api/people?q=${encodeURIComponent(query)}`, PeopleFound);
       if (mine !== seq.current) return; // a newer keystroke won
       searching.value = false;
       if (r.ok) results.value = r.data.results;

@@ -1,5 +1,7 @@
 import { useSignal } from "@preact/signals";
+import type { z } from "zod";
 import { api } from "../lib/browser/api_client.ts";
+import { BlockChanged, ContactChanged, FollowChanged } from "../lib/protocol/api.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 import { Icon } from "../components/Icon.tsx";
 import { toast } from "../components/Toast.tsx";
@@ -27,15 +29,14 @@ export default function ProfileActions(props: Props) {
   const busy = useSignal(false);
   const error = useSignal<MessageKey | null>(null);
 
-  async function act(method: "PUT" | "DELETE", path: string, apply: (d: Record<string, unknown>) => string | void) {
+  async function act<S extends z.ZodTypeAny>(method: "PUT" | "DELETE", path: string, answer: S, apply: (d: z.output<S>) => string | void) {
     if (busy.value) return;
     busy.value = true;
     error.value = null;
-    const r = await api<Record<string, unknown>>(method, path);
+    const r = await api(method, path, answer);
     busy.value = false;
     if (!r.ok) return void (error.value = r.code);
     const said = apply(r.data);
-    if (typeof r.data.followers === "number") followers.value = r.data.followers;
     if (said) toast(said);
   }
 
@@ -56,8 +57,9 @@ export default function ProfileActions(props: Props) {
             class={following.value ? "button secondary grow" : "button grow"}
             aria-disabled={busy.value}
             onClick={() =>
-              act(following.value ? "DELETE" : "PUT", `/api/users/${u}/follow`, (d) => {
-                following.value = !!d.following;
+              act(following.value ? "DELETE" : "PUT", `/api/users/${u}/follow`, FollowChanged, (d) => {
+                following.value = d.following;
+                followers.value = d.followers;
                 return t(lang, following.value ? "profile.followed_toast" : "profile.unfollowed_toast", { name: props.name });
               })}
           >
@@ -78,8 +80,8 @@ export default function ProfileActions(props: Props) {
           aria-label={contact.value ? t(lang, "profile.remove_contact") : t(lang, "profile.add_contact")}
           title={contact.value ? t(lang, "profile.remove_contact") : t(lang, "profile.add_contact")}
           onClick={() =>
-            act(contact.value ? "DELETE" : "PUT", `/api/contacts/${u}`, (d) => {
-              contact.value = !!d.contact;
+            act(contact.value ? "DELETE" : "PUT", `/api/contacts/${u}`, ContactChanged, (d) => {
+              contact.value = d.contact;
               return t(lang, contact.value ? "profile.contact_added" : "profile.contact_removed", { name: props.name });
             })}
         >
@@ -92,10 +94,11 @@ export default function ProfileActions(props: Props) {
           aria-label={blocked.value ? undefined : t(lang, "profile.block")}
           title={blocked.value ? undefined : t(lang, "profile.block")}
           onClick={() =>
-            act(blocked.value ? "DELETE" : "PUT", `/api/users/${u}/block`, (d) => {
+            act(blocked.value ? "DELETE" : "PUT", `/api/users/${u}/block`, BlockChanged, (d) => {
               const was = blocked.value;
-              blocked.value = !!d.blocked;
+              blocked.value = d.blocked;
               if (d.blocked) following.value = false;
+              if (d.followers !== undefined) followers.value = d.followers;
               // Blocking is confirmed by the notice above; unblocking by a toast.
               return was && !blocked.value ? t(lang, "profile.unblocked_toast", { handle }) : undefined;
             })}

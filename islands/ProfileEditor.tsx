@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api } from "../lib/browser/api_client.ts";
+import { ProfileSaved } from "../lib/protocol/api.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 import { toast } from "../components/Toast.tsx";
 
@@ -25,7 +26,7 @@ export default function ProfileEditor(
     if (busy.value) return;
     busy.value = true;
     status.value = null;
-    const r = await api("PATCH", `/api/users/${encodeURIComponent(props.handle)}`, {
+    const r = await api("PATCH", `/api/users/${encodeURIComponent(props.handle)}`, ProfileSaved, {
       displayName: name.value,
       bio: bio.value,
     });

@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api } from "../lib/browser/api_client.ts";
+import { Done, PushKey } from "../lib/protocol/api.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 
 interface Props {
@@ -37,11 +38,11 @@ export default function PushToggle({ lang }: Props) {
     error.value = null;
     try {
       if ((await Notification.requestPermission()) !== "granted") return void (state.value = "denied");
-      const key = await api<{ publicKey: string }>("GET", "/api/push/key");
+      const key = await api("GET", "/api/push/key", PushKey);
       if (!key.ok) return void (error.value = key.code);
       const reg = await navigator.serviceWorker.ready;
       const sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key.data.publicKey) });
-      const saved = await api("POST", "/api/push/subscriptions", sub.toJSON());
+      const saved = await api("POST", "/api/push/subscriptions", Done, sub.toJSON());
       if (!saved.ok) {
         await sub.unsubscribe().catch(() => {});
         return void (error.value = "call.push.failed");
@@ -61,7 +62,7 @@ export default function PushToggle({ lang }: Props) {
     const reg = await navigator.serviceWorker.ready;
     const sub = await reg.pushManager.getSubscription();
     if (sub) {
-      await api("DELETE", "/api/push/subscriptions", { endpoint: sub.endpoint });
+      await api("DELETE", "/api/push/subscriptions", Done, { endpoint: sub.endpoint });
       await sub.unsubscribe().catch(() => {});
     }
     state.value = "off";

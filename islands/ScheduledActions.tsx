@@ -1,6 +1,8 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
+import type { z } from "zod";
 import { api } from "../lib/browser/api_client.ts";
+import { Done, ReminderChanged, SpaceStarted } from "../lib/protocol/api.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 import { Icon } from "../components/Icon.tsx";
 import { Sheet } from "../components/Sheet.tsx";
@@ -37,11 +39,11 @@ export default function ScheduledActions(
     if (cancelled.value) notice.current?.focus();
   }, [cancelled.value]);
 
-  async function call(method: string, path: string, after: (d: Record<string, unknown>) => void) {
+  async function call<S extends z.ZodTypeAny>(method: "POST" | "PUT" | "DELETE", path: string, answer: S, after: (d: z.output<S>) => void) {
     if (busy.value) return;
     busy.value = true;
     error.value = null;
-    const r = await api<Record<string, unknown>>(method, path);
+    const r = await api(method, path, answer);
     busy.value = false;
     if (!r.ok) return void (error.value = r.code);
     after(r.data);
@@ -62,7 +64,7 @@ export default function ScheduledActions(
               type="button"
               class="button"
               aria-disabled={busy.value}
-              onClick={() => call("POST", `/api/spaces/${spaceId}/start`, () => location.reload())}
+              onClick={() => call("POST", `/api/spaces/${spaceId}/start`, SpaceStarted, () => location.reload())}
             >
               <Icon name="broadcast" size={20} />
               {t(lang, "space.start_now")}
@@ -88,8 +90,8 @@ export default function ScheduledActions(
             aria-pressed={on.value}
             aria-disabled={busy.value}
             onClick={() =>
-              call(on.value ? "DELETE" : "PUT", `/api/spaces/${spaceId}/reminder`, (d) => {
-                on.value = !!d.reminder;
+              call(on.value ? "DELETE" : "PUT", `/api/spaces/${spaceId}/reminder`, ReminderChanged, (d) => {
+                on.value = d.reminder;
                 toast(t(lang, on.value ? "space.reminder_on_toast" : "space.reminder_off_toast"));
               })}
           >
@@ -122,7 +124,7 @@ export default function ScheduledActions(
               class="button danger"
               aria-disabled={busy.value}
               onClick={() =>
-                call("POST", `/api/spaces/${spaceId}/cancel`, () => {
+                call("POST", `/api/spaces/${spaceId}/cancel`, Done, () => {
                   confirming.value = false;
                   cancelled.value = true;
                 })}

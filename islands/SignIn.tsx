@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { startAuthentication } from "@simplewebauthn/browser";
 import { api } from "../lib/browser/api_client.ts";
+import { PasskeyRequestOptions, SignedIn } from "../lib/protocol/api.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 import { Icon } from "../components/Icon.tsx";
 
@@ -14,15 +15,15 @@ export default function SignIn({ lang, next }: { lang: Lang; next: string }) {
     busy.value = true;
     error.value = null;
     try {
-      const opts = await api<Record<string, unknown>>("POST", "/api/auth/login/options", {});
+      const opts = await api("POST", "/api/auth/login/options", PasskeyRequestOptions, {});
       if (!opts.ok) return void (error.value = opts.code);
       let response;
       try {
-        response = await startAuthentication({ optionsJSON: opts.data as never });
+        response = await startAuthentication({ optionsJSON: opts.data });
       } catch (err) {
         return void (error.value = (err as Error).name === "NotSupportedError" ? "err.passkey_unsupported" : "err.passkey_cancelled");
       }
-      const done = await api("POST", "/api/auth/login/verify", { response });
+      const done = await api("POST", "/api/auth/login/verify", SignedIn, { response });
       if (!done.ok) return void (error.value = done.code);
       location.assign(next);
     } finally {

@@ -2,6 +2,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { startRegistration } from "@simplewebauthn/browser";
 import { api } from "../lib/browser/api_client.ts";
+import { PasskeyCreationOptions, SignedIn } from "../lib/protocol/api.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 import { Icon } from "../components/Icon.tsx";
 
@@ -28,19 +29,19 @@ export default function SignUp({ lang, next = null }: { lang: Lang; next?: strin
     busy.value = true;
     error.value = null;
     try {
-      const opts = await api<Record<string, unknown>>("POST", "/api/auth/register/options", {
+      const opts = await api("POST", "/api/auth/register/options", PasskeyCreationOptions, {
         handle: handle.value,
         displayName: name.value,
       });
       if (!opts.ok) return void (error.value = { field: opts.field, code: opts.code });
       let response;
       try {
-        response = await startRegistration({ optionsJSON: opts.data as never });
+        response = await startRegistration({ optionsJSON: opts.data });
       } catch (err) {
         const code = (err as Error).name === "NotSupportedError" ? "err.passkey_unsupported" : "err.passkey_cancelled";
         return void (error.value = { code });
       }
-      const done = await api<{ handle: string }>("POST", "/api/auth/register/verify", { response });
+      const done = await api("POST", "/api/auth/register/verify", SignedIn, { response });
       if (!done.ok) return void (error.value = { field: done.field, code: done.code });
       location.assign(next ?? `/@${done.data.handle}`);
     } finally {

@@ -4,6 +4,7 @@
 import { useState } from "preact/hooks";
 import ShareButton from "../../islands/ShareButton.tsx";
 import { api } from "../../lib/browser/api_client.ts";
+import { ClipMade } from "../../lib/protocol/api.ts";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
 import { Icon } from "../Icon.tsx";
 import { toast } from "../Toast.tsx";
@@ -25,7 +26,7 @@ export function ClipButton({ lang, spaceId, title, label, fromMs }: ClipButtonPr
     if (busy) return;
     setBusy(true);
     setUrl(null);
-    const r = await api<{ id: string }>("POST", `/api/spaces/${spaceId}/clips`, fromMs ? { fromMs: Math.floor(fromMs()) } : {});
+    const r = await api("POST", `/api/spaces/${spaceId}/clips`, ClipMade, fromMs ? { fromMs: Math.floor(fromMs()) } : {});
     setBusy(false);
     if (!r.ok) return toast(t(lang, r.code));
     setUrl(`/clips/${r.data.id}`);

@@ -2,6 +2,7 @@
 // there) or delete the recording for everyone, after a confirmation.
 import { useState } from "preact/hooks";
 import { api } from "../../lib/browser/api_client.ts";
+import { Done, RecordingPatched } from "../../lib/protocol/api.ts";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
 import { Icon } from "../Icon.tsx";
 import { toast } from "../Toast.tsx";
@@ -22,7 +23,7 @@ export function ReplayHostTools({ lang, spaceId, recordingMs, onTrimmed }: Repla
   async function trimHere() {
     setBusy("trim");
     const trimStartMs = Math.floor(recordingMs());
-    const r = await api("PATCH", `/api/spaces/${spaceId}/recording`, { trimStartMs });
+    const r = await api("PATCH", `/api/spaces/${spaceId}/recording`, RecordingPatched, { trimStartMs });
     setBusy(null);
     if (!r.ok) return toast(t(lang, r.code));
     onTrimmed(trimStartMs);
@@ -31,7 +32,7 @@ export function ReplayHostTools({ lang, spaceId, recordingMs, onTrimmed }: Repla
 
   async function remove() {
     setBusy("delete");
-    const r = await api("DELETE", `/api/spaces/${spaceId}/recording`);
+    const r = await api("DELETE", `/api/spaces/${spaceId}/recording`, Done);
     setBusy(null);
     setConfirming(false);
     if (!r.ok) return toast(t(lang, r.code));

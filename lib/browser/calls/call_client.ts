@@ -5,6 +5,7 @@
 import { signal } from "@preact/signals";
 import PartySocket from "partysocket";
 import { api } from "../api_client.ts";
+import { RoomToken } from "../../protocol/api.ts";
 import { CALL_CLOSE, type CallCommand, CallEvent, type CallRole, type CallView, isFinal } from "../../protocol/call.ts";
 import { partyReconnectOptions } from "../../protocol/defaults.ts";
 
@@ -34,7 +35,7 @@ export class CallClient {
       id: connId,
       ...partyReconnectOptions(),
       query: async () => {
-        const r = await api<{ token: string }>("POST", `/api/calls/${encodeURIComponent(callId)}/join`);
+        const r = await api("POST", `/api/calls/${encodeURIComponent(callId)}/join`, RoomToken);
         if (!r.ok) this.#stop(r.code);
         return { token: r.ok ? r.data.token : "" };
       },

@@ -6,6 +6,7 @@
 // on while the person browses other pages of the app.
 import { computed, effect, signal } from "@preact/signals";
 import { api } from "../api_client.ts";
+import { CallMediaAccess } from "../../protocol/api.ts";
 import { SfuSession } from "../media/sfu_session.ts";
 import { type Quality, QualityMeter, type QualitySample, recordPeerConnections, SAMPLES_KEPT } from "./call_quality.ts";
 
@@ -46,7 +47,7 @@ export class CallMedia {
     this.session = new SfuSession({
       receive: true,
       credentials: async () => {
-        const r = await api<{ url: string; token: string }>("POST", `/api/calls/${encodeURIComponent(callId)}/media`);
+        const r = await api("POST", `/api/calls/${encodeURIComponent(callId)}/media`, CallMediaAccess);
         if (!r.ok) throw new Error(r.code);
         return r.data;
       },

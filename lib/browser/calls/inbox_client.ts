@@ -3,6 +3,7 @@
 // never locks a long-open tab out. Framework-free; islands subscribe.
 import PartySocket from "partysocket";
 import { api } from "../api_client.ts";
+import { RoomToken } from "../../protocol/api.ts";
 import { InboxEvent } from "../../protocol/dm.ts";
 import { partyReconnectOptions } from "../../protocol/defaults.ts";
 
@@ -24,7 +25,7 @@ export class InboxClient {
       room: userId,
       ...partyReconnectOptions(),
       query: async () => {
-        const r = await api<{ token: string }>("POST", "/api/inbox/token");
+        const r = await api("POST", "/api/inbox/token", RoomToken);
         // Without a token the room refuses; partysocket backs off and asks again.
         return { token: r.ok ? r.data.token : "" };
       },

@@ -5,6 +5,7 @@ import { HttpError } from "../../../lib/server/http/errors.ts";
 import { requireUser } from "../../../lib/server/http/guards.ts";
 import { personByHandle } from "../../../lib/server/http/params.ts";
 import type { Handlers } from "../../../lib/server/http/route.ts";
+import type { CallPlaced } from "../../../lib/protocol/api.ts";
 
 const PlaceCall = z.object({ to: z.string().min(1).max(20), video: z.boolean().default(false) }).strict();
 
@@ -14,7 +15,8 @@ export const handler: Handlers = {
     const body = PlaceCall.safeParse(await c.req.json().catch(() => null));
     if (!body.success) throw new HttpError(400, "err.bad_request");
     const callee = await personByHandle(c, body.data.to);
-    return c.json(await placeCall(c.get("deps"), me, callee, body.data.video), 201);
+    const placed: CallPlaced = await placeCall(c.get("deps"), me, callee, body.data.video);
+    return c.json(placed, 201);
   },
   async GET(c) {
     const me = requireUser(c);

@@ -5,6 +5,7 @@ import { requireUser } from "../../../lib/server/http/guards.ts";
 import { userByHandle } from "../../../lib/server/http/params.ts";
 import type { Handlers } from "../../../lib/server/http/route.ts";
 import { Bio, DisplayName } from "../../../lib/server/kv/users.ts";
+import type { ProfileSaved } from "../../../lib/protocol/api.ts";
 
 const ProfilePatch = z.object({ displayName: z.string().max(200).optional(), bio: z.string().max(1000).optional() })
   .strict();
@@ -30,6 +31,6 @@ export const handler: Handlers = {
       patch.bio = r.data;
     }
     const user = await c.get("deps").users.update(me.id, patch);
-    return c.json({ ok: true, user: { handle: user.handle, displayName: user.displayName, bio: user.bio } });
+    return c.json({ ok: true, user: { handle: user.handle, displayName: user.displayName, bio: user.bio } } satisfies ProfileSaved);
   },
 };

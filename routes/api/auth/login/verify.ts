@@ -3,6 +3,7 @@ import { countLoginAttempt } from "../../../../lib/server/auth/login_throttle.ts
 import { PasskeyService, relyingParty } from "../../../../lib/server/auth/passkeys.ts";
 import type { Handlers } from "../../../../lib/server/http/route.ts";
 import { setSessionCookie } from "../../../../lib/server/http/session.ts";
+import type { SignedIn } from "../../../../lib/protocol/api.ts";
 
 export const handler: Handlers = {
   async POST(c) {
@@ -11,6 +12,6 @@ export const handler: Handlers = {
     const { users, sessions } = c.get("deps");
     const user = await new PasskeyService(users, sessions).verifyAuthentication(relyingParty(c.get("origin")), body?.response);
     setSessionCookie(c, await sessions.create(user.id));
-    return c.json({ ok: true, handle: user.handle });
+    return c.json({ ok: true, handle: user.handle } satisfies SignedIn);
   },
 };

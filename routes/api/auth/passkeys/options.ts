@@ -2,11 +2,13 @@
 import { PasskeyService, relyingParty } from "../../../../lib/server/auth/passkeys.ts";
 import { requireUser } from "../../../../lib/server/http/guards.ts";
 import type { Handlers } from "../../../../lib/server/http/route.ts";
+import type { PasskeyCreationOptions } from "../../../../lib/protocol/api.ts";
 
 export const handler: Handlers = {
   async POST(c) {
     const user = requireUser(c);
     const { users, sessions } = c.get("deps");
-    return c.json(await new PasskeyService(users, sessions).addPasskeyOptions(relyingParty(c.get("origin")), user));
+    const options: PasskeyCreationOptions = await new PasskeyService(users, sessions).addPasskeyOptions(relyingParty(c.get("origin")), user);
+    return c.json(options);
   },
 };

@@ -3,6 +3,7 @@ import { PasskeyService, relyingParty } from "../../../../lib/server/auth/passke
 import { HttpError } from "../../../../lib/server/http/errors.ts";
 import { requireUser } from "../../../../lib/server/http/guards.ts";
 import type { Handlers } from "../../../../lib/server/http/route.ts";
+import type { PasskeyAdded } from "../../../../lib/protocol/api.ts";
 
 export const handler: Handlers = {
   async POST(c) {
@@ -14,6 +15,6 @@ export const handler: Handlers = {
     if (pending.userId !== user.id) throw new HttpError(403, "err.forbidden");
     await users.addPasskey(user.id, passkey);
     const count = (await users.passkeysOf(user.id)).length;
-    return c.json({ ok: true, count });
+    return c.json({ ok: true, count } satisfies PasskeyAdded);
   },
 };

@@ -5,6 +5,7 @@ import { FieldError, HttpError } from "../../../../lib/server/http/errors.ts";
 import type { Handlers } from "../../../../lib/server/http/route.ts";
 import { DisplayName, Handle } from "../../../../lib/server/kv/users.ts";
 import { normaliseHandle } from "../../../../lib/protocol/text.ts";
+import type { PasskeyCreationOptions } from "../../../../lib/protocol/api.ts";
 
 const RegisterStart = z.object({ handle: z.string().max(40), displayName: z.string().max(200) });
 
@@ -20,7 +21,7 @@ export const handler: Handlers = {
     }
     const { users, sessions } = c.get("deps");
     if (await users.byHandle(handle)) throw new FieldError("handle", "err.handle_taken", 409);
-    const options = await new PasskeyService(users, sessions).registrationOptions(relyingParty(c.get("origin")), handle, name.data);
+    const options: PasskeyCreationOptions = await new PasskeyService(users, sessions).registrationOptions(relyingParty(c.get("origin")), handle, name.data);
     return c.json(options);
   },
 };

@@ -4,6 +4,7 @@ import { FieldError } from "../../../../lib/server/http/errors.ts";
 import type { Handlers } from "../../../../lib/server/http/route.ts";
 import { setSessionCookie } from "../../../../lib/server/http/session.ts";
 import { HandleTakenError } from "../../../../lib/server/kv/users.ts";
+import type { SignedIn } from "../../../../lib/protocol/api.ts";
 
 export const handler: Handlers = {
   async POST(c) {
@@ -17,7 +18,7 @@ export const handler: Handlers = {
         passkey,
       );
       setSessionCookie(c, await sessions.create(user.id));
-      return c.json({ ok: true, handle: user.handle });
+      return c.json({ ok: true, handle: user.handle } satisfies SignedIn);
     } catch (e) {
       if (e instanceof HandleTakenError) throw new FieldError("handle", "err.handle_taken", 409);
       throw e;

@@ -4,12 +4,13 @@ import { sfuWsUrl } from "../../../../lib/server/calls/inbox.ts";
 import { requireUser } from "../../../../lib/server/http/guards.ts";
 import { callIdParam } from "../../../../lib/server/http/params.ts";
 import type { Handlers } from "../../../../lib/server/http/route.ts";
+import type { CallMediaAccess } from "../../../../lib/protocol/api.ts";
 
 export const handler: Handlers = {
   async POST(c) {
     const me = requireUser(c);
     const deps = c.get("deps");
     const token = await mediaToken(deps, me, callIdParam(c));
-    return c.json({ token, url: sfuWsUrl(deps.config) });
+    return c.json({ token, url: sfuWsUrl(deps.config) } satisfies CallMediaAccess);
   },
 };

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Handlers } from "../../../../lib/server/http/route.ts";
 import { askingSub, isPutOut, withRecordings } from "../../../../lib/server/recordings/http.ts";
 import { RecordingService } from "../../../../lib/server/recordings/service.ts";
+import type { ClipMade } from "../../../../lib/protocol/api.ts";
 
 const Body = z.object({ fromMs: z.number().int().min(0).optional() }).strict();
 
@@ -15,6 +16,6 @@ export const handler: Handlers = {
       if (!body.success) return c.json({ error: { code: "err.bad_request", message: "Send {fromMs}: where in the replay the clip starts, in ms." } }, 400);
       const sub = askingSub(c);
       const clip = await svc.clip(id, { sub, removed: await isPutOut(c, id, sub) }, body.data.fromMs);
-      return c.json({ id: clip.id, url: `/api/clips/${clip.id}/clip.ogg`, durationMs: clip.durationMs, expiresAt: clip.expiresAt }, 201);
+      return c.json({ id: clip.id, url: `/api/clips/${clip.id}/clip.ogg`, durationMs: clip.durationMs, expiresAt: clip.expiresAt } satisfies ClipMade, 201);
     }),
 };

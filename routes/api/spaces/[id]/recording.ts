@@ -5,6 +5,7 @@ import { requireUser } from "../../../../lib/server/http/guards.ts";
 import type { Handlers } from "../../../../lib/server/http/route.ts";
 import { goneAnswer, withRecordings } from "../../../../lib/server/recordings/http.ts";
 import { RecordingError, RecordingService } from "../../../../lib/server/recordings/service.ts";
+import type { Done, RecordingPatched } from "../../../../lib/protocol/api.ts";
 
 const Patch = z.object({
   trimStartMs: z.number().int().min(0).max(24 * 3600_000).optional(),
@@ -29,12 +30,12 @@ export const handler: Handlers = {
       let rec = await svc.get(id);
       if (body.data.clipsAllowed !== undefined) rec = await svc.setClipsAllowed(id, `u:${user.id}`, body.data.clipsAllowed);
       if (body.data.trimStartMs !== undefined) rec = await svc.trim(id, `u:${user.id}`, body.data.trimStartMs);
-      return c.json({ ok: true, trimStartMs: rec?.trimStartMs, clipsAllowed: rec?.clipsAllowed, durationMs: rec?.durationMs });
+      return c.json({ ok: true, trimStartMs: rec?.trimStartMs, clipsAllowed: rec?.clipsAllowed, durationMs: rec?.durationMs } satisfies RecordingPatched);
     }),
   DELETE: (c) =>
     withRecordings(c, async (svc) => {
       const user = requireUser(c);
       await svc.delete(RecordingService.id(c.req.param("id") ?? ""), `u:${user.id}`);
-      return c.json({ ok: true });
+      return c.json({ ok: true } satisfies Done);
     }),
 };
