@@ -5,6 +5,7 @@
 import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
+import { z } from "zod";
 import { MAX_MESSAGE_BYTES } from "../lib/protocol/defaults.ts";
 import { originAllowed } from "../lib/protocol/origin.ts";
 import { SfuCloseCode, SfuRequest, SfuRoomName, type SfuServerMessage } from "../lib/protocol/sfu.ts";
@@ -25,6 +26,8 @@ export type SignallingDeps = {
 /** A joining browser sends about a dozen requests at once, then a few per minute. */
 const RATE = { burst: 60, perSecond: 20, refusalsBeforeClose: 100 } as const;
 const PING_MS = 25_000;
+/** The `id` of a message that is not a valid request, to answer its error to. */
+const RequestIdOnly = z.object({ id: z.number().int().safe() });
 
 type LiveSocket = WebSocket & { alive?: boolean };
 
@@ -181,6 +184,6 @@ function idOf(raw: unknown): number | null {
       return null;
     }
   }
-  const id = (raw as { id?: unknown } | null)?.id;
-  return typeof id === "number" && Number.isSafeInteger(id) ? id : null;
+  const withId = RequestIdOnly.safeParse(raw);
+  return withId.success ? withId.data.id : null;
 }

@@ -5,7 +5,11 @@
 // burst of joins costs one look per SFU. A dead SFU answers nothing and is skipped, so a listener
 // whose edge died gets a live one when their page asks for fresh tokens.
 // Runtime-neutral (fetch only): the web uses it, and the SFU's edge test places with it too.
+import { z } from "zod";
 import { originOf, type SfuEntry } from "./sfu_edge.ts";
+
+/** What placement reads of an SFU's `/healthz`: whether it is whole, and its load score. */
+export const SfuHealthLoad = z.object({ ok: z.boolean(), load: z.object({ score: z.number().finite() }) });
 
 /** One SFU: `url` as servers reach it (its /healthz), `publicUrl` as browsers do. */
 export type PlacedSfu = SfuEntry & { publicUrl: string };
@@ -81,9 +85,8 @@ export class SfuPlacement {
   async #ask(sfu: PlacedSfu): Promise<number | null> {
     try {
       const res = await this.#fetch(`${sfu.url}/healthz`, { signal: AbortSignal.timeout(this.#timeoutMs) });
-      const health = await res.json() as { ok?: unknown; load?: { score?: unknown } };
-      const score = health.load?.score;
-      return res.ok && health.ok === true && typeof score === "number" && Number.isFinite(score) ? score : null;
+      const health = SfuHealthLoad.safeParse(await res.json());
+      return res.ok && health.success && health.data.ok ? health.data.load.score : null;
     } catch {
       return null;
     }

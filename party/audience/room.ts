@@ -5,7 +5,7 @@
 // most every 250 ms. The shard refuses the removed and the blocked itself, and closes a listener the
 // room removes. Hibernates: the Space as listeners see it, bans and pending reactions are in storage.
 import type * as Party from "partykit/server";
-import { SPACE_CLOSE, type SpaceCommand, type SpaceErrorCode, type SpaceEvent } from "../../lib/protocol/space.ts";
+import { SPACE_CLOSE, type SpaceCommand, SpaceErrorCode, type SpaceEvent } from "../../lib/protocol/space.ts";
 import { parseAudienceRoom, SHARD_REPORT_EVERY_MS, type ShardDelivery, type ShardToRoom } from "../../lib/protocol/space_audience.ts";
 import { type RoomTokenClaims, verifyRoomToken } from "../../lib/protocol/token.ts";
 import type { AnswerOf, AnyContract, ParamsOf, RequestOf } from "../../lib/protocol/contract.ts";
@@ -22,6 +22,9 @@ import { type Actor, isAnonymous, person } from "../space/state.ts";
 import type { RoomStorage } from "../space/store.ts";
 import { foldSpaceEvent, type SpaceView } from "../../lib/protocol/space_view.ts";
 import { LISTENER_SAMPLE, type Person } from "../../lib/protocol/space.ts";
+
+/** What the Space room answered a listener's command or a report (or its refusal). */
+type RoomAnswer = { ok?: boolean; code?: SpaceErrorCode; message?: string } | null;
 
 interface ConnState extends ConnLimits {
   actor: Actor;
@@ -303,16 +306,17 @@ export default class AudienceShard implements Party.Server {
   }
 
   /**
-   * A signed POST to this shard's Space room: its status, and its answer as checked by the
-   * request's contract, or the room's refusal (`{ ok: false, code, message }`); never throws.
+   * A listener's command or the shard's report, signed to this shard's Space room: its status, and
+   * its answer as checked by the request's contract, or the room's refusal (a code a listener's
+   * error may carry, else none); never throws.
    */
-  async #askRoom(body: ShardToRoom): Promise<{ ok: boolean; status: number; body: unknown }> {
-    const res = body.type === "shardHello"
-      ? await this.#call(shardHello, body)
-      : body.type === "shardCommand"
-      ? await this.#call(shardCommand, body)
-      : await this.#call(shardReport, body);
-    return res.ok ? { ok: true, status: res.status, body: res.data } : { ok: false, status: res.error.status, body: res.error.refusal ?? null };
+  async #askRoom(body: Exclude<ShardToRoom, { type: "shardHello" }>): Promise<{ ok: boolean; status: number; body: RoomAnswer }> {
+    const res = body.type === "shardCommand" ? await this.#call(shardCommand, body) : await this.#call(shardReport, body);
+    if (res.ok) return { ok: true, status: res.status, body: res.data };
+    const refusal = res.error.refusal;
+    const code = SpaceErrorCode.safeParse(refusal?.code);
+    const answer = refusal ? { ok: false, message: refusal.message, ...(code.success && { code: code.data }) } : null;
+    return { ok: false, status: res.error.status, body: answer };
   }
 
   /** A signed POST to this shard's Space room, by its contract (never throws). */

@@ -3,6 +3,7 @@
 // period (30 days by default) through a Deno KV queue message with a delay (kept across restarts),
 // and anyone may cut 30-second clips, which expire by the same rule. Records live in KV; files in
 // a RecordingStore. A deleted or expired recording leaves a tombstone, so its URL says 410.
+import { z } from "zod";
 import { mix, type MixOutput, cut, durationMs, type TrackInput } from "./mix.ts";
 import type { MessageKey } from "../../i18n/mod.ts";
 import { checkKey, type RecordingStore } from "./store.ts";
@@ -66,7 +67,12 @@ export interface RecordingServiceOptions {
   newId?: () => string;
 }
 
-type Expiry = { type: "recording.expire"; spaceId: string } | { type: "clip.expire"; clipId: string };
+/** The KV queue's messages (any web instance may enqueue them): read by schema, never assumed. */
+const Expiry = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("recording.expire"), spaceId: z.string() }),
+  z.object({ type: z.literal("clip.expire"), clipId: z.string() }),
+]);
+type Expiry = z.infer<typeof Expiry>;
 
 export class RecordingService {
   readonly now: () => number;
@@ -327,15 +333,16 @@ export class RecordingService {
 
   /** The queue's handler (main.ts listens): removes what is due, queues again what is not yet. */
   async onQueue(msg: unknown): Promise<boolean> {
-    const m = msg as Partial<Expiry> | null;
-    if (m?.type === "recording.expire" && typeof m.spaceId === "string") {
+    const parsed = Expiry.safeParse(msg);
+    const m = parsed.success ? parsed.data : null;
+    if (m?.type === "recording.expire") {
       const rec = await this.get(m.spaceId);
       if (!rec || rec.status === "deleted" || rec.expiresAt === undefined) return true;
       if (rec.expiresAt > this.now()) await this.#expireLater({ type: "recording.expire", spaceId: rec.spaceId }, rec.expiresAt);
       else await this.#remove(rec.spaceId, "expired");
       return true;
     }
-    if (m?.type === "clip.expire" && typeof m.clipId === "string") {
+    if (m?.type === "clip.expire") {
       const clip = await this.getClip(m.clipId);
       if (!clip || clip.gone) return true;
       if (clip.expiresAt > this.now()) await this.#expireLater({ type: "clip.expire", clipId: clip.id }, clip.expiresAt);
