@@ -1,5 +1,6 @@
 // The call room's HTTP API for the web (lib/protocol/call.ts#CallRoomRequest): every request must
 // be signed with the server secret; bad ones get a status and a reason and change nothing.
+import type { AnswerInputOf } from "../../lib/protocol/contract.ts";
 import { callRoom } from "../../lib/protocol/internal_api.ts";
 import { readSigned } from "../../lib/protocol/signed_reader.ts";
 import type { CallState } from "./reducer.ts";
@@ -19,6 +20,9 @@ export interface CallRoomHandle {
   commit(next: CallState): void;
 }
 
+/** The call as it is now: every answer of the call room's API (the callRoom contract). */
+const callNow = (s: CallState) => json({ ok: true, call: view(s) } satisfies AnswerInputOf<typeof callRoom>);
+
 export async function handleCallRequest(room: CallRoomHandle, req: Request): Promise<Response> {
   if (req.method !== "POST") return fail(405, "method_not_allowed", "Use a signed POST.");
   const read = await readSigned(callRoom, req, { secret: room.config.serverSecret, maxBytes: MAX_BODY_BYTES });
@@ -35,14 +39,14 @@ export async function handleCallRequest(room: CallRoomHandle, req: Request): Pro
     if (room.state) {
       const same = room.state.caller.sub === r.caller.sub && room.state.callee.sub === r.callee.sub;
       return same
-        ? json({ ok: true, call: view(room.state) })
+        ? callNow(room.state)
         : fail(409, "conflict", "This call id is taken.");
     }
     room.commit(createCall(r, Date.now()));
-    return json({ ok: true, call: view(room.state!) });
+    return callNow(room.state!);
   }
   const s = room.state;
   if (!s) return fail(404, "not_found", "No such call.");
   if (r.type === "end") room.commit(endByServer(s, Date.now()));
-  return json({ ok: true, call: view(room.state!) });
+  return callNow(room.state!);
 }

@@ -1,7 +1,7 @@
 // The Space room's HTTP API, for the web server and the SFU (see lib/protocol/space_http.ts).
 // GET answers the public snapshot to anyone; every POST must be signed with the server secret.
-import { type AnswerInputOf } from "../../lib/protocol/contract.ts";
-import { spaceGetGrant, spaceReports, spaceRoomInbound, spaceTimeline } from "../../lib/protocol/internal_api.ts";
+import type { AnswerInputOf } from "../../lib/protocol/contract.ts";
+import { spaceGetGrant, spaceReports, spaceRoomChange, spaceRoomInbound, spaceTimeline } from "../../lib/protocol/internal_api.ts";
 import { readSigned } from "../../lib/protocol/signed_reader.ts";
 import { fail, json, refused } from "../shared/http.ts";
 import type { SpaceRoomHandle } from "./handle.ts";
@@ -38,7 +38,7 @@ export async function handleSpaceRequest(room: SpaceRoomHandle, req: Request): P
   const r = read.data;
   const now = Date.now();
   const snapshot = () =>
-    json({ ok: true, snapshot: publicSnapshot(room.state!, room.listenerCount()) });
+    json({ ok: true, snapshot: publicSnapshot(room.state!, room.listenerCount()) } satisfies AnswerInputOf<typeof spaceRoomChange>);
 
   if (r.type === "init") {
     if (r.spaceId !== room.id) {
