@@ -53,7 +53,12 @@ const RETRY_MS = [250, 500, 1000, 2000];
  *  restarting) and every other close reconnect. */
 const FINAL_CLOSES = new Set([4000, 4001, 4003]);
 
-/** The SFU's transport answer in mediasoup-client's shape. */
+/**
+ * The SFU's transport answer in mediasoup-client's shape. Its answers are parsed by their schemas
+ * (lib/protocol/sfu_signalling.ts), which do not depend on mediasoup-client; its types are
+ * stricter on paper (literal unions of URIs, `address` beside `ip`), hence `never` when handing
+ * parsed objects over: mediasoup-client checks their meaning.
+ */
 function transportOptions(t: TransportInfo) {
   return { id: t.transportId, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters } as never;
 }

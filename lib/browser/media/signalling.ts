@@ -1,10 +1,24 @@
 // The browser's WebSocket to the SFU: numbered requests with their answers, and notifications.
-import type { SfuErrorCode, SfuNotification, SfuRequest, SfuRequestType, SfuResponseData } from "../../protocol/sfu.ts";
+// Every frame is parsed (lib/protocol/sfu_signalling.ts): an answer by its request's own answer
+// schema, a notification by the notification schema. A frame that fits neither is logged and
+// dropped; an answer that does not fit rejects its request with `bad_answer`.
+import {
+  parseSfuAnswer,
+  type SfuErrorCode,
+  SfuNotification,
+  SfuReply,
+  type SfuRequest,
+  type SfuRequestType,
+  type SfuResponseData,
+} from "../../protocol/sfu.ts";
 
 type Body<T extends SfuRequestType> = Omit<Extract<SfuRequest, { type: T }>, "id" | "type">;
 
+/** Why a request failed: the SFU's refusal, or `closed`, `timeout`, or an answer not understood (`bad_answer`). */
+export type SfuFailure = SfuErrorCode | "closed" | "timeout" | "bad_answer";
+
 export class SfuRequestError extends Error {
-  constructor(readonly code: SfuErrorCode | "closed" | "timeout", message: string) {
+  constructor(readonly code: SfuFailure, message: string) {
     super(message);
     this.name = "SfuRequestError";
   }
@@ -12,10 +26,13 @@ export class SfuRequestError extends Error {
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
+/** A request waiting for its answer: `settle` parses the answer's data for its own request. */
+type Pending = { settle: (data: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> };
+
 export class SfuSignalling {
   #ws: WebSocket;
   #next = 1;
-  #pending = new Map<number, { resolve: (d: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+  #pending = new Map<number, Pending>();
   onNotification: (n: SfuNotification) => void = () => {};
   onClose: (code: number) => void = () => {};
 
@@ -49,28 +66,39 @@ export class SfuSignalling {
         this.#pending.delete(id);
         reject(new SfuRequestError("timeout", `${type} got no answer`));
       }, REQUEST_TIMEOUT_MS);
-      this.#pending.set(id, { resolve: resolve as (d: unknown) => void, reject, timer });
+      const settle = (data: unknown) => {
+        const answer = parseSfuAnswer(type, data);
+        if (answer.success) return resolve(answer.data);
+        reject(new SfuRequestError("bad_answer", `${type}: the SFU's answer was not understood (${answer.error.issues[0]?.path.join(".")})`));
+      };
+      this.#pending.set(id, { settle, reject, timer });
       this.#ws.send(JSON.stringify({ type, id, ...body }));
     });
   }
 
   #message(raw: string) {
-    let msg;
+    let msg: unknown;
     try {
       msg = JSON.parse(raw);
     } catch {
-      return;
+      return console.warn("SFU: a frame that is not JSON was dropped");
     }
-    if ((msg.type === "response" || msg.type === "error") && typeof msg.id === "number") {
-      const p = this.#pending.get(msg.id);
-      if (!p) return;
-      this.#pending.delete(msg.id);
-      clearTimeout(p.timer);
-      if (msg.type === "response") p.resolve(msg.data);
-      else p.reject(new SfuRequestError(msg.code, msg.message));
-      return;
-    }
-    this.onNotification(msg as SfuNotification);
+    const reply = SfuReply.safeParse(msg);
+    if (reply.success) return this.#answer(reply.data);
+    const note = SfuNotification.safeParse(msg);
+    if (note.success) return this.onNotification(note.data);
+    console.warn("SFU: a message not understood was dropped", note.error.issues[0]);
+  }
+
+  #answer(reply: SfuReply) {
+    if (reply.type === "error" && reply.id === null) return console.warn(`SFU refused a message: ${reply.code}: ${reply.message}`);
+    if (reply.id === null) return;
+    const p = this.#pending.get(reply.id);
+    if (!p) return;
+    this.#pending.delete(reply.id);
+    clearTimeout(p.timer);
+    if (reply.type === "response") p.settle(reply.data);
+    else p.reject(new SfuRequestError(reply.code, reply.message));
   }
 
   close() {

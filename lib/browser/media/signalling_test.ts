@@ -1,0 +1,96 @@
+// What the signalling client makes of each frame the SFU might send, over a fake WebSocket.
+import assert from "node:assert/strict";
+import { SfuRequestError, SfuSignalling } from "./signalling.ts";
+import type { SfuNotification } from "../../protocol/sfu.ts";
+
+/** Just enough of a browser WebSocket: records what is sent, delivers frames on demand. */
+class FakeSocket {
+  static OPEN = 1;
+  static last: FakeSocket;
+  readyState = 1;
+  sent: { type: string; id: number }[] = [];
+  onopen: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  onmessage: ((e: { data: string }) => void) | null = null;
+  onclose: ((e: { code: number }) => void) | null = null;
+  constructor(readonly url: string) {
+    FakeSocket.last = this;
+    queueMicrotask(() => this.onopen?.());
+  }
+  send(s: string) {
+    this.sent.push(JSON.parse(s));
+  }
+  close() {}
+  deliver(frame: unknown) {
+    this.onmessage?.({ data: typeof frame === "string" ? frame : JSON.stringify(frame) });
+  }
+}
+
+async function withSignalling(run: (sig: SfuSignalling, ws: FakeSocket, warnings: unknown[][]) => Promise<void>) {
+  const realWs = globalThis.WebSocket;
+  const realWarn = console.warn;
+  const warnings: unknown[][] = [];
+  Object.defineProperty(globalThis, "WebSocket", { value: FakeSocket, configurable: true, writable: true });
+  console.warn = (...a: unknown[]) => void warnings.push(a);
+  try {
+    const sig = await SfuSignalling.open("ws://sfu/ws", "tok");
+    await run(sig, FakeSocket.last, warnings);
+  } finally {
+    Object.defineProperty(globalThis, "WebSocket", { value: realWs, configurable: true, writable: true });
+    console.warn = realWarn;
+  }
+}
+
+const ice = { usernameFragment: "u", password: "p" };
+
+const answers: [string, unknown, { data?: unknown; code?: string }][] = [
+  ["a good answer resolves with its data", { type: "response", data: { iceParameters: ice } }, { data: { iceParameters: ice } }],
+  ["an answer of the wrong shape rejects with bad_answer", { type: "response", data: { iceParameters: { password: 1 } } }, { code: "bad_answer" }],
+  ["an answer without data rejects with bad_answer", { type: "response" }, { code: "bad_answer" }],
+  ["a refusal rejects with its code", { type: "error", code: "forbidden", message: "no" }, { code: "forbidden" }],
+];
+for (const [name, frame, want] of answers) {
+  Deno.test(`sfu signalling: ${name}`, () =>
+    withSignalling(async (sig, ws) => {
+      const asked = sig.request("restartIce", { transportId: "t1" });
+      assert.deepEqual(ws.sent[0], { type: "restartIce", id: 1, transportId: "t1" });
+      ws.deliver({ ...(frame as object), id: ws.sent[0].id });
+      if (want.data) return assert.deepEqual(await asked, want.data);
+      const err = await asked.then(() => null, (e) => e);
+      assert.ok(err instanceof SfuRequestError);
+      assert.equal(err.code, want.code);
+    }));
+}
+
+const frames: [string, unknown, boolean][] = [
+  ["a good notification is delivered", { type: "speaking", subs: ["u:abcd"], levels: [-20] }, true],
+  ["a notification of the wrong shape is dropped", { type: "speaking", subs: "u:abcd" }, false],
+  ["an unknown message is dropped", { type: "hello" }, false],
+  ["a frame that is not JSON is dropped", "{nope", false],
+];
+for (const [name, frame, delivered] of frames) {
+  Deno.test(`sfu signalling: ${name}`, () =>
+    withSignalling(async (sig, ws, warnings) => {
+      const got: SfuNotification[] = [];
+      sig.onNotification = (n) => got.push(n);
+      ws.deliver(frame);
+      assert.equal(got.length, delivered ? 1 : 0);
+      assert.equal(warnings.length, delivered ? 0 : 1, "a dropped frame is logged");
+    }));
+}
+
+Deno.test("sfu signalling: an answer to no pending request changes nothing", () =>
+  withSignalling(async (sig, ws) => {
+    const got: SfuNotification[] = [];
+    sig.onNotification = (n) => got.push(n);
+    ws.deliver({ type: "response", id: 99, data: {} });
+    assert.equal(got.length, 0);
+  }));
+
+Deno.test("sfu signalling: a closed socket rejects what is pending with closed", () =>
+  withSignalling(async (sig, ws) => {
+    const asked = sig.request("consume", { rtpCapabilities: {} });
+    ws.onclose?.({ code: 1006 });
+    const err = await asked.then(() => null, (e) => e);
+    assert.equal(err?.code, "closed");
+  }));
