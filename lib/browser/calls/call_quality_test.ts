@@ -1,6 +1,6 @@
 // One stats interval, as the call's quality icon and its stats graphs read it.
 import assert from "node:assert/strict";
-import { sampleBetween, type StatTotals } from "./call_quality.ts";
+import { grade, sampleBetween, type StatTotals } from "./call_quality.ts";
 import { graphPoints } from "../../../components/calls/CallStats.tsx";
 
 const totals = (at: number, t: Partial<StatTotals> = {}): StatTotals => ({ at, bytesIn: 0, bytesOut: 0, lost: 0, received: 0, rtt: null, ...t });
@@ -29,4 +29,12 @@ Deno.test("graph points: newest on the right, clamped to the top", () => {
   assert.equal(pts[2][0], 300);
   assert.ok(pts[0][1] > pts[1][1] && pts[1][1] > pts[2][1]);
   assert.equal(pts[2][1], 4, "a value above the top draws at the top");
+});
+
+Deno.test("grade: loss and round trip where people start to notice", () => {
+  assert.equal(grade(0, 0.05), "good");
+  assert.equal(grade(0.03, 0.05), "fair");
+  assert.equal(grade(0, 0.4), "fair");
+  assert.equal(grade(0.1, 0.05), "poor");
+  assert.equal(grade(0, 1), "poor");
 });

@@ -1,8 +1,8 @@
 // The DM store: one thread per pair, per-reader unread counts and last entries, the recency
 // order of the thread list, and whether someone has ever written (the call rule reads it).
 import assert from "node:assert/strict";
-import { DmStore, entryId } from "../lib/server/kv/dms.ts";
-import type { DmEntry } from "../lib/protocol/dm.ts";
+import { DmStore, entryId } from "./dms.ts";
+import type { DmEntry } from "../../protocol/dm.ts";
 
 async function store() {
   const kv = await Deno.openKv(":memory:");
