@@ -15,11 +15,19 @@ let failed = 0;
 // Tests that load the party classes themselves run as a second program: partykit's types bring in
 // Cloudflare's worker globals (Response.json() typed as unknown, a different DOM), which clash
 // with the browser types of the islands the other tests load.
-const OWN_PROGRAM = ["tests/party_hibernation_test.ts", "tests/party_recording_timeline_test.ts"];
+// Every test under party/ (beside the room code) runs there too.
+const partyTests: string[] = [];
+(function walk(dir: string) {
+  for (const e of Deno.readDirSync(dir)) {
+    if (e.isDirectory && e.name !== "node_modules") walk(`${dir}/${e.name}`);
+    else if (e.isFile && /_test\.tsx?$/.test(e.name)) partyTests.push(`${dir}/${e.name}`);
+  }
+})("party");
+const OWN_PROGRAM = ["tests/party_hibernation_test.ts", "tests/party_recording_timeline_test.ts", ...partyTests.sort()];
 const filter = Deno.args.length ? Deno.args : [];
 const runs = filter.length ? [{ name: "deno", args: filter }] : [
   // --ignore replaces deno.json's test.exclude, so that list goes in too.
-  { name: "deno", args: [`--ignore=${[...JSON.parse(Deno.readTextFileSync("deno.json")).test.exclude, ...OWN_PROGRAM].join(",")}`] },
+  { name: "deno", args: [`--ignore=${[...JSON.parse(Deno.readTextFileSync("deno.json")).test.exclude, "party/", ...OWN_PROGRAM].join(",")}`] },
   { name: "deno-party", args: OWN_PROGRAM },
 ];
 for (const run of runs) {

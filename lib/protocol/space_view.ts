@@ -1,6 +1,6 @@
 // What a browser knows about its Space: the last `sync` with every delta since folded in.
 // Islands keep one SpaceView and render it; the room's deltas are defined so that folding them
-// gives what a fresh `sync` would (tests/party_view_test.ts checks it against the room's reducer).
+// gives what a fresh `sync` would (party/space/view_test.ts checks it against the room's reducer).
 // Pure, and imports nothing runtime-specific.
 import { SPACE_LIMITS, type SpaceEvent, type SpaceEventOf, type StageMember } from "./space.ts";
 

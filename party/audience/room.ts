@@ -198,7 +198,7 @@ export default class AudienceShard implements Party.Server {
     // Everything else is the Space room's to decide, as this listener.
     return this.#askRoom({ type: "shardCommand", shard: this.#space.shard, actor: st.actor, command: read.cmd })
       .then((res) => {
-        const body = res.body as { ok?: boolean; code?: SpaceErrorCode; message?: string } | null;
+        const body = res.body;
         if (res.ok && body?.ok) return;
         const code = body?.code ?? "not_found";
         this.#error(conn, code, body?.message ?? "The Space room could not be reached: try again.", read.ref);

@@ -1,12 +1,12 @@
 // How the Space room reads one message, before any rule applies: the 16 KiB limit in bytes,
 // JSON and schema errors that echo the client's ref, and the per-connection flood limits.
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
-import { MAX_MESSAGE_BYTES } from "../lib/protocol/defaults.ts";
-import { SPACE_CLOSE } from "../lib/protocol/space.ts";
-import { SpaceRoomRequest } from "../lib/protocol/space_http.ts";
-import { type ConnLimits, readMessage, tooBig } from "../party/space/inbound.ts";
-import { FLOOD_STRIKES, LIMITS, PersonalLimits } from "../party/space/limits.ts";
-import { Presence } from "../party/space/presence.ts";
+import { MAX_MESSAGE_BYTES } from "../../lib/protocol/defaults.ts";
+import { SPACE_CLOSE } from "../../lib/protocol/space.ts";
+import { SpaceRoomRequest } from "../../lib/protocol/space_http.ts";
+import { type ConnLimits, readMessage, tooBig } from "./inbound.ts";
+import { FLOOD_STRIKES, LIMITS, PersonalLimits } from "./limits.ts";
+import { Presence } from "./presence.ts";
 
 const fresh = (): ConnLimits => ({ buckets: {}, strikes: 0 });
 const read = (m: string | Uint8Array, limits = fresh(), now = 1_000) =>

@@ -1,16 +1,16 @@
 // A Space's lifecycle in the pure reducer: scheduled -> live -> ended, the web's edits and the
 // host's blocks.
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
-import { createSpace, seatPlanned, updateBlocks, updateSpace } from "../party/space/lifecycle.ts";
-import { apply } from "../party/space/reducer.ts";
+import { createSpace, seatPlanned, updateBlocks, updateSpace } from "./lifecycle.ts";
+import { apply } from "./reducer.ts";
 import {
   type Applied,
   type ApplyResult,
   diffGrants,
   grantFor,
   kindOf,
-} from "../party/space/state.ts";
-import { context, liveSpace, P } from "./support/party_fixture.ts";
+} from "./state.ts";
+import { context, liveSpace, P } from "./test_fixture.ts";
 
 function ok(r: ApplyResult): Applied {
   assert(r.ok, `expected ok, got ${!r.ok && `${r.code}: ${r.message}`}`);

@@ -1,12 +1,12 @@
 // A browser that folds the room's deltas into its last `sync` must see what a fresh `sync` would
 // show. Checked for every accepted command of the reducer table, from every viewer's seat.
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { foldSpaceEvent, type SpaceView } from "../lib/protocol/space_view.ts";
-import { apply } from "../party/space/reducer.ts";
-import { type Actor, type SpaceState, syncFor } from "../party/space/state.ts";
-import { createSpace, updateBlocks, updateSpace } from "../party/space/lifecycle.ts";
-import type { Delivery } from "../party/space/state.ts";
-import { context, liveSpace, P, ROLES, TABLE } from "./support/party_fixture.ts";
+import { foldSpaceEvent, type SpaceView } from "../../lib/protocol/space_view.ts";
+import { apply } from "./reducer.ts";
+import { type Actor, type SpaceState, syncFor } from "./state.ts";
+import { createSpace, updateBlocks, updateSpace } from "./lifecycle.ts";
+import type { Delivery } from "./state.ts";
+import { context, liveSpace, P, ROLES, TABLE } from "./test_fixture.ts";
 
 const everyone = () => true;
 const viewOf = (s: SpaceState, who: Actor): SpaceView => {

@@ -6,7 +6,7 @@ import {
   type CallStatus,
   CallStatus as Statuses,
   RING_MS,
-} from "../lib/protocol/call.ts";
+} from "../../lib/protocol/call.ts";
 import {
   apply,
   CALLER_GONE_MS,
@@ -16,7 +16,7 @@ import {
   expire,
   nextDeadline,
   presence,
-} from "../party/call/reducer.ts";
+} from "./reducer.ts";
 
 const caller = { sub: "u:caller01", handle: "ann", name: "Ann" };
 const callee = { sub: "u:callee01", handle: "bob", name: "Bob" };

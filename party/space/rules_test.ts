@@ -1,9 +1,9 @@
 // The Space rules the table cannot show in one cell: limits, consent, mute ownership, grants for
 // the SFU, bans, comments and reports. Pure reducer, no server.
-// Lifecycle rules: party_reducer_lifecycle_test.ts.
+// Lifecycle rules: lifecycle_test.ts.
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
-import { SpaceCommand } from "../lib/protocol/space.ts";
-import { apply } from "../party/space/reducer.ts";
+import { SpaceCommand } from "../../lib/protocol/space.ts";
+import { apply } from "./reducer.ts";
 import {
   type Applied,
   type ApplyResult,
@@ -11,8 +11,8 @@ import {
   kindOf,
   spaceInfo,
   type SpaceState,
-} from "../party/space/state.ts";
-import { context, liveSpace, P } from "./support/party_fixture.ts";
+} from "./state.ts";
+import { context, liveSpace, P } from "./test_fixture.ts";
 
 function ok(r: ApplyResult): Applied {
   assert(r.ok, `expected ok, got ${!r.ok && `${r.code}: ${r.message}`}`);

@@ -1,9 +1,9 @@
 // Every role against every command of the Space protocol, through the pure reducer.
 // A cell is "ok" or the error code the sender sees. Refused commands must leave state untouched.
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
-import { SPACE_COMMAND_TYPES } from "../lib/protocol/space.ts";
-import { apply } from "../party/space/reducer.ts";
-import { context, liveSpace, P, type RoleName, ROLES, TABLE } from "./support/party_fixture.ts";
+import { SPACE_COMMAND_TYPES } from "../../lib/protocol/space.ts";
+import { apply } from "./reducer.ts";
+import { context, liveSpace, P, type RoleName, ROLES, TABLE } from "./test_fixture.ts";
 
 Deno.test("reducer table: lists every command of the protocol", () => {
   assertEquals(Object.keys(TABLE).sort(), [...SPACE_COMMAND_TYPES].sort());

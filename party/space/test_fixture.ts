@@ -1,7 +1,7 @@
 // A Space in full swing for reducer tests: one person of every role, a raised hand, a comment.
 import type { SpaceCommand, SpaceErrorCode } from "../../lib/protocol/space.ts";
-import { createSpace } from "../../party/space/lifecycle.ts";
-import type { Actor, ApplyContext, SpaceState } from "../../party/space/state.ts";
+import { createSpace } from "./lifecycle.ts";
+import type { Actor, ApplyContext, SpaceState } from "./state.ts";
 
 export const P = {
   host: { sub: "u:host0001", handle: "host", name: "Hosta" },
