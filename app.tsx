@@ -38,14 +38,23 @@ function fail(c: Context<AppEnv>, status: number, code: HttpError["code"], field
   if (wantsJson(c)) {
     return c.json({ error: { code, message: t(lang, code), ...(field ? { field } : {}) } }, status as 400);
   }
-  return renderPage(c, t(lang, "error.title"), (
-    <section class="screen center">
-      <span class="screen-mark quiet" aria-hidden="true"><Icon name="alert" size={28} /></span>
-      <h1>{t(lang, "error.title")}</h1>
-      <p class="lead" role="alert">{t(lang, code)}</p>
-      <p><a class="button" href="/">{t(lang, "error.home")}</a></p>
-    </section>
-  ), status as 400);
+  return renderPage(
+    c,
+    t(lang, "error.title"),
+    (
+      <section class="screen center">
+        <span class="screen-mark quiet" aria-hidden="true">
+          <Icon name="alert" size={28} />
+        </span>
+        <h1>{t(lang, "error.title")}</h1>
+        <p class="lead" role="alert">{t(lang, code)}</p>
+        <p>
+          <a class="button" href="/">{t(lang, "error.home")}</a>
+        </p>
+      </section>
+    ),
+    status as 400,
+  );
 }
 
 export function createApp(deps: Deps): Hono<AppEnv> {
@@ -62,7 +71,13 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   // First in, last out: it sees every answer, error pages included. /_build/ is precompressed.
   app.use("*", compression({ skip: (path) => path.startsWith("/_build/") }));
   app.use("*", secureHeaders({ crossOriginEmbedderPolicy: false, referrerPolicy: "strict-origin-when-cross-origin" }));
-  app.use("*", bodyLimit({ maxSize: config.server.maxBodyBytes, onError: (c) => fail(c as Context<AppEnv>, 413, "err.too_large") }));
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: config.server.maxBodyBytes,
+      onError: (c) => fail(c as Context<AppEnv>, 413, "err.too_large"),
+    }),
+  );
   app.use("*", async (c, next) => {
     const token = readSessionCookie(c);
     c.set("sessionToken", token);
@@ -89,12 +104,16 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   // routes.gen.ts lists the files under routes/, static paths before dynamic ones (scripts/routes.ts).
   for (const { path, module } of routes) {
-    for (const [method, handle] of Object.entries(module.handler)) app.on(method, honoPath(path, module.params), handle);
+    for (const [method, handle] of Object.entries(module.handler)) {
+      app.on(method, honoPath(path, module.params), handle);
+    }
   }
 
   app.notFound((c) => fail(c, 404, "err.not_found"));
   app.onError((err, c) => {
-    if (err instanceof HttpError) return fail(c, err.status, err.code, err instanceof FieldError ? err.field : undefined);
+    if (err instanceof HttpError) {
+      return fail(c, err.status, err.code, err instanceof FieldError ? err.field : undefined);
+    }
     console.error(err);
     return fail(c, 500, "err.generic");
   });

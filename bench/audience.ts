@@ -35,13 +35,20 @@ async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<stri
   if (rest) yield rest;
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // A client process: holds its share of the listeners, and says when each change reached them all.
 
 /** What the coordinator tells a client process, one JSON line each. */
 type Order =
-  | { op: "connect"; url: string; party: "space" | "audience"; space: string; from: number; to: number; shardSize: number }
+  | {
+    op: "connect";
+    url: string;
+    party: "space" | "audience";
+    space: string;
+    from: number;
+    to: number;
+    shardSize: number;
+  }
   | { op: "arm"; k: number; expect: "muted" | "unmuted"; host: string }
   | { op: "status" }
   | { op: "closeAll" };
@@ -51,7 +58,14 @@ async function clients() {
   const sockets: { ws: WebSocket; shard: number }[] = [];
   /** Why connections closed before their sync: close code and reason, counted. */
   const refused = new Map<string, number>();
-  let armed: { k: number; expect: string; host: string; seen: number; shards: Map<number, [number, number]>; last: number } | null = null;
+  let armed: {
+    k: number;
+    expect: string;
+    host: string;
+    seen: number;
+    shards: Map<number, [number, number]>;
+    last: number;
+  } | null = null;
   const onEvent = (shard: number, data: string) => {
     const a = armed;
     if (!a || !data.includes(a.expect)) return;
@@ -68,23 +82,24 @@ async function clients() {
     new Promise<void>((resolve) => {
       const shard = o.party === "space" ? -1 : Math.floor(i / o.shardSize);
       const room = o.party === "space" ? o.space : `${o.space}.${shard}`;
-      void mintRoomToken(DEV_ROOM_SECRET, { aud: o.party, room, sub: `u:l${String(i).padStart(6, "0")}` }, undefined).then((token) => {
-        const ws = new WebSocket(`${o.url}/parties/${o.party}/${room}?token=${token}&_pk=l${i}`);
-        const t = setTimeout(() => (ws.close(), resolve()), 30_000);
-        ws.onmessage = (e) => {
-          if (!String(e.data).startsWith('{"type":"sync"')) return;
-          clearTimeout(t);
-          sockets.push({ ws, shard });
-          ws.onmessage = (m) => onEvent(shard, String(m.data));
-          resolve();
-        };
-        ws.onclose = (e) => {
-          clearTimeout(t);
-          const why = `${e.code} ${e.reason}`.trim();
-          refused.set(why, (refused.get(why) ?? 0) + 1);
-          resolve();
-        };
-      });
+      void mintRoomToken(DEV_ROOM_SECRET, { aud: o.party, room, sub: `u:l${String(i).padStart(6, "0")}` }, undefined)
+        .then((token) => {
+          const ws = new WebSocket(`${o.url}/parties/${o.party}/${room}?token=${token}&_pk=l${i}`);
+          const t = setTimeout(() => (ws.close(), resolve()), 30_000);
+          ws.onmessage = (e) => {
+            if (!String(e.data).startsWith('{"type":"sync"')) return;
+            clearTimeout(t);
+            sockets.push({ ws, shard });
+            ws.onmessage = (m) => onEvent(shard, String(m.data));
+            resolve();
+          };
+          ws.onclose = (e) => {
+            clearTimeout(t);
+            const why = `${e.code} ${e.reason}`.trim();
+            refused.set(why, (refused.get(why) ?? 0) + 1);
+            resolve();
+          };
+        });
     });
   for await (const line of linesOf(Deno.stdin.readable)) {
     if (!line.trim()) continue;
@@ -94,7 +109,12 @@ async function clients() {
       for (let i = o.from; i < o.to; i += 100) {
         await Promise.all(Array.from({ length: Math.min(100, o.to - i) }, (_, j) => open(o, i + j)));
       }
-      out({ op: "connected", n: sockets.length - before, failed: o.to - o.from - (sockets.length - before), why: Object.fromEntries(refused) });
+      out({
+        op: "connected",
+        n: sockets.length - before,
+        failed: o.to - o.from - (sockets.length - before),
+        why: Object.fromEntries(refused),
+      });
       refused.clear();
     } else if (o.op === "arm") {
       armed = { ...o, seen: 0, shards: new Map(), last: 0 };
@@ -152,11 +172,15 @@ class ClientProcess {
 
 function deadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let t: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (t = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms)));
+  const timeout = new Promise<never>((
+    _,
+    reject,
+  ) => (t = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms)));
   return Promise.race([p, timeout]).finally(() => clearTimeout(t));
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const round = (x: number) => Math.round(x * 10) / 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -167,9 +191,15 @@ async function main() {
   const shardSize = flag("shard-size", 10_000);
   const procs = flag("procs", 4);
   const changes = flag("changes", 20);
-  const sizesArg = args.indexOf("--sizes") >= 0 ? args[args.indexOf("--sizes") + 1].split(",").map(Number) : [1_000, 5_000, 10_000, 20_000];
+  const sizesArg = args.indexOf("--sizes") >= 0
+    ? args[args.indexOf("--sizes") + 1].split(",").map(Number)
+    : [1_000, 5_000, 10_000, 20_000];
   // workerd holds every listener's socket: it cannot hold more than its file limit allows.
-  const fdLimit = Number(new TextDecoder().decode((await new Deno.Command("sh", { args: ["-c", "ulimit -n"], stdout: "piped" }).output()).stdout).trim()) || 1e9;
+  const fdLimit = Number(
+    new TextDecoder().decode(
+      (await new Deno.Command("sh", { args: ["-c", "ulimit -n"], stdout: "piped" }).output()).stdout,
+    ).trim(),
+  ) || 1e9;
   const room = Math.max(0, fdLimit - 400);
   const sizes = sizesArg.filter((n) => n <= max).map((n) => {
     if (n <= room) return n;
@@ -194,12 +224,23 @@ async function main() {
         return c.ask({ op: "connect", url: dev.ws, party, space, from: a, to: b, shardSize }, "connected", 600_000);
       }));
       const failed = got.reduce((n, g) => n + Number(g.failed), 0);
-      if (failed) log(`${failed} listeners could not connect: ${got.map((g) => JSON.stringify((g as { why?: unknown }).why ?? {})).join(" ")}`);
+      if (failed) {
+        log(
+          `${failed} listeners could not connect: ${
+            got.map((g) => JSON.stringify((g as { why?: unknown }).why ?? {})).join(" ")
+          }`,
+        );
+      }
       return got.reduce((n, g) => n + Number(g.n), 0);
     };
 
     /** The host's mute toggled `changes` times; each time from the command to every listener. */
-    const measure = async (hostWs: WebSocket, hostSub: string, n: number, heard: { said: string[]; muted: boolean }) => {
+    const measure = async (
+      hostWs: WebSocket,
+      hostSub: string,
+      n: number,
+      heard: { said: string[]; muted: boolean },
+    ) => {
       const samples: number[] = [];
       const perShard: number[] = [];
       let lost = 0;
@@ -246,11 +287,15 @@ async function main() {
 
     /** A host on the Space room, and their listener count as last heard. */
     const hostOn = async (id: string, sub: string) => {
-      const ws = new WebSocket(`${dev.ws}/parties/space/${id}?token=${await spaceToken(id, { sub, handle: "host" }, { ttlSeconds: 3_600 })}`);
+      const ws = new WebSocket(
+        `${dev.ws}/parties/space/${id}?token=${await spaceToken(id, { sub, handle: "host" }, { ttlSeconds: 3_600 })}`,
+      );
       const heard = { count: 0, said: [] as string[], muted: true };
       ws.onmessage = (e) => {
         const ev = JSON.parse(e.data);
-        if (ev.type === "listenerCount" || ev.type === "sync") heard.count = ev.type === "sync" ? ev.listenerCount : ev.count;
+        if (ev.type === "listenerCount" || ev.type === "sync") {
+          heard.count = ev.type === "sync" ? ev.listenerCount : ev.count;
+        }
         if (ev.type === "sync") heard.muted = ev.stage.find((m: { sub: string }) => m.sub === sub)?.muted ?? true;
         if ((ev.type === "muted" || ev.type === "unmuted") && ev.sub === sub) heard.muted = ev.type === "muted";
         if (ev.type === "muted" || ev.type === "unmuted") heard.said.push(ev.type);
@@ -271,8 +316,13 @@ async function main() {
       log(`yardstick: ${n} listeners on the Space room`);
       const r = await measure(ws, hostSub, n, heard);
       console.log(JSON.stringify({
-        bench: "audience-broadcast", room: "bare", listeners: n, shards: 0,
-        p50_ms: round(percentile(r.samples, 50)), p95_ms: round(percentile(r.samples, 95)), lost: r.lost,
+        bench: "audience-broadcast",
+        room: "bare",
+        listeners: n,
+        shards: 0,
+        p50_ms: round(percentile(r.samples, 50)),
+        p95_ms: round(percentile(r.samples, 95)),
+        lost: r.lost,
       }));
       ws.close();
       await Promise.all(pool.map((c) => c.ask({ op: "closeAll" }, "closed", 60_000)));
@@ -290,18 +340,29 @@ async function main() {
       log(`${connected} listeners connected (${((Date.now() - t) / 1000).toFixed(1)} s for the last ${size - next})`);
       next = size;
       // The shards report their counts at most every 250 ms: the host's count says all arrived.
-      await deadline((async () => { while (host.heard.count < connected) await sleep(50); })(), 30_000, `the host to count ${connected}`)
+      await deadline(
+        (async () => {
+          while (host.heard.count < connected) await sleep(50);
+        })(),
+        30_000,
+        `the host to count ${connected}`,
+      )
         .catch((e) => log(`${e.message} (heard ${host.heard.count})`));
       const shards = Math.ceil(connected / shardSize);
       const r = await measure(host.ws, hostSub, connected, host.heard);
       console.log(JSON.stringify({
-        bench: "audience-broadcast", listeners: connected, shards,
-        p50_ms: round(percentile(r.samples, 50)), p95_ms: round(percentile(r.samples, 95)), lost: r.lost,
+        bench: "audience-broadcast",
+        listeners: connected,
+        shards,
+        p50_ms: round(percentile(r.samples, 50)),
+        p95_ms: round(percentile(r.samples, 95)),
+        lost: r.lost,
         host_counted: host.heard.count,
       }));
       const inShard0 = Math.min(connected, shardSize);
       console.log(JSON.stringify({
-        bench: "audience-shard", listeners_in_shard: inShard0,
+        bench: "audience-shard",
+        listeners_in_shard: inShard0,
         p50_ms_per_1000: round(percentile(r.perShard, 50) / (inShard0 / 1_000)),
         p95_ms_per_1000: round(percentile(r.perShard, 95) / (inShard0 / 1_000)),
       }));

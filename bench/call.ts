@@ -5,7 +5,7 @@
 // Prints {"bench":"call-setup","runs":10,"p50_ms":..,"p95_ms":..}; the goal is p50 <= 1,500 ms.
 import type { Page } from "playwright-core";
 import { islandsReady, launchToneBrowser } from "../tests/support/browser.ts";
-import { account, type Account, befriend, signedInPage } from "../tests/support/calls.ts";
+import { type Account, account, befriend, signedInPage } from "../tests/support/calls.ts";
 import { waitFor } from "../tests/support/party.ts";
 import { RECORD_PEER_CONNECTIONS } from "../tests/support/sfu.ts";
 import { startStack } from "../tests/support/stack.ts";
@@ -56,13 +56,24 @@ try {
     const t0 = performance.now();
     await caller.getByRole("button", { name: "Audio call" }).click();
     await accept.click();
-    await waitFor("both sides decoding audio", async () => ((await decoding(caller)) && (await decoding(callee)) ? true : undefined), 20_000);
+    await waitFor(
+      "both sides decoding audio",
+      async () => ((await decoding(caller)) && (await decoding(callee)) ? true : undefined),
+      20_000,
+    );
     times.push(performance.now() - t0);
     await caller.getByRole("button", { name: "End call" }).click();
     await callee.getByText(/^Call ended/).waitFor();
   }
   const sorted = [...times].sort((a, b) => a - b);
-  console.log(JSON.stringify({ bench: "call-setup", runs: RUNS, p50_ms: Math.round(percentile(sorted, 50)), p95_ms: Math.round(percentile(sorted, 95)) }));
+  console.log(
+    JSON.stringify({
+      bench: "call-setup",
+      runs: RUNS,
+      p50_ms: Math.round(percentile(sorted, 50)),
+      p95_ms: Math.round(percentile(sorted, 95)),
+    }),
+  );
 } finally {
   await browser.close();
   await stack.close();

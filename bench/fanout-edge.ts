@@ -32,17 +32,45 @@ const WINDOW_MS = Number(process.env.FANOUT_WINDOW_MS ?? 5_000);
 const BUDGET_MS = Number(process.env.FANOUT_EDGE_MAX_SECONDS ?? 240) * 1000;
 const list = (v: string | undefined, fallback: number[]) => v ? v.split(",").map(Number) : fallback;
 /** Listener counts tried for one SFU; two SFUs try twice as many at each step. */
-const STEPS = list(process.env.FANOUT_EDGE_STEPS, [2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 11000, 12000, 13000, 14000, 16000]);
+const STEPS = list(process.env.FANOUT_EDGE_STEPS, [
+  2000,
+  3000,
+  4000,
+  5000,
+  6000,
+  7000,
+  8000,
+  9000,
+  10000,
+  11000,
+  12000,
+  13000,
+  14000,
+  16000,
+]);
 
 /** The edge's pipe producer for `producer`, through one PipeTransport on each router. */
 async function pipeToEdge(origin: Router, edge: Router, producer: Producer): Promise<void> {
   const options = pipeTransportOptions({ listenIp: "127.0.0.1" } as SfuConfig);
   const edgeSide = await edge.createPipeTransport(options);
   const originSide = await origin.createPipeTransport(options);
-  await originSide.connect({ ip: edgeSide.tuple.localIp, port: edgeSide.tuple.localPort, srtpParameters: edgeSide.srtpParameters });
-  await edgeSide.connect({ ip: originSide.tuple.localIp, port: originSide.tuple.localPort, srtpParameters: originSide.srtpParameters });
+  await originSide.connect({
+    ip: edgeSide.tuple.localIp,
+    port: edgeSide.tuple.localPort,
+    srtpParameters: edgeSide.srtpParameters,
+  });
+  await edgeSide.connect({
+    ip: originSide.tuple.localIp,
+    port: originSide.tuple.localPort,
+    srtpParameters: originSide.srtpParameters,
+  });
   const consumer = await originSide.consume({ producerId: producer.id });
-  await edgeSide.produce({ id: producer.id, kind: consumer.kind, rtpParameters: consumer.rtpParameters, paused: consumer.producerPaused });
+  await edgeSide.produce({
+    id: producer.id,
+    kind: consumer.kind,
+    rtpParameters: consumer.rtpParameters,
+    paused: consumer.producerPaused,
+  });
 }
 
 /** Steps N up for `sfus` SFUs; returns the largest N at or under the loss limit. */

@@ -15,7 +15,9 @@ import { fileURLToPath } from "node:url";
 import { ensureWorkerBinEnv } from "../sfu/worker-bin.ts";
 
 ensureWorkerBinEnv();
-export const mediasoup = createRequire(new URL("../sfu/package.json", import.meta.url))("mediasoup") as typeof import("../sfu/node_modules/mediasoup");
+export const mediasoup = createRequire(new URL("../sfu/package.json", import.meta.url))(
+  "mediasoup",
+) as typeof import("../sfu/node_modules/mediasoup");
 export type Worker = Awaited<ReturnType<typeof mediasoup.createWorker>>;
 export type Router = Awaited<ReturnType<Worker["createRouter"]>>;
 export type Producer = Awaited<ReturnType<Awaited<ReturnType<Router["createPlainTransport"]>>["produce"]>>;
@@ -142,11 +144,21 @@ export class AudioSender {
 /** One listener on `router`: an SRTP PlainTransport to a sink port, consuming `producerId`. */
 export async function srtpListener(router: Router, producerId: string, sinkPort: number): Promise<void> {
   const t = await router.createPlainTransport({
-    listenIp: { ip: "127.0.0.1" }, rtcpMux: true, comedia: false, enableSrtp: true, srtpCryptoSuite: "AES_CM_128_HMAC_SHA1_80",
+    listenIp: { ip: "127.0.0.1" },
+    rtcpMux: true,
+    comedia: false,
+    enableSrtp: true,
+    srtpCryptoSuite: "AES_CM_128_HMAC_SHA1_80",
   });
-  await t.connect({ ip: "127.0.0.1", port: sinkPort, srtpParameters: { cryptoSuite: "AES_CM_128_HMAC_SHA1_80", keyBase64: SRTP_KEY } });
+  await t.connect({
+    ip: "127.0.0.1",
+    port: sinkPort,
+    srtpParameters: { cryptoSuite: "AES_CM_128_HMAC_SHA1_80", keyBase64: SRTP_KEY },
+  });
   const c = await t.consume({ producerId, rtpCapabilities: router.rtpCapabilities });
-  if (c.rtpParameters.codecs[0].payloadType !== OPUS_PT) throw new Error(`the sink counts payload type ${OPUS_PT} only`);
+  if (c.rtpParameters.codecs[0].payloadType !== OPUS_PT) {
+    throw new Error(`the sink counts payload type ${OPUS_PT} only`);
+  }
 }
 
 export type Measured = {

@@ -102,8 +102,13 @@ async function speaking(ptime: number, interval: number = AUDIO_LEVEL.interval, 
   const intervals = Math.floor(ms / interval);
   // The first interval may be partial; "silence" after any "volumes" means the ring flickered off.
   console.log(JSON.stringify({
-    bench: "speaking", ptime, interval_ms: interval, packets_per_interval: interval / ptime,
-    intervals, speaking_intervals: volumes, silence_events: silences,
+    bench: "speaking",
+    ptime,
+    interval_ms: interval,
+    packets_per_interval: interval / ptime,
+    intervals,
+    speaking_intervals: volumes,
+    silence_events: silences,
   }));
 }
 

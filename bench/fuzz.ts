@@ -18,7 +18,11 @@ const seed = flag("seed", Date.now() % 2 ** 31);
 // Bound now: the campaign takes over console.error to read the web's log (it runs in this process).
 const stderr = console.error.bind(console);
 const log = (m: string) => stderr(`bench:fuzz: ${m}`);
-log(`seed ${seed} (repeat with --seed ${seed}), ${minutes} min; load average ${Deno.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+log(
+  `seed ${seed} (repeat with --seed ${seed}), ${minutes} min; load average ${
+    Deno.loadavg().map((x) => x.toFixed(2)).join(" ")
+  }`,
+);
 
 const stack = await startStack({ sfu: true });
 try {
@@ -28,7 +32,13 @@ try {
     seed,
     durationMs: minutes * 60_000,
     progress: (r, ms) =>
-      log(`${Math.round(ms / 1000)} s: ${r.messages} frames, ${r.requests} requests, ${r.serverErrors.length} 5xx, statuses ${JSON.stringify(r.statuses)}`),
+      log(
+        `${
+          Math.round(ms / 1000)
+        } s: ${r.messages} frames, ${r.requests} requests, ${r.serverErrors.length} 5xx, statuses ${
+          JSON.stringify(r.statuses)
+        }`,
+      ),
   });
   const problems = [...departures.problems, ...failures(report), ...(await stillServes(stack, fx))];
   for (const p of problems.slice(0, 50)) log(`PROBLEM ${p}`);

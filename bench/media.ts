@@ -54,7 +54,9 @@ async function joinToFirstAudio(): Promise<void> {
       // Where the time went (marks set by the page's own code), for the first runs.
       if (i < 3) {
         const marks = await page.evaluate(() =>
-          performance.getEntriesByType("mark").filter((m) => m.name.startsWith("spazio:")).map((m) => `${m.name.slice(7)}@${m.startTime.toFixed(0)}`).join(" ")
+          performance.getEntriesByType("mark").filter((m) => m.name.startsWith("spazio:")).map((m) =>
+            `${m.name.slice(7)}@${m.startTime.toFixed(0)}`
+          ).join(" ")
         );
         const nav = await page.evaluate(() => {
           const n = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
@@ -72,7 +74,14 @@ async function joinToFirstAudio(): Promise<void> {
     await stack.close();
   }
   times.sort((a, b) => a - b);
-  console.log(JSON.stringify({ bench: "join-to-first-audio", runs: times.length, p50_ms: Math.round(pct(times, 50)), p95_ms: Math.round(pct(times, 95)) }));
+  console.log(
+    JSON.stringify({
+      bench: "join-to-first-audio",
+      runs: times.length,
+      p50_ms: Math.round(pct(times, 50)),
+      p95_ms: Math.round(pct(times, 95)),
+    }),
+  );
 }
 
 /** One of the Node fan-out benches (they drive mediasoup directly); its JSON lines go to stdout. */
@@ -94,6 +103,10 @@ const PTIMES = Deno.env.get("MEDIA_PTIMES") ?? "20,40,60";
 
 if (!Deno.args.includes("--no-join")) await joinToFirstAudio();
 if (!Deno.args.includes("--no-mouth")) await mouthToEar(PTIMES.split(",").map(Number));
-if (!Deno.args.includes("--no-fanout")) await fanout("fanout.ts", { FANOUT_PTIMES: Deno.env.get("FANOUT_PTIMES") ?? PTIMES });
+if (!Deno.args.includes("--no-fanout")) {
+  await fanout("fanout.ts", { FANOUT_PTIMES: Deno.env.get("FANOUT_PTIMES") ?? PTIMES });
+}
 // Two SFU processes joined by a PipeTransport against one, at the Space's packetisation (60 ms).
-if (!Deno.args.includes("--no-fanout-edge")) await fanout("fanout-edge.ts", { FANOUT_PTIME: Deno.env.get("FANOUT_PTIME") ?? "60" });
+if (!Deno.args.includes("--no-fanout-edge")) {
+  await fanout("fanout-edge.ts", { FANOUT_PTIME: Deno.env.get("FANOUT_PTIME") ?? "60" });
+}

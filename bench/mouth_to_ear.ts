@@ -140,7 +140,10 @@ export async function mouthToEar(ptimes: number[]): Promise<void> {
   const wav = await Deno.makeTempFile({ suffix: ".wav" });
   await writeBeepWav(wav, 60);
   const stack = await startStack({ sfu: true });
-  const browser = await launchBrowser([`--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"]);
+  const browser = await launchBrowser([
+    `--use-file-for-fake-audio-capture=${wav}`,
+    "--autoplay-policy=no-user-gesture-required",
+  ]);
   try {
     for (const ptime of ptimes) {
       const host = await newPerson(browser);
@@ -165,7 +168,9 @@ export async function mouthToEar(ptimes: number[]): Promise<void> {
       const start = await host.page.evaluate(() => performance.timeOrigin + performance.now());
       const sent0 = await audioPacketsSent(host.page);
       await page.waitForTimeout(LISTEN_MS);
-      const said = (await host.page.evaluate(() => (window as unknown as { __onsets: number[] }).__onsets)).filter((t) => t >= start);
+      const said = (await host.page.evaluate(() => (window as unknown as { __onsets: number[] }).__onsets)).filter((
+        t,
+      ) => t >= start);
       const heard = await page.evaluate(() => (window as unknown as { __onsets: number[] }).__onsets);
       const sent1 = await audioPacketsSent(host.page);
       const fmtp = await host.page.evaluate(() => (window as unknown as { __fmtp: string }).__fmtp);
@@ -176,7 +181,11 @@ export async function mouthToEar(ptimes: number[]): Promise<void> {
         if (before.length) delays.push(t - before[before.length - 1]);
       }
       delays.sort((a, b) => a - b);
-      console.error(`mouth-to-ear ptime ${ptime}: ${said.length} beeps said, ${heard.length} heard, delays ${delays.map((d) => d.toFixed(0)).join(" ")}`);
+      console.error(
+        `mouth-to-ear ptime ${ptime}: ${said.length} beeps said, ${heard.length} heard, delays ${
+          delays.map((d) => d.toFixed(0)).join(" ")
+        }`,
+      );
       await ear.close();
       await host.context.close();
       if (delays.length < 5) throw new Error(`ptime ${ptime}: only ${delays.length} beeps matched`);

@@ -102,14 +102,12 @@ try {
     const js = await jsBytes(records);
     const failed = (cat: string) =>
       report.categories[cat].auditRefs
-        .filter((a: { id: string; weight: number }) =>
-          a.weight > 0 && (report.audits[a.id].score ?? 1) < 1
-        )
+        .filter((a: { id: string; weight: number }) => a.weight > 0 && (report.audits[a.id].score ?? 1) < 1)
         .map((a: { id: string }) => a.id);
     log(
-      `${page}: failing performance audits ${
-        failed("performance").join(", ") || "none"
-      }; accessibility ${failed("accessibility").join(", ") || "none"}`,
+      `${page}: failing performance audits ${failed("performance").join(", ") || "none"}; accessibility ${
+        failed("accessibility").join(", ") || "none"
+      }`,
     );
     const bfcache = report.audits["bf-cache"];
     if (bfcache && bfcache.score !== 1) {

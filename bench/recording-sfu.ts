@@ -13,7 +13,9 @@ import { FFMPEG, SpaceRecorder } from "../sfu/recorder.ts";
 import { ensureWorkerBinEnv } from "../sfu/worker-bin.ts";
 
 ensureWorkerBinEnv();
-const mediasoup = createRequire(new URL("../sfu/package.json", import.meta.url))("mediasoup") as typeof import("../sfu/node_modules/mediasoup");
+const mediasoup = createRequire(new URL("../sfu/package.json", import.meta.url))(
+  "mediasoup",
+) as typeof import("../sfu/node_modules/mediasoup");
 const WINDOW_MS = Number(process.env.RECORDING_WINDOW_MS ?? 10_000);
 const COUNTS = (process.env.RECORDING_SPEAKERS ?? "1,5,13").split(",").map(Number);
 /** Clock ticks per second in /proc (USER_HZ on Linux). */
@@ -41,17 +43,43 @@ async function run(n: number) {
     const ssrc = 30000000 + i;
     const producer = await t.produce({
       kind: "audio",
-      rtpParameters: { codecs: [{ mimeType: "audio/opus", payloadType: 100, clockRate: 48000, channels: 2, parameters: {} }], encodings: [{ ssrc }] },
+      rtpParameters: {
+        codecs: [{ mimeType: "audio/opus", payloadType: 100, clockRate: 48000, channels: 2, parameters: {} }],
+        encodings: [{ ssrc }],
+      },
     });
     senders.push(spawn(FFMPEG, [
-      "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", `sine=frequency=${300 + i * 40}:sample_rate=48000`,
-      "-c:a", "libopus", "-ac", "1", "-b:a", "32k", "-frame_duration", "60", "-payload_type", "100", "-ssrc", String(ssrc),
-      "-f", "rtp", `rtp://127.0.0.1:${t.tuple.localPort}`,
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-re",
+      "-f",
+      "lavfi",
+      "-i",
+      `sine=frequency=${300 + i * 40}:sample_rate=48000`,
+      "-c:a",
+      "libopus",
+      "-ac",
+      "1",
+      "-b:a",
+      "32k",
+      "-frame_duration",
+      "60",
+      "-payload_type",
+      "100",
+      "-ssrc",
+      String(ssrc),
+      "-f",
+      "rtp",
+      `rtp://127.0.0.1:${t.tuple.localPort}`,
     ], { stdio: "ignore" }));
     await recorder.add(router, producer, `u:speaker${i}`);
   }
   await sleep(2000);
-  const pids = () => [...Array(n).keys()].map((_, i) => recorder.ffmpegPid(recorder.segments[i]?.producerId ?? "")).filter((p): p is number => !!p);
+  const pids = () =>
+    [...Array(n).keys()].map((_, i) => recorder.ffmpegPid(recorder.segments[i]?.producerId ?? "")).filter((
+      p,
+    ): p is number => !!p);
   const w0 = cpuTicks(worker.pid);
   // The SFU's Node side too: the recorder's relays run there.
   const n0 = cpuTicks(process.pid);
@@ -60,7 +88,8 @@ async function run(n: number) {
   await sleep(WINDOW_MS);
   const secs = (Date.now() - t0) / 1000;
   const worker_cpu = ((cpuTicks(worker.pid) - w0 + cpuTicks(process.pid) - n0) / TICK / secs) * 100;
-  const ffmpeg_cpu = ((pids().map(cpuTicks).reduce((a, b) => a + b, 0) - f0.reduce((a, b) => a + b, 0)) / TICK / secs) * 100;
+  const ffmpeg_cpu = ((pids().map(cpuTicks).reduce((a, b) => a + b, 0) - f0.reduce((a, b) => a + b, 0)) / TICK / secs) *
+    100;
   const bytes = recorder.segments.reduce((s, seg) => s + statSync(path.join(dir, seg.file)).size, 0);
   recorder.close();
   for (const s of senders) s.kill("SIGKILL");

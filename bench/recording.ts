@@ -29,8 +29,12 @@ async function replayFirstAudio() {
     const host = await account(web, "benchrec");
     // Twenty minutes of speech-like sound, so that the first audio is a part of a long file.
     const { space } = await seedReplay(web, recordings, {
-      hostId: host.user.id, title: "Bench replay", startedAgoMs: 3_600_000, endedAgoMs: 0,
-      source: "anoisesrc=d=1200:c=pink:a=0.2:r=48000", bitrate: "32k",
+      hostId: host.user.id,
+      title: "Bench replay",
+      startedAgoMs: 3_600_000,
+      endedAgoMs: 0,
+      source: "anoisesrc=d=1200:c=pink:a=0.2:r=48000",
+      bitrate: "32k",
     });
     for (let i = 0; i < RUNS; i++) {
       const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
@@ -43,7 +47,8 @@ async function replayFirstAudio() {
         new Promise<{ ms: number; clickAt: number }>((resolve) => {
           const a = document.querySelector("audio")!;
           const clickAt = performance.now();
-          const poll = () => (a.currentTime > 0 ? resolve({ ms: performance.now(), clickAt }) : requestAnimationFrame(poll));
+          const poll =
+            () => (a.currentTime > 0 ? resolve({ ms: performance.now(), clickAt }) : requestAnimationFrame(poll));
           (document.querySelector(".replay-play") as HTMLButtonElement).click();
           requestAnimationFrame(poll);
           setTimeout(() => resolve({ ms: -1, clickAt }), 10_000);

@@ -98,21 +98,27 @@ async function pidListening(port: number): Promise<number[]> {
 /** Lines kept from a child's output, with a callback per line. */
 function collect(stream: ReadableStream<Uint8Array<ArrayBuffer>>, into: string[], onLine: (l: string) => void) {
   let rest = "";
-  stream.pipeThrough(new TextDecoderStream()).pipeTo(new WritableStream({
-    write(t) {
-      into.push(t);
-      const lines = (rest + t).split("\n");
-      rest = lines.pop() ?? "";
-      lines.forEach(onLine);
-    },
-  })).catch(() => {});
+  stream.pipeThrough(new TextDecoderStream()).pipeTo(
+    new WritableStream({
+      write(t) {
+        into.push(t);
+        const lines = (rest + t).split("\n");
+        rest = lines.pop() ?? "";
+        lines.forEach(onLine);
+      },
+    }),
+  ).catch(() => {});
 }
 
 async function soak() {
   const minutes = arg("minutes", 30);
   const warmup = arg("warmup", 10, { zero: true });
   const poolSize = arg("listeners", 40);
-  log(`${warmup} min of warm-up, then ${minutes} min measured, ${poolSize} listeners; load average ${Deno.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  log(
+    `${warmup} min of warm-up, then ${minutes} min measured, ${poolSize} listeners; load average ${
+      Deno.loadavg().map((x) => x.toFixed(2)).join(" ")
+    }`,
+  );
   const webLog: string[] = [];
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL(import.meta.url).pathname, "--web"],
@@ -131,7 +137,9 @@ async function soak() {
   const { url: webUrl } = await nextLine();
   const sfuPort = freePort();
   const sfuUrl = `http://127.0.0.1:${sfuPort}`;
-  const party = await PartyDev.start({ vars: { SPAZIO_WEB_URL: webUrl.replace("localhost", "127.0.0.1"), SPAZIO_SFU_URL: sfuUrl } });
+  const party = await PartyDev.start({
+    vars: { SPAZIO_WEB_URL: webUrl.replace("localhost", "127.0.0.1"), SPAZIO_SFU_URL: sfuUrl },
+  });
   const sfu = await SfuProcess.start({ SPAZIO_SFU_PORT: String(sfuPort), SPAZIO_PARTY_URL: party.http });
   const writer = child.stdin.getWriter();
   await writer.write(new TextEncoder().encode(JSON.stringify({ partyUrl: party.http, sfuUrl }) + "\n"));
@@ -185,7 +193,11 @@ async function soak() {
   let spaceId = "";
   const spaceLoop = async () => {
     while (live()) {
-      const made = await call(web, people.host, "POST", "/api/spaces", { title: `Soak ${++counts.spaces}`, topics: [], lang: "en" });
+      const made = await call(web, people.host, "POST", "/api/spaces", {
+        title: `Soak ${++counts.spaces}`,
+        topics: [],
+        lang: "en",
+      });
       if (made.status !== 201) {
         failed(`Space not made: ${made.status} ${JSON.stringify(made.body)}`);
         await sleep(5_000);
@@ -193,7 +205,10 @@ async function soak() {
       }
       const id: string = made.body.id;
       const join = await call(web, people.host, "POST", `/api/spaces/${id}/join`);
-      const hostSock = new Socket(`${party.ws}/parties/space/${id}?token=${encodeURIComponent(join.body.token)}`, webUrl);
+      const hostSock = new Socket(
+        `${party.ws}/parties/space/${id}?token=${encodeURIComponent(join.body.token)}`,
+        webUrl,
+      );
       await hostSock.waitFor("sync").catch(() => failed("host got no sync"));
       spaceId = id;
       const end = Math.min(Date.now() + SPACE_EVERY_MS, until);
@@ -220,11 +235,21 @@ async function soak() {
       }
       counts.joins++;
       // Where the web says: the Space room, or (for a plain listener) one of its audience shards.
-      const s = new Socket(`${party.ws}/parties/${join.body.party}/${encodeURIComponent(join.body.room)}?token=${encodeURIComponent(join.body.token)}`, webUrl);
-      const ok = await s.waitFor("sync").then(() => true, (e) => (String(e).includes("4000") ? false : (failed(`no sync: ${e}`), false)));
+      const s = new Socket(
+        `${party.ws}/parties/${join.body.party}/${encodeURIComponent(join.body.room)}?token=${
+          encodeURIComponent(join.body.token)
+        }`,
+        webUrl,
+      );
+      const ok = await s.waitFor("sync").then(
+        () => true,
+        (e) => (String(e).includes("4000") ? false : (failed(`no sync: ${e}`), false)),
+      );
       if (ok) counts.syncs++;
       let media: WebSocket | undefined;
-      if (ok && slot % 4 === 1) media = await sfuSession(join.body.sfuUrl, join.body.sfuToken, webUrl, failed, () => counts.sfuSessions++);
+      if (ok && slot % 4 === 1) {
+        media = await sfuSession(join.body.sfuUrl, join.body.sfuToken, webUrl, failed, () => counts.sfuSessions++);
+      }
       const stay = 3_000 + Math.random() * 20_000;
       const leaveAt = Date.now() + stay;
       while (Date.now() < leaveAt && live()) {

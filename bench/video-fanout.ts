@@ -27,7 +27,15 @@ const VIDEO_SSRCS = [0x22220001, 0x22220002, 0x22220003];
 const SRTP = { cryptoSuite: "AES_CM_128_HMAC_SHA1_80" as const, keyBase64: SRTP_KEY };
 
 /** One VP8 RTP packet: payload descriptor with picture id, TL0PICIDX and TID, then the frame bytes. */
-function vp8Packet(seq: number, ts: number, ssrc: number, picture: number, first: boolean, last: boolean, key: boolean): Buffer {
+function vp8Packet(
+  seq: number,
+  ts: number,
+  ssrc: number,
+  picture: number,
+  first: boolean,
+  last: boolean,
+  key: boolean,
+): Buffer {
   const pkt = Buffer.alloc(12 + 6 + VIDEO_PAYLOAD);
   pkt[0] = 0x80;
   pkt[1] = (last ? 0x80 : 0) | VP8_PT;
@@ -63,7 +71,10 @@ async function main(): Promise<void> {
   const videoIn = await plainIn();
   const audio = await audioIn.produce({
     kind: "audio",
-    rtpParameters: { codecs: [{ mimeType: "audio/opus", clockRate: 48000, channels: 2, payloadType: AUDIO_PT }], encodings: [{ ssrc: AUDIO_SSRC }] },
+    rtpParameters: {
+      codecs: [{ mimeType: "audio/opus", clockRate: 48000, channels: 2, payloadType: AUDIO_PT }],
+      encodings: [{ ssrc: AUDIO_SSRC }],
+    },
   });
   const video = await videoIn.produce({
     kind: "video",
@@ -104,7 +115,15 @@ async function main(): Promise<void> {
     const key = frame % KEYFRAME_EVERY === 0;
     LAYERS.forEach((packets, layer) => {
       for (let i = 0; i < packets; i++) {
-        const pkt = vp8Packet(layerSeq[layer]++, frame * (90000 / FPS), VIDEO_SSRCS[layer], frame & 0x7fff, i === 0, i === packets - 1, key);
+        const pkt = vp8Packet(
+          layerSeq[layer]++,
+          frame * (90000 / FPS),
+          VIDEO_SSRCS[layer],
+          frame & 0x7fff,
+          i === 0,
+          i === packets - 1,
+          key,
+        );
         videoOut.send(pkt, videoIn.tuple.localPort, "127.0.0.1");
       }
     });
@@ -143,13 +162,18 @@ async function main(): Promise<void> {
     const gotVideo = (await videoSinks.received()) - v0;
     const wantAudio = N * (sent.audio - s0.audio);
     const wantVideo = withVideo ? N * (sent.videoLow - s0.videoLow) : 0;
-    const loss = (got: number, want: number) => (want ? Math.round(Math.max(0, (1 - got / want) * 100) * 100) / 100 : 0);
+    const loss = (
+      got: number,
+      want: number,
+    ) => (want ? Math.round(Math.max(0, (1 - got / want) * 100) * 100) / 100 : 0);
     return {
       loss_pct: loss(gotAudio + gotVideo, wantAudio + wantVideo),
       audio_loss_pct: loss(gotAudio, wantAudio),
       video_loss_pct: withVideo ? loss(gotVideo, wantVideo) : null,
       worker_cpu_pct: Math.round((cpu / elapsed) * 1000) / 10,
-      out_mbit_s: Math.round((((gotAudio * (12 + 80 + 10)) + gotVideo * (12 + 6 + VIDEO_PAYLOAD + 10)) * 8) / elapsed / 1000 * 10) / 10,
+      out_mbit_s: Math.round(
+        (((gotAudio * (12 + 80 + 10)) + gotVideo * (12 + 6 + VIDEO_PAYLOAD + 10)) * 8) / elapsed / 1000 * 10,
+      ) / 10,
       loadavg: Math.round(os.loadavg()[0] * 10) / 10,
       /** Worker CPU ms per second of media, per listener. */
       cpu_ms_per_s_per_listener: Math.round((cpu / elapsed) * 1000 / N * 1000) / 1000,
@@ -166,20 +190,48 @@ async function main(): Promise<void> {
   let videoListeners = 0;
   const addAudio = async (n: number) => {
     for (; audioListeners < n; audioListeners++) {
-      const t = await router.createPlainTransport({ listenIp: { ip: "127.0.0.1" }, rtcpMux: true, comedia: false, enableSrtp: true, srtpCryptoSuite: SRTP.cryptoSuite });
-      await t.connect({ ip: "127.0.0.1", port: audioSinks.ports[audioListeners % audioSinks.ports.length], srtpParameters: SRTP });
+      const t = await router.createPlainTransport({
+        listenIp: { ip: "127.0.0.1" },
+        rtcpMux: true,
+        comedia: false,
+        enableSrtp: true,
+        srtpCryptoSuite: SRTP.cryptoSuite,
+      });
+      await t.connect({
+        ip: "127.0.0.1",
+        port: audioSinks.ports[audioListeners % audioSinks.ports.length],
+        srtpParameters: SRTP,
+      });
       const c = await t.consume({ producerId: audio.id, rtpCapabilities: router.rtpCapabilities });
-      if (c.rtpParameters.codecs[0].payloadType !== AUDIO_PT) throw new Error("the audio sink counts payload type 100 only");
+      if (c.rtpParameters.codecs[0].payloadType !== AUDIO_PT) {
+        throw new Error("the audio sink counts payload type 100 only");
+      }
     }
   };
   const addVideo = async (n: number) => {
     for (; videoListeners < n; videoListeners++) {
       // Its own transport only because a sink counts one payload type per port; per-packet SRTP
       // work, which is what the worker spends on a listener, is the same.
-      const t = await router.createPlainTransport({ listenIp: { ip: "127.0.0.1" }, rtcpMux: true, comedia: false, enableSrtp: true, srtpCryptoSuite: SRTP.cryptoSuite });
-      await t.connect({ ip: "127.0.0.1", port: videoSinks.ports[videoListeners % videoSinks.ports.length], srtpParameters: SRTP });
-      const c = await t.consume({ producerId: video.id, rtpCapabilities: router.rtpCapabilities, preferredLayers: { spatialLayer: 0, temporalLayer: 0 } });
-      if (c.type !== "simulcast" || c.rtpParameters.codecs[0].payloadType !== VP8_PT) throw new Error("expected a VP8 simulcast consumer");
+      const t = await router.createPlainTransport({
+        listenIp: { ip: "127.0.0.1" },
+        rtcpMux: true,
+        comedia: false,
+        enableSrtp: true,
+        srtpCryptoSuite: SRTP.cryptoSuite,
+      });
+      await t.connect({
+        ip: "127.0.0.1",
+        port: videoSinks.ports[videoListeners % videoSinks.ports.length],
+        srtpParameters: SRTP,
+      });
+      const c = await t.consume({
+        producerId: video.id,
+        rtpCapabilities: router.rtpCapabilities,
+        preferredLayers: { spatialLayer: 0, temporalLayer: 0 },
+      });
+      if (c.type !== "simulcast" || c.rtpParameters.codecs[0].payloadType !== VP8_PT) {
+        throw new Error("expected a VP8 simulcast consumer");
+      }
     }
   };
 

@@ -3,7 +3,15 @@
 // one browser so their clocks agree), then the SFU's video fan-out per worker (bench/video-fanout.ts,
 // under Node beside the SFU). Prints one JSON line per figure, progress on stderr. Loopback only,
 // bounded in time: BENCH_RUNS (10) camera runs, VIDEO_MAX_SECONDS (240) for the fan-out.
-import { closeSheet, islandsReady, launchToneBrowser, newPerson, openSheet, signUp, startSpaceAsHost } from "../tests/support/browser.ts";
+import {
+  closeSheet,
+  islandsReady,
+  launchToneBrowser,
+  newPerson,
+  openSheet,
+  signUp,
+  startSpaceAsHost,
+} from "../tests/support/browser.ts";
 import { startStack } from "../tests/support/stack.ts";
 
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 10);
@@ -58,7 +66,15 @@ async function cameraToListener(): Promise<void> {
     await stack.close();
   }
   const sorted = [...times].sort((a, b) => a - b);
-  console.log(JSON.stringify({ bench: "camera-to-listener", runs: times.length, p50_ms: pct(sorted, 50), p95_ms: pct(sorted, 95), max_ms: sorted.at(-1) }));
+  console.log(
+    JSON.stringify({
+      bench: "camera-to-listener",
+      runs: times.length,
+      p50_ms: pct(sorted, 50),
+      p95_ms: pct(sorted, 95),
+      max_ms: sorted.at(-1),
+    }),
+  );
 }
 
 async function fanout(): Promise<void> {

@@ -3,7 +3,9 @@
 import { ICONS } from "./icons.gen.ts";
 import type { IconName } from "./icon_names.ts";
 
-export function Icon({ name, size = 24, label, class: cls }: { name: IconName; size?: number; label?: string; class?: string }) {
+export function Icon(
+  { name, size = 24, label, class: cls }: { name: IconName; size?: number; label?: string; class?: string },
+) {
   const icon = ICONS[name];
   return (
     <svg

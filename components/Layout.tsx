@@ -3,7 +3,7 @@
 // NowPlaying island, where a Space or a call goes on while the person browses. Besides that
 // island, no script but the service worker's.
 import type { ComponentChildren } from "preact";
-import { LANG_NAMES, type Lang, LANGS, t } from "../lib/i18n/mod.ts";
+import { type Lang, LANG_NAMES, LANGS, t } from "../lib/i18n/mod.ts";
 import { withNext } from "../lib/server/http/next_target.ts";
 import { islandPreloads, islandUrl } from "../lib/server/islands.ts";
 import { Island } from "./Island.tsx";
@@ -40,21 +40,45 @@ interface Tab {
 
 function tabsFor(lang: Lang, user: User | null, path: string, unread: number, returnTo: string): Tab[] {
   const tabs: Tab[] = [
-    { href: "/", label: t(lang, "nav.home"), icon: "home", current: path === "/" || path.startsWith("/s/") || path.startsWith("/spaces") },
+    {
+      href: "/",
+      label: t(lang, "nav.home"),
+      icon: "home",
+      current: path === "/" || path.startsWith("/s/") || path.startsWith("/spaces"),
+    },
     { href: "/people", label: t(lang, "nav.search"), icon: "search", current: path.startsWith("/people") },
   ];
   if (user) {
     tabs.push(
-      { href: "/messages", label: t(lang, "dm.title"), icon: "messages", current: path.startsWith("/messages") || path.startsWith("/calls"), badge: unread },
-      { href: `/@${user.handle}`, label: t(lang, "nav.profile_tab"), icon: "profile", current: path === `/@${user.handle}` || path === "/settings" },
+      {
+        href: "/messages",
+        label: t(lang, "dm.title"),
+        icon: "messages",
+        current: path.startsWith("/messages") || path.startsWith("/calls"),
+        badge: unread,
+      },
+      {
+        href: `/@${user.handle}`,
+        label: t(lang, "nav.profile_tab"),
+        icon: "profile",
+        current: path === `/@${user.handle}` || path === "/settings",
+      },
     );
   } else {
-    tabs.push({ href: withNext("/signin", returnTo), label: t(lang, "nav.signin"), icon: "signin", current: path === "/signin" || path === "/signup" });
+    tabs.push({
+      href: withNext("/signin", returnTo),
+      label: t(lang, "nav.signin"),
+      icon: "signin",
+      current: path === "/signin" || path === "/signup",
+    });
   }
   return tabs;
 }
 
-export function Layout({ lang, title, user, path, islandScripts, preloads = [], unread = 0, returnTo = "/", shellIslands = "", children }: LayoutProps) {
+export function Layout(
+  { lang, title, user, path, islandScripts, preloads = [], unread = 0, returnTo = "/", shellIslands = "", children }:
+    LayoutProps,
+) {
   // Only a page's script can start a Space or a call (or bring one over from the page before), so
   // a page without any keeps shipping none; every other page carries the NowPlaying island.
   const nowPlaying = islandScripts.length > 0;
@@ -80,7 +104,9 @@ export function Layout({ lang, title, user, path, islandScripts, preloads = [], 
         <a class="skip" href="#main">{t(lang, "nav.skip")}</a>
         <header class="topbar">
           <a class="brand" href="/">
-            <span class="brand-mark"><Icon name="broadcast" size={18} /></span>Spazio
+            <span class="brand-mark">
+              <Icon name="broadcast" size={18} />
+            </span>Spazio
           </a>
           <div class="topbar-actions">
             {!user && <a href={withNext("/signup", returnTo)} class="button small">{t(lang, "nav.signup")}</a>}
@@ -92,7 +118,13 @@ export function Layout({ lang, title, user, path, islandScripts, preloads = [], 
             <a class="tab" href={tab.href} aria-current={tab.current ? "page" : undefined} key={tab.href}>
               <Icon name={tab.icon} />
               <span>{tab.label}</span>
-              {tab.badge ? <span class="count-badge" aria-label={t(lang, "nav.unread", { n: tab.badge })}>{tab.badge > 99 ? "99+" : tab.badge}</span> : null}
+              {tab.badge
+                ? (
+                  <span class="count-badge" aria-label={t(lang, "nav.unread", { n: tab.badge })}>
+                    {tab.badge > 99 ? "99+" : tab.badge}
+                  </span>
+                )
+                : null}
             </a>
           ))}
         </nav>
@@ -128,9 +160,15 @@ function MoreMenu({ lang, user, path }: { lang: Lang; user: User | null; path: s
         {user && (
           <>
             <hr />
-            <a href="/settings"><Icon name="settings" />{t(lang, "nav.settings")}</a>
+            <a href="/settings">
+              <Icon name="settings" />
+              {t(lang, "nav.settings")}
+            </a>
             <form method="post" action="/signout">
-              <button type="submit"><Icon name="signout" />{t(lang, "nav.signout")}</button>
+              <button type="submit">
+                <Icon name="signout" />
+                {t(lang, "nav.signout")}
+              </button>
             </form>
           </>
         )}

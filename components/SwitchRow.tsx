@@ -19,7 +19,13 @@ export function SwitchRow({ icon, label, hint, checked, onChange }: SwitchRowPro
         <strong>{label}</strong>
         <span class="hint">{hint}</span>
       </span>
-      <input type="checkbox" role="switch" class="switch" checked={checked} onChange={(e) => onChange((e.target as HTMLInputElement).checked)} />
+      <input
+        type="checkbox"
+        role="switch"
+        class="switch"
+        checked={checked}
+        onChange={(e) => onChange((e.target as HTMLInputElement).checked)}
+      />
     </label>
   );
 }

@@ -8,5 +8,7 @@ import { ICONS } from "./icons.gen.ts";
 Deno.test("components/icons.gen.ts is up to date with icon_names.ts and @tabler/icons", async () => {
   assert.equal(await Deno.readTextFile(TARGET), await iconsModule(), "run `deno run -A scripts/icons.ts`");
   assert.deepEqual(Object.keys(ICONS).sort(), Object.keys(ICON_NAMES).sort());
-  for (const [name, icon] of Object.entries(ICONS)) assert.match(icon.body, /^<(path|circle|rect|line|polyline|polygon|ellipse) /, name);
+  for (const [name, icon] of Object.entries(ICONS)) {
+    assert.match(icon.body, /^<(path|circle|rect|line|polyline|polygon|ellipse) /, name);
+  }
 });

@@ -36,7 +36,10 @@ export default function AddPasskey({ lang, count }: { lang: Lang; count: number 
 
   return (
     <div class="stack">
-      <p data-testid="passkey-count" class="setting-value"><Icon name="key" size={20} />{t(lang, "settings.passkey_count", { n: n.value })}</p>
+      <p data-testid="passkey-count" class="setting-value">
+        <Icon name="key" size={20} />
+        {t(lang, "settings.passkey_count", { n: n.value })}
+      </p>
       <button type="button" class="button secondary" onClick={add} aria-disabled={busy.value} aria-busy={busy.value}>
         <Icon name="plus" size={20} />
         {t(lang, "settings.add_passkey")}

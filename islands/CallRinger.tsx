@@ -105,10 +105,14 @@ export default function CallRinger({ lang, meId, partyUrl }: Props) {
     >
       <div class="ringer-body">
         <div class="ringer-who">
-          <span class="ringer-pulse"><Avatar id={c.from.id} name={c.from.name} size={120} /></span>
+          <span class="ringer-pulse">
+            <Avatar id={c.from.id} name={c.from.name} size={120} />
+          </span>
           <h2>{c.from.name}</h2>
           <p class="call-sub">{t(lang, c.video ? "call.incoming_video" : "call.incoming_audio")}</p>
-          {spaceTitle.value && <p class="call-note">{t(lang, "call.leaves_space_answer", { title: spaceTitle.value })}</p>}
+          {spaceTitle.value && (
+            <p class="call-note">{t(lang, "call.leaves_space_answer", { title: spaceTitle.value })}</p>
+          )}
         </div>
         <RingButtons lang={lang} video={c.video} acceptRef={accept} onAccept={answer} onDecline={decline} />
       </div>

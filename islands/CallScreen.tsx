@@ -46,7 +46,15 @@ export default function CallScreen(props: Props) {
   const call = useMemo(() => {
     if (typeof window === "undefined") return null;
     installPartialNavigation();
-    return openCall({ callId: props.callId, me: props.me, peer, role, video: props.video, partyUrl: props.partyUrl, answer: props.answer });
+    return openCall({
+      callId: props.callId,
+      me: props.me,
+      peer,
+      role,
+      video: props.video,
+      partyUrl: props.partyUrl,
+      answer: props.answer,
+    });
   }, [props.callId]);
   useFullScreen();
   // The first render matches the server's (hydration keeps the server's attributes); the call's
@@ -84,7 +92,11 @@ export default function CallScreen(props: Props) {
     >
       {remoteVideo && <TrackVideo track={remoteVideo} label={peer.name} cls="call-remote" />}
       <div class="call-top">
-        <a class="call-icon-btn" href={`/messages/${peer.handle}`} aria-label={inCall ? t(lang, "call.minimize", { name: peer.name }) : t(lang, "call.back")}>
+        <a
+          class="call-icon-btn"
+          href={`/messages/${peer.handle}`}
+          aria-label={inCall ? t(lang, "call.minimize", { name: peer.name }) : t(lang, "call.back")}
+        >
           <Icon name={inCall ? "chevronDown" : "back"} />
         </a>
         {inCall && media && <QualityButton lang={lang} media={media} />}
@@ -95,14 +107,20 @@ export default function CallScreen(props: Props) {
         <p class="call-sub">
           <span role="status" class={inCall ? "sr-only" : undefined}>{status}</span>
           {inCall && v && (
-            <span role="timer" aria-label={t(lang, "call.duration", { duration: formatDuration(live!.durationS(now)) })}>
+            <span
+              role="timer"
+              aria-label={t(lang, "call.duration", { duration: formatDuration(live!.durationS(now)) })}
+            >
               {formatDuration(live!.durationS(now))}
             </span>
           )}
         </p>
         {inCall && media && !problem && media.session.state.value !== "connected" && (
           <p class="call-sub call-media-state">
-            {t(lang, media.session.state.value === "reconnecting" ? "call.media_reconnecting" : "call.media_connecting")}
+            {t(
+              lang,
+              media.session.state.value === "reconnecting" ? "call.media_reconnecting" : "call.media_connecting",
+            )}
           </p>
         )}
       </div>
@@ -111,19 +129,38 @@ export default function CallScreen(props: Props) {
         {busyName && <p class="call-note" role="status">{t(lang, "call.tried_while_busy", { name: busyName })}</p>}
         {!v && live?.client.closed.value && <p class="call-note error" role="alert">{t(lang, "call.err.not_found")}</p>}
         {(live?.mediaFailed.value || problem) && (
-          <p class="call-note error" role="alert">{t(lang, problem === "denied" ? "call.mic_denied" : "call.media_failed")}</p>
+          <p class="call-note error" role="alert">
+            {t(lang, problem === "denied" ? "call.mic_denied" : "call.media_failed")}
+          </p>
         )}
         {inCall && media?.needsTap.value && (
-          <button type="button" class="call-tap" onClick={() => void media.tapToHear()}>{t(lang, "call.tap_to_hear")}</button>
+          <button
+            type="button"
+            class="call-tap"
+            onClick={() => void media.tapToHear()}
+          >
+            {t(lang, "call.tap_to_hear")}
+          </button>
         )}
       </div>
       <div class="call-bottom">
         {ringingIn && (
-          <RingButtons lang={lang} video={v!.video} acceptRef={accept} onAccept={() => live?.accept()} onDecline={() => live?.end()} />
+          <RingButtons
+            lang={lang}
+            video={v!.video}
+            acceptRef={accept}
+            onAccept={() => live?.accept()}
+            onDecline={() => live?.end()}
+          />
         )}
         {v?.status === "ringing" && role === "caller" && (
           <div class="call-controls" role="toolbar" aria-label={t(lang, "call.controls")}>
-            <EndButton lang={lang} label={t(lang, "call.cancel")} onEnd={() => live?.end()} />
+            <EndButton
+              lang={lang}
+              label={t(lang, "call.cancel")}
+              onEnd={() =>
+                live?.end()}
+            />
           </div>
         )}
         {inCall && <CallControls lang={lang} media={media} onEnd={() => live?.end()} />}

@@ -43,7 +43,9 @@ export default function CallSettings({ lang, settings }: Props) {
             <input
               type="checkbox"
               checked={s.value.allow[g]}
-              onChange={(e) => (s.value = { ...s.value, allow: { ...s.value.allow, [g]: (e.target as HTMLInputElement).checked } })}
+              onChange={(
+                e,
+              ) => (s.value = { ...s.value, allow: { ...s.value.allow, [g]: (e.target as HTMLInputElement).checked } })}
             />
             {t(lang, `call.settings.${g}`)}
           </label>
@@ -53,7 +55,9 @@ export default function CallSettings({ lang, settings }: Props) {
       <div class="actions">
         <button type="submit" disabled={busy.value}>{t(lang, "call.settings.save")}</button>
       </div>
-      <p class={result.value?.ok ? "success" : "error"} role="status">{result.value ? t(lang, result.value.key) : ""}</p>
+      <p class={result.value?.ok ? "success" : "error"} role="status">
+        {result.value ? t(lang, result.value.key) : ""}
+      </p>
     </form>
   );
 }

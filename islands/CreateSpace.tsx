@@ -15,7 +15,17 @@ interface Props {
   /** Open on "Schedule for later" (the home page's "Schedule a Space"). */
   later?: boolean;
   /** Editing a scheduled Space: its id and current values. */
-  edit?: { id: string; title: string; topics: string[]; lang: string; scheduledFor: number; cohosts: string[]; speakers: string[]; allowVideo: boolean; record?: boolean };
+  edit?: {
+    id: string;
+    title: string;
+    topics: string[];
+    lang: string;
+    scheduledFor: number;
+    cohosts: string[];
+    speakers: string[];
+    allowVideo: boolean;
+    record?: boolean;
+  };
 }
 
 /** Creates a Space now or scheduled (up to 14 days), or edits a scheduled one. */
@@ -35,7 +45,14 @@ export default function CreateSpace({ lang, edit, later: laterFirst = false }: P
   // A refused field takes the focus (inside the people section, which then opens).
   useEffect(() => {
     const f = error.value?.field;
-    const id = f && { title: "space-title", topics: "space-topics", scheduledFor: "space-at", cohosts: "space-cohosts", speakers: "space-speakers" }[f];
+    const id = f &&
+      {
+        title: "space-title",
+        topics: "space-topics",
+        scheduledFor: "space-at",
+        cohosts: "space-cohosts",
+        speakers: "space-speakers",
+      }[f];
     if (id) document.getElementById(id)?.focus();
   }, [error.value]);
 
@@ -69,7 +86,8 @@ export default function CreateSpace({ lang, edit, later: laterFirst = false }: P
   const err = error.value;
   const fieldError = (f: string) => err?.field === f ? <p class="error" role="alert">{t(lang, err.code)}</p> : null;
   const inv = (f: string) => (err?.field === f ? "true" : undefined);
-  const peopleOpen = !!(edit && (edit.cohosts.length || edit.speakers.length)) || err?.field === "cohosts" || err?.field === "speakers";
+  const peopleOpen = !!(edit && (edit.cohosts.length || edit.speakers.length)) || err?.field === "cohosts" ||
+    err?.field === "speakers";
   return (
     <form class="create-space" onSubmit={submit} noValidate>
       <div class="field">
@@ -91,13 +109,23 @@ export default function CreateSpace({ lang, edit, later: laterFirst = false }: P
       <div class="field-row">
         <div class="field">
           <label for="space-topics">{t(lang, "space.topics_label")}</label>
-          <input id="space-topics" aria-describedby="space-topics-hint" aria-invalid={inv("topics")} value={topics.value} onInput={(e) => (topics.value = (e.target as HTMLInputElement).value)} />
+          <input
+            id="space-topics"
+            aria-describedby="space-topics-hint"
+            aria-invalid={inv("topics")}
+            value={topics.value}
+            onInput={(e) => (topics.value = (e.target as HTMLInputElement).value)}
+          />
           <p id="space-topics-hint" class="hint">{t(lang, "space.topics_hint")}</p>
           {fieldError("topics")}
         </div>
         <div class="field">
           <label for="space-lang">{t(lang, "space.lang_label")}</label>
-          <select id="space-lang" value={spaceLang.value} onChange={(e) => (spaceLang.value = (e.target as HTMLSelectElement).value)}>
+          <select
+            id="space-lang"
+            value={spaceLang.value}
+            onChange={(e) => (spaceLang.value = (e.target as HTMLSelectElement).value)}
+          >
             {LANGS.map((l) => <option value={l} key={l}>{t(lang, `space.lang.${l}`)}</option>)}
           </select>
         </div>
@@ -120,7 +148,14 @@ export default function CreateSpace({ lang, edit, later: laterFirst = false }: P
       {later.value && (
         <div class="field">
           <label for="space-at">{t(lang, "space.schedule_at")}</label>
-          <input id="space-at" type="datetime-local" required aria-invalid={inv("scheduledFor")} value={at.value} onInput={(e) => (at.value = (e.target as HTMLInputElement).value)} />
+          <input
+            id="space-at"
+            type="datetime-local"
+            required
+            aria-invalid={inv("scheduledFor")}
+            value={at.value}
+            onInput={(e) => (at.value = (e.target as HTMLInputElement).value)}
+          />
           {fieldError("scheduledFor")}
         </div>
       )}
@@ -146,12 +181,26 @@ export default function CreateSpace({ lang, edit, later: laterFirst = false }: P
         </summary>
         <div class="field">
           <label for="space-cohosts">{t(lang, "space.cohosts_label")}</label>
-          <input id="space-cohosts" autocapitalize="none" aria-describedby="space-people-hint" aria-invalid={inv("cohosts")} value={cohosts.value} onInput={(e) => (cohosts.value = (e.target as HTMLInputElement).value)} />
+          <input
+            id="space-cohosts"
+            autocapitalize="none"
+            aria-describedby="space-people-hint"
+            aria-invalid={inv("cohosts")}
+            value={cohosts.value}
+            onInput={(e) => (cohosts.value = (e.target as HTMLInputElement).value)}
+          />
           {fieldError("cohosts")}
         </div>
         <div class="field">
           <label for="space-speakers">{t(lang, "space.speakers_label")}</label>
-          <input id="space-speakers" autocapitalize="none" aria-describedby="space-people-hint" aria-invalid={inv("speakers")} value={speakers.value} onInput={(e) => (speakers.value = (e.target as HTMLInputElement).value)} />
+          <input
+            id="space-speakers"
+            autocapitalize="none"
+            aria-describedby="space-people-hint"
+            aria-invalid={inv("speakers")}
+            value={speakers.value}
+            onInput={(e) => (speakers.value = (e.target as HTMLInputElement).value)}
+          />
           {fieldError("speakers")}
         </div>
         <p id="space-people-hint" class="hint">{t(lang, "space.people_hint")}</p>
@@ -159,7 +208,13 @@ export default function CreateSpace({ lang, edit, later: laterFirst = false }: P
       {err && !err.field && <p class="error" role="alert">{t(lang, err.code)}</p>}
       <button type="submit" class="button wide" aria-disabled={busy.value} aria-busy={busy.value}>
         <Icon name={edit ? "check" : later.value ? "calendar" : "mic"} size={20} />
-        {busy.value ? t(lang, "space.creating") : edit ? t(lang, "space.save_changes") : later.value ? t(lang, "space.schedule_submit") : t(lang, "space.create_submit")}
+        {busy.value
+          ? t(lang, "space.creating")
+          : edit
+          ? t(lang, "space.save_changes")
+          : later.value
+          ? t(lang, "space.schedule_submit")
+          : t(lang, "space.create_submit")}
       </button>
     </form>
   );

@@ -48,14 +48,22 @@ export default function DmInbox({ lang, meId, partyUrl, threads: initial }: Prop
     <ul class="threads" aria-label={t(lang, "dm.title")}>
       {threads.value.map((th) => (
         <li key={th.peer.id}>
-          <a class={th.unread > 0 ? "thread-row unread" : "thread-row"} href={`/messages/${th.peer.handle}`} data-testid={`thread-${th.peer.handle}`}>
+          <a
+            class={th.unread > 0 ? "thread-row unread" : "thread-row"}
+            href={`/messages/${th.peer.handle}`}
+            data-testid={`thread-${th.peer.handle}`}
+          >
             <Avatar id={th.peer.id} name={th.peer.name} size={48} />
             <span class="who">
               <span class="who-line">
                 <strong class="who-name">{th.peer.name}</strong>
                 {th.peer.verified && <VerifiedBadge label={t(lang, "profile.verified")} />}
                 <span class="who-handle">@{th.peer.handle}</span>
-                {th.last && <time class="who-time" dateTime={new Date(th.updatedAt).toISOString()}>{entryTime(lang, th.updatedAt)}</time>}
+                {th.last && (
+                  <time class="who-time" dateTime={new Date(th.updatedAt).toISOString()}>
+                    {entryTime(lang, th.updatedAt)}
+                  </time>
+                )}
               </span>
               <span class="preview-line">
                 <span class="preview">{th.last ? entryPreview(lang, th.last, meId) : ""}</span>

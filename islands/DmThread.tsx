@@ -2,7 +2,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { Avatar, VerifiedBadge } from "../components/Avatar.tsx";
 import { api } from "../lib/browser/api_client.ts";
-import { CallPlaced, Done, DmSent, ThreadPage } from "../lib/protocol/api.ts";
+import { CallPlaced, DmSent, Done, ThreadPage } from "../lib/protocol/api.ts";
 import { inbox } from "../lib/browser/calls/inbox_client.ts";
 import { leaveSpaceForCall, spaceInProgress } from "../lib/browser/calls/space_handoff.ts";
 import { Composer } from "../components/calls/Composer.tsx";
@@ -34,7 +34,9 @@ export default function DmThread({ lang, me, peer, entries: initial, blockedByMe
   const handle = encodeURIComponent(peer.handle);
 
   const add = (e: DmEntry) => {
-    if (!entries.value.some((x) => x.id === e.id)) entries.value = [...entries.value, e].sort((a, b) => (a.id < b.id ? -1 : 1));
+    if (!entries.value.some((x) => x.id === e.id)) {
+      entries.value = [...entries.value, e].sort((a, b) => (a.id < b.id ? -1 : 1));
+    }
   };
 
   useEffect(() => {
@@ -47,7 +49,9 @@ export default function DmThread({ lang, me, peer, entries: initial, blockedByMe
       }
       if (e.type !== "dm" || e.peer.id !== peer.id) return;
       add(e.entry);
-      if (e.entry.to === me.id && document.visibilityState === "visible") void api("POST", `/api/messages/${handle}/read`, Done);
+      if (e.entry.to === me.id && document.visibilityState === "visible") {
+        void api("POST", `/api/messages/${handle}/read`, Done);
+      }
     });
   }, []);
 
@@ -72,7 +76,9 @@ export default function DmThread({ lang, me, peer, entries: initial, blockedByMe
   return (
     <section class="dm-thread" aria-labelledby="dm-h">
       <header class="dm-head">
-        <a class="icon-button" href="/messages" aria-label={t(lang, "dm.back")} title={t(lang, "dm.back")}><Icon name="back" /></a>
+        <a class="icon-button" href="/messages" aria-label={t(lang, "dm.back")} title={t(lang, "dm.back")}>
+          <Icon name="back" />
+        </a>
         <Avatar id={peer.id} name={peer.name} size={40} />
         <div class="dm-who">
           <h1 id="dm-h">{peer.name}{peer.verified && <VerifiedBadge label={t(lang, "profile.verified")} />}</h1>
@@ -80,16 +86,30 @@ export default function DmThread({ lang, me, peer, entries: initial, blockedByMe
         </div>
         {!blockedByMe && (
           <>
-            <button type="button" class="icon-button" aria-label={t(lang, "call.audio")} title={t(lang, "call.audio")} onClick={() => call(false)}>
+            <button
+              type="button"
+              class="icon-button"
+              aria-label={t(lang, "call.audio")}
+              title={t(lang, "call.audio")}
+              onClick={() => call(false)}
+            >
               <Icon name="phone" />
             </button>
-            <button type="button" class="icon-button" aria-label={t(lang, "call.video")} title={t(lang, "call.video")} onClick={() => call(true)}>
+            <button
+              type="button"
+              class="icon-button"
+              aria-label={t(lang, "call.video")}
+              title={t(lang, "call.video")}
+              onClick={() => call(true)}
+            >
               <Icon name="video" />
             </button>
           </>
         )}
       </header>
-      <p class="error dm-call-error" role="alert">{callError.value ? t(lang, callError.value, { name: peer.name }) : ""}</p>
+      <p class="error dm-call-error" role="alert">
+        {callError.value ? t(lang, callError.value, { name: peer.name }) : ""}
+      </p>
       {/* The log wraps the list: a list keeps its list semantics (role=log on an <ol> would not). */}
       <div class="dm-log" role="log" aria-label={t(lang, "dm.thread_title", { name: peer.name })} tabIndex={0}>
         <ThreadEntries lang={lang} me={me} peer={peer} entries={entries.value} />
@@ -97,15 +117,24 @@ export default function DmThread({ lang, me, peer, entries: initial, blockedByMe
       {blockedByMe
         ? <p class="notice dm-blocked" role="status">{t(lang, "dm.err.blocked_by_you")}</p>
         : <Composer lang={lang} name={peer.name} onSend={send} />}
-      <Sheet open={!!confirm.value} title={t(lang, "call.confirm_title")} closeLabel={t(lang, "space.close")} onClose={() => (confirm.value = null)} id="call-confirm">
+      <Sheet
+        open={!!confirm.value}
+        title={t(lang, "call.confirm_title")}
+        closeLabel={t(lang, "space.close")}
+        onClose={() => (confirm.value = null)}
+        id="call-confirm"
+      >
         {confirm.value && (
           <>
             <p>{t(lang, "call.leaves_space_start", { title: confirm.value.title, name: peer.name })}</p>
             <div class="actions">
               <button type="button" onClick={() => call(confirm.value!.video, true)}>
-                <Icon name={confirm.value.video ? "video" : "phone"} />{t(lang, "call.leave_and_call")}
+                <Icon name={confirm.value.video ? "video" : "phone"} />
+                {t(lang, "call.leave_and_call")}
               </button>
-              <button type="button" class="secondary" onClick={() => (confirm.value = null)}>{t(lang, "call.stay")}</button>
+              <button type="button" class="secondary" onClick={() => (confirm.value = null)}>
+                {t(lang, "call.stay")}
+              </button>
             </div>
           </>
         )}

@@ -17,8 +17,12 @@ interface Props {
 export default function NowPlaying({ lang }: Props) {
   return (
     <>
-      <div id="dock"><Dock lang={lang} /></div>
-      <div id="call-dock"><CallBar lang={lang} /></div>
+      <div id="dock">
+        <Dock lang={lang} />
+      </div>
+      <div id="call-dock">
+        <CallBar lang={lang} />
+      </div>
     </>
   );
 }

@@ -15,7 +15,12 @@ interface Person {
 
 /** Results as you type; the form still works without JavaScript (GET /people?q=). */
 export default function PeopleSearch(
-  { lang, initialQuery, initialResults, signedIn }: { lang: Lang; initialQuery: string; initialResults: Person[]; signedIn: boolean },
+  { lang, initialQuery, initialResults, signedIn }: {
+    lang: Lang;
+    initialQuery: string;
+    initialResults: Person[];
+    signedIn: boolean;
+  },
 ) {
   const q = useSignal(initialQuery);
   const results = useSignal<Person[]>(initialResults);

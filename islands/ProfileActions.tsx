@@ -29,7 +29,12 @@ export default function ProfileActions(props: Props) {
   const busy = useSignal(false);
   const error = useSignal<MessageKey | null>(null);
 
-  async function act<S extends z.ZodTypeAny>(method: "PUT" | "DELETE", path: string, answer: S, apply: (d: z.output<S>) => string | void) {
+  async function act<S extends z.ZodTypeAny>(
+    method: "PUT" | "DELETE",
+    path: string,
+    answer: S,
+    apply: (d: z.output<S>) => string | void,
+  ) {
     if (busy.value) return;
     busy.value = true;
     error.value = null;
@@ -46,8 +51,12 @@ export default function ProfileActions(props: Props) {
   return (
     <div class="profile-rel">
       <p class="stats">
-        <span><strong data-testid="followers">{followers.value}</strong> {t(lang, "profile.followers")}</span>
-        <span><strong>{props.followingCount}</strong> {t(lang, "profile.following")}</span>
+        <span>
+          <strong data-testid="followers">{followers.value}</strong> {t(lang, "profile.followers")}
+        </span>
+        <span>
+          <strong>{props.followingCount}</strong> {t(lang, "profile.following")}
+        </span>
       </p>
       {blocked.value && <p class="notice" role="status">{t(lang, "profile.blocked", { handle })}</p>}
       <div class="actions profile-actions">
@@ -60,7 +69,9 @@ export default function ProfileActions(props: Props) {
               act(following.value ? "DELETE" : "PUT", `/api/users/${u}/follow`, FollowChanged, (d) => {
                 following.value = d.following;
                 followers.value = d.followers;
-                return t(lang, following.value ? "profile.followed_toast" : "profile.unfollowed_toast", { name: props.name });
+                return t(lang, following.value ? "profile.followed_toast" : "profile.unfollowed_toast", {
+                  name: props.name,
+                });
               })}
           >
             {!following.value && <Icon name="userPlus" size={20} />}

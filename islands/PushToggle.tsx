@@ -41,7 +41,10 @@ export default function PushToggle({ lang }: Props) {
       const key = await api("GET", "/api/push/key", PushKey);
       if (!key.ok) return void (error.value = key.code);
       const reg = await navigator.serviceWorker.ready;
-      const sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key.data.publicKey) });
+      const sub = await reg.pushManager.subscribe({
+        userVisibleOnly: true,
+        applicationServerKey: keyBytes(key.data.publicKey),
+      });
       const saved = await api("POST", "/api/push/subscriptions", Done, sub.toJSON());
       if (!saved.ok) {
         await sub.unsubscribe().catch(() => {});

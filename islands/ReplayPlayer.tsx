@@ -11,7 +11,15 @@ import { ReplayHostTools } from "../components/replay/ReplayHostTools.tsx";
 import { ReplayMoment } from "../components/replay/ReplayMoment.tsx";
 import { type Lang, t } from "../lib/i18n/mod.ts";
 import type { Timeline } from "../lib/protocol/recording_timeline.ts";
-import { audioSeconds, clock, hasMoments, momentAt, type ReplayKeyAction, replayKeyAction, timelineMs } from "../lib/shared/replay_view.ts";
+import {
+  audioSeconds,
+  clock,
+  hasMoments,
+  momentAt,
+  type ReplayKeyAction,
+  replayKeyAction,
+  timelineMs,
+} from "../lib/shared/replay_view.ts";
 import { Icon } from "../components/Icon.tsx";
 import { showNowPlaying } from "../lib/browser/media_session.ts";
 
@@ -79,15 +87,24 @@ export default function ReplayPlayer(p: ReplayPlayerProps) {
       if (!Number.isFinite(a.duration) || a.duration <= 0) return;
       setLength(a.duration);
       try {
-        navigator.mediaSession?.setPositionState({ duration: a.duration, position: Math.min(a.currentTime, a.duration), playbackRate: a.playbackRate });
+        navigator.mediaSession?.setPositionState({
+          duration: a.duration,
+          position: Math.min(a.currentTime, a.duration),
+          playbackRate: a.playbackRate,
+        });
       } catch { /* a browser without position state */ }
     };
     const on = () => setPlaying(true);
     const off = () => setPlaying(false);
     const fail = () => setProblem(t(lang, "rec.cant_play"));
     const listeners: [string, () => void][] = [
-      ["timeupdate", sync], ["durationchange", sync], ["seeked", sync],
-      ["play", on], ["pause", off], ["ended", off], ["error", fail],
+      ["timeupdate", sync],
+      ["durationchange", sync],
+      ["seeked", sync],
+      ["play", on],
+      ["pause", off],
+      ["ended", off],
+      ["error", fail],
     ];
     for (const [type, fn] of listeners) a.addEventListener(type, fn);
     // The page is the player: its keys work wherever the focus is, except in a control.
@@ -162,7 +179,12 @@ export default function ReplayPlayer(p: ReplayPlayerProps) {
           <button type="button" class="bar-icon" aria-label={t(lang, "rec.back15")} onClick={() => seekBy(-15)}>
             <Icon name="back15" size={24} />
           </button>
-          <button type="button" class="replay-play" aria-label={t(lang, playing ? "rec.pause" : "rec.play")} onClick={toggle}>
+          <button
+            type="button"
+            class="replay-play"
+            aria-label={t(lang, playing ? "rec.pause" : "rec.play")}
+            onClick={toggle}
+          >
             <Icon name={playing ? "pause" : "play"} size={30} />
           </button>
           <button type="button" class="bar-icon" aria-label={t(lang, "rec.forward15")} onClick={() => seekBy(15)}>
@@ -181,19 +203,35 @@ export default function ReplayPlayer(p: ReplayPlayerProps) {
               <Icon name="nextSpeaker" size={24} />
             </button>
           )}
-          <button type="button" class="replay-speed" aria-label={t(lang, "rec.speed", { n: speed })} onClick={nextSpeed}>
+          <button
+            type="button"
+            class="replay-speed"
+            aria-label={t(lang, "rec.speed", { n: speed })}
+            onClick={nextSpeed}
+          >
             {speed}×
           </button>
         </div>
         {problem && <p class="error" role="alert">{problem}</p>}
         <p class="hint replay-keys">{t(lang, moment ? "rec.keys" : "rec.keys_short")}</p>
         {p.kind === "replay" && p.spaceId && p.clipsAllowed && (
-          <ClipButton lang={lang} spaceId={p.spaceId} title={p.title} label={t(lang, "rec.clip")} fromMs={() => audio.current!.currentTime * 1000} />
+          <ClipButton
+            lang={lang}
+            spaceId={p.spaceId}
+            title={p.title}
+            label={t(lang, "rec.clip")}
+            fromMs={() => audio.current!.currentTime * 1000}
+          />
         )}
       </div>
       {moment && <ReplayMoment lang={lang} moment={moment} />}
       {p.kind === "replay" && p.isHost && p.spaceId && (
-        <ReplayHostTools lang={lang} spaceId={p.spaceId} recordingMs={() => trim + audio.current!.currentTime * 1000} onTrimmed={onTrimmed} />
+        <ReplayHostTools
+          lang={lang}
+          spaceId={p.spaceId}
+          recordingMs={() => trim + audio.current!.currentTime * 1000}
+          onTrimmed={onTrimmed}
+        />
       )}
     </div>
   );

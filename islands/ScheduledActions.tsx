@@ -39,7 +39,12 @@ export default function ScheduledActions(
     if (cancelled.value) notice.current?.focus();
   }, [cancelled.value]);
 
-  async function call<S extends z.ZodTypeAny>(method: "POST" | "PUT" | "DELETE", path: string, answer: S, after: (d: z.output<S>) => void) {
+  async function call<S extends z.ZodTypeAny>(
+    method: "POST" | "PUT" | "DELETE",
+    path: string,
+    answer: S,
+    after: (d: z.output<S>) => void,
+  ) {
     if (busy.value) return;
     busy.value = true;
     error.value = null;
@@ -50,9 +55,7 @@ export default function ScheduledActions(
   }
 
   if (cancelled.value) {
-    return (
-      <p class="notice" role="status" tabIndex={-1} ref={notice}>{t(lang, "space.cancelled")}</p>
-    );
+    return <p class="notice" role="status" tabIndex={-1} ref={notice}>{t(lang, "space.cancelled")}</p>;
   }
   const size = compact ? " small" : "";
   return (

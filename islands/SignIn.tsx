@@ -21,7 +21,9 @@ export default function SignIn({ lang, next }: { lang: Lang; next: string }) {
       try {
         response = await startAuthentication({ optionsJSON: opts.data });
       } catch (err) {
-        return void (error.value = (err as Error).name === "NotSupportedError" ? "err.passkey_unsupported" : "err.passkey_cancelled");
+        return void (error.value = (err as Error).name === "NotSupportedError"
+          ? "err.passkey_unsupported"
+          : "err.passkey_cancelled");
       }
       const done = await api("POST", "/api/auth/login/verify", SignedIn, { response });
       if (!done.ok) return void (error.value = done.code);

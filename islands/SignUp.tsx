@@ -20,7 +20,9 @@ export default function SignUp({ lang, next = null }: { lang: Lang; next?: strin
   // A refused field takes the focus, so its message is read and the fix is one keystroke away.
   useEffect(() => {
     const f = error.value?.field;
-    if (f === "handle" || f === "displayName") document.getElementById(f === "handle" ? "signup-handle" : "signup-name")?.focus();
+    if (f === "handle" || f === "displayName") {
+      document.getElementById(f === "handle" ? "signup-handle" : "signup-name")?.focus();
+    }
   }, [error.value]);
 
   async function submit(e: Event) {

@@ -101,7 +101,10 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
 
   function onStageAction(action: StageAction, m: StageMember) {
     if (action === "report") {
-      reportTarget.value = { target: { sub: m.sub }, label: t(lang, "space.report_person", { name: m.name ?? `@${m.handle}` }) };
+      reportTarget.value = {
+        target: { sub: m.sub },
+        label: t(lang, "space.report_person", { name: m.name ?? `@${m.handle}` }),
+      };
       sheet.value = "settings";
       return;
     }
@@ -112,10 +115,18 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
     return <p class="notice" role="status">{t(lang, "space.ended_title")}</p>;
   }
   if (stopped === "removed" || stopped === "blocked") {
-    return <p class="notice" role="alert">{t(lang, stopped === "removed" ? "space.you_were_removed" : "space.err.blocked")}</p>;
+    return (
+      <p class="notice" role="alert">
+        {t(lang, stopped === "removed" ? "space.you_were_removed" : "space.err.blocked")}
+      </p>
+    );
   }
   if (stopped === "kicked") {
-    return <p class="notice" role="alert">{t(lang, "space.err.rate_limited")} <a href="">{t(lang, "offline.retry")}</a></p>;
+    return (
+      <p class="notice" role="alert">
+        {t(lang, "space.err.rate_limited")} <a href="">{t(lang, "offline.retry")}</a>
+      </p>
+    );
   }
 
   const close = () => {
@@ -125,7 +136,16 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
   const mod = !!view && canModerate(view);
   return (
     <div class="space-room">
-      <SpaceHeader lang={lang} spaceId={spaceId} title={initial.space.title} topics={topics} hostName={hostName} listenerCount={listenerCount} recording={recording} onLeave={live ? leave : undefined} />
+      <SpaceHeader
+        lang={lang}
+        spaceId={spaceId}
+        title={initial.space.title}
+        topics={topics}
+        hostName={hostName}
+        listenerCount={listenerCount}
+        recording={recording}
+        onLeave={live ? leave : undefined}
+      />
       <AudioBar
         lang={lang}
         room={conn}
@@ -135,11 +155,28 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
         micProblem={media?.micProblem.value ?? null}
       />
       {err && <p class="error" role="alert">{t(lang, `space.err.${err.code}` as MessageKey)}</p>}
-      {video?.problem.value && <p class="error" role="alert">{t(lang, video.problem.value === "denied" ? "space.camera_denied" : "space.camera_unavailable")}</p>}
+      {video?.problem.value && (
+        <p class="error" role="alert">
+          {t(lang, video.problem.value === "denied" ? "space.camera_denied" : "space.camera_unavailable")}
+        </p>
+      )}
       <p class="visually-hidden" role="status" aria-live="polite">{announce.value}</p>
       {view && <StagePrompts lang={lang} view={view} onStage={onStage} send={send} />}
-      <Stage lang={lang} stage={stage} youSub={view?.you.sub} youRole={view?.you.role} speaking={media?.session.speaking.value} onAction={view ? onStageAction : undefined} videoOf={videoOf} />
-      <PinnedItem lang={lang} pinned={view?.pinned ?? initial.pinned} moderator={mod} onUnpin={() => send({ type: "unpin" })} />
+      <Stage
+        lang={lang}
+        stage={stage}
+        youSub={view?.you.sub}
+        youRole={view?.you.role}
+        speaking={media?.session.speaking.value}
+        onAction={view ? onStageAction : undefined}
+        videoOf={videoOf}
+      />
+      <PinnedItem
+        lang={lang}
+        pinned={view?.pinned ?? initial.pinned}
+        moderator={mod}
+        onUnpin={() => send({ type: "unpin" })}
+      />
       <Listeners lang={lang} count={listenerCount} sample={view?.listeners ?? []} youSub={view?.you.sub} />
       <div class="bursts" aria-hidden="true">
         {client?.bursts.value.map((b) => <span key={b.id} class="burst">{b.emoji}</span>)}
@@ -157,16 +194,34 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
             onHand={(raise) => send({ type: raise ? "requestToSpeak" : "cancelRequest" })}
             open={(s) => (sheet.value = s)}
           />
-          <Sheet id="sheet-react" open={sheet.value === "react"} title={t(lang, "space.reactions")} closeLabel={t(lang, "space.close")} onClose={close}>
+          <Sheet
+            id="sheet-react"
+            open={sheet.value === "react"}
+            title={t(lang, "space.reactions")}
+            closeLabel={t(lang, "space.close")}
+            onClose={close}
+          >
             <div class="reactions" role="group" aria-label={t(lang, "space.reactions")}>
               {REACTIONS.map((emoji) => (
-                <button type="button" key={emoji} class="reaction" aria-label={t(lang, "space.react", { emoji })} onClick={() => send({ type: "react", emoji })}>
+                <button
+                  type="button"
+                  key={emoji}
+                  class="reaction"
+                  aria-label={t(lang, "space.react", { emoji })}
+                  onClick={() => send({ type: "react", emoji })}
+                >
                   {emoji}
                 </button>
               ))}
             </div>
           </Sheet>
-          <Sheet id="sheet-comments" open={sheet.value === "comments"} title={t(lang, "space.comments")} closeLabel={t(lang, "space.close")} onClose={close}>
+          <Sheet
+            id="sheet-comments"
+            open={sheet.value === "comments"}
+            title={t(lang, "space.comments")}
+            closeLabel={t(lang, "space.close")}
+            onClose={close}
+          >
             <Comments
               lang={lang}
               comments={view.comments}
@@ -179,17 +234,36 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
               youSub={view.you.sub}
             />
             {view.you.anonymous
-              ? <p class="notice"><a href={signInUrl}>{t(lang, "space.signin_to_take_part")}</a></p>
+              ? (
+                <p class="notice">
+                  <a href={signInUrl}>{t(lang, "space.signin_to_take_part")}</a>
+                </p>
+              )
               : <CommentComposer lang={lang} send={(text) => !!client?.send({ type: "comment", text })} />}
           </Sheet>
           {recording && !mod && (
-            <Sheet id="sheet-clip" open={sheet.value === "clip"} title={t(lang, "rec.clip_live")} closeLabel={t(lang, "space.close")} onClose={close}>
-              <p class="rec-note"><Icon name="rec" size={18} />{t(lang, "rec.being_recorded")}</p>
+            <Sheet
+              id="sheet-clip"
+              open={sheet.value === "clip"}
+              title={t(lang, "rec.clip_live")}
+              closeLabel={t(lang, "space.close")}
+              onClose={close}
+            >
+              <p class="rec-note">
+                <Icon name="rec" size={18} />
+                {t(lang, "rec.being_recorded")}
+              </p>
               <ClipButton lang={lang} spaceId={spaceId} title={initial.space.title} label={t(lang, "rec.clip_live")} />
             </Sheet>
           )}
           {mod && (
-            <Sheet id="sheet-tools" open={sheet.value === "tools"} title={t(lang, "space.host_tools")} closeLabel={t(lang, "space.close")} onClose={close}>
+            <Sheet
+              id="sheet-tools"
+              open={sheet.value === "tools"}
+              title={t(lang, "space.host_tools")}
+              closeLabel={t(lang, "space.close")}
+              onClose={close}
+            >
               <HostTools
                 lang={lang}
                 view={view}
@@ -202,7 +276,13 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
               />
             </Sheet>
           )}
-          <Sheet id="sheet-settings" open={sheet.value === "settings"} title={t(lang, "space.audio_settings")} closeLabel={t(lang, "space.close")} onClose={close}>
+          <Sheet
+            id="sheet-settings"
+            open={sheet.value === "settings"}
+            title={t(lang, "space.audio_settings")}
+            closeLabel={t(lang, "space.close")}
+            onClose={close}
+          >
             <SpaceSettings
               lang={lang}
               view={view}

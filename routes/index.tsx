@@ -50,11 +50,8 @@ export const handler: Handlers = {
     const followed = new Set(
       user ? (await social.followingIds(user.id)).map((id) => `u:${id}`) : [],
     );
-    const byFollowed = (s: SpaceRecord) =>
-      followed.has(`u:${s.hostId}`) || s.stage.some((m) => followed.has(m.sub));
-    const liveShown = live.filter((s) => matches(s, f)).sort((a, b) =>
-      Number(byFollowed(b)) - Number(byFollowed(a))
-    );
+    const byFollowed = (s: SpaceRecord) => followed.has(`u:${s.hostId}`) || s.stage.some((m) => followed.has(m.sub));
+    const liveShown = live.filter((s) => matches(s, f)).sort((a, b) => Number(byFollowed(b)) - Number(byFollowed(a)));
     const upcomingShown = upcoming.filter((s) => matches(s, f)).slice(0, 50);
     const hosts = new Map(
       (await users.getMany([...new Set([...liveShown, ...upcomingShown].map((s) => s.hostId))]))
@@ -65,16 +62,12 @@ export const handler: Handlers = {
       30,
     );
     if (f.topic && !topics.includes(f.topic)) topics.unshift(f.topic);
-    const reminders = user
-      ? await store.remindersAmong(user.id, upcomingShown.map((s) => s.id))
-      : new Set<string>();
+    const reminders = user ? await store.remindersAmong(user.id, upcomingShown.map((s) => s.id)) : new Set<string>();
     const langName = f.lang && (SPACE_LANGS as readonly string[]).includes(f.lang)
       ? t(lang, `space.lang.${f.lang as typeof SPACE_LANGS[number]}`)
       : t(lang, "home.lang_any");
 
-    const emptyAction = filtered
-      ? <a class="button secondary" href="/">{t(lang, "home.clear_filters")}</a>
-      : null;
+    const emptyAction = filtered ? <a class="button secondary" href="/">{t(lang, "home.clear_filters")}</a> : null;
     return renderPage(
       c,
       t(lang, "home.title"),

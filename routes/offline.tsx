@@ -9,13 +9,21 @@ import { Icon } from "../components/Icon.tsx";
 export const handler: Handlers = {
   GET(c) {
     const lang = c.get("lang");
-    return renderPage(c, t(lang, "offline.title"), (
-      <section class="screen center">
-        <span class="screen-mark quiet" aria-hidden="true"><Icon name="wifiOff" size={28} /></span>
-        <h1>{t(lang, "offline.title")}</h1>
-        <p class="lead">{t(lang, "offline.body")}</p>
-        <p><a class="button" data-retry href={safeNext(c.req.query("next"))}>{t(lang, "offline.retry")}</a></p>
-      </section>
-    ));
+    return renderPage(
+      c,
+      t(lang, "offline.title"),
+      (
+        <section class="screen center">
+          <span class="screen-mark quiet" aria-hidden="true">
+            <Icon name="wifiOff" size={28} />
+          </span>
+          <h1>{t(lang, "offline.title")}</h1>
+          <p class="lead">{t(lang, "offline.body")}</p>
+          <p>
+            <a class="button" data-retry href={safeNext(c.req.query("next"))}>{t(lang, "offline.retry")}</a>
+          </p>
+        </section>
+      ),
+    );
   },
 };

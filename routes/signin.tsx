@@ -11,14 +11,22 @@ export const handler: Handlers = {
     const lang = c.get("lang");
     const next = safeNext(c.req.query("next"));
     if (c.get("user")) return c.redirect(next);
-    return renderPage(c, t(lang, "signin.title"), (
-      <section class="screen center auth">
-        <span class="screen-mark" aria-hidden="true"><Icon name="key" size={28} /></span>
-        <h1>{t(lang, "signin.title")}</h1>
-        <p class="lead">{t(lang, "signin.lead")}</p>
-        <Island name="SignIn" props={{ lang, next }} />
-        <p class="switch"><a href={withNext("/signup", next)}>{t(lang, "signin.no_account")}</a></p>
-      </section>
-    ));
+    return renderPage(
+      c,
+      t(lang, "signin.title"),
+      (
+        <section class="screen center auth">
+          <span class="screen-mark" aria-hidden="true">
+            <Icon name="key" size={28} />
+          </span>
+          <h1>{t(lang, "signin.title")}</h1>
+          <p class="lead">{t(lang, "signin.lead")}</p>
+          <Island name="SignIn" props={{ lang, next }} />
+          <p class="switch">
+            <a href={withNext("/signup", next)}>{t(lang, "signin.no_account")}</a>
+          </p>
+        </section>
+      ),
+    );
   },
 };

@@ -12,18 +12,26 @@ export const handler: Handlers = {
     const asked = c.req.query("next");
     const next = asked === undefined ? null : safeNext(asked);
     if (c.get("user")) return c.redirect(next ?? "/");
-    return renderPage(c, t(lang, "signup.title"), (
-      <section class="screen auth">
-        <header class="screen-head">
-          <span class="screen-mark" aria-hidden="true"><Icon name="broadcast" size={28} /></span>
-          <div>
-            <h1>{t(lang, "signup.title")}</h1>
-            <p class="muted">{t(lang, "home.cta")}</p>
-          </div>
-        </header>
-        <Island name="SignUp" props={{ lang, next }} />
-        <p class="switch"><a href={withNext("/signin", next)}>{t(lang, "signup.have_account")}</a></p>
-      </section>
-    ));
+    return renderPage(
+      c,
+      t(lang, "signup.title"),
+      (
+        <section class="screen auth">
+          <header class="screen-head">
+            <span class="screen-mark" aria-hidden="true">
+              <Icon name="broadcast" size={28} />
+            </span>
+            <div>
+              <h1>{t(lang, "signup.title")}</h1>
+              <p class="muted">{t(lang, "home.cta")}</p>
+            </div>
+          </header>
+          <Island name="SignUp" props={{ lang, next }} />
+          <p class="switch">
+            <a href={withNext("/signin", next)}>{t(lang, "signup.have_account")}</a>
+          </p>
+        </section>
+      ),
+    );
   },
 };

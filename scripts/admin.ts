@@ -6,7 +6,10 @@ import { UserStore } from "../lib/server/kv/users.ts";
 
 const USAGE = "usage: deno task admin verify|unverify <handle>";
 
-export async function runAdmin(args: string[], kvPath = loadConfig().kvPath): Promise<{ code: number; message: string }> {
+export async function runAdmin(
+  args: string[],
+  kvPath = loadConfig().kvPath,
+): Promise<{ code: number; message: string }> {
   const [command, rawHandle] = args;
   if ((command !== "verify" && command !== "unverify") || !rawHandle) return { code: 2, message: USAGE };
   const kv = await openKv(kvPath);

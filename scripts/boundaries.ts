@@ -41,8 +41,7 @@ export const RULES: Rule[] = [
   },
 ];
 
-const SPECIFIER =
-  /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|new URL\(\s*)["'](\.{1,2}\/[^"']+)["']/g;
+const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|new URL\(\s*)["'](\.{1,2}\/[^"']+)["']/g;
 
 /** The relative specifiers of one source text (comments are not stripped: none name a path so). */
 export function importsOf(text: string): string[] {

@@ -40,9 +40,7 @@ export async function build(): Promise<void> {
     const client = new URL("../lib/browser/islands.ts", import.meta.url).href;
     await Deno.writeTextFile(
       file,
-      `import C from ${JSON.stringify(island)};\nimport { hydrateIslands } from ${
-        JSON.stringify(client)
-      };\n` +
+      `import C from ${JSON.stringify(island)};\nimport { hydrateIslands } from ${JSON.stringify(client)};\n` +
         `hydrateIslands(${JSON.stringify(name)}, C as never);\n`,
     );
     entries.push(file);
@@ -142,9 +140,7 @@ async function buildLang(
       }
     }
     const later = await closure([...dynamic], new Set(dynamic));
-    result.lazy[name] = [...later].filter((f) => !own.has(f) && f !== entry).map((f) =>
-      `/_build/${f}`
-    );
+    result.lazy[name] = [...later].filter((f) => !own.has(f) && f !== entry).map((f) => `/_build/${f}`);
   }
   return result;
 }

@@ -5,7 +5,13 @@ import { chromium } from "playwright-core";
 const svg = await Deno.readTextFile("static/icons/icon.svg");
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
 const page = await browser.newPage();
-for (const [file, size, maskable] of [["icon-192.png", 192, false], ["icon-512.png", 512, false], ["maskable-512.png", 512, true]] as const) {
+for (
+  const [file, size, maskable] of [["icon-192.png", 192, false], ["icon-512.png", 512, false], [
+    "maskable-512.png",
+    512,
+    true,
+  ]] as const
+) {
   await page.setViewportSize({ width: size, height: size });
   // A maskable icon fills the square and keeps its mark inside the 80% safe zone.
   const inner = maskable

@@ -21,7 +21,9 @@ export function pathOf(file: string): string {
     const dynamic = s.match(/^\[([A-Za-z_][A-Za-z0-9_]*)\]$/);
     if (dynamic) return `:${dynamic[1]}`;
     // Hono's matcher takes a parameter only as a whole segment, and gives `:{}*?` meanings.
-    if (/[[\]:{}*?]/.test(s) || s === "") throw new Error(`routes/${file}: "${s}" is not a segment this router can match`);
+    if (/[[\]:{}*?]/.test(s) || s === "") {
+      throw new Error(`routes/${file}: "${s}" is not a segment this router can match`);
+    }
     return s;
   });
   return "/" + segments.join("/");

@@ -6,7 +6,11 @@ import { setup } from "./setup.ts";
 const artifacts = `${Deno.cwd()}/test-artifacts`;
 await Deno.mkdir(artifacts, { recursive: true });
 const { workerBin } = await setup({ browser: true });
-const env = { ...Deno.env.toObject(), SPAZIO_ARTIFACTS: artifacts, ...(workerBin ? { MEDIASOUP_WORKER_BIN: workerBin } : {}) };
+const env = {
+  ...Deno.env.toObject(),
+  SPAZIO_ARTIFACTS: artifacts,
+  ...(workerBin ? { MEDIASOUP_WORKER_BIN: workerBin } : {}),
+};
 
 let passed = 0;
 let failed = 0;
@@ -27,7 +31,14 @@ const OWN_PROGRAM = ["tests/party_hibernation_test.ts", "tests/party_recording_t
 const filter = Deno.args.length ? Deno.args : [];
 const runs = filter.length ? [{ name: "deno", args: filter }] : [
   // --ignore replaces deno.json's test.exclude, so that list goes in too.
-  { name: "deno", args: [`--ignore=${[...JSON.parse(Deno.readTextFileSync("deno.json")).test.exclude, "party/", ...OWN_PROGRAM].join(",")}`] },
+  {
+    name: "deno",
+    args: [
+      `--ignore=${
+        [...JSON.parse(Deno.readTextFileSync("deno.json")).test.exclude, "party/", ...OWN_PROGRAM].join(",")
+      }`,
+    ],
+  },
   { name: "deno-party", args: OWN_PROGRAM },
 ];
 for (const run of runs) {

@@ -8,8 +8,13 @@ export interface SetupOptions {
   browser?: boolean;
 }
 
-export async function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<string> {
-  const out = await new Deno.Command(cmd, { args, cwd: opts.cwd, env: opts.env, stdout: "piped", stderr: "inherit" }).output();
+export async function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<string> {
+  const out = await new Deno.Command(cmd, { args, cwd: opts.cwd, env: opts.env, stdout: "piped", stderr: "inherit" })
+    .output();
   const text = new TextDecoder().decode(out.stdout);
   if (out.code !== 0) {
     console.error(text);
@@ -35,7 +40,14 @@ async function chromium() {
   step("installing Debian's Chromium (apt-get)");
   const env = { DEBIAN_FRONTEND: "noninteractive" };
   await run("apt-get", ["update"], { env });
-  await run("apt-get", ["install", "-y", "--no-install-recommends", "chromium", "fonts-dejavu-core", "fonts-noto-color-emoji"], { env });
+  await run("apt-get", [
+    "install",
+    "-y",
+    "--no-install-recommends",
+    "chromium",
+    "fonts-dejavu-core",
+    "fonts-noto-color-emoji",
+  ], { env });
 }
 
 /**

@@ -15,7 +15,9 @@ import { setup } from "./setup.ts";
 import { Supervisor } from "./supervisor.ts";
 
 // `--no-setup`: everything is installed and built already (the tests that restart the stack).
-const { workerBin } = Deno.args.includes("--no-setup") ? { workerBin: Deno.env.get("MEDIASOUP_WORKER_BIN") } : await setup();
+const { workerBin } = Deno.args.includes("--no-setup")
+  ? { workerBin: Deno.env.get("MEDIASOUP_WORKER_BIN") }
+  : await setup();
 const env = Deno.env.toObject();
 const webPort = Number(env.SPAZIO_PORT ?? DEFAULT_WEB_PORT);
 const partyPort = Number(env.SPAZIO_PARTY_PORT ?? DEFAULT_PARTY_PORT);
@@ -54,12 +56,21 @@ const spawn = (name: string, cmd: string, args: string[], extraEnv: Record<strin
 if (existsSync("partykit.json")) {
   const vars = Object.entries(shared).flatMap(([k, v]) => ["--var", `${k}=${v}`]);
   spawn("party", "node_modules/.bin/partykit", [
-    "dev", "--port", String(partyPort), "--persist", env.SPAZIO_PARTY_PERSIST ?? "./data/party",
-    "--disable-request-cf-fetch", "--no-hotkeys", ...vars,
+    "dev",
+    "--port",
+    String(partyPort),
+    "--persist",
+    env.SPAZIO_PARTY_PERSIST ?? "./data/party",
+    "--disable-request-cf-fetch",
+    "--no-hotkeys",
+    ...vars,
   ]);
 }
 if (existsSync("sfu/main.ts") && workerBin) {
-  spawn("sfu", "node", ["--import", "tsx", "main.ts"], { MEDIASOUP_WORKER_BIN: workerBin, SPAZIO_SFU_PORT: String(sfuPort) }, "sfu");
+  spawn("sfu", "node", ["--import", "tsx", "main.ts"], {
+    MEDIASOUP_WORKER_BIN: workerBin,
+    SPAZIO_SFU_PORT: String(sfuPort),
+  }, "sfu");
 }
 spawn("web", Deno.execPath(), ["run", "-A", "main.ts"], { SPAZIO_PORT: String(webPort) });
 console.log(`\nSpazio is starting: open http://localhost:${webPort}\n`);

@@ -59,7 +59,14 @@ export class Supervisor {
       // setsid: each process leads a process group of its own, so its children (workerd under
       // partykit, the mediasoup workers under the SFU) are stopped with it, also after a crash,
       // and a terminal's Ctrl-C reaches only the supervisor, which stops them in order.
-      child = new Deno.Command("setsid", { args: [cmd, ...args], cwd, env, stdin: "null", stdout: "piped", stderr: "piped" })
+      child = new Deno.Command("setsid", {
+        args: [cmd, ...args],
+        cwd,
+        env,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      })
         .spawn();
     } catch (err) {
       this.log(`[${name}] could not start: ${(err as Error).message}`);

@@ -29,7 +29,9 @@ export class Admission {
     const { grants } = this.#deps;
     if (!grants.current(room, sub)) await this.#pull(room, named.id, sub);
     // Read after the pull: a push that arrived meanwhile with a higher seq wins over its answer.
-    if (grants.get(room, sub)?.admitted !== true) throw new ForbiddenError("you were removed from this Space, or it has ended");
+    if (grants.get(room, sub)?.admitted !== true) {
+      throw new ForbiddenError("you were removed from this Space, or it has ended");
+    }
   }
 
   /** Whether a socket that was admitted may still be taken in (a removal may have come meanwhile). */
@@ -53,9 +55,13 @@ export class Admission {
 
   async #admitToCall(callId: string, sub: string): Promise<void> {
     const call = await this.#deps.calls.fetch(callId);
-    if (call.caller.sub !== sub && call.callee.sub !== sub) throw new ForbiddenError("this call is between two other people");
+    if (call.caller.sub !== sub && call.callee.sub !== sub) {
+      throw new ForbiddenError("this call is between two other people");
+    }
     if (call.status !== "accepted") {
-      throw new ForbiddenError(call.status === "ringing" ? "this call has not been answered" : `this call is over (${call.status})`);
+      throw new ForbiddenError(
+        call.status === "ringing" ? "this call has not been answered" : `this call is over (${call.status})`,
+      );
     }
   }
 }

@@ -54,7 +54,9 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
+  }
   return n;
 }
 
@@ -63,11 +65,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SfuConfig {
   const rtcMaxPort = int(env, "SPAZIO_SFU_RTC_MAX_PORT", 49999, 1024, 65535);
   if (rtcMaxPort <= rtcMinPort) throw new Error("SPAZIO_SFU_RTC_MAX_PORT must be above SPAZIO_SFU_RTC_MIN_PORT");
   const logLevel = env.SPAZIO_SFU_LOG_LEVEL ?? "warn";
-  if (!["debug", "warn", "error", "none"].includes(logLevel)) throw new Error("SPAZIO_SFU_LOG_LEVEL must be debug|warn|error|none");
+  if (!["debug", "warn", "error", "none"].includes(logLevel)) {
+    throw new Error("SPAZIO_SFU_LOG_LEVEL must be debug|warn|error|none");
+  }
   const peers = parseSfuList(env.SPAZIO_SFU_PEERS);
   const sfuId = env.SPAZIO_SFU_ID ?? "";
   if (peers.length > 0 && !peers.some((p) => p.id === sfuId)) {
-    throw new Error(`SPAZIO_SFU_ID must name this SFU's entry in SPAZIO_SFU_PEERS (${peers.map((p) => p.id).join(", ")}), got "${sfuId}"`);
+    throw new Error(
+      `SPAZIO_SFU_ID must name this SFU's entry in SPAZIO_SFU_PEERS (${
+        peers.map((p) => p.id).join(", ")
+      }), got "${sfuId}"`,
+    );
   }
   return {
     port: int(env, "SPAZIO_SFU_PORT", DEFAULT_SFU_PORT, 0, 65535),

@@ -7,10 +7,17 @@ import type { SfuRequest } from "../lib/protocol/sfu.ts";
 import { assertUnreachable, SfuError } from "./errors.ts";
 
 /** Requests that touch one consumer. */
-export type ConsumerRequest = Extract<SfuRequest, { type: "consumerReady" | "pauseConsumer" | "resumeConsumer" | "setConsumerLayers" }>;
+export type ConsumerRequest = Extract<
+  SfuRequest,
+  { type: "consumerReady" | "pauseConsumer" | "resumeConsumer" | "setConsumerLayers" }
+>;
 
 /** consumerReady is sent once per consumer and is not limited: a join with many speakers needs them all. */
-export const LIMITED_CONSUMER_REQUESTS = new Set<SfuRequest["type"]>(["pauseConsumer", "resumeConsumer", "setConsumerLayers"]);
+export const LIMITED_CONSUMER_REQUESTS = new Set<SfuRequest["type"]>([
+  "pauseConsumer",
+  "resumeConsumer",
+  "setConsumerLayers",
+]);
 /**
  * A page scrolling a grid of tiles or turning hidden changes a few consumers at once, a few times
  * a second at most; more is a flood. Refusals in a row past `refusalsBeforeClose` close the socket
@@ -32,13 +39,28 @@ export function layerCounts(rtpParameters: Pick<ms.RtpParameters, "encodings">):
 }
 
 /** Throws `bad_request` unless the layers exist in what this consumer receives. */
-export function checkLayers(kind: "audio" | "video", counts: { spatial: number; temporal: number }, spatial: number, temporal?: number): void {
+export function checkLayers(
+  kind: "audio" | "video",
+  counts: { spatial: number; temporal: number },
+  spatial: number,
+  temporal?: number,
+): void {
   if (kind !== "video") throw new SfuError("bad_request", "setConsumerLayers: layers exist only on video consumers");
   if (spatial >= counts.spatial) {
-    throw new SfuError("bad_request", `setConsumerLayers: spatialLayer ${spatial} does not exist; this camera sends ${counts.spatial} (0 to ${counts.spatial - 1})`);
+    throw new SfuError(
+      "bad_request",
+      `setConsumerLayers: spatialLayer ${spatial} does not exist; this camera sends ${counts.spatial} (0 to ${
+        counts.spatial - 1
+      })`,
+    );
   }
   if (temporal !== undefined && temporal >= counts.temporal) {
-    throw new SfuError("bad_request", `setConsumerLayers: temporalLayer ${temporal} does not exist; this camera sends ${counts.temporal} (0 to ${counts.temporal - 1})`);
+    throw new SfuError(
+      "bad_request",
+      `setConsumerLayers: temporalLayer ${temporal} does not exist; this camera sends ${counts.temporal} (0 to ${
+        counts.temporal - 1
+      })`,
+    );
   }
 }
 

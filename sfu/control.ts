@@ -28,7 +28,10 @@ export type ControlDeps = {
 };
 
 /** Applies a grant and enforces it on the room's peers here; whether it was newer than the one held. */
-export async function applyGrant(deps: Pick<ControlDeps, "grants" | "existingRoom">, grant: GrantRequest): Promise<boolean> {
+export async function applyGrant(
+  deps: Pick<ControlDeps, "grants" | "existingRoom">,
+  grant: GrantRequest,
+): Promise<boolean> {
   const applied = deps.grants.apply(grant.room, grant.sub, grant);
   if (applied) await deps.existingRoom(grant.room)?.grantChanged(grant.sub, grant);
   return applied;
@@ -73,7 +76,9 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, d
     throw new SfuError("not_found", `no control endpoint ${path}`);
   } catch (err) {
     if (err instanceof BodyError) {
-      if (err.reason === "too_big") reply(413, { ok: false, code: "too_big", message: `the body is over ${MAX_MESSAGE_BYTES} bytes` });
+      if (err.reason === "too_big") {
+        reply(413, { ok: false, code: "too_big", message: `the body is over ${MAX_MESSAGE_BYTES} bytes` });
+      }
       return;
     }
     const e = err instanceof SfuError ? err : new SfuError("internal", "control request failed");

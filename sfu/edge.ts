@@ -5,7 +5,13 @@
 // origin loses it, and closed with the room (after its last listener leaves).
 import type { types as ms } from "mediasoup";
 import { pipeClose, pipeOpen, pipeRenew } from "../lib/protocol/internal_api.ts";
-import { PIPE_RENEW_MS, type PipedProducer, type PipeEvent, type PipeLinkRequest, type SfuEntry } from "../lib/protocol/sfu_edge.ts";
+import {
+  PIPE_RENEW_MS,
+  type PipedProducer,
+  type PipeEvent,
+  type PipeLinkRequest,
+  type SfuEntry,
+} from "../lib/protocol/sfu_edge.ts";
 import type { GrantRequest } from "../lib/protocol/sfu.ts";
 import type { SfuConfig } from "./config.ts";
 import { SfuError } from "./errors.ts";
@@ -78,12 +84,25 @@ export class EdgeUpstream implements Upstream {
       const { localIp, localPort } = transport.tuple;
       const srtp = transport.srtpParameters;
       if (!srtp) throw new SfuError("internal", "the pipe transport was made without SRTP");
-      const answer = await post(origin.url, pipeOpen, { room: this.room.name, edge: config.sfuId, ip: localIp, port: localPort, srtp });
+      const answer = await post(origin.url, pipeOpen, {
+        room: this.room.name,
+        edge: config.sfuId,
+        ip: localIp,
+        port: localPort,
+        srtp,
+      });
       if (!answer.ok) {
         const { code } = answer.error;
-        if (code === "unreachable") throw new SfuError("unavailable", `the media server at ${origin.url} could not be reached`);
-        if (code === "bad_answer") throw new SfuError("unavailable", "the Space's origin media server answered the pipe request wrongly");
-        throw new SfuError("unavailable", `the Space's origin media server (${origin.id}) refused the pipe (${refusalOf(answer.error)})`);
+        if (code === "unreachable") {
+          throw new SfuError("unavailable", `the media server at ${origin.url} could not be reached`);
+        }
+        if (code === "bad_answer") {
+          throw new SfuError("unavailable", "the Space's origin media server answered the pipe request wrongly");
+        }
+        throw new SfuError(
+          "unavailable",
+          `the Space's origin media server (${origin.id}) refused the pipe (${refusalOf(answer.error)})`,
+        );
       }
       const opened = answer.data;
       if (this.#closed) {
@@ -104,7 +123,10 @@ export class EdgeUpstream implements Upstream {
     } catch (err) {
       transport.close();
       if (err instanceof SfuError) throw err;
-      throw new SfuError("unavailable", `the Space's origin media server could not be reached (${err instanceof Error ? err.message : err})`);
+      throw new SfuError(
+        "unavailable",
+        `the Space's origin media server could not be reached (${err instanceof Error ? err.message : err})`,
+      );
     }
   }
 
@@ -126,7 +148,11 @@ export class EdgeUpstream implements Upstream {
           break;
         case "producerPaused":
         case "producerResumed":
-          await this.room.remoteProducerPaused(ev.producerId, ev.type === "producerPaused", ev.type === "producerPaused" ? ev.by : undefined);
+          await this.room.remoteProducerPaused(
+            ev.producerId,
+            ev.type === "producerPaused",
+            ev.type === "producerPaused" ? ev.by : undefined,
+          );
           break;
         case "pipeClosed":
           pipe.transport.close();
@@ -150,7 +176,9 @@ export class EdgeUpstream implements Upstream {
       });
       this.room.remoteProducerAdded(producer, p.sub, p.pausedBy);
     } catch (err) {
-      if (!pipe.transport.closed) console.error(`sfu: piping producer ${p.producerId} into ${this.room.name} failed:`, err);
+      if (!pipe.transport.closed) {
+        console.error(`sfu: piping producer ${p.producerId} into ${this.room.name} failed:`, err);
+      }
     }
   }
 
@@ -162,7 +190,9 @@ export class EdgeUpstream implements Upstream {
     const wait = REOPEN_MS[Math.min(this.#reopenAttempt++, REOPEN_MS.length - 1)];
     const retry = () => {
       if (this.#closed || this.room.closed || this.#pipe) return;
-      this.ready().catch(() => setTimeout(retry, REOPEN_MS[Math.min(this.#reopenAttempt++, REOPEN_MS.length - 1)]).unref());
+      this.ready().catch(() =>
+        setTimeout(retry, REOPEN_MS[Math.min(this.#reopenAttempt++, REOPEN_MS.length - 1)]).unref()
+      );
     };
     setTimeout(retry, wait).unref();
   }

@@ -42,7 +42,7 @@ export class GrantTable {
       held.at = Math.max(held.at, now);
       return false;
     }
-    if (!subs) this.#byRoom.set(room, (subs = new Map()));
+    if (!subs) this.#byRoom.set(room, subs = new Map());
     const { canSpeak, muted, admitted, seq } = grant;
     // A camera needs the stage too: a room that said video but not canSpeak gets no camera.
     const video = grant.video && canSpeak && admitted;

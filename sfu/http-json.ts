@@ -2,10 +2,17 @@
 // normal on the internet, so writing to it is skipped, not reported.
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-export function replyJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function replyJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent || res.destroyed || res.socket?.destroyed) return;
   res.on("error", () => {});
-  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", ...headers }).end(JSON.stringify(body));
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", ...headers }).end(
+    JSON.stringify(body),
+  );
 }
 
 /** Why a body could not be read: too big (answer 413) or the client is gone (answer nothing). */

@@ -34,12 +34,16 @@ export async function handleInternal(req: IncomingMessage, res: ServerResponse, 
   try {
     if (req.method !== "POST") throw new SfuError("bad_request", "internal requests are POST");
     const body = await readSignedBody(req, deps.config.serverSecret, MAX_INTERNAL_BYTES);
-    if (deps.config.peers.length === 0) throw new ForbiddenError("this media server has no SFU list (SPAZIO_SFU_PEERS): it has no edges and is no edge");
+    if (deps.config.peers.length === 0) {
+      throw new ForbiddenError("this media server has no SFU list (SPAZIO_SFU_PEERS): it has no edges and is no edge");
+    }
     const path = new URL(req.url ?? "/", "http://sfu").pathname;
     replyJson(res, 200, await route(path, body, deps));
   } catch (err) {
     if (err instanceof BodyError) {
-      if (err.reason === "too_big") replyJson(res, 413, { ok: false, code: "too_big", message: `the body is over ${MAX_INTERNAL_BYTES} bytes` });
+      if (err.reason === "too_big") {
+        replyJson(res, 413, { ok: false, code: "too_big", message: `the body is over ${MAX_INTERNAL_BYTES} bytes` });
+      }
       return;
     }
     const e = err instanceof SfuError ? err : new SfuError("internal", "internal request failed");
@@ -50,7 +54,11 @@ export async function handleInternal(req: IncomingMessage, res: ServerResponse, 
 
 type Ack = AnswerInputOf<typeof pipeRenew>;
 
-async function route(path: string, body: string, deps: InternalDeps): Promise<AnswerInputOf<typeof pipeOpen> | AnswerInputOf<typeof relayGrant> | Ack> {
+async function route(
+  path: string,
+  body: string,
+  deps: InternalDeps,
+): Promise<AnswerInputOf<typeof pipeOpen> | AnswerInputOf<typeof relayGrant> | Ack> {
   switch (path) {
     case pipeOpen.path():
       return deps.links.open(parseBody(pipeOpen, body));

@@ -8,11 +8,21 @@ import { callSigned, type SignedCallError, type SignedResult } from "../lib/prot
 /** The SFU <-> SFU contracts have no ids in their paths. */
 type SfuContract = AnyContract & { path: (params: void) => string };
 
-export type InternalPost = <C extends SfuContract>(baseUrl: string, contract: C, body: RequestOf<C>) => Promise<SignedResult<AnswerOf<C>>>;
+export type InternalPost = <C extends SfuContract>(
+  baseUrl: string,
+  contract: C,
+  body: RequestOf<C>,
+) => Promise<SignedResult<AnswerOf<C>>>;
 
 export function internalPoster(serverSecret: string, timeoutMs = 2_000): InternalPost {
   return (baseUrl, contract, body) => {
-    return callSigned(contract, { secret: serverSecret, to: baseUrl, params: undefined as ParamsOf<typeof contract>, body, timeoutMs });
+    return callSigned(contract, {
+      secret: serverSecret,
+      to: baseUrl,
+      params: undefined as ParamsOf<typeof contract>,
+      body,
+      timeoutMs,
+    });
   };
 }
 

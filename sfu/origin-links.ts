@@ -78,18 +78,35 @@ export class OriginLinks {
   async open(req: PipeOpenRequest): Promise<PipeOpenResponse> {
     const { config } = this.#deps;
     const edge = config.peers.find((p) => p.id === req.edge);
-    if (!edge || req.edge === config.sfuId) throw new ForbiddenError(`"${req.edge}" is not another media server of this deployment`);
+    if (!edge || req.edge === config.sfuId) {
+      throw new ForbiddenError(`"${req.edge}" is not another media server of this deployment`);
+    }
     const spaceId = parseSfuRoom(req.room)?.id ?? "";
     const origin = originOf(spaceId, config.peers.map((p) => p.id));
     if (origin !== config.sfuId) {
-      throw new ForbiddenError(`this media server (${config.sfuId || "unlisted"}) is not the origin of Space ${spaceId}; its origin is ${origin ?? "none"}`);
+      throw new ForbiddenError(
+        `this media server (${config.sfuId || "unlisted"}) is not the origin of Space ${spaceId}; its origin is ${
+          origin ?? "none"
+        }`,
+      );
     }
     // An edge asking again has rebuilt its side: its old pipe is of no use.
-    for (const old of [...(this.#byRoom.get(req.room)?.values() ?? [])]) if (old.edge.id === edge.id) this.#drop(old, false);
+    for (const old of [...(this.#byRoom.get(req.room)?.values() ?? [])]) {
+      if (old.edge.id === edge.id) this.#drop(old, false);
+    }
     const room = this.#deps.roomFor(req.room);
     const slot = await room.primarySlot();
     const transport = await slot.router.createPipeTransport(pipeTransportOptions(config));
-    const link: Link = { id: randomId(9), room: req.room, edge, transport, consumers: new Map(), queue: Promise.resolve(), renewedAt: Date.now(), closed: false };
+    const link: Link = {
+      id: randomId(9),
+      room: req.room,
+      edge,
+      transport,
+      consumers: new Map(),
+      queue: Promise.resolve(),
+      renewedAt: Date.now(),
+      closed: false,
+    };
     try {
       await transport.connect({ ip: req.ip, port: req.port, srtpParameters: req.srtp as ms.SrtpParameters });
       const producers: PipedProducer[] = [];
@@ -99,12 +116,20 @@ export class OriginLinks {
       }
       if (room.closed) throw new NotFoundError("room", req.room);
       let links = this.#byRoom.get(req.room);
-      if (!links) this.#byRoom.set(req.room, (links = new Map()));
+      if (!links) this.#byRoom.set(req.room, links = new Map());
       links.set(link.id, link);
       // The router went (a worker died, the room closed): the edge rebuilds its side.
       transport.observer.once("close", () => this.#drop(link, true));
       const { localIp, localPort } = transport.tuple;
-      return { ok: true, link: link.id, ip: localIp, port: localPort, srtp: transport.srtpParameters!, producers, grants: this.#heldGrants(req.room) };
+      return {
+        ok: true,
+        link: link.id,
+        ip: localIp,
+        port: localPort,
+        srtp: transport.srtpParameters!,
+        producers,
+        grants: this.#heldGrants(req.room),
+      };
     } catch (err) {
       transport.close();
       // A room made for this pipe alone is not left behind.
@@ -127,7 +152,9 @@ export class OriginLinks {
     for (const link of this.#byRoom.get(room.name)?.values() ?? []) {
       link.queue = link.queue.then(() => this.#tell(link, room, ev)).catch((err) => {
         // An edge that is gone or forgot the link: nobody listens through it any more.
-        if (!link.closed) console.warn(`sfu: edge ${link.edge.id} lost for ${link.room}: ${err instanceof Error ? err.message : err}`);
+        if (!link.closed) {
+          console.warn(`sfu: edge ${link.edge.id} lost for ${link.room}: ${err instanceof Error ? err.message : err}`);
+        }
         this.#drop(link, false);
       });
     }
@@ -169,7 +196,9 @@ export class OriginLinks {
     if (room.closed) return;
     const answer = await this.#deps.post(link.edge.url, pipeEvent, event);
     if (!answer.ok) {
-      if (answer.error.code === "unreachable") throw new Error(`the media server at ${link.edge.url} could not be reached`);
+      if (answer.error.code === "unreachable") {
+        throw new Error(`the media server at ${link.edge.url} could not be reached`);
+      }
       throw new Error(`the edge answered ${answer.error.status}`);
     }
   }
@@ -222,7 +251,12 @@ export class OriginLinks {
     if (links?.size === 0) this.#byRoom.delete(link.room);
     if (!link.transport.closed) link.transport.close();
     if (tellEdge) {
-      const event: PipeEvent = { type: "pipeClosed", room: link.room, link: link.id, reason: "the origin's pipe closed" };
+      const event: PipeEvent = {
+        type: "pipeClosed",
+        room: link.room,
+        link: link.id,
+        reason: "the origin's pipe closed",
+      };
       void this.#deps.post(link.edge.url, pipeEvent, event);
     }
     // Nobody here and no edge drawing on it: the room's routers are freed.

@@ -15,7 +15,13 @@ export async function askPartyRoom<C extends AnyContract>(
   body: RequestOf<C>,
   what: string,
 ): Promise<AnswerOf<C>> {
-  const res = await callSigned(contract, { secret: opts.serverSecret, to: opts.partyUrl, params, body, timeoutMs: opts.timeoutMs });
+  const res = await callSigned(contract, {
+    secret: opts.serverSecret,
+    to: opts.partyUrl,
+    params,
+    body,
+    timeoutMs: opts.timeoutMs,
+  });
   if (res.ok) return res.data;
   const { status, code } = res.error;
   if (code === "unreachable") throw new SfuError("unavailable", `${what} could not be reached`);

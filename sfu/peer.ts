@@ -3,7 +3,14 @@
 // drives the rest (new producers to consume, grant changes, worker deaths).
 import { EventEmitter } from "node:events";
 import type { types as ms } from "mediasoup";
-import { type MediaSource, SfuCloseCode, type SfuNotification, type SfuRequest, type SfuResponseData, type TransportInfo } from "../lib/protocol/sfu.ts";
+import {
+  type MediaSource,
+  SfuCloseCode,
+  type SfuNotification,
+  type SfuRequest,
+  type SfuResponseData,
+  type TransportInfo,
+} from "../lib/protocol/sfu.ts";
 import { CONSUMER_RATE, controlConsumer, layerCounts, LIMITED_CONSUMER_REQUESTS } from "./consumer-control.ts";
 import { assertUnreachable, NotFoundError, SfuError } from "./errors.ts";
 import { webRtcTransportOptions } from "./media.ts";
@@ -85,7 +92,10 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
           this.close({ code: SfuCloseCode.rateLimited, reason: "too many consumer changes" });
         }
         return Promise.reject(
-          new SfuError("rate_limited", `too many consumer changes (pause, resume, layers); at most ${CONSUMER_RATE.perSecond} a second`),
+          new SfuError(
+            "rate_limited",
+            `too many consumer changes (pause, resume, layers); at most ${CONSUMER_RATE.perSecond} a second`,
+          ),
         );
       }
     }
@@ -138,7 +148,9 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
       }
       case "consume": {
         if (!this.#recvTransport()) throw new SfuError("conflict", "create a recv transport before consume");
-        if (!req.rtpCapabilities.codecs?.length) throw new SfuError("bad_request", "rtpCapabilities.codecs: the device can receive no codec");
+        if (!req.rtpCapabilities.codecs?.length) {
+          throw new SfuError("bad_request", "rtpCapabilities.codecs: the device can receive no codec");
+        }
         this.#rtpCapabilities = req.rtpCapabilities as ms.RtpCapabilities;
         // On an edge, the origin's producers arrive through the pipe; without it there is nothing to hear.
         await this.#room.mediaReady();
@@ -167,7 +179,10 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
     const slot = direction === "send" ? await this.#room.primarySlot() : await this.#room.slotForReceiver();
     let transport: ms.WebRtcTransport;
     try {
-      transport = await slot.router.createWebRtcTransport({ ...webRtcTransportOptions(this.#room.config), appData: { sub: this.sub } });
+      transport = await slot.router.createWebRtcTransport({
+        ...webRtcTransportOptions(this.#room.config),
+        appData: { sub: this.sub },
+      });
     } catch (err) {
       if (direction === "recv") slot.removeReceiver();
       throw err;
@@ -194,7 +209,9 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
       throw new SfuError("forbidden", "audio may only come from source mic and video only from source camera");
     }
     for (const p of this.#producers.values()) {
-      if (p.appData.source === req.appData.source) throw new SfuError("conflict", `already producing ${req.appData.source}`);
+      if (p.appData.source === req.appData.source) {
+        throw new SfuError("conflict", `already producing ${req.appData.source}`);
+      }
     }
     await this.#room.authorizeProduce(this, req.kind);
     const producer = await clientInput("produce", () =>
@@ -202,12 +219,14 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
         kind: req.kind,
         rtpParameters: req.rtpParameters as ms.RtpParameters,
         appData: { source: req.appData.source, sub: this.sub, transportId: transport.id },
-      })
-    );
+      }));
     // The grant may have been revoked while the producer was being created.
     if (this.#closed || !this.#room.mayProduce(this.sub, req.kind)) {
       producer.close();
-      throw new SfuError("forbidden", req.kind === "video" ? "the video grant was revoked" : "the speaking grant was revoked");
+      throw new SfuError(
+        "forbidden",
+        req.kind === "video" ? "the video grant was revoked" : "the speaking grant was revoked",
+      );
     }
     if (req.kind === "audio" && this.#room.isServerMuted(this.sub)) await producer.pause();
     this.#producers.set(producer.id, producer);
@@ -248,7 +267,9 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
     } catch (err) {
       this.#consumedProducers.delete(producer.id);
       // A producer or transport that closed meanwhile is normal; anything else is a fault to see.
-      if (!producer.closed && !recv.transport.closed && !this.#closed) console.error(`sfu: consume for ${this.sub} failed:`, err);
+      if (!producer.closed && !recv.transport.closed && !this.#closed) {
+        console.error(`sfu: consume for ${this.sub} failed:`, err);
+      }
     }
   }
 
@@ -295,7 +316,9 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
 
   #closeTransport(t: PeerTransport): void {
     if (!this.#transports.delete(t.transport.id)) return;
-    for (const p of [...this.#producers.values()]) if (!this.#transports.has(this.#ownerTransportId(p))) this.#closeProducer(p);
+    for (const p of [...this.#producers.values()]) {
+      if (!this.#transports.has(this.#ownerTransportId(p))) this.#closeProducer(p);
+    }
     if (t.direction === "recv") {
       t.slot.removeReceiver();
       // Consumers live only on the one receive transport: they all went with it.

@@ -11,7 +11,12 @@ import dgram from "node:dgram";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { types as ms } from "mediasoup";
-import { parseRecordingIndex, RECORDING_FILES, type RecordingIndex, type RecordingSegment } from "../lib/protocol/recording_files.ts";
+import {
+  parseRecordingIndex,
+  RECORDING_FILES,
+  type RecordingIndex,
+  type RecordingSegment,
+} from "../lib/protocol/recording_files.ts";
 
 export const FFMPEG = process.env.SPAZIO_FFMPEG ?? "/usr/bin/ffmpeg";
 
@@ -93,23 +98,44 @@ class Tap {
     this.#ssrc = consumer.rtpParameters.encodings?.[0]?.ssrc;
     this.#listening = false;
     writeFileSync(sdpFile, sdpFor(ip, port, consumer.rtpParameters));
-    const seg: Segment = { file: path.basename(file), sub: this.sub, producerId: this.producer.id, firstPacketAt: null, startedAt: Date.now(), endedAt: null };
+    const seg: Segment = {
+      file: path.basename(file),
+      sub: this.sub,
+      producerId: this.producer.id,
+      firstPacketAt: null,
+      startedAt: Date.now(),
+      endedAt: null,
+    };
     this.segments.push(seg);
     this.#seg = seg;
     this.opts.changed();
     const ff = spawn(FFMPEG, [
-      "-hide_banner", "-nostdin", "-loglevel", "error",
-      "-protocol_whitelist", "file,udp,rtp",
+      "-hide_banner",
+      "-nostdin",
+      "-loglevel",
+      "error",
+      "-protocol_whitelist",
+      "file,udp,rtp",
       // Timestamps are the sender's RTP clock, which runs on through a mute (the browser keeps
       // encoding; the SFU drops what a paused producer sends), so a mute is a gap of its real
       // length and arrival jitter moves nothing. The relay keeps RTCP away: ffmpeg would re-base
       // the timeline on the first sender report, a second in.
-      "-i", sdpFile,
-      "-map", "0:a:0", "-c:a", "copy",
+      "-i",
+      sdpFile,
+      "-map",
+      "0:a:0",
+      "-c:a",
+      "copy",
       // A page every 100 ms, flushed at once: a crash loses about that much, and a gap (a mute)
       // is placed to within a page, since Ogg times a page, not each packet in it.
-      "-page_duration", "100000", "-flush_packets", "1",
-      "-f", "ogg", "-y", file,
+      "-page_duration",
+      "100000",
+      "-flush_packets",
+      "1",
+      "-f",
+      "ogg",
+      "-y",
+      file,
     ], { stdio: ["ignore", "ignore", "pipe"] });
     this.#ffmpeg = ff;
     let errors = "";
@@ -119,7 +145,11 @@ class Tap {
       if (this.#closed || this.#ffmpeg !== ff) return;
       seg.endedAt = Date.now();
       this.opts.changed();
-      console.error(`sfu: recorder ffmpeg for ${this.sub} ended (${signal ?? code}); a new segment starts: ${errors.trim().slice(-300)}`);
+      console.error(
+        `sfu: recorder ffmpeg for ${this.sub} ended (${signal ?? code}); a new segment starts: ${
+          errors.trim().slice(-300)
+        }`,
+      );
       this.#ffmpeg = null;
       // Back at once the first few times, then no faster than every 2 s.
       const wait = this.#restarts++ < 3 ? 0 : 2000;
@@ -236,7 +266,11 @@ export class SpaceRecorder {
   /** Taps a microphone. Only producers of people on stage exist on the origin, and only audio is recorded. */
   async add(router: ms.Router, producer: ms.Producer, sub: string): Promise<void> {
     if (this.#closed || producer.kind !== "audio" || this.#taps.has(producer.id)) return;
-    const tap = new Tap(router, producer, sub, { dir: this.#dir, listenIp: this.#ip, changed: () => this.#writeIndex() });
+    const tap = new Tap(router, producer, sub, {
+      dir: this.#dir,
+      listenIp: this.#ip,
+      changed: () => this.#writeIndex(),
+    });
     this.#taps.set(producer.id, tap);
     producer.observer.once("close", () => this.remove(producer.id));
     await tap.start();

@@ -14,8 +14,6 @@ import { parseSfuRoom } from "../lib/protocol/sfu.ts";
 import { SpaceRecorder } from "./recorder.ts";
 import type { ProducerEvent, SfuRoom } from "./room.ts";
 
-
-
 /** The folder of a Space's tracks, or undefined for a room name that is no Space's. */
 export function tracksDir(root: string, room: string): string | undefined {
   const r = parseSfuRoom(room);
@@ -76,7 +74,9 @@ export class RoomRecording {
       const was = this.#air.has(producer.id);
       if (on && !producer.closed) this.#air.set(producer.id, sub);
       else this.#air.delete(producer.id);
-      if (was !== this.#air.has(producer.id)) this.#append(this.#airFile, [...new Set(this.#air.values())], "microphones on air");
+      if (was !== this.#air.has(producer.id)) {
+        this.#append(this.#airFile, [...new Set(this.#air.values())], "microphones on air");
+      }
     };
     const pause = () => set(false);
     const resume = () => set(true);

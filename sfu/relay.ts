@@ -61,8 +61,9 @@ export class SpaceRelay {
       void this.#post(target.url, contract, body).then((answer) => {
         if (answer.ok) return;
         // No answer: once more; a refusal will not get better by asking again.
-        if (answer.error.code !== "unreachable") console.warn(`sfu: ${target.id} refused ${path} (${answer.error.status})`);
-        else if (left > 0) setTimeout(() => attempt(left - 1), RETRY_MS).unref();
+        if (answer.error.code !== "unreachable") {
+          console.warn(`sfu: ${target.id} refused ${path} (${answer.error.status})`);
+        } else if (left > 0) setTimeout(() => attempt(left - 1), RETRY_MS).unref();
         else console.warn(`sfu: could not pass ${path} on to ${target.id}`);
       });
     };

@@ -266,7 +266,9 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
    * there only. 1012 is what browsers read as "connect again" (with fresh tokens from the web).
    */
   #moveToOrigin(peer: SfuPeer): void {
-    setImmediate(() => peer.close({ code: SfuCloseCode.serviceRestart, reason: "on stage: connect to the Space's origin media server" }));
+    setImmediate(() =>
+      peer.close({ code: SfuCloseCode.serviceRestart, reason: "on stage: connect to the Space's origin media server" })
+    );
   }
 
   // ---- the room decides, the SFU enforces ----
@@ -282,7 +284,9 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
     if (this.#upstream) {
       const g = this.#deps.grants.get(this.name, peer.sub);
       if (g?.admitted && g.canSpeak) this.#moveToOrigin(peer);
-      throw new ForbiddenError("this media server serves this Space's listeners only; speakers send to its origin (connect again)");
+      throw new ForbiddenError(
+        "this media server serves this Space's listeners only; speakers send to its origin (connect again)",
+      );
     }
     let grant = this.#deps.grants.get(this.name, peer.sub);
     const refuses = (g: typeof grant) => !g?.admitted || !g.canSpeak || (kind === "video" && !g.video);
@@ -301,7 +305,9 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
     if (!grant.admitted) throw new ForbiddenError("you were removed from this Space");
     if (!grant.canSpeak) throw new ForbiddenError("you are not on stage in this Space");
     if (kind === "video" && !grant.video) {
-      throw new ForbiddenError("video is not allowed for you in this Space now (the hosts have not enabled it, or you are not on stage)");
+      throw new ForbiddenError(
+        "video is not allowed for you in this Space now (the hosts have not enabled it, or you are not on stage)",
+      );
     }
   }
 
@@ -349,7 +355,11 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
   // ---- events from peers, told to everyone else ----
 
   producerAdded(owner: SfuPeer, producer: ms.Producer): void {
-    const pausedBy = !producer.paused ? undefined : producer.kind === "audio" && this.isServerMuted(owner.sub) ? "server" : "self";
+    const pausedBy = !producer.paused
+      ? undefined
+      : producer.kind === "audio" && this.isServerMuted(owner.sub)
+      ? "server"
+      : "self";
     this.#offer(producer, owner.sub, owner, pausedBy);
     this.emit("producer", { type: "added", producer, sub: owner.sub, pausedBy });
   }
@@ -401,7 +411,11 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
     const remote = this.#remote.get(producerId);
     if (!remote || remote.producer.paused === paused) return;
     await (paused ? remote.producer.pause() : remote.producer.resume());
-    this.broadcast(paused ? { type: "producerPaused", producerId, sub: remote.sub, by } : { type: "producerResumed", producerId, sub: remote.sub });
+    this.broadcast(
+      paused
+        ? { type: "producerPaused", producerId, sub: remote.sub, by }
+        : { type: "producerResumed", producerId, sub: remote.sub },
+    );
   }
 
   broadcast(msg: Parameters<SfuPeer["notify"]>[0]): void {

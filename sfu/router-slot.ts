@@ -15,7 +15,12 @@ export class RouterSlot {
   #piped = new Map<string, Promise<void>>();
   #closed = false;
 
-  private constructor(pool: WorkerPool, worker: ms.Worker, router: ms.Router, audioLevels: ms.AudioLevelObserver | null) {
+  private constructor(
+    pool: WorkerPool,
+    worker: ms.Worker,
+    router: ms.Router,
+    audioLevels: ms.AudioLevelObserver | null,
+  ) {
     this.#pool = pool;
     this.worker = worker;
     this.router = router;

@@ -172,7 +172,8 @@ export class SfuServer {
       config: this.config,
       origin,
       post: internalPoster(this.config.serverSecret),
-      applyGrant: async (grant) => void (await applyGrant({ grants: this.grants, existingRoom: (n) => this.#rooms.get(n) }, grant)),
+      applyGrant: async (grant) =>
+        void (await applyGrant({ grants: this.grants, existingRoom: (n) => this.#rooms.get(n) }, grant)),
       closed: (u) => {
         if (this.#upstreams.get(room.name) === u) this.#upstreams.delete(room.name);
       },
@@ -218,8 +219,9 @@ export class SfuServer {
     // The control API takes the same signature as the internal one: the server secret.
     void internalPoster(this.config.serverSecret)(origin.url, sfuRecording, { room, on }).then((a) => {
       if (a.ok) return;
-      if (a.error.code === "unreachable") console.warn(`sfu: could not pass the recording switch for ${room} on to ${origin.id}`);
-      else console.warn(`sfu: ${origin.id} refused the recording switch for ${room} (${a.error.status})`);
+      if (a.error.code === "unreachable") {
+        console.warn(`sfu: could not pass the recording switch for ${room} on to ${origin.id}`);
+      } else console.warn(`sfu: ${origin.id} refused the recording switch for ${room} (${a.error.status})`);
     });
     return true;
   }

@@ -2,7 +2,7 @@
 // token, then the room's word that this person may be in its media (admission.ts); a refusal is
 // an HTTP answer and no room or peer object is ever made for it. Identity and room come from the
 // token only; every frame is parsed by the shared protocol schema, answered by id, rate-limited.
-import { STATUS_CODES, type IncomingMessage } from "node:http";
+import { type IncomingMessage, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { z } from "zod";

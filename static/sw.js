@@ -21,7 +21,9 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith("spazio-shell-") && k !== SHELL).map((k) => caches.delete(k))))
+      .then((keys) =>
+        Promise.all(keys.filter((k) => k.startsWith("spazio-shell-") && k !== SHELL).map((k) => caches.delete(k)))
+      )
       .then(() => self.clients.claim()),
   );
 });
@@ -34,7 +36,10 @@ async function offlinePage(url) {
   const next = url.pathname === "/offline" ? url.searchParams.get("next") ?? "/" : url.pathname + url.search;
   if (!/^\/(?![/\\])/.test(next)) return hit;
   const attr = next.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
-  const html = (await hit.text()).replace(/<a\b[^>]*\bdata-retry\b[^>]*>/, (tag) => tag.replace(/\bhref="[^"]*"/, `href="${attr}"`));
+  const html = (await hit.text()).replace(
+    /<a\b[^>]*\bdata-retry\b[^>]*>/,
+    (tag) => tag.replace(/\bhref="[^"]*"/, `href="${attr}"`),
+  );
   // The body is now this text, decoded and of another length.
   const headers = new Headers(hit.headers);
   for (const h of ["content-length", "content-encoding"]) headers.delete(h);

@@ -7,7 +7,16 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { DEV_ROOM_SECRET } from "../lib/protocol/defaults.ts";
 import { mintRoomToken } from "../lib/protocol/token.ts";
-import { closeSheet, islandsReady, launchToneBrowser, newPerson, openSheet, screenshots, signUp, startSpaceAsHost } from "./support/browser.ts";
+import {
+  closeSheet,
+  islandsReady,
+  launchToneBrowser,
+  newPerson,
+  openSheet,
+  screenshots,
+  signUp,
+  startSpaceAsHost,
+} from "./support/browser.ts";
 import { audioGrows, growthOver, RECORD_PEER_CONNECTIONS, SfuProcess } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
 
@@ -69,7 +78,10 @@ Deno.test("removed and blocked people lose the Space's media and cannot get it b
     const b = bee.page;
     await b.goto(link);
     await islandsReady(b);
-    const oldTokens = await b.evaluate(async (id) => (await fetch(`/api/spaces/${id}/join`, { method: "POST" })).json(), spaceId);
+    const oldTokens = await b.evaluate(
+      async (id) => (await fetch(`/api/spaces/${id}/join`, { method: "POST" })).json(),
+      spaceId,
+    );
     assert.ok(oldTokens.sfuToken, "a listener gets tokens");
     await audioGrows(b, "the host's audio at Bee", 10_000);
 
@@ -100,7 +112,13 @@ Deno.test("removed and blocked people lose the Space's media and cannot get it b
 
     // Hand-made SFU sockets: the old token, and one freshly minted with the room secret itself.
     const fresh = () =>
-      mintRoomToken(DEV_ROOM_SECRET, { aud: "sfu", room: `s_${spaceId}`, sub: oldTokens.sub, handle: "bee_b", name: "Bee B" });
+      mintRoomToken(DEV_ROOM_SECRET, {
+        aud: "sfu",
+        room: `s_${spaceId}`,
+        sub: oldTokens.sub,
+        handle: "bee_b",
+        name: "Bee B",
+      });
     const sfuUrl: string = oldTokens.sfuUrl;
     assert.notEqual(await trySfuSocket(b, sfuUrl, oldTokens.sfuToken), "answered", "the old token lets Bee in again");
     assert.notEqual(await trySfuSocket(b, sfuUrl, await fresh()), "answered", "a fresh token lets Bee in again");
@@ -110,7 +128,10 @@ Deno.test("removed and blocked people lose the Space's media and cannot get it b
     await c.goto(link);
     await islandsReady(c);
     await audioGrows(c, "the host's audio at Cee", 10_000);
-    const ceeSub: string = await c.evaluate(async (id) => (await (await fetch(`/api/spaces/${id}/join`, { method: "POST" })).json()).sub, spaceId);
+    const ceeSub: string = await c.evaluate(
+      async (id) => (await (await fetch(`/api/spaces/${id}/join`, { method: "POST" })).json()).sub,
+      spaceId,
+    );
     const blocked = await h.evaluate(async () => (await fetch("/api/users/cee_c/block", { method: "PUT" })).status);
     assert.equal(blocked, 200);
     await sleep(1_000);
@@ -130,7 +151,10 @@ Deno.test("removed and blocked people lose the Space's media and cannot get it b
     restartedSfu = await SfuProcess.start({ SPAZIO_SFU_PORT: String(port), SPAZIO_PARTY_URL: stack.party.http });
     assert.notEqual(await trySfuSocket(b, sfuUrl, await fresh()), "answered", "after the SFU restart, Bee");
     assert.notEqual(await trySfuSocket(c, sfuUrl, ceeToken), "answered", "after the SFU restart, Cee");
-    const joinAgain = await b.evaluate(async (id) => (await fetch(`/api/spaces/${id}/join`, { method: "POST" })).status, spaceId);
+    const joinAgain = await b.evaluate(
+      async (id) => (await fetch(`/api/spaces/${id}/join`, { method: "POST" })).status,
+      spaceId,
+    );
     assert.equal(joinAgain, 403);
 
     // The host is still heard by a listener who was never removed (the refusals are per person).
@@ -142,9 +166,16 @@ Deno.test("removed and blocked people lose the Space's media and cannot get it b
 
     // A page on another site with a valid token is refused before it can ask anything; the same
     // token from Spazio's own page is answered.
-    const strayToken = await mintRoomToken(DEV_ROOM_SECRET, { aud: "sfu", room: `s_${spaceId}`, sub: "a:strayvisitor0001" });
+    const strayToken = await mintRoomToken(DEV_ROOM_SECRET, {
+      aud: "sfu",
+      room: `s_${spaceId}`,
+      sub: "a:strayvisitor0001",
+    });
     const evil = await newPerson(browser);
-    await evil.page.route("http://evil.example/**", (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<p>evil</p>" }));
+    await evil.page.route(
+      "http://evil.example/**",
+      (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<p>evil</p>" }),
+    );
     await evil.page.goto("http://evil.example/");
     const foreign = await trySfuSocket(evil.page, sfuUrl, strayToken);
     assert.match(foreign, /^closed:/, `a foreign Origin's socket was let in: ${foreign}`);

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { DEV_ROOM_SECRET, DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { mintRoomToken, signRequest } from "../lib/protocol/token.ts";
-import { account, type Account, befriend, call, joinCall, openInbox, sleep, Socket } from "./support/calls.ts";
+import { type Account, account, befriend, call, joinCall, openInbox, sleep, Socket } from "./support/calls.ts";
 import { PartyDev, partyTest } from "./support/party.ts";
 import { startWeb } from "./support/web.ts";
 
@@ -31,11 +31,17 @@ partyTest("a call the rule forbids is refused in plain words and never reaches t
   assert.equal(r.body.error.code, "call.err.not_allowed");
   assert.match(r.body.error.message, /only takes calls/);
   // Bob turns calls off: even Ann, a contact he wrote to, is refused.
-  await call(web, bob, "PUT", "/api/settings/calls", { enabled: false, allow: { contacts: true, following: true, verified: false, everyone: false } });
+  await call(web, bob, "PUT", "/api/settings/calls", {
+    enabled: false,
+    allow: { contacts: true, following: true, verified: false, everyone: false },
+  });
   r = await call(web, ann, "POST", "/api/calls", { to: bob.user.handle, video: false });
   assert.equal(r.body.error.code, "call.err.calling_off");
   // Calls back on for everyone; Bob never wrote to Eve.
-  await call(web, bob, "PUT", "/api/settings/calls", { enabled: true, allow: { contacts: false, following: false, verified: false, everyone: true } });
+  await call(web, bob, "PUT", "/api/settings/calls", {
+    enabled: true,
+    allow: { contacts: false, following: false, verified: false, everyone: true },
+  });
   r = await call(web, eve, "POST", "/api/calls", { to: bob.user.handle, video: false });
   assert.equal(r.body.error.code, "call.err.no_dm");
   // Bob blocks Ann.
@@ -53,7 +59,12 @@ partyTest("a call the rule forbids is refused in plain words and never reaches t
 partyTest("bad call settings are refused and change nothing", async () => {
   const [, bob] = await trio();
   const before = (await call(web, bob, "GET", "/api/settings/calls")).body.settings;
-  for (const body of [{}, { enabled: "yes", allow: before.allow }, { enabled: true, allow: { everyone: true } }, { ...before, admin: true }]) {
+  for (
+    const body of [{}, { enabled: "yes", allow: before.allow }, { enabled: true, allow: { everyone: true } }, {
+      ...before,
+      admin: true,
+    }]
+  ) {
     const r = await call(web, bob, "PUT", "/api/settings/calls", body);
     assert.equal(r.status, 400, JSON.stringify(body));
   }
@@ -61,37 +72,49 @@ partyTest("bad call settings are refused and change nothing", async () => {
   assert.deepEqual((await call(web, bob, "GET", "/api/settings/calls")).body.settings, before);
 });
 
-partyTest("only the two people get tokens; forged ids, strangers' tokens and other rooms' tokens are refused", async () => {
-  const [ann, bob, eve] = await trio();
-  const { body } = await call(web, ann, "POST", "/api/calls", { to: bob.user.handle, video: false });
-  const id = body.callId;
-  assert.equal((await call(web, eve, "POST", `/api/calls/${id}/join`)).status, 404);
-  assert.equal((await call(web, eve, "POST", `/api/calls/${id}/media`)).status, 404);
-  assert.equal((await call(web, ann, "POST", `/api/calls/forged-call-id-0001/join`)).status, 404);
-  // Another id of the same shape (its last character changed; an id that ends in X gets a Y).
-  const forged = id.slice(0, -1) + (id.endsWith("X") ? "Y" : "X");
-  assert.equal((await call(web, ann, "POST", `/api/calls/${forged}/join`)).status, 404);
-  assert.equal((await call(web, null, "POST", `/api/calls/${id}/join`)).status, 401);
+partyTest(
+  "only the two people get tokens; forged ids, strangers' tokens and other rooms' tokens are refused",
+  async () => {
+    const [ann, bob, eve] = await trio();
+    const { body } = await call(web, ann, "POST", "/api/calls", { to: bob.user.handle, video: false });
+    const id = body.callId;
+    assert.equal((await call(web, eve, "POST", `/api/calls/${id}/join`)).status, 404);
+    assert.equal((await call(web, eve, "POST", `/api/calls/${id}/media`)).status, 404);
+    assert.equal((await call(web, ann, "POST", `/api/calls/forged-call-id-0001/join`)).status, 404);
+    // Another id of the same shape (its last character changed; an id that ends in X gets a Y).
+    const forged = id.slice(0, -1) + (id.endsWith("X") ? "Y" : "X");
+    assert.equal((await call(web, ann, "POST", `/api/calls/${forged}/join`)).status, 404);
+    assert.equal((await call(web, null, "POST", `/api/calls/${id}/join`)).status, 401);
 
-  // A real token for a person who is not in the call (as if minted by mistake) is shut out.
-  const eveToken = await mintRoomToken(DEV_ROOM_SECRET, { aud: "call", room: id, sub: `u:${eve.user.id}` });
-  const intruder = Socket.call(dev, id, eveToken);
-  assert.equal((await intruder.closed).code, 4003);
-  assert.equal(intruder.seen("sync").length, 0);
-  // Ann's token for this call does not open another call's room, nor a call that was never made.
-  const annToken = (await call(web, ann, "POST", `/api/calls/${id}/join`)).body.token;
-  const other = await fetch(`${dev.http}/parties/call/other-call-00001?token=${encodeURIComponent(annToken)}`, {
-    headers: { upgrade: "websocket", connection: "Upgrade", "sec-websocket-version": "13", "sec-websocket-key": btoa("0123456789abcdef") },
-  });
-  assert.equal(other.status, 401);
-  await other.body?.cancel();
-  const ghost = Socket.call(dev, "never-made-00001", await mintRoomToken(DEV_ROOM_SECRET, { aud: "call", room: "never-made-00001", sub: `u:${ann.user.id}` }));
-  assert.equal((await ghost.closed).code, 4004);
-  // The room's state is untouched by all of it.
-  const b = await joinCall(web, dev, bob, id);
-  assert.equal(b.events[0].call.status, "ringing");
-  await b.close();
-});
+    // A real token for a person who is not in the call (as if minted by mistake) is shut out.
+    const eveToken = await mintRoomToken(DEV_ROOM_SECRET, { aud: "call", room: id, sub: `u:${eve.user.id}` });
+    const intruder = Socket.call(dev, id, eveToken);
+    assert.equal((await intruder.closed).code, 4003);
+    assert.equal(intruder.seen("sync").length, 0);
+    // Ann's token for this call does not open another call's room, nor a call that was never made.
+    const annToken = (await call(web, ann, "POST", `/api/calls/${id}/join`)).body.token;
+    const other = await fetch(`${dev.http}/parties/call/other-call-00001?token=${encodeURIComponent(annToken)}`, {
+      headers: {
+        upgrade: "websocket",
+        connection: "Upgrade",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": btoa("0123456789abcdef"),
+      },
+    });
+    assert.equal(other.status, 401);
+    await other.body?.cancel();
+    const ghost = Socket.call(
+      dev,
+      "never-made-00001",
+      await mintRoomToken(DEV_ROOM_SECRET, { aud: "call", room: "never-made-00001", sub: `u:${ann.user.id}` }),
+    );
+    assert.equal((await ghost.closed).code, 4004);
+    // The room's state is untouched by all of it.
+    const b = await joinCall(web, dev, bob, id);
+    assert.equal(b.events[0].call.status, "ringing");
+    await b.close();
+  },
+);
 
 partyTest("the caller cannot accept; role claims and malformed messages are refused; nothing changes", async () => {
   const [ann, bob] = await trio();
@@ -128,16 +151,30 @@ partyTest("the caller cannot accept; role claims and malformed messages are refu
 
 partyTest("unsigned requests to a call room and forged reports to the web are refused", async () => {
   const [ann, bob] = await trio();
-  const init = JSON.stringify({ type: "init", callId: "forged-init-0001", caller: { sub: `u:${ann.user.id}`, handle: "a", name: "A" }, callee: { sub: `u:${bob.user.id}`, handle: "b", name: "B" }, video: false });
+  const init = JSON.stringify({
+    type: "init",
+    callId: "forged-init-0001",
+    caller: { sub: `u:${ann.user.id}`, handle: "a", name: "A" },
+    callee: { sub: `u:${bob.user.id}`, handle: "b", name: "B" },
+    video: false,
+  });
   const unsigned = await fetch(`${dev.http}/parties/call/forged-init-0001`, { method: "POST", body: init });
   assert.equal(unsigned.status, 401);
   await unsigned.body?.cancel();
   const { body } = await call(web, ann, "POST", "/api/calls", { to: bob.user.handle, video: false });
   const fake = JSON.stringify({ type: "callChanged", call: { callId: body.callId, status: "ended" } });
-  const r1 = await fetch(`${web.url}/api/internal/calls/${body.callId}`, { method: "POST", body: fake, headers: await signRequest("wrong-secret", fake) });
+  const r1 = await fetch(`${web.url}/api/internal/calls/${body.callId}`, {
+    method: "POST",
+    body: fake,
+    headers: await signRequest("wrong-secret", fake),
+  });
   assert.equal(r1.status, 401);
   await r1.body?.cancel();
-  const r2 = await fetch(`${web.url}/api/internal/calls/${body.callId}`, { method: "POST", body: fake, headers: await signRequest(DEV_SERVER_SECRET, fake) });
+  const r2 = await fetch(`${web.url}/api/internal/calls/${body.callId}`, {
+    method: "POST",
+    body: fake,
+    headers: await signRequest(DEV_SERVER_SECRET, fake),
+  });
   assert.equal(r2.status, 400);
   await r2.body?.cancel();
   assert.equal((await web.deps.kv.get<{ status: string }>(["calls", body.callId])).value?.status, "ringing");

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { DEV_ROOM_SECRET } from "../lib/protocol/defaults.ts";
 import { mintRoomToken } from "../lib/protocol/token.ts";
-import { account, type Account, befriend, call, joinCall } from "./support/calls.ts";
+import { type Account, account, befriend, call, joinCall } from "./support/calls.ts";
 import { freePort, PartyDev, waitFor } from "./support/party.ts";
 import { SfuProcess } from "./support/sfu.ts";
 import { startWeb } from "./support/web.ts";
@@ -63,7 +63,11 @@ Deno.test("call media admits the two people only while the call is accepted", op
     // Ended: nobody, with any token.
     a.send({ type: "hangup" });
     await b.waitFor("status", (e) => e.call.status === "ended");
-    await waitFor("the call's media to refuse the caller", async () => ((await trySfu(sfu, callId, ann)) !== "answered" ? true : undefined), 5_000);
+    await waitFor(
+      "the call's media to refuse the caller",
+      async () => ((await trySfu(sfu, callId, ann)) !== "answered" ? true : undefined),
+      5_000,
+    );
     assert.notEqual(await trySfu(sfu, callId, bob), "answered", "an ended call admitted the callee");
 
     // Declined: nobody either.

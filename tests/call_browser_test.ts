@@ -6,7 +6,16 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { islandsReady, launchBrowser } from "./support/browser.ts";
-import { account, type Account, assertFits, befriend, ringerOf, signedInPage, sleep, viewShots } from "./support/calls.ts";
+import {
+  type Account,
+  account,
+  assertFits,
+  befriend,
+  ringerOf,
+  signedInPage,
+  sleep,
+  viewShots,
+} from "./support/calls.ts";
 import { PartyDev } from "./support/party.ts";
 import { startWeb } from "./support/web.ts";
 
@@ -44,34 +53,41 @@ Deno.test("start Chromium", opts, async () => {
   browser = await launchBrowser(["--autoplay-policy=no-user-gesture-required"]);
 });
 
-Deno.test("B declines from the incoming call: both see it, in words, and in the thread; the page never moved", opts, async () => {
-  const { ann, bob, a, b } = await people();
-  await open(b, "/calls");
-  // A long page scrolled down: the overlay taking the focus must not move it.
-  await b.evaluate(() => {
-    document.querySelector("main")!.style.minHeight = "4000px";
-    scrollTo(0, 900);
-  });
-  await annCalls(a, bob);
-  await a.getByRole("status").getByText(`Calling ${bob.user.displayName}…`).waitFor();
-  const ringer = b.getByRole("dialog", { name: `${ann.user.displayName} is calling you (audio)` });
-  await ringer.getByRole("heading", { name: ann.user.displayName }).waitFor();
-  await ringer.getByText("Incoming audio call").waitFor();
-  assert.equal(await ringer.getAttribute("aria-modal"), "true");
-  // The ring really sounds (WebAudio running), and the answer has the keyboard focus.
-  await b.locator('.ringer[data-ring="on"]').waitFor();
-  assert.equal(await b.evaluate(() => document.activeElement?.textContent?.trim()), "Accept");
-  assert.equal(await b.evaluate(() => scrollY), 900, "the page jumped when Accept took the focus");
-  await assertFits(b, "the incoming call", [ringer.getByRole("button", { name: "Accept" }), ringer.getByRole("button", { name: "Decline" })]);
-  await viewShots(b, "call-ringing");
-  await ringer.getByRole("button", { name: "Decline" }).click();
-  await a.getByText(`${bob.user.displayName} declined the call.`).waitFor();
-  await ringer.waitFor({ state: "detached" });
-  await open(b, `/messages/${ann.user.handle}`);
-  await b.getByRole("log").getByText("You declined an audio call").waitFor();
-  await open(a, `/messages/${bob.user.handle}`);
-  await a.getByRole("log").getByText("Audio call declined").waitFor();
-});
+Deno.test(
+  "B declines from the incoming call: both see it, in words, and in the thread; the page never moved",
+  opts,
+  async () => {
+    const { ann, bob, a, b } = await people();
+    await open(b, "/calls");
+    // A long page scrolled down: the overlay taking the focus must not move it.
+    await b.evaluate(() => {
+      document.querySelector("main")!.style.minHeight = "4000px";
+      scrollTo(0, 900);
+    });
+    await annCalls(a, bob);
+    await a.getByRole("status").getByText(`Calling ${bob.user.displayName}…`).waitFor();
+    const ringer = b.getByRole("dialog", { name: `${ann.user.displayName} is calling you (audio)` });
+    await ringer.getByRole("heading", { name: ann.user.displayName }).waitFor();
+    await ringer.getByText("Incoming audio call").waitFor();
+    assert.equal(await ringer.getAttribute("aria-modal"), "true");
+    // The ring really sounds (WebAudio running), and the answer has the keyboard focus.
+    await b.locator('.ringer[data-ring="on"]').waitFor();
+    assert.equal(await b.evaluate(() => document.activeElement?.textContent?.trim()), "Accept");
+    assert.equal(await b.evaluate(() => scrollY), 900, "the page jumped when Accept took the focus");
+    await assertFits(b, "the incoming call", [
+      ringer.getByRole("button", { name: "Accept" }),
+      ringer.getByRole("button", { name: "Decline" }),
+    ]);
+    await viewShots(b, "call-ringing");
+    await ringer.getByRole("button", { name: "Decline" }).click();
+    await a.getByText(`${bob.user.displayName} declined the call.`).waitFor();
+    await ringer.waitFor({ state: "detached" });
+    await open(b, `/messages/${ann.user.handle}`);
+    await b.getByRole("log").getByText("You declined an audio call").waitFor();
+    await open(a, `/messages/${bob.user.handle}`);
+    await a.getByRole("log").getByText("Audio call declined").waitFor();
+  },
+);
 
 Deno.test("Escape on the incoming call declines it", opts, async () => {
   const { bob, a, b } = await people();
@@ -84,24 +100,32 @@ Deno.test("Escape on the incoming call declines it", opts, async () => {
   await a.getByText(`${bob.user.displayName} declined the call.`).waitFor();
 });
 
-Deno.test("A cancels: B's ringing stops on every open page, also one opened mid-ring; both threads keep it", opts, async () => {
-  const { ann, bob, a, b } = await people();
-  const b2 = (await signedInPage(browser, web, bob)).page;
-  // A third page of B's is the home page: every page of a signed-in person rings.
-  const b3 = (await signedInPage(browser, web, bob)).page;
-  await open(b3, "/");
-  await open(b, "/messages");
-  await annCalls(a, bob, "Video call");
-  await open(b2, `/messages/${ann.user.handle}`);
-  for (const p of [b, b2, b3]) await p.getByRole("dialog", { name: `${ann.user.displayName} is calling you (video)` }).waitFor();
-  await viewShots(a, "call-calling");
-  await assertFits(a, "the caller's screen", [a.getByRole("button", { name: "Cancel call" })]);
-  await a.getByRole("button", { name: "Cancel call" }).click();
-  await a.getByText("You cancelled the call.").waitFor();
-  for (const p of [b, b2, b3]) await ringerOf(p).waitFor({ state: "detached" });
-  await b2.getByRole("log").getByText("Missed video call").waitFor();
-  await b.getByRole("link", { name: new RegExp(ann.user.displayName) }).getByText("Missed video call").waitFor();
-});
+Deno.test(
+  "A cancels: B's ringing stops on every open page, also one opened mid-ring; both threads keep it",
+  opts,
+  async () => {
+    const { ann, bob, a, b } = await people();
+    const b2 = (await signedInPage(browser, web, bob)).page;
+    // A third page of B's is the home page: every page of a signed-in person rings.
+    const b3 = (await signedInPage(browser, web, bob)).page;
+    await open(b3, "/");
+    await open(b, "/messages");
+    await annCalls(a, bob, "Video call");
+    await open(b2, `/messages/${ann.user.handle}`);
+    for (const p of [b, b2, b3]) {
+      await p.getByRole("dialog", {
+        name: `${ann.user.displayName} is calling you (video)`,
+      }).waitFor();
+    }
+    await viewShots(a, "call-calling");
+    await assertFits(a, "the caller's screen", [a.getByRole("button", { name: "Cancel call" })]);
+    await a.getByRole("button", { name: "Cancel call" }).click();
+    await a.getByText("You cancelled the call.").waitFor();
+    for (const p of [b, b2, b3]) await ringerOf(p).waitFor({ state: "detached" });
+    await b2.getByRole("log").getByText("Missed video call").waitFor();
+    await b.getByRole("link", { name: new RegExp(ann.user.displayName) }).getByText("Missed video call").waitFor();
+  },
+);
 
 Deno.test("B accepts: the call screen answers, the other page stops ringing, either side ends it", opts, async () => {
   const { ann, bob, a, b } = await people();
@@ -117,8 +141,14 @@ Deno.test("B accepts: the call screen answers, the other page stops ringing, eit
   for (const p of [a, b]) {
     for (const name of ["Mute", "Turn camera on", "End call"]) await p.getByRole("button", { name }).waitFor();
     await p.getByRole("timer", { name: /^Duration \d+:\d\d$/ }).waitFor();
-    await p.getByRole("heading", { level: 1 }).filter({ hasText: p === a ? bob.user.displayName : ann.user.displayName }).waitFor();
-    await assertFits(p, "the call screen", ["Mute", "Turn camera on", "End call"].map((name) => p.getByRole("button", { name })));
+    await p.getByRole("heading", { level: 1 }).filter({
+      hasText: p === a ? bob.user.displayName : ann.user.displayName,
+    }).waitFor();
+    await assertFits(
+      p,
+      "the call screen",
+      ["Mute", "Turn camera on", "End call"].map((name) => p.getByRole("button", { name })),
+    );
   }
   await viewShots(b, "call-connected");
   await sleep(1_200);

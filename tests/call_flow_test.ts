@@ -3,22 +3,15 @@
 // and on /calls, media tokens exist only for an answered call, and the SFU room is closed at the end.
 import assert from "node:assert/strict";
 import { placeCall } from "../lib/server/calls/call_service.ts";
-import {
-  type Account,
-  account,
-  befriend,
-  call,
-  ControlSink,
-  joinCall,
-  openInbox,
-  sleep,
-} from "./support/calls.ts";
+import { type Account, account, befriend, call, ControlSink, joinCall, openInbox, sleep } from "./support/calls.ts";
 import { PartyDev, partyTest } from "./support/party.ts";
 import { startWeb } from "./support/web.ts";
 
 const web = await startWeb();
 const sfu = new ControlSink();
-const dev = await PartyDev.start({ vars: { SPAZIO_WEB_URL: web.url.replace("localhost", "127.0.0.1"), SPAZIO_SFU_URL: sfu.url } });
+const dev = await PartyDev.start({
+  vars: { SPAZIO_WEB_URL: web.url.replace("localhost", "127.0.0.1"), SPAZIO_SFU_URL: sfu.url },
+});
 web.deps.config.partyUrl = web.deps.config.partyPublicUrl = dev.http;
 
 let n = 0;

@@ -53,7 +53,9 @@ Deno.test("a call between an Italian caller and a French callee, by keyboard at 
     await b.getByRole("status").getByText("Connecté").waitFor();
     await a.getByRole("status").getByText("Connesso").waitFor();
     for (const name of ["Couper le micro", "Allumer la caméra", "Raccrocher"]) await tabTo(b, name);
-    for (const name of ["Disattiva microfono", "Accendi videocamera", "Termina chiamata"]) await a.getByRole("button", { name }).waitFor();
+    for (const name of ["Disattiva microfono", "Accendi videocamera", "Termina chiamata"]) {
+      await a.getByRole("button", { name }).waitFor();
+    }
     await a.getByRole("link", { name: "Torna ai messaggi con Benoit (la chiamata continua)" }).waitFor();
     await b.getByRole("timer", { name: /^Durée \d+:\d\d$/ }).waitFor();
     await b.keyboard.press("Enter");

@@ -98,9 +98,7 @@ Deno.test(
         "an island bundle: the file the build compressed, cached for a year",
         async () => {
           const page = new TextDecoder().decode((await get(`${web.url}/signup`)).body);
-          const scripts = [...page.matchAll(/(?:src|href)="(\/_build\/[\w.-]+\.js)"/g)].map((m) =>
-            m[1]
-          );
+          const scripts = [...page.matchAll(/(?:src|href)="(\/_build\/[\w.-]+\.js)"/g)].map((m) => m[1]);
           assert.ok(scripts.length > 1, "the sign-up page loads its bundle and chunks");
           const dir = `${web.deps.config.buildDir}/static`;
           for (const src of scripts) {

@@ -73,16 +73,27 @@ partyTest("bad DMs are refused with a clear error, and nothing is stored or deli
   }
   assert.equal((await call(web, null, "POST", `/api/messages/${bob.user.handle}`, { text: "hi" })).status, 401);
   assert.equal((await call(web, ann, "POST", `/api/messages/nobody_here`, { text: "hi" })).status, 404);
-  assert.equal((await call(web, ann, "POST", `/api/messages/${ann.user.handle}`, { text: "hi" })).body.error.code, "dm.err.self");
+  assert.equal(
+    (await call(web, ann, "POST", `/api/messages/${ann.user.handle}`, { text: "hi" })).body.error.code,
+    "dm.err.self",
+  );
   const crossSite = await fetch(`${web.url}/api/messages/${bob.user.handle}`, {
     method: "POST",
-    headers: { cookie: ann.cookie, origin: "https://evil.example", "sec-fetch-site": "cross-site", "content-type": "application/json" },
+    headers: {
+      cookie: ann.cookie,
+      origin: "https://evil.example",
+      "sec-fetch-site": "cross-site",
+      "content-type": "application/json",
+    },
     body: JSON.stringify({ text: "hi" }),
   });
   assert.equal(crossSite.status, 403);
   await crossSite.body?.cancel();
   // 1,000 emoji are 1,000 characters, though 2,000 UTF-16 units: allowed.
-  assert.equal((await call(web, ann, "POST", `/api/messages/${bob.user.handle}`, { text: "🎉".repeat(1000) })).status, 201);
+  assert.equal(
+    (await call(web, ann, "POST", `/api/messages/${bob.user.handle}`, { text: "🎉".repeat(1000) })).status,
+    201,
+  );
   await bobTab.waitFor("dm");
   assert.equal(bobTab.seen("dm").length, 1);
   assert.equal((await call(web, bob, "GET", "/api/messages")).body.threads[0].unread, 1);
@@ -123,7 +134,12 @@ partyTest("an inbox opens only with its owner's token, takes only pings, and del
   const annToken = (await call(web, ann, "POST", "/api/inbox/token")).body.token;
   const upgrade = async (room: string, token: string) => {
     const res = await fetch(`${dev.http}/parties/user/${room}?token=${encodeURIComponent(token)}`, {
-      headers: { upgrade: "websocket", connection: "Upgrade", "sec-websocket-version": "13", "sec-websocket-key": btoa("0123456789abcdef") },
+      headers: {
+        upgrade: "websocket",
+        connection: "Upgrade",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": btoa("0123456789abcdef"),
+      },
     });
     await res.body?.cancel();
     return res.status;
@@ -143,7 +159,10 @@ partyTest("an inbox opens only with its owner's token, takes only pings, and del
   assert.equal((await annTab.waitFor("error", () => true, before)).code, "bad_message");
 
   const forgedEvent = { type: "deliver", events: [{ type: "read", peerId: bob.user.id }] };
-  const unsigned = await fetch(`${dev.http}/parties/user/${ann.user.id}`, { method: "POST", body: JSON.stringify(forgedEvent) });
+  const unsigned = await fetch(`${dev.http}/parties/user/${ann.user.id}`, {
+    method: "POST",
+    body: JSON.stringify(forgedEvent),
+  });
   assert.equal(unsigned.status, 401);
   await unsigned.body?.cancel();
   const body = JSON.stringify(forgedEvent);

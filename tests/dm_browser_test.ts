@@ -19,7 +19,9 @@ async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
   return await page.evaluate(async () => {
     // deno-lint-ignore no-explicit-any
-    const r = await (globalThis as any).axe.run("main", { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "best-practice"] } });
+    const r = await (globalThis as any).axe.run("main", {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "best-practice"] },
+    });
     // deno-lint-ignore no-explicit-any
     return r.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(" ")).join(", ")}`);
   });
@@ -90,10 +92,27 @@ Deno.test("A and B exchange DMs in real time; the list counts unread; a block is
     const past = Date.now() - 3_600_000;
     for (let i = 0; i < 30; i++) {
       const [from, to] = i % 2 ? [annId, bobId] : [bobId, annId];
-      await store.append({ kind: "text", id: entryId(past + i * 1000), from, to, at: past + i * 1000, text: `Earlier message ${i}` });
+      await store.append({
+        kind: "text",
+        id: entryId(past + i * 1000),
+        from,
+        to,
+        at: past + i * 1000,
+        text: `Earlier message ${i}`,
+      });
     }
     const callAt = Date.now() - 1_000;
-    await store.append({ kind: "call", id: entryId(callAt), from: annId, to: bobId, at: callAt, callId: "c_test_call1", video: false, outcome: "missed", durationS: 0 });
+    await store.append({
+      kind: "call",
+      id: entryId(callAt),
+      from: annId,
+      to: bobId,
+      at: callAt,
+      callId: "c_test_call1",
+      video: false,
+      outcome: "missed",
+      durationS: 0,
+    });
     await bob.page.reload();
     await islandsReady(bob.page);
     await bob.page.getByRole("log").getByText("Missed audio call").waitFor();
@@ -102,7 +121,10 @@ Deno.test("A and B exchange DMs in real time; the list counts unread; a block is
       const at = `at ${size.width}x${size.height}`;
       assert.ok(!l.pageScrolls, `${at} the page itself scrolls`);
       assert.ok(l.heading.top >= l.topbar.bottom - 1, `${at} the name is under the top bar: ${JSON.stringify(l)}`);
-      assert.ok(l.last.bottom <= l.log.bottom + 1 && l.last.top >= l.log.top, `${at} the newest entry is not in view: ${JSON.stringify(l)}`);
+      assert.ok(
+        l.last.bottom <= l.log.bottom + 1 && l.last.top >= l.log.top,
+        `${at} the newest entry is not in view: ${JSON.stringify(l)}`,
+      );
       assert.ok(l.first.bottom <= l.log.top, `${at} the log did not open at the newest entry`);
       assert.ok(l.call.height < 40, `${at} a call entry takes more than one line (${l.call.height} px)`);
     }

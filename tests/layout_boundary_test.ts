@@ -22,20 +22,37 @@ Deno.test("the walk sees the runtimes' entries and what they load", () => {
     assert(paths.has(p), p);
   }
   assert.deepEqual(
-    importsOf(`import a from "./a.ts";\nconst b = await import("../b.ts");\nimport "./c.ts";\nnew URL("./d.ts", import.meta.url);\nimport x from "preact";`),
+    importsOf(
+      `import a from "./a.ts";\nconst b = await import("../b.ts");\nimport "./c.ts";\nnew URL("./d.ts", import.meta.url);\nimport x from "preact";`,
+    ),
     ["./a.ts", "../b.ts", "./c.ts", "./d.ts"],
   );
 });
 
 const plants: [string, string, string, RegExp][] = [
   ["an island imports a KV store", "islands/ShareButton.tsx", "../lib/server/kv/users.ts", /^browser code/],
-  ["browser code reaches the server through a component", "components/Sheet.tsx", "../lib/server/config.ts", /^browser code/],
-  ["a browser module loads the server lazily", "lib/browser/space/live.ts", "../../server/spaces/service.ts", /^browser code/],
+  [
+    "browser code reaches the server through a component",
+    "components/Sheet.tsx",
+    "../lib/server/config.ts",
+    /^browser code/,
+  ],
+  [
+    "a browser module loads the server lazily",
+    "lib/browser/space/live.ts",
+    "../../server/spaces/service.ts",
+    /^browser code/,
+  ],
   ["shared code imports browser code", "lib/shared/call_rule.ts", "../browser/api_client.ts", /^lib\/shared/],
   ["a party imports the web's config", "party/space/room.ts", "../../lib/server/config.ts", /^party\//],
   ["a party imports shared (not protocol) code", "party/call/reducer.ts", "../../lib/shared/entry_text.ts", /^party\//],
   ["the SFU imports browser code", "sfu/room.ts", "../lib/browser/media/signalling.ts", /^sfu\//],
-  ["protocol code imports server code (so party and SFU would load it)", "lib/protocol/token.ts", "../server/config.ts", /^(party|sfu)\//],
+  [
+    "protocol code imports server code (so party and SFU would load it)",
+    "lib/protocol/token.ts",
+    "../server/config.ts",
+    /^(party|sfu)\//,
+  ],
 ];
 for (const [name, path, spec, rule] of plants) {
   Deno.test(`a planted import is caught: ${name}`, () => {

@@ -42,8 +42,15 @@ Deno.test("Space audio through the SFU: hear, mute, move, forge, survive a worke
     await l.goto(link);
     await islandsReady(l);
     const heard = await audioGrows(l, "the host's audio at the listener", 10_000);
-    await waitFor("the audio level to rise", async () => ((await stats(l)).maxAudioLevel > 0.01 ? true : undefined), 5_000);
-    assert.ok(heard.candidates.every((c) => c.startsWith("127.0.0.1:")), `only the SFU's candidates: ${heard.candidates}`);
+    await waitFor(
+      "the audio level to rise",
+      async () => ((await stats(l)).maxAudioLevel > 0.01 ? true : undefined),
+      5_000,
+    );
+    assert.ok(
+      heard.candidates.every((c) => c.startsWith("127.0.0.1:")),
+      `only the SFU's candidates: ${heard.candidates}`,
+    );
 
     // Another anonymous listener forges a produce request with its own SFU token: refused,
     // nothing created. (From a page without the Space's own island, whose SFU connection as the
@@ -72,8 +79,18 @@ Deno.test("Space audio through the SFU: hear, mute, move, forge, survive a worke
         });
       };
       const t = (await ask({ type: "createTransport", id: 1, direction: "send" })) as { data: { transportId: string } };
-      const rtpParameters = { codecs: [{ mimeType: "audio/opus", payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 1111 }] };
-      const r = await ask({ type: "produce", id: 2, transportId: t.data?.transportId ?? "x", kind: "audio", rtpParameters, appData: { source: "mic" } });
+      const rtpParameters = {
+        codecs: [{ mimeType: "audio/opus", payloadType: 100, clockRate: 48000, channels: 2 }],
+        encodings: [{ ssrc: 1111 }],
+      };
+      const r = await ask({
+        type: "produce",
+        id: 2,
+        transportId: t.data?.transportId ?? "x",
+        kind: "audio",
+        rtpParameters,
+        appData: { source: "mic" },
+      });
       ws.close();
       return r as { type: string; code?: string };
     }, link.split("/s/")[1]);
@@ -139,7 +156,11 @@ Deno.test("Space audio through the SFU: hear, mute, move, forge, survive a worke
     await sleep(500);
     await audioGrows(l, "audio after the worker was killed", 10_000).catch(async (e) => {
       console.log("DEBUG sfu log", stack.sfu!.log.slice(-3000));
-      console.log("DEBUG listener state", await l.getByTestId("audio-state").textContent(), JSON.stringify(await stats(l)));
+      console.log(
+        "DEBUG listener state",
+        await l.getByTestId("audio-state").textContent(),
+        JSON.stringify(await stats(l)),
+      );
       console.log("DEBUG host state", await h.getByTestId("audio-state").textContent(), JSON.stringify(await stats(h)));
       throw e;
     });

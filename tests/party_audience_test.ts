@@ -24,40 +24,46 @@ async function onShard(spaceId: string, n: number, who: TestPerson) {
   return RoomClient.openParty(dev, "audience", room, await shardToken(room, who));
 }
 
-partyTest("listeners on two shards see the stage, react, raise a hand; a removed one is closed and kept out", async () => {
-  const id = newSpaceId();
-  await initSpace(dev, id, host);
-  const h = await RoomClient.join(dev, id, host);
-  const a = await onShard(id, 0, l0);
-  const b = await onShard(id, 1, l1);
-  await a.waitFor("sync");
-  await b.waitFor("sync");
-  const from = [a.mark(), b.mark()];
-  await h.request({ type: "unmuteSelf" }, "unmuted");
-  await a.waitFor("unmuted", (e) => e.sub === host.sub, from[0]);
-  await b.waitFor("unmuted", (e) => e.sub === host.sub, from[1]);
-  const hm = h.mark();
-  for (let i = 0; i < 3; i++) a.send({ type: "react", emoji: "💯" });
-  b.send({ type: "react", emoji: "💯" });
-  const bursts = async () => {
-    await h.waitFor("reactionBurst", () => true, hm);
-    await new Promise((r) => setTimeout(r, 600));
-    return h.events.slice(hm).filter((e) => e.type === "reactionBurst").reduce((n, e) => n + (e as { count: number }).count, 0);
-  };
-  assertEquals(await bursts(), 4);
-  await h.waitFor("listenerCount", (e) => e.count === 2);
-  a.send({ type: "requestToSpeak" });
-  await h.waitFor("handRaised", (e) => e.hand.sub === l0.sub);
-  await a.waitFor("handRaised", (e) => e.hand.sub === l0.sub);
-  const t0 = Date.now();
-  h.send({ type: "remove", sub: l1.sub });
-  const closed = await b.closed;
-  assertEquals(closed.code, SPACE_CLOSE.removed);
-  assert(Date.now() - t0 < 1_000, `closed after ${Date.now() - t0} ms`);
-  const again = await onShard(id, 1, l1);
-  assertEquals((await again.closed).code, SPACE_CLOSE.removed);
-  await Promise.all([h.close(), a.close()]);
-});
+partyTest(
+  "listeners on two shards see the stage, react, raise a hand; a removed one is closed and kept out",
+  async () => {
+    const id = newSpaceId();
+    await initSpace(dev, id, host);
+    const h = await RoomClient.join(dev, id, host);
+    const a = await onShard(id, 0, l0);
+    const b = await onShard(id, 1, l1);
+    await a.waitFor("sync");
+    await b.waitFor("sync");
+    const from = [a.mark(), b.mark()];
+    await h.request({ type: "unmuteSelf" }, "unmuted");
+    await a.waitFor("unmuted", (e) => e.sub === host.sub, from[0]);
+    await b.waitFor("unmuted", (e) => e.sub === host.sub, from[1]);
+    const hm = h.mark();
+    for (let i = 0; i < 3; i++) a.send({ type: "react", emoji: "💯" });
+    b.send({ type: "react", emoji: "💯" });
+    const bursts = async () => {
+      await h.waitFor("reactionBurst", () => true, hm);
+      await new Promise((r) => setTimeout(r, 600));
+      return h.events.slice(hm).filter((e) => e.type === "reactionBurst").reduce(
+        (n, e) => n + (e as { count: number }).count,
+        0,
+      );
+    };
+    assertEquals(await bursts(), 4);
+    await h.waitFor("listenerCount", (e) => e.count === 2);
+    a.send({ type: "requestToSpeak" });
+    await h.waitFor("handRaised", (e) => e.hand.sub === l0.sub);
+    await a.waitFor("handRaised", (e) => e.hand.sub === l0.sub);
+    const t0 = Date.now();
+    h.send({ type: "remove", sub: l1.sub });
+    const closed = await b.closed;
+    assertEquals(closed.code, SPACE_CLOSE.removed);
+    assert(Date.now() - t0 < 1_000, `closed after ${Date.now() - t0} ms`);
+    const again = await onShard(id, 1, l1);
+    assertEquals((await again.closed).code, SPACE_CLOSE.removed);
+    await Promise.all([h.close(), a.close()]);
+  },
+);
 
 partyTest("a shard token on the Space room, or on another Space's shard, is refused", async () => {
   const id = newSpaceId();
@@ -74,9 +80,17 @@ partyTest("a shard that cannot exist is refused before the upgrade; one of a Spa
   const id = newSpaceId();
   await initSpace(dev, id, host);
   for (const room of [`${id}.100`, `${id}.x`, `${id}`, "..0"]) {
-    const res = await fetch(`${dev.http}/parties/audience/${encodeURIComponent(room)}?token=${await shardToken(room, l0)}`, {
-      headers: { upgrade: "websocket", connection: "Upgrade", "sec-websocket-version": "13", "sec-websocket-key": btoa("0123456789abcdef") },
-    });
+    const res = await fetch(
+      `${dev.http}/parties/audience/${encodeURIComponent(room)}?token=${await shardToken(room, l0)}`,
+      {
+        headers: {
+          upgrade: "websocket",
+          connection: "Upgrade",
+          "sec-websocket-version": "13",
+          "sec-websocket-key": btoa("0123456789abcdef"),
+        },
+      },
+    );
     const body = await res.json();
     assertEquals([room, res.status, body.code], [room, 404, "not_found"]);
   }
@@ -99,18 +113,28 @@ partyTest("forged shard-to-room requests are refused and change nothing", async 
     { type: "shardHello", shard: 7 },
   ];
   for (const body of forged) {
-    const unsigned = await fetch(`${dev.http}/parties/space/${id}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const unsigned = await fetch(`${dev.http}/parties/space/${id}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     assertEquals([body.type, unsigned.status], [body.type, 401]);
     await unsigned.body?.cancel();
     const wrong = await roomPost(dev, id, body, "not-the-server-secret-at-all-000000");
     assertEquals([body.type, wrong.status], [body.type, 401]);
   }
   // A signed report from a shard that never said hello counts nothing either.
-  assertEquals((await roomPost(dev, id, { type: "shardReport", shard: 9, count: 50, listeners: [], reactions: {} })).status, 409);
+  assertEquals(
+    (await roomPost(dev, id, { type: "shardReport", shard: 9, count: 50, listeners: [], reactions: {} })).status,
+    409,
+  );
   await new Promise((r) => setTimeout(r, 700));
   const snap = await getJson(`${dev.http}/parties/space/${id}`);
   assertEquals([snap.space.status, snap.listenerCount], ["live", 1]);
-  assert(!h.events.slice(hm).some((e) => e.type === "ended" || e.type === "reactionBurst"), "a forged request reached the host");
+  assert(
+    !h.events.slice(hm).some((e) => e.type === "ended" || e.type === "reactionBurst"),
+    "a forged request reached the host",
+  );
   // The real listener is still served.
   a.send({ type: "react", emoji: "💯" });
   await h.waitFor("reactionBurst", (e) => e.count === 1, hm);
@@ -121,7 +145,9 @@ partyTest("a crowd's reaction flood reaches the host summed and capped, and the 
   const id = newSpaceId();
   await initSpace(dev, id, host);
   const h = await RoomClient.join(dev, id, host);
-  const crowd = await Promise.all(Array.from({ length: 60 }, (_, i) => onShard(id, 0, { sub: `a:crowd${String(i).padStart(4, "0")}` })));
+  const crowd = await Promise.all(
+    Array.from({ length: 60 }, (_, i) => onShard(id, 0, { sub: `a:crowd${String(i).padStart(4, "0")}` })),
+  );
   await Promise.all(crowd.map((c) => c.waitFor("sync")));
   await h.waitFor("listenerCount", (e) => e.count === 60);
   const hm = h.mark();
@@ -142,7 +168,12 @@ partyTest("a crowd's reaction flood reaches the host summed and capped, and the 
   await Promise.all([h.close(), late.close(), ...crowd.map((c) => c.close())]);
 });
 
-Deno.test({ name: "audience: stop the servers", sanitizeOps: false, sanitizeResources: false, fn: async () => {
-  await dev.dispose();
-  await sfu.close();
-} });
+Deno.test({
+  name: "audience: stop the servers",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    await dev.dispose();
+    await sfu.close();
+  },
+});

@@ -105,8 +105,15 @@ const lis3 = { sub: "u:listen03", handle: "lis3", name: "Lis Three" };
 const anon = { sub: "a:anon0001" };
 
 /** The web's init of the test Space, hosted by `host`. */
-const spaceInit = (title: string, cohosts: Who[] = []) =>
-  ({ type: "init" as const, spaceId: SPACE, title, host, cohosts, speakers: [] as Who[], blockedSubs: [] as string[] });
+const spaceInit = (title: string, cohosts: Who[] = []) => ({
+  type: "init" as const,
+  spaceId: SPACE,
+  title,
+  host,
+  cohosts,
+  speakers: [] as Who[],
+  blockedSubs: [] as string[],
+});
 /** A connection URI for the test Space's room. */
 const spaceUri = (who: Who, pk: string) => uri("space", SPACE, "space", who, pk);
 
@@ -148,7 +155,9 @@ async function spaceScript({ planned = false } = {}): Promise<Step[]> {
       conn: "h1",
       // The first comment's id, as the host saw it.
       text: (r) => {
-        const first = r.seen.h1.map((m) => typeof m === "string" ? JSON.parse(m) : {}).find((e) => e.type === "comment");
+        const first = r.seen.h1.map((m) => typeof m === "string" ? JSON.parse(m) : {}).find((e) =>
+          e.type === "comment"
+        );
         return JSON.stringify({ type: "pin", commentId: first.comment.id });
       },
     },
@@ -289,14 +298,23 @@ function spaceRoomAnswers(req: Request, body: string): Response {
   const r = JSON.parse(body);
   if (r.type !== "shardHello") return Response.json({ ok: true });
   const s = createSpace(spaceInit("Shard"), START);
-  return Response.json({ ok: true, sync: syncFor(s, { sub: "a:shard-view" }, 0, () => false, []), seq: 3, removed: [lis3.sub] });
+  return Response.json({
+    ok: true,
+    sync: syncFor(s, { sub: "a:shard-view" }, 0, () => false, []),
+    seq: 3,
+    removed: [lis3.sub],
+  });
 }
 
 async function shardScript(): Promise<Step[]> {
   const u = (who: Who, pk: string) => uri("audience", SHARD, "audience", who, pk);
   const deliver = (seq: number, to: string, event: unknown) =>
     signed("audience", SHARD, { type: "deliver", deliveries: [{ seq, to, event }] });
-  const react = (conn: string) => ({ kind: "message" as const, conn, text: JSON.stringify({ type: "react", emoji: "👋" }) });
+  const react = (conn: string) => ({
+    kind: "message" as const,
+    conn,
+    text: JSON.stringify({ type: "react", emoji: "👋" }),
+  });
   return [
     { at: 1_000, kind: "connect", conn: "l1", uri: await u(lis, "l1") },
     // Its join is reported within 250 ms, on an alarm; a reaction rides on the next report.
@@ -309,7 +327,11 @@ async function shardScript(): Promise<Step[]> {
     { at: 4_000, kind: "request", make: deliver(4, "all", { type: "muted", sub: host.sub, by: host.sub }) },
     { at: 4_100, kind: "request", make: deliver(4, "all", { type: "muted", sub: host.sub, by: host.sub }) },
     // A listener the room removes is told, closed, and refused when they come back.
-    { at: 5_000, kind: "request", make: deliver(5, lis2.sub, { type: "removed", message: "You were removed from this Space." }) },
+    {
+      at: 5_000,
+      kind: "request",
+      make: deliver(5, lis2.sub, { type: "removed", message: "You were removed from this Space." }),
+    },
     { at: 6_000, kind: "connect", conn: "l2b", uri: await u(lis2, "l2b") },
     // Removed before the shard existed (the welcome names them): refused too.
     { at: 6_500, kind: "connect", conn: "l3", uri: await u(lis3, "l3") },
@@ -325,7 +347,9 @@ Deno.test("audience shard: a script gives the same outputs when the shard hibern
   assertEquals(types(r, "l2b"), ["removed", "close 4003"]);
   assertEquals(types(r, "l3"), ["removed", "close 4003"]);
   // The reports: the count, and the three reactions summed over the two listeners.
-  const reports = r.posts.flat().filter((p) => p.includes('"shardReport"')).map((p) => JSON.parse(p.slice(p.indexOf("{"))));
+  const reports = r.posts.flat().filter((p) => p.includes('"shardReport"')).map((p) =>
+    JSON.parse(p.slice(p.indexOf("{")))
+  );
   assertEquals(reports.map((x) => x.count), [1, 1, 2, 2, 1, 0]);
   const waves = reports.reduce((n, x) => n + (x.reactions["👋"] ?? 0), 0);
   assertEquals(waves, 3);
@@ -426,7 +450,9 @@ async function inboxScript(): Promise<Step[]> {
   for (let i = 0; i < 14; i++) steps.push(ping("t2", 5_000 + i));
   steps.push({ at: 6_000, kind: "disconnect", conn: "t1" }, deliver(7_000));
   // Twenty tabs are allowed, the twenty-first is not.
-  for (let i = 0; i < 20; i++) steps.push({ at: 8_000 + i * 10, kind: "connect", conn: `m${i}`, uri: await u(`m${i}`) });
+  for (let i = 0; i < 20; i++) {
+    steps.push({ at: 8_000 + i * 10, kind: "connect", conn: `m${i}`, uri: await u(`m${i}`) });
+  }
   steps.push(deliver(9_000), ping("t2", 20_000));
   return steps;
 }

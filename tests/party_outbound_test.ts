@@ -8,7 +8,15 @@ import { sfuGrant } from "../lib/protocol/internal_api.ts";
 import { freePort } from "./support/party.ts";
 
 /** A grant as the room pushes it (the contract is checked before anything goes). */
-const grant = (seq: number) => ({ room: "s_x", sub: "u:abcd", canSpeak: true, muted: false, admitted: true, video: false, seq });
+const grant = (seq: number) => ({
+  room: "s_x",
+  sub: "u:abcd",
+  canSpeak: true,
+  muted: false,
+  admitted: true,
+  video: false,
+  seq,
+});
 
 /** A server that answers each POST with the next status in `statuses` and records what came. */
 function flaky(statuses: number[]) {

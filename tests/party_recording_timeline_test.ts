@@ -21,7 +21,12 @@ const lis = { sub: "u:listen01", handle: "lis", name: "Lis" };
 const anon = { sub: "a:anon0001" };
 
 const uri = async (who: typeof host | typeof anon, pk: string) =>
-  `${HOST}/parties/space/${SPACE}?_pk=${pk}&token=${await mintRoomToken(DEV_ROOM_SECRET, { aud: "space", room: SPACE, ...who, ttlSeconds: 3_600 }, START)}`;
+  `${HOST}/parties/space/${SPACE}?_pk=${pk}&token=${await mintRoomToken(DEV_ROOM_SECRET, {
+    aud: "space",
+    room: SPACE,
+    ...who,
+    ttlSeconds: 3_600,
+  }, START)}`;
 const post = (body: unknown) => async (now: number) => {
   const text = JSON.stringify(body);
   return new Request(`${HOST}/parties/space/${SPACE}`, {
@@ -84,19 +89,24 @@ Deno.test("recorded room: the timeline survives hibernation and eviction, and sa
   const stage = tl.stage.map((s) => [s.sub, s.role, s.from - START, s.to === undefined ? null : s.to - START]);
   const off = steps[14].at, on = steps[16].at, left = steps[18].at, end = steps[20].at;
   const accepted = steps[6].at;
-  assertEquals(stage.sort(), [
-    [host.sub, "host", 2_000, off],
-    [host.sub, "host", on, end],
-    [spk.sub, "speaker", accepted, off],
-    [spk.sub, "speaker", on, left],
-  ].sort());
+  assertEquals(
+    stage.sort(),
+    [
+      [host.sub, "host", 2_000, off],
+      [host.sub, "host", on, end],
+      [spk.sub, "speaker", accepted, off],
+      [spk.sub, "speaker", on, left],
+    ].sort(),
+  );
   assertEquals(tl.comments.map((c) => c.text), ["first", "second"], "nothing is kept while off");
   assertEquals(tl.reactions.map((r) => r.count), [3, 1]);
   // The pin when it was set, and again when recording came back on (it was still pinned).
   assertEquals(tl.pins.map((p) => [p.at - START, p.pin?.kind]), [[steps[12].at, "url"], [on, "url"]]);
   assertEquals(tl.people.map((p) => p.sub).sort(), [host.sub, lis.sub, spk.sub].sort());
   // The SFU heard each switch: on at creation, off, on, off at the end.
-  const switches = base.posts.flat().filter((p) => p.includes("/control/recording")).map((p) => JSON.parse(p.slice(p.indexOf("{"))).on);
+  const switches = base.posts.flat().filter((p) => p.includes("/control/recording")).map((p) =>
+    JSON.parse(p.slice(p.indexOf("{"))).on
+  );
   assertEquals(switches, [true, false, true, false]);
 });
 
@@ -117,19 +127,38 @@ Deno.test("timeline join: speaking lines become intervals; everything is in ms f
   const t = buildTimeline(1_000, 5_000, {
     startedAt: 1_000,
     people: [{ sub: "u:a0000001", name: "Ada" }],
-    stage: [{ sub: "u:a0000001", role: "host", from: 1_000 }, { sub: "u:b0000001", role: "speaker", from: 1_200, to: 3_100 }],
-    comments: [{ id: "c1", sub: "u:c0000001", text: "hi", at: 2_500 }, { id: "c0", sub: "u:c0000001", text: "early", at: 500 }],
+    stage: [{ sub: "u:a0000001", role: "host", from: 1_000 }, {
+      sub: "u:b0000001",
+      role: "speaker",
+      from: 1_200,
+      to: 3_100,
+    }],
+    comments: [{ id: "c1", sub: "u:c0000001", text: "hi", at: 2_500 }, {
+      id: "c0",
+      sub: "u:c0000001",
+      text: "early",
+      at: 500,
+    }],
     reactions: [{ emoji: "💯", count: 3, at: 1_700 }],
     pins: [{ at: 1_900, pin: null }],
   }, lines);
   Timeline.parse(t);
-  assertEquals(t.stage, [{ sub: "u:a0000001", role: "host", fromMs: 0 }, { sub: "u:b0000001", role: "speaker", fromMs: 200, toMs: 2_100 }]);
+  assertEquals(t.stage, [{ sub: "u:a0000001", role: "host", fromMs: 0 }, {
+    sub: "u:b0000001",
+    role: "speaker",
+    fromMs: 200,
+    toMs: 2_100,
+  }]);
   assertEquals(t.speaking, [
     { sub: "u:a0000001", fromMs: 0, toMs: 1_000 },
     { sub: "u:b0000001", fromMs: 500, toMs: 2_000 },
     { sub: "u:a0000001", fromMs: 3_000, toMs: 4_000 },
   ]);
-  assertEquals(t.comments, [{ id: "c1", sub: "u:c0000001", text: "hi", atMs: 1_500 }], "what came before the start is dropped");
+  assertEquals(
+    t.comments,
+    [{ id: "c1", sub: "u:c0000001", text: "hi", atMs: 1_500 }],
+    "what came before the start is dropped",
+  );
   assertEquals(t.reactions, [{ emoji: "💯", count: 3, atMs: 700 }]);
   assertEquals(t.pins, [{ atMs: 900, pin: null }]);
   assertEquals(t.people["u:a0000001"], { sub: "u:a0000001", name: "Ada" });

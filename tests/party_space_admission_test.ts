@@ -1,15 +1,7 @@
 // Who gets into a Space room, over a real `partykit dev`: tokens, Origin, bans, blocks, restarts.
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { SPACE_CLOSE } from "../lib/protocol/space.ts";
-import {
-  type Answer,
-  initSpace,
-  newSpaceId,
-  PartyDev,
-  partyTest,
-  roomPost,
-  spaceToken,
-} from "./support/party.ts";
+import { type Answer, initSpace, newSpaceId, PartyDev, partyTest, roomPost, spaceToken } from "./support/party.ts";
 import { RoomClient, upgradeAnswer } from "./support/party_client.ts";
 
 const host = { sub: "u:host0001", handle: "hosta", name: "Hosta" };

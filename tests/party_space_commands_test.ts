@@ -5,15 +5,7 @@ import { DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { SPACE_CLOSE } from "../lib/protocol/space.ts";
 import { foldSpaceEvent } from "../lib/protocol/space_view.ts";
 import { signRequest } from "../lib/protocol/token.ts";
-import {
-  type Answer,
-  getJson,
-  initSpace,
-  newSpaceId,
-  PartyDev,
-  partyTest,
-  roomPost,
-} from "./support/party.ts";
+import { type Answer, getJson, initSpace, newSpaceId, PartyDev, partyTest, roomPost } from "./support/party.ts";
 import { CaptureServer, RoomClient } from "./support/party_client.ts";
 
 const host = { sub: "u:host0001", handle: "hosta", name: "Hosta" };
@@ -52,9 +44,7 @@ partyTest("a role claimed in a message is refused; the room goes by the token", 
   assertEquals(err3.code, "forbidden");
   assertEquals(await snapshot(), before);
   assert(
-    !h.events.some((e) =>
-      e.type === "ended" || e.type === "roleChanged" && e.person.sub === lis.sub
-    ),
+    !h.events.some((e) => e.type === "ended" || e.type === "roleChanged" && e.person.sub === lis.sub),
   );
   await closeAll();
 });

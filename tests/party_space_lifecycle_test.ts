@@ -3,14 +3,7 @@
 // person stays out whatever token they bring.
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { SPACE_CLOSE } from "../lib/protocol/space.ts";
-import {
-  initSpace,
-  newSpaceId,
-  PartyDev,
-  partyTest,
-  roomPost,
-  spaceToken,
-} from "./support/party.ts";
+import { initSpace, newSpaceId, PartyDev, partyTest, roomPost, spaceToken } from "./support/party.ts";
 import { RoomClient } from "./support/party_client.ts";
 
 const host = { sub: "u:host0001", handle: "hosta", name: "Hosta" };

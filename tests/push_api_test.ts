@@ -31,11 +31,18 @@ partyTest("the VAPID key pair is made on first start, kept in KV, and the same a
 partyTest("subscriptions: bad ones and non-https endpoints are refused and nothing is stored", async () => {
   const ann = await account(web, "sub_ann");
   const good = pushService.subscription();
-  const bad = [{}, { endpoint: "not a url", keys: good.keys }, { endpoint: good.endpoint, keys: { p256dh: "short", auth: good.keys.auth } }, { endpoint: good.endpoint }];
-  for (const body of bad) assert.equal((await call(web, ann, "POST", "/api/push/subscriptions", body)).status, 400, JSON.stringify(body));
+  const bad = [{}, { endpoint: "not a url", keys: good.keys }, {
+    endpoint: good.endpoint,
+    keys: { p256dh: "short", auth: good.keys.auth },
+  }, { endpoint: good.endpoint }];
+  for (const body of bad) {
+    assert.equal((await call(web, ann, "POST", "/api/push/subscriptions", body)).status, 400, JSON.stringify(body));
+  }
   // Without the local-testing switch, plain http and private addresses are not push services.
   Deno.env.delete("SPAZIO_PUSH_ALLOW_HTTP");
-  for (const endpoint of [good.endpoint, "https://127.0.0.1/push/x", "https://10.0.0.8/push/x", "https://localhost/x"]) {
+  for (
+    const endpoint of [good.endpoint, "https://127.0.0.1/push/x", "https://10.0.0.8/push/x", "https://localhost/x"]
+  ) {
     const r = await call(web, ann, "POST", "/api/push/subscriptions", { ...good, endpoint });
     assert.equal(r.status, 400, endpoint);
   }
@@ -48,39 +55,49 @@ partyTest("subscriptions: bad ones and non-https endpoints are refused and nothi
   assert.deepEqual(await new PushStore(web.deps.kv).list(ann.user.id), []);
 });
 
-partyTest("an incoming call and then the missed call reach the callee's browser, encrypted and VAPID-signed, in French", async () => {
-  Deno.env.set("SPAZIO_PUSH_ALLOW_HTTP", "1");
-  const ann = await account(web, "push_ann");
-  const bob = await account(web, "push_bob");
-  await befriend(web, ann, bob);
-  const sub = pushService.subscription();
-  const res = await fetch(`${web.url}/api/push/subscriptions`, sameOrigin(web, { method: "POST", cookie: `${bob.cookie}; spazio_lang=fr`, body: JSON.stringify(sub) }));
-  assert.equal(res.status, 201);
-  await res.body?.cancel();
-  const serverKey = (await call(web, null, "GET", "/api/push/key")).body.publicKey;
+partyTest(
+  "an incoming call and then the missed call reach the callee's browser, encrypted and VAPID-signed, in French",
+  async () => {
+    Deno.env.set("SPAZIO_PUSH_ALLOW_HTTP", "1");
+    const ann = await account(web, "push_ann");
+    const bob = await account(web, "push_bob");
+    await befriend(web, ann, bob);
+    const sub = pushService.subscription();
+    const res = await fetch(
+      `${web.url}/api/push/subscriptions`,
+      sameOrigin(web, { method: "POST", cookie: `${bob.cookie}; spazio_lang=fr`, body: JSON.stringify(sub) }),
+    );
+    assert.equal(res.status, 201);
+    await res.body?.cancel();
+    const serverKey = (await call(web, null, "GET", "/api/push/key")).body.publicKey;
 
-  const placed = await placeCall(web.deps, ann.user, bob.user, true, 1_500);
-  const ring = await pushService.waitFor((p) => p.payload.callId === placed.callId && p.payload.type === "incomingCall");
-  assert.equal(ring.payload.title, "Push_ann vous appelle");
-  assert.equal(ring.payload.body, "Appel vidéo sur Spazio");
-  assert.equal(ring.payload.url, `/calls/${placed.callId}`);
-  assert.deepEqual(ring.payload.actions.map((a: { action: string; url: string }) => [a.action, a.url]), [
-    ["accept", `/calls/${placed.callId}?answer=1`],
-    ["open", `/calls/${placed.callId}`],
-  ]);
-  assert.equal(ring.ttl, "30");
-  assert.equal(ring.urgency, "high");
-  assert.equal(ring.serverKey, serverKey);
-  assert.equal(ring.vapid.aud, pushService.origin);
-  assert.match(ring.vapid.sub, /^(mailto:|https:)/);
+    const placed = await placeCall(web.deps, ann.user, bob.user, true, 1_500);
+    const ring = await pushService.waitFor((p) =>
+      p.payload.callId === placed.callId && p.payload.type === "incomingCall"
+    );
+    assert.equal(ring.payload.title, "Push_ann vous appelle");
+    assert.equal(ring.payload.body, "Appel vidéo sur Spazio");
+    assert.equal(ring.payload.url, `/calls/${placed.callId}`);
+    assert.deepEqual(ring.payload.actions.map((a: { action: string; url: string }) => [a.action, a.url]), [
+      ["accept", `/calls/${placed.callId}?answer=1`],
+      ["open", `/calls/${placed.callId}`],
+    ]);
+    assert.equal(ring.ttl, "30");
+    assert.equal(ring.urgency, "high");
+    assert.equal(ring.serverKey, serverKey);
+    assert.equal(ring.vapid.aud, pushService.origin);
+    assert.match(ring.vapid.sub, /^(mailto:|https:)/);
 
-  const a = await joinCall(web, dev, ann, placed.callId);
-  await a.waitFor("status", (e) => e.call.status === "missed", 0, 8_000);
-  const missed = await pushService.waitFor((p) => p.payload.callId === placed.callId && p.payload.type === "missedCall");
-  assert.equal(missed.payload.title, "Appel manqué de Push_ann");
-  assert.equal(missed.payload.tag, ring.payload.tag);
-  assert.equal(missed.payload.url, `/messages/${ann.user.handle}`);
-});
+    const a = await joinCall(web, dev, ann, placed.callId);
+    await a.waitFor("status", (e) => e.call.status === "missed", 0, 8_000);
+    const missed = await pushService.waitFor((p) =>
+      p.payload.callId === placed.callId && p.payload.type === "missedCall"
+    );
+    assert.equal(missed.payload.title, "Appel manqué de Push_ann");
+    assert.equal(missed.payload.tag, ring.payload.tag);
+    assert.equal(missed.payload.url, `/messages/${ann.user.handle}`);
+  },
+);
 
 partyTest("a subscription the push service calls gone is dropped; a forbidden call pushes nothing", async () => {
   Deno.env.set("SPAZIO_PUSH_ALLOW_HTTP", "1");

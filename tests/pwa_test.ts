@@ -39,7 +39,9 @@ Deno.test("the manifest names real icons of the right sizes, one maskable", opts
   try {
     const manifest = await (await fetch(`${web.url}/manifest.webmanifest`)).json();
     assert.equal(manifest.display, "standalone");
-    assert.ok(manifest.name && manifest.short_name && manifest.start_url && manifest.theme_color && manifest.background_color);
+    assert.ok(
+      manifest.name && manifest.short_name && manifest.start_url && manifest.theme_color && manifest.background_color,
+    );
     for (const icon of manifest.icons) {
       const res = await fetch(new URL(icon.src, web.url));
       assert.equal(res.headers.get("content-type"), "image/png");

@@ -24,10 +24,27 @@ Deno.test("recording API: Range replay, the host's controls, clips, 410 once del
     const dir = store.localPath(`${RecordingService.tracksPrefix(space)}index.json`).replace(/index\.json$/, "");
     await Deno.mkdir(dir, { recursive: true });
     const made = await new Deno.Command(FFMPEG, {
-      args: ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=40:sample_rate=48000", "-c:a", "libopus", "-ac", "1", `${dir}/p-1.ogg`],
+      args: [
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:duration=40:sample_rate=48000",
+        "-c:a",
+        "libopus",
+        "-ac",
+        "1",
+        `${dir}/p-1.ogg`,
+      ],
     }).output();
     assert.equal(made.code, 0);
-    await Deno.writeTextFile(`${dir}/index.json`, JSON.stringify({ segments: [{ file: "p-1.ogg", sub: `u:${host.user.id}`, firstPacketAt: rec.startedAt }] }));
+    await Deno.writeTextFile(
+      `${dir}/index.json`,
+      JSON.stringify({ segments: [{ file: "p-1.ogg", sub: `u:${host.user.id}`, firstPacketAt: rec.startedAt }] }),
+    );
     assert.equal((await svc.finish(space)).status, "ready");
 
     const get = (path: string, headers: Record<string, string> = {}) => fetch(`${web.url}${path}`, { headers });
@@ -52,7 +69,14 @@ Deno.test("recording API: Range replay, the host's controls, clips, 410 once del
     const bad = await get(`/api/recordings/${space}/replay.ogg`, { range: "bytes=x-y" });
     assert.equal(bad.status, 400);
     await bad.body?.cancel();
-    for (const path of [`/api/recordings/..%2F..%2Fetc/replay.ogg`, `/api/recordings/${space}/..%2Findex.json`, `/api/recordings/${space}/index.json`, `/api/clips/..%2Fx/clip.ogg`]) {
+    for (
+      const path of [
+        `/api/recordings/..%2F..%2Fetc/replay.ogg`,
+        `/api/recordings/${space}/..%2Findex.json`,
+        `/api/recordings/${space}/index.json`,
+        `/api/clips/..%2Fx/clip.ogg`,
+      ]
+    ) {
       const r = await get(path);
       assert.ok(r.status === 400 || r.status === 404, `${path}: ${r.status}`);
       await r.body?.cancel();
@@ -61,18 +85,27 @@ Deno.test("recording API: Range replay, the host's controls, clips, 410 once del
     // The host's controls; nobody else's.
     const summary = await (await get(`/api/spaces/${space}/recording`)).json();
     assert.equal(summary.status, "ready");
-    assert.equal((await call(web, guest, "PATCH", `/api/spaces/${space}/recording`, { trimStartMs: 1000 })).status, 403);
+    assert.equal(
+      (await call(web, guest, "PATCH", `/api/spaces/${space}/recording`, { trimStartMs: 1000 })).status,
+      403,
+    );
     assert.equal((await call(web, null, "DELETE", `/api/spaces/${space}/recording`)).status, 401);
     const badTrim = await call(web, host, "PATCH", `/api/spaces/${space}/recording`, { trimStartMs: 10_000_000 });
     assert.equal(badTrim.status, 400);
     assert.match(badTrim.body.error.message, /from 0 to \d+ ms/);
-    assert.equal((await call(web, host, "PATCH", `/api/spaces/${space}/recording`, { trimStartMs: "soon" })).status, 400);
+    assert.equal(
+      (await call(web, host, "PATCH", `/api/spaces/${space}/recording`, { trimStartMs: "soon" })).status,
+      400,
+    );
     const trimmed = await call(web, host, "PATCH", `/api/spaces/${space}/recording`, { trimStartMs: 2000 });
     assert.equal(trimmed.status, 200);
     assert.ok(Math.abs(trimmed.body.durationMs - 38_000) <= 200);
 
     // Anyone clips, even without an account.
-    const clipped = await fetch(`${web.url}/api/spaces/${space}/clips`, sameOrigin(web, { method: "POST", body: JSON.stringify({ fromMs: 1000 }) }));
+    const clipped = await fetch(
+      `${web.url}/api/spaces/${space}/clips`,
+      sameOrigin(web, { method: "POST", body: JSON.stringify({ fromMs: 1000 }) }),
+    );
     assert.equal(clipped.status, 201);
     const clip = await clipped.json();
     assert.ok(Math.abs(clip.durationMs - 30_000) <= 500);
@@ -82,7 +115,10 @@ Deno.test("recording API: Range replay, the host's controls, clips, 410 once del
     const outOfRange = await call(web, guest, "POST", `/api/spaces/${space}/clips`, { fromMs: 999_999 });
     assert.equal(outOfRange.status, 400);
     assert.equal((await call(web, guest, "POST", `/api/spaces/spNotRec9/clips`, { fromMs: 0 })).status, 404);
-    assert.equal((await call(web, host, "PATCH", `/api/spaces/${space}/recording`, { clipsAllowed: false })).status, 200);
+    assert.equal(
+      (await call(web, host, "PATCH", `/api/spaces/${space}/recording`, { clipsAllowed: false })).status,
+      200,
+    );
     const off = await call(web, guest, "POST", `/api/spaces/${space}/clips`, { fromMs: 0 });
     assert.equal(off.status, 403);
     assert.match(off.body.error.message, /turned clips off/);

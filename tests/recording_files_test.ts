@@ -15,7 +15,21 @@ async function tempStore() {
 Deno.test("recording store: keys that could leave the folder are refused; files are written whole, listed and deleted", async () => {
   const { root, store } = await tempStore();
   try {
-    for (const bad of ["../x", "a/../../b", "/etc/passwd", "a//b", "a/./b", "", "a\\b", "%2e%2e/x", "a/b/", "a.b.c/d", "x".repeat(65)]) {
+    for (
+      const bad of [
+        "../x",
+        "a/../../b",
+        "/etc/passwd",
+        "a//b",
+        "a/./b",
+        "",
+        "a\\b",
+        "%2e%2e/x",
+        "a/b/",
+        "a.b.c/d",
+        "x".repeat(65),
+      ]
+    ) {
       assert.throws(() => store.localPath(bad), BadKeyError, bad);
       await assert.rejects(store.stat(bad), BadKeyError);
     }
@@ -47,7 +61,18 @@ Deno.test("Range: a player's ranges get 206 and the right bytes; past the end is
   assert.deepEqual(parseRange("bytes=0-1, 5-6", 100), null, "several ranges: the whole file");
   assert.equal(parseRange("bytes=100-", 100), "unsatisfiable");
   assert.equal(parseRange("bytes=-0", 100), "unsatisfiable");
-  for (const bad of ["bytes=", "bytes=-", "bytes=a-b", "items=0-1", "bytes=5-1", "bytes=1-2-3", "0-1", "bytes=99999999999999999-"]) {
+  for (
+    const bad of [
+      "bytes=",
+      "bytes=-",
+      "bytes=a-b",
+      "items=0-1",
+      "bytes=5-1",
+      "bytes=1-2-3",
+      "0-1",
+      "bytes=99999999999999999-",
+    ]
+  ) {
     assert.equal(parseRange(bad, 100), "malformed", bad);
   }
 
@@ -56,7 +81,12 @@ Deno.test("Range: a player's ranges get 206 and the right bytes; past the end is
     const body = new Uint8Array(1000).map((_, i) => i % 251);
     await store.write("spaces/sp1/replay.ogg", body);
     const get = (range?: string, method = "GET") =>
-      serveStored(new Request("http://x/r", { method, headers: range ? { range } : {} }), store, "spaces/sp1/replay.ogg", "audio/ogg");
+      serveStored(
+        new Request("http://x/r", { method, headers: range ? { range } : {} }),
+        store,
+        "spaces/sp1/replay.ogg",
+        "audio/ogg",
+      );
     const whole = await get();
     assert.equal(whole.status, 200);
     assert.equal(whole.headers.get("accept-ranges"), "bytes");
@@ -90,7 +120,21 @@ Deno.test("Range: a player's ranges get 206 and the right bytes; past the end is
 /** A tone of `ms` as Ogg/Opus, as the recorder writes a speaker's track. */
 async function toneTrack(path: string, ms: number, hz = 440) {
   const out = await new Deno.Command(FFMPEG, {
-    args: ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", `sine=frequency=${hz}:duration=${ms / 1000}:sample_rate=48000`, "-c:a", "libopus", "-ac", "1", path],
+    args: [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      `sine=frequency=${hz}:duration=${ms / 1000}:sample_rate=48000`,
+      "-c:a",
+      "libopus",
+      "-ac",
+      "1",
+      path,
+    ],
     stderr: "piped",
   }).output();
   assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
@@ -98,7 +142,8 @@ async function toneTrack(path: string, ms: number, hz = 440) {
 
 const near = (got: [number, number][], want: [number, number][], slack = 100) =>
   assert.ok(
-    got.length === want.length && got.every(([a, b], i) => Math.abs(a - want[i][0]) <= slack && Math.abs(b - want[i][1]) <= slack),
+    got.length === want.length &&
+      got.every(([a, b], i) => Math.abs(a - want[i][0]) <= slack && Math.abs(b - want[i][1]) <= slack),
     `tone at ${JSON.stringify(got)}, expected ${JSON.stringify(want)} (±${slack} ms)`,
   );
 
@@ -114,7 +159,9 @@ Deno.test("mix: each speaker's track plays at its offset in both formats; a trim
     }
     // The host trims the first two seconds: the second speaker now starts at 0.5 s.
     const trimmed = { opus: `${dir}/t.ogg`, aac: `${dir}/t.m4a` };
-    await mix([{ path: `${dir}/a.ogg`, offsetMs: 0 }, { path: `${dir}/b.ogg`, offsetMs: 2500 }], trimmed, { fromMs: 2000 });
+    await mix([{ path: `${dir}/a.ogg`, offsetMs: 0 }, { path: `${dir}/b.ogg`, offsetMs: 2500 }], trimmed, {
+      fromMs: 2000,
+    });
     near(soundIntervals(await levels(trimmed.opus)), [[500, 2000]]);
     // A 1 s clip from 2 s: half a second of silence, then the second tone; it lasts 1 s.
     const clip = { opus: `${dir}/c.ogg`, aac: `${dir}/c.m4a` };

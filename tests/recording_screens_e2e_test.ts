@@ -15,86 +15,98 @@ const ARTIFACTS = Deno.env.get("SPAZIO_ARTIFACTS") ?? "test-artifacts";
 const rec = (p: Page) => p.getByTestId("rec-indicator");
 const recordSwitch = (p: Page) => p.getByRole("switch", { name: /^Record Everyone sees REC/ });
 
-Deno.test("recording screens: the host's Record switch shows REC to a listener; a co-host has no switch; the stage is told", opts, async () => {
-  const stack = await startStack({ sfu: true });
-  const { web } = stack;
-  const browser = await launchBrowser();
-  try {
-    const [hostAcc, cohostAcc, guestAcc] = [await account(web, "rechost"), await account(web, "reccohost"), await account(web, "recguest")];
-    const { page: h } = await signedInPage(browser, web, hostAcc);
-    await h.goto(`${web.url}/spaces/new`);
-    await islandsReady(h);
-    await h.getByLabel("Title").fill("Recorded talk");
-    await h.getByLabel("Topics").fill("radio");
-    await h.getByText("Co-hosts and speakers").click();
-    await h.getByLabel("Co-hosts (up to 2)").fill("reccohost");
-    await h.getByRole("button", { name: "Start your Space" }).click();
-    await h.waitForURL(/\/s\/[A-Za-z0-9_-]+$/);
-    const link = h.url();
-    await islandsReady(h);
-    assert.equal(await rec(h).count(), 0, "not recorded until the host says so");
-    // The host speaks (the fake microphone's tone), so there is something to record and clip.
-    await h.getByRole("button", { name: "Unmute my microphone" }).click();
-    await h.getByRole("button", { name: "Mute my microphone" }).waitFor();
+Deno.test(
+  "recording screens: the host's Record switch shows REC to a listener; a co-host has no switch; the stage is told",
+  opts,
+  async () => {
+    const stack = await startStack({ sfu: true });
+    const { web } = stack;
+    const browser = await launchBrowser();
+    try {
+      const [hostAcc, cohostAcc, guestAcc] = [
+        await account(web, "rechost"),
+        await account(web, "reccohost"),
+        await account(web, "recguest"),
+      ];
+      const { page: h } = await signedInPage(browser, web, hostAcc);
+      await h.goto(`${web.url}/spaces/new`);
+      await islandsReady(h);
+      await h.getByLabel("Title").fill("Recorded talk");
+      await h.getByLabel("Topics").fill("radio");
+      await h.getByText("Co-hosts and speakers").click();
+      await h.getByLabel("Co-hosts (up to 2)").fill("reccohost");
+      await h.getByRole("button", { name: "Start your Space" }).click();
+      await h.waitForURL(/\/s\/[A-Za-z0-9_-]+$/);
+      const link = h.url();
+      await islandsReady(h);
+      assert.equal(await rec(h).count(), 0, "not recorded until the host says so");
+      // The host speaks (the fake microphone's tone), so there is something to record and clip.
+      await h.getByRole("button", { name: "Unmute my microphone" }).click();
+      await h.getByRole("button", { name: "Mute my microphone" }).waitFor();
 
-    const { page: l } = await newPerson(browser, { width: 360 });
-    await l.goto(link);
-    await islandsReady(l);
-    await l.getByRole("heading", { name: "Recorded talk" }).waitFor();
-    const { page: c } = await signedInPage(browser, web, cohostAcc);
-    await c.goto(link);
-    await islandsReady(c);
-    await c.locator(".stage .member", { hasText: "Reccohost" }).getByText("Co-host", { exact: true }).waitFor();
-    const { page: g } = await signedInPage(browser, web, guestAcc, { width: 360 });
-    await g.goto(link);
-    await islandsReady(g);
-    await g.getByRole("button", { name: "Request to speak" }).click();
-    await g.getByText("Request sent. A host will answer.").waitFor();
-    assert.equal(await g.getByText("This Space is being recorded.").count(), 0);
-    const titleBefore = await l.locator("h1").boundingBox();
-    const topicsBefore = await l.locator(".space-topics").boundingBox();
+      const { page: l } = await newPerson(browser, { width: 360 });
+      await l.goto(link);
+      await islandsReady(l);
+      await l.getByRole("heading", { name: "Recorded talk" }).waitFor();
+      const { page: c } = await signedInPage(browser, web, cohostAcc);
+      await c.goto(link);
+      await islandsReady(c);
+      await c.locator(".stage .member", { hasText: "Reccohost" }).getByText("Co-host", { exact: true }).waitFor();
+      const { page: g } = await signedInPage(browser, web, guestAcc, { width: 360 });
+      await g.goto(link);
+      await islandsReady(g);
+      await g.getByRole("button", { name: "Request to speak" }).click();
+      await g.getByText("Request sent. A host will answer.").waitFor();
+      assert.equal(await g.getByText("This Space is being recorded.").count(), 0);
+      const titleBefore = await l.locator("h1").boundingBox();
+      const topicsBefore = await l.locator(".space-topics").boundingBox();
 
-    await openSheet(h, /^Host tools/);
-    await recordSwitch(h).click();
-    await h.getByText("Recording started").waitFor();
-    assert.ok(await recordSwitch(h).isChecked());
-    await closeSheet(h);
-    await rec(l).waitFor();
-    assert.equal(await l.getByRole("img", { name: "Recording" }).count(), 1);
-    await rec(c).waitFor();
-    assert.deepEqual(await l.locator("h1").boundingBox(), titleBefore, "the title did not move when REC came");
-    assert.deepEqual(await l.locator(".space-topics").boundingBox(), topicsBefore, "the topics did not move when REC came");
-    await l.screenshot({ path: `${ARTIFACTS}/recording-live-listener-360.png` });
-    await h.screenshot({ path: `${ARTIFACTS}/recording-live-host-1280.png` });
+      await openSheet(h, /^Host tools/);
+      await recordSwitch(h).click();
+      await h.getByText("Recording started").waitFor();
+      assert.ok(await recordSwitch(h).isChecked());
+      await closeSheet(h);
+      await rec(l).waitFor();
+      assert.equal(await l.getByRole("img", { name: "Recording" }).count(), 1);
+      await rec(c).waitFor();
+      assert.deepEqual(await l.locator("h1").boundingBox(), titleBefore, "the title did not move when REC came");
+      assert.deepEqual(
+        await l.locator(".space-topics").boundingBox(),
+        topicsBefore,
+        "the topics did not move when REC came",
+      );
+      await l.screenshot({ path: `${ARTIFACTS}/recording-live-listener-360.png` });
+      await h.screenshot({ path: `${ARTIFACTS}/recording-live-host-1280.png` });
 
-    await openSheet(c, /^Host tools/);
-    await c.getByRole("switch", { name: /^Allow video/ }).waitFor();
-    assert.equal(await recordSwitch(c).count(), 0, "a co-host has no Record switch");
-    await closeSheet(c);
+      await openSheet(c, /^Host tools/);
+      await c.getByRole("switch", { name: /^Allow video/ }).waitFor();
+      assert.equal(await recordSwitch(c).count(), 0, "a co-host has no Record switch");
+      await closeSheet(c);
 
-    await g.locator(".hand-note").getByText("This Space is being recorded.").waitFor();
-    await openSheet(h, /^Host tools, 1 requests to speak/);
-    await h.getByRole("button", { name: "Accept Recguest" }).click();
-    await closeSheet(h);
-    await g.getByRole("button", { name: "Unmute my microphone" }).waitFor();
-    await g.locator("#toasts").getByText("This Space is being recorded.").waitFor();
+      await g.locator(".hand-note").getByText("This Space is being recorded.").waitFor();
+      await openSheet(h, /^Host tools, 1 requests to speak/);
+      await h.getByRole("button", { name: "Accept Recguest" }).click();
+      await closeSheet(h);
+      await g.getByRole("button", { name: "Unmute my microphone" }).waitFor();
+      await g.locator("#toasts").getByText("This Space is being recorded.").waitFor();
 
-    await openSheet(l, "Clip the last 30 s");
-    const sheet = l.locator("dialog[open]");
-    await sheet.getByRole("button", { name: "Clip the last 30 s" }).click();
-    await sheet.getByRole("link", { name: "Open the clip" }).waitFor({ timeout: 15_000 });
-    await sheet.getByRole("button", { name: "Share" }).waitFor();
-    await l.screenshot({ path: `${ARTIFACTS}/recording-live-clip-360.png` });
-    await closeSheet(l);
+      await openSheet(l, "Clip the last 30 s");
+      const sheet = l.locator("dialog[open]");
+      await sheet.getByRole("button", { name: "Clip the last 30 s" }).click();
+      await sheet.getByRole("link", { name: "Open the clip" }).waitFor({ timeout: 15_000 });
+      await sheet.getByRole("button", { name: "Share" }).waitFor();
+      await l.screenshot({ path: `${ARTIFACTS}/recording-live-clip-360.png` });
+      await closeSheet(l);
 
-    await openSheet(h, /^Host tools/);
-    await recordSwitch(h).click();
-    await h.getByText("Recording stopped").waitFor();
-    await closeSheet(h);
-    await rec(l).waitFor({ state: "detached" });
-    await rec(c).waitFor({ state: "detached" });
-  } finally {
-    await browser.close();
-    await stack.close();
-  }
-});
+      await openSheet(h, /^Host tools/);
+      await recordSwitch(h).click();
+      await h.getByText("Recording stopped").waitFor();
+      await closeSheet(h);
+      await rec(l).waitFor({ state: "detached" });
+      await rec(c).waitFor({ state: "detached" });
+    } finally {
+      await browser.close();
+      await stack.close();
+    }
+  },
+);

@@ -12,7 +12,23 @@ const DAY = 24 * 3600_000;
 
 async function tone(path: string, ms: number, hz: number) {
   const out = await new Deno.Command(FFMPEG, {
-    args: ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", `sine=frequency=${hz}:duration=${ms / 1000}:sample_rate=48000`, "-c:a", "libopus", "-ac", "1", "-b:a", "24k", path],
+    args: [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      `sine=frequency=${hz}:duration=${ms / 1000}:sample_rate=48000`,
+      "-c:a",
+      "libopus",
+      "-ac",
+      "1",
+      "-b:a",
+      "24k",
+      path,
+    ],
     stderr: "piped",
   }).output();
   assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
@@ -20,11 +36,13 @@ async function tone(path: string, ms: number, hz: number) {
 
 const near = (got: [number, number][], want: [number, number][], slack = 150) =>
   assert.ok(
-    got.length === want.length && got.every(([a, b], i) => Math.abs(a - want[i][0]) <= slack && Math.abs(b - want[i][1]) <= slack),
+    got.length === want.length &&
+      got.every(([a, b], i) => Math.abs(a - want[i][0]) <= slack && Math.abs(b - want[i][1]) <= slack),
     `sound at ${JSON.stringify(got)}, expected ${JSON.stringify(want)} (±${slack} ms)`,
   );
 
-const refused = (status: number, code?: string) => (e: unknown) => e instanceof RecordingError && e.status === status && (!code || e.code === code);
+const refused = (status: number, code?: string) => (e: unknown) =>
+  e instanceof RecordingError && e.status === status && (!code || e.code === code);
 
 Deno.test("a recording: live clip, replay mixed at the speakers' times, the host's trim and delete, clips, expiry", async () => {
   const root = await Deno.makeTempDir({ prefix: "spazio-recsvc-" });
@@ -41,15 +59,32 @@ Deno.test("a recording: live clip, replay mixed at the speakers' times, the host
     await Deno.mkdir(dir, { recursive: true });
     await tone(`${dir}/pa-1.ogg`, 35_000, 440);
     await tone(`${dir}/pb-1.ogg`, 3_000, 660);
-    await Deno.writeTextFile(`${dir}/index.json`, JSON.stringify({
-      segments: [
-        { file: "pa-1.ogg", sub: "u:host", producerId: "pa", firstPacketAt: rec.startedAt + 500, startedAt: rec.startedAt, endedAt: null },
-        { file: "pb-1.ogg", sub: "u:guest", producerId: "pb", firstPacketAt: rec.startedAt + 36_000, startedAt: rec.startedAt, endedAt: null },
-        // A segment whose ffmpeg got no packet before it died, and a file name that is a path.
-        { file: "pc-1.ogg", sub: "u:x", producerId: "pc", firstPacketAt: null },
-        { file: "../../../etc/passwd", sub: "u:x", producerId: "pd", firstPacketAt: rec.startedAt },
-      ],
-    }));
+    await Deno.writeTextFile(
+      `${dir}/index.json`,
+      JSON.stringify({
+        segments: [
+          {
+            file: "pa-1.ogg",
+            sub: "u:host",
+            producerId: "pa",
+            firstPacketAt: rec.startedAt + 500,
+            startedAt: rec.startedAt,
+            endedAt: null,
+          },
+          {
+            file: "pb-1.ogg",
+            sub: "u:guest",
+            producerId: "pb",
+            firstPacketAt: rec.startedAt + 36_000,
+            startedAt: rec.startedAt,
+            endedAt: null,
+          },
+          // A segment whose ffmpeg got no packet before it died, and a file name that is a path.
+          { file: "pc-1.ogg", sub: "u:x", producerId: "pc", firstPacketAt: null },
+          { file: "../../../etc/passwd", sub: "u:x", producerId: "pd", firstPacketAt: rec.startedAt },
+        ],
+      }),
+    );
 
     // While live, 34 s in: a clip is the last 30 s, all of speaker A.
     now = rec.startedAt + 34_000;
@@ -120,7 +155,10 @@ Deno.test("a host's delete removes files and index at once; the recording then a
     const dir = store.localPath(`${RecordingService.tracksPrefix(space)}index.json`).replace(/index\.json$/, "");
     await Deno.mkdir(dir, { recursive: true });
     await tone(`${dir}/p-1.ogg`, 2_000, 440);
-    await Deno.writeTextFile(`${dir}/index.json`, JSON.stringify({ segments: [{ file: "p-1.ogg", sub: "u:host", firstPacketAt: rec.startedAt }] }));
+    await Deno.writeTextFile(
+      `${dir}/index.json`,
+      JSON.stringify({ segments: [{ file: "p-1.ogg", sub: "u:host", firstPacketAt: rec.startedAt }] }),
+    );
     assert.equal((await svc.finish(space)).status, "ready");
     assert.ok((await store.list(`spaces/${space}/`)).length >= 3);
     await assert.rejects(svc.delete(space, "u:someone"), refused(403));

@@ -16,7 +16,14 @@ const ARTIFACTS = Deno.env.get("SPAZIO_ARTIFACTS") ?? "test-artifacts";
 const audioState = (p: Page) =>
   p.evaluate(() => {
     const a = document.querySelector("audio")!;
-    return { t: a.currentTime, paused: a.paused, rate: a.playbackRate, ready: a.readyState, src: a.currentSrc, duration: a.duration };
+    return {
+      t: a.currentTime,
+      paused: a.paused,
+      rate: a.playbackRate,
+      ready: a.readyState,
+      src: a.currentSrc,
+      duration: a.duration,
+    };
   });
 
 Deno.test("replay page: play, speed, keyboard seek, clip; the host trims and deletes", opts, async () => {
@@ -27,8 +34,14 @@ Deno.test("replay page: play, speed, keyboard seek, clip; the host trims and del
   try {
     const host = await account(web, "replayhost");
     const { space, finished } = await seedReplay(web, recordings, {
-      hostId: host.user.id, title: "Tuesday talk", topics: ["radio"], startedAgoMs: 120_000, endedAgoMs: 1_000,
-      source: "sine=frequency=440:duration=60:sample_rate=48000", bitrate: "24k", firstPacketAfterMs: 1000,
+      hostId: host.user.id,
+      title: "Tuesday talk",
+      topics: ["radio"],
+      startedAgoMs: 120_000,
+      endedAgoMs: 1_000,
+      source: "sine=frequency=440:duration=60:sample_rate=48000",
+      bitrate: "24k",
+      firstPacketAfterMs: 1000,
     });
     assert.equal(finished.status, "ready");
 

@@ -16,7 +16,10 @@ Deno.test("no two route files answer the same method and path", () => {
   assert.deepEqual(routeConflicts(routes), []);
   const get = { handler: { GET: () => new Response() } };
   assert.deepEqual(
-    routeConflicts([{ path: "/x/:a", module: get }, { path: "/x/:b", module: get }, { path: "/y", module: { handler: {} } }]),
+    routeConflicts([{ path: "/x/:a", module: get }, { path: "/x/:b", module: get }, {
+      path: "/y",
+      module: { handler: {} },
+    }]),
     ["GET /x/: is answered by both /x/:a and /x/:b", "/y answers no method"],
   );
   // Different methods on one path, or patterns that cannot match the same URL, are not a clash.
@@ -44,7 +47,9 @@ Deno.test("a file's path is its place in the folder", () => {
   ];
   for (const [file, path] of table) assert.equal(pathOf(file), path, file);
   // Hono takes a parameter only as a whole segment: a file that says otherwise is refused.
-  for (const file of ["@[handle].tsx", "a/[...rest].ts", "x:y.ts"]) assert.throws(() => pathOf(file), /not a segment/, file);
+  for (const file of ["@[handle].tsx", "a/[...rest].ts", "x:y.ts"]) {
+    assert.throws(() => pathOf(file), /not a segment/, file);
+  }
 });
 
 Deno.test("static segments are mounted before dynamic ones, and win where both match", async () => {

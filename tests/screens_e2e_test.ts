@@ -10,7 +10,7 @@ import { DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { signRequest } from "../lib/protocol/token.ts";
 import { islandsReady, launchBrowser } from "./support/browser.ts";
 import { type Account, account, call } from "./support/calls.ts";
-import { startStack, type Stack } from "./support/stack.ts";
+import { type Stack, startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const OUT = `${Deno.env.get("SPAZIO_ARTIFACTS") ?? "test-artifacts"}/screens`;
@@ -41,9 +41,16 @@ async function seed(stack: Stack): Promise<Seeded> {
   const { web } = stack;
   const host = await account(web, "hana", { verified: true });
   const viewer = await account(web, "ada");
-  await web.deps.users.update(host.user.id, { displayName: "Hana Yamamoto", bio: "Jazz pianist. Hosting late sets on Fridays." });
+  await web.deps.users.update(host.user.id, {
+    displayName: "Hana Yamamoto",
+    bio: "Jazz pianist. Hosting late sets on Fridays.",
+  });
   await web.deps.social.follow(viewer.user.id, host.user.id);
-  const live = await call(web, host, "POST", "/api/spaces", { title: "Jazz after midnight", lang: "en", topics: ["music", "jazz"] });
+  const live = await call(web, host, "POST", "/api/spaces", {
+    title: "Jazz after midnight",
+    lang: "en",
+    topics: ["music", "jazz"],
+  });
   assert.equal(live.status, 201, JSON.stringify(live.body));
   const scheduled = await call(web, host, "POST", "/api/spaces", {
     title: "Sunday chess club",
@@ -74,28 +81,94 @@ function screens(s: Seeded): Screen[] {
     await page.getByTestId("listener-count").waitFor();
   };
   return [
-    { name: "home", path: "/", who: s.viewer, primary: (p) => [p.getByRole("link", { name: "Start a Space" }).first(), p.getByRole("searchbox", { name: "Search Spaces" })] },
-    { name: "profile", path: "/@hana", who: s.viewer, primary: (p) => [p.getByRole("button", { name: "Unfollow" }), p.getByRole("link", { name: "Message", exact: true })] },
-    { name: "settings", path: "/settings", who: s.viewer, primary: (p) => [p.getByLabel("Display name"), p.getByRole("button", { name: "Save profile" })] },
-    { name: "people", path: "/people", who: s.viewer, primary: (p) => [p.getByRole("searchbox", { name: "Search people" })] },
-    { name: "signup", path: "/signup", who: null, primary: (p) => [p.getByLabel("Handle"), p.getByRole("button", { name: "Create account with a passkey" })] },
-    { name: "signin", path: "/signin", who: null, primary: (p) => [p.getByRole("button", { name: "Sign in with a passkey" })] },
-    { name: "start-space", path: "/spaces/new", who: s.viewer, primary: (p) => [p.getByLabel("Title"), p.getByRole("button", { name: "Start your Space" })] },
-    { name: "scheduled", path: `/s/${s.scheduled}`, who: s.viewer, primary: (p) => [p.getByRole("button", { name: "Set reminder" }), p.getByRole("button", { name: "Share" })] },
-    { name: "ended", path: `/s/${s.ended}`, who: s.viewer, primary: (p) => [p.getByRole("link", { name: "Back to home" })] },
+    {
+      name: "home",
+      path: "/",
+      who: s.viewer,
+      primary: (
+        p,
+      ) => [
+        p.getByRole("link", { name: "Start a Space" }).first(),
+        p.getByRole("searchbox", { name: "Search Spaces" }),
+      ],
+    },
+    {
+      name: "profile",
+      path: "/@hana",
+      who: s.viewer,
+      primary: (
+        p,
+      ) => [p.getByRole("button", { name: "Unfollow" }), p.getByRole("link", { name: "Message", exact: true })],
+    },
+    {
+      name: "settings",
+      path: "/settings",
+      who: s.viewer,
+      primary: (p) => [p.getByLabel("Display name"), p.getByRole("button", { name: "Save profile" })],
+    },
+    {
+      name: "people",
+      path: "/people",
+      who: s.viewer,
+      primary: (p) => [p.getByRole("searchbox", { name: "Search people" })],
+    },
+    {
+      name: "signup",
+      path: "/signup",
+      who: null,
+      primary: (p) => [p.getByLabel("Handle"), p.getByRole("button", { name: "Create account with a passkey" })],
+    },
+    {
+      name: "signin",
+      path: "/signin",
+      who: null,
+      primary: (p) => [p.getByRole("button", { name: "Sign in with a passkey" })],
+    },
+    {
+      name: "start-space",
+      path: "/spaces/new",
+      who: s.viewer,
+      primary: (p) => [p.getByLabel("Title"), p.getByRole("button", { name: "Start your Space" })],
+    },
+    {
+      name: "scheduled",
+      path: `/s/${s.scheduled}`,
+      who: s.viewer,
+      primary: (p) => [p.getByRole("button", { name: "Set reminder" }), p.getByRole("button", { name: "Share" })],
+    },
+    {
+      name: "ended",
+      path: `/s/${s.ended}`,
+      who: s.viewer,
+      primary: (p) => [p.getByRole("link", { name: "Back to home" })],
+    },
     {
       name: "live-host",
       path: `/s/${s.live}`,
       who: s.host,
       ready: liveReady,
-      primary: (p) => [bar(p).getByRole("button", { name: /microphone/ }), bar(p).getByRole("button", { name: "Reactions" }), bar(p).getByRole("button", { name: /Comments/ }), bar(p).getByRole("button", { name: /Host tools/ }), bar(p).getByRole("button", { name: "Audio and more" })],
+      primary: (
+        p,
+      ) => [
+        bar(p).getByRole("button", { name: /microphone/ }),
+        bar(p).getByRole("button", { name: "Reactions" }),
+        bar(p).getByRole("button", { name: /Comments/ }),
+        bar(p).getByRole("button", { name: /Host tools/ }),
+        bar(p).getByRole("button", { name: "Audio and more" }),
+      ],
     },
     {
       name: "live-listener",
       path: `/s/${s.live}`,
       who: null,
       ready: liveReady,
-      primary: (p) => [bar(p).getByRole("link", { name: "Sign in to comment or ask to speak" }), bar(p).getByRole("button", { name: "Reactions" }), bar(p).getByRole("button", { name: /Comments/ })],
+      primary: (
+        p,
+      ) => [
+        bar(p).getByRole("link", { name: "Sign in to comment or ask to speak" }),
+        bar(p).getByRole("button", { name: "Reactions" }),
+        bar(p).getByRole("button", { name: /Comments/ }),
+      ],
     },
   ];
 }
@@ -104,9 +177,20 @@ function byName(all: Screen[], name: string): Screen {
   return all.find((s) => s.name === name)!;
 }
 
-async function open(browser: Browser, stack: Stack, screen: Screen, o: { locale: string; scheme: "light" | "dark"; width: number; height: number }) {
-  const context = await browser.newContext({ locale: o.locale, colorScheme: o.scheme, viewport: { width: o.width, height: o.height } });
-  if (screen.who) await context.addCookies([{ name: "spazio_session", value: screen.who.cookie.split("=")[1], url: stack.web.url }]);
+async function open(
+  browser: Browser,
+  stack: Stack,
+  screen: Screen,
+  o: { locale: string; scheme: "light" | "dark"; width: number; height: number },
+) {
+  const context = await browser.newContext({
+    locale: o.locale,
+    colorScheme: o.scheme,
+    viewport: { width: o.width, height: o.height },
+  });
+  if (screen.who) {
+    await context.addCookies([{ name: "spazio_session", value: screen.who.cookie.split("=")[1], url: stack.web.url }]);
+  }
   const page = await context.newPage();
   page.on("pageerror", (e) => console.error(`[${screen.name} page error] ${e.message}`));
   await page.goto(`${stack.web.url}${screen.path}`);
@@ -126,7 +210,9 @@ async function placement(control: Locator) {
     return {
       inside: r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight && r.width > 0,
       covered: !hit || !(el === hit || el.contains(hit)),
-      box: `${Math.round(r.left)},${Math.round(r.top)} ${Math.round(r.width)}x${Math.round(r.height)} in ${innerWidth}x${innerHeight}`,
+      box: `${Math.round(r.left)},${Math.round(r.top)} ${Math.round(r.width)}x${
+        Math.round(r.height)
+      } in ${innerWidth}x${innerHeight}`,
       by: hit ? `${hit.tagName.toLowerCase()}.${[...hit.classList].join(".")}` : "nothing",
     };
   });
@@ -162,78 +248,103 @@ async function axe(page: Page): Promise<Omit<Violation, "page" | "lang" | "schem
   return result;
 }
 
-Deno.test("the main screens fit phones and desktops, and axe finds nothing in three languages and both themes", opts, async ({ step }) => {
-  const stack = await startStack({ sfu: true });
-  const browser = await launchBrowser();
-  await Deno.mkdir(OUT, { recursive: true });
-  try {
-    const seeded = await seed(stack);
-    const all = screens(seeded);
-    // The host stays in their Space all along, as a host does: the listener sees them present.
-    const stayingHost = await open(browser, stack, byName(all, "live-host"), { locale: LOCALES.en, scheme: "light", ...SIZES[1] });
+Deno.test(
+  "the main screens fit phones and desktops, and axe finds nothing in three languages and both themes",
+  opts,
+  async ({ step }) => {
+    const stack = await startStack({ sfu: true });
+    const browser = await launchBrowser();
+    await Deno.mkdir(OUT, { recursive: true });
+    try {
+      const seeded = await seed(stack);
+      const all = screens(seeded);
+      // The host stays in their Space all along, as a host does: the listener sees them present.
+      const stayingHost = await open(browser, stack, byName(all, "live-host"), {
+        locale: LOCALES.en,
+        scheme: "light",
+        ...SIZES[1],
+      });
 
-    await step("no sideways scrolling, main controls on screen, in light and dark", async () => {
-      const problems: string[] = [];
-      for (const screen of all) {
-        for (const size of SIZES) {
-          for (const scheme of ["light", "dark"] as const) {
-            const { context, page } = await open(browser, stack, screen, { locale: LOCALES.en, scheme, ...size });
-            try {
-              const overflow = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: innerWidth }));
-              if (overflow.scroll > overflow.width) problems.push(`${screen.name} ${size.width}: scrollWidth ${overflow.scroll} > ${overflow.width}`);
-              for (const control of screen.primary(page)) {
-                const at = await placement(control);
-                if (!at.inside || at.covered) {
-                  problems.push(`${screen.name} ${size.width} ${scheme}: ${control} ${at.inside ? "" : "outside the viewport"}${at.covered ? ` covered by ${at.by}` : ""} (${at.box})`);
+      await step("no sideways scrolling, main controls on screen, in light and dark", async () => {
+        const problems: string[] = [];
+        for (const screen of all) {
+          for (const size of SIZES) {
+            for (const scheme of ["light", "dark"] as const) {
+              const { context, page } = await open(browser, stack, screen, { locale: LOCALES.en, scheme, ...size });
+              try {
+                const overflow = await page.evaluate(() => ({
+                  scroll: document.documentElement.scrollWidth,
+                  width: innerWidth,
+                }));
+                if (overflow.scroll > overflow.width) {
+                  problems.push(`${screen.name} ${size.width}: scrollWidth ${overflow.scroll} > ${overflow.width}`);
                 }
+                for (const control of screen.primary(page)) {
+                  const at = await placement(control);
+                  if (!at.inside || at.covered) {
+                    problems.push(
+                      `${screen.name} ${size.width} ${scheme}: ${control} ${at.inside ? "" : "outside the viewport"}${
+                        at.covered ? ` covered by ${at.by}` : ""
+                      } (${at.box})`,
+                    );
+                  }
+                }
+                await page.screenshot({ path: `${OUT}/${screen.name}-${size.width}-${scheme}.png` });
+              } finally {
+                await context.close();
               }
-              await page.screenshot({ path: `${OUT}/${screen.name}-${size.width}-${scheme}.png` });
-            } finally {
-              await context.close();
             }
           }
         }
-      }
-      assert.deepEqual(problems, []);
-    });
+        assert.deepEqual(problems, []);
+      });
 
-    await step("one person has one avatar colour: profile, home card and the Space's stage", async () => {
-      const colour = async (screen: Screen, selector: string) => {
-        const { context, page } = await open(browser, stack, screen, { locale: LOCALES.en, scheme: "light", ...SIZES[1] });
-        try {
-          return await page.locator(selector).first().evaluate((el) => getComputedStyle(el).backgroundColor);
-        } finally {
-          await context.close();
-        }
-      };
-      const [profile, home, live] = [byName(all, "profile"), byName(all, "home"), byName(all, "live-host")];
-      const onProfile = await colour(profile, ".profile-face .avatar");
-      assert.equal(await colour(home, ".space-card.live .faces .avatar"), onProfile);
-      assert.equal(await colour(live, ".stage .member .avatar"), onProfile);
-    });
+      await step("one person has one avatar colour: profile, home card and the Space's stage", async () => {
+        const colour = async (screen: Screen, selector: string) => {
+          const { context, page } = await open(browser, stack, screen, {
+            locale: LOCALES.en,
+            scheme: "light",
+            ...SIZES[1],
+          });
+          try {
+            return await page.locator(selector).first().evaluate((el) => getComputedStyle(el).backgroundColor);
+          } finally {
+            await context.close();
+          }
+        };
+        const [profile, home, live] = [byName(all, "profile"), byName(all, "home"), byName(all, "live-host")];
+        const onProfile = await colour(profile, ".profile-face .avatar");
+        assert.equal(await colour(home, ".space-card.live .faces .avatar"), onProfile);
+        assert.equal(await colour(live, ".stage .member .avatar"), onProfile);
+      });
 
-    await step("axe-core: no violations in en, fr and it, light and dark", async () => {
-      const found: Violation[] = [];
-      for (const [lang, locale] of Object.entries(LOCALES)) {
-        for (const scheme of ["light", "dark"] as const) {
-          for (const screen of all) {
-            const { context, page } = await open(browser, stack, screen, { locale, scheme, ...SIZES[0] });
-            try {
-              assert.equal(await page.locator("html").getAttribute("lang"), lang);
-              for (const v of await axe(page)) found.push({ page: screen.name, lang, scheme, ...v });
-            } finally {
-              await context.close();
+      await step("axe-core: no violations in en, fr and it, light and dark", async () => {
+        const found: Violation[] = [];
+        for (const [lang, locale] of Object.entries(LOCALES)) {
+          for (const scheme of ["light", "dark"] as const) {
+            for (const screen of all) {
+              const { context, page } = await open(browser, stack, screen, { locale, scheme, ...SIZES[0] });
+              try {
+                assert.equal(await page.locator("html").getAttribute("lang"), lang);
+                for (const v of await axe(page)) found.push({ page: screen.name, lang, scheme, ...v });
+              } finally {
+                await context.close();
+              }
             }
           }
         }
-      }
-      await Deno.writeTextFile(`${OUT}/axe-report.json`, JSON.stringify(found, null, 2));
-      const summary = found.map((v) => `${v.page} [${v.lang} ${v.scheme}] ${v.rule} (${v.impact}): ${v.targets.slice(0, 3).join(", ")} - ${v.message}`);
-      assert.deepEqual(summary, [], `axe violations (full report in ${OUT}/axe-report.json)`);
-    });
-    await stayingHost.context.close();
-  } finally {
-    await browser.close();
-    await stack.close();
-  }
-});
+        await Deno.writeTextFile(`${OUT}/axe-report.json`, JSON.stringify(found, null, 2));
+        const summary = found.map((v) =>
+          `${v.page} [${v.lang} ${v.scheme}] ${v.rule} (${v.impact}): ${
+            v.targets.slice(0, 3).join(", ")
+          } - ${v.message}`
+        );
+        assert.deepEqual(summary, [], `axe violations (full report in ${OUT}/axe-report.json)`);
+      });
+      await stayingHost.context.close();
+    } finally {
+      await browser.close();
+      await stack.close();
+    }
+  },
+);

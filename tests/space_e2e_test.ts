@@ -4,7 +4,16 @@
 // back, is removed, and cannot come back, also after the room's server restarts.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet, screenshots, signOut, signUp } from "./support/browser.ts";
+import {
+  closeSheet,
+  islandsReady,
+  launchBrowser,
+  newPerson,
+  openSheet,
+  screenshots,
+  signOut,
+  signUp,
+} from "./support/browser.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -57,7 +66,9 @@ Deno.test("a Space from the host's and a listener's side, through removal and a 
     await screenshots(g, "space-anonymous");
 
     // Signs in with the passkey and comes back to the Space; raises a hand.
-    await g.getByRole("toolbar", { name: "Your actions" }).getByRole("link", { name: "Sign in to comment or ask to speak" }).click();
+    await g.getByRole("toolbar", { name: "Your actions" }).getByRole("link", {
+      name: "Sign in to comment or ask to speak",
+    }).click();
     await islandsReady(g);
     await g.getByRole("button", { name: "Sign in with a passkey" }).click();
     await g.waitForURL(link);
@@ -104,7 +115,8 @@ Deno.test("a Space from the host's and a listener's side, through removal and a 
     await h.getByLabel("Pin a link").fill("https://example.org/setlist");
     await h.getByRole("button", { name: "Pin a link" }).click();
     await closeSheet(h);
-    await g.getByRole("complementary", { name: "Pinned" }).getByRole("link", { name: "https://example.org/setlist" }).waitFor();
+    await g.getByRole("complementary", { name: "Pinned" }).getByRole("link", { name: "https://example.org/setlist" })
+      .waitFor();
     await openSheet(h, /^Comments/);
     await h.getByRole("button", { name: "Remove Gus Guest from the Space" }).click();
     await g.getByText("You were removed from this Space.").waitFor();

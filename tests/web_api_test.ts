@@ -278,7 +278,9 @@ Deno.test("safeNext keeps same-site paths and refuses every off-site target", ()
   for (const next of ["/", "/s/abc", "/@ada", "/messages/bob?x=1#end", "/signin?next=%2Fcalls"]) {
     assert.equal(safeNext(next), next, next);
   }
-  for (const next of [...OFF_SITE, "/\\/evil.example", "", undefined, null]) assert.equal(safeNext(next), "/", String(next));
+  for (const next of [...OFF_SITE, "/\\/evil.example", "", undefined, null]) {
+    assert.equal(safeNext(next), "/", String(next));
+  }
 });
 
 Deno.test("sign-in and sign-up carry `next` to each other and to their islands", opts, async () => {
@@ -312,10 +314,16 @@ Deno.test("sign-in and sign-up carry `next` to each other and to their islands",
 
     // Someone already signed in goes straight to the target (and only a same-site one).
     const a = await account(web, "ada_l");
-    const there = await fetch(`${web.url}/signin?next=%2Fpeople`, { headers: { cookie: a.cookie }, redirect: "manual" });
+    const there = await fetch(`${web.url}/signin?next=%2Fpeople`, {
+      headers: { cookie: a.cookie },
+      redirect: "manual",
+    });
     assert.equal(there.status, 302);
     assert.equal(there.headers.get("location"), "/people");
-    const away = await fetch(`${web.url}/signup?next=%2F%2Fevil.example`, { headers: { cookie: a.cookie }, redirect: "manual" });
+    const away = await fetch(`${web.url}/signup?next=%2F%2Fevil.example`, {
+      headers: { cookie: a.cookie },
+      redirect: "manual",
+    });
     assert.equal(away.headers.get("location"), "/");
   } finally {
     await web.close();

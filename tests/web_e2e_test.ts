@@ -3,7 +3,15 @@
 // languages, a second passkey, the offline page.
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { islandsReady, launchBrowser, newPerson, openMoreMenu, screenshots, signOut, signUp } from "./support/browser.ts";
+import {
+  islandsReady,
+  launchBrowser,
+  newPerson,
+  openMoreMenu,
+  screenshots,
+  signOut,
+  signUp,
+} from "./support/browser.ts";
 import { sameOrigin, startWeb, type WebServer } from "./support/web.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -225,9 +233,7 @@ Deno.test("with the network cut, a page load shows the offline page", opts, asyn
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
       if (!navigator.serviceWorker.controller) {
-        await new Promise((r) =>
-          navigator.serviceWorker.addEventListener("controllerchange", r, { once: true })
-        );
+        await new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r, { once: true }));
       }
     });
     await context.setOffline(true);
@@ -243,47 +249,51 @@ Deno.test("with the network cut, a page load shows the offline page", opts, asyn
   });
 });
 
-Deno.test("a scheduled Space: a reminder confirmed by a toast; cancelling asks first, and the focus follows", opts, async () => {
-  await withStack(async (web, browser) => {
-    const host = await newPerson(browser, { width: 360 });
-    await signUp(host.page, web.url, "hedy", "Hedy Host");
-    const fan = await newPerson(browser, { width: 360 });
-    await signUp(fan.page, web.url, "fan_1", "Fan One");
-    const made = await host.page.evaluate(async () => {
-      const res = await fetch("/api/spaces", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ title: "Radio plays", lang: "en", scheduledFor: Date.now() + 86_400_000 }),
+Deno.test(
+  "a scheduled Space: a reminder confirmed by a toast; cancelling asks first, and the focus follows",
+  opts,
+  async () => {
+    await withStack(async (web, browser) => {
+      const host = await newPerson(browser, { width: 360 });
+      await signUp(host.page, web.url, "hedy", "Hedy Host");
+      const fan = await newPerson(browser, { width: 360 });
+      await signUp(fan.page, web.url, "fan_1", "Fan One");
+      const made = await host.page.evaluate(async () => {
+        const res = await fetch("/api/spaces", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ title: "Radio plays", lang: "en", scheduledFor: Date.now() + 86_400_000 }),
+        });
+        return await res.json();
       });
-      return await res.json();
+
+      // The fan, from the home page's card.
+      await fan.page.goto(`${web.url}/`);
+      await islandsReady(fan.page);
+      const card = fan.page.getByRole("article").filter({ hasText: "Radio plays" });
+      await card.getByRole("button", { name: "Set reminder" }).click();
+      await fan.page.getByRole("status").getByText("Reminder set.").waitFor();
+      assert.equal(await focusedName(fan.page), "Reminder set");
+
+      // The host: Cancel opens a dialog that takes the focus; Escape gives it back.
+      const page = host.page;
+      await page.goto(`${web.url}${made.url}`);
+      await islandsReady(page);
+      await page.getByRole("button", { name: "Cancel the Space" }).click();
+      const dialog = page.getByRole("dialog", { name: "Cancel this Space?" });
+      await dialog.waitFor();
+      assert.equal(await focusedName(page), "Keep it");
+      await page.keyboard.press("Escape");
+      await dialog.waitFor({ state: "hidden" });
+      assert.equal(await focusedName(page), "Cancel the Space");
+      await page.getByRole("button", { name: "Cancel the Space" }).click();
+      await dialog.getByRole("button", { name: "Yes, cancel it" }).click();
+      // The button is gone: the focus goes to the words that say what happened.
+      await page.getByText("This Space was cancelled.").waitFor();
+      assert.equal(await focusedName(page), "This Space was cancelled.");
+      await screenshots(page, "space-cancelled");
+      await fan.page.goto(`${web.url}${made.url}`);
+      await fan.page.getByRole("heading", { name: "This Space was cancelled." }).waitFor();
     });
-
-    // The fan, from the home page's card.
-    await fan.page.goto(`${web.url}/`);
-    await islandsReady(fan.page);
-    const card = fan.page.getByRole("article").filter({ hasText: "Radio plays" });
-    await card.getByRole("button", { name: "Set reminder" }).click();
-    await fan.page.getByRole("status").getByText("Reminder set.").waitFor();
-    assert.equal(await focusedName(fan.page), "Reminder set");
-
-    // The host: Cancel opens a dialog that takes the focus; Escape gives it back.
-    const page = host.page;
-    await page.goto(`${web.url}${made.url}`);
-    await islandsReady(page);
-    await page.getByRole("button", { name: "Cancel the Space" }).click();
-    const dialog = page.getByRole("dialog", { name: "Cancel this Space?" });
-    await dialog.waitFor();
-    assert.equal(await focusedName(page), "Keep it");
-    await page.keyboard.press("Escape");
-    await dialog.waitFor({ state: "hidden" });
-    assert.equal(await focusedName(page), "Cancel the Space");
-    await page.getByRole("button", { name: "Cancel the Space" }).click();
-    await dialog.getByRole("button", { name: "Yes, cancel it" }).click();
-    // The button is gone: the focus goes to the words that say what happened.
-    await page.getByText("This Space was cancelled.").waitFor();
-    assert.equal(await focusedName(page), "This Space was cancelled.");
-    await screenshots(page, "space-cancelled");
-    await fan.page.goto(`${web.url}${made.url}`);
-    await fan.page.getByRole("heading", { name: "This Space was cancelled." }).waitFor();
-  });
-});
+  },
+);

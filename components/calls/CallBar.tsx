@@ -35,9 +35,7 @@ function OngoingCallBar({ lang, live }: { lang: Lang; live: LiveCall }) {
   if (!open) return null;
   const name = live.info.peer.name;
   const media = live.media.value;
-  const sub = live.inCall.value
-    ? formatDuration(live.durationS(now))
-    : live.statusText(lang);
+  const sub = live.inCall.value ? formatDuration(live.durationS(now)) : live.statusText(lang);
   return (
     <section class="dock call-dock" aria-label={t(lang, "call.bar")} data-status={v?.status}>
       <button
@@ -46,22 +44,42 @@ function OngoingCallBar({ lang, live }: { lang: Lang; live: LiveCall }) {
         aria-label={t(lang, "call.bar_open", { name })}
         onClick={() => void navigate(new URL(href, location.href).href, { push: true, scroll: 0 })}
       >
-        <span class="dock-title"><span class="call-dot"><Icon name={live.info.video ? "video" : "phone"} size={16} /></span> {name}</span>
+        <span class="dock-title">
+          <span class="call-dot">
+            <Icon name={live.info.video ? "video" : "phone"} size={16} />
+          </span>{" "}
+          {name}
+        </span>
         <span class="dock-sub">{sub}</span>
       </button>
       {media && live.inCall.value && (media.micOn.value
         ? (
-          <button type="button" class="round quiet" aria-label={t(lang, "call.mute")} onClick={() => void media.toggleMic()}>
+          <button
+            type="button"
+            class="round quiet"
+            aria-label={t(lang, "call.mute")}
+            onClick={() => void media.toggleMic()}
+          >
             <Icon name="mic" />
           </button>
         )
         : (
-          <button type="button" class="round muted" aria-label={t(lang, "call.unmute")} onClick={() => void media.toggleMic()}>
+          <button
+            type="button"
+            class="round muted"
+            aria-label={t(lang, "call.unmute")}
+            onClick={() => void media.toggleMic()}
+          >
             <Icon name="micOff" />
           </button>
         ))}
       {live.ongoing.value && (
-        <button type="button" class="round end" aria-label={t(lang, live.inCall.value ? "call.end" : "call.cancel")} onClick={() => live.end()}>
+        <button
+          type="button"
+          class="round end"
+          aria-label={t(lang, live.inCall.value ? "call.end" : "call.cancel")}
+          onClick={() => live.end()}
+        >
           <Icon name="phoneOff" />
         </button>
       )}

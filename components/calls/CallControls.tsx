@@ -18,7 +18,9 @@ export function TrackVideo({ track, label, cls }: { track: MediaStreamTrack; lab
   return <video ref={ref} class={cls} autoplay playsInline muted aria-label={label} />;
 }
 
-function Round({ label, icon, onClick, cls = "" }: { label: string; icon: IconName; onClick: () => void; cls?: string }) {
+function Round(
+  { label, icon, onClick, cls = "" }: { label: string; icon: IconName; onClick: () => void; cls?: string },
+) {
   return (
     <button type="button" class={`call-btn ${cls}`} aria-label={label} title={label} onClick={onClick}>
       <Icon name={icon} size={26} />
@@ -35,21 +37,46 @@ export function CallControls({ lang, media, onEnd }: { lang: Lang; media: CallMe
   const choosing = useSignal(false);
   const label = t(lang, "call.controls");
   if (!media) {
-    return <div class="call-controls" role="toolbar" aria-label={label}><EndButton lang={lang} onEnd={onEnd} /></div>;
+    return (
+      <div class="call-controls" role="toolbar" aria-label={label}>
+        <EndButton lang={lang} onEnd={onEnd} />
+      </div>
+    );
   }
   const mic = media.micOn.value;
   const cam = media.cameraOn.value;
   const outputs = media.outputs.value;
   return (
     <div class="call-controls" role="toolbar" aria-label={label}>
-      <Round label={t(lang, mic ? "call.mute" : "call.unmute")} icon={mic ? "mic" : "micOff"} cls={mic ? "" : "off"} onClick={() => void media.toggleMic()} />
-      <Round label={t(lang, cam ? "call.camera_off" : "call.camera_on")} icon={cam ? "video" : "videoOff"} onClick={() => void media.toggleCamera()} />
+      <Round
+        label={t(lang, mic ? "call.mute" : "call.unmute")}
+        icon={mic ? "mic" : "micOff"}
+        cls={mic ? "" : "off"}
+        onClick={() => void media.toggleMic()}
+      />
+      <Round
+        label={t(lang, cam ? "call.camera_off" : "call.camera_on")}
+        icon={cam ? "video" : "videoOff"}
+        onClick={() => void media.toggleCamera()}
+      />
       {cam && media.cameras.value.length > 1 && (
-        <Round label={t(lang, "call.switch_camera")} icon="cameraRotate" onClick={() => void media.switchCamera()} />
+        <Round
+          label={t(lang, "call.switch_camera")}
+          icon="cameraRotate"
+          onClick={() => void media.switchCamera()}
+        />
       )}
-      {outputs.length > 1 && <Round label={t(lang, "call.output")} icon="speaker" onClick={() => (choosing.value = true)} />}
+      {outputs.length > 1 && (
+        <Round label={t(lang, "call.output")} icon="speaker" onClick={() => (choosing.value = true)} />
+      )}
       <EndButton lang={lang} onEnd={onEnd} />
-      <Sheet open={choosing.value} title={t(lang, "call.output")} closeLabel={t(lang, "call.output_close")} onClose={() => (choosing.value = false)} id="call-output">
+      <Sheet
+        open={choosing.value}
+        title={t(lang, "call.output")}
+        closeLabel={t(lang, "call.output_close")}
+        onClose={() => (choosing.value = false)}
+        id="call-output"
+      >
         <fieldset class="output-list">
           <legend class="sr-only">{t(lang, "call.output")}</legend>
           {outputs.map((o, i) => (

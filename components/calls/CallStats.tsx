@@ -8,7 +8,12 @@ import { Sheet } from "../Sheet.tsx";
 import type { CallMedia } from "../../lib/browser/calls/call_media.ts";
 import { type Quality, type QualitySample, SAMPLES_KEPT } from "../../lib/browser/calls/call_quality.ts";
 
-const ICON: Record<Quality, IconName> = { good: "signalGood", fair: "signalFair", poor: "signalPoor", unknown: "signalFair" };
+const ICON: Record<Quality, IconName> = {
+  good: "signalGood",
+  fair: "signalFair",
+  poor: "signalPoor",
+  unknown: "signalFair",
+};
 const W = 300;
 const H = 64;
 
@@ -30,13 +35,17 @@ function ceiling(values: number[], least: number): number {
   return Math.ceil(m / step) * step;
 }
 
-function Graph({ label, series, least }: { label: string; series: { values: number[]; cls: string }[]; least: number }) {
+function Graph(
+  { label, series, least }: { label: string; series: { values: number[]; cls: string }[]; least: number },
+) {
   const max = ceiling(series.flatMap((s) => s.values), least);
   return (
     <svg class="stats-graph" viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={label}>
       <line x1="0" y1={H - 1} x2={W} y2={H - 1} class="axis" />
       <line x1="0" y1="4" x2={W} y2="4" class="grid" />
-      {series.map((s) => s.values.length > 1 && <polyline key={s.cls} class={s.cls} points={graphPoints(s.values, max)} />)}
+      {series.map((s) =>
+        s.values.length > 1 && <polyline key={s.cls} class={s.cls} points={graphPoints(s.values, max)} />
+      )}
     </svg>
   );
 }
@@ -48,17 +57,41 @@ function Panel({ lang, samples }: { lang: Lang; samples: QualitySample[] }) {
   const loss = t(lang, "call.stats.pct", { n: last.lossPct });
   const rtt = last.rttMs === null ? "–" : t(lang, "call.stats.ms", { n: last.rttMs });
   const rows = [
-    { what: t(lang, "call.stats.bitrate"), value: kbps, least: 50, series: [{ values: samples.map((s) => s.inKbps), cls: "in" }, { values: samples.map((s) => s.outKbps), cls: "out" }] },
-    { what: t(lang, "call.stats.loss"), value: loss, least: 5, series: [{ values: samples.map((s) => s.lossPct), cls: "in" }] },
-    { what: t(lang, "call.stats.rtt"), value: rtt, least: 100, series: [{ values: samples.map((s) => s.rttMs ?? 0), cls: "in" }] },
+    {
+      what: t(lang, "call.stats.bitrate"),
+      value: kbps,
+      least: 50,
+      series: [{ values: samples.map((s) => s.inKbps), cls: "in" }, {
+        values: samples.map((s) => s.outKbps),
+        cls: "out",
+      }],
+    },
+    {
+      what: t(lang, "call.stats.loss"),
+      value: loss,
+      least: 5,
+      series: [{ values: samples.map((s) => s.lossPct), cls: "in" }],
+    },
+    {
+      what: t(lang, "call.stats.rtt"),
+      value: rtt,
+      least: 100,
+      series: [{ values: samples.map((s) => s.rttMs ?? 0), cls: "in" }],
+    },
   ];
   return (
     <div class="call-stats">
       <p class="hint">{t(lang, "call.stats.window")}</p>
       {rows.map((r) => (
         <section key={r.what} class="stats-row">
-          <h3>{r.what} <span class="stats-value">{r.value}</span></h3>
-          <Graph label={t(lang, "call.stats.graph", { what: r.what, value: r.value })} series={r.series} least={r.least} />
+          <h3>
+            {r.what} <span class="stats-value">{r.value}</span>
+          </h3>
+          <Graph
+            label={t(lang, "call.stats.graph", { what: r.what, value: r.value })}
+            series={r.series}
+            least={r.least}
+          />
         </section>
       ))}
     </div>
@@ -80,7 +113,13 @@ export function QualityButton({ lang, media }: { lang: Lang; media: CallMedia })
       >
         <Icon name={ICON[q]} />
       </button>
-      <Sheet open={open.value} title={t(lang, "call.stats")} closeLabel={t(lang, "call.stats.close")} onClose={() => (open.value = false)} id="call-stats">
+      <Sheet
+        open={open.value}
+        title={t(lang, "call.stats")}
+        closeLabel={t(lang, "call.stats.close")}
+        onClose={() => (open.value = false)}
+        id="call-stats"
+      >
         <Panel lang={lang} samples={media.samples.value} />
       </Sheet>
     </>

@@ -10,7 +10,9 @@ import { Icon } from "../Icon.tsx";
 /** Below this many characters left, the count shows. */
 const COUNT_FROM = 200;
 
-export function Composer({ lang, name, onSend }: { lang: Lang; name: string; onSend: (text: string) => Promise<MessageKey | null> }) {
+export function Composer(
+  { lang, name, onSend }: { lang: Lang; name: string; onSend: (text: string) => Promise<MessageKey | null> },
+) {
   const text = useSignal("");
   const busy = useSignal(false);
   const error = useSignal<MessageKey | null>(null);
@@ -55,11 +57,19 @@ export function Composer({ lang, name, onSend }: { lang: Lang; name: string; onS
             if (e.key === "Enter" && !e.shiftKey && !e.isComposing) send(e);
           }}
         />
-        <button type="submit" class="send" aria-label={t(lang, "dm.send")} title={t(lang, "dm.send")} disabled={busy.value}>
+        <button
+          type="submit"
+          class="send"
+          aria-label={t(lang, "dm.send")}
+          title={t(lang, "dm.send")}
+          disabled={busy.value}
+        >
           <Icon name="send" />
         </button>
       </div>
-      <p id="dm-left" class={left < 0 ? "error" : left < COUNT_FROM ? "hint" : "sr-only"}>{t(lang, "dm.chars_left", { n: left })}</p>
+      <p id="dm-left" class={left < 0 ? "error" : left < COUNT_FROM ? "hint" : "sr-only"}>
+        {t(lang, "dm.chars_left", { n: left })}
+      </p>
     </form>
   );
 }

@@ -16,11 +16,15 @@ export function RingButtons({ lang, video, onAccept, onDecline, acceptRef }: Pro
   return (
     <div class="ring-actions">
       <button type="button" class="ring-btn decline" onClick={onDecline}>
-        <span class="ring-circle"><Icon name="phoneOff" size={30} /></span>
+        <span class="ring-circle">
+          <Icon name="phoneOff" size={30} />
+        </span>
         <span class="ring-label">{t(lang, "call.decline")}</span>
       </button>
       <button type="button" class="ring-btn accept" ref={acceptRef} autoFocus onClick={onAccept}>
-        <span class="ring-circle"><Icon name={video ? "video" : "phone"} size={30} /></span>
+        <span class="ring-circle">
+          <Icon name={video ? "video" : "phone"} size={30} />
+        </span>
         <span class="ring-label">{t(lang, "call.accept")}</span>
       </button>
     </div>

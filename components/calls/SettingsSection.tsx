@@ -7,7 +7,10 @@ import type { CallSettings } from "../../lib/shared/call_rule.ts";
 export function CallSettingsSection({ lang, settings }: { lang: Lang; settings: CallSettings }) {
   return (
     <section class="card call-settings" aria-labelledby="calls-h">
-      <h2 id="calls-h" class="card-title"><Icon name="phone" size={22} />{t(lang, "call.settings.title")}</h2>
+      <h2 id="calls-h" class="card-title">
+        <Icon name="phone" size={22} />
+        {t(lang, "call.settings.title")}
+      </h2>
       <Island name="CallSettings" props={{ lang, settings }} />
       <div class="call-push">
         <Island name="PushToggle" props={{ lang }} />

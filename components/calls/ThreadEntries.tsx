@@ -19,10 +19,13 @@ function callIcon(e: CallEntry, meId: string): IconName {
 export function entryTime(lang: Lang, at: number, now = Date.now()): string {
   const d = new Date(at);
   const sameDay = new Date(now).toDateString() === d.toDateString();
-  return new Intl.DateTimeFormat(lang, sameDay ? { timeStyle: "short" } : { dateStyle: "short", timeStyle: "short" }).format(d);
+  return new Intl.DateTimeFormat(lang, sameDay ? { timeStyle: "short" } : { dateStyle: "short", timeStyle: "short" })
+    .format(d);
 }
 
-export function ThreadEntries({ lang, me, peer, entries }: { lang: Lang; me: PeerInfo; peer: PeerInfo; entries: DmEntry[] }) {
+export function ThreadEntries(
+  { lang, me, peer, entries }: { lang: Lang; me: PeerInfo; peer: PeerInfo; entries: DmEntry[] },
+) {
   if (entries.length === 0) {
     return (
       <div class="dm-empty">
@@ -37,7 +40,11 @@ export function ThreadEntries({ lang, me, peer, entries }: { lang: Lang; me: Pee
         // A run of texts from one person within a few minutes shows its time once, at its end.
         const next = entries[i + 1];
         const grouped = e.kind === "text" && next?.kind === "text" && next.from === e.from && next.at - e.at < GROUP_MS;
-        const time = <time class={grouped ? "sr-only" : undefined} dateTime={new Date(e.at).toISOString()}>{entryTime(lang, e.at)}</time>;
+        const time = (
+          <time class={grouped ? "sr-only" : undefined} dateTime={new Date(e.at).toISOString()}>
+            {entryTime(lang, e.at)}
+          </time>
+        );
         if (e.kind === "call") {
           const missed = e.outcome !== "answered" && e.from !== me.id;
           return (

@@ -26,7 +26,12 @@ export function ClipButton({ lang, spaceId, title, label, fromMs }: ClipButtonPr
     if (busy) return;
     setBusy(true);
     setUrl(null);
-    const r = await api("POST", `/api/spaces/${spaceId}/clips`, ClipMade, fromMs ? { fromMs: Math.floor(fromMs()) } : {});
+    const r = await api(
+      "POST",
+      `/api/spaces/${spaceId}/clips`,
+      ClipMade,
+      fromMs ? { fromMs: Math.floor(fromMs()) } : {},
+    );
     setBusy(false);
     if (!r.ok) return toast(t(lang, r.code));
     setUrl(`/clips/${r.data.id}`);

@@ -43,7 +43,13 @@ export function ReplayHostTools({ lang, spaceId, recordingMs, onTrimmed }: Repla
     <section class="replay-host" aria-label={t(lang, "rec.host_tools")}>
       <h2>{t(lang, "rec.host_tools")}</h2>
       <div class="replay-actions">
-        <button type="button" class="button secondary" onClick={trimHere} aria-busy={busy === "trim"} aria-disabled={busy !== null}>
+        <button
+          type="button"
+          class="button secondary"
+          onClick={trimHere}
+          aria-busy={busy === "trim"}
+          aria-disabled={busy !== null}
+        >
           <Icon name="edit" size={20} />
           {t(lang, "rec.trim_here")}
         </button>
@@ -57,8 +63,12 @@ export function ReplayHostTools({ lang, spaceId, recordingMs, onTrimmed }: Repla
           : (
             <div class="confirm" role="alertdialog" aria-label={t(lang, "rec.delete")}>
               <p>{t(lang, "rec.delete_confirm")}</p>
-              <button type="button" class="button danger" onClick={remove} aria-busy={busy === "delete"}>{t(lang, "rec.delete")}</button>
-              <button type="button" class="button secondary" onClick={() => setConfirming(false)}>{t(lang, "rec.cancel")}</button>
+              <button type="button" class="button danger" onClick={remove} aria-busy={busy === "delete"}>
+                {t(lang, "rec.delete")}
+              </button>
+              <button type="button" class="button secondary" onClick={() => setConfirming(false)}>
+                {t(lang, "rec.cancel")}
+              </button>
             </div>
           )}
       </div>

@@ -17,7 +17,12 @@ export function ReplayMoment({ lang, moment }: { lang: Lang; moment: Moment }) {
         <h2 id="replay-stage-h">{t(lang, "rec.stage_then")}</h2>
         <ul class="stage-grid">
           {moment.stage.map((m) => (
-            <li key={m.sub} class={`member${m.speaking ? " speaking" : ""}`} data-sub={m.sub} data-speaking={String(m.speaking)}>
+            <li
+              key={m.sub}
+              class={`member${m.speaking ? " speaking" : ""}`}
+              data-sub={m.sub}
+              data-speaking={String(m.speaking)}
+            >
               <Avatar id={m.sub} name={nameOf(m)} size={56} />
               <span class="member-name">{nameOf(m)}</span>
               <span class="member-meta">
@@ -28,7 +33,9 @@ export function ReplayMoment({ lang, moment }: { lang: Lang; moment: Moment }) {
           ))}
         </ul>
         <div class="bursts" aria-hidden="true">
-          {moment.reactions.map((r) => <span key={r.key} class="burst">{r.emoji}{r.count > 1 && <small>×{r.count}</small>}</span>)}
+          {moment.reactions.map((r) => (
+            <span key={r.key} class="burst">{r.emoji}{r.count > 1 && <small>×{r.count}</small>}</span>
+          ))}
         </div>
       </section>
       <PinnedItem lang={lang} pinned={moment.pin} moderator={false} />

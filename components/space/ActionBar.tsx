@@ -50,13 +50,23 @@ export function ActionBar({ lang, view, signInUrl, onUnmute, onMute, camera, onC
         )
         : you.handRaised
         ? (
-          <button type="button" class="bar-main quiet" onClick={() => onHand(false)} aria-label={t(lang, "space.cancel_request")}>
+          <button
+            type="button"
+            class="bar-main quiet"
+            onClick={() => onHand(false)}
+            aria-label={t(lang, "space.cancel_request")}
+          >
             <Icon name="hand" />
             <span>{t(lang, "space.cancel_request_short")}</span>
           </button>
         )
         : (
-          <button type="button" class="bar-main" onClick={() => onHand(true)} aria-label={t(lang, "space.request_speak")}>
+          <button
+            type="button"
+            class="bar-main"
+            onClick={() => onHand(true)}
+            aria-label={t(lang, "space.request_speak")}
+          >
             <Icon name="hand" />
             <span>{t(lang, "space.request_short")}</span>
           </button>
@@ -67,7 +77,11 @@ export function ActionBar({ lang, view, signInUrl, onUnmute, onMute, camera, onC
           class={`bar-icon${camera === "on" ? " on" : ""}`}
           aria-pressed={camera === "on"}
           aria-busy={camera === "starting"}
-          aria-label={camera === "starting" ? t(lang, "space.camera_starting") : camera === "on" ? t(lang, "space.camera_off") : t(lang, "space.camera_on")}
+          aria-label={camera === "starting"
+            ? t(lang, "space.camera_starting")
+            : camera === "on"
+            ? t(lang, "space.camera_off")
+            : t(lang, "space.camera_on")}
           onClick={() => camera !== "starting" && onCamera(camera === "off")}
         >
           <Icon name={camera === "on" ? "video" : "videoOff"} />
@@ -76,12 +90,24 @@ export function ActionBar({ lang, view, signInUrl, onUnmute, onMute, camera, onC
       <button type="button" class="bar-icon" aria-label={t(lang, "space.reactions")} onClick={() => open("react")}>
         <Icon name="react" />
       </button>
-      <button type="button" class="bar-icon" aria-label={t(lang, "space.comments_count", { n: view.comments.length })} onClick={() => open("comments")}>
+      <button
+        type="button"
+        class="bar-icon"
+        aria-label={t(lang, "space.comments_count", { n: view.comments.length })}
+        onClick={() => open("comments")}
+      >
         <Icon name="comments" />
-        {view.comments.length > 0 && <span class="count-badge" aria-hidden="true">{view.comments.length > 99 ? "99+" : view.comments.length}</span>}
+        {view.comments.length > 0 && (
+          <span class="count-badge" aria-hidden="true">{view.comments.length > 99 ? "99+" : view.comments.length}</span>
+        )}
       </button>
       {view.space.recording && !mod && (
-        <button type="button" class="bar-icon" aria-label={t(lang, "rec.clip_live")} onClick={() => open("clip")}>
+        <button
+          type="button"
+          class="bar-icon"
+          aria-label={t(lang, "rec.clip_live")}
+          onClick={() => open("clip")}
+        >
           <Icon name="clip" />
         </button>
       )}
@@ -89,14 +115,21 @@ export function ActionBar({ lang, view, signInUrl, onUnmute, onMute, camera, onC
         <button
           type="button"
           class="bar-icon"
-          aria-label={view.hands.length ? `${t(lang, "space.host_tools")}, ${t(lang, "space.requests_badge", { n: view.hands.length })}` : t(lang, "space.host_tools")}
+          aria-label={view.hands.length
+            ? `${t(lang, "space.host_tools")}, ${t(lang, "space.requests_badge", { n: view.hands.length })}`
+            : t(lang, "space.host_tools")}
           onClick={() => open("tools")}
         >
           <Icon name="tools" />
           {view.hands.length > 0 && <span class="count-badge" aria-hidden="true">{view.hands.length}</span>}
         </button>
       )}
-      <button type="button" class="bar-icon" aria-label={t(lang, "space.audio_settings")} onClick={() => open("settings")}>
+      <button
+        type="button"
+        class="bar-icon"
+        aria-label={t(lang, "space.audio_settings")}
+        onClick={() => open("settings")}
+      >
         <Icon name="more" />
       </button>
     </div>

@@ -17,16 +17,33 @@ export interface AudioBarProps {
   micProblem: MicProblem;
 }
 
-const MIC_PROBLEM = { denied: "space.mic_denied", unavailable: "space.mic_unavailable", notSent: "space.mic_not_sent" } as const;
+const MIC_PROBLEM = {
+  denied: "space.mic_denied",
+  unavailable: "space.mic_unavailable",
+  notSent: "space.mic_not_sent",
+} as const;
 
 export function AudioBar({ lang, room, audio, needsTap, onTap, micProblem }: AudioBarProps) {
-  const roomText = room === "reconnecting" ? t(lang, "space.reconnecting") : room === "connecting" ? t(lang, "space.connecting") : null;
+  const roomText = room === "reconnecting"
+    ? t(lang, "space.reconnecting")
+    : room === "connecting"
+    ? t(lang, "space.connecting")
+    : null;
   return (
     <div class="audio-bar">
-      {needsTap && <button type="button" class="button small" onClick={onTap}><Icon name="speaker" size={18} />{t(lang, "space.tap_to_listen")}</button>}
+      {needsTap && (
+        <button type="button" class="button small" onClick={onTap}>
+          <Icon name="speaker" size={18} />
+          {t(lang, "space.tap_to_listen")}
+        </button>
+      )}
       <span class="muted" role="status" data-testid="audio-state">
         {roomText ?? (audio === "connected"
-          ? <><Icon name="speaker" size={18} /> {t(lang, "space.audio_live")}</>
+          ? (
+            <>
+              <Icon name="speaker" size={18} /> {t(lang, "space.audio_live")}
+            </>
+          )
           : audio === "reconnecting"
           ? t(lang, "space.audio_reconnecting")
           : t(lang, "space.audio_joining"))}

@@ -16,12 +16,13 @@ export interface CommentsProps {
   youSub?: string;
 }
 
-export function PinnedItem({ lang, pinned, moderator, onUnpin }: Pick<CommentsProps, "lang" | "pinned" | "moderator" | "onUnpin">) {
+export function PinnedItem(
+  { lang, pinned, moderator, onUnpin }: Pick<CommentsProps, "lang" | "pinned" | "moderator" | "onUnpin">,
+) {
   if (!pinned) return null;
   return (
     <aside class="pinned" aria-label={t(lang, "space.pinned")}>
-      <strong>📌 {t(lang, "space.pinned")}</strong>{" "}
-      {pinned.kind === "url"
+      <strong>📌 {t(lang, "space.pinned")}</strong> {pinned.kind === "url"
         ? <a href={pinned.url} rel="noopener noreferrer nofollow" target="_blank">{pinned.url}</a>
         : <span>{pinned.comment.name ?? pinned.comment.handle}: {pinned.comment.text}</span>}
       {moderator && onUnpin && <button type="button" class="link" onClick={onUnpin}>{t(lang, "space.unpin")}</button>}
@@ -41,12 +42,33 @@ export function Comments({ lang, comments, moderator, stageSubs, onPin, onInvite
               <strong>{name}</strong> <span>{c.text}</span>
               {moderator && (
                 <span class="comment-actions">
-                  {onPin && <button type="button" class="link" onClick={() => onPin(c)} aria-label={`${t(lang, "space.pin")}: ${c.text.slice(0, 40)}`}>{t(lang, "space.pin")}</button>}
+                  {onPin && (
+                    <button
+                      type="button"
+                      class="link"
+                      onClick={() => onPin(c)}
+                      aria-label={`${t(lang, "space.pin")}: ${c.text.slice(0, 40)}`}
+                    >
+                      {t(lang, "space.pin")}
+                    </button>
+                  )}
                   {onInvite && c.sub.startsWith("u:") && !stageSubs.includes(c.sub) && (
-                    <button type="button" class="link" onClick={() => onInvite(c)}>{t(lang, "space.invite_person", { name })}</button>
+                    <button
+                      type="button"
+                      class="link"
+                      onClick={() => onInvite(c)}
+                    >
+                      {t(lang, "space.invite_person", { name })}
+                    </button>
                   )}
                   {onRemove && c.sub !== youSub && (
-                    <button type="button" class="link danger" onClick={() => onRemove(c)}>{t(lang, "space.remove_person", { name })}</button>
+                    <button
+                      type="button"
+                      class="link danger"
+                      onClick={() => onRemove(c)}
+                    >
+                      {t(lang, "space.remove_person", { name })}
+                    </button>
                   )}
                 </span>
               )}
@@ -71,7 +93,13 @@ export function CommentComposer({ lang, send }: { lang: Lang; send: (text: strin
     >
       <label for="comment-input">{t(lang, "space.comment_label")}</label>
       <div class="row">
-        <input id="comment-input" maxLength={280} autoComplete="off" value={text.value} onInput={(e) => (text.value = (e.target as HTMLInputElement).value)} />
+        <input
+          id="comment-input"
+          maxLength={280}
+          autoComplete="off"
+          value={text.value}
+          onInput={(e) => (text.value = (e.target as HTMLInputElement).value)}
+        />
         <button type="submit" class="button">{t(lang, "space.send")}</button>
       </div>
     </form>

@@ -35,21 +35,41 @@ export function Dock({ lang }: { lang: Lang }) {
         aria-label={t(lang, "space.open_space", { title: live.info.title })}
         onClick={() => void navigate(new URL(href, location.href).href, { push: true, scroll: 0 })}
       >
-        <span class="dock-title"><span class="live-dot"><Icon name="live" /></span> {live.info.title}</span>
+        <span class="dock-title">
+          <span class="live-dot">
+            <Icon name="live" />
+          </span>{" "}
+          {live.info.title}
+        </span>
         <span class="dock-sub" aria-live="polite">{sub}</span>
       </button>
       {me && (me.muted
         ? (
-          <button type="button" class="round quiet" aria-label={t(lang, "space.unmute_me")} onClick={() => void live.unmute()}>
+          <button
+            type="button"
+            class="round quiet"
+            aria-label={t(lang, "space.unmute_me")}
+            onClick={() => void live.unmute()}
+          >
             <Icon name="micOff" />
           </button>
         )
         : (
-          <button type="button" class="round" aria-label={t(lang, "space.mute_me")} onClick={() => live.send({ type: "muteSelf" })}>
+          <button
+            type="button"
+            class="round"
+            aria-label={t(lang, "space.mute_me")}
+            onClick={() => live.send({ type: "muteSelf" })}
+          >
             <Icon name="mic" />
           </button>
         ))}
-      <button type="button" class="round end" aria-label={t(lang, "space.leave_space", { title: live.info.title })} onClick={() => leaveSpace()}>
+      <button
+        type="button"
+        class="round end"
+        aria-label={t(lang, "space.leave_space", { title: live.info.title })}
+        onClick={() => leaveSpace()}
+      >
         <Icon name="leave" />
       </button>
     </section>

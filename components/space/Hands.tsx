@@ -3,7 +3,12 @@ import type { Hand } from "../../lib/protocol/space.ts";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
 
 export function Hands(
-  { lang, hands, onAccept, onDismiss }: { lang: Lang; hands: Hand[]; onAccept: (h: Hand) => void; onDismiss: (h: Hand) => void },
+  { lang, hands, onAccept, onDismiss }: {
+    lang: Lang;
+    hands: Hand[];
+    onAccept: (h: Hand) => void;
+    onDismiss: (h: Hand) => void;
+  },
 ) {
   return (
     <section aria-labelledby="hands-h" class="hands">
@@ -15,8 +20,12 @@ export function Hands(
             return (
               <li key={h.sub}>
                 <span>{name}</span>
-                <button type="button" class="button small" onClick={() => onAccept(h)}>{t(lang, "space.accept", { name })}</button>
-                <button type="button" class="button small secondary" onClick={() => onDismiss(h)}>{t(lang, "space.dismiss", { name })}</button>
+                <button type="button" class="button small" onClick={() => onAccept(h)}>
+                  {t(lang, "space.accept", { name })}
+                </button>
+                <button type="button" class="button small secondary" onClick={() => onDismiss(h)}>
+                  {t(lang, "space.dismiss", { name })}
+                </button>
               </li>
             );
           })}

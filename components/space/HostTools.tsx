@@ -24,9 +24,16 @@ export interface HostToolsProps {
   error: { code: SpaceErrorCode } | null;
 }
 
-export function HostTools({ lang, view, send, pinUrl, setPinUrl, confirmingEnd, setConfirmingEnd, error }: HostToolsProps) {
+export function HostTools(
+  { lang, view, send, pinUrl, setPinUrl, confirmingEnd, setConfirmingEnd, error }: HostToolsProps,
+) {
   const confirm = useRef<HTMLButtonElement>(null);
-  const record = useRecordSwitch(view.space.recording, error, send, (key, code) => toast(t(lang, code ? (`space.err.${code}` as MessageKey) : key)));
+  const record = useRecordSwitch(
+    view.space.recording,
+    error,
+    send,
+    (key, code) => toast(t(lang, code ? (`space.err.${code}` as MessageKey) : key)),
+  );
   // The confirmation takes the focus, so a keyboard user answers it at once.
   useEffect(() => {
     if (confirmingEnd) confirm.current?.focus();
@@ -47,11 +54,23 @@ export function HostTools({ lang, view, send, pinUrl, setPinUrl, confirmingEnd, 
         onChange={(allowed) => send({ type: "setVideo", allowed })}
       />
       {view.you.role === "host" && (
-        <SwitchRow icon="rec" label={t(lang, "rec.record")} hint={t(lang, "rec.record_hint")} checked={record.checked} onChange={record.set} />
+        <SwitchRow
+          icon="rec"
+          label={t(lang, "rec.record")}
+          hint={t(lang, "rec.record_hint")}
+          checked={record.checked}
+          onChange={record.set}
+        />
       )}
-      {view.space.recording && <ClipButton lang={lang} spaceId={view.space.id} title={view.space.title} label={t(lang, "rec.clip_live")} />}
+      {view.space.recording && (
+        <ClipButton lang={lang} spaceId={view.space.id} title={view.space.title} label={t(lang, "rec.clip_live")} />
+      )}
       {view.stage.length > 1 && (
-        <button type="button" class="button secondary" onClick={() => send({ type: "muteAll" })}>
+        <button
+          type="button"
+          class="button secondary"
+          onClick={() => send({ type: "muteAll" })}
+        >
           <Icon name="micOff" size={20} />
           {t(lang, "space.mute_all")}
         </button>
@@ -64,17 +83,48 @@ export function HostTools({ lang, view, send, pinUrl, setPinUrl, confirmingEnd, 
         }}
       >
         <label for="pin-url" class="visually-hidden">{t(lang, "space.pin_link")}</label>
-        <input id="pin-url" type="url" inputMode="url" placeholder="https://…" value={pinUrl} onInput={(e) => setPinUrl((e.target as HTMLInputElement).value)} />
-        <button type="submit" class="button secondary small"><Icon name="pin" size={18} />{t(lang, "space.pin_link")}</button>
+        <input
+          id="pin-url"
+          type="url"
+          inputMode="url"
+          placeholder="https://…"
+          value={pinUrl}
+          onInput={(e) => setPinUrl((e.target as HTMLInputElement).value)}
+        />
+        <button type="submit" class="button secondary small">
+          <Icon name="pin" size={18} />
+          {t(lang, "space.pin_link")}
+        </button>
       </form>
       {view.you.role === "host" && !confirmingEnd && (
-        <button type="button" class="button danger" onClick={() => setConfirmingEnd(true)}>{t(lang, "space.end")}</button>
+        <button
+          type="button"
+          class="button danger"
+          onClick={() => setConfirmingEnd(true)}
+        >
+          {t(lang, "space.end")}
+        </button>
       )}
       {view.you.role === "host" && confirmingEnd && (
         <div class="confirm" role="alertdialog" aria-label={t(lang, "space.end_confirm")}>
           <p>{t(lang, "space.end_confirm")}</p>
-          <button type="button" class="button danger" ref={confirm} onClick={() => send({ type: "end" })}>{t(lang, "space.end_yes")}</button>
-          <button type="button" class="button secondary" onClick={() => setConfirmingEnd(false)}>{t(lang, "space.keep")}</button>
+          <button
+            type="button"
+            class="button danger"
+            ref={confirm}
+            onClick={() =>
+              send({ type: "end" })}
+          >
+            {t(lang, "space.end_yes")}
+          </button>
+          <button
+            type="button"
+            class="button secondary"
+            onClick={() =>
+              setConfirmingEnd(false)}
+          >
+            {t(lang, "space.keep")}
+          </button>
         </div>
       )}
     </div>

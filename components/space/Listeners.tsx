@@ -11,13 +11,17 @@ export interface ListenerFace {
   name?: string;
 }
 
-export function Listeners({ lang, count, sample, youSub }: { lang: Lang; count: number; sample: ListenerFace[]; youSub?: string }) {
+export function Listeners(
+  { lang, count, sample, youSub }: { lang: Lang; count: number; sample: ListenerFace[]; youSub?: string },
+) {
   if (count === 0) return null;
   const faces = sample.slice(0, SHOWN);
   const more = Math.max(0, count - faces.length);
   return (
     <section class="listeners" aria-labelledby="listeners-h">
-      <h2 id="listeners-h">{t(lang, "space.listeners_title")} <span class="muted">({count})</span></h2>
+      <h2 id="listeners-h">
+        {t(lang, "space.listeners_title")} <span class="muted">({count})</span>
+      </h2>
       <ul class="listener-grid">
         {faces.map((p) => {
           const name = p.name ?? `@${p.handle}`;
@@ -31,7 +35,9 @@ export function Listeners({ lang, count, sample, youSub }: { lang: Lang; count: 
         {more > 0 && (
           <li class="listener more">
             <span class="more-count" aria-hidden="true">+{more > 999 ? `${Math.floor(more / 1000)}k` : more}</span>
-            <span class="listener-name">{t(lang, faces.length ? "space.and_more" : "space.listening", { n: more })}</span>
+            <span class="listener-name">
+              {t(lang, faces.length ? "space.and_more" : "space.listening", { n: more })}
+            </span>
           </li>
         )}
       </ul>

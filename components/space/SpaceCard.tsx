@@ -57,9 +57,7 @@ export function SpaceCard({ lang, space, host, startsAt, level = 3, children }: 
       <div class="space-card-foot">
         <span class="faces" aria-hidden="true">
           {faces.map((f) => <Avatar key={f.id} id={f.id} name={f.name} size={32} />)}
-          {live && space.stage.length > 4 && (
-            <span class="faces-more">+{space.stage.length - 4}</span>
-          )}
+          {live && space.stage.length > 4 && <span class="faces-more">+{space.stage.length - 4}</span>}
         </span>
         <span class="space-card-who">
           <span class="space-card-host">{t(lang, "space.hosted_by", { name: hostName })}</span>
@@ -67,9 +65,7 @@ export function SpaceCard({ lang, space, host, startsAt, level = 3, children }: 
             <span class="space-card-count">
               <Icon name="users" size={16} />
               {t(lang, "space.listening", { n: space.listenerCount })}
-              {space.stage.length > 0 && (
-                <span>· {t(lang, "space.on_stage_count", { n: space.stage.length })}</span>
-              )}
+              {space.stage.length > 0 && <span>· {t(lang, "space.on_stage_count", { n: space.stage.length })}</span>}
             </span>
           )}
         </span>

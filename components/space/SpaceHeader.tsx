@@ -15,12 +15,16 @@ export interface SpaceHeaderProps {
   onLeave?: () => void;
 }
 
-export function SpaceHeader({ lang, spaceId, title, topics, hostName, listenerCount, recording, onLeave }: SpaceHeaderProps) {
+export function SpaceHeader(
+  { lang, spaceId, title, topics, hostName, listenerCount, recording, onLeave }: SpaceHeaderProps,
+) {
   return (
     <header class="space-head">
       <div class="space-status">
         <p class="muted">
-          <span class="live-dot"><Icon name="live" /> LIVE</span>
+          <span class="live-dot">
+            <Icon name="live" /> LIVE
+          </span>
           {/* The mark is always laid out and only shown while recording, so nothing beside it moves when REC comes and goes. */}
           <span class={recording ? "rec-slot" : "rec-slot off"} aria-hidden={recording ? undefined : "true"}>
             <span

@@ -30,7 +30,10 @@ export function SpaceSettings({ lang, view, media, send, report, setReport }: Sp
       {me && inputs.length > 0 && (
         <label class="stack">
           {t(lang, "space.mic_choose")}
-          <select value={media?.inputId.value ?? ""} onChange={(e) => media?.chooseInput((e.target as HTMLSelectElement).value)}>
+          <select
+            value={media?.inputId.value ?? ""}
+            onChange={(e) => media?.chooseInput((e.target as HTMLSelectElement).value)}
+          >
             {inputs.map((d) => <option key={d.deviceId} value={d.deviceId}>{d.label}</option>)}
           </select>
         </label>
@@ -39,7 +42,10 @@ export function SpaceSettings({ lang, view, media, send, report, setReport }: Sp
         <>
           <label class="stack">
             {t(lang, "space.camera_label")}
-            <select value={video.cameraId.value ?? ""} onChange={(e) => video.choose((e.target as HTMLSelectElement).value)}>
+            <select
+              value={video.cameraId.value ?? ""}
+              onChange={(e) => video.choose((e.target as HTMLSelectElement).value)}
+            >
               {video.cameras.value.map((d) => <option key={d.deviceId} value={d.deviceId}>{d.label}</option>)}
             </select>
           </label>
@@ -59,10 +65,20 @@ export function SpaceSettings({ lang, view, media, send, report, setReport }: Sp
         />
       )}
       {me && view.you.role !== "host" && (
-        <button type="button" class="button secondary" onClick={() => send({ type: "leaveStage" })}>{t(lang, "space.leave_stage")}</button>
+        <button
+          type="button"
+          class="button secondary"
+          onClick={() => send({ type: "leaveStage" })}
+        >
+          {t(lang, "space.leave_stage")}
+        </button>
       )}
       {!view.you.anonymous && !report && !sent.value && (
-        <button type="button" class="button secondary" onClick={() => setReport({ target: { space: true }, label: t(lang, "space.report_space") })}>
+        <button
+          type="button"
+          class="button secondary"
+          onClick={() => setReport({ target: { space: true }, label: t(lang, "space.report_space") })}
+        >
           <Icon name="report" size={20} />
           {t(lang, "space.report_space")}
         </button>
@@ -77,7 +93,13 @@ export function SpaceSettings({ lang, view, media, send, report, setReport }: Sp
           }}
         >
           <label for="report-reason">{report.label}: {t(lang, "space.report_reason")}</label>
-          <textarea id="report-reason" maxLength={500} required value={reason.value} onInput={(e) => (reason.value = (e.target as HTMLTextAreaElement).value)} />
+          <textarea
+            id="report-reason"
+            maxLength={500}
+            required
+            value={reason.value}
+            onInput={(e) => (reason.value = (e.target as HTMLTextAreaElement).value)}
+          />
           <button type="submit" class="button danger">{t(lang, "space.report_send")}</button>
         </form>
       )}

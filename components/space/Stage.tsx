@@ -57,9 +57,9 @@ export function Stage({ lang, stage, youSub, youRole, speaking = [], onAction, v
           const isSpeaking = speaking.includes(m.sub) && !m.muted;
           const actions = onAction ? actionsFor(m, youSub, youRole) : [];
           const tile = tiles.get(m.sub);
-          const cls = `member${isSpeaking ? " speaking" : ""}${m.present === false ? " away" : ""}${tile ? " has-video" : ""}${
-            tile && featured === m.sub ? " featured" : ""
-          }`;
+          const cls = `member${isSpeaking ? " speaking" : ""}${m.present === false ? " away" : ""}${
+            tile ? " has-video" : ""
+          }${tile && featured === m.sub ? " featured" : ""}`;
           return (
             <li key={m.sub} class={cls} data-sub={m.sub}>
               {tile ?? <Avatar id={m.sub} name={name} size={64} />}
@@ -68,11 +68,26 @@ export function Stage({ lang, stage, youSub, youRole, speaking = [], onAction, v
               </span>
               <span class="member-meta">
                 <span class={`badge role-${m.role}`}>{t(lang, `space.role.${m.role}`)}</span>
-                <span class={`mic${m.muted ? " off" : ""}`} role="img" aria-label={m.muted ? t(lang, "space.muted") : isSpeaking ? t(lang, "space.speaking") : t(lang, "space.mic_on")}>
+                <span
+                  class={`mic${m.muted ? " off" : ""}`}
+                  role="img"
+                  aria-label={m.muted
+                    ? t(lang, "space.muted")
+                    : isSpeaking
+                    ? t(lang, "space.speaking")
+                    : t(lang, "space.mic_on")}
+                >
                   <Icon name={m.muted ? "micOff" : "mic"} size={16} />
                 </span>
               </span>
-              {actions.length > 0 && <MemberMenu lang={lang} name={name} actions={actions} run={(a) => onAction!(a, m)} />}
+              {actions.length > 0 && (
+                <MemberMenu
+                  lang={lang}
+                  name={name}
+                  actions={actions}
+                  run={(a) => onAction!(a, m)}
+                />
+              )}
             </li>
           );
         })}
@@ -82,11 +97,19 @@ export function Stage({ lang, stage, youSub, youRole, speaking = [], onAction, v
 }
 
 /** A button that opens a person's actions; Escape or a chosen action closes it. */
-function MemberMenu({ lang, name, actions, run }: { lang: Lang; name: string; actions: StageAction[]; run: (a: StageAction) => void }) {
+function MemberMenu(
+  { lang, name, actions, run }: { lang: Lang; name: string; actions: StageAction[]; run: (a: StageAction) => void },
+) {
   const [open, setOpen] = useState(false);
   return (
     <div class="menu" onKeyDown={(e) => e.key === "Escape" && setOpen(false)}>
-      <button type="button" class="menu-toggle" aria-expanded={open} aria-label={t(lang, "space.people_options", { name })} onClick={() => setOpen(!open)}>
+      <button
+        type="button"
+        class="menu-toggle"
+        aria-expanded={open}
+        aria-label={t(lang, "space.people_options", { name })}
+        onClick={() => setOpen(!open)}
+      >
         <Icon name="more" size={20} />
       </button>
       {open && (

@@ -30,8 +30,12 @@ export function StagePrompts({ lang, view, onStage, send }: StagePromptsProps) {
         <div class="invite" role="alert">
           <p>{t(lang, "space.invited_prompt")}</p>
           {note}
-          <button type="button" class="button" onClick={() => send({ type: "acceptInvite" })}>{t(lang, "space.accept_invite")}</button>
-          <button type="button" class="button secondary" onClick={() => send({ type: "declineInvite" })}>{t(lang, "space.decline_invite")}</button>
+          <button type="button" class="button" onClick={() => send({ type: "acceptInvite" })}>
+            {t(lang, "space.accept_invite")}
+          </button>
+          <button type="button" class="button secondary" onClick={() => send({ type: "declineInvite" })}>
+            {t(lang, "space.decline_invite")}
+          </button>
         </div>
       )}
       {!view.you.anonymous && view.you.handRaised && !onStage && (
@@ -45,7 +49,12 @@ export function StagePrompts({ lang, view, onStage, send }: StagePromptsProps) {
 }
 
 /** Tells a person who comes on stage while the Space records, and screen readers when REC starts. */
-export function useRecordingNotices(lang: Lang, view: SpaceView | null | undefined, onStage: boolean, announce: (s: string) => void) {
+export function useRecordingNotices(
+  lang: Lang,
+  view: SpaceView | null | undefined,
+  onStage: boolean,
+  announce: (s: string) => void,
+) {
   const recording = !!view?.space.recording;
   const before = useRef({ recording, onStage });
   useEffect(() => {

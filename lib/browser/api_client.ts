@@ -9,7 +9,12 @@ export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; 
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-export async function api<S extends z.ZodTypeAny>(method: Method, url: string, answer: S, body?: unknown): Promise<ApiResult<z.output<S>>> {
+export async function api<S extends z.ZodTypeAny>(
+  method: Method,
+  url: string,
+  answer: S,
+  body?: unknown,
+): Promise<ApiResult<z.output<S>>> {
   let res: Response;
   try {
     res = await fetch(url, {

@@ -93,7 +93,9 @@ function loadScripts(doc: Document) {
     script.src = src;
     document.head.append(script);
   }
-  const preloaded = new Set([...document.querySelectorAll<HTMLLinkElement>("link[rel=modulepreload]")].map((l) => l.href));
+  const preloaded = new Set(
+    [...document.querySelectorAll<HTMLLinkElement>("link[rel=modulepreload]")].map((l) => l.href),
+  );
   for (const l of doc.querySelectorAll<HTMLLinkElement>("head link[rel=modulepreload]")) {
     const href = new URL(l.getAttribute("href")!, location.href).href;
     if (preloaded.has(href)) continue;

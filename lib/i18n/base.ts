@@ -90,7 +90,8 @@ const en = {
   "people.remove": "Remove {name} from contacts",
   "people.add": "Add {name} to contacts",
   "offline.title": "You are offline",
-  "offline.body": "Spazio needs a connection for live Spaces and calls. This page will work again as soon as you are back online.",
+  "offline.body":
+    "Spazio needs a connection for live Spaces and calls. This page will work again as soon as you are back online.",
   "offline.retry": "Try again",
   "error.title": "Something is not right",
   "error.home": "Back to home",
@@ -115,7 +116,8 @@ const en = {
   "settings.account": "Account",
   "settings.signed_in_as": "Signed in as @{handle}",
   "settings.view_profile": "View my profile",
-  "settings.passkeys_hint": "A passkey signs you in with your fingerprint, face or screen lock. Add one on each device you use.",
+  "settings.passkeys_hint":
+    "A passkey signs you in with your fingerprint, face or screen lock. Add one on each device you use.",
   "people.empty_start": "Find people by their handle or name.",
   "people.clear": "Clear search",
   "people.searching": "Searching…",
@@ -193,7 +195,8 @@ const fr: Record<Keys, string> = {
   "profile.unfollow": "Ne plus suivre",
   "profile.block": "Bloquer",
   "profile.unblock": "Débloquer",
-  "profile.blocked": "Vous avez bloqué @{handle}. Cette personne ne peut ni vous suivre, ni rejoindre vos Spaces, ni vous écrire, ni vous appeler.",
+  "profile.blocked":
+    "Vous avez bloqué @{handle}. Cette personne ne peut ni vous suivre, ni rejoindre vos Spaces, ni vous écrire, ni vous appeler.",
   "profile.verified": "Compte vérifié",
   "profile.edit": "Modifier le profil",
   "profile.add_contact": "Ajouter aux contacts",
@@ -211,7 +214,8 @@ const fr: Record<Keys, string> = {
   "people.remove": "Retirer {name} des contacts",
   "people.add": "Ajouter {name} aux contacts",
   "offline.title": "Vous êtes hors ligne",
-  "offline.body": "Spazio a besoin d’une connexion pour les Spaces en direct et les appels. Cette page fonctionnera dès votre retour en ligne.",
+  "offline.body":
+    "Spazio a besoin d’une connexion pour les Spaces en direct et les appels. Cette page fonctionnera dès votre retour en ligne.",
   "offline.retry": "Réessayer",
   "error.title": "Quelque chose ne va pas",
   "error.home": "Retour à l’accueil",
@@ -236,7 +240,8 @@ const fr: Record<Keys, string> = {
   "settings.account": "Compte",
   "settings.signed_in_as": "Connecté en tant que @{handle}",
   "settings.view_profile": "Voir mon profil",
-  "settings.passkeys_hint": "Une clé d’accès vous connecte avec votre empreinte, votre visage ou le verrouillage de l’écran. Ajoutez-en une sur chaque appareil.",
+  "settings.passkeys_hint":
+    "Une clé d’accès vous connecte avec votre empreinte, votre visage ou le verrouillage de l’écran. Ajoutez-en une sur chaque appareil.",
   "people.empty_start": "Trouvez des personnes par leur identifiant ou leur nom.",
   "people.clear": "Effacer la recherche",
   "people.searching": "Recherche…",
@@ -330,7 +335,8 @@ const it: Record<Keys, string> = {
   "people.remove": "Rimuovi {name} dai contatti",
   "people.add": "Aggiungi {name} ai contatti",
   "offline.title": "Sei offline",
-  "offline.body": "Spazio ha bisogno di una connessione per gli Spaces dal vivo e le chiamate. Questa pagina funzionerà di nuovo appena sarai online.",
+  "offline.body":
+    "Spazio ha bisogno di una connessione per gli Spaces dal vivo e le chiamate. Questa pagina funzionerà di nuovo appena sarai online.",
   "offline.retry": "Riprova",
   "error.title": "Qualcosa non va",
   "error.home": "Torna alla home",
@@ -342,7 +348,8 @@ const it: Record<Keys, string> = {
   "home.topic_all": "Tutti",
   "home.lang_any": "Tutte le lingue",
   "home.empty_live": "Nessuno è in diretta ora. Avvia uno Space e la gente potrà unirsi.",
-  "home.empty_upcoming": "Ancora niente in programma. Programma uno Space perché gli altri possano impostare un promemoria.",
+  "home.empty_upcoming":
+    "Ancora niente in programma. Programma uno Space perché gli altri possano impostare un promemoria.",
   "home.clear_filters": "Cancella i filtri",
   "home.schedule": "Programma uno Space",
   "profile.sign_in_to_follow": "Accedi per seguire",
@@ -355,7 +362,8 @@ const it: Record<Keys, string> = {
   "settings.account": "Account",
   "settings.signed_in_as": "Accesso come @{handle}",
   "settings.view_profile": "Vedi il mio profilo",
-  "settings.passkeys_hint": "Una passkey ti fa accedere con impronta, volto o blocco schermo. Aggiungine una su ogni dispositivo.",
+  "settings.passkeys_hint":
+    "Una passkey ti fa accedere con impronta, volto o blocco schermo. Aggiungine una su ogni dispositivo.",
   "people.empty_start": "Trova persone per nome utente o nome.",
   "people.clear": "Cancella la ricerca",
   "people.searching": "Ricerca…",

@@ -45,7 +45,8 @@ const en = {
   "call.log.busy_in_audio": "Missed audio call (you were on another call)",
   "call.log.busy_in_video": "Missed video call (you were on another call)",
   "call.err.calling_off": "This person has turned calls off.",
-  "call.err.not_allowed": "This person only takes calls from people they chose (contacts, people they follow or verified accounts), and you're not one of them.",
+  "call.err.not_allowed":
+    "This person only takes calls from people they chose (contacts, people they follow or verified accounts), and you're not one of them.",
   "call.err.no_dm": "You can call this person once they have sent you a message.",
   "call.err.blocked": "You can't call this person.",
   "call.err.blocked_by_you": "You blocked this person. Unblock them to call.",
@@ -126,7 +127,8 @@ const en = {
   "call.settings.following": "People I follow",
   "call.settings.verified": "Verified accounts",
   "call.settings.everyone": "Everyone",
-  "call.settings.note": "Someone can call you only after you have sent them a message, and never if either of you blocked the other.",
+  "call.settings.note":
+    "Someone can call you only after you have sent them a message, and never if either of you blocked the other.",
   "call.settings.save": "Save call settings",
   "call.settings.saved": "Call settings saved.",
   "call.push.title": "Call notifications",
@@ -190,7 +192,8 @@ const fr: Record<Keys, string> = {
   "call.log.busy_in_audio": "Appel audio manqué (vous étiez déjà en appel)",
   "call.log.busy_in_video": "Appel vidéo manqué (vous étiez déjà en appel)",
   "call.err.calling_off": "Cette personne a désactivé les appels.",
-  "call.err.not_allowed": "Cette personne n'accepte que les appels des gens qu'elle a choisis (contacts, personnes suivies ou comptes vérifiés), et vous n'en faites pas partie.",
+  "call.err.not_allowed":
+    "Cette personne n'accepte que les appels des gens qu'elle a choisis (contacts, personnes suivies ou comptes vérifiés), et vous n'en faites pas partie.",
   "call.err.no_dm": "Vous pourrez appeler cette personne quand elle vous aura envoyé un message.",
   "call.err.blocked": "Vous ne pouvez pas appeler cette personne.",
   "call.err.blocked_by_you": "Vous avez bloqué cette personne. Débloquez-la pour l'appeler.",
@@ -234,7 +237,8 @@ const fr: Record<Keys, string> = {
   "call.quality.unknown": "mesure…",
   "call.you": "Vous",
   "call.back": "Retour aux messages",
-  "call.mic_denied": "Spazio ne peut pas utiliser votre micro ou votre caméra. Autorisez-les dans les réglages du site.",
+  "call.mic_denied":
+    "Spazio ne peut pas utiliser votre micro ou votre caméra. Autorisez-les dans les réglages du site.",
   "call.media_failed": "L'audio de l'appel n'a pas pu se connecter. Réessayez.",
   "call.tap_to_hear": "Touchez pour entendre l'appel",
   "call.tried_while_busy": "{name} a essayé de vous appeler.",
@@ -271,7 +275,8 @@ const fr: Record<Keys, string> = {
   "call.settings.following": "Les personnes que je suis",
   "call.settings.verified": "Les comptes vérifiés",
   "call.settings.everyone": "Tout le monde",
-  "call.settings.note": "Quelqu'un ne peut vous appeler qu'après que vous lui avez écrit, et jamais si l'un de vous a bloqué l'autre.",
+  "call.settings.note":
+    "Quelqu'un ne peut vous appeler qu'après que vous lui avez écrit, et jamais si l'un de vous a bloqué l'autre.",
   "call.settings.save": "Enregistrer les réglages d'appel",
   "call.settings.saved": "Réglages d'appel enregistrés.",
   "call.push.title": "Notifications d'appel",
@@ -333,7 +338,8 @@ const it: Record<Keys, string> = {
   "call.log.busy_in_audio": "Chiamata audio persa (eri in un'altra chiamata)",
   "call.log.busy_in_video": "Videochiamata persa (eri in un'altra chiamata)",
   "call.err.calling_off": "Questa persona ha disattivato le chiamate.",
-  "call.err.not_allowed": "Questa persona accetta chiamate solo da chi ha scelto (contatti, persone che segue o account verificati), e tu non ne fai parte.",
+  "call.err.not_allowed":
+    "Questa persona accetta chiamate solo da chi ha scelto (contatti, persone che segue o account verificati), e tu non ne fai parte.",
   "call.err.no_dm": "Potrai chiamare questa persona quando ti avrà mandato un messaggio.",
   "call.err.blocked": "Non puoi chiamare questa persona.",
   "call.err.blocked_by_you": "Hai bloccato questa persona. Sbloccala per chiamarla.",
@@ -414,7 +420,8 @@ const it: Record<Keys, string> = {
   "call.settings.following": "Le persone che seguo",
   "call.settings.verified": "Gli account verificati",
   "call.settings.everyone": "Tutti",
-  "call.settings.note": "Qualcuno può chiamarti solo dopo che gli hai scritto, e mai se uno dei due ha bloccato l'altro.",
+  "call.settings.note":
+    "Qualcuno può chiamarti solo dopo che gli hai scritto, e mai se uno dei due ha bloccato l'altro.",
   "call.settings.save": "Salva le impostazioni delle chiamate",
   "call.settings.saved": "Impostazioni delle chiamate salvate.",
   "call.push.title": "Notifiche di chiamata",

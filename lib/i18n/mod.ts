@@ -6,7 +6,11 @@ import { calls } from "./calls.ts";
 import { recordings } from "./recordings.ts";
 import { spaces } from "./spaces.ts";
 
-export type MessageKey = keyof typeof base.en | keyof typeof spaces.en | keyof typeof calls.en | keyof typeof recordings.en;
+export type MessageKey =
+  | keyof typeof base.en
+  | keyof typeof spaces.en
+  | keyof typeof calls.en
+  | keyof typeof recordings.en;
 export const LANGS = ["en", "fr", "it"] as const;
 export type Lang = typeof LANGS[number];
 export const LANG_NAMES: Record<Lang, string> = { en: "English", fr: "Français", it: "Italiano" };

@@ -149,7 +149,8 @@ const it: Record<keyof typeof en, string> = {
   "rec.processing": "Il replay è in preparazione. Torna tra un minuto.",
   "rec.failed": "Non è stato possibile creare il replay di questo Space.",
   "rec.available_until": "Disponibile fino al {date}",
-  "rec.keys": "Barra spaziatrice: riproduci o metti in pausa. Frecce sinistra e destra: 15 secondi. N: prossimo speaker.",
+  "rec.keys":
+    "Barra spaziatrice: riproduci o metti in pausa. Frecce sinistra e destra: 15 secondi. N: prossimo speaker.",
   "rec.keys_short": "Barra spaziatrice: riproduci o metti in pausa. Frecce sinistra e destra: 15 secondi.",
   "rec.next_speaker": "Prossimo speaker",
   "rec.no_next_speaker": "Nessun altro parla dopo questo punto",

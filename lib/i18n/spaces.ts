@@ -146,7 +146,8 @@ const en = {
   "space.audio_joining": "Joining audio…",
   "space.audio_live": "Listening",
   "space.mic_denied": "Spazio cannot use your microphone. Allow it in your browser's site settings, then try again.",
-  "space.mic_unavailable": "No microphone was found, or another app is using it. Check your microphone, then try again.",
+  "space.mic_unavailable":
+    "No microphone was found, or another app is using it. Check your microphone, then try again.",
   "space.mic_not_sent": "Your microphone could not go on air. Try again in a moment.",
   "space.mic_choose": "Microphone",
   "space.audio_reconnecting": "Audio reconnecting…",
@@ -327,8 +328,10 @@ const fr: Record<Keys, string> = {
   "space.tap_to_listen": "Touchez pour écouter",
   "space.audio_joining": "Connexion à l’audio…",
   "space.audio_live": "À l’écoute",
-  "space.mic_denied": "Spazio ne peut pas utiliser votre micro. Autorisez-le dans les réglages du site de votre navigateur, puis réessayez.",
-  "space.mic_unavailable": "Aucun micro trouvé, ou une autre application l'utilise. Vérifiez votre micro, puis réessayez.",
+  "space.mic_denied":
+    "Spazio ne peut pas utiliser votre micro. Autorisez-le dans les réglages du site de votre navigateur, puis réessayez.",
+  "space.mic_unavailable":
+    "Aucun micro trouvé, ou une autre application l'utilise. Vérifiez votre micro, puis réessayez.",
   "space.mic_not_sent": "Votre micro n'a pas pu passer à l'antenne. Réessayez dans un instant.",
   "space.mic_choose": "Micro",
   "space.audio_reconnecting": "Reconnexion de l’audio…",
@@ -353,7 +356,8 @@ const fr: Record<Keys, string> = {
   "space.camera_starting": "Démarrage de la caméra…",
   "space.camera_flip": "Passer à l’autre caméra",
   "space.camera_label": "Caméra",
-  "space.camera_denied": "Spazio ne peut pas utiliser votre caméra. Autorisez-la dans les réglages du site de votre navigateur, puis réessayez.",
+  "space.camera_denied":
+    "Spazio ne peut pas utiliser votre caméra. Autorisez-la dans les réglages du site de votre navigateur, puis réessayez.",
   "space.camera_unavailable": "Aucune caméra trouvée, ou une autre application l’utilise.",
   "space.audio_only": "Audio uniquement",
   "space.audio_only_hint": "Ne pas recevoir la vidéo : économise données et batterie.",
@@ -507,8 +511,10 @@ const it: Record<Keys, string> = {
   "space.tap_to_listen": "Tocca per ascoltare",
   "space.audio_joining": "Connessione all’audio…",
   "space.audio_live": "In ascolto",
-  "space.mic_denied": "Spazio non può usare il tuo microfono. Consentilo nelle impostazioni del sito del browser, poi riprova.",
-  "space.mic_unavailable": "Nessun microfono trovato, o un'altra app lo sta usando. Controlla il microfono, poi riprova.",
+  "space.mic_denied":
+    "Spazio non può usare il tuo microfono. Consentilo nelle impostazioni del sito del browser, poi riprova.",
+  "space.mic_unavailable":
+    "Nessun microfono trovato, o un'altra app lo sta usando. Controlla il microfono, poi riprova.",
   "space.mic_not_sent": "Il tuo microfono non è potuto andare in onda. Riprova tra un momento.",
   "space.mic_choose": "Microfono",
   "space.audio_reconnecting": "Riconnessione dell’audio…",
@@ -517,7 +523,8 @@ const it: Record<Keys, string> = {
   "space.reminder_on_toast": "Promemoria impostato.",
   "space.reminder_off_toast": "Promemoria rimosso.",
   "space.cancel_confirm_title": "Annullare questo Space?",
-  "space.cancel_confirm_body": "Chi ha impostato un promemoria vedrà che è stato annullato. Non si può tornare indietro.",
+  "space.cancel_confirm_body":
+    "Chi ha impostato un promemoria vedrà che è stato annullato. Non si può tornare indietro.",
   "space.cancel_yes": "Sì, annullalo",
   "space.keep_scheduled": "Tienilo",
   "space.host_profile": "Profilo di {name}",
@@ -533,7 +540,8 @@ const it: Record<Keys, string> = {
   "space.camera_starting": "Avvio della videocamera…",
   "space.camera_flip": "Passa all'altra videocamera",
   "space.camera_label": "Videocamera",
-  "space.camera_denied": "Spazio non può usare la videocamera. Consentila nelle impostazioni del sito del browser, poi riprova.",
+  "space.camera_denied":
+    "Spazio non può usare la videocamera. Consentila nelle impostazioni del sito del browser, poi riprova.",
   "space.camera_unavailable": "Nessuna videocamera trovata, o un'altra app la sta usando.",
   "space.audio_only": "Solo audio",
   "space.audio_only_hint": "Non ricevere video: risparmia dati e batteria.",

@@ -9,7 +9,9 @@ import { CallStatus } from "./call.ts";
 import { DmEntry, PeerInfo, ThreadSummary } from "./dm.ts";
 
 /** A catalogue key as the server sends one (`err.generic`, `space.err.ended`): the server only throws catalogue keys. */
-export const CatalogueKey = z.custom<MessageKey>((v) => typeof v === "string" && /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/.test(v));
+export const CatalogueKey = z.custom<MessageKey>((v) =>
+  typeof v === "string" && /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/.test(v)
+);
 
 /** Any refusal: what went wrong as a catalogue key, and the form field it is about, if one. */
 export const ApiErrorAnswer = z.object({
@@ -26,7 +28,11 @@ export type Done = z.infer<typeof Done>;
 const Transport = z.enum(["ble", "cable", "hybrid", "internal", "nfc", "smart-card", "usb"]);
 const Hint = z.enum(["hybrid", "security-key", "client-device"]);
 const UserVerification = z.enum(["discouraged", "preferred", "required"]);
-const CredentialDescriptor = z.object({ id: z.string(), type: z.literal("public-key"), transports: z.array(Transport).optional() });
+const CredentialDescriptor = z.object({
+  id: z.string(),
+  type: z.literal("public-key"),
+  transports: z.array(Transport).optional(),
+});
 const Extensions = z.object({ credProps: z.boolean().optional() });
 
 /** `POST /api/auth/register/options` and `/api/auth/passkeys/options`: a passkey to make. */
@@ -45,7 +51,9 @@ export const PasskeyCreationOptions = z.object({
   }).optional(),
   hints: z.array(Hint).optional(),
   attestation: z.enum(["direct", "enterprise", "indirect", "none"]).optional(),
-  attestationFormats: z.array(z.enum(["fido-u2f", "packed", "android-safetynet", "android-key", "tpm", "apple", "none"])).optional(),
+  attestationFormats: z.array(
+    z.enum(["fido-u2f", "packed", "android-safetynet", "android-key", "tpm", "apple", "none"]),
+  ).optional(),
   extensions: Extensions.optional(),
 });
 export type PasskeyCreationOptions = z.infer<typeof PasskeyCreationOptions>;
@@ -98,7 +106,11 @@ export const FollowChanged = z.object({ ok: z.literal(true), following: z.boolea
 export type FollowChanged = z.infer<typeof FollowChanged>;
 
 /** `PUT|DELETE /api/users/<handle>/block`: whether I block them now (and, on block, their follower count). */
-export const BlockChanged = z.object({ ok: z.literal(true), blocked: z.boolean(), followers: z.number().int().optional() });
+export const BlockChanged = z.object({
+  ok: z.literal(true),
+  blocked: z.boolean(),
+  followers: z.number().int().optional(),
+});
 export type BlockChanged = z.infer<typeof BlockChanged>;
 
 /** `PUT|DELETE /api/contacts/<handle>`: whether they are in my contacts now. */

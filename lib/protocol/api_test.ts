@@ -2,7 +2,17 @@
 import assert from "node:assert/strict";
 import { generateAuthenticationOptions, generateRegistrationOptions } from "@simplewebauthn/server";
 import type { z } from "zod";
-import { ApiErrorAnswer, BlockChanged, CallPlaced, IncomingCall, PasskeyCreationOptions, PasskeyRequestOptions, RecordingPatched, SpaceCreated, Threads } from "./api.ts";
+import {
+  ApiErrorAnswer,
+  BlockChanged,
+  CallPlaced,
+  IncomingCall,
+  PasskeyCreationOptions,
+  PasskeyRequestOptions,
+  RecordingPatched,
+  SpaceCreated,
+  Threads,
+} from "./api.ts";
 
 const peer = { id: "user1", handle: "ada", name: "Ada", verified: false };
 
@@ -42,6 +52,8 @@ Deno.test("api answer: the passkey options the server makes parse as the browser
   ));
   // Nothing the server sends is dropped on the way to the browser's passkey prompt.
   assert.deepEqual(PasskeyCreationOptions.parse(creation), creation);
-  const request = JSON.parse(JSON.stringify(await generateAuthenticationOptions({ rpID: "localhost", userVerification: "preferred" })));
+  const request = JSON.parse(
+    JSON.stringify(await generateAuthenticationOptions({ rpID: "localhost", userVerification: "preferred" })),
+  );
   assert.deepEqual(PasskeyRequestOptions.parse(request), request);
 });

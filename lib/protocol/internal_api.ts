@@ -8,13 +8,7 @@ import { z } from "zod";
 import { CallReport, CallRoomRequest, CallView } from "./call.ts";
 import { Ack, contract, type MessagesOf, NoBody, seg } from "./contract.ts";
 import { InboxDelivered, InboxRequest } from "./dm.ts";
-import {
-  CloseRoomRequest,
-  GetGrantRequest,
-  GetGrantResponse,
-  GrantRequest,
-  RecordingRequest,
-} from "./sfu.ts";
+import { CloseRoomRequest, GetGrantRequest, GetGrantResponse, GrantRequest, RecordingRequest } from "./sfu.ts";
 import {
   PipeEvent,
   PipeLinkRequest,
@@ -24,20 +18,8 @@ import {
   RelayedGrant,
 } from "./sfu_edge.ts";
 import { SpaceErrorCode } from "./space.ts";
-import {
-  audienceRoomId,
-  JoinPlan,
-  RoomToShard,
-  ShardToRoom,
-  ShardWelcome,
-} from "./space_audience.ts";
-import {
-  RoomTimeline,
-  SpaceReport,
-  SpaceRoomOk,
-  SpaceRoomRequest,
-  SpaceStatePush,
-} from "./space_http.ts";
+import { audienceRoomId, JoinPlan, RoomToShard, ShardToRoom, ShardWelcome } from "./space_audience.ts";
+import { RoomTimeline, SpaceReport, SpaceRoomOk, SpaceRoomRequest, SpaceStatePush } from "./space_http.ts";
 
 type SpaceParams = { spaceId: string };
 const spacePath = (p: SpaceParams) => `/parties/space/${seg(p.spaceId)}`;
@@ -141,8 +123,7 @@ export const spaceRoomInbound = contract({
 export const roomToShard = contract({
   name: "roomToShard",
   method: "POST",
-  path: (p: { spaceId: string; shard: number }) =>
-    `/parties/audience/${seg(audienceRoomId(p.spaceId, p.shard))}`,
+  path: (p: { spaceId: string; shard: number }) => `/parties/audience/${seg(audienceRoomId(p.spaceId, p.shard))}`,
   request: RoomToShard,
   answer: Ack,
 });

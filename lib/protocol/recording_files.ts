@@ -88,8 +88,7 @@ export const ActivityLine = SpeakingLine;
 export type ActivityLine = SpeakingLine;
 
 /** A line as written: JSON and a newline. */
-export const activityLineText = (line: ActivityLine): string =>
-  JSON.stringify(ActivityLine.parse(line)) + "\n";
+export const activityLineText = (line: ActivityLine): string => JSON.stringify(ActivityLine.parse(line)) + "\n";
 
 /** The lines of a `.jsonl` text, in time order; a torn last line (a crash mid-write) is skipped. */
 export function parseActivityLines(text: string): ActivityLine[] {

@@ -122,7 +122,13 @@ export type PipeLinkRequest = z.infer<typeof PipeLinkRequest>;
 export const PipeEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("producerAdded"), room: SpaceRoom, link: z.string(), producer: PipedProducer }),
   z.object({ type: z.literal("producerClosed"), room: SpaceRoom, link: z.string(), producerId: z.string().max(64) }),
-  z.object({ type: z.literal("producerPaused"), room: SpaceRoom, link: z.string(), producerId: z.string().max(64), by: z.enum(["server", "self"]) }),
+  z.object({
+    type: z.literal("producerPaused"),
+    room: SpaceRoom,
+    link: z.string(),
+    producerId: z.string().max(64),
+    by: z.enum(["server", "self"]),
+  }),
   z.object({ type: z.literal("producerResumed"), room: SpaceRoom, link: z.string(), producerId: z.string().max(64) }),
   /** The origin lost this pipe (its router went with a worker, or it stopped): the edge rebuilds. */
   z.object({ type: z.literal("pipeClosed"), room: SpaceRoom, link: z.string(), reason: z.string().max(200) }),

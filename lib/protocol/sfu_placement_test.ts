@@ -5,7 +5,11 @@ import assert from "node:assert/strict";
 import { originOf, parseSfuList } from "./sfu_edge.ts";
 import { type PlacedSfu, SfuPlacement } from "./sfu_placement.ts";
 
-const SFUS: PlacedSfu[] = ["a", "b", "c"].map((id) => ({ id, url: `http://${id}.internal`, publicUrl: `https://${id}.example` }));
+const SFUS: PlacedSfu[] = ["a", "b", "c"].map((id) => ({
+  id,
+  url: `http://${id}.internal`,
+  publicUrl: `https://${id}.example`,
+}));
 /** A Space whose origin is "a", so ties and fallbacks are visible. */
 const SPACE = Array.from({ length: 500 }, (_, i) => `sp${i}`).find((s) => originOf(s, ["a", "b", "c"]) === "a")!;
 
@@ -22,11 +26,36 @@ function healthFetch(answers: Record<string, Answer>, asked: string[] = []): typ
 }
 
 const cases: { what: string; onStage: boolean; answers: Record<string, Answer>; want: string }[] = [
-  { what: "people on stage go to the origin, however loaded", onStage: true, answers: { a: { score: 900 }, b: { score: 0 }, c: { score: 0 } }, want: "a" },
-  { what: "a listener goes to the least loaded SFU", onStage: false, answers: { a: { score: 50 }, b: { score: 10 }, c: { score: 30 } }, want: "b" },
-  { what: "the origin wins a tie (no pipe needed)", onStage: false, answers: { a: { score: 10 }, b: { score: 10 }, c: { score: 10 } }, want: "a" },
-  { what: "a dead SFU is skipped", onStage: false, answers: { a: { score: 50 }, b: "down", c: { score: 40 } }, want: "c" },
-  { what: "an SFU that is not whole (ok false) is skipped", onStage: false, answers: { a: { score: 50 }, b: { score: 1, ok: false }, c: "down" }, want: "a" },
+  {
+    what: "people on stage go to the origin, however loaded",
+    onStage: true,
+    answers: { a: { score: 900 }, b: { score: 0 }, c: { score: 0 } },
+    want: "a",
+  },
+  {
+    what: "a listener goes to the least loaded SFU",
+    onStage: false,
+    answers: { a: { score: 50 }, b: { score: 10 }, c: { score: 30 } },
+    want: "b",
+  },
+  {
+    what: "the origin wins a tie (no pipe needed)",
+    onStage: false,
+    answers: { a: { score: 10 }, b: { score: 10 }, c: { score: 10 } },
+    want: "a",
+  },
+  {
+    what: "a dead SFU is skipped",
+    onStage: false,
+    answers: { a: { score: 50 }, b: "down", c: { score: 40 } },
+    want: "c",
+  },
+  {
+    what: "an SFU that is not whole (ok false) is skipped",
+    onStage: false,
+    answers: { a: { score: 50 }, b: { score: 1, ok: false }, c: "down" },
+    want: "a",
+  },
   { what: "none answering: the origin", onStage: false, answers: { a: "down", b: "down", c: "down" }, want: "a" },
 ];
 

@@ -138,7 +138,8 @@ export type TransportInfo = z.infer<typeof TransportInfo>;
 
 /** An answer with nothing in it: the request was done. */
 const Done = z.object({});
-const request = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.object({ type: z.literal(type), id: ReqId, ...shape });
+const request = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.object({ type: z.literal(type), id: ReqId, ...shape });
 
 /** Every request a client may send, by name: its schema (`id` is echoed in the answer) and its answer's `data`. */
 export const SfuMethods = {
@@ -148,11 +149,20 @@ export const SfuMethods = {
     answer: z.object({ rtpCapabilities: kept.RtpCapabilities }),
   },
   /** A WebRTC transport for sending (speakers) or receiving (everyone). */
-  createTransport: { request: request("createTransport", { direction: z.enum(["send", "recv"]) }), answer: TransportInfo },
+  createTransport: {
+    request: request("createTransport", { direction: z.enum(["send", "recv"]) }),
+    answer: TransportInfo,
+  },
   /** Completes DTLS on a transport (mediasoup-client's `connect` event). */
-  connectTransport: { request: request("connectTransport", { transportId: Id, dtlsParameters: DtlsParameters }), answer: Done },
+  connectTransport: {
+    request: request("connectTransport", { transportId: Id, dtlsParameters: DtlsParameters }),
+    answer: Done,
+  },
   /** New ICE credentials after the client saw ICE fail. */
-  restartIce: { request: request("restartIce", { transportId: Id }), answer: z.object({ iceParameters: IceParameters }) },
+  restartIce: {
+    request: request("restartIce", { transportId: Id }),
+    answer: z.object({ iceParameters: IceParameters }),
+  },
   /** Starts sending; in a Space needs a current speaking grant from the room. */
   produce: {
     request: request("produce", {
@@ -175,7 +185,10 @@ export const SfuMethods = {
    * (a video tile not on screen, a hidden page, "audio only"): then it stays paused until
    * `resumeConsumer`.
    */
-  consumerReady: { request: request("consumerReady", { consumerId: Id, paused: z.boolean().optional() }), answer: Done },
+  consumerReady: {
+    request: request("consumerReady", { consumerId: Id, paused: z.boolean().optional() }),
+    answer: Done,
+  },
   /** Stop receiving this consumer (a tile scrolled away, the page hidden, "audio only"). */
   pauseConsumer: { request: request("pauseConsumer", { consumerId: Id }), answer: Done },
   /** Receive it again (the SFU asks the sender for a key frame). */
@@ -219,9 +232,14 @@ export type SfuRequestType = keyof typeof SfuMethods;
 export type SfuResponseData = { [K in SfuRequestType]: z.infer<(typeof SfuMethods)[K]["answer"]> };
 
 /** Each request's answer schema, indexed so that a request name `T` gives `T`'s own answer type. */
-const answers: { readonly [K in SfuRequestType]: { readonly answer: z.ZodType<SfuResponseData[K], z.ZodTypeDef, unknown> } } = SfuMethods;
+const answers: {
+  readonly [K in SfuRequestType]: { readonly answer: z.ZodType<SfuResponseData[K], z.ZodTypeDef, unknown> };
+} = SfuMethods;
 /** Parses the `data` of the SFU's answer to a `type` request. */
-export function parseSfuAnswer<T extends SfuRequestType>(type: T, data: unknown): z.SafeParseReturnType<unknown, SfuResponseData[T]> {
+export function parseSfuAnswer<T extends SfuRequestType>(
+  type: T,
+  data: unknown,
+): z.SafeParseReturnType<unknown, SfuResponseData[T]> {
   return answers[type].answer.safeParse(data);
 }
 

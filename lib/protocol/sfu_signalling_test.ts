@@ -1,17 +1,43 @@
 // The signalling map: each request's answer is parsed by its own schema, notifications by theirs,
 // and what the SFU's mediasoup adds to its parameter objects reaches mediasoup-client unchanged.
 import assert from "node:assert/strict";
-import { parseSfuAnswer, SfuMethods, SfuNotification, SfuReply, SfuRequest, type SfuRequestType } from "./sfu_signalling.ts";
+import {
+  parseSfuAnswer,
+  SfuMethods,
+  SfuNotification,
+  SfuReply,
+  SfuRequest,
+  type SfuRequestType,
+} from "./sfu_signalling.ts";
 
 const dtls = { role: "auto", fingerprints: [{ algorithm: "sha-256", value: "AB:CD" }] };
 const ice = { usernameFragment: "u", password: "p", iceLite: true };
-const candidate = { foundation: "udpcandidate", priority: 1076302079, ip: "127.0.0.1", protocol: "udp", port: 40000, type: "host" };
-const opus = { mimeType: "audio/opus", payloadType: 100, clockRate: 48000, channels: 2, parameters: { useinbandfec: 1 }, rtcpFeedback: [] };
+const candidate = {
+  foundation: "udpcandidate",
+  priority: 1076302079,
+  ip: "127.0.0.1",
+  protocol: "udp",
+  port: 40000,
+  type: "host",
+};
+const opus = {
+  mimeType: "audio/opus",
+  payloadType: 100,
+  clockRate: 48000,
+  channels: 2,
+  parameters: { useinbandfec: 1 },
+  rtcpFeedback: [],
+};
 
 /** [request, a good answer, a bad answer] for every request the map knows. */
 const answers: { [K in SfuRequestType]: [unknown, unknown] } = {
   getRouterRtpCapabilities: [
-    { rtpCapabilities: { codecs: [{ kind: "audio", mimeType: "audio/opus", clockRate: 48000, channels: 2 }], headerExtensions: [] } },
+    {
+      rtpCapabilities: {
+        codecs: [{ kind: "audio", mimeType: "audio/opus", clockRate: 48000, channels: 2 }],
+        headerExtensions: [],
+      },
+    },
     { rtpCapabilities: { codecs: "opus" } },
   ],
   createTransport: [
@@ -43,7 +69,12 @@ for (const type of Object.keys(SfuMethods) as SfuRequestType[]) {
 }
 
 Deno.test("sfu answer: fields a newer mediasoup adds are kept for mediasoup-client", () => {
-  const info = { transportId: "t1", iceParameters: ice, iceCandidates: [{ ...candidate, address: "127.0.0.1" }], dtlsParameters: dtls };
+  const info = {
+    transportId: "t1",
+    iceParameters: ice,
+    iceCandidates: [{ ...candidate, address: "127.0.0.1" }],
+    dtlsParameters: dtls,
+  };
   const parsed = parseSfuAnswer("createTransport", info);
   assert.ok(parsed.success);
   assert.deepEqual(parsed.data, info);
@@ -59,7 +90,12 @@ Deno.test("sfu request: a client's request still drops what it does not name", (
 });
 
 const consumer = {
-  type: "newConsumer", consumerId: "c1", producerId: "p1", sub: "u:abcd", kind: "audio", source: "mic",
+  type: "newConsumer",
+  consumerId: "c1",
+  producerId: "p1",
+  sub: "u:abcd",
+  kind: "audio",
+  source: "mic",
   rtpParameters: { mid: "0", codecs: [opus], msid: "stream track", encodings: [{ ssrc: 1 }], rtcp: { cname: "x" } },
   producerPaused: false,
 };

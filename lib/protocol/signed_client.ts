@@ -109,9 +109,7 @@ async function send<C extends AnyContract>(
       const signature = await signRequest(opts.secret, body, opts.now?.());
       res = await doFetch(url, {
         method: c.method,
-        headers: c.method === "GET"
-          ? signature
-          : { "content-type": "application/json", ...signature },
+        headers: c.method === "GET" ? signature : { "content-type": "application/json", ...signature },
         ...(c.method === "GET" ? {} : { body }),
         signal: AbortSignal.timeout(opts.timeoutMs ?? 5_000),
       });

@@ -181,9 +181,7 @@ export const SpaceCommand = SpaceCommandUnion.superRefine((c, ctx) => {
 export type SpaceCommand = z.infer<typeof SpaceCommandUnion>;
 export type SpaceCommandType = SpaceCommand["type"];
 /** Every command type, for tables and exhaustive tests. */
-export const SPACE_COMMAND_TYPES = SpaceCommandUnion.options.map((o) =>
-  o.shape.type.value
-) as SpaceCommandType[];
+export const SPACE_COMMAND_TYPES = SpaceCommandUnion.options.map((o) => o.shape.type.value) as SpaceCommandType[];
 
 /** Why a command was refused; the message says what to do. */
 export const SpaceErrorCode = z.enum([

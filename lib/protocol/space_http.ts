@@ -136,9 +136,15 @@ export const RoomTimeline = z.object({
   startedAt: z.number(),
   /** Everyone named below, as they were shown. */
   people: z.array(Person),
-  stage: z.array(z.object({ sub: Sub, role: StageRole, from: z.number(), to: z.number().optional() })).max(TIMELINE_LIMITS.stage + SPACE_LIMITS.stageMax),
-  comments: z.array(z.object({ id: z.string(), sub: Sub, text: z.string(), at: z.number() })).max(TIMELINE_LIMITS.comments),
-  reactions: z.array(z.object({ emoji: Reaction, count: z.number().int().positive(), at: z.number() })).max(TIMELINE_LIMITS.reactions),
+  stage: z.array(z.object({ sub: Sub, role: StageRole, from: z.number(), to: z.number().optional() })).max(
+    TIMELINE_LIMITS.stage + SPACE_LIMITS.stageMax,
+  ),
+  comments: z.array(z.object({ id: z.string(), sub: Sub, text: z.string(), at: z.number() })).max(
+    TIMELINE_LIMITS.comments,
+  ),
+  reactions: z.array(z.object({ emoji: Reaction, count: z.number().int().positive(), at: z.number() })).max(
+    TIMELINE_LIMITS.reactions,
+  ),
   pins: z.array(z.object({ at: z.number(), pin: Pin.nullable() })).max(TIMELINE_LIMITS.pins),
 });
 export type RoomTimeline = z.infer<typeof RoomTimeline>;

@@ -32,14 +32,12 @@ export function foldSpaceEvent(view: SpaceView, e: SpaceEvent): SpaceView {
       };
     case "roleChanged": {
       const was = view.stage.find((m) => m.sub === e.person.sub);
-      const stage = e.role === "listener"
-        ? view.stage.filter((m) => m.sub !== e.person.sub)
-        : upsert(view.stage, {
-          ...e.person,
-          role: e.role,
-          muted: e.muted,
-          present: was?.present ?? true,
-        });
+      const stage = e.role === "listener" ? view.stage.filter((m) => m.sub !== e.person.sub) : upsert(view.stage, {
+        ...e.person,
+        role: e.role,
+        muted: e.muted,
+        present: was?.present ?? true,
+      });
       const seated = e.role !== "listener";
       return {
         ...view,
@@ -115,7 +113,5 @@ export function foldSpaceEvent(view: SpaceView, e: SpaceEvent): SpaceView {
 }
 
 function upsert(stage: StageMember[], m: StageMember): StageMember[] {
-  return stage.some((x) => x.sub === m.sub)
-    ? stage.map((x) => (x.sub === m.sub ? m : x))
-    : [...stage, m];
+  return stage.some((x) => x.sub === m.sub) ? stage.map((x) => (x.sub === m.sub ? m : x)) : [...stage, m];
 }

@@ -98,7 +98,9 @@ export async function verifyRoomToken(
   expect: { aud: TokenAudience; room?: string },
   now = Date.now(),
 ): Promise<RoomTokenClaims> {
-  if (typeof token !== "string" || token.length > 2048) throw new TokenError("malformed", "token is missing or too long");
+  if (typeof token !== "string" || token.length > 2048) {
+    throw new TokenError("malformed", "token is missing or too long");
+  }
   const parts = token.split(".");
   if (parts.length !== 2) throw new TokenError("malformed", "token is not of the form payload.signature");
   const [payload, sig] = parts;

@@ -63,7 +63,9 @@ function sfuList(internal: string | undefined, publicUrls: string | undefined): 
   const list = parseSfuList(internal);
   const pub = parseSfuList(publicUrls, "SPAZIO_SFU_PUBLIC_URLS");
   for (const p of pub) {
-    if (!list.some((s) => s.id === p.id)) throw new Error(`SPAZIO_SFU_PUBLIC_URLS: "${p.id}" is not in SPAZIO_SFU_PEERS`);
+    if (!list.some((s) => s.id === p.id)) {
+      throw new Error(`SPAZIO_SFU_PUBLIC_URLS: "${p.id}" is not in SPAZIO_SFU_PEERS`);
+    }
   }
   return list.map((s) => ({ ...s, publicUrl: pub.find((p) => p.id === s.id)?.url ?? s.url }));
 }

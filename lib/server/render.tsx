@@ -39,9 +39,16 @@ export function renderPage(
 ): Response {
   const user = c.get("user");
   // Every page of a signed-in person rings for incoming calls, whatever page is open.
-  const ringer = user && <Island name="CallRinger" props={{ lang: c.get("lang"), meId: user.id, partyUrl: partyWsUrl(c.get("deps").config) }} />;
+  const ringer = user && (
+    <Island
+      name="CallRinger"
+      props={{ lang: c.get("lang"), meId: user.id, partyUrl: partyWsUrl(c.get("deps").config) }}
+    />
+  );
   // The ringer lives outside <main>: partial navigation swaps the content and keeps it ringing.
-  const { result: [inner, shell], islands } = collectIslands(() => [renderToString(<>{body}</>), ringer ? renderToString(ringer) : ""]);
+  const { result: [inner, shell], islands } = collectIslands(
+    () => [renderToString(<>{body}</>), ringer ? renderToString(ringer) : ""],
+  );
   const lang = c.get("lang");
   const html = renderToString(
     <Layout

@@ -29,9 +29,7 @@ for (const enabled of bools) {
     const allow = Object.fromEntries(
       GROUPS.map((g, i) => [g, (mask & (1 << i)) !== 0]),
     ) as CallFacts["settings"]["allow"];
-    const label = `${enabled ? "on" : "off"}, allows [${
-      GROUPS.filter((g) => allow[g]).join(", ") || "nobody"
-    }]`;
+    const label = `${enabled ? "on" : "off"}, allows [${GROUPS.filter((g) => allow[g]).join(", ") || "nobody"}]`;
     Deno.test(`rule table: calling ${label}: 128 callers`, () => {
       for (const inContacts of bools) {
         for (const followedByCallee of bools) {

@@ -4,7 +4,15 @@ import { callText, entryPreview, formatDuration } from "./entry_text.ts";
 import type { CallOutcome, DmEntry } from "../protocol/dm.ts";
 
 const call = (outcome: CallOutcome, video = false, durationS = 0): Extract<DmEntry, { kind: "call" }> => ({
-  kind: "call", id: "x", from: "caller1", to: "callee1", at: 0, callId: "c1", video, outcome, durationS,
+  kind: "call",
+  id: "x",
+  from: "caller1",
+  to: "callee1",
+  at: 0,
+  callId: "c1",
+  video,
+  outcome,
+  durationS,
 });
 
 Deno.test("durations read like a phone's", () => {

@@ -6,7 +6,11 @@ import { EMPTY_TIMELINE } from "../protocol/recording_timeline.ts";
 const H = "u:host1", A = "u:alice", B = "u:bobby";
 const T: Timeline = {
   startedAt: 1_700_000_000_000,
-  people: { [H]: { sub: H, name: "Hana", handle: "hana" }, [A]: { sub: A, name: "Alice" }, [B]: { sub: B, handle: "bob" } },
+  people: {
+    [H]: { sub: H, name: "Hana", handle: "hana" },
+    [A]: { sub: A, name: "Alice" },
+    [B]: { sub: B, handle: "bob" },
+  },
   stage: [
     { sub: A, role: "speaker", fromMs: 5_000, toMs: 20_000 },
     { sub: H, role: "host", fromMs: 0 },
@@ -31,7 +35,15 @@ const T: Timeline = {
 };
 
 Deno.test("the moment of a replay: stage, who speaks, comments so far, bursts, the pin, next speaker", () => {
-  const cases: { ms: number; stage: string[]; speaking: string[]; comments: string[]; bursts: number; pin: boolean; next: number | null }[] = [
+  const cases: {
+    ms: number;
+    stage: string[];
+    speaking: string[];
+    comments: string[];
+    bursts: number;
+    pin: boolean;
+    next: number | null;
+  }[] = [
     { ms: 0, stage: [H], speaking: [], comments: [], bursts: 0, pin: false, next: 6_000 },
     { ms: 2_000, stage: [H], speaking: [H], comments: [], bursts: 0, pin: true, next: 6_000 },
     { ms: 3_000, stage: [H], speaking: [H], comments: ["c1"], bursts: 0, pin: true, next: 6_000 },
@@ -48,7 +60,11 @@ Deno.test("the moment of a replay: stage, who speaks, comments so far, bursts, t
   for (const c of cases) {
     const m = momentAt(T, c.ms);
     assert.deepEqual(m.stage.map((s) => s.sub), c.stage, `stage at ${c.ms}`);
-    assert.deepEqual(m.stage.filter((s) => s.speaking).map((s) => s.sub).sort(), [...c.speaking].sort(), `speaking at ${c.ms}`);
+    assert.deepEqual(
+      m.stage.filter((s) => s.speaking).map((s) => s.sub).sort(),
+      [...c.speaking].sort(),
+      `speaking at ${c.ms}`,
+    );
     assert.deepEqual(m.comments.map((x) => x.id), c.comments, `comments at ${c.ms}`);
     assert.equal(m.reactions.length, c.bursts, `bursts at ${c.ms}`);
     assert.equal(m.pin !== null, c.pin, `pin at ${c.ms}`);
@@ -85,8 +101,16 @@ Deno.test("replay time and timeline time, with the host's trim", () => {
 Deno.test("replay keys: Space/K, arrows/J/L, N; none while a control has the focus", () => {
   const page = { tagName: "DIV" };
   const cases: [string, string | null][] = [
-    [" ", "toggle"], ["k", "toggle"], ["ArrowLeft", "back"], ["j", "back"], ["ArrowRight", "forward"],
-    ["l", "forward"], ["n", "nextSpeaker"], ["N", "nextSpeaker"], ["x", null], ["Enter", null],
+    [" ", "toggle"],
+    ["k", "toggle"],
+    ["ArrowLeft", "back"],
+    ["j", "back"],
+    ["ArrowRight", "forward"],
+    ["l", "forward"],
+    ["n", "nextSpeaker"],
+    ["N", "nextSpeaker"],
+    ["x", null],
+    ["Enter", null],
   ];
   for (const [key, action] of cases) assert.equal(replayKeyAction(key, page), action, key);
   for (const tagName of ["INPUT", "BUTTON", "A"]) assert.equal(replayKeyAction("n", { tagName }), null, tagName);

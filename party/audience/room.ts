@@ -6,15 +6,20 @@
 // room removes. Hibernates: the Space as listeners see it, bans and pending reactions are in storage.
 import type * as Party from "partykit/server";
 import { SPACE_CLOSE, type SpaceCommand, SpaceErrorCode, type SpaceEvent } from "../../lib/protocol/space.ts";
-import { parseAudienceRoom, SHARD_REPORT_EVERY_MS, type ShardDelivery, type ShardToRoom } from "../../lib/protocol/space_audience.ts";
+import {
+  parseAudienceRoom,
+  SHARD_REPORT_EVERY_MS,
+  type ShardDelivery,
+  type ShardToRoom,
+} from "../../lib/protocol/space_audience.ts";
 import { type RoomTokenClaims, verifyRoomToken } from "../../lib/protocol/token.ts";
 import type { AnswerOf, AnyContract, ParamsOf, RequestOf } from "../../lib/protocol/contract.ts";
 import { roomToShard, shardCommand, shardHello, shardReport } from "../../lib/protocol/internal_api.ts";
 import { callSigned, type SignedResult } from "../../lib/protocol/signed_client.ts";
 import { readSigned } from "../../lib/protocol/signed_reader.ts";
-import { fail, json, admitConnection, refused } from "../shared/http.ts";
+import { admitConnection, fail, json, refused } from "../shared/http.ts";
 import { answerSafely, broadcastText, closeQuietly, sendText, upgradeShapeRefusal } from "../shared/socket.ts";
-import { readConfig, roomIdOf, type PartyConfig } from "../shared/config.ts";
+import { type PartyConfig, readConfig, roomIdOf } from "../shared/config.ts";
 import { type ConnLimits, SPACE_INBOUND, spaceLimits } from "../space/inbound.ts";
 import { type Message, receive } from "../shared/inbound.ts";
 import { Presence } from "../space/presence.ts";
@@ -115,7 +120,12 @@ export default class AudienceShard implements Party.Server {
     try {
       const room = this.#learnId(ctx.request);
       const token = new URL(ctx.request.url).searchParams.get("token") ?? "";
-      claims = await verifyRoomToken(this.config.roomSecret, token, { aud: "audience", room }, Date.now() - TOKEN_SLACK_MS);
+      claims = await verifyRoomToken(
+        this.config.roomSecret,
+        token,
+        { aud: "audience", room },
+        Date.now() - TOKEN_SLACK_MS,
+      );
     } catch (err) {
       return closeQuietly(conn, SPACE_CLOSE.badToken, `Cannot listen to this Space: ${(err as Error).message}.`);
     }
@@ -189,7 +199,9 @@ export default class AudienceShard implements Party.Server {
     });
     if (!read) return;
     const st = read.state;
-    if (this.#stored?.view.space.status === "ended") return this.#error(conn, "ended", "This Space has ended.", read.ref);
+    if (this.#stored?.view.space.status === "ended") {
+      return this.#error(conn, "ended", "This Space has ended.", read.ref);
+    }
     if (read.cmd.type === "react") {
       const r = this.#pending.reactions;
       r[read.cmd.emoji] = (r[read.cmd.emoji] ?? 0) + 1;
@@ -224,7 +236,9 @@ export default class AudienceShard implements Party.Server {
     const req = partyReq as unknown as Request;
     return answerSafely(req, `audience shard ${this.#id ?? roomIdOf(this.room, req)}`, async () => {
       this.#learnId(req);
-      if (req.method !== "POST") return fail(405, "method_not_allowed", "A shard takes its Space room's signed POSTs only.");
+      if (req.method !== "POST") {
+        return fail(405, "method_not_allowed", "A shard takes its Space room's signed POSTs only.");
+      }
       const read = await readSigned(roomToShard, req, { secret: this.config.serverSecret, maxBytes: MAX_BODY_BYTES });
       if (!read.ok) return refused(read.refusal);
       if (!this.#stored) {
@@ -266,11 +280,15 @@ export default class AudienceShard implements Party.Server {
   #ban(sub: string) {
     if (this.#removed.has(sub)) return;
     this.#removed.add(sub);
-    this.storage.put(`ban:${sub}`, true).catch((err) => console.error(`audience shard ${this.#id}: ban not stored: ${err}`));
+    this.storage.put(`ban:${sub}`, true).catch((err) =>
+      console.error(`audience shard ${this.#id}: ban not stored: ${err}`)
+    );
   }
 
   #save() {
-    this.storage.put("view", this.#stored).catch((err) => console.error(`audience shard ${this.#id}: view not stored: ${err}`));
+    this.storage.put("view", this.#stored).catch((err) =>
+      console.error(`audience shard ${this.#id}: view not stored: ${err}`)
+    );
   }
 
   #countChanged() {
@@ -310,8 +328,12 @@ export default class AudienceShard implements Party.Server {
    * its answer as checked by the request's contract, or the room's refusal (a code a listener's
    * error may carry, else none); never throws.
    */
-  async #askRoom(body: Exclude<ShardToRoom, { type: "shardHello" }>): Promise<{ ok: boolean; status: number; body: RoomAnswer }> {
-    const res = body.type === "shardCommand" ? await this.#call(shardCommand, body) : await this.#call(shardReport, body);
+  async #askRoom(
+    body: Exclude<ShardToRoom, { type: "shardHello" }>,
+  ): Promise<{ ok: boolean; status: number; body: RoomAnswer }> {
+    const res = body.type === "shardCommand"
+      ? await this.#call(shardCommand, body)
+      : await this.#call(shardReport, body);
     if (res.ok) return { ok: true, status: res.status, body: res.data };
     const refusal = res.error.refusal;
     const code = SpaceErrorCode.safeParse(refusal?.code);
@@ -325,8 +347,16 @@ export default class AudienceShard implements Party.Server {
     body: RequestOf<C>,
   ): Promise<SignedResult<AnswerOf<C>>> {
     const params: ParamsOf<C> = { spaceId: this.#space.spaceId };
-    const res = await callSigned(c, { secret: this.config.serverSecret, to: this.config.partyUrl, params, body, timeoutMs: TIMEOUT_MS });
-    if (!res.ok && res.error.code === "unreachable") console.warn(`audience shard ${this.#id}: ${c.name} failed: ${res.error.message}`);
+    const res = await callSigned(c, {
+      secret: this.config.serverSecret,
+      to: this.config.partyUrl,
+      params,
+      body,
+      timeoutMs: TIMEOUT_MS,
+    });
+    if (!res.ok && res.error.code === "unreachable") {
+      console.warn(`audience shard ${this.#id}: ${c.name} failed: ${res.error.message}`);
+    }
     return res;
   }
 

@@ -38,9 +38,7 @@ export async function handleCallRequest(room: CallRoomHandle, req: Request): Pro
     // Idempotent: a retried init changes nothing; a different call under the same id is refused.
     if (room.state) {
       const same = room.state.caller.sub === r.caller.sub && room.state.callee.sub === r.callee.sub;
-      return same
-        ? callNow(room.state)
-        : fail(409, "conflict", "This call id is taken.");
+      return same ? callNow(room.state) : fail(409, "conflict", "This call id is taken.");
     }
     room.commit(createCall(r, Date.now()));
     return callNow(room.state!);

@@ -1,12 +1,7 @@
 // The call room's state machine: every command by every side in every status, then the clock
 // (missed after 30 s, a caller who never comes, a side gone from an answered call).
 import assert from "node:assert/strict";
-import {
-  type CallCommand,
-  type CallStatus,
-  CallStatus as Statuses,
-  RING_MS,
-} from "../../lib/protocol/call.ts";
+import { type CallCommand, type CallStatus, CallStatus as Statuses, RING_MS } from "../../lib/protocol/call.ts";
 import {
   apply,
   CALLER_GONE_MS,

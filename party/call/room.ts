@@ -14,17 +14,8 @@ import {
 } from "../../lib/protocol/call.ts";
 import { verifyRoomToken } from "../../lib/protocol/token.ts";
 import { type CallRoomHandle, handleCallRequest } from "./http.ts";
-import {
-  apply,
-  type CallState,
-  counts,
-  expire,
-  nextDeadline,
-  presence,
-  roleOf,
-  view,
-} from "./reducer.ts";
-import { readConfig, type PartyConfig } from "../shared/config.ts";
+import { apply, type CallState, counts, expire, nextDeadline, presence, roleOf, view } from "./reducer.ts";
+import { type PartyConfig, readConfig } from "../shared/config.ts";
 import { admitConnection } from "../shared/http.ts";
 import { answerSafely, closeQuietly, sendText, upgradeShapeRefusal } from "../shared/socket.ts";
 import { CLOSE_TOO_BIG, type ConnLimits, type InboundRules, type Message, receive } from "../shared/inbound.ts";
@@ -60,7 +51,6 @@ interface CallStorage {
   setAlarm(at: number): Promise<void>;
   deleteAlarm(): Promise<void>;
 }
-
 
 export default class CallRoom implements Party.Server, CallRoomHandle {
   /** Like the Space room: nothing lives only in memory, and a hang-up costs no runtime error. */
@@ -166,9 +156,7 @@ export default class CallRoom implements Party.Server, CallRoomHandle {
     const prev = this.state;
     if (next === prev) return;
     this.state = next;
-    this.#storage.put(STORAGE_KEY, next).catch((err) =>
-      console.error(`call ${this.id}: save failed: ${err}`)
-    );
+    this.#storage.put(STORAGE_KEY, next).catch((err) => console.error(`call ${this.id}: save failed: ${err}`));
     const due = nextDeadline(next);
     (due === null ? this.#storage.deleteAlarm() : this.#storage.setAlarm(due))
       .catch((err) => console.error(`call ${this.id}: alarm failed: ${err}`));
@@ -180,7 +168,10 @@ export default class CallRoom implements Party.Server, CallRoomHandle {
       if (isFinal(next.status)) closeQuietly(c, CALL_CLOSE.ended, `This call is over (${next.status}).`);
     }
     // Best effort, never blocking the people in the call; postSigned retries and logs.
-    void postSigned(this.config.serverSecret, callReport, this.config.webUrl, { callId: next.callId }, { type: "callChanged", call: v });
+    void postSigned(this.config.serverSecret, callReport, this.config.webUrl, { callId: next.callId }, {
+      type: "callChanged",
+      call: v,
+    });
     if (isFinal(next.status) && prev?.status === "accepted") {
       void postSigned(this.config.serverSecret, sfuClose, this.config.sfuUrl, undefined, { room: `c_${next.callId}` });
     }

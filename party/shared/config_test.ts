@@ -20,8 +20,13 @@ Deno.test("roomIdOf: room.id when PartyKit gives it, else the last segment of th
 
 Deno.test("readConfig: grants go to SPAZIO_SFU_URL first, then every other SFU of SPAZIO_SFU_PEERS", () => {
   const peers = "a=http://10.0.0.1:4443,b=http://10.0.0.2:4443/";
-  assertEquals(readConfig({ SPAZIO_SFU_URL: "http://10.0.0.2:4443", SPAZIO_SFU_PEERS: peers }).sfuUrls, ["http://10.0.0.2:4443", "http://10.0.0.1:4443"]);
+  assertEquals(readConfig({ SPAZIO_SFU_URL: "http://10.0.0.2:4443", SPAZIO_SFU_PEERS: peers }).sfuUrls, [
+    "http://10.0.0.2:4443",
+    "http://10.0.0.1:4443",
+  ]);
   assertEquals(readConfig({ SPAZIO_SFU_URL: "http://10.0.0.9:4443/" }).sfuUrls, ["http://10.0.0.9:4443"]);
   // A malformed list is not fatal to the rooms: the one URL still works.
-  assertEquals(readConfig({ SPAZIO_SFU_URL: "http://10.0.0.9:4443", SPAZIO_SFU_PEERS: "nonsense" }).sfuUrls, ["http://10.0.0.9:4443"]);
+  assertEquals(readConfig({ SPAZIO_SFU_URL: "http://10.0.0.9:4443", SPAZIO_SFU_PEERS: "nonsense" }).sfuUrls, [
+    "http://10.0.0.9:4443",
+  ]);
 });

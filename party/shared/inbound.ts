@@ -118,9 +118,7 @@ export function readInbound<Cmd>(
   }
   // Echo the client's correlation id even on a command that fails validation, when it is sane.
   const rawRef = (raw as { ref?: unknown } | null)?.ref;
-  const ref = rules.echoRef && typeof rawRef === "string" && rawRef.length <= 64
-    ? rawRef
-    : undefined;
+  const ref = rules.echoRef && typeof rawRef === "string" && rawRef.length <= 64 ? rawRef : undefined;
   const withRef = ref === undefined ? {} : { ref };
   const parsed = rules.schema.safeParse(raw);
   if (!parsed.success) {

@@ -121,8 +121,7 @@ Deno.test("readInbound: one message, read against one room's rules", async (t) =
       want: { kind: "refuse", code: "rate_limited", message: "Too many says.", ref: "r4" },
     },
   ];
-  const sayLimit = (cmd: Ping) =>
-    cmd.type === "say" && cmd.text === "hi" ? "Too many says." : undefined;
+  const sayLimit = (cmd: Ping) => cmd.type === "say" && cmd.text === "hi" ? "Too many says." : undefined;
   for (const row of table) {
     await t.step(row.name, () => {
       assertEquals(

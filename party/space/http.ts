@@ -1,7 +1,13 @@
 // The Space room's HTTP API, for the web server and the SFU (see lib/protocol/space_http.ts).
 // GET answers the public snapshot to anyone; every POST must be signed with the server secret.
 import type { AnswerInputOf } from "../../lib/protocol/contract.ts";
-import { spaceGetGrant, spaceReports, spaceRoomChange, spaceRoomInbound, spaceTimeline } from "../../lib/protocol/internal_api.ts";
+import {
+  spaceGetGrant,
+  spaceReports,
+  spaceRoomChange,
+  spaceRoomInbound,
+  spaceTimeline,
+} from "../../lib/protocol/internal_api.ts";
 import { readSigned } from "../../lib/protocol/signed_reader.ts";
 import { fail, json, refused } from "../shared/http.ts";
 import type { SpaceRoomHandle } from "./handle.ts";
@@ -19,13 +25,21 @@ export async function handleSpaceRequest(room: SpaceRoomHandle, req: Request): P
     // Reports are for moderators only: the same signature as any POST is required.
     if (new URL(req.url).searchParams.has("reports")) {
       const read = await readSigned(spaceReports, req, { secret: room.config.serverSecret, maxBytes: 0 });
-      if (!read.ok) return read.refusal.code === "unsigned" ? fail(401, "unsigned", "Listing reports needs a signed request.") : refused(read.refusal);
+      if (!read.ok) {
+        return read.refusal.code === "unsigned"
+          ? fail(401, "unsigned", "Listing reports needs a signed request.")
+          : refused(read.refusal);
+      }
       return json({ ok: true, reports: await listReports(room.storage) } satisfies AnswerInputOf<typeof spaceReports>);
     }
     // The recording's timeline, for the web when the Space ends: signed like the reports.
     if (new URL(req.url).searchParams.has("timeline")) {
       const read = await readSigned(spaceTimeline, req, { secret: room.config.serverSecret, maxBytes: 0 });
-      if (!read.ok) return read.refusal.code === "unsigned" ? fail(401, "unsigned", "Reading the timeline needs a signed request.") : refused(read.refusal);
+      if (!read.ok) {
+        return read.refusal.code === "unsigned"
+          ? fail(401, "unsigned", "Reading the timeline needs a signed request.")
+          : refused(read.refusal);
+      }
       const timeline = await room.timeline.read();
       if (!timeline) return fail(404, "not_recorded", "This Space was never recorded.");
       return json(timeline satisfies AnswerInputOf<typeof spaceTimeline>);
@@ -38,7 +52,11 @@ export async function handleSpaceRequest(room: SpaceRoomHandle, req: Request): P
   const r = read.data;
   const now = Date.now();
   const snapshot = () =>
-    json({ ok: true, snapshot: publicSnapshot(room.state!, room.listenerCount()) } satisfies AnswerInputOf<typeof spaceRoomChange>);
+    json(
+      { ok: true, snapshot: publicSnapshot(room.state!, room.listenerCount()) } satisfies AnswerInputOf<
+        typeof spaceRoomChange
+      >,
+    );
 
   if (r.type === "init") {
     if (r.spaceId !== room.id) {
@@ -64,7 +82,12 @@ export async function handleSpaceRequest(room: SpaceRoomHandle, req: Request): P
       const shard = part ? undefined : room.shards.pick();
       // `recording`: an SFU that restarted learns from its first pull that it must record again.
       const recording = s.recording === true && s.status === "live";
-      const answer: AnswerInputOf<typeof spaceGetGrant> = { ...grantFor(s, r.sub), part, recording, ...(shard !== undefined && { shard }) };
+      const answer: AnswerInputOf<typeof spaceGetGrant> = {
+        ...grantFor(s, r.sub),
+        part,
+        recording,
+        ...(shard !== undefined && { shard }),
+      };
       return json(answer);
     }
     case "start": {

@@ -3,13 +3,7 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { createSpace, seatPlanned, updateBlocks, updateSpace } from "./lifecycle.ts";
 import { apply } from "./reducer.ts";
-import {
-  type Applied,
-  type ApplyResult,
-  diffGrants,
-  grantFor,
-  kindOf,
-} from "./state.ts";
+import { type Applied, type ApplyResult, diffGrants, grantFor, kindOf } from "./state.ts";
 import { context, liveSpace, P } from "./test_fixture.ts";
 
 function ok(r: ApplyResult): Applied {
@@ -62,7 +56,10 @@ Deno.test("rules: scheduled -> live -> ended; nothing but start, end and reports
   );
   assertEquals(grantFor(later.state, P.listener.sub).admitted, true);
   // So the web can tell an ended Space from a removal when it refuses tokens.
-  assertEquals([grantFor(ended.state, P.listener.sub).ended, grantFor(later.state, P.listener.sub).ended], [true, false]);
+  assertEquals([grantFor(ended.state, P.listener.sub).ended, grantFor(later.state, P.listener.sub).ended], [
+    true,
+    false,
+  ]);
   assertEquals(
     code(apply(ended.state, { type: "react", emoji: "👋" }, P.listener, context())),
     "ended",
@@ -118,7 +115,15 @@ Deno.test("rules: edits from the web: time and names only while scheduled, never
 });
 
 Deno.test("rules: a Space created with record on is recorded from its start, live or scheduled", () => {
-  const base = { type: "init" as const, spaceId: "sp3", title: "Recorded", host: P.host, cohosts: [], speakers: [], blockedSubs: [] };
+  const base = {
+    type: "init" as const,
+    spaceId: "sp3",
+    title: "Recorded",
+    host: P.host,
+    cohosts: [],
+    speakers: [],
+    blockedSubs: [],
+  };
   const live = createSpace({ ...base, record: true }, 1_000);
   assertEquals([live.status, live.recording], ["live", true]);
   const scheduled = createSpace({ ...base, record: true, scheduledFor: 10_000 }, 1_000);

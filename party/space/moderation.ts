@@ -54,9 +54,7 @@ export function moderate(
     }
     case "muteAll": {
       if (!isModerator(kind)) return refuse("forbidden", MODS_ONLY);
-      const targets = s.stage.filter((m) =>
-        !m.muted && m.sub !== me && !(m.role === "host" && kind !== "host")
-      );
+      const targets = s.stage.filter((m) => !m.muted && m.sub !== me && !(m.role === "host" && kind !== "host"));
       const subs = new Set(targets.map((m) => m.sub));
       return {
         state: { ...s, stage: s.stage.map((m) => (subs.has(m.sub) ? { ...m, muted: true } : m)) },

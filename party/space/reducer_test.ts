@@ -2,14 +2,7 @@
 // whatever made the step (a command, the web's lifecycle requests, a pre-named speaker arriving).
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import type { SpaceCommand } from "../../lib/protocol/space.ts";
-import {
-  createSpace,
-  endSpace,
-  seatPlanned,
-  startSpace,
-  updateBlocks,
-  updateSpace,
-} from "./lifecycle.ts";
+import { createSpace, endSpace, seatPlanned, startSpace, updateBlocks, updateSpace } from "./lifecycle.ts";
 import { apply, commit, decide } from "./reducer.ts";
 import type { Actor, ApplyContext, Grant, SpaceState, Step } from "./state.ts";
 

@@ -3,9 +3,16 @@
 // keeps presence, rate-limits, persists to room storage, sends `sync` then deltas, and tells the
 // SFU and the web what changed. Identity always comes from the verified token, never a message.
 import type * as Party from "partykit/server";
-import { LISTENER_SAMPLE, type Person, SPACE_CLOSE, type SpaceCommand, type SpaceErrorCode, type SpaceEvent } from "../../lib/protocol/space.ts";
+import {
+  LISTENER_SAMPLE,
+  type Person,
+  SPACE_CLOSE,
+  type SpaceCommand,
+  type SpaceErrorCode,
+  type SpaceEvent,
+} from "../../lib/protocol/space.ts";
 import { type RoomTokenClaims, verifyRoomToken } from "../../lib/protocol/token.ts";
-import { readConfig, roomIdOf, type PartyConfig } from "../shared/config.ts";
+import { type PartyConfig, readConfig, roomIdOf } from "../shared/config.ts";
 import { admitConnection } from "../shared/http.ts";
 import { answerSafely, broadcastText, closeQuietly, sendText, upgradeShapeRefusal } from "../shared/socket.ts";
 import { handleSpaceRequest } from "./http.ts";
@@ -63,7 +70,6 @@ interface Due {
   listeners?: number;
   web?: number;
 }
-
 
 export default class SpaceRoom implements Party.Server, SpaceRoomHandle {
   /**
@@ -250,7 +256,9 @@ export default class SpaceRoom implements Party.Server, SpaceRoomHandle {
     const seen = new Set<string>();
     for (const c of this.room.getConnections<ConnState>()) {
       const actor = c.state?.actor;
-      if (!actor || c.state?.gone || !actor.sub.startsWith("u:") || onStage.has(actor.sub) || seen.has(actor.sub)) continue;
+      if (!actor || c.state?.gone || !actor.sub.startsWith("u:") || onStage.has(actor.sub) || seen.has(actor.sub)) {
+        continue;
+      }
       seen.add(actor.sub);
       out.push(person(actor));
       if (out.length >= LISTENER_SAMPLE) break;
@@ -285,14 +293,10 @@ export default class SpaceRoom implements Party.Server, SpaceRoomHandle {
     this.state = next;
     // Reactions and reports leave the state as it was: no write, so nothing waits on the disk.
     if (next !== prev) {
-      saveSpace(this.storage, prev, next).catch((err) =>
-        console.error(`space room ${this.id}: save failed: ${err}`)
-      );
+      saveSpace(this.storage, prev, next).catch((err) => console.error(`space room ${this.id}: save failed: ${err}`));
     }
     if (report) {
-      saveReport(this.storage, report).catch((err) =>
-        console.error(`space room: report not stored: ${err}`)
-      );
+      saveReport(this.storage, report).catch((err) => console.error(`space room: report not stored: ${err}`));
       this.outbound.report(report);
     }
     this.timeline.observe(prev, next, out, Date.now());
@@ -398,7 +402,9 @@ export default class SpaceRoom implements Party.Server, SpaceRoomHandle {
     const sent = `${count}|${listeners.map((p) => p.sub).join(",")}`;
     if (sent === this.#sentListeners) return;
     this.#sentListeners = sent;
-    this.storage.put("sentListeners", sent).catch((err) => console.error(`space room ${this.id}: count not stored: ${err}`));
+    this.storage.put("sentListeners", sent).catch((err) =>
+      console.error(`space room ${this.id}: count not stored: ${err}`)
+    );
     this.#broadcast({ type: "listenerCount", count, listeners });
     this.#scheduleWebPush();
   }

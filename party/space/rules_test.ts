@@ -4,14 +4,7 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { SpaceCommand } from "../../lib/protocol/space.ts";
 import { apply } from "./reducer.ts";
-import {
-  type Applied,
-  type ApplyResult,
-  grantFor,
-  kindOf,
-  spaceInfo,
-  type SpaceState,
-} from "./state.ts";
+import { type Applied, type ApplyResult, grantFor, kindOf, spaceInfo, type SpaceState } from "./state.ts";
 import { context, liveSpace, P } from "./test_fixture.ts";
 
 function ok(r: ApplyResult): Applied {
@@ -46,15 +39,12 @@ Deno.test("rules: the stage holds 10 speakers besides the host and co-hosts", ()
   const invited = { ...s, invited: [P.guest.sub] };
   assertEquals(code(apply(invited, { type: "acceptInvite" }, P.guest, context())), "stage_full");
   const roomy = withStage(liveSpace(), speakers(7));
-  const full =
-    ok(apply(roomy, { type: "acceptRequest", sub: P.handUp.sub }, P.host, context())).state;
+  const full = ok(apply(roomy, { type: "acceptRequest", sub: P.handUp.sub }, P.host, context())).state;
   assertEquals(full.stage.filter((m) => m.role === "speaker").length, 10);
   // A speaker made co-host frees a speaker seat: host + 2 co-hosts + 10 speakers = 13.
-  const promoted =
-    ok(apply(full, { type: "addCohost", sub: P.speaker.sub }, P.host, context())).state;
+  const promoted = ok(apply(full, { type: "addCohost", sub: P.speaker.sub }, P.host, context())).state;
   const withHand = { ...promoted, hands: [{ ...P.guest, at: 1 }] };
-  const thirteen =
-    ok(apply(withHand, { type: "acceptRequest", sub: P.guest.sub }, P.host, context())).state;
+  const thirteen = ok(apply(withHand, { type: "acceptRequest", sub: P.guest.sub }, P.host, context())).state;
   assertEquals(thirteen.stage.length, 13);
 });
 

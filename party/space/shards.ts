@@ -122,7 +122,10 @@ export class AudienceShards {
         if (!box?.length) return;
         const deliveries = box.splice(0, BATCH);
         const body: RoomToShard = { type: "deliver", deliveries };
-        await postSigned(this.config.serverSecret, roomToShard, this.config.partyUrl, { spaceId: this.idOf(), shard: n }, body);
+        await postSigned(this.config.serverSecret, roomToShard, this.config.partyUrl, {
+          spaceId: this.idOf(),
+          shard: n,
+        }, body);
       }
     } finally {
       this.#sending.delete(n);

@@ -12,11 +12,7 @@ import type {
   SpaceStatus,
   StageRole,
 } from "../../lib/protocol/space.ts";
-import type {
-  PublicStageMember,
-  SpacePublicSnapshot,
-  SpaceReport,
-} from "../../lib/protocol/space_http.ts";
+import type { PublicStageMember, SpacePublicSnapshot, SpaceReport } from "../../lib/protocol/space_http.ts";
 
 /** A stage seat as stored; presence is not stored (connections do not survive a restart). */
 export interface StageSeat extends Person {

@@ -66,8 +66,7 @@ const RM = "removed";
 /** Sets up what a command needs of its sender (a raised hand to cancel, an invitation to accept...). */
 type Prepare = (s: SpaceState, me: string) => SpaceState;
 const offStage = (s: SpaceState, me: string) => !s.stage.some((m) => m.sub === me);
-const raiseMyHand: Prepare = (s, me) =>
-  offStage(s, me) ? { ...s, hands: [...s.hands, { sub: me, at: 1 }] } : s;
+const raiseMyHand: Prepare = (s, me) => offStage(s, me) ? { ...s, hands: [...s.hands, { sub: me, at: 1 }] } : s;
 const inviteMe: Prepare = (s, me) => offStage(s, me) ? { ...s, invited: [...s.invited, me] } : s;
 const muteMe: Prepare = (s, me) => ({
   ...s,

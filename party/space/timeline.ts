@@ -54,7 +54,12 @@ export class RecordingTimeline {
     const meta = this.#meta ??= {
       startedAt: now,
       open: {},
-      n: { stage: { first: 0, next: 0 }, comments: { first: 0, next: 0 }, reactions: { first: 0, next: 0 }, pins: { first: 0, next: 0 } },
+      n: {
+        stage: { first: 0, next: 0 },
+        comments: { first: 0, next: 0 },
+        reactions: { first: 0, next: 0 },
+        pins: { first: 0, next: 0 },
+      },
       bursts: {},
     };
     const writes: Record<string, unknown> = {};
@@ -64,7 +69,11 @@ export class RecordingTimeline {
     for (const [sub, open] of Object.entries(meta.open)) {
       const seat = seats.get(sub);
       if (seat && seat.role === open.role) continue;
-      this.#add(writes, "stage", { person: open.person, role: open.role, from: open.from, to: now } satisfies StageEntry);
+      this.#add(
+        writes,
+        "stage",
+        { person: open.person, role: open.role, from: open.from, to: now } satisfies StageEntry,
+      );
       delete meta.open[sub];
     }
     for (const [sub, seat] of seats) {

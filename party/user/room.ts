@@ -4,7 +4,7 @@
 import type * as Party from "partykit/server";
 import { INBOX_CLOSE, InboxCommand, type InboxEvent } from "../../lib/protocol/dm.ts";
 import { verifyRoomToken } from "../../lib/protocol/token.ts";
-import { readConfig, type PartyConfig } from "../shared/config.ts";
+import { type PartyConfig, readConfig } from "../shared/config.ts";
 import { admitConnection, fail, json, refused } from "../shared/http.ts";
 import type { AnswerInputOf } from "../../lib/protocol/contract.ts";
 import { inboxDeliver } from "../../lib/protocol/internal_api.ts";
@@ -31,7 +31,6 @@ const MAX_BODY_BYTES = 64 * 1024;
 const TOKEN_SLACK_MS = 30_000;
 
 type ConnState = ConnLimits;
-
 
 export default class UserInbox implements Party.Server {
   /** Tabs sit idle for hours between deliveries: hibernating, they cost nothing meanwhile. */

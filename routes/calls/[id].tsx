@@ -17,8 +17,11 @@ export const handler: Handlers = {
     const rec = await callOf(deps, me, callIdParam(c));
     const peer = await deps.users.get(rec.callerId === me.id ? rec.calleeId : rec.callerId);
     if (!peer) throw notFound();
-    return renderPage(c, t(lang, "call.with", { name: peer.displayName }), (
-      <Island
+    return renderPage(
+      c,
+      t(lang, "call.with", { name: peer.displayName }),
+      (
+        <Island
           name="CallScreen"
           props={{
             lang,
@@ -30,7 +33,8 @@ export const handler: Handlers = {
             partyUrl: partyWsUrl(deps.config),
             answer: c.req.query("answer") === "1",
           }}
-      />
-    ));
+        />
+      ),
+    );
   },
 };

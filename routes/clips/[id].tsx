@@ -27,27 +27,41 @@ export const handler: Handlers = {
     const space = await new SpaceStore(deps.kv).get(clip.spaceId);
     const host = space ? await deps.users.get(space.hostId) : null;
     const title = space?.title ?? t(lang, "rec.recorded_space");
-    return renderPage(c, t(lang, "rec.clip_of", { title }), (
-      <section class="screen replay-screen">
-        {space && <p class="back-link"><a href={`/s/${space.id}`}><Icon name="back" size={18} />{space.title}</a></p>}
-        <header class="replay-head">
-          <span class="replay-badge"><Icon name="clip" size={16} />{t(lang, "rec.clip")}</span>
-          <h1>{title}</h1>
-          {host && <p class="muted">{t(lang, "space.hosted_by", { name: host.displayName })}</p>}
-          <Island name="ShareButton" props={{ lang, url: `/clips/${clip.id}`, title }} />
-        </header>
-        <Island
-          name="ReplayPlayer"
-          props={{
-            lang,
-            kind: "clip",
-            title,
-            hostName: host?.displayName ?? "",
-            src: { ogg: `/api/clips/${clip.id}/clip.ogg`, m4a: `/api/clips/${clip.id}/clip.m4a` },
-            durationMs: clip.durationMs,
-          }}
-        />
-      </section>
-    ));
+    return renderPage(
+      c,
+      t(lang, "rec.clip_of", { title }),
+      (
+        <section class="screen replay-screen">
+          {space && (
+            <p class="back-link">
+              <a href={`/s/${space.id}`}>
+                <Icon name="back" size={18} />
+                {space.title}
+              </a>
+            </p>
+          )}
+          <header class="replay-head">
+            <span class="replay-badge">
+              <Icon name="clip" size={16} />
+              {t(lang, "rec.clip")}
+            </span>
+            <h1>{title}</h1>
+            {host && <p class="muted">{t(lang, "space.hosted_by", { name: host.displayName })}</p>}
+            <Island name="ShareButton" props={{ lang, url: `/clips/${clip.id}`, title }} />
+          </header>
+          <Island
+            name="ReplayPlayer"
+            props={{
+              lang,
+              kind: "clip",
+              title,
+              hostName: host?.displayName ?? "",
+              src: { ogg: `/api/clips/${clip.id}/clip.ogg`, m4a: `/api/clips/${clip.id}/clip.m4a` },
+              durationMs: clip.durationMs,
+            }}
+          />
+        </section>
+      ),
+    );
   },
 };

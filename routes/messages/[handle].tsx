@@ -23,11 +23,22 @@ export const handler: Handlers = {
     // The tab's badge was counted before this thread was read: count again without it.
     c.set("unread", await new DmStore(deps.kv).unreadTotal(me.id));
     const blockedByMe = await deps.social.blocks(me.id, peer.id);
-    return renderPage(c, t(lang, "dm.thread_title", { name: peer.displayName }), (
-      <Island
-        name="DmThread"
-        props={{ lang, me: peerInfo(me), peer: peerInfo(peer), entries, blockedByMe, partyUrl: partyWsUrl(deps.config) }}
-      />
-    ));
+    return renderPage(
+      c,
+      t(lang, "dm.thread_title", { name: peer.displayName }),
+      (
+        <Island
+          name="DmThread"
+          props={{
+            lang,
+            me: peerInfo(me),
+            peer: peerInfo(peer),
+            entries,
+            blockedByMe,
+            partyUrl: partyWsUrl(deps.config),
+          }}
+        />
+      ),
+    );
   },
 };

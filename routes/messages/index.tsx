@@ -13,14 +13,21 @@ export const handler: Handlers = {
     const me = c.get("user");
     if (!me) return c.redirect("/signin?next=/messages");
     const threads = await threadSummaries(c.get("deps"), me.id);
-    return renderPage(c, t(lang, "dm.title"), (
-      <>
-        <div class="dm-page-head">
-          <h1>{t(lang, "dm.title")}</h1>
-          <a class="button secondary small" href="/calls"><Icon name="phone" size={18} />{t(lang, "call.history_title")}</a>
-        </div>
-        <Island name="DmInbox" props={{ lang, meId: me.id, partyUrl: partyWsUrl(c.get("deps").config), threads }} />
-      </>
-    ));
+    return renderPage(
+      c,
+      t(lang, "dm.title"),
+      (
+        <>
+          <div class="dm-page-head">
+            <h1>{t(lang, "dm.title")}</h1>
+            <a class="button secondary small" href="/calls">
+              <Icon name="phone" size={18} />
+              {t(lang, "call.history_title")}
+            </a>
+          </div>
+          <Island name="DmInbox" props={{ lang, meId: me.id, partyUrl: partyWsUrl(c.get("deps").config), threads }} />
+        </>
+      ),
+    );
   },
 };

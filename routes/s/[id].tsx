@@ -24,11 +24,18 @@ export const handler: Handlers = {
     const header = (
       <header class="space-page-head">
         <p class="space-card-top">
-          {space.status === "scheduled" && <span class="when-pill"><Icon name="calendar" size={16} />{t(lang, "space.scheduled_badge")}</span>}
+          {space.status === "scheduled" && (
+            <span class="when-pill">
+              <Icon name="calendar" size={16} />
+              {t(lang, "space.scheduled_badge")}
+            </span>
+          )}
           <span class="space-card-lang">{t(lang, `space.lang.${space.lang}`)}</span>
         </p>
         <h1>{space.title}</h1>
-        {space.topics.length > 0 && <p class="space-card-topics">{space.topics.map((tp) => <span class="topic" key={tp}>#{tp}</span>)}</p>}
+        {space.topics.length > 0 && (
+          <p class="space-card-topics">{space.topics.map((tp) => <span class="topic" key={tp}>#{tp}</span>)}</p>
+        )}
         {host && (
           <a class="person host-person" href={`/@${host.handle}`}>
             <Avatar id={host.id} name={host.displayName} size={44} />
@@ -45,34 +52,66 @@ export const handler: Handlers = {
       // A recorded Space lives on as its replay.
       const rec = await recordingService(c.get("deps")).get(space.id);
       const replay = rec && (rec.status === "ready" || rec.status === "mixing");
-      return renderPage(c, t(lang, "space.ended_title"), (
-        <section class="screen center">
-          <span class="screen-mark quiet" aria-hidden="true"><Icon name={space.cancelled ? "calendarOff" : "broadcast"} size={28} /></span>
-          <h1>{t(lang, space.cancelled ? "space.cancelled" : "space.ended_title")}</h1>
-          <p class="lead">{t(lang, "space.ended_body", { title: space.title, name: hostName })}</p>
-          <div class="actions center">
-            {replay && <a class="button" href={`/s/${space.id}/replay`}><Icon name="replay" size={20} />{t(lang, "rec.listen")}</a>}
-            <a class={replay ? "button secondary" : "button"} href="/"><Icon name="home" size={20} />{t(lang, "error.home")}</a>
-            {host && <a class="button secondary" href={`/@${host.handle}`}>{t(lang, "space.host_profile", { name: hostName })}</a>}
-          </div>
-        </section>
-      ));
+      return renderPage(
+        c,
+        t(lang, "space.ended_title"),
+        (
+          <section class="screen center">
+            <span class="screen-mark quiet" aria-hidden="true">
+              <Icon name={space.cancelled ? "calendarOff" : "broadcast"} size={28} />
+            </span>
+            <h1>{t(lang, space.cancelled ? "space.cancelled" : "space.ended_title")}</h1>
+            <p class="lead">{t(lang, "space.ended_body", { title: space.title, name: hostName })}</p>
+            <div class="actions center">
+              {replay && (
+                <a class="button" href={`/s/${space.id}/replay`}>
+                  <Icon name="replay" size={20} />
+                  {t(lang, "rec.listen")}
+                </a>
+              )}
+              <a class={replay ? "button secondary" : "button"} href="/">
+                <Icon name="home" size={20} />
+                {t(lang, "error.home")}
+              </a>
+              {host && (
+                <a class="button secondary" href={`/@${host.handle}`}>
+                  {t(lang, "space.host_profile", { name: hostName })}
+                </a>
+              )}
+            </div>
+          </section>
+        ),
+      );
     }
     if (space.status === "scheduled") {
       const reminder = user ? await service.spaces.hasReminder(space.id, user.id) : false;
-      return renderPage(c, space.title, (
-        <section class="space-page">
-          {header}
-          <p class="space-when"><Icon name="clock" size={20} />{t(lang, "space.scheduled_for", { when: when(lang, space.scheduledFor!) })}</p>
-          <div class="space-page-actions">
-            <Island
-              name="ScheduledActions"
-              props={{ lang, spaceId: space.id, isHost: user?.id === space.hostId, reminder, signedIn: !!user, signInUrl: `/signin?next=/s/${space.id}` }}
-            />
-            {share}
-          </div>
-        </section>
-      ));
+      return renderPage(
+        c,
+        space.title,
+        (
+          <section class="space-page">
+            {header}
+            <p class="space-when">
+              <Icon name="clock" size={20} />
+              {t(lang, "space.scheduled_for", { when: when(lang, space.scheduledFor!) })}
+            </p>
+            <div class="space-page-actions">
+              <Island
+                name="ScheduledActions"
+                props={{
+                  lang,
+                  spaceId: space.id,
+                  isHost: user?.id === space.hostId,
+                  reminder,
+                  signedIn: !!user,
+                  signInUrl: `/signin?next=/s/${space.id}`,
+                }}
+              />
+              {share}
+            </div>
+          </section>
+        ),
+      );
     }
     // Tokens in the page save the island a round trip before it can join (the page is not cached).
     const [snapshot, joined] = await Promise.all([
@@ -85,24 +124,54 @@ export const handler: Handlers = {
       : null;
     if (refusal) {
       // Removed, banned or blocked: the page says so and carries no token and no room island.
-      return renderPage(c, space.title, (
-        <section class="space-page">
-          {header}
-          <p class="notice refusal" role="alert"><Icon name="ban" size={20} />{t(lang, refusal.code)}</p>
-          <p><a class="button" href="/"><Icon name="home" size={20} />{t(lang, "error.home")}</a></p>
-        </section>
-      ), 403);
+      return renderPage(
+        c,
+        space.title,
+        (
+          <section class="space-page">
+            {header}
+            <p class="notice refusal" role="alert">
+              <Icon name="ban" size={20} />
+              {t(lang, refusal.code)}
+            </p>
+            <p>
+              <a class="button" href="/">
+                <Icon name="home" size={20} />
+                {t(lang, "error.home")}
+              </a>
+            </p>
+          </section>
+        ),
+        403,
+      );
     }
     const tokens = joined.tokens;
     if (snapshot.space.status === "ended") {
-      await service.spaces.update(space.id, (s) => ({ ...s, status: "ended", endedAt: snapshot.space.endedAt ?? Date.now() }));
+      await service.spaces.update(
+        space.id,
+        (s) => ({ ...s, status: "ended", endedAt: snapshot.space.endedAt ?? Date.now() }),
+      );
       return c.redirect(`/s/${space.id}`);
     }
     // The live screen draws its own header (LIVE, title, listeners, Share, Leave): it follows the room.
-    return renderPage(c, space.title, (
-      <section class="space-screen">
-        <Island name="SpaceScreen" props={{ lang, spaceId: space.id, topics: space.topics, initial: snapshot, signInUrl: `/signin?next=/s/${space.id}`, tokens }} />
-      </section>
-    ));
+    return renderPage(
+      c,
+      space.title,
+      (
+        <section class="space-screen">
+          <Island
+            name="SpaceScreen"
+            props={{
+              lang,
+              spaceId: space.id,
+              topics: space.topics,
+              initial: snapshot,
+              signInUrl: `/signin?next=/s/${space.id}`,
+              tokens,
+            }}
+          />
+        </section>
+      ),
+    );
   },
 };

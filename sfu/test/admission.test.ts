@@ -16,7 +16,10 @@ const clients = new SfuClients(() => sfu, { firstSeq: 100 });
 
 before(async () => {
   party = await FakeParty.start();
-  sfu = await startSfu({ SPAZIO_PARTY_URL: party.url, SPAZIO_ALLOWED_ORIGINS: "https://spazio.example,http://localhost:*" });
+  sfu = await startSfu({
+    SPAZIO_PARTY_URL: party.url,
+    SPAZIO_ALLOWED_ORIGINS: "https://spazio.example,http://localhost:*",
+  });
 });
 
 after(async () => {
@@ -46,15 +49,22 @@ function upgrade(room: string, sub: string, origin?: string): Promise<{ status: 
 
 const join = (room: string, sub: string) => clients.join(room, sub);
 
-const grant = (room: string, sub: string, g: { canSpeak: boolean; muted?: boolean; admitted: boolean }) => clients.grant(room, sub, g);
+const grant = (room: string, sub: string, g: { canSpeak: boolean; muted?: boolean; admitted: boolean }) =>
+  clients.grant(room, sub, g);
 
 const roomHealth = async (name: string) => (await sfu.health()).rooms.find((r) => r.name === name);
 
 describe("Origin", () => {
   test("a page on another site is refused with 403 before its token is looked at, and no room is made", async () => {
     const before = party.asked.length;
-    assert.deepEqual(await upgrade("s_origin", "u:visitor", "https://evil.example"), { status: 403, code: "forbidden_origin" });
-    assert.deepEqual(await upgrade("s_origin", "u:visitor", "http://localhost.evil.example:80"), { status: 403, code: "forbidden_origin" });
+    assert.deepEqual(await upgrade("s_origin", "u:visitor", "https://evil.example"), {
+      status: 403,
+      code: "forbidden_origin",
+    });
+    assert.deepEqual(await upgrade("s_origin", "u:visitor", "http://localhost.evil.example:80"), {
+      status: 403,
+      code: "forbidden_origin",
+    });
     assert.equal(party.asked.length, before, "the room was not even asked");
     assert.deepEqual((await sfu.health()).rooms, []);
   });
@@ -104,7 +114,11 @@ describe("a Space's admission", () => {
     await removed.listen();
     await staying.speak();
     const removedProducer = await removed.speak();
-    await eventually(async () => listener.consumers.size === 2 && (await listener.inboundBytes()) > 2000, 8000, "both speakers heard");
+    await eventually(
+      async () => listener.consumers.size === 2 && (await listener.inboundBytes()) > 2000,
+      8000,
+      "both speakers heard",
+    );
     const full = JSON.stringify({ transports: 4, producers: 2, consumers: 3 });
     await eventually(async () => JSON.stringify((await roomHealth(room))?.media) === full, 5000, `media ${full}`);
 
@@ -153,7 +167,11 @@ describe("a call's admission", () => {
     for (const status of ["ringing", "declined", "ended", "missed"] as const) {
       party.call(`call-${status}-1`, "u:caller02", "u:callee02", status);
       for (const sub of ["u:caller02", "u:callee02"]) {
-        assert.deepEqual(await upgrade(`c_call-${status}-1`, sub), { status: 403, code: "forbidden" }, `${status} ${sub}`);
+        assert.deepEqual(
+          await upgrade(`c_call-${status}-1`, sub),
+          { status: 403, code: "forbidden" },
+          `${status} ${sub}`,
+        );
       }
     }
     assert.deepEqual(await upgrade("c_no-such-call", "u:caller02"), { status: 403, code: "forbidden" });

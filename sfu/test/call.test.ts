@@ -32,11 +32,15 @@ test("two people in a call hear each other and see only the SFU's addresses", as
     // No Space grant is involved: the call room said the call is answered, between these two.
     await p.speak();
   }
-  for (const p of [alice, bob]) await eventually(async () => (await p.inboundBytes()) > 1000, 8000, "audio from the other side");
+  for (const p of [alice, bob]) {
+    await eventually(async () => (await p.inboundBytes()) > 1000, 8000, "audio from the other side");
+  }
   for (const p of [alice, bob]) {
     const remote = await p.remoteCandidatePorts();
     assert.ok(remote.length > 0, "ICE found remote candidates");
-    for (const port of remote) assert.ok(p.sfuPorts.includes(port), `remote candidate port ${port} is one the SFU offered`);
+    for (const port of remote) {
+      assert.ok(p.sfuPorts.includes(port), `remote candidate port ${port} is one the SFU offered`);
+    }
   }
   assert.deepEqual(
     alice.signal.notifications.filter((n) => n.type === "newConsumer").map((n) => n.type === "newConsumer" && n.sub),

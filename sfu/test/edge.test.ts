@@ -45,8 +45,20 @@ before(async () => {
   const list = `a=http://127.0.0.1:${pa},b=http://127.0.0.1:${pb}`;
   const common = { SPAZIO_PARTY_URL: party.url, SPAZIO_SFU_PEERS: list };
   [origin, edge] = await Promise.all([
-    startSfu({ ...common, SPAZIO_SFU_ID: "a", SPAZIO_SFU_PORT: String(pa), SPAZIO_SFU_RTC_MIN_PORT: "42000", SPAZIO_SFU_RTC_MAX_PORT: "42999" }),
-    startSfu({ ...common, SPAZIO_SFU_ID: "b", SPAZIO_SFU_PORT: String(pb), SPAZIO_SFU_RTC_MIN_PORT: "43000", SPAZIO_SFU_RTC_MAX_PORT: "43999" }),
+    startSfu({
+      ...common,
+      SPAZIO_SFU_ID: "a",
+      SPAZIO_SFU_PORT: String(pa),
+      SPAZIO_SFU_RTC_MIN_PORT: "42000",
+      SPAZIO_SFU_RTC_MAX_PORT: "42999",
+    }),
+    startSfu({
+      ...common,
+      SPAZIO_SFU_ID: "b",
+      SPAZIO_SFU_PORT: String(pb),
+      SPAZIO_SFU_RTC_MIN_PORT: "43000",
+      SPAZIO_SFU_RTC_MAX_PORT: "43999",
+    }),
   ]);
 });
 
@@ -94,11 +106,17 @@ test("a listener on an edge hears the speaker on the origin, through a pipe the 
 });
 
 test("a server mute pushed to the origin silences the edge listener, and the unmute brings the audio back", async () => {
-  assert.equal((await origin.control("/control/grant", grant("u:speaker1", { canSpeak: true, muted: true }))).status, 200);
+  assert.equal(
+    (await origin.control("/control/grant", grant("u:speaker1", { canSpeak: true, muted: true }))).status,
+    200,
+  );
   await listener.signal.waitFor("producerPaused", (n) => n.by === "server" && n.sub === "u:speaker1");
   await sleep(300);
   assert.equal(await hearing(listener, 1000), false, "no audio reaches the edge while muted");
-  assert.equal((await origin.control("/control/grant", grant("u:speaker1", { canSpeak: true, muted: false }))).status, 200);
+  assert.equal(
+    (await origin.control("/control/grant", grant("u:speaker1", { canSpeak: true, muted: false }))).status,
+    200,
+  );
   // The room's unmute lets the speaker unmute; their page then resumes the producer.
   await speaker.signal.request("resumeProducer", { producerId: speaker.producer!.id });
   await listener.signal.waitFor("producerResumed", (n) => n.sub === "u:speaker1");
@@ -107,10 +125,16 @@ test("a server mute pushed to the origin silences the edge listener, and the unm
 
 test("a grant pushed to the edge reaches the origin: the speaker is muted there", async () => {
   const from = speaker.signal.notifications.length;
-  assert.equal((await edge.control("/control/grant", grant("u:speaker1", { canSpeak: true, muted: true }))).status, 200);
+  assert.equal(
+    (await edge.control("/control/grant", grant("u:speaker1", { canSpeak: true, muted: true }))).status,
+    200,
+  );
   await speaker.signal.waitFor("grantChanged", (n) => n.muted, 3000, from);
   await listener.signal.waitFor("producerPaused", (n) => n.by === "server", 3000);
-  assert.equal((await origin.control("/control/grant", grant("u:speaker1", { canSpeak: true, muted: false }))).status, 200);
+  assert.equal(
+    (await origin.control("/control/grant", grant("u:speaker1", { canSpeak: true, muted: false }))).status,
+    200,
+  );
   await speaker.signal.request("resumeProducer", { producerId: speaker.producer!.id });
   await eventually(() => hearing(listener), 5000, "audio again after the unmute");
 });
@@ -126,7 +150,11 @@ test("an edge sends nobody on air: a listener brought on stage is told to connec
   assert.equal(closed.code, 1012, "the page reconnects with fresh tokens, which place people on stage on the origin");
   const onStage = await join(origin, "u:promoted1");
   await onStage.speak();
-  await eventually(async () => (await onStage.outboundBytes()) > 1000, 8000, "the promoted speaker sending on the origin");
+  await eventually(
+    async () => (await onStage.outboundBytes()) > 1000,
+    8000,
+    "the promoted speaker sending on the origin",
+  );
   await listener.signal.waitFor("newConsumer", (n) => n.sub === "u:promoted1", 5000);
   onStage.close();
   await listener.signal.waitFor("producerClosed", (n) => n.sub === "u:promoted1", 5000);
@@ -149,7 +177,13 @@ test("a removal pushed to the origin closes an edge listener's media within 1 s,
 
 test("an edge asked for a Space it was not assigned refuses, and nothing changes", async () => {
   // The edge is asked for a pipe as if it were the origin of a Space whose origin is "a".
-  const ask = { room: ROOM, edge: "a", ip: "127.0.0.1", port: 9, srtp: { cryptoSuite: "AES_CM_128_HMAC_SHA1_80", keyBase64: "x".repeat(40) } };
+  const ask = {
+    room: ROOM,
+    edge: "a",
+    ip: "127.0.0.1",
+    port: 9,
+    srtp: { cryptoSuite: "AES_CM_128_HMAC_SHA1_80", keyBase64: "x".repeat(40) },
+  };
   const before = await edge.health();
   const refused = await edge.control("/internal/pipe/open", ask);
   assert.equal(refused.status, 403);
@@ -161,7 +195,12 @@ test("an edge asked for a Space it was not assigned refuses, and nothing changes
   assert.equal(stranger.status, 403);
   // Unsigned, or signed with another secret: refused before anything is read.
   assert.equal((await origin.control("/internal/pipe/open", { ...ask, edge: "b" }, "not-the-secret")).status, 401);
-  const forgedEvent = await edge.control("/internal/pipe/event", { type: "producerClosed", room: ROOM, link: "nosuchlink", producerId: "x" });
+  const forgedEvent = await edge.control("/internal/pipe/event", {
+    type: "producerClosed",
+    room: ROOM,
+    link: "nosuchlink",
+    producerId: "x",
+  });
   assert.equal(forgedEvent.status, 404);
   const after = await edge.health();
   assert.deepEqual(after.rooms, before.rooms);
@@ -184,12 +223,20 @@ test("when the origin's worker dies, the speaker rebuilds there and the edge reb
   const [pid] = await origin.workerPids();
   process.kill(pid, "SIGKILL");
   const killedAt = Date.now();
-  await eventually(async () => {
-    await speaker.rebuilt();
-    return hearing(listener, 300);
-  }, 10_000, "audio at the edge listener after the origin's worker died");
+  await eventually(
+    async () => {
+      await speaker.rebuilt();
+      return hearing(listener, 300);
+    },
+    10_000,
+    "audio at the edge listener after the origin's worker died",
+  );
   t.diagnostic(`edge listener hearing again ${Date.now() - killedAt} ms after the origin's worker died`);
-  await eventually(async () => (await roomOn(edge))?.upstream?.open === true && (await roomOn(origin))?.edges === 1, 5000, "one pipe again");
+  await eventually(
+    async () => (await roomOn(edge))?.upstream?.open === true && (await roomOn(origin))?.edges === 1,
+    5000,
+    "one pipe again",
+  );
 });
 
 test("an edge killed with SIGKILL: its listener is placed on a live SFU and hears the speaker within 10 s", async (t) => {
@@ -217,7 +264,10 @@ test("an edge killed with SIGKILL: its listener is placed on a live SFU and hear
   t.diagnostic(`audio back at the listener ${Date.now() - killedAt} ms after the edge was killed`);
   assert.ok(Date.now() - killedAt < 10_000, `audio back after ${Date.now() - killedAt} ms`);
   // Nobody's role changed: the speaker was neither told of a grant change nor asked to reconnect.
-  assert.deepEqual(speaker.signal.notifications.slice(speakerSaw).filter((n) => n.type === "grantChanged" || n.type === "reconnect"), []);
+  assert.deepEqual(
+    speaker.signal.notifications.slice(speakerSaw).filter((n) => n.type === "grantChanged" || n.type === "reconnect"),
+    [],
+  );
   assert.equal((await roomOn(origin))?.media.producers, 1);
   // The origin drops its pipe to the dead edge (the lease lapses) and keeps serving.
   await eventually(async () => (await roomOn(origin))?.edges === 0, 25_000, "the pipe to the dead edge dropped");

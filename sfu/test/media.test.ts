@@ -14,7 +14,8 @@ const clients = new SfuClients(() => sfu);
 
 const join = (room: string, sub: string) => clients.join(room, sub);
 
-const grant = (room: string, sub: string, canSpeak: boolean, muted = false) => clients.grant(room, sub, { canSpeak, muted });
+const grant = (room: string, sub: string, canSpeak: boolean, muted = false) =>
+  clients.grant(room, sub, { canSpeak, muted });
 
 /** Bytes the listener received during `ms`. */
 async function bytesDuring(peer: MediaPeer, ms: number): Promise<number> {

@@ -35,7 +35,13 @@ async function plainProducer(ssrc: number) {
   const producer = await transport.produce({
     kind: "audio",
     rtpParameters: {
-      codecs: [{ mimeType: "audio/opus", payloadType: 100, clockRate: 48000, channels: 2, parameters: { "sprop-stereo": 0 } }],
+      codecs: [{
+        mimeType: "audio/opus",
+        payloadType: 100,
+        clockRate: 48000,
+        channels: 2,
+        parameters: { "sprop-stereo": 0 },
+      }],
       encodings: [{ ssrc }],
     },
   });
@@ -45,10 +51,27 @@ async function plainProducer(ssrc: number) {
 /** ffmpeg sending a 440 Hz tone as Opus RTP (payload type 100, `ssrc`) to `port`, for `seconds`. */
 function toneSender(seconds: number, ssrc: number, port: number) {
   return spawn(FFMPEG, [
-    "-hide_banner", "-loglevel", "error", "-re",
-    "-f", "lavfi", "-i", `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
-    "-c:a", "libopus", "-ac", "1", "-b:a", "32k", "-payload_type", "100", "-ssrc", String(ssrc),
-    "-f", "rtp", `rtp://127.0.0.1:${port}`,
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-re",
+    "-f",
+    "lavfi",
+    "-i",
+    `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
+    "-c:a",
+    "libopus",
+    "-ac",
+    "1",
+    "-b:a",
+    "32k",
+    "-payload_type",
+    "100",
+    "-ssrc",
+    String(ssrc),
+    "-f",
+    "rtp",
+    `rtp://127.0.0.1:${port}`,
   ], { stdio: "ignore" });
 }
 
@@ -60,7 +83,22 @@ async function toneProducer(seconds: number) {
 
 /** RMS per 50 ms of a segment decoded by ffmpeg, gaps in its timestamps filled with silence. */
 function levels(file: string): number[] {
-  const pcm = execFileSync(FFMPEG, ["-hide_banner", "-loglevel", "error", "-i", file, "-af", "aresample=async=1:first_pts=0", "-f", "s16le", "-ac", "1", "-ar", "8000", "-"], {
+  const pcm = execFileSync(FFMPEG, [
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-i",
+    file,
+    "-af",
+    "aresample=async=1:first_pts=0",
+    "-f",
+    "s16le",
+    "-ac",
+    "1",
+    "-ar",
+    "8000",
+    "-",
+  ], {
     maxBuffer: 64 << 20,
   });
   const samples = new Int16Array(pcm.buffer, pcm.byteOffset, Math.floor(pcm.byteLength / 2));
@@ -107,7 +145,11 @@ test("a speaker's tone is written as it arrives; a mute is silence at its time; 
       try {
         return readFileSync(path.join(dir, first.file)).length;
       } catch (err) {
-        throw new Error(`${(err as Error).message}; segments: ${JSON.stringify(recorder.segments)}; files: ${readdirSync(dir).join(", ")}`);
+        throw new Error(
+          `${(err as Error).message}; segments: ${JSON.stringify(recorder.segments)}; files: ${
+            readdirSync(dir).join(", ")
+          }`,
+        );
       }
     })();
     assert.ok(sizeLive > 5_000, `only ${sizeLive} bytes written after 5 s`);
@@ -131,7 +173,10 @@ test("a speaker's tone is written as it arrives; a mute is silence at its time; 
     // What the kill lost: from the last sound kept in the first segment to the first of the second.
     const lost = b[0][0] - a.at(-1)![1];
     assert.ok(lost <= 1_000, `${lost} ms lost when ffmpeg was killed`);
-    assert.ok(a.at(-1)![1] >= killedAt - 500, `the first segment kept up to ${killedAt - a.at(-1)![1]} ms before the kill`);
+    assert.ok(
+      a.at(-1)![1] >= killedAt - 500,
+      `the first segment kept up to ${killedAt - a.at(-1)![1]} ms before the kill`,
+    );
     console.log(`mute edges at ${a[0][1] - mutedAt} / ${a[1][0] - unmutedAt} ms; ${lost} ms lost at the kill`);
   } finally {
     recorder.close();

@@ -35,7 +35,8 @@ function index(room: string): Segment[] {
     return [];
   }
 }
-const bytes = (room: string, segs: Segment[]) => segs.reduce((n, s) => n + statSync(path.join(folder(room), s.file)).size, 0);
+const bytes = (room: string, segs: Segment[]) =>
+  segs.reduce((n, s) => n + statSync(path.join(folder(room), s.file)).size, 0);
 const speakingLines = (room: string): { at: number; subs: string[] }[] =>
   existsSync(path.join(folder(room), "speaking.jsonl"))
     ? readFileSync(path.join(folder(room), "speaking.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l))
@@ -65,13 +66,25 @@ describe("recording a Space on its origin SFU", () => {
     // A listener who forges a produce is refused as ever, recording or not.
     await recording(room, true);
     await assert.rejects(listener.speak(), /forbidden/);
-    await eventually(() => index(room).some((s) => s.sub === "u:speaker1" && s.firstPacketAt !== null), 8000, "the speaker's first recorded packet");
+    await eventually(
+      () => index(room).some((s) => s.sub === "u:speaker1" && s.firstPacketAt !== null),
+      8000,
+      "the speaker's first recorded packet",
+    );
     // A speaker who comes on stage later is tapped too.
     await grant(room, "u:speaker2", true);
     const late = await join(room, "u:speaker2");
     await late.speak();
-    await eventually(() => index(room).some((s) => s.sub === "u:speaker2" && s.firstPacketAt !== null), 8000, "the later speaker recorded");
-    await eventually(() => speakingLines(room).some((l) => l.subs.includes("u:speaker1")), 5000, "the speaker heard as speaking");
+    await eventually(
+      () => index(room).some((s) => s.sub === "u:speaker2" && s.firstPacketAt !== null),
+      8000,
+      "the later speaker recorded",
+    );
+    await eventually(
+      () => speakingLines(room).some((l) => l.subs.includes("u:speaker1")),
+      5000,
+      "the speaker heard as speaking",
+    );
     await sleep(1500);
     const on = index(room);
     assert.deepEqual([...new Set(on.map((s) => s.sub))].sort(), ["u:speaker1", "u:speaker2"], "only people on stage");
@@ -91,7 +104,11 @@ describe("recording a Space on its origin SFU", () => {
 
     // On again: new segments are added beside the old ones, none replaced.
     await recording(room, true);
-    await eventually(() => index(room).filter((s) => s.firstPacketAt !== null).length >= on.length + 2, 8000, "new segments after on again");
+    await eventually(
+      () => index(room).filter((s) => s.firstPacketAt !== null).length >= on.length + 2,
+      8000,
+      "new segments after on again",
+    );
     const again = index(room);
     for (const old of on) assert.ok(again.some((s) => s.file === old.file), `kept ${old.file}`);
     assert.equal(new Set(again.map((s) => s.file)).size, again.length, "no file named twice");
@@ -99,7 +116,11 @@ describe("recording a Space on its origin SFU", () => {
 
     // Moving a speaker to the audience stops their tap; the other goes on.
     await grant(room, "u:speaker2", false);
-    await eventually(() => index(room).filter((s) => s.sub === "u:speaker2").every((s) => s.endedAt !== null), 3000, "the moved speaker's tap ended");
+    await eventually(
+      () => index(room).filter((s) => s.sub === "u:speaker2").every((s) => s.endedAt !== null),
+      3000,
+      "the moved speaker's tap ended",
+    );
     assert.ok(index(room).some((s) => s.sub === "u:speaker1" && s.endedAt === null));
     await recording(room, false);
   });
@@ -107,7 +128,12 @@ describe("recording a Space on its origin SFU", () => {
   test("bad switches are refused and change nothing", async () => {
     const unsigned = await sfu.control("/control/recording", { room: "s_recB001", on: true }, "not-the-secret");
     assert.equal(unsigned.status, 401);
-    for (const body of [{ room: "c_call0001", on: true }, { room: "s_recB001", on: "yes" }, { room: "s_../../x", on: true }, { on: true }]) {
+    for (
+      const body of [{ room: "c_call0001", on: true }, { room: "s_recB001", on: "yes" }, {
+        room: "s_../../x",
+        on: true,
+      }, { on: true }]
+    ) {
       const res = await sfu.control("/control/recording", body);
       assert.equal(res.status, 400, JSON.stringify(body));
     }
@@ -121,6 +147,10 @@ describe("recording a Space on its origin SFU", () => {
     party.grant("recC001", "u:speaker3", { canSpeak: true, muted: false, ...{ recording: true } });
     const speaker = await join(room, "u:speaker3");
     await speaker.speak();
-    await eventually(() => index(room).some((s) => s.sub === "u:speaker3" && s.firstPacketAt !== null), 8000, "recorded from the pulled word");
+    await eventually(
+      () => index(room).some((s) => s.sub === "u:speaker3" && s.firstPacketAt !== null),
+      8000,
+      "recorded from the pulled word",
+    );
   });
 });

@@ -43,7 +43,9 @@ test("listeners past the per-router threshold hear the speaker through piped rou
   assert.deepEqual(asked(), ["u:onstage", "a:first01", "a:second1", "a:third01"]);
   await speaker.speak();
   assert.equal(asked().length, 4, "the produce needed no second question");
-  for (const l of listeners) await eventually(async () => (await l.inboundBytes()) > 1000, 8000, "audio at every listener");
+  for (const l of listeners) {
+    await eventually(async () => (await l.inboundBytes()) > 1000, 8000, "audio at every listener");
+  }
   const health = await sfu.health();
   // One router per worker: the third listener shares a router rather than doubling up a worker.
   assert.equal(health.routers, 2, "listeners spread over both workers' routers");

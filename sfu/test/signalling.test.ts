@@ -14,7 +14,14 @@ import { type RunningSfu, sfuToken, sleep, startSfu } from "./support/sfu-proces
 let sfu: RunningSfu;
 let party: FakeParty;
 const OPUS = {
-  codecs: [{ mimeType: "audio/opus", payloadType: 111, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }],
+  codecs: [{
+    mimeType: "audio/opus",
+    payloadType: 111,
+    clockRate: 48000,
+    channels: 2,
+    parameters: {},
+    rtcpFeedback: [],
+  }],
   encodings: [{ ssrc: 22222222 }],
   rtcp: { cname: "test" },
 };
@@ -56,8 +63,14 @@ describe("signalling socket", () => {
     c.sendRaw(JSON.stringify({ type: "launchMissiles", id: 7 }));
     c.sendRaw(JSON.stringify({ type: "createTransport", id: 8, direction: "sideways" }));
     c.sendRaw(Buffer.from([1, 2, 3]));
-    await assert.rejects(c.request("consumerReady", { consumerId: "nope" }), (e: SfuRequestError) => e.code === "not_found");
-    assert.deepEqual(c.errors.slice(0, 4).map((e) => [e.id, e.code]), [[null, "bad_request"], [7, "bad_request"], [8, "bad_request"], [null, "bad_request"]]);
+    await assert.rejects(
+      c.request("consumerReady", { consumerId: "nope" }),
+      (e: SfuRequestError) => e.code === "not_found",
+    );
+    assert.deepEqual(c.errors.slice(0, 4).map((e) => [e.id, e.code]), [[null, "bad_request"], [7, "bad_request"], [
+      8,
+      "bad_request",
+    ], [null, "bad_request"]]);
     const { rtpCapabilities } = await c.request("getRouterRtpCapabilities", {});
     assert.ok(rtpCapabilities.codecs?.some((codec) => codec.mimeType === "audio/opus"));
     c.close();
@@ -70,7 +83,10 @@ describe("signalling socket", () => {
     const { iceParameters } = await c.request("restartIce", { transportId: t.transportId });
     assert.notEqual(iceParameters.password, t.iceParameters.password);
     const other = await connect("s_ice", "a:otherclient");
-    await assert.rejects(other.request("restartIce", { transportId: t.transportId }), (e: SfuRequestError) => e.code === "not_found");
+    await assert.rejects(
+      other.request("restartIce", { transportId: t.transportId }),
+      (e: SfuRequestError) => e.code === "not_found",
+    );
     c.close();
     other.close();
   });
@@ -83,8 +99,12 @@ describe("signalling socket", () => {
 
   test("rate-limits a flood", async () => {
     const c = await connect("s_flood", "a:flooder");
-    const answers = await Promise.allSettled(Array.from({ length: 150 }, () => c.request("getRouterRtpCapabilities", {})));
-    const limited = answers.filter((a) => a.status === "rejected" && (a.reason as SfuRequestError).code === "rate_limited");
+    const answers = await Promise.allSettled(
+      Array.from({ length: 150 }, () => c.request("getRouterRtpCapabilities", {})),
+    );
+    const limited = answers.filter((a) =>
+      a.status === "rejected" && (a.reason as SfuRequestError).code === "rate_limited"
+    );
     assert.ok(limited.length > 0, "some requests are refused");
     assert.ok(answers.some((a) => a.status === "fulfilled"), "the first ones are served");
     c.close();
@@ -107,7 +127,11 @@ describe("signalling socket", () => {
 
 describe("control API", () => {
   async function post(path: string, body: unknown, headers: Record<string, string>) {
-    const res = await fetch(sfu.url + path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    const res = await fetch(sfu.url + path, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
     return res.status;
   }
 
@@ -118,7 +142,10 @@ describe("control API", () => {
     const text = JSON.stringify(body);
     assert.equal(await post("/control/grant", body, {}), 401);
     assert.equal(await post("/control/grant", body, await signRequest("wrong-secret", text)), 401);
-    assert.equal(await post("/control/grant", body, await signRequest(DEV_SERVER_SECRET, text, Date.now() - 120_000)), 401);
+    assert.equal(
+      await post("/control/grant", body, await signRequest(DEV_SERVER_SECRET, text, Date.now() - 120_000)),
+      401,
+    );
     // The room's own answer (a listener) still holds.
     await assert.rejects(tryProduce(c), (e: SfuRequestError) => e.code === "forbidden");
     c.close();
@@ -127,28 +154,75 @@ describe("control API", () => {
   test("a grant with a lower seq than one applied is ignored", async () => {
     const room = "s_seq";
     const c = await connect(room, "u:seqspeaker");
-    assert.deepEqual((await sfu.control("/control/grant", { room, sub: "u:seqspeaker", canSpeak: true, muted: false, admitted: true, video: false, seq: 5 })).json, { ok: true, applied: true });
-    assert.deepEqual((await sfu.control("/control/grant", { room, sub: "u:seqspeaker", canSpeak: false, muted: false, admitted: false, video: false, seq: 3 })).json, { ok: true, applied: false });
+    assert.deepEqual(
+      (await sfu.control("/control/grant", {
+        room,
+        sub: "u:seqspeaker",
+        canSpeak: true,
+        muted: false,
+        admitted: true,
+        video: false,
+        seq: 5,
+      })).json,
+      { ok: true, applied: true },
+    );
+    assert.deepEqual(
+      (await sfu.control("/control/grant", {
+        room,
+        sub: "u:seqspeaker",
+        canSpeak: false,
+        muted: false,
+        admitted: false,
+        video: false,
+        seq: 3,
+      })).json,
+      { ok: true, applied: false },
+    );
     assert.ok((await tryProduce(c)).producerId);
     c.close();
   });
 
   test("rejects malformed bodies with 400", async () => {
-    const res = await sfu.control("/control/grant", { room: "c_notaspace", sub: "u:someone", canSpeak: true, muted: false, admitted: true, video: false, seq: 1 });
+    const res = await sfu.control("/control/grant", {
+      room: "c_notaspace",
+      sub: "u:someone",
+      canSpeak: true,
+      muted: false,
+      admitted: true,
+      video: false,
+      seq: 1,
+    });
     assert.equal(res.status, 400);
     assert.equal((await sfu.control("/control/grant", { room: "s_x" })).status, 400);
     // A grant that does not say whether the person is admitted is not taken as a yes.
-    const noAdmitted = await sfu.control("/control/grant", { room: "s_x", sub: "u:someone", canSpeak: true, muted: false, video: false, seq: 1 });
+    const noAdmitted = await sfu.control("/control/grant", {
+      room: "s_x",
+      sub: "u:someone",
+      canSpeak: true,
+      muted: false,
+      video: false,
+      seq: 1,
+    });
     assert.equal(noAdmitted.status, 400);
     // Nor one that does not say whether they may send a camera.
-    const noVideo = await sfu.control("/control/grant", { room: "s_x", sub: "u:someone", canSpeak: true, muted: false, admitted: true, seq: 1 });
+    const noVideo = await sfu.control("/control/grant", {
+      room: "s_x",
+      sub: "u:someone",
+      canSpeak: true,
+      muted: false,
+      admitted: true,
+      seq: 1,
+    });
     assert.equal(noVideo.status, 400);
   });
 
   test("an oversized body gets a 413 JSON answer, not a reset connection", async () => {
     for (const chunked of [false, true]) {
       const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = http.request(`${sfu.url}/control/grant`, { method: "POST", headers: { "content-type": "application/json" } });
+        const req = http.request(`${sfu.url}/control/grant`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+        });
         if (!chunked) req.setHeader("content-length", String(64 * 1024));
         req.on("response", (res) => {
           let body = "";
@@ -170,7 +244,7 @@ describe("control API", () => {
     await new Promise<void>((resolve) => {
       const req = http.request(`${sfu.url}/control/grant`, { method: "POST", headers: { "content-length": "500" } });
       req.on("error", () => resolve());
-      req.write("{\"room\":");
+      req.write('{"room":');
       setTimeout(() => req.destroy(), 50);
     });
     // A socket upgrade that goes away while the room is asked about it.

@@ -18,7 +18,9 @@ describe("GrantTable", () => {
   for (const c of cases) {
     test(c.name, () => {
       const t = new GrantTable();
-      for (const [seq, canSpeak] of c.seqs) t.apply("s_a", "u:person", { canSpeak, muted: false, admitted: true, video: false, seq });
+      for (const [seq, canSpeak] of c.seqs) {
+        t.apply("s_a", "u:person", { canSpeak, muted: false, admitted: true, video: false, seq });
+      }
       assert.equal(t.get("s_a", "u:person")?.canSpeak, c.final);
     });
   }
@@ -56,10 +58,26 @@ describe("GrantTable", () => {
 
 describe("video grants", () => {
   const cases: { name: string; grant: { canSpeak: boolean; admitted: boolean; video: boolean }; held: boolean }[] = [
-    { name: "a speaker in a Space with video may send a camera", grant: { canSpeak: true, admitted: true, video: true }, held: true },
-    { name: "video without the stage is no camera", grant: { canSpeak: false, admitted: true, video: true }, held: false },
-    { name: "video for a removed person is no camera", grant: { canSpeak: true, admitted: false, video: true }, held: false },
-    { name: "a speaker in an audio-only Space has no camera", grant: { canSpeak: true, admitted: true, video: false }, held: false },
+    {
+      name: "a speaker in a Space with video may send a camera",
+      grant: { canSpeak: true, admitted: true, video: true },
+      held: true,
+    },
+    {
+      name: "video without the stage is no camera",
+      grant: { canSpeak: false, admitted: true, video: true },
+      held: false,
+    },
+    {
+      name: "video for a removed person is no camera",
+      grant: { canSpeak: true, admitted: false, video: true },
+      held: false,
+    },
+    {
+      name: "a speaker in an audio-only Space has no camera",
+      grant: { canSpeak: true, admitted: true, video: false },
+      held: false,
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -97,7 +115,8 @@ describe("consumer layers", () => {
     test(`setConsumerLayers: ${c.name} is ${c.ok ? "accepted" : "refused (bad_request)"}`, () => {
       const run = () => checkLayers(c.kind, { spatial: 3, temporal: 3 }, c.s, c.t);
       if (c.ok) run();
-      else assert.throws(run, (e: Error & { code?: string }) => e.code === "bad_request" && /setConsumerLayers/.test(e.message));
+      else {assert.throws(run, (e: Error & { code?: string }) =>
+          e.code === "bad_request" && /setConsumerLayers/.test(e.message));}
     });
   }
 

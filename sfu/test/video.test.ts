@@ -18,7 +18,8 @@ type NewConsumer = Extract<SfuNotification, { type: "newConsumer" }>;
 
 const join = (room: string, sub: string) => clients.join(room, sub);
 
-const grant = (room: string, sub: string, g: { canSpeak: boolean; video: boolean; muted?: boolean }) => clients.grant(room, sub, g);
+const grant = (room: string, sub: string, g: { canSpeak: boolean; video: boolean; muted?: boolean }) =>
+  clients.grant(room, sub, g);
 
 /** Video bytes the peer received during `ms`. */
 async function videoBytesDuring(peer: MediaPeer, ms: number): Promise<number> {
@@ -29,10 +30,14 @@ async function videoBytesDuring(peer: MediaPeer, ms: number): Promise<number> {
 
 const media = async (room: string) => (await sfu.health()).rooms.find((r) => r.name === room)?.media;
 const refusedWith = (code: string) => (e: unknown) => e instanceof SfuRequestError && e.code === code;
-const cameraConsumer = (peer: MediaPeer, sub: string) => peer.signal.waitFor("newConsumer", (n) => n.sub === sub && n.kind === "video", 8000);
+const cameraConsumer = (peer: MediaPeer, sub: string) =>
+  peer.signal.waitFor("newConsumer", (n) => n.sub === sub && n.kind === "video", 8000);
 
 /** A speaker on stage with audio and a camera, and a listener receiving both. */
-async function stage(room: string, n: string): Promise<{ speaker: MediaPeer; listener: MediaPeer; video: NewConsumer }> {
+async function stage(
+  room: string,
+  n: string,
+): Promise<{ speaker: MediaPeer; listener: MediaPeer; video: NewConsumer }> {
   await grant(room, `u:speaker${n}`, { canSpeak: true, video: true });
   const speaker = await join(room, `u:speaker${n}`);
   const listener = await join(room, `a:listener${n}`);
@@ -65,7 +70,9 @@ describe("video in a Space", () => {
       const codec = rtpCapabilities.codecs?.find((c) => c.mimeType === mime);
       assert.ok(codec, `${mime} offered`);
       const feedback = (codec.rtcpFeedback ?? []).map((f) => `${f.type}${f.parameter ? ` ${f.parameter}` : ""}`);
-      for (const f of ["nack", "nack pli", "ccm fir", "goog-remb", "transport-cc"]) assert.ok(feedback.includes(f), `${mime} has ${f}`);
+      for (const f of ["nack", "nack pli", "ccm fir", "goog-remb", "transport-cc"]) {
+        assert.ok(feedback.includes(f), `${mime} has ${f}`);
+      }
     }
   });
 
@@ -102,7 +109,9 @@ describe("video in a Space", () => {
     const offstage = await join(room, "u:speakerv2c");
     await assert.rejects(offstage.camera(), /forbidden/);
     await sleep(500);
-    const kinds = watcher.signal.notifications.filter((n): n is NewConsumer => n.type === "newConsumer").map((n) => n.kind);
+    const kinds = watcher.signal.notifications.filter((n): n is NewConsumer => n.type === "newConsumer").map((n) =>
+      n.kind
+    );
     assert.deepEqual(kinds, ["audio"], "the watcher only ever got the speaker's audio");
     assert.equal((await media(room))?.producers, 1);
     assert.equal(await watcher.inboundBytes("video"), 0);
@@ -132,11 +141,18 @@ describe("video in a Space", () => {
     const room = "s_layers";
     const { listener, video } = await stage(room, "v4");
     const set = (spatialLayer: number, temporalLayer?: number, consumerId = video.consumerId) =>
-      listener.signal.request("setConsumerLayers", { consumerId, spatialLayer, ...(temporalLayer === undefined ? {} : { temporalLayer }) });
+      listener.signal.request("setConsumerLayers", {
+        consumerId,
+        spatialLayer,
+        ...(temporalLayer === undefined ? {} : { temporalLayer }),
+      });
     await set(0);
     await set(2);
     await set(0, 0);
-    await assert.rejects(set(3), (e: unknown) => refusedWith("bad_request")(e) && /spatialLayer 3 does not exist/.test((e as Error).message));
+    await assert.rejects(
+      set(3),
+      (e: unknown) => refusedWith("bad_request")(e) && /spatialLayer 3 does not exist/.test((e as Error).message),
+    );
     await assert.rejects(set(0, video.layers!.temporal), refusedWith("bad_request"));
     const audio = await listener.signal.waitFor("newConsumer", (n) => n.sub === "u:speakerv4" && n.kind === "audio");
     await assert.rejects(set(0, undefined, audio.consumerId), refusedWith("bad_request"));
@@ -149,7 +165,10 @@ describe("video in a Space", () => {
     const room = "s_flood";
     const { listener, video } = await stage(room, "v5");
     const results = await Promise.allSettled(
-      Array.from({ length: 55 }, (_, i) => listener.signal.request("setConsumerLayers", { consumerId: video.consumerId, spatialLayer: i % 3 })),
+      Array.from(
+        { length: 55 },
+        (_, i) => listener.signal.request("setConsumerLayers", { consumerId: video.consumerId, spatialLayer: i % 3 }),
+      ),
     );
     const limited = results.filter((r) => r.status === "rejected" && refusedWith("rate_limited")(r.reason));
     const done = results.filter((r) => r.status === "fulfilled");
@@ -191,8 +210,14 @@ describe("video in a Space", () => {
     const id = video.consumerId;
     await assert.rejects(intruder.signal.request("pauseConsumer", { consumerId: id }), refusedWith("not_found"));
     await assert.rejects(intruder.signal.request("resumeConsumer", { consumerId: id }), refusedWith("not_found"));
-    await assert.rejects(intruder.signal.request("setConsumerLayers", { consumerId: id, spatialLayer: 0 }), refusedWith("not_found"));
-    await assert.rejects(intruder.signal.request("consumerReady", { consumerId: id, paused: true }), refusedWith("not_found"));
+    await assert.rejects(
+      intruder.signal.request("setConsumerLayers", { consumerId: id, spatialLayer: 0 }),
+      refusedWith("not_found"),
+    );
+    await assert.rejects(
+      intruder.signal.request("consumerReady", { consumerId: id, paused: true }),
+      refusedWith("not_found"),
+    );
     assert.ok((await videoBytesDuring(listener, 1000)) > 1000, "the owner's video still flows");
   });
 
@@ -202,7 +227,11 @@ describe("video in a Space", () => {
     await grant(room, "u:speakerv8", { canSpeak: true, video: true, muted: true });
     const paused = await listener.signal.waitFor("producerPaused", (n) => n.producerId === speaker.producer!.id);
     assert.equal(paused.by, "server");
-    assert.ok(!listener.signal.notifications.some((n) => n.type === "producerPaused" && n.producerId === speaker.cameraProducer!.id));
+    assert.ok(
+      !listener.signal.notifications.some((n) =>
+        n.type === "producerPaused" && n.producerId === speaker.cameraProducer!.id
+      ),
+    );
     assert.ok((await videoBytesDuring(listener, 1000)) > 1000, "video goes on while muted");
   });
 });

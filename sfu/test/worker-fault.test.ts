@@ -24,7 +24,15 @@ after(async () => {
 
 test("after the worker is SIGKILLed, audio comes back within 10 s", async () => {
   const room = "s_fault";
-  const res = await sfu.control("/control/grant", { room, sub: "u:speaker9", canSpeak: true, muted: false, admitted: true, video: false, seq: 1 });
+  const res = await sfu.control("/control/grant", {
+    room,
+    sub: "u:speaker9",
+    canSpeak: true,
+    muted: false,
+    admitted: true,
+    video: false,
+    seq: 1,
+  });
   assert.equal(res.status, 200);
   const speaker = await MediaPeer.join(sfu.wsUrl(await sfuToken(room, "u:speaker9")));
   const listener = await MediaPeer.join(sfu.wsUrl(await sfuToken(room, "a:listener9")));
@@ -50,7 +58,11 @@ test("after the worker is SIGKILLed, audio comes back within 10 s", async () => 
   await listener.signal.waitFor("reconnect", () => true, 5000);
   await listener.rebuilt();
   // Fresh transports and consumers: count only what arrives on them.
-  await eventually(async () => (await listener.inboundBytes()) > 1000, 10_000 - (Date.now() - killedAt), "audio after the fault");
+  await eventually(
+    async () => (await listener.inboundBytes()) > 1000,
+    10_000 - (Date.now() - killedAt),
+    "audio after the fault",
+  );
   assert.ok(Date.now() - killedAt < 10_000);
   const pids = await sfu.workerPids();
   assert.ok(pids.length === 1 && pids[0] !== workerPid, "a replacement worker runs");

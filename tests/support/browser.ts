@@ -103,7 +103,12 @@ export async function openMoreMenu(page: Page, name = "More"): Promise<void> {
 }
 
 /** The host starts a Space now from the form, lands on it, and (by default) unmutes. Returns its URL. */
-export async function startSpaceAsHost(page: Page, baseUrl: string, title: string, opts: { unmute?: boolean } = {}): Promise<string> {
+export async function startSpaceAsHost(
+  page: Page,
+  baseUrl: string,
+  title: string,
+  opts: { unmute?: boolean } = {},
+): Promise<string> {
   await page.goto(`${baseUrl}/spaces/new`);
   await islandsReady(page);
   await page.getByLabel("Title").fill(title);
@@ -142,7 +147,10 @@ export function watchSockets(page: Page) {
 export async function launchToneBrowser(seconds: number, hz = 440): Promise<Browser> {
   const wav = await Deno.makeTempFile({ suffix: ".wav" });
   await writeToneWav(wav, seconds, hz);
-  const browser = await launchBrowser([`--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"]);
+  const browser = await launchBrowser([
+    `--use-file-for-fake-audio-capture=${wav}`,
+    "--autoplay-policy=no-user-gesture-required",
+  ]);
   const close = browser.close.bind(browser);
   browser.close = async (...args: Parameters<Browser["close"]>) => {
     await close(...args);

@@ -64,9 +64,7 @@ export class Socket<E extends { type: string } = { type: string; [k: string]: an
   readonly #ws: WebSocket;
 
   constructor(url: string, origin?: string) {
-    this.#ws = origin === undefined
-      ? new WebSocket(url)
-      : new WebSocket(url, { headers: { origin } } as never);
+    this.#ws = origin === undefined ? new WebSocket(url) : new WebSocket(url, { headers: { origin } } as never);
     this.#ws.onmessage = (e) => this.events.push(JSON.parse(e.data));
     this.#ws.onerror = () => {};
     this.closed = new Promise((
@@ -103,9 +101,7 @@ export class Socket<E extends { type: string } = { type: string; [k: string]: an
       if (hit) return hit;
       if (closed) {
         throw new Error(
-          `closed (${closed.code} ${closed.reason}) before a ${type}; got ${
-            JSON.stringify(this.events.slice(from))
-          }`,
+          `closed (${closed.code} ${closed.reason}) before a ${type}; got ${JSON.stringify(this.events.slice(from))}`,
         );
       }
       return undefined;
@@ -190,8 +186,16 @@ export class ControlSink {
 }
 
 /** A browser profile signed in as `who` (the session cookie set directly), on a page. */
-export async function signedInPage(browser: import("playwright-core").Browser, web: WebServer, who: Account, opts: { width?: number; locale?: string } = {}) {
-  const context = await browser.newContext({ locale: opts.locale ?? "en-US", viewport: { width: opts.width ?? 1280, height: 900 } });
+export async function signedInPage(
+  browser: import("playwright-core").Browser,
+  web: WebServer,
+  who: Account,
+  opts: { width?: number; locale?: string } = {},
+) {
+  const context = await browser.newContext({
+    locale: opts.locale ?? "en-US",
+    viewport: { width: opts.width ?? 1280, height: 900 },
+  });
   await context.addCookies([{ name: "spazio_session", value: who.cookie.split("=")[1], url: web.url }]);
   const page = await context.newPage();
   page.on("pageerror", (e) => console.error(`[page error ${who.user.handle}] ${e.message}`));
@@ -222,8 +226,13 @@ export async function assertFits(
       if (sw > size.width) throw new Error(`${what} at ${size.width}x${size.height}: the page is ${sw} px wide`);
       for (const c of controls) {
         const box = await c.boundingBox();
-        const inside = box && box.x >= 0 && box.y >= 0 && box.x + box.width <= size.width && box.y + box.height <= size.height;
-        if (!inside) throw new Error(`${what} at ${size.width}x${size.height}: ${c} is outside the viewport (${JSON.stringify(box)})`);
+        const inside = box && box.x >= 0 && box.y >= 0 && box.x + box.width <= size.width &&
+          box.y + box.height <= size.height;
+        if (!inside) {
+          throw new Error(
+            `${what} at ${size.width}x${size.height}: ${c} is outside the viewport (${JSON.stringify(box)})`,
+          );
+        }
       }
     }
   } finally {

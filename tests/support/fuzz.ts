@@ -70,7 +70,19 @@ const NASTY_STRINGS = [
   "c_" + "x".repeat(70),
 ];
 
-const NASTY_NUMBERS = [0, -0, -1, 1.5, 2 ** 31, 2 ** 53 + 2, -(2 ** 53), 1e308, -1e308, 5e-324, Number.MAX_SAFE_INTEGER];
+const NASTY_NUMBERS = [
+  0,
+  -0,
+  -1,
+  1.5,
+  2 ** 31,
+  2 ** 53 + 2,
+  -(2 ** 53),
+  1e308,
+  -1e308,
+  5e-324,
+  Number.MAX_SAFE_INTEGER,
+];
 
 function nestedArray(depth: number): Json {
   let v: Json = [];
@@ -119,7 +131,9 @@ function paths(v: Json): (string | number)[][] {
     out.push(at);
     if (at.length >= 40) continue;
     if (Array.isArray(node)) node.slice(0, 50).forEach((x, i) => todo.push([x, [...at, i]]));
-    else if (node && typeof node === "object") for (const k of Object.keys(node).slice(0, 50)) todo.push([node[k], [...at, k]]);
+    else if (node && typeof node === "object") {
+      for (const k of Object.keys(node).slice(0, 50)) todo.push([node[k], [...at, k]]);
+    }
   }
   return out;
 }
@@ -154,7 +168,12 @@ export function mutateValue(valid: unknown, rng: Rng, types: readonly string[] =
       const target = objectAt(root, rng);
       if (target) {
         const key = rng.chance(0.5) ? rng.pick(PROTO_KEYS) : rng.pick(CLAIM_KEYS);
-        Object.defineProperty(target, key, { value: nastyValue(rng), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(target, key, {
+          value: nastyValue(rng),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return root;
     }
@@ -193,14 +212,27 @@ export function mutateText(text: string, rng: Rng): string {
       return text.slice(0, rng.int(text.length));
     case 1: {
       const at = rng.int(text.length + 1);
-      return text.slice(0, at) + rng.pick(["\"", "{", "}", "[", ",", ":", "\\", "\u0000", "\uD800", "\n"]) + text.slice(at);
+      return text.slice(0, at) + rng.pick(['"', "{", "}", "[", ",", ":", "\\", "\u0000", "\uD800", "\n"]) +
+        text.slice(at);
     }
     case 2:
       return "\uFEFF" + text;
     case 3: // duplicate keys: the last one wins in JSON.parse, which a validator must still see
       return text.replace(/^\{/, `{"type":"${rng.pick(["end", "remove", "addCohost", "accept", "ping"])}","type":"x",`);
     case 4:
-      return rng.pick(["", "null", "[]", "{}", "\"\"", "1e999", "-", "[" .repeat(3000), "{\"a\":".repeat(2000), "undefined", "NaN"]);
+      return rng.pick([
+        "",
+        "null",
+        "[]",
+        "{}",
+        '""',
+        "1e999",
+        "-",
+        "[".repeat(3000),
+        '{"a":'.repeat(2000),
+        "undefined",
+        "NaN",
+      ]);
     case 5:
       return text + text;
     case 6:
@@ -233,7 +265,9 @@ export function mutateFrame(valid: unknown, rng: Rng, types: readonly string[] =
 
 /** A body for an HTTP surface: usually mutated JSON, sometimes not JSON at all. */
 export function mutateBody(valid: unknown, rng: Rng, types: readonly string[] = []): string {
-  return rng.chance(0.75) ? JSON.stringify(mutateValue(valid, rng, types)) ?? "null" : mutateText(JSON.stringify(valid), rng);
+  return rng.chance(0.75)
+    ? JSON.stringify(mutateValue(valid, rng, types)) ?? "null"
+    : mutateText(JSON.stringify(valid), rng);
 }
 
 // ---- Hand-made WebSocket frames and connections ----
@@ -274,17 +308,32 @@ export function rawFrameAttack(rng: Rng): { name: string; bytes: Uint8Array } {
   const attacks: (() => { name: string; bytes: Uint8Array })[] = [
     () => ({ name: "text frame with invalid UTF-8", bytes: frame(0x1, rng.pick(INVALID_UTF8)) }),
     () => ({ name: "1 MiB text frame", bytes: frame(0x1, new Uint8Array(1 << 20).fill(0x61)) }),
-    () => ({ name: "length claiming 4 GiB, then nothing", bytes: frame(0x2, new Uint8Array(8), { claimedLength: 0xffffffff }) }),
-    () => ({ name: "fragments never finished", bytes: cat(frame(0x1, text.slice(0, 5), { fin: false }), frame(0x0, text.slice(5), { fin: false })) }),
+    () => ({
+      name: "length claiming 4 GiB, then nothing",
+      bytes: frame(0x2, new Uint8Array(8), { claimedLength: 0xffffffff }),
+    }),
+    () => ({
+      name: "fragments never finished",
+      bytes: cat(frame(0x1, text.slice(0, 5), { fin: false }), frame(0x0, text.slice(5), { fin: false })),
+    }),
     () => ({ name: "continuation without a start", bytes: frame(0x0, text) }),
     () => ({ name: "reserved opcode", bytes: frame(rng.pick([0x3, 0x7, 0xb, 0xf]), text) }),
     () => ({ name: "reserved bits set", bytes: frame(0x1, text, { rsv: rng.int(7) + 1 }) }),
     () => ({ name: "unmasked client frame", bytes: frame(0x1, text, { unmasked: true }) }),
     () => ({ name: "ping over 125 bytes", bytes: frame(0x9, new Uint8Array(200)) }),
-    () => ({ name: "close with a forbidden code", bytes: frame(0x8, u16(rng.pick([0, 999, 1005, 1006, 1015, 2999, 5000]))) }),
+    () => ({
+      name: "close with a forbidden code",
+      bytes: frame(0x8, u16(rng.pick([0, 999, 1005, 1006, 1015, 2999, 5000]))),
+    }),
     () => ({ name: "close with an invalid UTF-8 reason", bytes: frame(0x8, cat(u16(1000), rng.pick(INVALID_UTF8))) }),
     () => ({ name: "close with a 1-byte body", bytes: frame(0x8, new Uint8Array([3])) }),
-    () => ({ name: "valid message split over 40 fragments", bytes: cat(...Array.from({ length: 40 }, (_, i) => frame(i ? 0x0 : 0x1, text.slice(i, i + 1), { fin: false })), frame(0x0, text.slice(40))) }),
+    () => ({
+      name: "valid message split over 40 fragments",
+      bytes: cat(
+        ...Array.from({ length: 40 }, (_, i) => frame(i ? 0x0 : 0x1, text.slice(i, i + 1), { fin: false })),
+        frame(0x0, text.slice(40)),
+      ),
+    }),
   ];
   return rng.pick(attacks)();
 }
@@ -324,7 +373,10 @@ export class RawSocket {
     const deadline = Date.now() + ms;
     try {
       while (Date.now() < deadline) {
-        const n = await Promise.race([this.conn.read(buf), new Promise<null>((r) => setTimeout(() => r(null), deadline - Date.now()))]);
+        const n = await Promise.race([
+          this.conn.read(buf),
+          new Promise<null>((r) => setTimeout(() => r(null), deadline - Date.now())),
+        ]);
         if (n === null) break;
       }
     } catch { /* reset by the server */ }
@@ -339,7 +391,9 @@ async function readHead(conn: Deno.TcpConn): Promise<string> {
   let head = "";
   const deadline = Date.now() + 5_000;
   while (!head.includes("\r\n\r\n") && Date.now() < deadline) {
-    const n = await Promise.race([conn.read(buf), new Promise<null>((r) => setTimeout(() => r(null), 5_000))]).catch(() => null);
+    const n = await Promise.race([conn.read(buf), new Promise<null>((r) => setTimeout(() => r(null), 5_000))]).catch(
+      () => null,
+    );
     if (n === null) break;
     head += new TextDecoder().decode(buf.subarray(0, n));
   }
@@ -350,12 +404,22 @@ async function readHead(conn: Deno.TcpConn): Promise<string> {
  * Sends an HTTP request by hand and hangs up before the body is complete: a client that vanishes
  * mid-request. Returns nothing; the server must shrug it off.
  */
-export async function vanishMidRequest(url: string, method: string, headers: Record<string, string>, partialBody: string, claimedLength: number) {
+export async function vanishMidRequest(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  partialBody: string,
+  claimedLength: number,
+) {
   const u = new URL(url);
   const conn = await Deno.connect({ hostname: u.hostname, port: Number(u.port) });
   const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("");
   try {
-    await conn.write(enc.encode(`${method} ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nContent-Length: ${claimedLength}\r\n${extra}\r\n${partialBody}`));
+    await conn.write(
+      enc.encode(
+        `${method} ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nContent-Length: ${claimedLength}\r\n${extra}\r\n${partialBody}`,
+      ),
+    );
     await new Promise((r) => setTimeout(r, 20));
   } catch { /* refused early */ }
   try {
@@ -366,7 +430,8 @@ export async function vanishMidRequest(url: string, method: string, headers: Rec
 // ---- Reading the processes' logs ----
 
 /** Lines that say a process met something it did not handle (but see KNOWN_RUNTIME_NOISE). */
-const BAD_LINE = /Uncaught|TypeError|ReferenceError|RangeError|SyntaxError|EvalError|URIError|unhandled|^\s+at .+[:(]\d+:\d+\)?\s*$|workerd\/\S+: error:|Error when connecting|onRequest error|fetch error/i;
+const BAD_LINE =
+  /Uncaught|TypeError|ReferenceError|RangeError|SyntaxError|EvalError|URIError|unhandled|^\s+at .+[:(]\d+:\d+\)?\s*$|workerd\/\S+: error:|Error when connecting|onRequest error|fetch error/i;
 /** workerd's stack line (addresses only): it belongs to the message line before it, judged there. */
 const WORKERD_STACK = /^\s*stack: /;
 
@@ -422,7 +487,9 @@ export function readLog(log: string): LogFindings {
       continue;
     }
     if (BAD_LINE.test(line)) out.bad.push(line.trim().slice(0, 400));
-    else if (/✘|\[ERROR\]|\[WARN|error|warn/i.test(line) && !/\[pk:inf\]/.test(line)) out.warnings.push(line.trim().slice(0, 400));
+    else if (/✘|\[ERROR\]|\[WARN|error|warn/i.test(line) && !/\[pk:inf\]/.test(line)) {
+      out.warnings.push(line.trim().slice(0, 400));
+    }
   }
   return out;
 }

@@ -5,13 +5,13 @@
 // dead process or an uncaught error in a log is a finding.
 import { DEV_ROOM_SECRET, DEV_SERVER_SECRET } from "../../lib/protocol/defaults.ts";
 import { mintRoomToken, signRequest } from "../../lib/protocol/token.ts";
-import { account, type Account, befriend, call } from "./calls.ts";
+import { type Account, account, befriend, call } from "./calls.ts";
 import {
   type LogFindings,
   mutateBody,
   mutateFrame,
-  RawSocket,
   rawFrameAttack,
+  RawSocket,
   readLog,
   Rng,
   vanishMidRequest,
@@ -75,7 +75,17 @@ export async function runFuzz(
   fx: Fixture,
   opts: { seed: number; durationMs: number; progress?: (r: FuzzReport, elapsedMs: number) => void },
 ): Promise<FuzzReport> {
-  const report: FuzzReport = { seed: opts.seed, messages: 0, sockets: {}, requests: 0, statuses: {}, serverErrors: [], bad: {}, runtimeNoise: 0, warnings: {} };
+  const report: FuzzReport = {
+    seed: opts.seed,
+    messages: 0,
+    sockets: {},
+    requests: 0,
+    statuses: {},
+    serverErrors: [],
+    bad: {},
+    runtimeNoise: 0,
+    warnings: {},
+  };
   const webLog: string[] = [];
   const restore = captureConsole(webLog);
   const started = Date.now();
@@ -240,7 +250,9 @@ async function spaceSocketLoop(ctx: Ctx, who: string) {
   const open = async () => {
     if (who === "minted") {
       const sub = `u:fz${crypto.randomUUID().slice(0, 12)}`;
-      return new FuzzSocket(`${stack.party.ws}/parties/space/${fx.spaceId}?token=${await spaceToken(fx.spaceId, { sub })}`);
+      return new FuzzSocket(
+        `${stack.party.ws}/parties/space/${fx.spaceId}?token=${await spaceToken(fx.spaceId, { sub })}`,
+      );
     }
     const person = who === "host" ? fx.host : who === "listener" ? fx.listener : null;
     const r = await call(stack.web, person, "POST", `/api/spaces/${fx.spaceId}/join`);
@@ -249,7 +261,10 @@ async function spaceSocketLoop(ctx: Ctx, who: string) {
     if (r.status === 409 && who === "host") fx.spaceId = await newSpace(stack, fx.host);
     if (r.status !== 200) return undefined;
     // A plain listener's token names their audience shard: the socket goes where the join says.
-    return new FuzzSocket(`${stack.party.ws}/parties/${r.body.party}/${r.body.room}?token=${encodeURIComponent(r.body.token)}`, ORIGIN_FOR(stack));
+    return new FuzzSocket(
+      `${stack.party.ws}/parties/${r.body.party}/${r.body.room}?token=${encodeURIComponent(r.body.token)}`,
+      ORIGIN_FOR(stack),
+    );
   };
   await socketLoop(ctx, `space:${who}`, open, SEEDS.spaceCommands, SEEDS.spaceTypes, 12);
 }
@@ -259,9 +274,16 @@ async function callSocketLoop(ctx: Ctx) {
   let turn = 0;
   const open = async () => {
     // A valid accept-then-hangup among the mutants ends the call: ring a new one straight at the room.
-    if (turn % 4 === 0 && (await callRoom(ctx, fx.callId, { type: "state" }))?.call?.status.match(/declined|cancelled|missed|busy|ended/)) {
+    if (
+      turn % 4 === 0 &&
+      (await callRoom(ctx, fx.callId, { type: "state" }))?.call?.status.match(/declined|cancelled|missed|busy|ended/)
+    ) {
       const callId = `fz${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
-      const [caller, callee] = [fx.host, fx.callee].map((a) => ({ sub: `u:${a.user.id}`, handle: a.user.handle, name: a.user.displayName }));
+      const [caller, callee] = [fx.host, fx.callee].map((a) => ({
+        sub: `u:${a.user.id}`,
+        handle: a.user.handle,
+        name: a.user.displayName,
+      }));
       if ((await callRoom(ctx, callId, { type: "init", callId, caller, callee, video: false }))?.ok) fx.callId = callId;
     }
     const who = turn++ % 2 ? fx.callee : fx.host;
@@ -286,7 +308,11 @@ async function callRoom(ctx: Ctx, callId: string, body: unknown) {
 async function inboxSocketLoop(ctx: Ctx) {
   const { stack, fx } = ctx;
   const open = async () => {
-    const token = await mintRoomToken(DEV_ROOM_SECRET, { aud: "user", room: fx.listener.user.id, sub: `u:${fx.listener.user.id}` });
+    const token = await mintRoomToken(DEV_ROOM_SECRET, {
+      aud: "user",
+      room: fx.listener.user.id,
+      sub: `u:${fx.listener.user.id}`,
+    });
     return new FuzzSocket(`${stack.party.ws}/parties/user/${fx.listener.user.id}?token=${encodeURIComponent(token)}`);
   };
   await socketLoop(ctx, "inbox", open, [{ type: "ping" }], ["ping", "pong", "hello"], 2);
@@ -301,9 +327,16 @@ async function sfuSocketLoop(ctx: Ctx) {
     // (refused with 403 until it is answered).
     const turn = n++ % 5;
     const room = turn === 4 ? `c_${fx.callId}` : `s_${fx.spaceId}`;
-    const sub = turn === 4 ? `u:${fx.host.user.id}` : turn % 2 ? `u:${fx.listener.user.id}` : `u:fz${crypto.randomUUID().slice(0, 10)}`;
+    const sub = turn === 4
+      ? `u:${fx.host.user.id}`
+      : turn % 2
+      ? `u:${fx.listener.user.id}`
+      : `u:fz${crypto.randomUUID().slice(0, 10)}`;
     const token = await mintRoomToken(DEV_ROOM_SECRET, { aud: "sfu", room, sub });
-    return new FuzzSocket(`${stack.sfu!.http.replace("http", "ws")}/ws?token=${encodeURIComponent(token)}`, ORIGIN_FOR(stack));
+    return new FuzzSocket(
+      `${stack.sfu!.http.replace("http", "ws")}/ws?token=${encodeURIComponent(token)}`,
+      ORIGIN_FOR(stack),
+    );
   };
   // Ids the SFU handed out (transports, producers, consumers) replace the seeds' placeholders.
   const real = (s: FuzzSocket, key: string) => {
@@ -344,17 +377,27 @@ async function httpLoop(ctx: Ctx, step: HttpStep) {
 
 async function signedInit(ctx: Ctx, body: string, method: string): Promise<RequestInit> {
   const headers: Record<string, string> = { "content-type": "application/json" };
-  if (ctx.rng.chance(0.7)) Object.assign(headers, await signRequest(ctx.rng.chance(0.95) ? DEV_SERVER_SECRET : "wrong", body));
+  if (ctx.rng.chance(0.7)) {
+    Object.assign(headers, await signRequest(ctx.rng.chance(0.95) ? DEV_SERVER_SECRET : "wrong", body));
+  }
   return { method, headers, body: method === "GET" || method === "HEAD" ? undefined : body };
 }
 
 const partyRequest: HttpStep = async (ctx) => {
   const { rng, fx, stack } = ctx;
   const kind = rng.pick(["space", "space", "call", "user"] as const);
-  const seeds: unknown[] = kind === "space" ? SEEDS.spaceRoomRequests(fx.spaceId) : kind === "call" ? SEEDS.callRoomRequests(fx) : SEEDS.inboxRequests;
+  const seeds: unknown[] = kind === "space"
+    ? SEEDS.spaceRoomRequests(fx.spaceId)
+    : kind === "call"
+    ? SEEDS.callRoomRequests(fx)
+    : SEEDS.inboxRequests;
   const seed = rng.pick(seeds);
   const types = kind === "space" ? SEEDS.spaceRoomTypes : kind === "call" ? ["init", "end", "state"] : ["deliver"];
-  const room = kind === "space" ? (rng.chance(0.8) ? fx.spaceId : rng.pick(["zz", "x".repeat(64), "%00", "..", crypto.randomUUID()])) : kind === "call" ? fx.callId : fx.listener.user.id;
+  const room = kind === "space"
+    ? (rng.chance(0.8) ? fx.spaceId : rng.pick(["zz", "x".repeat(64), "%00", "..", crypto.randomUUID()]))
+    : kind === "call"
+    ? fx.callId
+    : fx.listener.user.id;
   const method = rng.pick(["POST", "POST", "POST", "GET", "PUT", "DELETE"]);
   const body = rng.chance(0.05) ? "x".repeat(300_000) : mutateBody(seed, rng, types);
   const search = method === "GET" && rng.chance(0.5) ? "?reports" : "";
@@ -371,7 +414,11 @@ const sfuControlRequest: HttpStep = async (ctx) => {
   const path = rng.pick(["/control/grant", "/control/close", "/control/nothing", "/healthz", "/ws"]);
   const body = mutateBody(rng.pick(SEEDS.sfuControl(fx.spaceId)), rng, ["grant", "close"]);
   const method = rng.pick(["POST", "POST", "GET", "PUT"]);
-  return { url: `${stack.sfu.http}${path}`, init: await signedInit(ctx, body, method), what: `${method} sfu ${path} ${body.slice(0, 80)}` };
+  return {
+    url: `${stack.sfu.http}${path}`,
+    init: await signedInit(ctx, body, method),
+    what: `${method} sfu ${path} ${body.slice(0, 80)}`,
+  };
 };
 
 const webRequest: HttpStep = async (ctx) => {
@@ -379,12 +426,24 @@ const webRequest: HttpStep = async (ctx) => {
   const route = rng.pick(SEEDS.webRoutes(fx));
   const who = rng.pick([fx.host, fx.listener, fx.callee, null]);
   const body = route.seed === undefined ? undefined : mutateBody(route.seed, rng);
-  const headers: Record<string, string> = { origin: stack.web.url, "sec-fetch-site": "same-origin", "content-type": "application/json" };
+  const headers: Record<string, string> = {
+    origin: stack.web.url,
+    "sec-fetch-site": "same-origin",
+    "content-type": "application/json",
+  };
   if (who) headers.cookie = who.cookie;
-  if (route.path.startsWith("/api/internal/") && body !== undefined) Object.assign(headers, await signRequest(DEV_SERVER_SECRET, body));
+  if (route.path.startsWith("/api/internal/") && body !== undefined) {
+    Object.assign(headers, await signRequest(DEV_SERVER_SECRET, body));
+  }
   // Path parameters get their share of garbage too.
-  const path = rng.chance(0.1) ? route.path.replace(/\/[^/]+$/, `/${encodeURIComponent(rng.pick(["%", "..", "\u200B", "x".repeat(300), "null"]))}`) : route.path;
-  return { url: `${stack.web.url}${path}`, init: { method: route.method, headers, body }, what: `${route.method} web ${path} ${body?.slice(0, 80)}` };
+  const path = rng.chance(0.1)
+    ? route.path.replace(/\/[^/]+$/, `/${encodeURIComponent(rng.pick(["%", "..", "\u200B", "x".repeat(300), "null"]))}`)
+    : route.path;
+  return {
+    url: `${stack.web.url}${path}`,
+    init: { method: route.method, headers, body },
+    what: `${route.method} web ${path} ${body?.slice(0, 80)}`,
+  };
 };
 
 /** Hand-made frames and half-sent requests: what no browser sends, on fresh connections. */
@@ -394,12 +453,25 @@ async function rawLoop(ctx: Ctx) {
     const target = rng.int(5);
     try {
       if (target === 4) {
-        const url = rng.pick([`${stack.party.http}/parties/space/${fx.spaceId}`, `${stack.web.url}/api/spaces`, stack.sfu ? `${stack.sfu.http}/control/grant` : `${stack.party.http}/parties/user/x`]);
-        await vanishMidRequest(url, "POST", { "content-type": "application/json", origin: stack.web.url, "sec-fetch-site": "same-origin" }, '{"type":"in', rng.pick([50, 100_000, 10_000_000]));
+        const url = rng.pick([
+          `${stack.party.http}/parties/space/${fx.spaceId}`,
+          `${stack.web.url}/api/spaces`,
+          stack.sfu ? `${stack.sfu.http}/control/grant` : `${stack.party.http}/parties/user/x`,
+        ]);
+        await vanishMidRequest(
+          url,
+          "POST",
+          { "content-type": "application/json", origin: stack.web.url, "sec-fetch-site": "same-origin" },
+          '{"type":"in',
+          rng.pick([50, 100_000, 10_000_000]),
+        );
         ctx.sent();
       } else {
         const url = await rawTarget(ctx, target);
-        const s = await RawSocket.open(url, rng.chance(0.8) ? {} : { origin: rng.pick(["https://evil.example", "null", stack.web.url]) });
+        const s = await RawSocket.open(
+          url,
+          rng.chance(0.8) ? {} : { origin: rng.pick(["https://evil.example", "null", stack.web.url]) },
+        );
         ctx.saw(s.status || 101, `upgrade ${url.slice(0, 120)}`);
         if (s.status === 101) {
           const attack = rawFrameAttack(rng);
@@ -415,18 +487,34 @@ async function rawLoop(ctx: Ctx) {
 
 async function rawTarget(ctx: Ctx, target: number): Promise<string> {
   const { rng, fx, stack } = ctx;
-  const odd = rng.chance(0.2) ? rng.pick(["&_pk=" + "p".repeat(300), "&_pk=a&_pk=b", "&_pk=%00", "&pad=" + "q".repeat(3_000), ""]) : "";
-  if (target === 0) return `${stack.party.ws}/parties/space/${fx.spaceId}?token=${await spaceToken(fx.spaceId, { sub: `u:raw${rng.int(1e9)}` })}${odd}`;
+  const odd = rng.chance(0.2)
+    ? rng.pick(["&_pk=" + "p".repeat(300), "&_pk=a&_pk=b", "&_pk=%00", "&pad=" + "q".repeat(3_000), ""])
+    : "";
+  if (target === 0) {
+    return `${stack.party.ws}/parties/space/${fx.spaceId}?token=${await spaceToken(fx.spaceId, {
+      sub: `u:raw${rng.int(1e9)}`,
+    })}${odd}`;
+  }
   if (target === 1) {
     const token = await mintRoomToken(DEV_ROOM_SECRET, { aud: "call", room: fx.callId, sub: `u:${fx.callee.user.id}` });
     return `${stack.party.ws}/parties/call/${fx.callId}?token=${encodeURIComponent(token)}${odd}`;
   }
   if (target === 2) {
-    const token = await mintRoomToken(DEV_ROOM_SECRET, { aud: "user", room: fx.host.user.id, sub: `u:${fx.host.user.id}` });
-    return `${stack.party.ws}/parties/user/${fx.host.user.id}?token=${rng.chance(0.8) ? encodeURIComponent(token) : "garbage"}${odd}`;
+    const token = await mintRoomToken(DEV_ROOM_SECRET, {
+      aud: "user",
+      room: fx.host.user.id,
+      sub: `u:${fx.host.user.id}`,
+    });
+    return `${stack.party.ws}/parties/user/${fx.host.user.id}?token=${
+      rng.chance(0.8) ? encodeURIComponent(token) : "garbage"
+    }${odd}`;
   }
   if (!stack.sfu) return `${stack.party.ws}/parties/space/${fx.spaceId}?token=x`;
-  const token = await mintRoomToken(DEV_ROOM_SECRET, { aud: "sfu", room: `s_${fx.spaceId}`, sub: `u:raw${rng.int(1e9)}` });
+  const token = await mintRoomToken(DEV_ROOM_SECRET, {
+    aud: "sfu",
+    room: `s_${fx.spaceId}`,
+    sub: `u:raw${rng.int(1e9)}`,
+  });
   return `${stack.sfu.http.replace("http", "ws")}/ws?token=${encodeURIComponent(token)}${odd}`;
 }
 
@@ -451,7 +539,12 @@ export async function stillServes(stack: Stack, fx: Fixture): Promise<string[]> 
   }
   if (join.status !== 200) return [...problems, `join answered ${join.status} ${JSON.stringify(join.body)}`];
   // Where the join sends a plain listener: the Space's audience shard (or the room when shards are off).
-  const room = new FuzzSocket(`${stack.party.ws}/parties/${join.body.party}/${encodeURIComponent(join.body.room)}?token=${encodeURIComponent(join.body.token)}`, stack.web.url);
+  const room = new FuzzSocket(
+    `${stack.party.ws}/parties/${join.body.party}/${encodeURIComponent(join.body.room)}?token=${
+      encodeURIComponent(join.body.token)
+    }`,
+    stack.web.url,
+  );
   const synced = await until(() => room.received.some((m) => m.startsWith('{"type":"sync"')), 10_000);
   if (!synced) problems.push(`a fresh listener got no sync: ${room.received.slice(0, 3).join(" ").slice(0, 300)}`);
   room.close();
@@ -459,7 +552,9 @@ export async function stillServes(stack: Stack, fx: Fixture): Promise<string[]> 
     const media = new FuzzSocket(`${join.body.sfuUrl}?token=${encodeURIComponent(join.body.sfuToken)}`, stack.web.url);
     if (await waitOpen(media, 10_000)) media.send(JSON.stringify({ type: "getRouterRtpCapabilities", id: 1 }));
     const caps = await until(() => media.received.some((m) => m.includes('"rtpCapabilities"')), 10_000);
-    if (!caps) problems.push(`an SFU client got no router capabilities: ${media.received.slice(0, 3).join(" ").slice(0, 300)}`);
+    if (!caps) {
+      problems.push(`an SFU client got no router capabilities: ${media.received.slice(0, 3).join(" ").slice(0, 300)}`);
+    }
     media.close();
   }
   return problems;
@@ -485,11 +580,18 @@ export function failures(r: FuzzReport): string[] {
  * sockets held in memory printed at every departure). workerd 1.20240718 may still print its
  * DISCONNECTED line for some departures (see fuzz.ts#KNOWN_RUNTIME_NOISE): counted, not failed.
  */
-export async function quietDepartures(stack: Stack, fx: Fixture, listeners = 30): Promise<{ problems: string[]; runtimeNoise: number }> {
+export async function quietDepartures(
+  stack: Stack,
+  fx: Fixture,
+  listeners = 30,
+): Promise<{ problems: string[]; runtimeNoise: number }> {
   const from = stack.party.log.length;
   const spaceId = await newSpace(stack, fx.host);
   const open = async (i: number) => {
-    const s = new FuzzSocket(`${stack.party.ws}/parties/space/${spaceId}?token=${await spaceToken(spaceId, { sub: `u:leaver${i}x` })}`, stack.web.url);
+    const s = new FuzzSocket(
+      `${stack.party.ws}/parties/space/${spaceId}?token=${await spaceToken(spaceId, { sub: `u:leaver${i}x` })}`,
+      stack.web.url,
+    );
     await until(() => s.received.length > 0, 5_000);
     return s;
   };
@@ -503,7 +605,9 @@ export async function quietDepartures(stack: Stack, fx: Fixture, listeners = 30)
   const log = stack.party.log.slice(from);
   const found = readLog(log);
   const problems = found.bad.map((l) => `departure: ${l.slice(0, 200)}`);
-  if (/Network connection lost/.test(log)) problems.push("departure: a socket's end printed \"Network connection lost\"");
+  if (/Network connection lost/.test(log)) {
+    problems.push('departure: a socket\'s end printed "Network connection lost"');
+  }
   if (ended.status !== 200) problems.push(`ending the Space answered ${ended.status}`);
   if (!stayers.every((s) => s.closed)) problems.push("the Space ended but not every listener was closed");
   return { problems, runtimeNoise: found.runtimeNoise };

@@ -31,7 +31,14 @@ const spaceCommand = (type: string): Record<string, unknown> => {
 };
 
 const rtpCapabilities = {
-  codecs: [{ kind: "audio", mimeType: "audio/opus", clockRate: 48_000, channels: 2, preferredPayloadType: 100, rtcpFeedback: [{ type: "transport-cc" }] }],
+  codecs: [{
+    kind: "audio",
+    mimeType: "audio/opus",
+    clockRate: 48_000,
+    channels: 2,
+    preferredPayloadType: 100,
+    rtcpFeedback: [{ type: "transport-cc" }],
+  }],
   headerExtensions: [{ kind: "audio", uri: "urn:ietf:params:rtp-hdrext:sdes:mid", preferredId: 1 }],
 };
 
@@ -57,14 +64,30 @@ export const SEEDS = {
     { type: "getRouterRtpCapabilities", id: 1 },
     { type: "createTransport", id: 2, direction: "recv" },
     { type: "createTransport", id: 3, direction: "send" },
-    { type: "connectTransport", id: 4, transportId: "t1", dtlsParameters: { role: "client", fingerprints: [{ algorithm: "sha-256", value: "AB:CD:EF" }] } },
+    {
+      type: "connectTransport",
+      id: 4,
+      transportId: "t1",
+      dtlsParameters: { role: "client", fingerprints: [{ algorithm: "sha-256", value: "AB:CD:EF" }] },
+    },
     { type: "restartIce", id: 5, transportId: "t1" },
     {
       type: "produce",
       id: 6,
       transportId: "t1",
       kind: "audio",
-      rtpParameters: { mid: "0", codecs: [{ mimeType: "audio/opus", payloadType: 100, clockRate: 48_000, channels: 2, parameters: { useinbandfec: 1 } }], encodings: [{ ssrc: 11_111_111, dtx: true }], rtcp: { cname: "x" } },
+      rtpParameters: {
+        mid: "0",
+        codecs: [{
+          mimeType: "audio/opus",
+          payloadType: 100,
+          clockRate: 48_000,
+          channels: 2,
+          parameters: { useinbandfec: 1 },
+        }],
+        encodings: [{ ssrc: 11_111_111, dtx: true }],
+        rtcp: { cname: "x" },
+      },
       appData: { source: "mic" },
     },
     { type: "closeProducer", id: 7, producerId: "p1" },
@@ -75,7 +98,15 @@ export const SEEDS = {
   ],
   spaceRoomTypes: ["init", "start", "update", "updateBlocks", "getGrant"],
   spaceRoomRequests: (spaceId: string) => [
-    { type: "init", spaceId, title: "A fuzzed Space", host: { sub: "u:fuzzhost01", handle: "fuzz", name: "Fuzz" }, cohosts: [], speakers: [], blockedSubs: [] },
+    {
+      type: "init",
+      spaceId,
+      title: "A fuzzed Space",
+      host: { sub: "u:fuzzhost01", handle: "fuzz", name: "Fuzz" },
+      cohosts: [],
+      speakers: [],
+      blockedSubs: [],
+    },
     { type: "start" },
     { type: "update", title: "Renamed", cohosts: [{ sub: someone, handle: "x", name: "X" }] },
     { type: "updateBlocks", blockedSubs: [someone] },
@@ -117,7 +148,11 @@ export const SEEDS = {
     const s = fx.spaceId;
     const h = fx.callee.user.handle;
     return [
-      { method: "POST", path: "/api/spaces", seed: { title: "Made by the fuzzer", topics: ["music"], lang: "en", cohosts: [], speakers: [] } },
+      {
+        method: "POST",
+        path: "/api/spaces",
+        seed: { title: "Made by the fuzzer", topics: ["music"], lang: "en", cohosts: [], speakers: [] },
+      },
       { method: "PATCH", path: `/api/spaces/${s}`, seed: { title: "Edited" } },
       { method: "POST", path: `/api/spaces/${s}/start` },
       { method: "POST", path: `/api/spaces/${s}/join`, seed: {} },
@@ -128,24 +163,76 @@ export const SEEDS = {
       { method: "POST", path: "/api/calls", seed: { to: h, video: false } },
       { method: "POST", path: `/api/calls/${fx.callId}/join` },
       { method: "POST", path: `/api/calls/${fx.callId}/media` },
-      { method: "PUT", path: "/api/settings/calls", seed: { enabled: true, allow: { contacts: true, following: false, verified: false, everyone: false } } },
+      {
+        method: "PUT",
+        path: "/api/settings/calls",
+        seed: { enabled: true, allow: { contacts: true, following: false, verified: false, everyone: false } },
+      },
       { method: "PATCH", path: `/api/users/${fx.listener.user.handle}`, seed: { displayName: "Listener", bio: "hi" } },
       { method: "PUT", path: `/api/users/${h}/follow` },
       { method: "DELETE", path: `/api/users/${h}/follow` },
       { method: "PUT", path: `/api/contacts/${h}` },
       { method: "DELETE", path: `/api/contacts/${h}` },
       { method: "POST", path: "/api/auth/register/options", seed: { handle: "fuzz_new", displayName: "New" } },
-      { method: "POST", path: "/api/auth/register/verify", seed: { response: { id: "x", rawId: "x", type: "public-key", response: { clientDataJSON: "e30", attestationObject: "AA" } } } },
+      {
+        method: "POST",
+        path: "/api/auth/register/verify",
+        seed: {
+          response: {
+            id: "x",
+            rawId: "x",
+            type: "public-key",
+            response: { clientDataJSON: "e30", attestationObject: "AA" },
+          },
+        },
+      },
       { method: "POST", path: "/api/auth/login/options", seed: {} },
-      { method: "POST", path: "/api/auth/login/verify", seed: { response: { id: "x", rawId: "x", type: "public-key", response: { clientDataJSON: "e30", authenticatorData: "AA", signature: "AA" } } } },
-      { method: "POST", path: "/api/push/subscriptions", seed: { endpoint: "http://127.0.0.1:1/push", keys: { p256dh: "AAAA", auth: "BBBB" } } },
+      {
+        method: "POST",
+        path: "/api/auth/login/verify",
+        seed: {
+          response: {
+            id: "x",
+            rawId: "x",
+            type: "public-key",
+            response: { clientDataJSON: "e30", authenticatorData: "AA", signature: "AA" },
+          },
+        },
+      },
+      {
+        method: "POST",
+        path: "/api/push/subscriptions",
+        seed: { endpoint: "http://127.0.0.1:1/push", keys: { p256dh: "AAAA", auth: "BBBB" } },
+      },
       { method: "POST", path: "/api/inbox/token", seed: {} },
-      { method: "POST", path: `/api/internal/spaces/${s}/state`, seed: { status: "live", title: "T", listenerCount: 3, stage: [] } },
-      { method: "POST", path: "/api/internal/reports", seed: { id: "r1", spaceId: s, by: { sub: someone }, target: { space: true }, reason: "x", at: 1 } },
+      {
+        method: "POST",
+        path: `/api/internal/spaces/${s}/state`,
+        seed: { status: "live", title: "T", listenerCount: 3, stage: [] },
+      },
+      {
+        method: "POST",
+        path: "/api/internal/reports",
+        seed: { id: "r1", spaceId: s, by: { sub: someone }, target: { space: true }, reason: "x", at: 1 },
+      },
       {
         method: "POST",
         path: `/api/internal/calls/${fx.callId}`,
-        seed: { type: "callChanged", call: { callId: fx.callId, caller: { sub: someone, handle: "a", name: "A" }, callee: { sub: someone, handle: "b", name: "B" }, video: false, status: "ringing", createdAt: 1, ringUntil: 2, acceptedAt: null, endedAt: null, endedBy: null } },
+        seed: {
+          type: "callChanged",
+          call: {
+            callId: fx.callId,
+            caller: { sub: someone, handle: "a", name: "A" },
+            callee: { sub: someone, handle: "b", name: "B" },
+            video: false,
+            status: "ringing",
+            createdAt: 1,
+            ringUntil: 2,
+            acceptedAt: null,
+            endedAt: null,
+            endedBy: null,
+          },
+        },
       },
     ];
   },

@@ -276,7 +276,10 @@ export async function runScript(Party: PartyClass, steps: Step[], opts: RunOptio
   Date.now = () => clock.now;
   globalThis.setTimeout = clock.setTimeout as unknown as typeof setTimeout;
   globalThis.clearTimeout = clock.clearTimeout as unknown as typeof clearTimeout;
-  crypto.randomUUID = () => `00000000-0000-4000-8000-${String(++uuids).padStart(12, "0")}` as `${string}-${string}-${string}-${string}-${string}`;
+  crypto.randomUUID = () =>
+    `00000000-0000-4000-8000-${
+      String(++uuids).padStart(12, "0")
+    }` as `${string}-${string}-${string}-${string}-${string}`;
   AbortSignal.timeout = () => new AbortController().signal;
   globalThis.fetch = async (input: string | URL | Request, init?: RequestInit) => {
     const req = new Request(input, init);

@@ -197,8 +197,7 @@ export async function initSpace(
 
 let spaceCounter = 0;
 /** A Space id no other test uses, so tests sharing a server do not see each other. */
-export const newSpaceId = (tag = "t") =>
-  `${tag}${Date.now().toString(36)}${(++spaceCounter).toString(36)}`;
+export const newSpaceId = (tag = "t") => `${tag}${Date.now().toString(36)}${(++spaceCounter).toString(36)}`;
 
 /** Deno.test without the leak checks: the shared dev server outlives single tests by design. */
 export function partyTest(name: string, fn: () => Promise<void>) {

@@ -18,7 +18,12 @@ export interface ReceivedPush {
 
 const enc = new TextEncoder();
 
-async function hkdf(salt: Uint8Array<ArrayBuffer>, ikm: Uint8Array<ArrayBuffer>, info: Uint8Array<ArrayBuffer>, bytes: number) {
+async function hkdf(
+  salt: Uint8Array<ArrayBuffer>,
+  ikm: Uint8Array<ArrayBuffer>,
+  info: Uint8Array<ArrayBuffer>,
+  bytes: number,
+) {
   const key = await crypto.subtle.importKey("raw", ikm, "HKDF", false, ["deriveBits"]);
   return new Uint8Array(await crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt, info }, key, bytes * 8));
 }
@@ -37,12 +42,18 @@ export class PushService {
   readonly gone = new Set<string>();
   readonly #server: Deno.HttpServer;
 
-  private constructor(private readonly keys: CryptoKeyPair, private readonly publicRaw: Uint8Array<ArrayBuffer>, readonly auth: Uint8Array<ArrayBuffer>) {
+  private constructor(
+    private readonly keys: CryptoKeyPair,
+    private readonly publicRaw: Uint8Array<ArrayBuffer>,
+    readonly auth: Uint8Array<ArrayBuffer>,
+  ) {
     this.#server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => this.#handle(req));
   }
 
   static async start(): Promise<PushService> {
-    const keys = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"]) as CryptoKeyPair;
+    const keys = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, [
+      "deriveBits",
+    ]) as CryptoKeyPair;
     const raw = new Uint8Array(await crypto.subtle.exportKey("raw", keys.publicKey));
     return new PushService(keys, raw, crypto.getRandomValues(new Uint8Array(16)));
   }
@@ -53,7 +64,11 @@ export class PushService {
 
   /** A subscription as `PushSubscription.toJSON()` gives it, for an endpoint under this service. */
   subscription(path = `/push/${crypto.randomUUID()}`) {
-    return { endpoint: `${this.origin}${path}`, expirationTime: null, keys: { p256dh: base64url(this.publicRaw), auth: base64url(this.auth) } };
+    return {
+      endpoint: `${this.origin}${path}`,
+      expirationTime: null,
+      keys: { p256dh: base64url(this.publicRaw), auth: base64url(this.auth) },
+    };
   }
 
   async #handle(req: Request): Promise<Response> {
@@ -67,8 +82,21 @@ export class PushService {
       const m = /^vapid t=([^,\s]+),\s*k=([A-Za-z0-9_-]+)$/.exec(req.headers.get("authorization") ?? "");
       if (!m) return refuse(401, "no vapid authorization");
       const [h, p, sig] = m[1].split(".");
-      const serverKey = await crypto.subtle.importKey("raw", fromBase64url(m[2]), { name: "ECDSA", namedCurve: "P-256" }, false, ["verify"]);
-      if (!(await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, serverKey, fromBase64url(sig), enc.encode(`${h}.${p}`)))) {
+      const serverKey = await crypto.subtle.importKey(
+        "raw",
+        fromBase64url(m[2]),
+        { name: "ECDSA", namedCurve: "P-256" },
+        false,
+        ["verify"],
+      );
+      if (
+        !(await crypto.subtle.verify(
+          { name: "ECDSA", hash: "SHA-256" },
+          serverKey,
+          fromBase64url(sig),
+          enc.encode(`${h}.${p}`),
+        ))
+      ) {
         return refuse(403, "bad vapid signature");
       }
       const claims = JSON.parse(new TextDecoder().decode(fromBase64url(p)));
@@ -77,7 +105,14 @@ export class PushService {
       if (req.headers.get("content-encoding") !== "aes128gcm") return refuse(415, "not aes128gcm");
       const body = new Uint8Array(await req.arrayBuffer());
       const payload = JSON.parse(new TextDecoder().decode(await this.#decrypt(body)));
-      this.received.push({ path, ttl: req.headers.get("ttl"), urgency: req.headers.get("urgency"), vapid: claims, serverKey: m[2], payload });
+      this.received.push({
+        path,
+        ttl: req.headers.get("ttl"),
+        urgency: req.headers.get("urgency"),
+        vapid: claims,
+        serverKey: m[2],
+        payload,
+      });
       return new Response(null, { status: 201 });
     } catch (err) {
       return refuse(400, `cannot read: ${err}`);
@@ -91,7 +126,9 @@ export class PushService {
     const senderRaw = body.slice(21, 21 + idlen);
     const ciphertext = body.slice(21 + idlen);
     const sender = await crypto.subtle.importKey("raw", senderRaw, { name: "ECDH", namedCurve: "P-256" }, false, []);
-    const shared = new Uint8Array(await crypto.subtle.deriveBits({ name: "ECDH", public: sender }, this.keys.privateKey, 256));
+    const shared = new Uint8Array(
+      await crypto.subtle.deriveBits({ name: "ECDH", public: sender }, this.keys.privateKey, 256),
+    );
     const ikm = await hkdf(this.auth, shared, concat(enc.encode("WebPush: info\0"), this.publicRaw, senderRaw), 32);
     const cek = await hkdf(salt, ikm, enc.encode("Content-Encoding: aes128gcm\0"), 16);
     const nonce = await hkdf(salt, ikm, enc.encode("Content-Encoding: nonce\0"), 12);

@@ -48,17 +48,43 @@ export async function seedReplay(web: Web, r: Recordings, o: {
   firstPacketAfterMs?: number;
 }): Promise<SeededReplay> {
   const space = await new SpaceStore(web.deps.kv).create({
-    title: o.title, topics: o.topics ?? [], lang: "en", hostId: o.hostId, status: "ended",
-    startedAt: Date.now() - o.startedAgoMs, endedAt: Date.now() - o.endedAgoMs, cohostIds: [], speakerIds: [], allowVideo: false,
+    title: o.title,
+    topics: o.topics ?? [],
+    lang: "en",
+    hostId: o.hostId,
+    status: "ended",
+    startedAt: Date.now() - o.startedAgoMs,
+    endedAt: Date.now() - o.endedAgoMs,
+    cohostIds: [],
+    speakerIds: [],
+    allowVideo: false,
   });
   const sub = `u:${o.hostId}`;
   const rec = await r.svc.start(space.id, sub);
   const dir = r.store.localPath(`${RecordingService.tracksPrefix(space.id)}index.json`).replace(/index\.json$/, "");
   await Deno.mkdir(dir, { recursive: true });
   const made = await new Deno.Command(FFMPEG, {
-    args: ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", o.source, "-c:a", "libopus", "-ac", "1", "-b:a", o.bitrate, `${dir}/p-1.ogg`],
+    args: [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      o.source,
+      "-c:a",
+      "libopus",
+      "-ac",
+      "1",
+      "-b:a",
+      o.bitrate,
+      `${dir}/p-1.ogg`,
+    ],
   }).output();
-  if (made.code !== 0) throw new Error(`ffmpeg could not make the track: ${new TextDecoder().decode(made.stderr).slice(-300)}`);
+  if (made.code !== 0) {
+    throw new Error(`ffmpeg could not make the track: ${new TextDecoder().decode(made.stderr).slice(-300)}`);
+  }
   const segments = [{ file: "p-1.ogg", sub, firstPacketAt: rec.startedAt + (o.firstPacketAfterMs ?? 0) }];
   await Deno.writeTextFile(`${dir}/index.json`, JSON.stringify({ segments }));
   return { space, rec, finished: await r.svc.finish(space.id) };
@@ -75,4 +101,5 @@ export const seek = (p: Page, s: number) =>
   }, s);
 export const speakingOnReplay = (p: Page, sub: string) =>
   p.getByTestId("replay-stage").locator(`[data-sub="${sub}"]`).getAttribute("data-speaking");
-export const replayComment = (p: Page, id: string) => p.getByTestId("replay-comments").locator(`[data-comment-id="${id}"]`);
+export const replayComment = (p: Page, id: string) =>
+  p.getByTestId("replay-comments").locator(`[data-comment-id="${id}"]`);

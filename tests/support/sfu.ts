@@ -91,8 +91,7 @@ export async function writeToneWav(path: string, seconds = 30, hz = 440): Promis
   const n = rate * seconds;
   const buf = new ArrayBuffer(44 + n * 2);
   const v = new DataView(buf);
-  const str = (o: number, s: string) =>
-    [...s].forEach((c, i) => v.setUint8(o + i, c.charCodeAt(0)));
+  const str = (o: number, s: string) => [...s].forEach((c, i) => v.setUint8(o + i, c.charCodeAt(0)));
   str(0, "RIFF");
   v.setUint32(4, 36 + n * 2, true);
   str(8, "WAVE");
@@ -177,7 +176,12 @@ type StatsPage = { evaluate<T>(fn: () => Promise<T>): Promise<T> };
 export const statsOf = (page: StatsPage) => page.evaluate(READ_STATS);
 
 /** Waits until the page's inbound audio grows by `bytes` from now. */
-export async function audioGrows(page: StatsPage, what: string, timeoutMs = 10_000, bytes = 2_000): Promise<MediaStats> {
+export async function audioGrows(
+  page: StatsPage,
+  what: string,
+  timeoutMs = 10_000,
+  bytes = 2_000,
+): Promise<MediaStats> {
   const start = (await statsOf(page)).inboundAudioBytes;
   return await waitFor(what, async () => {
     const s = await statsOf(page);
@@ -190,7 +194,13 @@ export async function audioGrows(page: StatsPage, what: string, timeoutMs = 10_0
  * `quietBytes` of audio: what a person notices as "it went silent", with the seconds a mute or a
  * removal takes to travel from the room to the SFU on a loaded machine. Returns the quiet growth.
  */
-export async function audioStops(page: StatsPage, what: string, timeoutMs = 6_000, quietBytes = 500, windowMs = 2_000): Promise<number> {
+export async function audioStops(
+  page: StatsPage,
+  what: string,
+  timeoutMs = 6_000,
+  quietBytes = 500,
+  windowMs = 2_000,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let last = Infinity;
   while (Date.now() < deadline) {

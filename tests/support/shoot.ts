@@ -14,12 +14,19 @@ try {
   for (const scheme of ["light", "dark"] as const) {
     for (const width of [360, 1280]) {
       for (const signedIn of [false, true]) {
-        const context = await browser.newContext({ viewport: { width, height: width < 700 ? 740 : 800 }, colorScheme: scheme });
-        if (signedIn) await context.addCookies([{ name: "spazio_session", value: me.cookie.split("=")[1], url: web.url }]);
+        const context = await browser.newContext({
+          viewport: { width, height: width < 700 ? 740 : 800 },
+          colorScheme: scheme,
+        });
+        if (signedIn) {
+          await context.addCookies([{ name: "spazio_session", value: me.cookie.split("=")[1], url: web.url }]);
+        }
         const page = await context.newPage();
         for (const path of paths) {
           await page.goto(`${web.url}${path}`);
-          const name = `${path.replace(/[^a-z0-9]+/gi, "_") || "home"}-${width}-${scheme}-${signedIn ? "in" : "out"}.png`;
+          const name = `${path.replace(/[^a-z0-9]+/gi, "_") || "home"}-${width}-${scheme}-${
+            signedIn ? "in" : "out"
+          }.png`;
           await page.screenshot({ path: `${out}/${name}` });
         }
         await context.close();

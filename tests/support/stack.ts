@@ -53,10 +53,19 @@ export async function startStack(
   const sfus: Stack["sfus"] = [];
   if (opts.sfu) {
     for (const [i, e] of list.entries()) {
-      const env: Record<string, string> = { SPAZIO_SFU_PORT: String(e.port), SPAZIO_PARTY_URL: party.http, SPAZIO_RECORDINGS_DIR: recordingsDir };
+      const env: Record<string, string> = {
+        SPAZIO_SFU_PORT: String(e.port),
+        SPAZIO_PARTY_URL: party.http,
+        SPAZIO_RECORDINGS_DIR: recordingsDir,
+      };
       if (count > 1) {
         // Each its own media ports, as on separate machines.
-        Object.assign(env, { SPAZIO_SFU_ID: e.id, SPAZIO_SFU_PEERS: peers, SPAZIO_SFU_RTC_MIN_PORT: String(42000 + i * 1000), SPAZIO_SFU_RTC_MAX_PORT: String(42999 + i * 1000) });
+        Object.assign(env, {
+          SPAZIO_SFU_ID: e.id,
+          SPAZIO_SFU_PEERS: peers,
+          SPAZIO_SFU_RTC_MIN_PORT: String(42000 + i * 1000),
+          SPAZIO_SFU_RTC_MAX_PORT: String(42999 + i * 1000),
+        });
       }
       sfus.push({ id: e.id, process: await SfuProcess.start(env) });
     }

@@ -101,7 +101,9 @@ export class CallMedia {
     this.#timer = setInterval(async () => {
       const sample = await this.#meter.measure(this.#recorder.pcs()).catch(() => null);
       // The first round has nothing to compare with: its rates would read as a drop to zero.
-      if (sample && !this.#closed && this.#rounds++ > 0) this.samples.value = [...this.samples.value, sample].slice(-SAMPLES_KEPT);
+      if (sample && !this.#closed && this.#rounds++ > 0) {
+        this.samples.value = [...this.samples.value, sample].slice(-SAMPLES_KEPT);
+      }
     }, QUALITY_EVERY_MS);
     await this.#listDevices();
   }
@@ -152,7 +154,8 @@ export class CallMedia {
     if (!this.cameraOn.value || cams.length < 2) return;
     this.#cameraIndex = (this.#cameraIndex + 1) % cams.length;
     this.localVideo.value?.stop();
-    const s = await navigator.mediaDevices.getUserMedia({ video: { deviceId: { exact: cams[this.#cameraIndex] } } }).catch(() => null);
+    const s = await navigator.mediaDevices.getUserMedia({ video: { deviceId: { exact: cams[this.#cameraIndex] } } })
+      .catch(() => null);
     if (s) await this.#useCamera(s.getVideoTracks()[0]);
   }
 

@@ -67,7 +67,14 @@ export const SAMPLES_KEPT = 30;
 export function sampleBetween(prev: StatTotals | null, cur: StatTotals): QualitySample {
   const rttMs = cur.rtt === null ? null : Math.round(cur.rtt * 1000);
   if (!prev || cur.at <= prev.at) {
-    return { at: cur.at, quality: cur.rtt === null ? "unknown" : grade(0, cur.rtt), inKbps: 0, outKbps: 0, lossPct: 0, rttMs };
+    return {
+      at: cur.at,
+      quality: cur.rtt === null ? "unknown" : grade(0, cur.rtt),
+      inKbps: 0,
+      outKbps: 0,
+      lossPct: 0,
+      rttMs,
+    };
   }
   const seconds = (cur.at - prev.at) / 1000;
   const kbps = (bytes: number) => Math.max(0, Math.round((bytes * 8) / seconds / 100) / 10);
@@ -97,7 +104,10 @@ export async function readTotals(pcs: RTCPeerConnection[], at = Date.now()): Pro
         t.bytesIn += s.bytesReceived ?? 0;
       }
       if (s.type === "outbound-rtp") t.bytesOut += s.bytesSent ?? 0;
-      if (s.type === "candidate-pair" && s.nominated && s.state === "succeeded" && typeof s.currentRoundTripTime === "number") {
+      if (
+        s.type === "candidate-pair" && s.nominated && s.state === "succeeded" &&
+        typeof s.currentRoundTripTime === "number"
+      ) {
         t.rtt = Math.max(t.rtt ?? 0, s.currentRoundTripTime);
       }
     });

@@ -53,11 +53,13 @@ export class LiveCall {
   constructor(readonly info: LiveCallInfo) {
     this.client = new CallClient(info.callId, info.partyUrl);
     this.#stops.push(effect(() => this.#follow()));
-    this.#stops.push(inbox(info.partyUrl, info.me.id).subscribe((e) => {
-      if (e.type === "dm" && e.entry.kind === "call" && e.entry.outcome === "busy" && e.entry.to === info.me.id) {
-        this.triedWhileBusy.value = e.peer.name;
-      }
-    }));
+    this.#stops.push(
+      inbox(info.partyUrl, info.me.id).subscribe((e) => {
+        if (e.type === "dm" && e.entry.kind === "call" && e.entry.outcome === "busy" && e.entry.to === info.me.id) {
+          this.triedWhileBusy.value = e.peer.name;
+        }
+      }),
+    );
   }
 
   get closed(): boolean {
@@ -118,7 +120,13 @@ export class LiveCall {
    * free of the call's schemas.
    */
   statusText(lang: Lang): string {
-    return callStatusText(lang, this.client.call.value, this.info.role, this.info.peer.name, this.client.answeredHere.value);
+    return callStatusText(
+      lang,
+      this.client.call.value,
+      this.info.role,
+      this.info.peer.name,
+      this.client.answeredHere.value,
+    );
   }
 
   /** Answers (on this device): the callee's Accept on the call screen. */
@@ -141,7 +149,10 @@ export class LiveCall {
     try {
       if (!showNowPlaying({ title: this.info.peer.name, artist: "Spazio", album: "Spazio" })) return;
       navigator.mediaSession.setActionHandler("hangup" as MediaSessionAction, () => this.end());
-      navigator.mediaSession.setActionHandler("togglemicrophone" as MediaSessionAction, () => void this.media.peek()?.toggleMic());
+      navigator.mediaSession.setActionHandler(
+        "togglemicrophone" as MediaSessionAction,
+        () => void this.media.peek()?.toggleMic(),
+      );
     } catch { /* an action this browser does not know */ }
   }
 
@@ -149,7 +160,9 @@ export class LiveCall {
     if (!("mediaSession" in navigator)) return;
     try {
       navigator.mediaSession.metadata = null;
-      for (const a of ["hangup", "togglemicrophone"]) navigator.mediaSession.setActionHandler(a as MediaSessionAction, null);
+      for (const a of ["hangup", "togglemicrophone"]) {
+        navigator.mediaSession.setActionHandler(a as MediaSessionAction, null);
+      }
     } catch { /* as above */ }
   }
 

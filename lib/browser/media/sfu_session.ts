@@ -60,7 +60,12 @@ const FINAL_CLOSES = new Set([4000, 4001, 4003]);
  * parsed objects over: mediasoup-client checks their meaning.
  */
 function transportOptions(t: TransportInfo) {
-  return { id: t.transportId, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters } as never;
+  return {
+    id: t.transportId,
+    iceParameters: t.iceParameters,
+    iceCandidates: t.iceCandidates,
+    dtlsParameters: t.dtlsParameters,
+  } as never;
 }
 
 export class SfuSession {
@@ -124,14 +129,19 @@ export class SfuSession {
     this.state.value = "connected";
     this.#attempt = 0;
     for (const [source, w] of this.#wanted) {
-      await this.publish(w.track, source, w.paused, w.options).catch((e) => console.error(`publishing ${source} again failed:`, e));
+      await this.publish(w.track, source, w.paused, w.options).catch((e) =>
+        console.error(`publishing ${source} again failed:`, e)
+      );
     }
   }
 
   /** Wires DTLS and ICE restart on failure; shared by send and receive transports. */
   #transport(t: Transport): Transport {
     t.on("connect", ({ dtlsParameters }, ok, fail) => {
-      this.#sig!.request("connectTransport", { transportId: t.id, dtlsParameters: dtlsParameters as never }).then(() => ok(), fail);
+      this.#sig!.request("connectTransport", { transportId: t.id, dtlsParameters: dtlsParameters as never }).then(
+        () => ok(),
+        fail,
+      );
     });
     t.on("connectionstatechange", async (s) => {
       if (s !== "failed" || this.#closed) return;
@@ -167,15 +177,29 @@ export class SfuSession {
       case "newConsumer": {
         if (!this.#recv) return;
         performance.mark("spazio:new-consumer");
-        const consumer = await this.#recv.consume({ id: n.consumerId, producerId: n.producerId, kind: n.kind, rtpParameters: n.rtpParameters as never });
+        const consumer = await this.#recv.consume({
+          id: n.consumerId,
+          producerId: n.producerId,
+          kind: n.kind,
+          rtpParameters: n.rtpParameters as never,
+        });
         this.#consumers.set(consumer.id, consumer);
         const onDemand = n.kind === "video" && this.opts.videoOnDemand === true;
-        const ready = this.#sig?.request("consumerReady", { consumerId: consumer.id, ...(onDemand && { paused: true }) }).catch(() => {});
+        const ready = this.#sig?.request("consumerReady", {
+          consumerId: consumer.id,
+          ...(onDemand && { paused: true }),
+        }).catch(() => {});
         // Known before the tiles see it, so that a tile on screen can ask for it at once.
         if (onDemand) this.#videoAsk.set(consumer.id, { on: false, layer: -1, ready: ready ?? Promise.resolve() });
         this.remote.value = [...this.remote.value, {
-          consumerId: consumer.id, producerId: n.producerId, sub: n.sub, kind: n.kind, source: n.source,
-          track: consumer.track, paused: n.producerPaused, ...(n.layers && { layers: n.layers }),
+          consumerId: consumer.id,
+          producerId: n.producerId,
+          sub: n.sub,
+          kind: n.kind,
+          source: n.source,
+          track: consumer.track,
+          paused: n.producerPaused,
+          ...(n.layers && { layers: n.layers }),
         }];
         await ready;
         return;
@@ -228,10 +252,17 @@ export class SfuSession {
     this.#wanted.set(source, { track, paused, options });
     if (!this.#device || !this.#sig || this.state.value !== "connected") return;
     if (!this.#send) {
-      this.#send = this.#transport(this.#device.createSendTransport(transportOptions(await this.#sig.request("createTransport", { direction: "send" }))));
+      this.#send = this.#transport(
+        this.#device.createSendTransport(
+          transportOptions(await this.#sig.request("createTransport", { direction: "send" })),
+        ),
+      );
       this.#send.on("produce", ({ kind, rtpParameters, appData }, ok, fail) => {
         this.#sig!.request("produce", {
-          transportId: this.#send!.id, kind, rtpParameters: rtpParameters as never, appData: { source: (appData as { source: MediaSource }).source },
+          transportId: this.#send!.id,
+          kind,
+          rtpParameters: rtpParameters as never,
+          appData: { source: (appData as { source: MediaSource }).source },
         }).then(({ producerId }) => ok({ id: producerId }), fail);
       });
     }
@@ -245,7 +276,14 @@ export class SfuSession {
       appData: { source },
       stopTracks: false,
       ...(source === "mic"
-        ? { codecOptions: { opusStereo: false, opusDtx: true, opusFec: true, ...(this.opts.opusPtime && { opusPtime: this.opts.opusPtime }) } }
+        ? {
+          codecOptions: {
+            opusStereo: false,
+            opusDtx: true,
+            opusFec: true,
+            ...(this.opts.opusPtime && { opusPtime: this.opts.opusPtime }),
+          },
+        }
         : {}),
       ...(options?.encodings && { encodings: options.encodings }),
     });

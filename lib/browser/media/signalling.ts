@@ -61,7 +61,9 @@ export class SfuSignalling {
   request<T extends SfuRequestType>(type: T, body: Body<T>): Promise<SfuResponseData[T]> {
     const id = this.#next++;
     return new Promise((resolve, reject) => {
-      if (this.#ws.readyState !== WebSocket.OPEN) return reject(new SfuRequestError("closed", "not connected to the SFU"));
+      if (this.#ws.readyState !== WebSocket.OPEN) {
+        return reject(new SfuRequestError("closed", "not connected to the SFU"));
+      }
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         reject(new SfuRequestError("timeout", `${type} got no answer`));
@@ -69,7 +71,12 @@ export class SfuSignalling {
       const settle = (data: unknown) => {
         const answer = parseSfuAnswer(type, data);
         if (answer.success) return resolve(answer.data);
-        reject(new SfuRequestError("bad_answer", `${type}: the SFU's answer was not understood (${answer.error.issues[0]?.path.join(".")})`));
+        reject(
+          new SfuRequestError(
+            "bad_answer",
+            `${type}: the SFU's answer was not understood (${answer.error.issues[0]?.path.join(".")})`,
+          ),
+        );
       };
       this.#pending.set(id, { settle, reject, timer });
       this.#ws.send(JSON.stringify({ type, id, ...body }));
@@ -91,7 +98,9 @@ export class SfuSignalling {
   }
 
   #answer(reply: SfuReply) {
-    if (reply.type === "error" && reply.id === null) return console.warn(`SFU refused a message: ${reply.code}: ${reply.message}`);
+    if (reply.type === "error" && reply.id === null) {
+      return console.warn(`SFU refused a message: ${reply.code}: ${reply.message}`);
+    }
     if (reply.id === null) return;
     const p = this.#pending.get(reply.id);
     if (!p) return;

@@ -44,8 +44,13 @@ async function withSignalling(run: (sig: SfuSignalling, ws: FakeSocket, warnings
 const ice = { usernameFragment: "u", password: "p" };
 
 const answers: [string, unknown, { data?: unknown; code?: string }][] = [
-  ["a good answer resolves with its data", { type: "response", data: { iceParameters: ice } }, { data: { iceParameters: ice } }],
-  ["an answer of the wrong shape rejects with bad_answer", { type: "response", data: { iceParameters: { password: 1 } } }, { code: "bad_answer" }],
+  ["a good answer resolves with its data", { type: "response", data: { iceParameters: ice } }, {
+    data: { iceParameters: ice },
+  }],
+  ["an answer of the wrong shape rejects with bad_answer", {
+    type: "response",
+    data: { iceParameters: { password: 1 } },
+  }, { code: "bad_answer" }],
   ["an answer without data rejects with bad_answer", { type: "response" }, { code: "bad_answer" }],
   ["a refusal rejects with its code", { type: "error", code: "forbidden", message: "no" }, { code: "forbidden" }],
 ];

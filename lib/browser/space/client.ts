@@ -13,7 +13,7 @@
 // next reconnect, which follows the web's plan again.
 import { signal } from "@preact/signals";
 import { WebSocket as ReconnectingWebSocket } from "partysocket";
-import { type Reaction, SPACE_CLOSE, SpaceCommand, SpaceEvent, type SpaceErrorCode } from "../../protocol/space.ts";
+import { type Reaction, SPACE_CLOSE, SpaceCommand, type SpaceErrorCode, SpaceEvent } from "../../protocol/space.ts";
 import { foldSpaceEvent, type SpaceView } from "../../protocol/space_view.ts";
 import { JoinTokens } from "../../protocol/space_audience.ts";
 import { partyReconnectOptions } from "../../protocol/defaults.ts";
@@ -80,7 +80,10 @@ export class SpaceClient {
   }
 
   async #join(): Promise<JoinTokens> {
-    const res = await fetch(`/api/spaces/${encodeURIComponent(this.spaceId)}/join`, { method: "POST", credentials: "same-origin" });
+    const res = await fetch(`/api/spaces/${encodeURIComponent(this.spaceId)}/join`, {
+      method: "POST",
+      credentials: "same-origin",
+    });
     const json = await res.json().catch(() => null);
     if (!res.ok) {
       const code = json?.error?.code;

@@ -123,7 +123,9 @@ export class LiveSpace {
 /** The live Space with this id, started once; entering another Space leaves the one before. */
 export function enterSpace(info: LiveSpaceInfo, tokens: JoinTokens | null): LiveSpace {
   const current = liveSpace.value;
-  if (current && current.info.spaceId === info.spaceId && !current.left && !current.client.stopped.value) return current;
+  if (current && current.info.spaceId === info.spaceId && !current.left && !current.client.stopped.value) {
+    return current;
+  }
   current?.leave();
   const next = new LiveSpace(info, tokens);
   liveSpace.value = next;

@@ -3,7 +3,7 @@
 // call leaves behind (history in the thread and on /calls, pushes for missed calls).
 import type { Deps } from "../http/env.ts";
 import { HttpError, notFound } from "../http/errors.ts";
-import { CallStore, type CallRecord } from "../kv/calls.ts";
+import { type CallRecord, CallStore } from "../kv/calls.ts";
 import { DmStore, entryId } from "../kv/dms.ts";
 import type { User } from "../kv/users.ts";
 import { callDurationS, type CallPerson, type CallView, isFinal, RING_MS } from "../../protocol/call.ts";
@@ -21,15 +21,24 @@ const person = (u: User): CallPerson => ({ sub: `u:${u.id}`, handle: u.handle, n
 /** Checks THE RULE for `caller` calling `callee`; throws the refusal in plain words. */
 export async function checkRule(deps: Deps, caller: User, callee: User): Promise<void> {
   const { social } = deps;
-  const [settings, inContacts, followedByCallee, calleeWrote, calleeBlocksCaller, callerBlocksCallee] = await Promise.all([
-    new CallStore(deps.kv).settings(callee.id),
-    social.isContact(callee.id, caller.id),
-    social.follows(callee.id, caller.id),
-    new DmStore(deps.kv).hasSent(callee.id, caller.id),
-    social.blocks(callee.id, caller.id),
-    social.blocks(caller.id, callee.id),
-  ]);
-  const d = mayCall({ settings, inContacts, followedByCallee, callerVerified: caller.verified, calleeWrote, calleeBlocksCaller, callerBlocksCallee });
+  const [settings, inContacts, followedByCallee, calleeWrote, calleeBlocksCaller, callerBlocksCallee] = await Promise
+    .all([
+      new CallStore(deps.kv).settings(callee.id),
+      social.isContact(callee.id, caller.id),
+      social.follows(callee.id, caller.id),
+      new DmStore(deps.kv).hasSent(callee.id, caller.id),
+      social.blocks(callee.id, caller.id),
+      social.blocks(caller.id, callee.id),
+    ]);
+  const d = mayCall({
+    settings,
+    inContacts,
+    followedByCallee,
+    callerVerified: caller.verified,
+    calleeWrote,
+    calleeBlocksCaller,
+    callerBlocksCallee,
+  });
   if (!d.ok) throw new HttpError(403, `call.err.${d.reason}`);
 }
 
@@ -53,7 +62,9 @@ async function liveCallOf(deps: Deps, userId: string): Promise<string | null> {
 /** Places a call. Every attempt counts against the flood limit, refused ones too. */
 export async function placeCall(deps: Deps, caller: User, callee: User, video: boolean, ringMs = RING_MS) {
   if (caller.id === callee.id) throw new HttpError(400, "call.err.self");
-  if (await takeAttempt(deps.kv, ["call_attempts", caller.id], CALL_ATTEMPTS)) throw new HttpError(429, "call.err.rate_limited");
+  if (await takeAttempt(deps.kv, ["call_attempts", caller.id], CALL_ATTEMPTS)) {
+    throw new HttpError(429, "call.err.rate_limited");
+  }
   await checkRule(deps, caller, callee);
   if (await liveCallOf(deps, caller.id)) throw new HttpError(409, "call.err.in_call");
   const busy = (await liveCallOf(deps, callee.id)) !== null;
@@ -73,14 +84,27 @@ export async function placeCall(deps: Deps, caller: User, callee: User, video: b
   await store.create(rec);
   let v: CallView;
   try {
-    v = await callRoom(deps.config, rec.id, { type: "init", callId: rec.id, caller: person(caller), callee: person(callee), video, ringMs, busy });
+    v = await callRoom(deps.config, rec.id, {
+      type: "init",
+      callId: rec.id,
+      caller: person(caller),
+      callee: person(callee),
+      video,
+      ringMs,
+      busy,
+    });
   } catch (err) {
     console.error(`call ${rec.id}: init failed: ${err}`);
     await store.update(rec.id, { status: "cancelled", acceptedAt: null, endedAt: Date.now(), durationS: 0 });
     throw new HttpError(503, "call.err.unavailable");
   }
   if (v.status === "ringing") {
-    const tabs = await deliver(deps.config, callee.id, [{ type: "incomingCall", callId: rec.id, from: peerInfo(caller), video }]);
+    const tabs = await deliver(deps.config, callee.id, [{
+      type: "incomingCall",
+      callId: rec.id,
+      from: peerInfo(caller),
+      video,
+    }]);
     await notifyCall(deps, callee, { kind: "incoming", callId: rec.id, from: caller, video, tabsOpen: tabs });
   } else {
     await applyCallView(deps, v);
@@ -114,7 +138,13 @@ export async function callOf(deps: Deps, user: User, callId: string): Promise<Ca
 /** A token for the call room, for one of the two people. */
 export async function joinToken(deps: Deps, user: User, callId: string): Promise<string> {
   await callOf(deps, user, callId);
-  return await mintRoomToken(deps.config.roomSecret, { aud: "call", room: callId, sub: `u:${user.id}`, handle: user.handle, name: user.displayName });
+  return await mintRoomToken(deps.config.roomSecret, {
+    aud: "call",
+    room: callId,
+    sub: `u:${user.id}`,
+    handle: user.handle,
+    name: user.displayName,
+  });
 }
 
 /** A token for the call's SFU room `c_<callId>`: only once the call is answered, only for the two. */
@@ -122,11 +152,25 @@ export async function mediaToken(deps: Deps, user: User, callId: string): Promis
   await callOf(deps, user, callId);
   const v = await callRoom(deps.config, callId, { type: "state" }).catch(() => null);
   if (!v) throw new HttpError(503, "call.err.unavailable");
-  if (v.status !== "accepted") throw new HttpError(409, isFinal(v.status) ? "call.err.not_found" : "call.err.not_answered");
-  return await mintRoomToken(deps.config.roomSecret, { aud: "sfu", room: `c_${callId}`, sub: `u:${user.id}`, handle: user.handle, name: user.displayName });
+  if (v.status !== "accepted") {
+    throw new HttpError(409, isFinal(v.status) ? "call.err.not_found" : "call.err.not_answered");
+  }
+  return await mintRoomToken(deps.config.roomSecret, {
+    aud: "sfu",
+    room: `c_${callId}`,
+    sub: `u:${user.id}`,
+    handle: user.handle,
+    name: user.displayName,
+  });
 }
 
-const OUTCOME: Record<string, CallOutcome> = { ended: "answered", declined: "declined", cancelled: "cancelled", missed: "missed", busy: "busy" };
+const OUTCOME: Record<string, CallOutcome> = {
+  ended: "answered",
+  declined: "declined",
+  cancelled: "cancelled",
+  missed: "missed",
+  busy: "busy",
+};
 
 /**
  * Brings the web's record in line with the room's view (a report, or an answer to `state`), once:
@@ -136,7 +180,12 @@ export async function applyCallView(deps: Deps, v: CallView): Promise<void> {
   const store = new CallStore(deps.kv);
   const rec = await store.get(v.callId);
   if (!rec || v.caller.sub !== `u:${rec.callerId}` || v.callee.sub !== `u:${rec.calleeId}`) return;
-  const changed = await store.update(rec.id, { status: v.status, acceptedAt: v.acceptedAt, endedAt: v.endedAt, durationS: callDurationS(v) });
+  const changed = await store.update(rec.id, {
+    status: v.status,
+    acceptedAt: v.acceptedAt,
+    endedAt: v.endedAt,
+    durationS: callDurationS(v),
+  });
   if (!changed) return;
   const stop = [{ type: "callEnded" as const, callId: rec.id, status: v.status }];
   if (v.status === "accepted") return void await deliver(deps.config, rec.calleeId, stop);
@@ -145,17 +194,22 @@ export async function applyCallView(deps: Deps, v: CallView): Promise<void> {
   if (!caller || !callee) return;
   const at = v.endedAt ?? Date.now();
   await Promise.all([deliver(deps.config, rec.calleeId, stop), deliver(deps.config, rec.callerId, stop)]);
-  await appendAndDeliver(deps, {
-    kind: "call",
-    id: entryId(at),
-    from: caller.id,
-    to: callee.id,
-    at,
-    callId: rec.id,
-    video: rec.video,
-    outcome: OUTCOME[v.status],
-    durationS: callDurationS(v),
-  }, caller, callee);
+  await appendAndDeliver(
+    deps,
+    {
+      kind: "call",
+      id: entryId(at),
+      from: caller.id,
+      to: callee.id,
+      at,
+      callId: rec.id,
+      video: rec.video,
+      outcome: OUTCOME[v.status],
+      durationS: callDurationS(v),
+    },
+    caller,
+    callee,
+  );
   if (v.status !== "ended" && v.status !== "declined") {
     await notifyCall(deps, callee, { kind: "missed", callId: rec.id, from: caller, video: rec.video, tabsOpen: -1 });
   }

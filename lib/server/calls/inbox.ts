@@ -49,8 +49,9 @@ export async function deliver(config: Config, userId: string, events: InboxEvent
   });
   if (res.ok) return res.data.delivered;
   const { status, code, message } = res.error;
-  if (code === "unreachable" || code === "invalid_request") console.warn(`inbox ${userId}: delivery failed: ${message}`);
-  else if (code === "bad_answer") return 0; // it was delivered; the room's count was not readable
+  if (code === "unreachable" || code === "invalid_request") {
+    console.warn(`inbox ${userId}: delivery failed: ${message}`);
+  } else if (code === "bad_answer") return 0; // it was delivered; the room's count was not readable
   else console.warn(`inbox ${userId}: delivery refused with ${status}: ${res.error.refusal?.message ?? ""}`);
   return -1;
 }

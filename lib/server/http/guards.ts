@@ -37,8 +37,14 @@ const MAX_INTERNAL_BYTES = 256 * 1024;
  * The body of an internal request signed with the server secret (by a party room), parsed by its
  * contract (lib/protocol/internal_api.ts); otherwise 413, 401 or 400, as an HttpError.
  */
-export async function readSignedBody<C extends AnyContract>(c: Context<AppEnv>, contract: C): Promise<ParsedRequestOf<C>> {
-  const read = await readSigned(contract, c.req.raw, { secret: c.get("deps").config.serverSecret, maxBytes: MAX_INTERNAL_BYTES });
+export async function readSignedBody<C extends AnyContract>(
+  c: Context<AppEnv>,
+  contract: C,
+): Promise<ParsedRequestOf<C>> {
+  const read = await readSigned(contract, c.req.raw, {
+    secret: c.get("deps").config.serverSecret,
+    maxBytes: MAX_INTERNAL_BYTES,
+  });
   if (read.ok) return read.data;
   const { status, message } = read.refusal;
   if (status === 413) throw new HttpError(413, "err.too_large", message);

@@ -28,5 +28,7 @@ export function honoPath(path: string, params: Record<string, string> = {}): str
   for (const name of Object.keys(params)) {
     if (!path.split("/").includes(`:${name}`)) throw new Error(`${path} has no [${name}] segment`);
   }
-  return path.split("/").map((s) => s.startsWith(":") && params[s.slice(1)] ? `${s}{${params[s.slice(1)]}}` : s).join("/");
+  return path.split("/").map((s) => s.startsWith(":") && params[s.slice(1)] ? `${s}{${params[s.slice(1)]}}` : s).join(
+    "/",
+  );
 }

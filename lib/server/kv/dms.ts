@@ -52,7 +52,11 @@ export class DmStore {
   async append(entry: DmEntry): Promise<{ from: ThreadRecord; to: ThreadRecord }> {
     const { from, to } = entry;
     return await retryAtomic(async () => {
-      const [a, b] = await this.kv.getMany<[ThreadRecord, ThreadRecord]>([["dm_threads", from, to], ["dm_threads", to, from]]);
+      const [a, b] = await this.kv.getMany<[ThreadRecord, ThreadRecord]>([["dm_threads", from, to], [
+        "dm_threads",
+        to,
+        from,
+      ]]);
       const next = (cur: ThreadRecord | null, owner: string, peer: string): ThreadRecord => ({
         peerId: peer,
         last: entry,

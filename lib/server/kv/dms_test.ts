@@ -9,14 +9,25 @@ async function store() {
   return { kv, dms: new DmStore(kv) };
 }
 
-const text = (from: string, to: string, text: string, at: number): DmEntry => ({ kind: "text", id: entryId(at), from, to, text, at });
+const text = (from: string, to: string, text: string, at: number): DmEntry => ({
+  kind: "text",
+  id: entryId(at),
+  from,
+  to,
+  text,
+  at,
+});
 
 Deno.test("a thread is shared by the pair; each reader has their own unread count", async () => {
   const { kv, dms } = await store();
   await dms.append(text("ann1", "bob1", "hi Bob", 1_000));
   await dms.append(text("ann1", "bob1", "are you there?", 2_000));
   await dms.append(text("bob1", "ann1", "yes!", 3_000));
-  assert.deepEqual((await dms.entries("bob1", "ann1")).map((e) => e.kind === "text" && e.text), ["hi Bob", "are you there?", "yes!"]);
+  assert.deepEqual((await dms.entries("bob1", "ann1")).map((e) => e.kind === "text" && e.text), [
+    "hi Bob",
+    "are you there?",
+    "yes!",
+  ]);
   assert.deepEqual((await dms.entries("ann1", "bob1")).length, 3);
   assert.equal((await dms.thread("bob1", "ann1"))?.unread, 2);
   assert.equal((await dms.thread("ann1", "bob1"))?.unread, 1);
@@ -42,7 +53,17 @@ Deno.test("the thread list is most recent first, with each thread's last entry",
 
 Deno.test("hasSent counts texts only: a call entry is not a message", async () => {
   const { kv, dms } = await store();
-  await dms.append({ kind: "call", id: entryId(1_000), from: "bob1", to: "ann1", at: 1_000, callId: "c1", video: false, outcome: "missed", durationS: 0 });
+  await dms.append({
+    kind: "call",
+    id: entryId(1_000),
+    from: "bob1",
+    to: "ann1",
+    at: 1_000,
+    callId: "c1",
+    video: false,
+    outcome: "missed",
+    durationS: 0,
+  });
   assert.equal(await dms.hasSent("bob1", "ann1"), false);
   assert.equal(await dms.hasSent("ann1", "bob1"), false);
   // A missed call is unread for the person called, not for the caller.

@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { SocialStore } from "./social.ts";
 import { HandleTakenError, UserStore } from "./users.ts";
 
-const pk = (id: string) => ({ id, publicKey: new Uint8Array([1]), counter: 0, transports: [], createdAt: 0, label: "t" });
+const pk = (id: string) => ({
+  id,
+  publicKey: new Uint8Array([1]),
+  counter: 0,
+  transports: [],
+  createdAt: 0,
+  label: "t",
+});
 
 Deno.test("people search is prefix, case- and accent-insensitive, and follows renames", async () => {
   const kv = await Deno.openKv(":memory:");

@@ -58,7 +58,9 @@ export class SpaceStore {
   }
 
   async create(
-    input: Omit<SpaceRecord, "id" | "createdAt" | "cancelled" | "listenerCount" | "stage" | "record"> & { record?: boolean },
+    input: Omit<SpaceRecord, "id" | "createdAt" | "cancelled" | "listenerCount" | "stage" | "record"> & {
+      record?: boolean;
+    },
   ): Promise<SpaceRecord> {
     const space = SpaceRecord.parse({ ...input, id: randomId(9), createdAt: Date.now() });
     const res = await this.kv.atomic()
@@ -94,7 +96,9 @@ export class SpaceStore {
 
   async list(status: "live" | "scheduled", limit = 200): Promise<SpaceRecord[]> {
     const ids: string[] = [];
-    for await (const r of this.kv.list({ prefix: ["spaces_by_status", status] }, { limit })) ids.push(r.key[3] as string);
+    for await (const r of this.kv.list({ prefix: ["spaces_by_status", status] }, { limit })) {
+      ids.push(r.key[3] as string);
+    }
     const out: SpaceRecord[] = [];
     for (let i = 0; i < ids.length; i += 10) {
       const rows = await this.kv.getMany<SpaceRecord[]>(ids.slice(i, i + 10).map((id) => ["spaces", id]));
@@ -105,8 +109,9 @@ export class SpaceStore {
 
   async setReminder(spaceId: string, userId: string, on: boolean): Promise<void> {
     const op = this.kv.atomic();
-    if (on) op.set(["space_reminders", spaceId, userId], Date.now()).set(["user_reminders", userId, spaceId], Date.now());
-    else op.delete(["space_reminders", spaceId, userId]).delete(["user_reminders", userId, spaceId]);
+    if (on) {
+      op.set(["space_reminders", spaceId, userId], Date.now()).set(["user_reminders", userId, spaceId], Date.now());
+    } else op.delete(["space_reminders", spaceId, userId]).delete(["user_reminders", userId, spaceId]);
     await op.commit();
   }
 

@@ -22,7 +22,12 @@ export function retentionMs(): number {
 export function recordingService(deps: Deps): RecordingService {
   if (deps.recordings) return deps.recordings;
   let svc = byKv.get(deps.kv);
-  if (!svc) byKv.set(deps.kv, svc = new RecordingService(deps.kv, new LocalRecordingStore(recordingsDir()), { retentionMs: retentionMs() }));
+  if (!svc) {
+    byKv.set(
+      deps.kv,
+      svc = new RecordingService(deps.kv, new LocalRecordingStore(recordingsDir()), { retentionMs: retentionMs() }),
+    );
+  }
   return svc;
 }
 
@@ -33,7 +38,9 @@ export function recordingService(deps: Deps): RecordingService {
 export async function startRecordingJobs(deps: Deps): Promise<void> {
   const svc = recordingService(deps);
   deps.kv.listenQueue(async (msg) => {
-    if (!(await svc.onQueue(msg))) console.warn("web: a queue message nobody handles:", JSON.stringify(msg).slice(0, 200));
+    if (!(await svc.onQueue(msg))) {
+      console.warn("web: a queue message nobody handles:", JSON.stringify(msg).slice(0, 200));
+    }
   }).catch((err) => console.error("web: the KV queue stopped:", err));
   const n = await svc.expireDue().catch((err) => (console.error("web: expiring recordings failed:", err), 0));
   if (n) console.log(`web: ${n} recordings and clips had expired while the server was down; removed`);
@@ -57,7 +64,8 @@ export async function roomTimeline(deps: Deps, spaceId: string): Promise<RoomTim
   if (res.ok) return res.data;
   const { status, code, message } = res.error;
   if (code === "unreachable") console.warn(`web: the timeline of ${spaceId} could not be read:`, message);
-  else if (code === "bad_answer") console.warn(`web: the room of ${spaceId} sent a timeline that is not valid: ${message}`);
-  else if (status !== 404) console.warn(`web: the room of ${spaceId} did not give its timeline (${status})`);
+  else if (code === "bad_answer") {
+    console.warn(`web: the room of ${spaceId} sent a timeline that is not valid: ${message}`);
+  } else if (status !== 404) console.warn(`web: the room of ${spaceId} did not give its timeline (${status})`);
   return null;
 }

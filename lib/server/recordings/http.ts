@@ -34,7 +34,10 @@ export async function isPutOut(c: Context<AppEnv>, spaceId: string, sub: string)
 }
 
 /** Runs `fn` with the service, answering a refusal with its status and a readable message. */
-export async function withRecordings(c: Context<AppEnv>, fn: (svc: RecordingService) => Promise<Response>): Promise<Response> {
+export async function withRecordings(
+  c: Context<AppEnv>,
+  fn: (svc: RecordingService) => Promise<Response>,
+): Promise<Response> {
   try {
     return await fn(recordingService(c.get("deps")));
   } catch (err) {
@@ -42,7 +45,9 @@ export async function withRecordings(c: Context<AppEnv>, fn: (svc: RecordingServ
     if (err instanceof RecordingError) {
       return c.json({ error: { code: err.code, message: t(lang, err.code, err.params) } }, err.status);
     }
-    if (err instanceof BadKeyError) return c.json({ error: { code: "rec.err.bad_id", message: t(lang, "rec.err.bad_id") } }, 400);
+    if (err instanceof BadKeyError) {
+      return c.json({ error: { code: "rec.err.bad_id", message: t(lang, "rec.err.bad_id") } }, 400);
+    }
     throw err;
   }
 }

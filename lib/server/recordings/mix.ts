@@ -32,8 +32,30 @@ async function ffmpeg(args: string[]): Promise<void> {
 }
 
 const encoders = (label: string, out: MixOutput) => [
-  "-map", `[${label}o]`, "-c:a", "libopus", "-b:a", "48k", "-ac", "1", "-f", "ogg", out.opus,
-  "-map", `[${label}a]`, "-c:a", "aac", "-b:a", "96k", "-ac", "1", "-movflags", "+faststart", "-f", "mp4", out.aac,
+  "-map",
+  `[${label}o]`,
+  "-c:a",
+  "libopus",
+  "-b:a",
+  "48k",
+  "-ac",
+  "1",
+  "-f",
+  "ogg",
+  out.opus,
+  "-map",
+  `[${label}a]`,
+  "-c:a",
+  "aac",
+  "-b:a",
+  "96k",
+  "-ac",
+  "1",
+  "-movflags",
+  "+faststart",
+  "-f",
+  "mp4",
+  out.aac,
 ];
 
 /**
@@ -43,7 +65,11 @@ const encoders = (label: string, out: MixOutput) => [
  * live clip) ends: silence after the last voice is kept up to there, so a replay lasts as long as
  * its Space and a clip of the last 30 s lasts 30 s even if nobody spoke at its end.
  */
-export async function mix(tracks: TrackInput[], out: MixOutput, opts: { fromMs?: number; durationMs?: number; untilMs?: number } = {}): Promise<void> {
+export async function mix(
+  tracks: TrackInput[],
+  out: MixOutput,
+  opts: { fromMs?: number; durationMs?: number; untilMs?: number } = {},
+): Promise<void> {
   if (!tracks.length) throw new Error("nothing to mix: no track was recorded");
   const inputs = tracks.flatMap((t) => ["-i", t.path]);
   const chains = tracks.map((t, i) => {
@@ -51,7 +77,9 @@ export async function mix(tracks: TrackInput[], out: MixOutput, opts: { fromMs?:
     return `[${i}:a]aresample=48000:async=1:first_pts=0,aformat=channel_layouts=mono,adelay=${delay}:all=1[t${i}]`;
   });
   const joined = tracks.map((_, i) => `[t${i}]`).join("");
-  const mixed = tracks.length === 1 ? `${joined}anull[m]` : `${joined}amix=inputs=${tracks.length}:normalize=0:dropout_transition=0[m]`;
+  const mixed = tracks.length === 1
+    ? `${joined}anull[m]`
+    : `${joined}amix=inputs=${tracks.length}:normalize=0:dropout_transition=0[m]`;
   const fromMs = opts.fromMs ?? 0;
   const bound = opts.durationMs ? `:duration=${opts.durationMs / 1000}` : "";
   // Silence up to where the Space ended (never cutting a voice that runs later than that).
@@ -64,8 +92,10 @@ export async function mix(tracks: TrackInput[], out: MixOutput, opts: { fromMs?:
 /** Cuts `durationMs` from `fromMs` of a replay into a clip (both formats), re-encoded so it starts where asked. */
 export async function cut(source: string, out: MixOutput, fromMs: number, durationMs: number): Promise<void> {
   await ffmpeg([
-    "-i", source,
-    "-filter_complex", `[0:a]atrim=start=${fromMs / 1000}:duration=${durationMs / 1000},asetpts=PTS-STARTPTS,asplit=2[co][ca]`,
+    "-i",
+    source,
+    "-filter_complex",
+    `[0:a]atrim=start=${fromMs / 1000}:duration=${durationMs / 1000},asetpts=PTS-STARTPTS,asplit=2[co][ca]`,
     ...encoders("c", out),
   ]);
 }
@@ -85,7 +115,9 @@ export async function levels(path: string, windowMs = 50): Promise<number[]> {
     stdout: "piped",
     stderr: "piped",
   }).output();
-  if (out.code !== 0) throw new Error(`ffmpeg could not decode ${path}: ${new TextDecoder().decode(out.stderr).slice(-300)}`);
+  if (out.code !== 0) {
+    throw new Error(`ffmpeg could not decode ${path}: ${new TextDecoder().decode(out.stderr).slice(-300)}`);
+  }
   const pcm = new Int16Array(out.stdout.buffer, out.stdout.byteOffset, Math.floor(out.stdout.byteLength / 2));
   const per = Math.round((8000 * windowMs) / 1000);
   const rms: number[] = [];

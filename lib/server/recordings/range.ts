@@ -41,7 +41,11 @@ export async function serveStored(
   extraHeaders: Record<string, string> = {},
 ): Promise<Response> {
   const file = await store.stat(key);
-  if (!file) return Response.json({ error: { code: "err.not_found", message: "This recording is not there." } }, { status: 404 });
+  if (!file) {
+    return Response.json({ error: { code: "err.not_found", message: "This recording is not there." } }, {
+      status: 404,
+    });
+  }
   const headers = new Headers({
     "content-type": type,
     "accept-ranges": "bytes",
@@ -50,7 +54,12 @@ export async function serveStored(
   });
   const range = parseRange(req.headers.get("range"), file.size);
   if (range === "malformed") {
-    return Response.json({ error: { code: "err.bad_range", message: "The Range header is not a byte range this server reads (bytes=start-end)." } }, {
+    return Response.json({
+      error: {
+        code: "err.bad_range",
+        message: "The Range header is not a byte range this server reads (bytes=start-end).",
+      },
+    }, {
       status: 400,
     });
   }

@@ -4,11 +4,17 @@
 // and anyone may cut 30-second clips, which expire by the same rule. Records live in KV; files in
 // a RecordingStore. A deleted or expired recording leaves a tombstone, so its URL says 410.
 import { z } from "zod";
-import { mix, type MixOutput, cut, durationMs, type TrackInput } from "./mix.ts";
+import { cut, durationMs, mix, type MixOutput, type TrackInput } from "./mix.ts";
 import type { MessageKey } from "../../i18n/mod.ts";
 import { checkKey, type RecordingStore } from "./store.ts";
 import { RECORDING_ID, Timeline } from "../../protocol/recording_timeline.ts";
-import { MixableSegment, parseRecordingIndex, RECORDING_FILES, TRACK_FILE, tracksFolder } from "../../protocol/recording_files.ts";
+import {
+  MixableSegment,
+  parseRecordingIndex,
+  RECORDING_FILES,
+  TRACK_FILE,
+  tracksFolder,
+} from "../../protocol/recording_files.ts";
 import type { RoomTimeline } from "../../protocol/space_http.ts";
 import { buildTimeline, parseSpeaking } from "./timeline.ts";
 
@@ -117,12 +123,25 @@ export class RecordingService {
    * The recording began (the host turned it on). Turning it on again continues the same recording.
    * `startedAt`: when the room says it began (its clock), the zero of the tracks and the timeline.
    */
-  async start(spaceId: string, hostSub: string, opts: { clipsAllowed?: boolean; startedAt?: number } = {}): Promise<RecordingRecord> {
+  async start(
+    spaceId: string,
+    hostSub: string,
+    opts: { clipsAllowed?: boolean; startedAt?: number } = {},
+  ): Promise<RecordingRecord> {
     const key = ["recordings", RecordingService.id(spaceId)];
     const old = (await this.kv.get<RecordingRecord>(key)).value;
-    if (old && old.status !== "recording") throw new RecordingError(409, "rec.err.recording_over", "This Space's recording is already finished.");
+    if (old && old.status !== "recording") {
+      throw new RecordingError(409, "rec.err.recording_over", "This Space's recording is already finished.");
+    }
     if (old) return old;
-    const rec: RecordingRecord = { spaceId, hostSub, status: "recording", startedAt: opts.startedAt ?? this.now(), trimStartMs: 0, clipsAllowed: opts.clipsAllowed ?? true };
+    const rec: RecordingRecord = {
+      spaceId,
+      hostSub,
+      status: "recording",
+      startedAt: opts.startedAt ?? this.now(),
+      trimStartMs: 0,
+      clipsAllowed: opts.clipsAllowed ?? true,
+    };
     // Two pushes at once open it once.
     const res = await this.kv.atomic().check({ key, versionstamp: null }).set(key, rec).commit();
     return res.ok ? rec : (await this.get(spaceId))!;
@@ -144,15 +163,28 @@ export class RecordingService {
   }
 
   /** Joins the room's record with the SFU's speaking lines and stores it beside the replay. */
-  async #writeTimeline(spaceId: string, rec: RecordingRecord, endedAt: number, room: RoomTimeline | null): Promise<void> {
+  async #writeTimeline(
+    spaceId: string,
+    rec: RecordingRecord,
+    endedAt: number,
+    room: RoomTimeline | null,
+  ): Promise<void> {
     const lines = async (file: string) => {
       try {
-        return parseSpeaking(await Deno.readTextFile(this.store.localPath(`${RecordingService.tracksPrefix(spaceId)}${file}`)));
+        return parseSpeaking(
+          await Deno.readTextFile(this.store.localPath(`${RecordingService.tracksPrefix(spaceId)}${file}`)),
+        );
       } catch {
         return []; // nobody was heard, or the SFU wrote nothing
       }
     };
-    const timeline = buildTimeline(rec.startedAt, endedAt, room, await lines(RECORDING_FILES.speaking), await lines(RECORDING_FILES.air));
+    const timeline = buildTimeline(
+      rec.startedAt,
+      endedAt,
+      room,
+      await lines(RECORDING_FILES.speaking),
+      await lines(RECORDING_FILES.air),
+    );
     await this.store.write(this.timelineKey(spaceId), new TextEncoder().encode(JSON.stringify(timeline)));
   }
 
@@ -160,7 +192,10 @@ export class RecordingService {
     const prefix = RecordingService.tracksPrefix(spaceId);
     let segments: MixableSegment[] = [];
     try {
-      segments = parseRecordingIndex(await Deno.readTextFile(this.store.localPath(`${prefix}${RECORDING_FILES.index}`)), MixableSegment);
+      segments = parseRecordingIndex(
+        await Deno.readTextFile(this.store.localPath(`${prefix}${RECORDING_FILES.index}`)),
+        MixableSegment,
+      );
     } catch { /* nothing was recorded */ }
     const out: TrackInput[] = [];
     for (const s of segments) {
@@ -195,7 +230,13 @@ export class RecordingService {
       await this.#expireLater({ type: "recording.expire", spaceId }, expiresAt);
       return done;
     } catch (err) {
-      const failed: RecordingRecord = { ...rec, status: "failed", endedAt, expiresAt, error: (err as Error).message.slice(0, 300) };
+      const failed: RecordingRecord = {
+        ...rec,
+        status: "failed",
+        endedAt,
+        expiresAt,
+        error: (err as Error).message.slice(0, 300),
+      };
       await this.#put(failed);
       await this.#expireLater({ type: "recording.expire", spaceId }, expiresAt);
       return failed;
@@ -222,7 +263,9 @@ export class RecordingService {
 
   #mine(rec: RecordingRecord | null, sub: string, what: string): RecordingRecord {
     if (!rec) throw new RecordingError(404, "rec.err.not_recorded", "This Space was not recorded.");
-    if (rec.status === "deleted") throw new RecordingError(410, "rec.err.recording_gone", "This recording was deleted.");
+    if (rec.status === "deleted") {
+      throw new RecordingError(410, "rec.err.recording_gone", "This recording was deleted.");
+    }
     if (rec.hostSub !== sub) throw new RecordingError(403, "rec.err.forbidden", `Only the host can ${what}.`);
     return rec;
   }
@@ -230,12 +273,23 @@ export class RecordingService {
   /** The host moves the replay's start; the replay is mixed again from the tracks. */
   async trim(spaceId: string, bySub: string, fromMs: number): Promise<RecordingRecord> {
     const rec = this.#mine(await this.get(spaceId), bySub, "trim this recording");
-    if (rec.status !== "ready") throw new RecordingError(409, "rec.err.recording_not_ready", "The replay is still being made; try again in a moment.");
+    if (rec.status !== "ready") {
+      throw new RecordingError(
+        409,
+        "rec.err.recording_not_ready",
+        "The replay is still being made; try again in a moment.",
+      );
+    }
     const full = (rec.durationMs ?? 0) + rec.trimStartMs;
     if (!Number.isInteger(fromMs) || fromMs < 0 || fromMs >= full - 1000) {
-      throw new RecordingError(400, "rec.err.bad_trim", `The replay can start anywhere from 0 to ${Math.max(0, full - 1000)} ms.`, {
-        max: Math.max(0, full - 1000),
-      });
+      throw new RecordingError(
+        400,
+        "rec.err.bad_trim",
+        `The replay can start anywhere from 0 to ${Math.max(0, full - 1000)} ms.`,
+        {
+          max: Math.max(0, full - 1000),
+        },
+      );
     }
     const until = rec.endedAt !== undefined ? rec.endedAt - rec.startedAt : undefined;
     const durationMs = await this.#mixReplay(spaceId, await this.#tracks(spaceId, rec), fromMs, until);
@@ -279,10 +333,16 @@ export class RecordingService {
    */
   async clip(spaceId: string, by: { sub: string; removed?: boolean }, fromMs?: number): Promise<ClipRecord> {
     const rec = await this.get(spaceId);
-    if (!rec) throw new RecordingError(404, "rec.err.not_recorded", "This Space is not recorded, so it cannot be clipped.");
-    if (rec.status === "deleted") throw new RecordingError(410, "rec.err.recording_gone", "This recording was deleted.");
+    if (!rec) {
+      throw new RecordingError(404, "rec.err.not_recorded", "This Space is not recorded, so it cannot be clipped.");
+    }
+    if (rec.status === "deleted") {
+      throw new RecordingError(410, "rec.err.recording_gone", "This recording was deleted.");
+    }
     if (by.removed) throw new RecordingError(403, "rec.err.removed", "You were removed from this Space.");
-    if (!rec.clipsAllowed) throw new RecordingError(403, "rec.err.clips_off", "The host turned clips off for this Space.");
+    if (!rec.clipsAllowed) {
+      throw new RecordingError(403, "rec.err.clips_off", "The host turned clips off for this Space.");
+    }
     const id = this.#newId();
     const keys = this.clipKeys(id);
     const scratch = await Deno.makeTempDir({ prefix: "spazio-clip-" });
@@ -298,14 +358,23 @@ export class RecordingService {
       } else if (rec.status === "ready") {
         const length = rec.durationMs ?? 0;
         if (fromMs === undefined || !Number.isInteger(fromMs) || fromMs < 0 || fromMs >= length) {
-          throw new RecordingError(400, "rec.err.bad_clip", `A clip starts anywhere from 0 to ${Math.max(0, length - 1)} ms of this replay.`, {
-            max: Math.max(0, length - 1),
-          });
+          throw new RecordingError(
+            400,
+            "rec.err.bad_clip",
+            `A clip starts anywhere from 0 to ${Math.max(0, length - 1)} ms of this replay.`,
+            {
+              max: Math.max(0, length - 1),
+            },
+          );
         }
         start = fromMs;
         await cut(this.store.localPath(this.replayKeys(spaceId).opus), tmp, fromMs, Math.min(CLIP_MS, length - fromMs));
       } else {
-        throw new RecordingError(409, "rec.err.recording_not_ready", "The replay is still being made; try again in a moment.");
+        throw new RecordingError(
+          409,
+          "rec.err.recording_not_ready",
+          "The replay is still being made; try again in a moment.",
+        );
       }
       const length = await durationMs(tmp.opus);
       for (const k of ["opus", "aac"] as const) {
@@ -313,7 +382,15 @@ export class RecordingService {
         await this.store.write(keys[k], f.readable);
       }
       const now = this.now();
-      const clip: ClipRecord = { id, spaceId, fromMs: start, durationMs: length, createdBy: by.sub, createdAt: now, expiresAt: now + this.retentionMs };
+      const clip: ClipRecord = {
+        id,
+        spaceId,
+        fromMs: start,
+        durationMs: length,
+        createdBy: by.sub,
+        createdAt: now,
+        expiresAt: now + this.retentionMs,
+      };
       await this.kv.set(["clips", id], clip);
       await this.#expireLater({ type: "clip.expire", clipId: id }, clip.expiresAt);
       return clip;
@@ -338,15 +415,17 @@ export class RecordingService {
     if (m?.type === "recording.expire") {
       const rec = await this.get(m.spaceId);
       if (!rec || rec.status === "deleted" || rec.expiresAt === undefined) return true;
-      if (rec.expiresAt > this.now()) await this.#expireLater({ type: "recording.expire", spaceId: rec.spaceId }, rec.expiresAt);
-      else await this.#remove(rec.spaceId, "expired");
+      if (rec.expiresAt > this.now()) {
+        await this.#expireLater({ type: "recording.expire", spaceId: rec.spaceId }, rec.expiresAt);
+      } else await this.#remove(rec.spaceId, "expired");
       return true;
     }
     if (m?.type === "clip.expire") {
       const clip = await this.getClip(m.clipId);
       if (!clip || clip.gone) return true;
-      if (clip.expiresAt > this.now()) await this.#expireLater({ type: "clip.expire", clipId: clip.id }, clip.expiresAt);
-      else {
+      if (clip.expiresAt > this.now()) {
+        await this.#expireLater({ type: "clip.expire", clipId: clip.id }, clip.expiresAt);
+      } else {
         await this.store.deletePrefix(`clips/${clip.id}/`);
         await this.kv.set(["clips", clip.id], { ...clip, gone: "expired" });
       }

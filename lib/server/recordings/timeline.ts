@@ -5,7 +5,12 @@
 // the recording's start; whatever lies before it is dropped, whatever is still open ends with it.
 import type { Person } from "../../protocol/space.ts";
 import type { RoomTimeline } from "../../protocol/space_http.ts";
-import { EMPTY_TIMELINE, type SpeakingInterval, type SpeakingLine, type Timeline } from "../../protocol/recording_timeline.ts";
+import {
+  EMPTY_TIMELINE,
+  type SpeakingInterval,
+  type SpeakingLine,
+  type Timeline,
+} from "../../protocol/recording_timeline.ts";
 import { parseActivityLines } from "../../protocol/recording_files.ts";
 
 /** Reads `speaking.jsonl` (or `air.jsonl`): lines in order, a torn last line (a crash mid-write) skipped. */
@@ -85,7 +90,12 @@ export function buildTimeline(
   for (const s of room?.stage ?? []) {
     const to = s.to ?? endedAt;
     if (to <= startedAt || s.from > endedAt) continue;
-    t.stage.push({ sub: s.sub, role: s.role, fromMs: rel(s.from), ...(s.to !== undefined && s.to < endedAt && { toMs: rel(s.to) }) });
+    t.stage.push({
+      sub: s.sub,
+      role: s.role,
+      fromMs: rel(s.from),
+      ...(s.to !== undefined && s.to < endedAt && { toMs: rel(s.to) }),
+    });
   }
   t.stage.sort((a, b) => a.fromMs - b.fromMs);
   const intervals = (lines: SpeakingLine[]) =>
@@ -95,8 +105,17 @@ export function buildTimeline(
       .filter((s) => s.toMs > s.fromMs);
   t.onAir = intervals(air);
   t.speaking = alignSpeaking(intervals(speaking), t.onAir);
-  t.comments = (room?.comments ?? []).filter((c) => inside(c.at)).map((c) => ({ id: c.id, sub: c.sub, text: c.text, atMs: rel(c.at) }));
-  t.reactions = (room?.reactions ?? []).filter((r) => inside(r.at)).map((r) => ({ emoji: r.emoji, count: r.count, atMs: rel(r.at) }));
+  t.comments = (room?.comments ?? []).filter((c) => inside(c.at)).map((c) => ({
+    id: c.id,
+    sub: c.sub,
+    text: c.text,
+    atMs: rel(c.at),
+  }));
+  t.reactions = (room?.reactions ?? []).filter((r) => inside(r.at)).map((r) => ({
+    emoji: r.emoji,
+    count: r.count,
+    atMs: rel(r.at),
+  }));
   t.pins = (room?.pins ?? []).filter((p) => inside(p.at)).map((p) => ({ atMs: rel(p.at), pin: p.pin }));
   const named = new Set([...t.stage, ...t.speaking, ...t.comments].map((e) => e.sub));
   for (const sub of named) t.people[sub] = people.get(sub) ?? { sub };

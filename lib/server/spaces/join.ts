@@ -32,14 +32,23 @@ export async function joinTokens(c: Context<AppEnv>, space: SpaceRecord): Promis
     let anon = getCookie(c, ANON_COOKIE);
     if (!anon || !/^[A-Za-z0-9_-]{16}$/.test(anon)) {
       anon = randomId(12);
-      setCookie(c, ANON_COOKIE, anon, { httpOnly: true, sameSite: "Lax", secure: isHttps(c), path: "/", maxAge: 365 * 86_400 });
+      setCookie(c, ANON_COOKIE, anon, {
+        httpOnly: true,
+        sameSite: "Lax",
+        secure: isHttps(c),
+        path: "/",
+        maxAge: 365 * 86_400,
+      });
     }
     subject = `a:${anon}`;
   }
   // The room is the authority on who was removed: no token for someone it would refuse, so neither
   // a reload nor a hand-made socket gets them back in (the SFU asks the room too).
   const grant = await room.grant(space.id, subject).catch((e: RoomUnavailableError) => {
-    throw new HttpError(e.status === 404 ? 409 : 503, e.status === 404 ? "space.err.ended" : "space.err.room_unavailable");
+    throw new HttpError(
+      e.status === 404 ? 409 : 503,
+      e.status === 404 ? "space.err.ended" : "space.err.room_unavailable",
+    );
   });
   if (grant.ended) throw new HttpError(409, "space.err.ended");
   if (!grant.admitted) throw new HttpError(403, "space.err.removed");
@@ -53,7 +62,8 @@ export async function joinTokens(c: Context<AppEnv>, space: SpaceRecord): Promis
     partyUrl: config.partyPublicUrl,
     party,
     room: roomId,
-    sfuUrl: (await sfuFor(config, space.id, grant.canSpeak || user?.id === space.hostId)).replace(/^http/, "ws") + "/ws",
+    sfuUrl: (await sfuFor(config, space.id, grant.canSpeak || user?.id === space.hostId)).replace(/^http/, "ws") +
+      "/ws",
     sfuToken: await mintRoomToken(config.roomSecret, { aud: "sfu", room: sfuRoomName(space.id), sub: subject, ...who }),
   };
 }

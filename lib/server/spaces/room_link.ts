@@ -1,7 +1,11 @@
 // The web server's side of the Space room's HTTP API (lib/protocol/space_http.ts): signed POSTs
 // to create, start, end and update blocks, and the public snapshot the Space page renders.
-import { type SpacePublicSnapshot, type SpaceRoomRequest, SpacePublicSnapshot as Snapshot } from "../../protocol/space_http.ts";
-import { type SpaceGrantAnswer, spaceGetGrant, spaceRoomChange } from "../../protocol/internal_api.ts";
+import {
+  type SpacePublicSnapshot,
+  SpacePublicSnapshot as Snapshot,
+  type SpaceRoomRequest,
+} from "../../protocol/space_http.ts";
+import { spaceGetGrant, type SpaceGrantAnswer, spaceRoomChange } from "../../protocol/internal_api.ts";
 import { callSigned, type SignedCallError } from "../../protocol/signed_client.ts";
 
 /** The room could not be reached or refused; the caller shows a clear message and keeps nothing half-made. */
@@ -20,12 +24,19 @@ export class SpaceRoomLink {
   }
 
   #unavailable(e: SignedCallError, what: string): RoomUnavailableError {
-    if (e.code === "unreachable") return new RoomUnavailableError(503, `the Space room could not be reached: ${e.message}`);
+    if (e.code === "unreachable") {
+      return new RoomUnavailableError(503, `the Space room could not be reached: ${e.message}`);
+    }
     return new RoomUnavailableError(e.status, e.refusal?.message ?? `${what} (${e.status})`);
   }
 
   async send(spaceId: string, request: SpaceRoomRequest): Promise<SpacePublicSnapshot> {
-    const res = await callSigned(spaceRoomChange, { secret: this.serverSecret, to: this.partyUrl, params: { spaceId }, body: request });
+    const res = await callSigned(spaceRoomChange, {
+      secret: this.serverSecret,
+      to: this.partyUrl,
+      params: { spaceId },
+      body: request,
+    });
     if (!res.ok) throw this.#unavailable(res.error, "room answered");
     return res.data.snapshot;
   }
@@ -36,10 +47,18 @@ export class SpaceRoomLink {
    * connection goes (the room itself, or an audience shard).
    */
   async grant(spaceId: string, sub: string): Promise<SpaceGrantAnswer> {
-    const res = await callSigned(spaceGetGrant, { secret: this.serverSecret, to: this.partyUrl, params: { spaceId }, body: { type: "getGrant", sub } });
+    const res = await callSigned(spaceGetGrant, {
+      secret: this.serverSecret,
+      to: this.partyUrl,
+      params: { spaceId },
+      body: { type: "getGrant", sub },
+    });
     if (!res.ok) {
       if (res.error.code === "unreachable") throw this.#unavailable(res.error, "");
-      throw new RoomUnavailableError(res.error.status, `the room's answer about a person was not valid (${res.error.status})`);
+      throw new RoomUnavailableError(
+        res.error.status,
+        `the room's answer about a person was not valid (${res.error.status})`,
+      );
     }
     return res.data;
   }

@@ -44,15 +44,27 @@ export class SpaceService {
     if (r.success) return r.data;
     const issue = r.error.issues[0];
     const field = String(issue.path[0]);
-    if (field === "title") throw new FieldError("title", issue.message === "title_too_long" ? "space.err.title_too_long" : "space.err.title_required");
-    if (field === "topics") throw new FieldError("topics", issue.message === "too_many_topics" ? "space.err.too_many_topics" : "space.err.topic_invalid");
+    if (field === "title") {
+      throw new FieldError(
+        "title",
+        issue.message === "title_too_long" ? "space.err.title_too_long" : "space.err.title_required",
+      );
+    }
+    if (field === "topics") {
+      throw new FieldError(
+        "topics",
+        issue.message === "too_many_topics" ? "space.err.too_many_topics" : "space.err.topic_invalid",
+      );
+    }
     throw new FieldError("lang", "err.bad_request");
   }
 
   schedule(at: number | undefined): number | undefined {
     if (at === undefined) return undefined;
     const now = Date.now();
-    if (at < now - 60_000 || at > now + MAX_SCHEDULE_AHEAD_MS) throw new FieldError("scheduledFor", "space.err.schedule_range");
+    if (at < now - 60_000 || at > now + MAX_SCHEDULE_AHEAD_MS) {
+      throw new FieldError("scheduledFor", "space.err.schedule_range");
+    }
     return at;
   }
 
@@ -146,18 +158,31 @@ export class SpaceService {
     const parsed = EditSpaceInput.safeParse(raw);
     if (!parsed.success) throw new HttpError(400, "err.bad_request");
     const meta = this.meta(parsed.data, space);
-    const scheduledFor = parsed.data.scheduledFor !== undefined ? this.schedule(parsed.data.scheduledFor) : space.scheduledFor;
-    const cohostIds = parsed.data.cohosts ? (await this.people(host, parsed.data.cohosts, "cohosts", 2)).map((u) => u.id) : space.cohostIds;
-    const speakerIds = parsed.data.speakers ? (await this.people(host, parsed.data.speakers, "speakers", 10)).map((u) => u.id) : space.speakerIds;
+    const scheduledFor = parsed.data.scheduledFor !== undefined
+      ? this.schedule(parsed.data.scheduledFor)
+      : space.scheduledFor;
+    const cohostIds = parsed.data.cohosts
+      ? (await this.people(host, parsed.data.cohosts, "cohosts", 2)).map((u) => u.id)
+      : space.cohostIds;
+    const speakerIds = parsed.data.speakers
+      ? (await this.people(host, parsed.data.speakers, "speakers", 10)).map((u) => u.id)
+      : space.speakerIds;
     const allowVideo = parsed.data.allowVideo ?? space.allowVideo;
     const record = parsed.data.record ?? space.record;
-    return (await this.spaces.update(space.id, (s) => s.status === "scheduled" ? { ...s, ...meta, scheduledFor, cohostIds, speakerIds, allowVideo, record } : null))!;
+    return (await this.spaces.update(
+      space.id,
+      (s) =>
+        s.status === "scheduled" ? { ...s, ...meta, scheduledFor, cohostIds, speakerIds, allowVideo, record } : null,
+    ))!;
   }
 
   async cancel(spaceId: string, host: User): Promise<SpaceRecord> {
     const space = await this.hostOf(spaceId, host);
     if (space.status !== "scheduled") throw new HttpError(409, "space.err.not_scheduled");
-    return (await this.spaces.update(space.id, (s) => ({ ...s, status: "ended", cancelled: true, endedAt: Date.now() })))!;
+    return (await this.spaces.update(
+      space.id,
+      (s) => ({ ...s, status: "ended", cancelled: true, endedAt: Date.now() }),
+    ))!;
   }
 
   /** Tells the rooms of the host's live Spaces about a changed block list (best effort). */

@@ -8,6 +8,6 @@ const placements = new WeakMap<Config, SfuPlacement>();
 export async function sfuFor(config: Config, spaceId: string, onStage: boolean): Promise<string> {
   if (config.sfus.length === 0) return config.sfuPublicUrl;
   let placement = placements.get(config);
-  if (!placement) placements.set(config, (placement = new SfuPlacement(config.sfus)));
+  if (!placement) placements.set(config, placement = new SfuPlacement(config.sfus));
   return (await placement.pick(spaceId, onStage)).publicUrl;
 }

@@ -12,7 +12,13 @@ export const handler: Handlers = {
     const store = new CallStore(deps.kv);
     const id = await store.activeCallOf(me.id);
     const rec = id ? await store.get(id) : null;
-    const caller = rec && rec.calleeId === me.id && rec.status === "ringing" ? await deps.users.get(rec.callerId) : null;
-    return c.json({ call: rec && caller ? { callId: rec.id, from: peerInfo(caller), video: rec.video } : null } satisfies IncomingCall);
+    const caller = rec && rec.calleeId === me.id && rec.status === "ringing"
+      ? await deps.users.get(rec.callerId)
+      : null;
+    return c.json(
+      {
+        call: rec && caller ? { callId: rec.id, from: peerInfo(caller), video: rec.video } : null,
+      } satisfies IncomingCall,
+    );
   },
 };

@@ -19,7 +19,9 @@ export const handler: Handlers = {
     const peer = await personByHandle(c, c.req.param("handle") ?? "");
     const q = Page.safeParse(c.req.query());
     if (!q.success) throw new HttpError(400, "err.bad_request");
-    return c.json({ entries: await new DmStore(c.get("deps").kv).entries(me.id, peer.id, q.data) } satisfies ThreadPage);
+    return c.json(
+      { entries: await new DmStore(c.get("deps").kv).entries(me.id, peer.id, q.data) } satisfies ThreadPage,
+    );
   },
   async POST(c) {
     const me = requireUser(c);

@@ -6,7 +6,11 @@ import type { SpaceEdited } from "../../../lib/protocol/api.ts";
 
 export const handler: Handlers = {
   async PATCH(c) {
-    const space = await new SpaceService(c.get("deps")).edit(c.req.param("id") ?? "", requireUser(c), await c.req.json().catch(() => null));
+    const space = await new SpaceService(c.get("deps")).edit(
+      c.req.param("id") ?? "",
+      requireUser(c),
+      await c.req.json().catch(() => null),
+    );
     return c.json({ ok: true, id: space.id } satisfies SpaceEdited);
   },
 };

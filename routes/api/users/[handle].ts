@@ -21,7 +21,10 @@ export const handler: Handlers = {
     if (body.data.displayName !== undefined) {
       const r = DisplayName.safeParse(body.data.displayName);
       if (!r.success) {
-        throw new FieldError("displayName", r.error.issues[0].message === "name_too_long" ? "err.name_too_long" : "err.name_required");
+        throw new FieldError(
+          "displayName",
+          r.error.issues[0].message === "name_too_long" ? "err.name_too_long" : "err.name_required",
+        );
       }
       patch.displayName = r.data;
     }
@@ -31,6 +34,8 @@ export const handler: Handlers = {
       patch.bio = r.data;
     }
     const user = await c.get("deps").users.update(me.id, patch);
-    return c.json({ ok: true, user: { handle: user.handle, displayName: user.displayName, bio: user.bio } } satisfies ProfileSaved);
+    return c.json(
+      { ok: true, user: { handle: user.handle, displayName: user.displayName, bio: user.bio } } satisfies ProfileSaved,
+    );
   },
 };

@@ -16,21 +16,37 @@ export const handler: Handlers = {
     if (space.status !== "scheduled") return c.redirect(`/s/${space.id}`);
     const { users } = c.get("deps");
     const handles = async (ids: string[]) => (await users.getMany(ids)).map((u) => u.handle);
-    return renderPage(c, t(lang, "space.edit"), (
-      <section class="screen">
-        <p class="back-link"><a href={`/s/${space.id}`}><Icon name="back" size={18} />{space.title}</a></p>
-        <h1>{t(lang, "space.edit")}</h1>
-        <Island
-          name="CreateSpace"
-          props={{
-            lang,
-            edit: {
-              id: space.id, title: space.title, topics: space.topics, lang: space.lang, scheduledFor: space.scheduledFor!,
-              cohosts: await handles(space.cohostIds), speakers: await handles(space.speakerIds), allowVideo: space.allowVideo, record: space.record,
-            },
-          }}
-        />
-      </section>
-    ));
+    return renderPage(
+      c,
+      t(lang, "space.edit"),
+      (
+        <section class="screen">
+          <p class="back-link">
+            <a href={`/s/${space.id}`}>
+              <Icon name="back" size={18} />
+              {space.title}
+            </a>
+          </p>
+          <h1>{t(lang, "space.edit")}</h1>
+          <Island
+            name="CreateSpace"
+            props={{
+              lang,
+              edit: {
+                id: space.id,
+                title: space.title,
+                topics: space.topics,
+                lang: space.lang,
+                scheduledFor: space.scheduledFor!,
+                cohosts: await handles(space.cohostIds),
+                speakers: await handles(space.speakerIds),
+                allowVideo: space.allowVideo,
+                record: space.record,
+              },
+            }}
+          />
+        </section>
+      ),
+    );
   },
 };

@@ -20,44 +20,58 @@ export const handler: Handlers = {
     const svc = recordingService(c.get("deps"));
     const rec = await svc.get(space.id);
     if (!rec) throw new HttpError(404, "rec.err.not_recorded");
-    if (rec.status === "deleted") throw new HttpError(410, rec.gone === "expired" ? "rec.err.recording_expired" : "rec.err.recording_gone");
+    if (rec.status === "deleted") {
+      throw new HttpError(410, rec.gone === "expired" ? "rec.err.recording_expired" : "rec.err.recording_gone");
+    }
     const [host, timeline] = await Promise.all([
       c.get("deps").users.get(space.hostId),
       rec.status === "ready" ? svc.timeline(space.id) : null,
     ]);
     const title = t(lang, "rec.replay_of", { title: space.title });
-    return renderPage(c, title, (
-      <section class="screen replay-screen">
-        <p class="back-link"><a href={`/s/${space.id}`}><Icon name="back" size={18} />{space.title}</a></p>
-        <header class="replay-head">
-          <span class="replay-badge"><Icon name="replay" size={16} />{t(lang, "rec.replay")}</span>
-          <h1>{space.title}</h1>
-          <p class="muted">
-            {t(lang, "space.hosted_by", { name: host?.displayName ?? "?" })}
-            {rec.expiresAt && <> · {t(lang, "rec.available_until", { date: when(lang, rec.expiresAt) })}</>}
+    return renderPage(
+      c,
+      title,
+      (
+        <section class="screen replay-screen">
+          <p class="back-link">
+            <a href={`/s/${space.id}`}>
+              <Icon name="back" size={18} />
+              {space.title}
+            </a>
           </p>
-        </header>
-        {rec.status === "ready"
-          ? (
-            <Island
-              name="ReplayPlayer"
-              props={{
-                lang,
-                kind: "replay",
-                title: space.title,
-                hostName: host?.displayName ?? "",
-                src: { ogg: `/api/recordings/${space.id}/replay.ogg`, m4a: `/api/recordings/${space.id}/replay.m4a` },
-                durationMs: rec.durationMs ?? 0,
-                spaceId: space.id,
-                clipsAllowed: rec.clipsAllowed,
-                isHost: user?.id === space.hostId,
-                trimStartMs: rec.trimStartMs,
-                timeline,
-              }}
-            />
-          )
-          : <p class="notice" role="status">{t(lang, rec.status === "failed" ? "rec.failed" : "rec.processing")}</p>}
-      </section>
-    ));
+          <header class="replay-head">
+            <span class="replay-badge">
+              <Icon name="replay" size={16} />
+              {t(lang, "rec.replay")}
+            </span>
+            <h1>{space.title}</h1>
+            <p class="muted">
+              {t(lang, "space.hosted_by", { name: host?.displayName ?? "?" })}
+              {rec.expiresAt && <>· {t(lang, "rec.available_until", { date: when(lang, rec.expiresAt) })}</>}
+            </p>
+          </header>
+          {rec.status === "ready"
+            ? (
+              <Island
+                name="ReplayPlayer"
+                props={{
+                  lang,
+                  kind: "replay",
+                  title: space.title,
+                  hostName: host?.displayName ?? "",
+                  src: { ogg: `/api/recordings/${space.id}/replay.ogg`, m4a: `/api/recordings/${space.id}/replay.m4a` },
+                  durationMs: rec.durationMs ?? 0,
+                  spaceId: space.id,
+                  clipsAllowed: rec.clipsAllowed,
+                  isHost: user?.id === space.hostId,
+                  trimStartMs: rec.trimStartMs,
+                  timeline,
+                }}
+              />
+            )
+            : <p class="notice" role="status">{t(lang, rec.status === "failed" ? "rec.failed" : "rec.processing")}</p>}
+        </section>
+      ),
+    );
   },
 };

@@ -76,7 +76,9 @@ export class FakeParty {
       if (json?.type !== "state") return res.writeHead(400).end("{}");
       this.asked.push({ party: "call", room });
       const call = this.calls.get(room);
-      if (!call) return res.writeHead(404).end(JSON.stringify({ ok: false, code: "not_found", message: "No such call." }));
+      if (!call) {
+        return res.writeHead(404).end(JSON.stringify({ ok: false, code: "not_found", message: "No such call." }));
+      }
       res.end(JSON.stringify({ ok: true, call }));
     });
   }

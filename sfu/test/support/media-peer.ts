@@ -94,14 +94,27 @@ export class MediaPeer {
   async #transport(direction: "send" | "recv"): Promise<Transport> {
     const info = await this.signal.request("createTransport", { direction });
     this.sfuPorts.push(...info.iceCandidates.map((c) => c.port));
-    const options = { id: info.transportId, iceParameters: info.iceParameters, iceCandidates: info.iceCandidates, dtlsParameters: info.dtlsParameters } as never;
-    const transport = direction === "send" ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
+    const options = {
+      id: info.transportId,
+      iceParameters: info.iceParameters,
+      iceCandidates: info.iceCandidates,
+      dtlsParameters: info.dtlsParameters,
+    } as never;
+    const transport = direction === "send"
+      ? this.device.createSendTransport(options)
+      : this.device.createRecvTransport(options);
     transport.on("connect", ({ dtlsParameters }, done, fail) => {
-      this.signal.request("connectTransport", { transportId: transport.id, dtlsParameters: dtlsParameters as never }).then(() => done(), fail);
+      this.signal.request("connectTransport", { transportId: transport.id, dtlsParameters: dtlsParameters as never })
+        .then(() => done(), fail);
     });
     transport.on("produce", ({ kind, rtpParameters, appData }, done, fail) => {
       this.signal
-        .request("produce", { transportId: transport.id, kind, rtpParameters: rtpParameters as never, appData: appData as never })
+        .request("produce", {
+          transportId: transport.id,
+          kind,
+          rtpParameters: rtpParameters as never,
+          appData: appData as never,
+        })
         .then(({ producerId }) => done({ id: producerId }), fail);
     });
     return transport;
@@ -143,7 +156,12 @@ export class MediaPeer {
     if (n.type === "newConsumer") {
       const transport = this.recvTransport;
       if (!transport) return;
-      const consumer = await transport.consume({ id: n.consumerId, producerId: n.producerId, kind: n.kind, rtpParameters: n.rtpParameters as never });
+      const consumer = await transport.consume({
+        id: n.consumerId,
+        producerId: n.producerId,
+        kind: n.kind,
+        rtpParameters: n.rtpParameters as never,
+      });
       this.consumers.set(n.producerId, consumer);
       const paused = n.kind === "video" && this.videoReadyPaused;
       await this.signal.request("consumerReady", { consumerId: n.consumerId, ...(paused ? { paused } : {}) });

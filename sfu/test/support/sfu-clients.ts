@@ -19,7 +19,11 @@ export class SfuClients {
   }
 
   /** A grant push; anything not named is muted false, admitted true, video false. Throws unless the SFU took it. */
-  async grant(room: string, sub: string, g: { canSpeak: boolean; muted?: boolean; admitted?: boolean; video?: boolean }): Promise<void> {
+  async grant(
+    room: string,
+    sub: string,
+    g: { canSpeak: boolean; muted?: boolean; admitted?: boolean; video?: boolean },
+  ): Promise<void> {
     const body = { room, sub, muted: false, admitted: true, video: false, ...g, seq: ++this.#seq };
     const res = await this.sfu().control("/control/grant", body);
     if (res.status !== 200) throw new Error(`grant refused with ${res.status}: ${JSON.stringify(res.json)}`);

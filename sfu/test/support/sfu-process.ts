@@ -14,7 +14,11 @@ export type RunningSfu = {
   pid: number;
   url: string;
   wsUrl(token: string): string;
-  control(path: "/control/grant" | "/control/close" | "/control/recording" | `/internal/${string}`, body: unknown, secret?: string): Promise<{ status: number; json: unknown }>;
+  control(
+    path: "/control/grant" | "/control/close" | "/control/recording" | `/internal/${string}`,
+    body: unknown,
+    secret?: string,
+  ): Promise<{ status: number; json: unknown }>;
   health(): Promise<SfuHealth>;
   /** Everything the SFU wrote to stderr so far. */
   stderr(): string;
@@ -28,7 +32,13 @@ export type RunningSfu = {
 export async function startSfu(env: Record<string, string> = {}): Promise<RunningSfu> {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "main.ts"], {
     cwd: SFU_DIR,
-    env: { ...process.env, SPAZIO_SFU_PORT: "0", SPAZIO_SFU_WORKERS: "1", SPAZIO_PARTY_URL: "http://127.0.0.1:9", ...env },
+    env: {
+      ...process.env,
+      SPAZIO_SFU_PORT: "0",
+      SPAZIO_SFU_WORKERS: "1",
+      SPAZIO_PARTY_URL: "http://127.0.0.1:9",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
@@ -52,7 +62,9 @@ export async function startSfu(env: Record<string, string> = {}): Promise<Runnin
   });
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve({ code: child.exitCode, signal: child.signalCode });
+    }
     child.once("exit", (code, signal) => resolve({ code, signal }));
   });
   return {

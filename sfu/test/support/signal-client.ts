@@ -22,13 +22,17 @@ export class SignalClient {
 
   private constructor(ws: WebSocket) {
     this.#ws = ws;
-    this.closed = new Promise((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: String(reason) })));
+    this.closed = new Promise((resolve) =>
+      ws.once("close", (code, reason) => resolve({ code, reason: String(reason) }))
+    );
     ws.on("message", (raw) => {
       const msg = JSON.parse(String(raw));
       if (msg.type === "response") this.#settle(msg.id, (p) => p.resolve(msg.data));
       else if (msg.type === "error") {
         this.errors.push(msg);
-        if (msg.id !== null && this.#pending.has(msg.id)) this.#settle(msg.id, (p) => p.reject(new SfuRequestError(msg.code, msg.message)));
+        if (msg.id !== null && this.#pending.has(msg.id)) {
+          this.#settle(msg.id, (p) => p.reject(new SfuRequestError(msg.code, msg.message)));
+        }
       } else {
         this.notifications.push(msg);
         for (const l of this.#listeners) l(msg);
@@ -58,7 +62,10 @@ export class SignalClient {
     f(p);
   }
 
-  request<T extends SfuRequestType>(type: T, fields: Omit<Extract<SfuRequest, { type: T }>, "type" | "id">): Promise<SfuResponseData[T]> {
+  request<T extends SfuRequestType>(
+    type: T,
+    fields: Omit<Extract<SfuRequest, { type: T }>, "type" | "id">,
+  ): Promise<SfuResponseData[T]> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -87,7 +94,9 @@ export class SignalClient {
       const found = this.notifications.slice(from).find((n) => n.type === type && match(n as never));
       if (found) return found as Extract<SfuNotification, { type: T }>;
       const left = deadline - Date.now();
-      if (left <= 0 || this.#ws.readyState !== WebSocket.OPEN) throw new Error(`no ${type} notification within ${ms} ms`);
+      if (left <= 0 || this.#ws.readyState !== WebSocket.OPEN) {
+        throw new Error(`no ${type} notification within ${ms} ms`);
+      }
       await new Promise<void>((r) => {
         const t = setTimeout(r, left);
         this.#waiters.push(() => {

@@ -8,7 +8,9 @@ export const handler: Handlers = {
   async POST(c) {
     await countLoginAttempt(c);
     const { users, sessions } = c.get("deps");
-    const options: PasskeyRequestOptions = await new PasskeyService(users, sessions).authenticationOptions(relyingParty(c.get("origin")));
+    const options: PasskeyRequestOptions = await new PasskeyService(users, sessions).authenticationOptions(
+      relyingParty(c.get("origin")),
+    );
     return c.json(options);
   },
 };

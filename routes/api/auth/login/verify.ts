@@ -10,7 +10,10 @@ export const handler: Handlers = {
     await countLoginAttempt(c);
     const body = await c.req.json().catch(() => null);
     const { users, sessions } = c.get("deps");
-    const user = await new PasskeyService(users, sessions).verifyAuthentication(relyingParty(c.get("origin")), body?.response);
+    const user = await new PasskeyService(users, sessions).verifyAuthentication(
+      relyingParty(c.get("origin")),
+      body?.response,
+    );
     setSessionCookie(c, await sessions.create(user.id));
     return c.json({ ok: true, handle: user.handle } satisfies SignedIn);
   },

@@ -8,7 +8,10 @@ export const handler: Handlers = {
   async POST(c) {
     const user = requireUser(c);
     const { users, sessions } = c.get("deps");
-    const options: PasskeyCreationOptions = await new PasskeyService(users, sessions).addPasskeyOptions(relyingParty(c.get("origin")), user);
+    const options: PasskeyCreationOptions = await new PasskeyService(users, sessions).addPasskeyOptions(
+      relyingParty(c.get("origin")),
+      user,
+    );
     return c.json(options);
   },
 };

@@ -17,11 +17,18 @@ export const handler: Handlers = {
     if (!Handle.safeParse(handle).success) throw new FieldError("handle", "err.handle_invalid");
     const name = DisplayName.safeParse(body.data.displayName);
     if (!name.success) {
-      throw new FieldError("displayName", name.error.issues[0].message === "name_too_long" ? "err.name_too_long" : "err.name_required");
+      throw new FieldError(
+        "displayName",
+        name.error.issues[0].message === "name_too_long" ? "err.name_too_long" : "err.name_required",
+      );
     }
     const { users, sessions } = c.get("deps");
     if (await users.byHandle(handle)) throw new FieldError("handle", "err.handle_taken", 409);
-    const options: PasskeyCreationOptions = await new PasskeyService(users, sessions).registrationOptions(relyingParty(c.get("origin")), handle, name.data);
+    const options: PasskeyCreationOptions = await new PasskeyService(users, sessions).registrationOptions(
+      relyingParty(c.get("origin")),
+      handle,
+      name.data,
+    );
     return c.json(options);
   },
 };

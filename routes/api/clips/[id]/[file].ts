@@ -18,6 +18,8 @@ export const handler: Handlers = {
       const clip = await svc.getClip(id);
       if (!clip) throw new RecordingError(404, "rec.err.bad_id", "no such clip");
       if (clip.gone) return goneAnswer(c, clip.gone, true);
-      return await serveStored(c.req.raw, svc.store, svc.clipKeys(id)[file.key], file.type, { "cache-control": "public, max-age=300" });
+      return await serveStored(c.req.raw, svc.store, svc.clipKeys(id)[file.key], file.type, {
+        "cache-control": "public, max-age=300",
+      });
     }),
 };

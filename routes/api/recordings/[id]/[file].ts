@@ -20,6 +20,8 @@ export const handler: Handlers = {
       if (!rec) throw new RecordingError(404, "rec.err.not_recorded", "not recorded");
       if (rec.status === "deleted") return goneAnswer(c, rec.gone);
       if (rec.status !== "ready") throw new RecordingError(409, "rec.err.recording_not_ready", "not ready");
-      return await serveStored(c.req.raw, svc.store, svc.replayKeys(id)[file.key], file.type, { "cache-control": "public, max-age=60" });
+      return await serveStored(c.req.raw, svc.store, svc.replayKeys(id)[file.key], file.type, {
+        "cache-control": "public, max-age=60",
+      });
     }),
 };

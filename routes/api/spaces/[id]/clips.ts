@@ -13,9 +13,21 @@ export const handler: Handlers = {
     withRecordings(c, async (svc) => {
       const id = RecordingService.id(c.req.param("id") ?? "");
       const body = Body.safeParse(await c.req.json().catch(() => ({})));
-      if (!body.success) return c.json({ error: { code: "err.bad_request", message: "Send {fromMs}: where in the replay the clip starts, in ms." } }, 400);
+      if (!body.success) {
+        return c.json({
+          error: { code: "err.bad_request", message: "Send {fromMs}: where in the replay the clip starts, in ms." },
+        }, 400);
+      }
       const sub = askingSub(c);
       const clip = await svc.clip(id, { sub, removed: await isPutOut(c, id, sub) }, body.data.fromMs);
-      return c.json({ id: clip.id, url: `/api/clips/${clip.id}/clip.ogg`, durationMs: clip.durationMs, expiresAt: clip.expiresAt } satisfies ClipMade, 201);
+      return c.json(
+        {
+          id: clip.id,
+          url: `/api/clips/${clip.id}/clip.ogg`,
+          durationMs: clip.durationMs,
+          expiresAt: clip.expiresAt,
+        } satisfies ClipMade,
+        201,
+      );
     }),
 };

@@ -26,11 +26,29 @@ export const handler: Handlers = {
       const user = requireUser(c);
       const id = RecordingService.id(c.req.param("id") ?? "");
       const body = Patch.safeParse(await c.req.json().catch(() => null));
-      if (!body.success) return c.json({ error: { code: "err.bad_request", message: "Send {trimStartMs} (ms, a whole number) and/or {clipsAllowed} (true or false)." } }, 400);
+      if (!body.success) {
+        return c.json({
+          error: {
+            code: "err.bad_request",
+            message: "Send {trimStartMs} (ms, a whole number) and/or {clipsAllowed} (true or false).",
+          },
+        }, 400);
+      }
       let rec = await svc.get(id);
-      if (body.data.clipsAllowed !== undefined) rec = await svc.setClipsAllowed(id, `u:${user.id}`, body.data.clipsAllowed);
-      if (body.data.trimStartMs !== undefined) rec = await svc.trim(id, `u:${user.id}`, body.data.trimStartMs);
-      return c.json({ ok: true, trimStartMs: rec?.trimStartMs, clipsAllowed: rec?.clipsAllowed, durationMs: rec?.durationMs } satisfies RecordingPatched);
+      if (body.data.clipsAllowed !== undefined) {
+        rec = await svc.setClipsAllowed(id, `u:${user.id}`, body.data.clipsAllowed);
+      }
+      if (body.data.trimStartMs !== undefined) {
+        rec = await svc.trim(id, `u:${user.id}`, body.data.trimStartMs);
+      }
+      return c.json(
+        {
+          ok: true,
+          trimStartMs: rec?.trimStartMs,
+          clipsAllowed: rec?.clipsAllowed,
+          durationMs: rec?.durationMs,
+        } satisfies RecordingPatched,
+      );
     }),
   DELETE: (c) =>
     withRecordings(c, async (svc) => {

@@ -11,7 +11,9 @@ export const handler: Handlers = {
     await social.block(me.id, them.id);
     // Live Spaces the blocker hosts put the blocked person out at once.
     await new SpaceService(c.get("deps")).pushBlocks(me);
-    return c.json({ ok: true, blocked: true, followers: (await social.counts(them.id)).followers } satisfies BlockChanged);
+    return c.json(
+      { ok: true, blocked: true, followers: (await social.counts(them.id)).followers } satisfies BlockChanged,
+    );
   },
   async DELETE(c) {
     const { me, them } = await otherPerson(c);

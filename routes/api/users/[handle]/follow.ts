@@ -10,12 +10,16 @@ export const handler: Handlers = {
     const { social } = c.get("deps");
     if (await social.eitherBlocks(me.id, them.id)) throw new HttpError(403, "err.forbidden");
     await social.follow(me.id, them.id);
-    return c.json({ ok: true, following: true, followers: (await social.counts(them.id)).followers } satisfies FollowChanged);
+    return c.json(
+      { ok: true, following: true, followers: (await social.counts(them.id)).followers } satisfies FollowChanged,
+    );
   },
   async DELETE(c) {
     const { me, them } = await otherPerson(c);
     const { social } = c.get("deps");
     await social.unfollow(me.id, them.id);
-    return c.json({ ok: true, following: false, followers: (await social.counts(them.id)).followers } satisfies FollowChanged);
+    return c.json(
+      { ok: true, following: false, followers: (await social.counts(them.id)).followers } satisfies FollowChanged,
+    );
   },
 };
