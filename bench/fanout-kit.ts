@@ -72,7 +72,7 @@ export function cpuMs(workers: Worker[]): number[] {
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
   });
 }
-export async function rusageMs(workers: Worker[]): Promise<number[]> {
+export function rusageMs(workers: Worker[]): Promise<number[]> {
   return Promise.all(workers.map(async (w) => {
     const u = await w.getResourceUsage();
     return u.ru_utime + u.ru_stime;

@@ -148,8 +148,8 @@ async function soak() {
 
   const procs: Proc[] = [
     { name: "party", pids: () => pidListening(party.port) },
-    { name: "web", pids: async () => [child.pid] },
-    { name: "sfu", pids: async () => [sfu.pid] },
+    { name: "web", pids: () => Promise.resolve([child.pid]) },
+    { name: "sfu", pids: () => Promise.resolve([sfu.pid]) },
     { name: "sfu_workers", pids: () => sfu.workerPids() },
   ];
   const samples: Record<string, number[]> = {};

@@ -83,7 +83,7 @@ export class Supervisor {
         }),
       ).catch(() => {});
     }
-    p.exited = child.status.then(async (s) => {
+    p.exited = child.status.then((s) => {
       p.child = null;
       // Children it left behind would hold its port and stop the new one from starting.
       killGroup(child.pid, "SIGKILL");

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { signRequest } from "../lib/protocol/token.ts";
-import { account, call, openInbox, sleep, Socket } from "./support/calls.ts";
+import { account, call, openInbox, sleep } from "./support/calls.ts";
 import { PartyDev, partyTest } from "./support/party.ts";
 import { startWeb } from "./support/web.ts";
 

@@ -10,7 +10,6 @@ import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const ARTIFACTS = Deno.env.get("SPAZIO_ARTIFACTS") ?? "test-artifacts";
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const peerConnections = (page: Page) =>
   // deno-lint-ignore no-explicit-any
   page.evaluate(() => ((window as any).__pcs as RTCPeerConnection[]).map((pc) => pc.connectionState));

@@ -189,7 +189,7 @@ async function spaceScript({ planned = false } = {}): Promise<Step[]> {
     { at: at(), kind: "connect", conn: "l2b", uri: await u(lis2, "l2b") },
     // The web blocks the listener with the hand up: both their connections... the one left goes.
     { at: at(), kind: "request", make: signed("space", SPACE, { type: "updateBlocks", blockedSubs: [lis3.sub] }) },
-    { at: at(), kind: "request", make: async () => new Request(`${HOST}/parties/space/${SPACE}`) },
+    { at: at(), kind: "request", make: () => Promise.resolve(new Request(`${HOST}/parties/space/${SPACE}`)) },
     { at: at(), ...msg("h1", { type: "end" }) },
     { at: at(), kind: "connect", conn: "late", uri: await u(anon, "late") },
   );

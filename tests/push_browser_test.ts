@@ -34,14 +34,14 @@ Deno.test(
           ...sub,
           options: {},
           toJSON: () => sub,
-          unsubscribe: async () => (localStorage.removeItem("fake-push"), true),
+          unsubscribe: () => (localStorage.removeItem("fake-push"), Promise.resolve(true)),
         });
-        PushManager.prototype.subscribe = async function () {
+        PushManager.prototype.subscribe = function () {
           localStorage.setItem("fake-push", "1");
-          return make() as unknown as PushSubscription;
+          return Promise.resolve(make() as unknown as PushSubscription);
         };
-        PushManager.prototype.getSubscription = async function () {
-          return (localStorage.getItem("fake-push") ? make() : null) as unknown as PushSubscription;
+        PushManager.prototype.getSubscription = function () {
+          return Promise.resolve((localStorage.getItem("fake-push") ? make() : null) as unknown as PushSubscription);
         };
       }, fake);
       await signUp(page, web.url, "bob", "Bob Example");

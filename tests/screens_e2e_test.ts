@@ -241,7 +241,6 @@ async function axe(page: Page): Promise<Omit<Violation, "page" | "lang" | "schem
       help: v.help,
       // deno-lint-ignore no-explicit-any
       targets: v.nodes.map((n: any) => n.target.join(" ")),
-      // deno-lint-ignore no-explicit-any
       message: v.nodes[0]?.failureSummary?.split("\n").slice(0, 3).join(" ") ?? "",
     }));
   });

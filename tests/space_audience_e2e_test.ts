@@ -74,7 +74,7 @@ Deno.test(
       assert.equal(tokens.room, shardRoom);
       await waitFor(
         "the fan's socket to the shard",
-        async () => (fanSockets.openTo(`/parties/audience/${shardRoom}`).length ? true : undefined),
+        () => (fanSockets.openTo(`/parties/audience/${shardRoom}`).length ? true : undefined),
         5_000,
       );
       assert.equal(fanSockets.to(`/parties/space/`).length, 0, "a plain listener does not connect to the Space room");
@@ -111,7 +111,7 @@ Deno.test(
       await a.locator(".stage .member", { hasText: "Sia Host" }).waitFor();
       await waitFor(
         "the anonymous listener's socket to the shard",
-        async () => (anonSockets.openTo(`/parties/audience/${shardRoom}`).length ? true : undefined),
+        () => (anonSockets.openTo(`/parties/audience/${shardRoom}`).length ? true : undefined),
         5_000,
       );
       assert.equal(anonSockets.to(`/parties/space/`).length, 0);
@@ -150,7 +150,7 @@ Deno.test(
       await f.getByText("Request sent. A host will answer.").waitFor(SEEN_WITHIN);
       await waitFor(
         "the fan's socket to move to the Space room",
-        async () =>
+        () =>
           fanSockets.openTo(`/parties/space/${spaceId}`).length === 1 &&
             fanSockets.openTo(`/parties/audience/`).length === 0
             ? true

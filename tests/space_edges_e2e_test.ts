@@ -60,12 +60,12 @@ Deno.test(
         await islandsReady(p.page);
         const room = await waitFor(
           `${name}'s socket to a shard`,
-          async () => sockets.openTo("/parties/audience/")[0]?.url,
+          () => sockets.openTo("/parties/audience/")[0]?.url,
           5_000,
         );
         assert.equal(sockets.to("/parties/space/").length, 0, `${name}, a plain listener, connects to a shard only`);
         await audioGrows(p.page, `the host's audio at ${name}`, 10_000);
-        const sfuSocket = await waitFor(`${name}'s SFU socket`, async () => sockets.openTo("/ws?")[0]?.url, 5_000);
+        const sfuSocket = await waitFor(`${name}'s SFU socket`, () => sockets.openTo("/ws?")[0]?.url, 5_000);
         const sfu = sfuOfPort.get(new URL(sfuSocket).port)!.id;
         fans.push({ name, page: p.page, sockets, shard: new URL(room).pathname.split("/").at(-1)!, sfu });
         // The next one joins once the room counts this one (the count is how shards fill).
@@ -118,12 +118,12 @@ Deno.test(
       await h.getByRole("button", { name: `Remove ${removed.name} from the Space` }).click();
       const roomClosed = await waitFor(
         "the removed listener's shard socket to close",
-        async () => removed.sockets.to("/parties/audience/")[0].closedAt,
+        () => removed.sockets.to("/parties/audience/")[0].closedAt,
         5_000,
       );
       const mediaClosed = await waitFor(
         "the removed listener's SFU socket to close",
-        async () => removed.sockets.to("/ws?")[0].closedAt,
+        () => removed.sockets.to("/ws?")[0].closedAt,
         5_000,
       );
       await closeSheet(h);

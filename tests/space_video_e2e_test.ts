@@ -36,8 +36,8 @@ const RECORD_CAMERAS = `
     };
   })();
 `;
-// deno-lint-ignore no-explicit-any
 const cameraLights = (p: Page) =>
+  // deno-lint-ignore no-explicit-any
   p.evaluate(() => ((window as any).__cams as MediaStreamTrack[]).map((t) => t.readyState));
 
 /** Waits until the page decodes `n` more video frames. */

@@ -44,7 +44,7 @@ Deno.test("reader: refusals keep the statuses and codes every receiver answered 
     },
     {
       name: "unsigned",
-      req: async () => new Request("http://p/", { method: "POST", body: good }),
+      req: () => Promise.resolve(new Request("http://p/", { method: "POST", body: good })),
       status: 401,
       code: "unsigned",
     },

@@ -141,5 +141,5 @@ export async function verifyRequest(
   const sig = headers.get(SIGNATURE_HEADER);
   if (!ts || !sig || !/^\d{10,16}$/.test(ts)) return false;
   if (Math.abs(now - Number(ts)) > SIGNED_REQUEST_SKEW_MS) return false;
-  return hmacVerify(secret, `${ts}.${body}`, sig);
+  return await hmacVerify(secret, `${ts}.${body}`, sig);
 }

@@ -142,7 +142,7 @@ export default class CallRoom implements Party.Server, CallRoomHandle {
     this.onClose(conn);
   }
 
-  async onAlarm() {
+  onAlarm() {
     if (this.state) this.commit(expire(this.state, Date.now()));
   }
 

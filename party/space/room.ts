@@ -381,7 +381,7 @@ export default class SpaceRoom implements Party.Server, SpaceRoomHandle {
     (next === Infinity ? this.storage.deleteAlarm() : this.storage.setAlarm(next)).catch(done);
   }
 
-  async onAlarm() {
+  onAlarm() {
     const now = Date.now();
     if (this.#due.listeners !== undefined && this.#due.listeners <= now) {
       delete this.#due.listeners;

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- helpers hand back whatever JSON a server sent, for tests to assert on.
 // Helpers for the DM and call tests: accounts made straight in KV with a session, JSON calls to
 // the web as the site's own pages make them, and sockets to inbox and call rooms that record
 // every event, with deadlines on every wait.

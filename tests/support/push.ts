@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- helpers hand back whatever JSON a server sent, for tests to assert on.
 // A local push service for tests: a browser-side key pair and auth secret (what a browser's
 // PushSubscription holds), and an HTTP endpoint that checks each request the way a push service
 // does (VAPID JWT signed by the key in `k=`, audience, expiry) and decrypts the aes128gcm body

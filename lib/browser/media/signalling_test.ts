@@ -26,7 +26,9 @@ class FakeSocket {
   }
 }
 
-async function withSignalling(run: (sig: SfuSignalling, ws: FakeSocket, warnings: unknown[][]) => Promise<void>) {
+async function withSignalling(
+  run: (sig: SfuSignalling, ws: FakeSocket, warnings: unknown[][]) => void | Promise<void>,
+) {
   const realWs = globalThis.WebSocket;
   const realWarn = console.warn;
   const warnings: unknown[][] = [];
@@ -75,7 +77,7 @@ const frames: [string, unknown, boolean][] = [
 ];
 for (const [name, frame, delivered] of frames) {
   Deno.test(`sfu signalling: ${name}`, () =>
-    withSignalling(async (sig, ws, warnings) => {
+    withSignalling((sig, ws, warnings) => {
       const got: SfuNotification[] = [];
       sig.onNotification = (n) => got.push(n);
       ws.deliver(frame);
@@ -85,7 +87,7 @@ for (const [name, frame, delivered] of frames) {
 }
 
 Deno.test("sfu signalling: an answer to no pending request changes nothing", () =>
-  withSignalling(async (sig, ws) => {
+  withSignalling((sig, ws) => {
     const got: SfuNotification[] = [];
     sig.onNotification = (n) => got.push(n);
     ws.deliver({ type: "response", id: 99, data: {} });

@@ -199,11 +199,11 @@ export class MediaPeer {
   }
 
   /** Bytes of RTP received on the receive transport, as the browser's inbound-rtp stats count them. */
-  async inboundBytes(kind?: "audio" | "video"): Promise<number> {
+  inboundBytes(kind?: "audio" | "video"): Promise<number> {
     return this.#rtpBytes(this.recvTransport, "inbound-rtp", "bytesReceived", kind);
   }
 
-  async outboundBytes(): Promise<number> {
+  outboundBytes(): Promise<number> {
     return this.#rtpBytes(this.sendTransport, "outbound-rtp", "bytesSent");
   }
 
