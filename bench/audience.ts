@@ -10,6 +10,8 @@
 // since shards are separate Durable Objects there but share workerd's one thread here), and first
 // the yardstick: the same figure for 1,000 connections on the Space room itself (shards: 0).
 // A bench: it prints numbers, it asserts no speed. Bounded: every wait has a deadline.
+// Longer than 300 lines on purpose: a bench is one program, which is also its own client process
+// (--clients).
 import { DEV_ROOM_SECRET } from "../lib/protocol/defaults.ts";
 import { mintRoomToken } from "../lib/protocol/token.ts";
 

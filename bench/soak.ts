@@ -14,6 +14,8 @@
 // what a Durable Object used after the object is evicted and reuses it for the next ones; it
 // never returns it to the system), so a leak is what still grows after that. `start` in rss_mb is
 // that warm sample; the idle start and the series from minute 1 are printed too.
+// Longer than 300 lines on purpose: a bench is one program: its churn, its memory sampling and its
+// report read best together.
 import { type Account, call, Socket } from "../tests/support/calls.ts";
 import { readLog } from "../tests/support/fuzz.ts";
 import { freePort, PartyDev } from "../tests/support/party.ts";

@@ -6,6 +6,8 @@
 // timestamps (the sender's RTP clock), which the mixer turns into silence. When ffmpeg dies
 // mid-Space, the tap starts a new segment at once; each segment's first packet time is kept in
 // the index beside the files, which is what the mixer places them by.
+// Longer than 300 lines on purpose: one recorder: its plain transports, its ffmpeg children and its
+// index are one lifecycle.
 import { type ChildProcess, spawn } from "node:child_process";
 import dgram from "node:dgram";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";

@@ -1,5 +1,7 @@
 // One SFU room (`s_<spaceId>` or `c_<callId>`): its routers, its peers, and the enforcement of
 // what the Space room decided. Routers are made on first need and rebuilt after a worker death.
+// Longer than 300 lines on purpose: routers, peers and the grant enforcement share one room's
+// state; the peer, the recorder and the pipes already live apart.
 import { EventEmitter } from "node:events";
 import type { types as ms } from "mediasoup";
 import { parseSfuRoom, SfuCloseCode } from "../lib/protocol/sfu.ts";

@@ -63,3 +63,15 @@ for (const [name, path, spec, rule] of plants) {
     assert.ok(hit.chain.includes(path), `the chain ${hit.chain.join(" -> ")} names ${path}`);
   });
 }
+
+Deno.test("a file over 300 lines says why in its opening comment", async () => {
+  const long: string[] = [];
+  for (const f of tree) {
+    const text = await Deno.readTextFile(`${root}/${f.path}`);
+    const lines = text.split("\n");
+    if (lines.length <= 300) continue;
+    const opening = lines.slice(0, lines.findIndex((l) => !l.startsWith("//"))).join(" ");
+    if (!/Longer than 300 lines/.test(opening)) long.push(`${f.path} (${lines.length} lines)`);
+  }
+  assert.deepEqual(long, [], "split these along a boundary you can name, or say why not");
+});

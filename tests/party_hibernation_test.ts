@@ -3,6 +3,8 @@
 // wake-up from hibernation does), and every connection must receive the same messages, the room
 // must post the same requests and answer the same HTTP, and storage must hold the same.
 // See tests/support/hibernation.ts for what the stand-in runtime does.
+// Longer than 300 lines on purpose: one script of events per party, and a script is data read top
+// to bottom.
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { DEV_ROOM_SECRET, DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { mintRoomToken, signRequest, type TokenAudience } from "../lib/protocol/token.ts";

@@ -1,5 +1,7 @@
 // Commands over real WebSockets to a real `partykit dev`: permissions, bad input and floods are
 // refused with a clear error and change nothing; the stage flow reaches every client and the SFU.
+// Longer than 300 lines on purpose: one running `partykit dev` for every command; a split would
+// start it again.
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { SPACE_CLOSE } from "../lib/protocol/space.ts";

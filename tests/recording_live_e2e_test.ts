@@ -8,6 +8,8 @@
 // has the stage interval, the speaking intervals and the comment at its time. A live clip of the
 // last 30 s lasts 30 s and has the tone; the replay page plays the recording, lights the speaker,
 // shows the comment at its time and jumps to the next speaker.
+// Longer than 300 lines on purpose: one recorded Space, followed from its start to its replay, on
+// one running stack.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { levels, soundIntervals } from "../lib/server/recordings/mix.ts";

@@ -4,6 +4,8 @@
 // and each screen's main controls are on screen, uncovered, without scrolling. In English, French
 // and Italian, light and dark: axe-core finds no accessibility violation. Screenshots and the axe
 // report are saved under test-artifacts/screens/.
+// Longer than 300 lines on purpose: every screen is shot against one running stack; a split would
+// start the stack again.
 import assert from "node:assert/strict";
 import type { Browser, Locator, Page } from "playwright-core";
 import { DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";

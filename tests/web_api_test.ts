@@ -1,4 +1,5 @@
 // Requests a user must not be able to make are refused with a clear status and change nothing.
+// Longer than 300 lines on purpose: one table of refused requests against one running web server.
 import assert from "node:assert/strict";
 import { safeNext } from "../lib/server/http/next_target.ts";
 import { sameOrigin, startWeb, type WebServer } from "./support/web.ts";

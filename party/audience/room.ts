@@ -4,6 +4,8 @@
 // up as theirs (identity from their token); their reactions go up summed, with the shard's count, at
 // most every 250 ms. The shard refuses the removed and the blocked itself, and closes a listener the
 // room removes. Hibernates: the Space as listeners see it, bans and pending reactions are in storage.
+// Longer than 300 lines on purpose: it is the one Party.Server class of a shard; its handlers share
+// the private state of presence, bans and pending reactions.
 import type * as Party from "partykit/server";
 import { SPACE_CLOSE, type SpaceCommand, SpaceErrorCode, type SpaceEvent } from "../../lib/protocol/space.ts";
 import {

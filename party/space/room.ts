@@ -2,6 +2,9 @@
 // It does the I/O around the pure reducer (party/space/reducer.ts): it checks tokens and Origin,
 // keeps presence, rate-limits, persists to room storage, sends `sync` then deltas, and tells the
 // SFU and the web what changed. Identity always comes from the verified token, never a message.
+// Longer than 300 lines on purpose: it is the one Party.Server class, and the reducer, presence,
+// limits, inbound reading and lifecycle already live apart; what is left is the I/O of each
+// handler, which shares the private state.
 import type * as Party from "partykit/server";
 import {
   LISTENER_SAMPLE,

@@ -3,6 +3,8 @@
 // and extra fields, prototype keys, huge strings, deep nesting, broken JSON, binary), hand-made
 // WebSocket frames a browser would never send (invalid UTF-8, oversized, bad opcodes), and the
 // reading of process logs for what must never be there.
+// Longer than 300 lines on purpose: the mutations are one table and the frame builder one codec;
+// splitting would scatter the seeded source they all draw from.
 
 /** mulberry32: small, fast, and the same sequence for the same seed on every runtime. */
 export class Rng {

@@ -3,6 +3,9 @@
 // a while, and the campaign records every HTTP status, every upgrade answer and what each process
 // logged. A refusal (4xx, an error event, a close code) is the right answer to garbage; a 5xx, a
 // dead process or an uncaught error in a log is a finding.
+// Longer than 300 lines on purpose: one campaign per surface (party sockets, web JSON, SFU
+// signalling) feeding one record of statuses and logs; apart, each surface would lose the findings
+// it writes to.
 import { DEV_ROOM_SECRET, DEV_SERVER_SECRET } from "../../lib/protocol/defaults.ts";
 import { mintRoomToken, signRequest } from "../../lib/protocol/token.ts";
 import { type Account, account, befriend, call } from "./calls.ts";

@@ -13,6 +13,8 @@
 // - an object woken by an alarm never learns its room id (PartyKit initialises the party only
 //   from a request URL), and `room.id` throws inside onAlarm, also to a connection that arrives
 //   while the alarm is handled (a connect step with `duringAlarm`).
+// Longer than 300 lines on purpose: the stand-in runtime (storage, connections, alarms, outbound
+// requests) is one object whose parts record into one log.
 import type * as Party from "partykit/server";
 
 const OPEN = 1;

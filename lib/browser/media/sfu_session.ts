@@ -2,6 +2,8 @@
 // vocabulary: remote tracks, isSpeaking, connection state). Receives every producer of the room;
 // publishes the microphone (and camera, for calls) when allowed. Rebuilds itself when the SFU
 // says so (a worker died) or the socket drops, with fresh tokens each time.
+// Longer than 300 lines on purpose: one state machine (connect, rebuild, publish, consume) over one
+// socket and two transports; its signalling, device loading and track reading already live apart.
 import { signal } from "@preact/signals";
 import { Device } from "mediasoup-client";
 import type { Consumer, Producer, Transport } from "mediasoup-client/types";
