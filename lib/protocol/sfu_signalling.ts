@@ -18,6 +18,7 @@
 //  4. On stage: createTransport{send}; its `produce` event -> produce{appData:{source:"mic"}}.
 //  5. ICE failed -> restartIce -> transport.restartIce(). `reconnect` -> close both transports and
 //     redo 2-4 with the same loaded device (the router's capabilities do not change).
+// Longer than 300 lines on purpose: one request map, each request beside its answer schema.
 import { z } from "zod";
 
 const Id = z.string().min(1).max(64);
