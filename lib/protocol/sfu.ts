@@ -68,6 +68,8 @@ export const GetGrantResponse = z.object({
   seq: z.number().int(),
   /** The Space has ended (then nobody is admitted): lets the web say "ended", not "removed". */
   ended: z.boolean().optional(),
+  /** Once ended: this person had been removed, banned or blocked (the web refuses them clips). */
+  removed: z.boolean().optional(),
   /** The Space is being recorded now (an SFU that restarted resumes its taps from this). */
   recording: z.boolean().optional(),
 });

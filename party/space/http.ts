@@ -14,7 +14,7 @@ import type { SpaceRoomHandle } from "./handle.ts";
 import { createSpace, endSpace, startSpace, updateBlocks, updateSpace } from "./lifecycle.ts";
 import { listReports } from "./store.ts";
 import { handleShardRequest } from "./shard_requests.ts";
-import { grantFor, hasPart, publicSnapshot } from "./state.ts";
+import { grantFor, hasPart, kindOf, publicSnapshot } from "./state.ts";
 
 /** Largest body the room reads: an init with 2,000 blocked people fits comfortably. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -82,11 +82,14 @@ export async function handleSpaceRequest(room: SpaceRoomHandle, req: Request): P
       const shard = part ? undefined : room.shards.pick();
       // `recording`: an SFU that restarted learns from its first pull that it must record again.
       const recording = s.recording === true && s.status === "live";
+      const grant = grantFor(s, r.sub);
       const answer: AnswerInputOf<typeof spaceGetGrant> = {
-        ...grantFor(s, r.sub),
+        ...grant,
         part,
         recording,
         ...(shard !== undefined && { shard }),
+        // Once ended nobody is admitted; the web still must tell a removed person from the rest.
+        ...(grant.ended && kindOf(s, r.sub) === "removed" && { removed: true }),
       };
       return json(answer);
     }
