@@ -180,6 +180,21 @@ const en = {
   "space.camera_is_on": "{name} turned their camera on",
   "space.camera_is_off": "{name} turned their camera off",
   "space.video_connecting": "Video connecting…",
+  // An ended Space, its replay and the dock (components/space/EndedSpace.tsx, Dock.tsx, /s/<id>/replay).
+  "space.replay_making": "The replay is being made. It will be here in a moment.",
+  "space.replay_ready": "The replay is ready.",
+  "space.replay_empty": "Nothing was recorded: nobody spoke while the Space was recorded, so there is no replay.",
+  "space.ended_named": "{title} has ended.",
+  "space.replay_soon": "The replay is being made",
+  "space.dock_dismiss": "Dismiss",
+  "space.not_recorded_title": "No replay of this Space",
+  "space.not_recorded_body": "{title} was not recorded, so there is nothing to play back.",
+  "space.replay_deleted_title": "This replay was deleted",
+  "space.replay_deleted_body": "The host deleted the recording of {title}.",
+  "space.replay_expired_title": "This replay has expired",
+  "space.replay_expired_body":
+    "Replays are kept for a while after a Space ends; the one of {title} is no longer available.",
+  "space.back_to_space": "Back to the Space",
 } as const;
 
 type Keys = keyof typeof en;
@@ -365,6 +380,21 @@ const fr: Record<Keys, string> = {
   "space.camera_is_on": "{name} a allumé sa caméra",
   "space.camera_is_off": "{name} a éteint sa caméra",
   "space.video_connecting": "Connexion de la vidéo…",
+  "space.replay_making": "Le replay est en préparation. Il sera là dans un instant.",
+  "space.replay_ready": "Le replay est prêt.",
+  "space.replay_empty":
+    "Rien n’a été enregistré : personne n’a parlé pendant l’enregistrement, il n’y a donc pas de replay.",
+  "space.ended_named": "{title} est terminé.",
+  "space.replay_soon": "Le replay est en préparation",
+  "space.dock_dismiss": "Fermer",
+  "space.not_recorded_title": "Pas de replay pour ce Space",
+  "space.not_recorded_body": "{title} n’a pas été enregistré : il n’y a rien à réécouter.",
+  "space.replay_deleted_title": "Ce replay a été supprimé",
+  "space.replay_deleted_body": "L’hôte a supprimé l’enregistrement de {title}.",
+  "space.replay_expired_title": "Ce replay a expiré",
+  "space.replay_expired_body":
+    "Les replays sont conservés un temps après la fin d’un Space ; celui de {title} n’est plus disponible.",
+  "space.back_to_space": "Retour au Space",
 };
 
 const it: Record<Keys, string> = {
@@ -549,6 +579,21 @@ const it: Record<Keys, string> = {
   "space.camera_is_on": "{name} ha acceso la videocamera",
   "space.camera_is_off": "{name} ha spento la videocamera",
   "space.video_connecting": "Connessione del video…",
+  "space.replay_making": "Il replay è in preparazione. Sarà qui tra un momento.",
+  "space.replay_ready": "Il replay è pronto.",
+  "space.replay_empty":
+    "Non è stato registrato nulla: nessuno ha parlato durante la registrazione, quindi non c’è un replay.",
+  "space.ended_named": "{title} è terminato.",
+  "space.replay_soon": "Il replay è in preparazione",
+  "space.dock_dismiss": "Chiudi",
+  "space.not_recorded_title": "Nessun replay per questo Space",
+  "space.not_recorded_body": "{title} non è stato registrato: non c’è nulla da riascoltare.",
+  "space.replay_deleted_title": "Questo replay è stato eliminato",
+  "space.replay_deleted_body": "L’host ha eliminato la registrazione di {title}.",
+  "space.replay_expired_title": "Questo replay è scaduto",
+  "space.replay_expired_body":
+    "I replay restano disponibili per un certo tempo dopo la fine di uno Space; quello di {title} non lo è più.",
+  "space.back_to_space": "Torna allo Space",
 };
 
 export const spaces = { en, fr, it };
