@@ -60,6 +60,15 @@ const en = {
   "rec.err.clip_gone": "This clip has expired.",
   "rec.err.recording_not_ready": "The replay is still being made; try again in a moment.",
   "rec.err.recording_over": "This Space's recording is already finished.",
+  "rec.sign_in_to_clip": "Sign in to clip",
+  "rec.delete_clips": "This also deletes {n} clips.",
+  "rec.delete_clips_one": "This also deletes 1 clip.",
+  "rec.err.clip_signin": "Sign in to make clips.",
+  "rec.err.clip_in_progress": "Your last clip is still being made; try again when it’s ready.",
+  "rec.err.clips_busy": "Lots of clips are being made right now; try again in a few seconds.",
+  "rec.err.clip_limit": "You’ve made as many clips of this Space as you can in an hour. Try again in {minutes} min.",
+  "rec.err.clips_full": "This Space already has as many clips as it can have.",
+  "rec.err.clip_deleted": "This clip was deleted with its recording.",
 } as const;
 
 const fr: Record<keyof typeof en, string> = {
@@ -121,6 +130,16 @@ const fr: Record<keyof typeof en, string> = {
   "rec.err.clip_gone": "Cet extrait a expiré.",
   "rec.err.recording_not_ready": "Le replay est en préparation ; réessayez dans un instant.",
   "rec.err.recording_over": "L’enregistrement de ce Space est déjà terminé.",
+  "rec.sign_in_to_clip": "Connectez-vous pour créer un extrait",
+  "rec.delete_clips": "Cela supprime aussi {n} extraits.",
+  "rec.delete_clips_one": "Cela supprime aussi 1 extrait.",
+  "rec.err.clip_signin": "Connectez-vous pour créer des extraits.",
+  "rec.err.clip_in_progress": "Votre extrait précédent est en cours de création ; réessayez quand il sera prêt.",
+  "rec.err.clips_busy": "Beaucoup d’extraits sont en cours de création ; réessayez dans quelques secondes.",
+  "rec.err.clip_limit":
+    "Vous avez créé autant d’extraits de ce Space que possible en une heure. Réessayez dans {minutes} min.",
+  "rec.err.clips_full": "Ce Space a déjà autant d’extraits que possible.",
+  "rec.err.clip_deleted": "Cet extrait a été supprimé avec son enregistrement.",
 };
 
 const it: Record<keyof typeof en, string> = {
@@ -183,6 +202,15 @@ const it: Record<keyof typeof en, string> = {
   "rec.err.clip_gone": "Questa clip è scaduta.",
   "rec.err.recording_not_ready": "Il replay è in preparazione; riprova tra un momento.",
   "rec.err.recording_over": "La registrazione di questo Space è già terminata.",
+  "rec.sign_in_to_clip": "Accedi per creare una clip",
+  "rec.delete_clips": "Verranno eliminate anche {n} clip.",
+  "rec.delete_clips_one": "Verrà eliminata anche 1 clip.",
+  "rec.err.clip_signin": "Accedi per creare clip.",
+  "rec.err.clip_in_progress": "La tua clip precedente è ancora in preparazione; riprova quando è pronta.",
+  "rec.err.clips_busy": "Si stanno creando molte clip in questo momento; riprova tra qualche secondo.",
+  "rec.err.clip_limit": "Hai creato tutte le clip possibili di questo Space in un’ora. Riprova tra {minutes} min.",
+  "rec.err.clips_full": "Questo Space ha già il numero massimo di clip.",
+  "rec.err.clip_deleted": "Questa clip è stata eliminata insieme alla sua registrazione.",
 };
 
 export const recordings = { en, fr, it };
