@@ -1,16 +1,28 @@
 // The web server's entry point: `deno run -A main.ts` (deno task start runs every process).
-import { loadConfig } from "./lib/server/config.ts";
+import { type Config, loadConfig } from "./lib/server/config.ts";
 import { createApp, createDeps } from "./app.tsx";
+import { ProductionError } from "./lib/protocol/production.ts";
 import { startRecordingJobs } from "./lib/server/recordings/deps.ts";
 
-const config = loadConfig();
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  // A setting that cannot work: one clear message, no stack, a non-zero exit.
+  console.error(err instanceof ProductionError || err instanceof Error ? err.message : String(err));
+  Deno.exit(1);
+}
 const deps = await createDeps(config);
 const app = createApp(deps);
 await startRecordingJobs(deps);
 const server = Deno.serve({
   port: config.port,
   hostname: config.hostname,
-  onListen: ({ port }) => console.log(`Spazio web listening on http://localhost:${port}`),
+  onListen: ({ hostname, port }) =>
+    console.log(
+      `Spazio web listening on http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}` +
+        (config.publicUrl ? ` (public URL ${config.publicUrl})` : "") + (config.production ? ", production mode" : ""),
+    ),
 }, app.fetch);
 
 for (const sig of ["SIGINT", "SIGTERM"] as const) {

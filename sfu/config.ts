@@ -7,12 +7,23 @@ import { DEFAULT_PARTY_PORT, DEFAULT_SFU_PORT, DEV_ROOM_SECRET, DEV_SERVER_SECRE
 import { parseAllowedOrigins } from "../lib/protocol/origin.ts";
 import { parseSfuList, type SfuEntry } from "../lib/protocol/sfu_edge.ts";
 import { DEFAULT_RECORDINGS_DIR, RECORDINGS_DIR_ENV } from "../lib/protocol/recording_files.ts";
+import { assertProductionSecrets, isProduction, secretsFromFiles } from "../lib/protocol/production.ts";
+import fs from "node:fs";
 
 export type SfuConfig = {
   /** SPAZIO_SFU_PORT: HTTP server for the signalling WebSocket and the control API (0 = any free port). */
   port: number;
   /** SPAZIO_SFU_HOST: the HTTP server's bind address. */
   host: string;
+  /**
+   * SPAZIO_SFU_INTERNAL_PORT: when set, the control API, the SFU <-> SFU API and the detailed
+   * health listen here (on SPAZIO_SFU_INTERNAL_HOST, 127.0.0.1 by default) and not on the public
+   * port, which then carries only /ws and /healthz.
+   */
+  internalPort?: number;
+  internalHost: string;
+  /** Production mode (lib/protocol/production.ts): the secrets were checked at start. */
+  production: boolean;
   /** SPAZIO_SFU_WORKERS: mediasoup workers, one per core by default. */
   workers: number;
   /** SPAZIO_SFU_LISTEN_IP: where WebRTC transports listen. */
@@ -60,7 +71,17 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   return n;
 }
 
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SfuConfig {
+/**
+ * The SFU's settings (secrets also from `<NAME>_FILE`); in production mode a development or short
+ * secret throws a ProductionError naming the variable.
+ */
+export function configFromEnv(source: NodeJS.ProcessEnv = process.env): SfuConfig {
+  const env: NodeJS.ProcessEnv = secretsFromFiles(
+    source,
+    ["SPAZIO_ROOM_SECRET", "SPAZIO_SERVER_SECRET"],
+    (f) => fs.readFileSync(f, "utf8"),
+  );
+  assertProductionSecrets(env, "The SFU");
   const rtcMinPort = int(env, "SPAZIO_SFU_RTC_MIN_PORT", 40000, 1024, 65535);
   const rtcMaxPort = int(env, "SPAZIO_SFU_RTC_MAX_PORT", 49999, 1024, 65535);
   if (rtcMaxPort <= rtcMinPort) throw new Error("SPAZIO_SFU_RTC_MAX_PORT must be above SPAZIO_SFU_RTC_MIN_PORT");
@@ -80,6 +101,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SfuConfig {
   return {
     port: int(env, "SPAZIO_SFU_PORT", DEFAULT_SFU_PORT, 0, 65535),
     host: env.SPAZIO_SFU_HOST || "127.0.0.1",
+    internalPort: env.SPAZIO_SFU_INTERNAL_PORT ? int(env, "SPAZIO_SFU_INTERNAL_PORT", 0, 0, 65535) : undefined,
+    internalHost: env.SPAZIO_SFU_INTERNAL_HOST || "127.0.0.1",
+    production: isProduction(env),
     workers: int(env, "SPAZIO_SFU_WORKERS", Math.max(1, os.availableParallelism()), 1, 256),
     listenIp: env.SPAZIO_SFU_LISTEN_IP || "127.0.0.1",
     announcedIp: env.SPAZIO_SFU_ANNOUNCED_IP || undefined,

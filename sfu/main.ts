@@ -1,15 +1,26 @@
 // Starts the SFU: `tsx sfu/main.ts` (settings from the environment, see config.ts).
 // mediasoup reads MEDIASOUP_WORKER_BIN when first imported, hence the dynamic import below.
-import { configFromEnv } from "./config.ts";
+import { configFromEnv, type SfuConfig } from "./config.ts";
 import { ensureWorkerBinEnv } from "./worker-bin.ts";
 
-const config = configFromEnv();
+let config: SfuConfig;
+try {
+  config = configFromEnv();
+} catch (err) {
+  // A setting that cannot work: one clear message, no stack, a non-zero exit.
+  console.error((err as Error).message);
+  process.exit(1);
+}
 const bin = ensureWorkerBinEnv();
 const { SfuServer } = await import("./server.ts");
 const server = await SfuServer.create(config);
+const internal = server.internalPort === undefined
+  ? "control /control/* and /internal/* on the same port"
+  : `control /control/* and /internal/* on http://${config.internalHost}:${server.internalPort}`;
 console.log(
-  `sfu listening on http://${config.host}:${server.port} (ws /ws, control /control/*), ` +
-    `${config.workers} worker(s), media on ${config.announcedIp ?? config.listenIp}, worker ${bin}`,
+  `sfu listening on http://${config.host}:${server.port} (ws /ws, /healthz), ${internal}, ` +
+    `${config.workers} worker(s), media on ${config.announcedIp ?? config.listenIp} ` +
+    `ports ${config.rtcMinPort}-${config.rtcMaxPort}, worker ${bin}${config.production ? ", production mode" : ""}`,
 );
 
 // A stop tells every peer 1012 (service restart) so that browsers reconnect instead of showing

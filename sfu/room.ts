@@ -2,6 +2,7 @@
 // what the Space room decided. Routers are made on first need and rebuilt after a worker death.
 // Longer than 300 lines on purpose: routers, peers and the grant enforcement share one room's
 // state; the peer, the recorder and the pipes already live apart.
+import type { RoomHealth } from "../lib/protocol/sfu_health.ts";
 import { EventEmitter } from "node:events";
 import type { types as ms } from "mediasoup";
 import { parseSfuRoom, SfuCloseCode } from "../lib/protocol/sfu.ts";
@@ -51,22 +52,7 @@ export const CALL_MAX_PEERS = 2;
  */
 export type SfuRoomEvents = { empty: []; closed: []; producer: [ProducerEvent]; speaking: [string[]] };
 
-/**
- * One room as /healthz shows it: `whole` is false from a worker death until its peers rebuilt;
- * `media` counts what its peers hold, so a leak (or a removal that left something) shows.
- */
-export type RoomHealth = {
-  name: string;
-  peers: number;
-  routers: number;
-  whole: boolean;
-  media: { transports: number; producers: number; consumers: number };
-  /** `edge`: the producers come from the Space's origin SFU through a pipe (open or not yet). */
-  role: "origin" | "edge";
-  upstream?: { open: boolean; producers: number };
-  /** On an origin of several SFUs: the edges it pipes this room to. */
-  edges?: number;
-};
+export type { RoomHealth };
 
 /** How peers are told the room closed: the control API's close, unless the SFU itself is stopping. */
 const ROOM_CLOSED = { code: SfuCloseCode.roomClosed, reason: "room closed" };

@@ -1,9 +1,13 @@
-// The SFU process: a worker pool, the rooms, and one HTTP server carrying the signalling
-// WebSocket (/ws), the control API (/control/*), the SFU <-> SFU API (/internal/*, when it is
-// one of several: SPAZIO_SFU_PEERS) and a health check (/healthz).
+// The SFU process: a worker pool, the rooms, and its HTTP surfaces: the browsers' signalling
+// WebSocket (/ws) and a public health check (/healthz: whole or not, and load; no room ids, no
+// pids) on the public listener; the control API (/control/*, with the signed detail of health at
+// /control/health) and the SFU <-> SFU API (/internal/*, when it is one of several:
+// SPAZIO_SFU_PEERS) on the internal listener (SPAZIO_SFU_INTERNAL_PORT) when one is set, else on
+// the same listener (every one of them refuses a request not signed with the server secret).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { SfuCloseCode } from "../lib/protocol/sfu.ts";
+import type { SfuHealth, SfuHealthSummary } from "../lib/protocol/sfu_health.ts";
 import { Admission, PartyCallSource } from "./admission.ts";
 import type { SfuConfig } from "./config.ts";
 import { applyGrant, handleControl } from "./control.ts";
@@ -12,30 +16,17 @@ import { GrantTable, PartyGrantSource } from "./grants.ts";
 import { replyJson } from "./http-json.ts";
 import { handleInternal } from "./internal-api.ts";
 import { internalPoster } from "./internal-client.ts";
-import { sfuRecording } from "../lib/protocol/internal_api.ts";
+import { sfuHealth, sfuRecording } from "../lib/protocol/internal_api.ts";
+import { readSignedBody } from "./signed_request.ts";
+import { SfuError } from "./errors.ts";
 import { OriginLinks } from "./origin-links.ts";
 import { SpaceRecordings } from "./recording.ts";
 import { SpaceRelay } from "./relay.ts";
-import { type RoomDeps, type RoomHealth, SfuRoom } from "./room.ts";
+import { type RoomDeps, SfuRoom } from "./room.ts";
 import { Signalling } from "./signalling.ts";
-import { type WorkerHealth, WorkerPool } from "./worker-pool.ts";
+import { WorkerPool } from "./worker-pool.ts";
 
-/** What `GET /healthz` answers; `ok` is false while a dead worker is being replaced or on the way down. */
-export type SfuHealth = {
-  ok: boolean;
-  workers: { expected: number; alive: number; replacing: number };
-  workerList: WorkerHealth[];
-  /** Routers over every room. */
-  routers: number;
-  rooms: RoomHealth[];
-  /** This SFU's id in SPAZIO_SFU_PEERS ("" when alone). */
-  sfuId: string;
-  /**
-   * What the web places listeners by: connected peers, and peers per live worker (`score`,
-   * lower is emptier; a dead or stopping SFU is not placed on at all).
-   */
-  load: { peers: number; workers: number; score: number };
-};
+export type { SfuHealth };
 
 const PRUNE_MS = 60_000;
 /** How long a stopping SFU waits for its peers to take the close frame. */
@@ -49,6 +40,8 @@ export class SfuServer {
   readonly recordings: SpaceRecordings;
   #rooms = new Map<string, SfuRoom>();
   #http: http.Server;
+  /** The control, internal and detailed health endpoints, when SPAZIO_SFU_INTERNAL_PORT is set. */
+  #internalHttp: http.Server | null;
   #signalling: Signalling;
   #party: PartyGrantSource;
   #links: OriginLinks;
@@ -86,7 +79,10 @@ export class SfuServer {
       admission,
       roomFor: (name) => this.#roomFor(name),
     });
-    this.#http = http.createServer((req, res) => this.#onRequest(req, res));
+    this.#internalHttp = config.internalPort === undefined
+      ? null
+      : http.createServer((req, res) => this.#onRequest(req, res, "internal"));
+    this.#http = http.createServer((req, res) => this.#onRequest(req, res, this.#internalHttp ? "public" : "both"));
     this.#http.on("upgrade", (req, socket, head) => {
       socket.on("error", () => socket.destroy());
       this.#signalling.handleUpgrade(req, socket, head).catch(() => socket.destroy());
@@ -103,10 +99,13 @@ export class SfuServer {
   static async create(config: SfuConfig): Promise<SfuServer> {
     const pool = await WorkerPool.create(config);
     const server = new SfuServer(config, pool);
-    await new Promise<void>((resolve, reject) => {
-      server.#http.once("error", reject);
-      server.#http.listen(config.port, config.host, () => resolve());
-    });
+    const listen = (h: http.Server, port: number, host: string) =>
+      new Promise<void>((resolve, reject) => {
+        h.once("error", reject);
+        h.listen(port, host, () => resolve());
+      });
+    await listen(server.#http, config.port, config.host);
+    if (server.#internalHttp) await listen(server.#internalHttp, config.internalPort!, config.internalHost);
     return server;
   }
 
@@ -114,8 +113,19 @@ export class SfuServer {
     return (this.#http.address() as AddressInfo).port;
   }
 
+  /** The internal listener's port, when there is one. */
+  get internalPort(): number | undefined {
+    return this.#internalHttp ? (this.#internalHttp.address() as AddressInfo).port : undefined;
+  }
+
   room(name: string): SfuRoom | undefined {
     return this.#rooms.get(name);
+  }
+
+  /** What anyone may know: whole or not, and how loaded (the public `/healthz`). */
+  healthSummary(): SfuHealthSummary {
+    const { ok, sfuId, workers, load } = this.health();
+    return { ok, sfuId, workers, load };
   }
 
   health(): SfuHealth {
@@ -182,12 +192,19 @@ export class SfuServer {
     return upstream;
   }
 
-  #onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+  /**
+   * `public`: the browsers' listener when an internal one exists (only /healthz here; /ws is an
+   * upgrade); `internal`: that internal listener; `both`: the one listener of a simple set-up.
+   */
+  #onRequest(req: http.IncomingMessage, res: http.ServerResponse, surface: "public" | "internal" | "both"): void {
     const path = new URL(req.url ?? "/", "http://sfu").pathname;
     if (path === "/healthz") {
-      const health = this.health();
       // 200 either way: a watcher reads `ok`; a 503 would hide what is wrong from it.
-      replyJson(res, 200, health);
+      replyJson(res, 200, this.healthSummary());
+    } else if (surface === "public") {
+      replyJson(res, 404, { ok: false, code: "not_found", message: `no endpoint ${path}` });
+    } else if (path === sfuHealth.path()) {
+      void this.#detailedHealth(req, res);
     } else if (path.startsWith("/control/")) {
       void handleControl(req, res, {
         serverSecret: this.config.serverSecret,
@@ -209,6 +226,18 @@ export class SfuServer {
       });
     } else {
       replyJson(res, 404, { ok: false, code: "not_found", message: `no endpoint ${path}` });
+    }
+  }
+
+  /** Every room and worker, for a request signed with the server secret. */
+  async #detailedHealth(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    try {
+      if (req.method !== "GET") throw new SfuError("bad_request", "health is a GET");
+      await readSignedBody(req, this.config.serverSecret, 0);
+      replyJson(res, 200, this.health());
+    } catch (err) {
+      const e = err instanceof SfuError ? err : new SfuError("bad_request", "the request was refused");
+      replyJson(res, e.status, { ok: false, code: e.code, message: e.message });
     }
   }
 
@@ -241,7 +270,10 @@ export class SfuServer {
     this.#links.stop();
     await this.#signalling.close(STOP_GRACE_MS);
     this.pool.close();
-    this.#http.closeAllConnections();
-    await new Promise<void>((resolve) => this.#http.close(() => resolve()));
+    for (const h of [this.#http, this.#internalHttp]) {
+      if (!h) continue;
+      h.closeAllConnections();
+      await new Promise<void>((resolve) => h.close(() => resolve()));
+    }
   }
 }

@@ -1,6 +1,7 @@
 // One mediasoup worker per core. Rooms ask for the least loaded live worker; a worker that dies
 // is replaced at once (and again, backing off, until a replacement starts) and rooms are told so
 // they can rebuild their routers elsewhere.
+import type { WorkerHealth } from "../lib/protocol/sfu_health.ts";
 import { EventEmitter } from "node:events";
 import * as mediasoup from "mediasoup";
 import type { types as ms } from "mediasoup";
@@ -8,8 +9,7 @@ import type { SfuConfig } from "./config.ts";
 
 export type WorkerPoolEvents = { workerDied: [dead: ms.Worker] };
 
-/** One worker as /healthz shows it; a dead one is listed until its replacement runs. */
-export type WorkerHealth = { pid: number; alive: boolean; routers: number };
+export type { WorkerHealth };
 
 const RETRY_MS = [250, 1_000, 3_000, 10_000];
 

@@ -252,8 +252,8 @@ Deno.test(
       assert.equal(answers.camera.code, "forbidden", JSON.stringify(answers.camera));
       assert.equal(answers.asMic.type, "error");
       assert.equal(answers.asMic.code, "forbidden", JSON.stringify(answers.asMic));
-      const health = await (await fetch(`${stack.sfu!.http}/healthz`)).json();
-      const room = health.rooms?.find((r: { name: string }) => r.name.includes(spaceId));
+      const health = await stack.sfu!.health();
+      const room = health.rooms.find((r) => r.name.includes(spaceId));
       assert.ok(room, `the Space's room on the SFU: ${JSON.stringify(health.rooms)}`);
       assert.equal(room.media.producers, 1, `only the host's microphone is produced: ${JSON.stringify(room.media)}`);
       await sleep(500);

@@ -9,6 +9,7 @@ import { CallReport, CallRoomRequest, CallView } from "./call.ts";
 import { Ack, contract, type MessagesOf, NoBody, seg } from "./contract.ts";
 import { InboxDelivered, InboxRequest } from "./dm.ts";
 import { CloseRoomRequest, GetGrantRequest, GetGrantResponse, GrantRequest, RecordingRequest } from "./sfu.ts";
+import { SfuHealth } from "./sfu_health.ts";
 import {
   PipeEvent,
   PipeLinkRequest,
@@ -212,6 +213,15 @@ export const sfuClose = contract({
   answer: Ack,
 });
 
+/** Every room and worker of an SFU (its public `/healthz` says only whether it is whole and how loaded). */
+export const sfuHealth = contract({
+  name: "sfuHealth",
+  method: "GET",
+  path: () => "/control/health",
+  request: NoBody,
+  answer: SfuHealth,
+});
+
 // ---- SFU <-> SFU (sfu_edge.ts) ----
 
 export const pipeOpen = contract({
@@ -259,6 +269,7 @@ export const relayClose = contract({
 
 /** Every contract, for tests and for the message map below. */
 export const INTERNAL_CONTRACTS = [
+  sfuHealth,
   spaceRoomChange,
   spaceGetGrant,
   spaceReports,

@@ -6,10 +6,14 @@ import {
   DEV_ROOM_SECRET,
   DEV_SERVER_SECRET,
 } from "../protocol/defaults.ts";
+import { assertProductionSecrets, isProduction, ProductionError, secretsFromFiles } from "../protocol/production.ts";
 import { parseSfuList } from "../protocol/sfu_edge.ts";
 import type { PlacedSfu } from "../protocol/sfu_placement.ts";
+import { type TurnConfig, turnConfig } from "./turn.ts";
 
 export interface Config {
+  /** Production mode (lib/protocol/production.ts): SPAZIO_ENV=production or an https SPAZIO_PUBLIC_URL. */
+  production: boolean;
   port: number;
   hostname: string;
   /** SPAZIO_KV: a file path (embedded SQLite) or an http(s) URL of a remote KV (KV Connect). */
@@ -33,17 +37,31 @@ export interface Config {
   roomSecret: string;
   serverSecret: string;
   buildDir: string;
+  /** SPAZIO_TURN_URLS, SPAZIO_TURN_SECRET(_FILE), SPAZIO_TURN_TTL, SPAZIO_TURN_FORCE_RELAY (lib/server/turn.ts); unset: no relay. */
+  turn?: TurnConfig;
 }
 
-function env(name: string): string | undefined {
-  return Deno.env.get(name) || undefined;
-}
-
-export function loadConfig(): Config {
+/**
+ * The web's settings from the environment (secrets also from `<NAME>_FILE`). In production mode it
+ * throws a ProductionError, naming the variable, on a development or short secret or a public URL
+ * that is not https.
+ */
+export function loadConfig(source: Record<string, string | undefined> = Deno.env.toObject()): Config {
+  const vars = secretsFromFiles(source, ["SPAZIO_ROOM_SECRET", "SPAZIO_SERVER_SECRET"], Deno.readTextFileSync);
+  const env = (name: string): string | undefined => vars[name] || undefined;
+  const production = isProduction(vars);
+  assertProductionSecrets(vars, "The web server");
+  if (production && !env("SPAZIO_PUBLIC_URL")?.startsWith("https://")) {
+    throw new ProductionError(
+      "The web server refuses to start in production mode: SPAZIO_PUBLIC_URL must be the https origin people use " +
+        "(passkeys are bound to its host name, cookies are Secure).",
+    );
+  }
   const port = Number(env("SPAZIO_PORT") ?? DEFAULT_WEB_PORT);
   const partyUrl = env("SPAZIO_PARTY_URL") ?? `http://127.0.0.1:${DEFAULT_PARTY_PORT}`;
   const sfuUrl = env("SPAZIO_SFU_URL") ?? `http://127.0.0.1:${DEFAULT_SFU_PORT}`;
   return {
+    production,
     port,
     hostname: env("SPAZIO_HOST") ?? "127.0.0.1",
     kvPath: env("SPAZIO_KV") ?? "./data/spazio.kv",
@@ -56,6 +74,7 @@ export function loadConfig(): Config {
     roomSecret: env("SPAZIO_ROOM_SECRET") ?? DEV_ROOM_SECRET,
     serverSecret: env("SPAZIO_SERVER_SECRET") ?? DEV_SERVER_SECRET,
     buildDir: env("SPAZIO_BUILD_DIR") ?? "./_build",
+    turn: turnConfig(source, Deno.readTextFileSync, production),
   };
 }
 

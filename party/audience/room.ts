@@ -21,7 +21,7 @@ import { callSigned, type SignedResult } from "../../lib/protocol/signed_client.
 import { readSigned } from "../../lib/protocol/signed_reader.ts";
 import { admitConnection, fail, json, refused } from "../shared/http.ts";
 import { answerSafely, broadcastText, closeQuietly, sendText, upgradeShapeRefusal } from "../shared/socket.ts";
-import { type PartyConfig, readConfig, roomIdOf } from "../shared/config.ts";
+import { clientAddress, type PartyConfig, readConfig, roomIdOf } from "../shared/config.ts";
 import { type ConnLimits, SPACE_INBOUND, spaceLimits } from "../space/inbound.ts";
 import { type Message, receive } from "../shared/inbound.ts";
 import { Presence } from "../space/presence.ts";
@@ -139,7 +139,7 @@ export default class AudienceShard implements Party.Server {
       this.#send(conn, { type: "removed", message });
       return closeQuietly(conn, SPACE_CLOSE.removed, message);
     }
-    const address = ctx.request.headers.get("cf-connecting-ip");
+    const address = clientAddress(this.config, ctx.request);
     const refusal = this.#presence.refusal(actor.sub, address);
     if (refusal) return closeQuietly(conn, SPACE_CLOSE.tooManyConnections, refusal);
     conn.setState({ actor, address, buckets: {}, strikes: 0 });

@@ -26,6 +26,13 @@ export interface PartyConfig {
   partyUrl: string;
   /** Listeners per audience shard; 0 turns shards off (every listener joins the Space room). */
   shardSize: number;
+  /**
+   * SPAZIO_CLIENT_IP_HEADER: the request header holding the client's address, for per-address
+   * limits. `cf-connecting-ip` by default (Cloudflare sets it and overwrites a client's own);
+   * self-hosted, the header the operator's proxy overwrites (the Caddyfile sets `x-real-ip`);
+   * `none`: only per-person limits apply. A header a client can set itself must never be named.
+   */
+  clientIpHeader: string | null;
 }
 
 const text = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
@@ -44,6 +51,7 @@ export function readConfig(env: Record<string, unknown>): PartyConfig {
     allowedOrigins: parseAllowedOrigins(text(env.SPAZIO_ALLOWED_ORIGINS)),
     partyUrl: (text(env.SPAZIO_PARTY_URL) ?? `http://127.0.0.1:${DEFAULT_PARTY_PORT}`).replace(/\/+$/, ""),
     shardSize: shardSize(text(env.SPAZIO_AUDIENCE_SHARD_SIZE)),
+    clientIpHeader: clientIpHeader(text(env.SPAZIO_CLIENT_IP_HEADER)),
   };
 }
 
@@ -61,6 +69,18 @@ function sfuPeers(v: string | undefined): string[] {
     }
     return [];
   }
+}
+
+function clientIpHeader(v: string | undefined): string | null {
+  if (v === undefined) return "cf-connecting-ip";
+  return v.toLowerCase() === "none" ? null : v.toLowerCase();
+}
+
+/** The client's address as the configured header gives it (null: none, or not configured). */
+export function clientAddress(config: Pick<PartyConfig, "clientIpHeader">, request: Request): string | null {
+  if (!config.clientIpHeader) return null;
+  const v = request.headers.get(config.clientIpHeader)?.split(",")[0]?.trim();
+  return v ? v.slice(0, 64) : null;
 }
 
 function shardSize(v: string | undefined): number {

@@ -1,7 +1,7 @@
 // The parties' settings: the SFU list grants go to, and roomIdOf (the room id of a connection when
 // PartyKit refuses room.id, while an alarm is handled).
-import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { readConfig, roomIdOf } from "./config.ts";
+import assert, { deepStrictEqual as assertEquals } from "node:assert/strict";
+import { clientAddress, readConfig, roomIdOf } from "./config.ts";
 
 const refusing = {
   get id(): string {
@@ -29,4 +29,18 @@ Deno.test("readConfig: grants go to SPAZIO_SFU_URL first, then every other SFU o
   assertEquals(readConfig({ SPAZIO_SFU_URL: "http://10.0.0.9:4443", SPAZIO_SFU_PEERS: "nonsense" }).sfuUrls, [
     "http://10.0.0.9:4443",
   ]);
+});
+
+Deno.test("the client's address comes only from the header the operator names", () => {
+  const req = (headers: Record<string, string>) => new Request("http://p/parties/space/x", { headers });
+  const cf = readConfig({});
+  assert.equal(clientAddress(cf, req({ "cf-connecting-ip": "203.0.113.7" })), "203.0.113.7");
+  // Self-hosted behind Caddy: a forged cf-connecting-ip is ignored, the proxy's x-real-ip counts.
+  const caddy = readConfig({ SPAZIO_CLIENT_IP_HEADER: "X-Real-IP" });
+  assert.equal(clientAddress(caddy, req({ "cf-connecting-ip": "6.6.6.6", "x-real-ip": "203.0.113.7" })), "203.0.113.7");
+  assert.equal(clientAddress(caddy, req({ "cf-connecting-ip": "6.6.6.6" })), null);
+  assert.equal(
+    clientAddress(readConfig({ SPAZIO_CLIENT_IP_HEADER: "none" }), req({ "cf-connecting-ip": "1.1.1.1" })),
+    null,
+  );
 });

@@ -15,7 +15,7 @@ import {
   type SpaceEvent,
 } from "../../lib/protocol/space.ts";
 import { type RoomTokenClaims, verifyRoomToken } from "../../lib/protocol/token.ts";
-import { type PartyConfig, readConfig, roomIdOf } from "../shared/config.ts";
+import { clientAddress, type PartyConfig, readConfig, roomIdOf } from "../shared/config.ts";
 import { admitConnection } from "../shared/http.ts";
 import { answerSafely, broadcastText, closeQuietly, sendText, upgradeShapeRefusal } from "../shared/socket.ts";
 import { handleSpaceRequest } from "./http.ts";
@@ -177,8 +177,8 @@ export default class SpaceRoom implements Party.Server, SpaceRoomHandle {
       this.#send(conn, { type: "removed", message });
       return closeQuietly(conn, SPACE_CLOSE.removed, message);
     }
-    // Cloudflare sets this header; where it is absent (partykit dev) only per-person limits apply.
-    const address = ctx.request.headers.get("cf-connecting-ip");
+    // Where the configured header is absent (partykit dev) only per-person limits apply.
+    const address = clientAddress(this.config, ctx.request);
     const refusal = this.#presence.refusal(actor.sub, address);
     if (refusal) return closeQuietly(conn, SPACE_CLOSE.tooManyConnections, refusal);
     conn.setState({ actor, address, buckets: {}, strikes: 0, personal: this.#personal(actor.sub, address) });

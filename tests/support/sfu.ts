@@ -1,5 +1,9 @@
 // Starts the real SFU (Node + mediasoup, the worker built by scripts/setup-sfu.sh) for Deno tests,
 // on a free port, and stops it. Also finds its worker processes, for the fault test.
+import { DEV_SERVER_SECRET } from "../../lib/protocol/defaults.ts";
+import { sfuHealth } from "../../lib/protocol/internal_api.ts";
+import type { SfuHealth } from "../../lib/protocol/sfu_health.ts";
+import { callSigned } from "../../lib/protocol/signed_client.ts";
 import { freePort, waitFor } from "./party.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -7,7 +11,7 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 export class SfuProcess {
   #child: Deno.ChildProcess;
   #log: string[] = [];
-  private constructor(readonly port: number, child: Deno.ChildProcess) {
+  private constructor(readonly port: number, child: Deno.ChildProcess, readonly serverSecret: string) {
     this.#child = child;
     for (const stream of [child.stdout, child.stderr]) {
       stream.pipeThrough(new TextDecoderStream()).pipeTo(
@@ -36,7 +40,7 @@ export class SfuProcess {
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    const sfu = new SfuProcess(port, child);
+    const sfu = new SfuProcess(port, child, env.SPAZIO_SERVER_SECRET ?? DEV_SERVER_SECRET);
     await waitFor("the SFU to answer /healthz", async () => {
       try {
         const res = await fetch(`${sfu.http}/healthz`);
@@ -50,6 +54,13 @@ export class SfuProcess {
       throw new Error(`${e.message}\n${log}`);
     });
     return sfu;
+  }
+
+  /** Every room and worker: the signed /control/health (the public /healthz tells neither). */
+  async health(): Promise<SfuHealth> {
+    const res = await callSigned(sfuHealth, { secret: this.serverSecret, to: this.http, params: undefined });
+    if (!res.ok) throw new Error(`the SFU's health: ${res.error.message}`);
+    return res.data;
   }
 
   /** The pids of this SFU's mediasoup workers (its child processes). */

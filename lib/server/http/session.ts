@@ -1,4 +1,5 @@
 // The session cookie: HttpOnly, SameSite=Lax, Secure when the site is served over HTTPS.
+import { forwardedClient, trustedHops } from "./client_ip.ts";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "./env.ts";
@@ -29,11 +30,9 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
 }
 
 export function clientIp(c: Context<AppEnv>): string {
-  // Behind a proxy, SPAZIO_TRUST_PROXY makes the first X-Forwarded-For hop count.
-  if (Deno.env.get("SPAZIO_TRUST_PROXY")) {
-    const fwd = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-    if (fwd) return fwd;
-  }
+  // Behind SPAZIO_TRUST_PROXY proxies, the X-Forwarded-For entry the outermost of them wrote.
+  const fwd = forwardedClient(c.req.header("x-forwarded-for"), trustedHops(Deno.env.get("SPAZIO_TRUST_PROXY")));
+  if (fwd) return fwd;
   const info = c.env as { remoteAddr?: { hostname?: string } } | undefined;
   return info?.remoteAddr?.hostname ?? "unknown";
 }

@@ -4,7 +4,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { DEV_ROOM_SECRET, DEV_SERVER_SECRET } from "../../../lib/protocol/defaults.ts";
 import { mintRoomToken, signRequest } from "../../../lib/protocol/token.ts";
-import type { SfuHealth } from "../../server.ts";
+import { sfuHealth } from "../../../lib/protocol/internal_api.ts";
+import type { SfuHealth } from "../../../lib/protocol/sfu_health.ts";
+import { callSigned } from "../../../lib/protocol/signed_client.ts";
 
 const SFU_DIR = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -19,7 +21,10 @@ export type RunningSfu = {
     body: unknown,
     secret?: string,
   ): Promise<{ status: number; json: unknown }>;
+  /** Every room and worker: the signed /control/health (the public /healthz tells neither). */
   health(): Promise<SfuHealth>;
+  /** The internal listener's URL when SPAZIO_SFU_INTERNAL_PORT is set, else `url`. */
+  internalUrl: string;
   /** Everything the SFU wrote to stderr so far. */
   stderr(): string;
   /** The exit of a process that stopped, or null while it runs. */
@@ -47,6 +52,7 @@ export async function startSfu(env: Record<string, string> = {}): Promise<Runnin
     // SPAZIO_TEST_SFU_LOG=1 shows the SFU's own complaints while a test runs.
     if (process.env.SPAZIO_TEST_SFU_LOG) process.stderr.write(d);
   });
+  let internalPort = 0;
   const port = await new Promise<number>((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`sfu did not start in 20 s: ${stderr}`)), 20_000);
@@ -55,12 +61,15 @@ export async function startSfu(env: Record<string, string> = {}): Promise<Runnin
       const m = /listening on http:\/\/[^:]+:(\d+)/.exec(out);
       if (m) {
         clearTimeout(timer);
+        internalPort = Number(/\/internal\/\* on http:\/\/[^:]+:(\d+)/.exec(out)?.[1] ?? m[1]);
         resolve(Number(m[1]));
       }
     });
     child.once("exit", (code) => reject(new Error(`sfu exited with ${code}: ${stderr}`)));
   });
   const url = `http://127.0.0.1:${port}`;
+  const internalUrl = `http://127.0.0.1:${internalPort}`;
+  const serverSecret = env.SPAZIO_SERVER_SECRET ?? process.env.SPAZIO_SERVER_SECRET ?? DEV_SERVER_SECRET;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) {
       resolve({ code: child.exitCode, signal: child.signalCode });
@@ -71,10 +80,11 @@ export async function startSfu(env: Record<string, string> = {}): Promise<Runnin
     port,
     pid: child.pid!,
     url,
+    internalUrl,
     wsUrl: (token) => `ws://127.0.0.1:${port}/ws?token=${encodeURIComponent(token)}`,
-    async control(path, body, secret = DEV_SERVER_SECRET) {
+    async control(path, body, secret = serverSecret) {
       const text = JSON.stringify(body);
-      const res = await fetch(url + path, {
+      const res = await fetch(internalUrl + path, {
         method: "POST",
         headers: { "content-type": "application/json", ...(await signRequest(secret, text)) },
         body: text,
@@ -82,7 +92,9 @@ export async function startSfu(env: Record<string, string> = {}): Promise<Runnin
       return { status: res.status, json: await res.json() };
     },
     async health() {
-      return (await (await fetch(`${url}/healthz`)).json()) as SfuHealth;
+      const res = await callSigned(sfuHealth, { secret: serverSecret, to: internalUrl, params: undefined });
+      if (!res.ok) throw new Error(`the SFU's health: ${res.error.message}`);
+      return res.data;
     },
     stderr: () => stderr,
     exited,
