@@ -3,8 +3,9 @@
 // 1.5x / 2x, lock-screen controls (Media Session), and the keyboard: Space or K plays and
 // pauses, the arrows move 15 s, N skips to the next speaker. A replay with its timeline shows the
 // Space as it was at each moment (components/replay/ReplayMoment.tsx) and skips to the next
-// speaker. Anyone cuts a 30 s clip from where they are (unless the host turned clips off); the
-// host starts the replay where they are, or deletes the recording.
+// speaker. A signed-in person cuts a 30 s clip from where they are (unless the host turned clips
+// off; a signed-out one is offered to sign in); the host starts the replay where they are, or
+// deletes the recording and its clips.
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ClipButton } from "../components/replay/ClipButton.tsx";
 import { ReplayHostTools } from "../components/replay/ReplayHostTools.tsx";
@@ -35,6 +36,10 @@ export interface ReplayPlayerProps {
   spaceId?: string;
   clipsAllowed?: boolean;
   isHost?: boolean;
+  /** Clips need an account: signed out, the clip control is a link to sign in. */
+  signedIn?: boolean;
+  /** The recording's clips, which its deletion takes with it (the host's confirmation says so). */
+  clipCount?: number;
   trimStartMs?: number;
   /** Who was on stage and spoke when, comments, reactions and pins; null when none was kept. */
   timeline?: Timeline | null;
@@ -221,6 +226,8 @@ export default function ReplayPlayer(p: ReplayPlayerProps) {
             title={p.title}
             label={t(lang, "rec.clip")}
             fromMs={() => audio.current!.currentTime * 1000}
+            signedIn={p.signedIn}
+            next={`/s/${p.spaceId}/replay`}
           />
         )}
       </div>
@@ -231,6 +238,7 @@ export default function ReplayPlayer(p: ReplayPlayerProps) {
           spaceId={p.spaceId}
           recordingMs={() => trim + audio.current!.currentTime * 1000}
           onTrimmed={onTrimmed}
+          clipCount={p.clipCount ?? 0}
         />
       )}
     </div>

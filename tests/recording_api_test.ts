@@ -1,7 +1,7 @@
 // The web's recording endpoints over HTTP, with the real app, KV, files and ffmpeg: the replay is
 // served with Range (a seek asks for a part and gets just that part), malformed or past-the-end
 // ranges are refused with their status; only the host trims, turns clips off or deletes, and a
-// deleted replay answers 410 with a message; clips are cut and served; ids that are paths are
+// deleted replay answers 410 with a message; clips are cut (signed in) and served; ids that are paths are
 // refused before anything is read.
 import assert from "node:assert/strict";
 import { FFMPEG } from "../lib/server/recordings/mix.ts";
@@ -101,13 +101,16 @@ Deno.test("recording API: Range replay, the host's controls, clips, 410 once del
     assert.equal(trimmed.status, 200);
     assert.ok(Math.abs(trimmed.body.durationMs - 38_000) <= 200);
 
-    // Anyone clips, even without an account.
-    const clipped = await fetch(
+    // Clips need an account (tests/clips_test.ts has their limits).
+    const anonymous = await fetch(
       `${web.url}/api/spaces/${space}/clips`,
       sameOrigin(web, { method: "POST", body: JSON.stringify({ fromMs: 1000 }) }),
     );
+    assert.equal(anonymous.status, 401);
+    await anonymous.body?.cancel();
+    const clipped = await call(web, guest, "POST", `/api/spaces/${space}/clips`, { fromMs: 1000 });
     assert.equal(clipped.status, 201);
-    const clip = await clipped.json();
+    const clip = clipped.body;
     assert.ok(Math.abs(clip.durationMs - 30_000) <= 500);
     const clipAudio = await get(clip.url, { range: "bytes=0-3" });
     assert.equal(clipAudio.status, 206);

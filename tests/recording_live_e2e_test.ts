@@ -149,10 +149,10 @@ Deno.test(
         return { status: res.status, json: await res.json() };
       }, spaceId);
       assert.equal(clipAsk.status, 201, JSON.stringify(clipAsk.json));
-      const clip = (await recordings.getClip(clipAsk.json.id))!;
+      const clip = (await recordings.clips.get(clipAsk.json.id))!;
       assert.ok(Math.abs(clip.durationMs - 30_000) <= 500, `the clip lasts ${clip.durationMs} ms`);
       const clipSound = soundIntervals(
-        await levels(recordings.store.localPath(recordings.clipKeys(clip.id).opus), 50),
+        await levels(recordings.store.localPath(recordings.clips.keys(clip.id).opus), 50),
         50,
       )
         .map(([a, b]): [number, number] => [a + clip.fromMs, b + clip.fromMs]);

@@ -2,8 +2,8 @@
 // host turns Record on in Host tools and an anonymous listener on a phone sees REC beside LIVE
 // (nothing on the page moves when it comes); a pre-named co-host has Host tools but no Record
 // switch; a signed-in listener who raises a hand is told the Space is being recorded, and told
-// again when the host brings them up; the listener clips the last 30 s (progress, then the clip's
-// link and a share button); the host turns Record off and REC goes for everyone.
+// again when the host brings them up; the anonymous listener is offered to sign in to clip, and
+// the signed-in one clips the last 30 s (progress, then the clip's link and a share button); the host turns Record off and REC goes for everyone.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet } from "./support/browser.ts";
@@ -90,13 +90,20 @@ Deno.test(
       await g.getByRole("button", { name: "Unmute my microphone" }).waitFor();
       await g.locator("#toasts").getByText("This Space is being recorded.").waitFor();
 
+      // Clips need an account: the anonymous listener is offered to sign in instead.
       await openSheet(l, "Clip the last 30 s");
       const sheet = l.locator("dialog[open]");
       await sheet.getByRole("button", { name: "Clip the last 30 s" }).click();
-      await sheet.getByRole("link", { name: "Open the clip" }).waitFor({ timeout: 15_000 });
-      await sheet.getByRole("button", { name: "Share" }).waitFor();
-      await l.screenshot({ path: `${ARTIFACTS}/recording-live-clip-360.png` });
+      await sheet.getByRole("link", { name: "Sign in to clip" }).waitFor();
+      await l.screenshot({ path: `${ARTIFACTS}/recording-live-clip-signin-360.png` });
       await closeSheet(l);
+      await openSheet(g, "Clip the last 30 s");
+      const gSheet = g.locator("dialog[open]");
+      await gSheet.getByRole("button", { name: "Clip the last 30 s" }).click();
+      await gSheet.getByRole("link", { name: "Open the clip" }).waitFor({ timeout: 15_000 });
+      await gSheet.getByRole("button", { name: "Share" }).waitFor();
+      await g.screenshot({ path: `${ARTIFACTS}/recording-live-clip-360.png` });
+      await closeSheet(g);
 
       await openSheet(h, /^Host tools/);
       await recordSwitch(h).click();

@@ -88,11 +88,11 @@ Deno.test("a recording: live clip, replay mixed at the speakers' times, the host
 
     // While live, 34 s in: a clip is the last 30 s, all of speaker A.
     now = rec.startedAt + 34_000;
-    const live = await svc.clip(space, { sub: "a:listener" });
+    const live = await svc.clips.cut(space, { sub: "u:listener" });
     assert.ok(Math.abs(live.durationMs - 30_000) <= 500, `live clip lasts ${live.durationMs} ms`);
     assert.equal(live.fromMs, 4_000);
-    near(soundIntervals(await levels(store.localPath(svc.clipKeys(live.id).opus))), [[0, 30_000]]);
-    await assert.rejects(svc.clip(space, { sub: "u:gone", removed: true }), refused(403));
+    near(soundIntervals(await levels(store.localPath(svc.clips.keys(live.id).opus))), [[0, 30_000]]);
+    await assert.rejects(svc.clips.cut(space, { sub: "u:gone", removed: true }), refused(403));
 
     // The Space ends: the replay has both speakers at their times, in both formats.
     now = rec.startedAt + 40_000;
@@ -113,21 +113,21 @@ Deno.test("a recording: live clip, replay mixed at the speakers' times, the host
     assert.ok(Math.abs(trimmed.durationMs! - 35_000) <= 200, `trimmed replay lasts ${trimmed.durationMs} ms`);
 
     // Clips from the replay: 30 s from the start; a start out of range is refused.
-    const c = await svc.clip(space, { sub: "a:fan" }, 0);
+    const c = await svc.clips.cut(space, { sub: "u:fan" }, 0);
     assert.ok(Math.abs(c.durationMs - 30_000) <= 500, `clip lasts ${c.durationMs} ms`);
-    near(soundIntervals(await levels(store.localPath(svc.clipKeys(c.id).opus))), [[0, 30_000]]);
+    near(soundIntervals(await levels(store.localPath(svc.clips.keys(c.id).opus))), [[0, 30_000]]);
     // Near the end a clip is what is left: from 31 s, the second speaker's 3 s, then the last second's silence.
-    const end = await svc.clip(space, { sub: "a:fan" }, 31_000);
-    near(soundIntervals(await levels(store.localPath(svc.clipKeys(end.id).opus))), [[0, 3_000]]);
-    await assert.rejects(svc.clip(space, { sub: "a:fan" }, 35_500), refused(400, "rec.err.bad_clip"));
-    await assert.rejects(svc.clip(space, { sub: "a:fan" }, -1), refused(400));
-    await assert.rejects(svc.clip("spNotRec1", { sub: "a:fan" }, 0), refused(404, "rec.err.not_recorded"));
-    await assert.rejects(svc.clip("../etc", { sub: "a:fan" }, 0), refused(400, "rec.err.bad_id"));
-    await assert.rejects(svc.getClip("../../x"), refused(400));
+    const end = await svc.clips.cut(space, { sub: "u:fan" }, 31_000);
+    near(soundIntervals(await levels(store.localPath(svc.clips.keys(end.id).opus))), [[0, 3_000]]);
+    await assert.rejects(svc.clips.cut(space, { sub: "u:fan" }, 35_500), refused(400, "rec.err.bad_clip"));
+    await assert.rejects(svc.clips.cut(space, { sub: "u:fan" }, -1), refused(400));
+    await assert.rejects(svc.clips.cut("spNotRec1", { sub: "u:fan" }, 0), refused(404, "rec.err.not_recorded"));
+    await assert.rejects(svc.clips.cut("../etc", { sub: "u:fan" }, 0), refused(400, "rec.err.bad_id"));
+    await assert.rejects(svc.clips.get("../../x"), refused(400));
     // The host turns clips off: refused for everyone.
     await assert.rejects(svc.setClipsAllowed(space, "u:guest", false), refused(403));
     await svc.setClipsAllowed(space, "u:host", false);
-    await assert.rejects(svc.clip(space, { sub: "a:fan" }, 0), refused(403, "rec.err.clips_off"));
+    await assert.rejects(svc.clips.cut(space, { sub: "u:fan" }, 0), refused(403, "rec.err.clips_off"));
 
     // 31 days on, the queue's work (run at once here): the replay and the clips are gone.
     now += 31 * DAY;
@@ -136,8 +136,8 @@ Deno.test("a recording: live clip, replay mixed at the speakers' times, the host
     assert.deepEqual(await store.list("clips/"), []);
     assert.equal((await svc.get(space))?.status, "deleted");
     assert.equal((await svc.get(space))?.gone, "expired");
-    assert.equal((await svc.getClip(c.id))?.gone, "expired");
-    await assert.rejects(svc.clip(space, { sub: "a:fan" }, 0), refused(410));
+    assert.equal((await svc.clips.get(c.id))?.gone, "expired");
+    await assert.rejects(svc.clips.cut(space, { sub: "u:fan" }, 0), refused(410));
   } finally {
     kv.close();
     await Deno.remove(root, { recursive: true });

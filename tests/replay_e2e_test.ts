@@ -1,7 +1,7 @@
 // The replay page in Chromium, with the real app, KV, files and ffmpeg (a recording seeded as the
 // SFU's recorder writes one): the ended Space links to its replay; an anonymous listener on a
 // phone plays it (its time moves, the audio comes by Range), changes the speed, seeks by
-// keyboard, and cuts a clip that opens on its own page; the host starts the replay later and
+// keyboard, and is offered to sign in to clip; a signed-in one cuts a clip that opens on its own page; the host starts the replay later and
 // deletes it, after which the page says it is gone (410). Screenshots at 360 and 1280 px.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
@@ -79,16 +79,22 @@ Deno.test("replay page: play, speed, keyboard seek, clip; the host trims and del
       const now = (await audioState(p)).t;
       return Math.abs(now - before - 15) < 1 ? true : undefined;
     }, 5_000);
-    // A clip from here, on its own page.
-    await p.getByRole("button", { name: "Clip 30 s" }).click();
-    await p.getByRole("link", { name: "Open the clip" }).click();
-    await p.waitForURL(/\/clips\/[A-Za-z0-9_-]+$/);
-    await islandsReady(p);
-    await p.getByRole("button", { name: "Play", exact: true }).click();
-    await waitFor("the clip to play", async () => ((await audioState(p)).t > 0.5 ? true : undefined), 10_000);
-    const clipLength = (await audioState(p)).duration;
+    // Clips need an account: signed out, a link to sign in; signed in, a clip from here, on its own page.
+    await p.getByRole("link", { name: "Sign in to clip" }).waitFor();
+    assert.equal(await p.getByRole("button", { name: "Clip 30 s" }).count(), 0);
+    const { page: s } = await signedInPage(browser, web, await account(web, "replayfan"), { width: 360 });
+    await s.goto(`${web.url}/s/${space.id}/replay`);
+    await islandsReady(s);
+    await s.evaluate(() => (document.querySelector("audio")!.currentTime = 15));
+    await s.getByRole("button", { name: "Clip 30 s" }).click();
+    await s.getByRole("link", { name: "Open the clip" }).click();
+    await s.waitForURL(/\/clips\/[A-Za-z0-9_-]+$/);
+    await islandsReady(s);
+    await s.getByRole("button", { name: "Play", exact: true }).click();
+    await waitFor("the clip to play", async () => ((await audioState(s)).t > 0.5 ? true : undefined), 10_000);
+    const clipLength = (await audioState(s)).duration;
     assert.ok(Math.abs(clipLength - 30) <= 0.6, `the clip lasts ${clipLength} s`);
-    await p.screenshot({ path: `${ARTIFACTS}/clip-360.png` });
+    await s.screenshot({ path: `${ARTIFACTS}/clip-360.png` });
 
     // The host, at a desktop: starts the replay 10 s in, then deletes it.
     const { page: h } = await signedInPage(browser, web, host, { width: 1280 });

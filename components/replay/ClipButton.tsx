@@ -1,11 +1,12 @@
 // Cut a 30 s clip of a recorded Space: the last 30 s of a live one, or 30 s from where the reader
-// is in its replay. The button says it is working while the server cuts; then the clip's link and
-// a share button take its side. A refusal (clips off, removed, nothing recorded yet) is a toast.
+// is in its replay. Clips need an account: a signed-out person sees "Sign in to clip", a link
+// that brings them back here. The button says it is working while the server cuts; then the
+// clip's link and a share button take its side. A refusal (clips off, removed, a limit with the
+// minutes left from Retry-After) stays beside the button.
 import { useState } from "preact/hooks";
 import ShareButton from "../../islands/ShareButton.tsx";
-import { api } from "../../lib/browser/api_client.ts";
-import { ClipMade } from "../../lib/protocol/api.ts";
-import { type Lang, t } from "../../lib/i18n/mod.ts";
+import { ApiErrorAnswer, ClipMade } from "../../lib/protocol/api.ts";
+import { type Lang, type MessageKey, t } from "../../lib/i18n/mod.ts";
 import { Icon } from "../Icon.tsx";
 import { toast } from "../Toast.tsx";
 
@@ -17,25 +18,59 @@ export interface ClipButtonProps {
   label: string;
   /** Where in the replay the clip starts (ms); absent on a live Space: its last 30 s. */
   fromMs?: () => number;
+  /** False for a signed-out person: a link to sign in instead of a control that would fail. */
+  signedIn?: boolean;
+  /** Where signing in brings them back to (this page). */
+  next?: string;
 }
 
-export function ClipButton({ lang, spaceId, title, label, fromMs }: ClipButtonProps) {
+/** A refusal as the person reads it: the limit's minutes come from Retry-After. */
+async function refusal(res: Response, lang: Lang): Promise<string> {
+  const parsed = ApiErrorAnswer.safeParse(await res.json().catch(() => null));
+  const code: MessageKey = parsed.success ? parsed.data.error.code : "rec.clip_failed";
+  const after = Number(res.headers.get("retry-after"));
+  return t(lang, code, { minutes: Number.isFinite(after) && after > 0 ? Math.ceil(after / 60) : 60 });
+}
+
+export function ClipButton({ lang, spaceId, title, label, fromMs, signedIn = true, next }: ClipButtonProps) {
   const [busy, setBusy] = useState(false);
   const [url, setUrl] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [signedOut, setSignedOut] = useState(!signedIn);
   async function clip() {
     if (busy) return;
     setBusy(true);
     setUrl(null);
-    const r = await api(
-      "POST",
-      `/api/spaces/${spaceId}/clips`,
-      ClipMade,
-      fromMs ? { fromMs: Math.floor(fromMs()) } : {},
+    setProblem(null);
+    try {
+      const res = await fetch(`/api/spaces/${spaceId}/clips`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(fromMs ? { fromMs: Math.floor(fromMs()) } : {}),
+        credentials: "same-origin",
+      });
+      if (res.status === 401) return setSignedOut(true);
+      if (!res.ok) return setProblem(await refusal(res, lang));
+      const made = ClipMade.safeParse(await res.json().catch(() => null));
+      if (!made.success) return setProblem(t(lang, "rec.clip_failed"));
+      setUrl(`/clips/${made.data.id}`);
+      toast(t(lang, "rec.clip_ready"));
+    } catch {
+      setProblem(t(lang, "err.network"));
+    } finally {
+      setBusy(false);
+    }
+  }
+  if (signedOut) {
+    const back = next ?? (typeof location === "undefined" ? "" : location.pathname);
+    return (
+      <div class="clip-action">
+        <a class="button secondary" href={back ? `/signin?next=${encodeURIComponent(back)}` : "/signin"}>
+          <Icon name="clip" size={20} />
+          {t(lang, "rec.sign_in_to_clip")}
+        </a>
+      </div>
     );
-    setBusy(false);
-    if (!r.ok) return toast(t(lang, r.code));
-    setUrl(`/clips/${r.data.id}`);
-    toast(t(lang, "rec.clip_ready"));
   }
   return (
     <div class="clip-action">
@@ -49,6 +84,7 @@ export function ClipButton({ lang, spaceId, title, label, fromMs }: ClipButtonPr
           <ShareButton lang={lang} url={url} title={t(lang, "rec.clip_of", { title })} />
         </span>
       )}
+      {problem && <p class="error" role="alert">{problem}</p>}
     </div>
   );
 }

@@ -1,6 +1,8 @@
 // The host's controls under their replay: start it where they are (the replay is mixed again from
-// there) or delete the recording for everyone, after a confirmation.
+// there) or delete the recording for everyone, after a confirmation that says how many clips go
+// with it (counted again as it opens: people may have clipped since the page loaded).
 import { useState } from "preact/hooks";
+import { z } from "zod";
 import { api } from "../../lib/browser/api_client.ts";
 import { Done, RecordingPatched } from "../../lib/protocol/api.ts";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
@@ -14,11 +16,23 @@ export interface ReplayHostToolsProps {
   recordingMs: () => number;
   /** The replay was made again from this new start (ms of the recording). */
   onTrimmed: (trimStartMs: number) => void;
+  /** The clips of this recording when the page was made. */
+  clipCount: number;
 }
 
-export function ReplayHostTools({ lang, spaceId, recordingMs, onTrimmed }: ReplayHostToolsProps) {
+/** The part of `GET /api/spaces/<id>/recording` the confirmation reads. */
+const ClipCount = z.object({ clips: z.number().int().nonnegative() });
+
+export function ReplayHostTools({ lang, spaceId, recordingMs, onTrimmed, clipCount }: ReplayHostToolsProps) {
   const [busy, setBusy] = useState<"trim" | "delete" | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [clips, setClips] = useState(clipCount);
+
+  async function confirm() {
+    setConfirming(true);
+    const r = await api("GET", `/api/spaces/${spaceId}/recording`, ClipCount);
+    if (r.ok) setClips(r.data.clips);
+  }
 
   async function trimHere() {
     setBusy("trim");
@@ -55,7 +69,7 @@ export function ReplayHostTools({ lang, spaceId, recordingMs, onTrimmed }: Repla
         </button>
         {!confirming
           ? (
-            <button type="button" class="button danger" onClick={() => setConfirming(true)}>
+            <button type="button" class="button danger" onClick={confirm}>
               <Icon name="trash" size={20} />
               {t(lang, "rec.delete")}
             </button>
@@ -63,6 +77,11 @@ export function ReplayHostTools({ lang, spaceId, recordingMs, onTrimmed }: Repla
           : (
             <div class="confirm" role="alertdialog" aria-label={t(lang, "rec.delete")}>
               <p>{t(lang, "rec.delete_confirm")}</p>
+              {clips > 0 && (
+                <p data-testid="delete-clips">
+                  {clips === 1 ? t(lang, "rec.delete_clips_one") : t(lang, "rec.delete_clips", { n: clips })}
+                </p>
+              )}
               <button type="button" class="button danger" onClick={remove} aria-busy={busy === "delete"}>
                 {t(lang, "rec.delete")}
               </button>

@@ -1,30 +1,20 @@
 // What happens to a recorded Space after the SFU's recorder wrote its tracks: the replay is mixed
 // when the Space ends, the host may trim its start or delete it, it expires after a retention
 // period (30 days by default) through a Deno KV queue message with a delay (kept across restarts),
-// and anyone may cut 30-second clips, which expire by the same rule. Records live in KV; files in
-// a RecordingStore. A deleted or expired recording leaves a tombstone, so its URL says 410.
-// Longer than 300 lines on purpose: clips share the mixer, the expiry queue and the tombstones with
-// replays; they are the next part to leave, when clips are reworked (issue 20).
+// and signed-in people cut 30-second clips of it (clips.ts), which go when the host deletes it.
+// Records live in KV; files in a RecordingStore. A deleted or expired recording leaves a
+// tombstone, so its URL says 410.
 import { z } from "zod";
-import { cut, durationMs, mix, type MixOutput, type TrackInput } from "./mix.ts";
-import type { MessageKey } from "../../i18n/mod.ts";
+import { durationMs, mix, type MixOutput, type TrackInput } from "./mix.ts";
 import { checkKey, type RecordingStore } from "./store.ts";
-import { RECORDING_ID, Timeline } from "../../protocol/recording_timeline.ts";
-import {
-  MixableSegment,
-  parseRecordingIndex,
-  RECORDING_FILES,
-  TRACK_FILE,
-  tracksFolder,
-} from "../../protocol/recording_files.ts";
+import type { Timeline } from "../../protocol/recording_timeline.ts";
 import type { RoomTimeline } from "../../protocol/space_http.ts";
-import { buildTimeline, parseSpeaking } from "./timeline.ts";
+import { readTimeline, readTracks, tracksPrefix, writeTimeline } from "./sources.ts";
+import { checkId, RecordingError } from "./errors.ts";
+import { ClipService } from "./clips.ts";
 
-export const CLIP_MS = 30_000;
+export { RecordingError } from "./errors.ts";
 export const DEFAULT_RETENTION_MS = 30 * 24 * 3600_000;
-
-/** Space and clip ids as the app makes them; anything else never reaches KV or the store. */
-const ID = RECORDING_ID;
 
 export type RecordingStatus = "recording" | "mixing" | "ready" | "failed" | "deleted";
 
@@ -44,31 +34,6 @@ export interface RecordingRecord {
   error?: string;
 }
 
-export interface ClipRecord {
-  id: string;
-  spaceId: string;
-  /** Where it starts in the replay as heard (after the trim). */
-  fromMs: number;
-  durationMs: number;
-  createdBy: string;
-  createdAt: number;
-  expiresAt: number;
-  gone?: "deleted" | "expired";
-}
-
-/** A refusal a route turns into a status and a message. */
-export class RecordingError extends Error {
-  /** `code` names the message people read (lib/i18n/recordings.ts), filled with `params`. */
-  constructor(
-    readonly status: 400 | 403 | 404 | 409 | 410,
-    readonly code: MessageKey,
-    message: string,
-    readonly params?: Record<string, number>,
-  ) {
-    super(message);
-  }
-}
-
 export interface RecordingServiceOptions {
   now?: () => number;
   retentionMs?: number;
@@ -85,22 +50,22 @@ type Expiry = z.infer<typeof Expiry>;
 export class RecordingService {
   readonly now: () => number;
   readonly retentionMs: number;
-  readonly #newId: () => string;
+  /** The clips of recorded Spaces (clips.ts). */
+  readonly clips: ClipService;
 
   constructor(readonly kv: Deno.Kv, readonly store: RecordingStore, opts: RecordingServiceOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.retentionMs = opts.retentionMs ?? DEFAULT_RETENTION_MS;
-    this.#newId = opts.newId ?? (() => crypto.randomUUID().replaceAll("-", "").slice(0, 16));
+    this.clips = new ClipService(this, opts.newId ?? (() => crypto.randomUUID().replaceAll("-", "").slice(0, 16)));
   }
 
   static id(id: string, what = "id"): string {
-    if (!ID.test(id)) throw new RecordingError(400, "rec.err.bad_id", `That is not a ${what}.`);
-    return id;
+    return checkId(id, what);
   }
 
   /** Where the SFU's recorder writes a Space's tracks, as a store prefix. */
   static tracksPrefix(spaceId: string): string {
-    return `${tracksFolder(RecordingService.id(spaceId))!.join("/")}/`;
+    return tracksPrefix(spaceId);
   }
 
   replayKeys(spaceId: string): MixOutput {
@@ -108,17 +73,8 @@ export class RecordingService {
     return { opus: checkKey(`spaces/${id}/replay.ogg`), aac: checkKey(`spaces/${id}/replay.m4a`) };
   }
 
-  clipKeys(clipId: string): MixOutput {
-    const id = RecordingService.id(clipId, "clip id");
-    return { opus: checkKey(`clips/${id}/clip.ogg`), aac: checkKey(`clips/${id}/clip.m4a`) };
-  }
-
   async get(spaceId: string): Promise<RecordingRecord | null> {
     return (await this.kv.get<RecordingRecord>(["recordings", RecordingService.id(spaceId)])).value;
-  }
-
-  async getClip(clipId: string): Promise<ClipRecord | null> {
-    return (await this.kv.get<ClipRecord>(["clips", RecordingService.id(clipId, "clip id")])).value;
   }
 
   /**
@@ -149,65 +105,15 @@ export class RecordingService {
     return res.ok ? rec : (await this.get(spaceId))!;
   }
 
-  timelineKey(spaceId: string): string {
-    return checkKey(`spaces/${RecordingService.id(spaceId)}/timeline.json`);
-  }
-
   /** The replay's timeline (stage, speaking, comments, reactions, pins), or null when there is none. */
   async timeline(spaceId: string): Promise<Timeline | null> {
     const rec = await this.get(spaceId);
-    if (!rec || rec.status === "deleted") return null;
-    try {
-      return Timeline.parse(JSON.parse(await Deno.readTextFile(this.store.localPath(this.timelineKey(spaceId)))));
-    } catch {
-      return null;
-    }
+    return !rec || rec.status === "deleted" ? null : await readTimeline(this.store, spaceId);
   }
 
-  /** Joins the room's record with the SFU's speaking lines and stores it beside the replay. */
-  async #writeTimeline(
-    spaceId: string,
-    rec: RecordingRecord,
-    endedAt: number,
-    room: RoomTimeline | null,
-  ): Promise<void> {
-    const lines = async (file: string) => {
-      try {
-        return parseSpeaking(
-          await Deno.readTextFile(this.store.localPath(`${RecordingService.tracksPrefix(spaceId)}${file}`)),
-        );
-      } catch {
-        return []; // nobody was heard, or the SFU wrote nothing
-      }
-    };
-    const timeline = buildTimeline(
-      rec.startedAt,
-      endedAt,
-      room,
-      await lines(RECORDING_FILES.speaking),
-      await lines(RECORDING_FILES.air),
-    );
-    await this.store.write(this.timelineKey(spaceId), new TextEncoder().encode(JSON.stringify(timeline)));
-  }
-
-  async #tracks(spaceId: string, rec: RecordingRecord): Promise<TrackInput[]> {
-    const prefix = RecordingService.tracksPrefix(spaceId);
-    let segments: MixableSegment[] = [];
-    try {
-      segments = parseRecordingIndex(
-        await Deno.readTextFile(this.store.localPath(`${prefix}${RECORDING_FILES.index}`)),
-        MixableSegment,
-      );
-    } catch { /* nothing was recorded */ }
-    const out: TrackInput[] = [];
-    for (const s of segments) {
-      if (s.firstPacketAt === null || !TRACK_FILE.test(s.file)) continue;
-      const key = `${prefix}${s.file}`;
-      const st = await this.store.stat(key);
-      if (!st || st.size === 0) continue;
-      out.push({ path: this.store.localPath(key), offsetMs: s.firstPacketAt - rec.startedAt });
-    }
-    return out;
+  /** The tracks the SFU's recorder wrote so far, each with its offset from the recording's start. */
+  tracks(spaceId: string, rec: RecordingRecord): Promise<TrackInput[]> {
+    return readTracks(this.store, spaceId, rec.startedAt);
   }
 
   /**
@@ -220,10 +126,10 @@ export class RecordingService {
     if (rec.status !== "recording" && rec.status !== "failed") return rec;
     const endedAt = rec.endedAt ?? opts.endedAt ?? this.now();
     await this.#put({ ...rec, status: "mixing", endedAt });
-    await this.#writeTimeline(spaceId, rec, endedAt, opts.room ?? null).catch((err) =>
+    await writeTimeline(this.store, spaceId, { startedAt: rec.startedAt, endedAt }, opts.room ?? null).catch((err) =>
       console.error(`web: the timeline of ${spaceId} was not stored:`, err)
     );
-    const tracks = await this.#tracks(spaceId, rec);
+    const tracks = await this.tracks(spaceId, rec);
     const expiresAt = endedAt + this.retentionMs;
     try {
       const durationMs = await this.#mixReplay(spaceId, tracks, rec.trimStartMs, endedAt - rec.startedAt);
@@ -294,7 +200,7 @@ export class RecordingService {
       );
     }
     const until = rec.endedAt !== undefined ? rec.endedAt - rec.startedAt : undefined;
-    const durationMs = await this.#mixReplay(spaceId, await this.#tracks(spaceId, rec), fromMs, until);
+    const durationMs = await this.#mixReplay(spaceId, await this.tracks(spaceId, rec), fromMs, until);
     const next = { ...rec, trimStartMs: fromMs, durationMs };
     await this.#put(next);
     return next;
@@ -307,10 +213,14 @@ export class RecordingService {
     return next;
   }
 
-  /** The host deletes the recording: files and index go, a tombstone stays for the 410. */
-  async delete(spaceId: string, bySub: string): Promise<void> {
+  /**
+   * The host deletes the recording: files and index go, and its clips with them (how many is the
+   * answer); tombstones stay for the 410s.
+   */
+  async delete(spaceId: string, bySub: string): Promise<number> {
     this.#mine(await this.get(spaceId), bySub, "delete this recording");
     await this.#remove(spaceId, "deleted");
+    return await this.clips.removeAllOf(spaceId);
   }
 
   async #remove(spaceId: string, why: "deleted" | "expired") {
@@ -326,78 +236,6 @@ export class RecordingService {
         clipsAllowed: false,
         gone: why,
       });
-    }
-  }
-
-  /**
-   * A clip of 30 s: from `fromMs` of a finished replay, or, while the Space is live, the last
-   * 30 s recorded. `removed`: the room's word that this person was put out of the Space.
-   */
-  async clip(spaceId: string, by: { sub: string; removed?: boolean }, fromMs?: number): Promise<ClipRecord> {
-    const rec = await this.get(spaceId);
-    if (!rec) {
-      throw new RecordingError(404, "rec.err.not_recorded", "This Space is not recorded, so it cannot be clipped.");
-    }
-    if (rec.status === "deleted") {
-      throw new RecordingError(410, "rec.err.recording_gone", "This recording was deleted.");
-    }
-    if (by.removed) throw new RecordingError(403, "rec.err.removed", "You were removed from this Space.");
-    if (!rec.clipsAllowed) {
-      throw new RecordingError(403, "rec.err.clips_off", "The host turned clips off for this Space.");
-    }
-    const id = this.#newId();
-    const keys = this.clipKeys(id);
-    const scratch = await Deno.makeTempDir({ prefix: "spazio-clip-" });
-    let start: number;
-    try {
-      const tmp = { opus: `${scratch}/clip.ogg`, aac: `${scratch}/clip.m4a` };
-      if (rec.status === "recording") {
-        const tracks = await this.#tracks(spaceId, rec);
-        if (!tracks.length) throw new RecordingError(409, "rec.err.nothing_recorded", "Nothing has been recorded yet.");
-        const elapsed = this.now() - rec.startedAt;
-        start = Math.max(0, elapsed - CLIP_MS);
-        await mix(tracks, tmp, { fromMs: start, durationMs: CLIP_MS, untilMs: elapsed });
-      } else if (rec.status === "ready") {
-        const length = rec.durationMs ?? 0;
-        if (fromMs === undefined || !Number.isInteger(fromMs) || fromMs < 0 || fromMs >= length) {
-          throw new RecordingError(
-            400,
-            "rec.err.bad_clip",
-            `A clip starts anywhere from 0 to ${Math.max(0, length - 1)} ms of this replay.`,
-            {
-              max: Math.max(0, length - 1),
-            },
-          );
-        }
-        start = fromMs;
-        await cut(this.store.localPath(this.replayKeys(spaceId).opus), tmp, fromMs, Math.min(CLIP_MS, length - fromMs));
-      } else {
-        throw new RecordingError(
-          409,
-          "rec.err.recording_not_ready",
-          "The replay is still being made; try again in a moment.",
-        );
-      }
-      const length = await durationMs(tmp.opus);
-      for (const k of ["opus", "aac"] as const) {
-        const f = await Deno.open(tmp[k], { read: true });
-        await this.store.write(keys[k], f.readable);
-      }
-      const now = this.now();
-      const clip: ClipRecord = {
-        id,
-        spaceId,
-        fromMs: start,
-        durationMs: length,
-        createdBy: by.sub,
-        createdAt: now,
-        expiresAt: now + this.retentionMs,
-      };
-      await this.kv.set(["clips", id], clip);
-      await this.#expireLater({ type: "clip.expire", clipId: id }, clip.expiresAt);
-      return clip;
-    } finally {
-      await Deno.remove(scratch, { recursive: true }).catch(() => {});
     }
   }
 
@@ -423,14 +261,7 @@ export class RecordingService {
       return true;
     }
     if (m?.type === "clip.expire") {
-      const clip = await this.getClip(m.clipId);
-      if (!clip || clip.gone) return true;
-      if (clip.expiresAt > this.now()) {
-        await this.#expireLater({ type: "clip.expire", clipId: clip.id }, clip.expiresAt);
-      } else {
-        await this.store.deletePrefix(`clips/${clip.id}/`);
-        await this.kv.set(["clips", clip.id], { ...clip, gone: "expired" });
-      }
+      await this.clips.expire(m.clipId);
       return true;
     }
     return false;
@@ -448,12 +279,6 @@ export class RecordingService {
         n++;
       }
     }
-    for await (const e of this.kv.list<ClipRecord>({ prefix: ["clips"] })) {
-      if (!e.value.gone && e.value.expiresAt <= this.now()) {
-        await this.onQueue({ type: "clip.expire", clipId: e.value.id });
-        n++;
-      }
-    }
-    return n;
+    return n + await this.clips.expireDue();
   }
 }

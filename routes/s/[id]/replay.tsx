@@ -1,7 +1,8 @@
 // /s/<id>/replay: a recorded Space after it ended, public like the Space: its title and host,
-// the player, and for the host the trim and delete. A deleted or expired recording is a 410
-// page that says so; one still being mixed says to come back. With the Space's timeline beside
-// the audio, the page shows the stage, comments, reactions and pins as they were at each moment.
+// the player (clips for the signed-in), and for the host the trim and delete. A deleted or expired
+// recording is a 410 page that says so; one still being mixed says to come back. With the
+// Space's timeline beside the audio, the page shows the stage, comments, reactions and pins as
+// they were at each moment.
 import { Island } from "../../../components/Island.tsx";
 import { HttpError } from "../../../lib/server/http/errors.ts";
 import { spaceParam } from "../../../lib/server/http/params.ts";
@@ -23,9 +24,11 @@ export const handler: Handlers = {
     if (rec.status === "deleted") {
       throw new HttpError(410, rec.gone === "expired" ? "rec.err.recording_expired" : "rec.err.recording_gone");
     }
-    const [host, timeline] = await Promise.all([
+    const isHost = user?.id === space.hostId;
+    const [host, timeline, clipCount] = await Promise.all([
       c.get("deps").users.get(space.hostId),
       rec.status === "ready" ? svc.timeline(space.id) : null,
+      isHost ? svc.clips.countOf(space.id) : 0,
     ]);
     const title = t(lang, "rec.replay_of", { title: space.title });
     return renderPage(
@@ -63,7 +66,9 @@ export const handler: Handlers = {
                   durationMs: rec.durationMs ?? 0,
                   spaceId: space.id,
                   clipsAllowed: rec.clipsAllowed,
-                  isHost: user?.id === space.hostId,
+                  isHost,
+                  signedIn: !!user,
+                  clipCount,
                   trimStartMs: rec.trimStartMs,
                   timeline,
                 }}

@@ -1,4 +1,5 @@
-// /api/clips/<clip id>/clip.ogg | clip.m4a: a clip's audio, with Range; 410 once it expired.
+// /api/clips/<clip id>/clip.ogg | clip.m4a: a clip's audio, with Range; 410 once it expired or
+// went with its deleted recording.
 import type { Handlers } from "../../../../lib/server/http/route.ts";
 import { goneAnswer, withRecordings } from "../../../../lib/server/recordings/http.ts";
 import { serveStored } from "../../../../lib/server/recordings/range.ts";
@@ -15,10 +16,10 @@ export const handler: Handlers = {
       const id = RecordingService.id(c.req.param("id") ?? "", "clip id");
       const file = TYPES[c.req.param("file") ?? ""];
       if (!file) throw new RecordingError(404, "rec.err.bad_id", "no such file");
-      const clip = await svc.getClip(id);
+      const clip = await svc.clips.get(id);
       if (!clip) throw new RecordingError(404, "rec.err.bad_id", "no such clip");
       if (clip.gone) return goneAnswer(c, clip.gone, true);
-      return await serveStored(c.req.raw, svc.store, svc.clipKeys(id)[file.key], file.type, {
+      return await serveStored(c.req.raw, svc.store, svc.clips.keys(id)[file.key], file.type, {
         "cache-control": "public, max-age=300",
       });
     }),

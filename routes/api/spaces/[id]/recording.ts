@@ -1,5 +1,6 @@
-// /api/spaces/<id>/recording: what there is of a Space's recording (GET, public), the host's trim
-// and clips switch (PATCH {trimStartMs?, clipsAllowed?}), and the host's delete (DELETE).
+// /api/spaces/<id>/recording: what there is of a Space's recording (GET, public, with how many
+// clips it has), the host's trim and clips switch (PATCH {trimStartMs?, clipsAllowed?}), and the
+// host's delete (DELETE), which takes the clips with it and says how many went.
 import { z } from "zod";
 import { requireUser } from "../../../../lib/server/http/guards.ts";
 import type { Handlers } from "../../../../lib/server/http/route.ts";
@@ -19,7 +20,8 @@ export const handler: Handlers = {
       if (!rec) throw new RecordingError(404, "rec.err.not_recorded", "not recorded");
       if (rec.status === "deleted") return goneAnswer(c, rec.gone);
       const { status, startedAt, endedAt, durationMs, trimStartMs, clipsAllowed, expiresAt } = rec;
-      return c.json({ status, startedAt, endedAt, durationMs, trimStartMs, clipsAllowed, expiresAt });
+      const clips = await svc.clips.countOf(rec.spaceId);
+      return c.json({ status, startedAt, endedAt, durationMs, trimStartMs, clipsAllowed, expiresAt, clips });
     }),
   PATCH: (c) =>
     withRecordings(c, async (svc) => {
@@ -53,7 +55,7 @@ export const handler: Handlers = {
   DELETE: (c) =>
     withRecordings(c, async (svc) => {
       const user = requireUser(c);
-      await svc.delete(RecordingService.id(c.req.param("id") ?? ""), `u:${user.id}`);
-      return c.json({ ok: true } satisfies Done);
+      const clipsDeleted = await svc.delete(RecordingService.id(c.req.param("id") ?? ""), `u:${user.id}`);
+      return c.json({ ok: true, clipsDeleted } satisfies Done & { clipsDeleted: number });
     }),
 };
