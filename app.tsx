@@ -4,7 +4,6 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { serveStatic } from "hono/deno";
-import { secureHeaders } from "hono/secure-headers";
 import config from "./fresh.config.ts";
 import routes from "./routes.gen.ts";
 import type { Config } from "./lib/server/config.ts";
@@ -14,6 +13,7 @@ import { FieldError, HttpError } from "./lib/server/http/errors.ts";
 import { csrfGuard } from "./lib/server/http/guards.ts";
 import { honoPath } from "./lib/server/http/route.ts";
 import { LANG_COOKIE, readSessionCookie } from "./lib/server/http/session.ts";
+import { securityHeaders } from "./lib/server/http/security_headers.ts";
 import { pickLang, t } from "./lib/i18n/mod.ts";
 import { loadBuildManifest } from "./lib/server/islands.ts";
 import { openKv } from "./lib/server/kv/db.ts";
@@ -70,7 +70,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   });
   // First in, last out: it sees every answer, error pages included. /_build/ is precompressed.
   app.use("*", compression({ skip: (path) => path.startsWith("/_build/") }));
-  app.use("*", secureHeaders({ crossOriginEmbedderPolicy: false, referrerPolicy: "strict-origin-when-cross-origin" }));
+  // A Content-Security-Policy with a fresh nonce per answer (renderPage puts it on the inline scripts).
+  app.use("*", securityHeaders());
   app.use(
     "*",
     bodyLimit({

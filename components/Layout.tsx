@@ -24,6 +24,8 @@ export interface LayoutProps {
   returnTo?: string;
   /** Islands of the shell itself (the call ringer), rendered outside the swapped content. */
   shellIslands?: string;
+  /** The Content-Security-Policy nonce of this answer: every inline script (and bundle) carries it. */
+  nonce?: string;
   children: ComponentChildren;
 }
 
@@ -76,8 +78,19 @@ function tabsFor(lang: Lang, user: User | null, path: string, unread: number, re
 }
 
 export function Layout(
-  { lang, title, user, path, islandScripts, preloads = [], unread = 0, returnTo = "/", shellIslands = "", children }:
-    LayoutProps,
+  {
+    lang,
+    title,
+    user,
+    path,
+    islandScripts,
+    preloads = [],
+    unread = 0,
+    returnTo = "/",
+    shellIslands = "",
+    nonce,
+    children,
+  }: LayoutProps,
 ) {
   // Only a page's script can start a Space or a call (or bring one over from the page before), so
   // a page without any keeps shipping none; every other page carries the NowPlaying island.
@@ -97,8 +110,8 @@ export function Layout(
         <link rel="icon" href="/static/icons/icon-192.png" type="image/png" />
         <link rel="apple-touch-icon" href="/static/icons/icon-192.png" />
         <link rel="stylesheet" href="/static/styles.css" />
-        {scripts.map((src) => <script type="module" src={src} key={src} />)}
-        {modulePreloads.map((href) => <link rel="modulepreload" href={href} key={href} />)}
+        {scripts.map((src) => <script type="module" src={src} nonce={nonce} key={src} />)}
+        {modulePreloads.map((href) => <link rel="modulepreload" href={href} nonce={nonce} key={href} />)}
       </head>
       <body>
         <a class="skip" href="#main">{t(lang, "nav.skip")}</a>
@@ -132,7 +145,7 @@ export function Layout(
         {/* Outside <main>: partial navigation keeps it, and what it plays, across pages. */}
         {nowPlaying && <Island name="NowPlaying" props={{ lang }} />}
         {shellIslands && <div id="shell-islands" dangerouslySetInnerHTML={{ __html: shellIslands }} />}
-        <script dangerouslySetInnerHTML={{ __html: SW_REGISTRATION }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: SW_REGISTRATION }} />
       </body>
     </html>
   );

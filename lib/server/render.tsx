@@ -5,6 +5,7 @@ import { renderToString } from "preact-render-to-string";
 import { Layout } from "../../components/Layout.tsx";
 import type { AppEnv } from "./http/env.ts";
 import { safeNext } from "./http/next_target.ts";
+import { cspNonce } from "./http/security_headers.ts";
 import { Island } from "../../components/Island.tsx";
 import { partyWsUrl } from "./calls/inbox.ts";
 import { collectIslands, islandLazyPreloads, islandPreloads, islandUrl } from "./islands.ts";
@@ -21,8 +22,9 @@ export function pageCacheControl(path: string, status: number): string {
 }
 
 /** Low-priority preloads of what islands import as they hydrate: early, but never before paint. */
-function lazyPreloads(hrefs: string[]): string {
-  return hrefs.map((href) => `<link rel="modulepreload" href="${href}" fetchpriority="low">`).join("");
+function lazyPreloads(hrefs: string[], nonce: string | undefined): string {
+  const n = nonce ? ` nonce="${nonce}"` : "";
+  return hrefs.map((href) => `<link rel="modulepreload" href="${href}" fetchpriority="low"${n}>`).join("");
 }
 
 /** Where the shell's Sign in / Create account return to: this page, or the sign-in page's own target. */
@@ -50,6 +52,8 @@ export function renderPage(
     () => [renderToString(<>{body}</>), ringer ? renderToString(ringer) : ""],
   );
   const lang = c.get("lang");
+  // The Content-Security-Policy admits the inline scripts that carry this answer's nonce.
+  const nonce = cspNonce(c);
   const html = renderToString(
     <Layout
       lang={c.get("lang")}
@@ -61,8 +65,12 @@ export function renderPage(
       unread={c.get("unread") ?? 0}
       returnTo={returnTo(c)}
       shellIslands={shell}
+      nonce={nonce}
     >
-      <div class="page" dangerouslySetInnerHTML={{ __html: inner + lazyPreloads(islandLazyPreloads(islands, lang)) }} />
+      <div
+        class="page"
+        dangerouslySetInnerHTML={{ __html: inner + lazyPreloads(islandLazyPreloads(islands, lang), nonce) }}
+      />
     </Layout>,
   );
   return c.html("<!doctype html>" + html, status, { "cache-control": pageCacheControl(c.req.path, status) });

@@ -26,5 +26,7 @@ export type AppEnv = {
     origin: string;
     /** Unread DM entries of the signed-in person, read for pages (the Messages tab's badge). */
     unread: number;
+    /** This answer's Content-Security-Policy nonce (hono/secure-headers), for its inline scripts. */
+    secureHeadersNonce?: string;
   };
 };
