@@ -119,6 +119,17 @@ Deno.test("Space audio through the SFU: hear, mute, move, forge, survive a worke
     await guestOnHost.getByRole("button", { name: "Actions for MC Guest" }).click();
     await h.getByRole("button", { name: "Mute MC Guest" }).click();
     await g.getByRole("button", { name: "Unmute my microphone" }).waitFor();
+    // That button follows the room's word; the page silences its microphone (the producer's
+    // pause disables the track) when the SFU's word comes, on another socket, sometimes later.
+    // Re-enabled before that, the track would be disabled again: wait until the page has done it.
+    await g.waitForFunction(() => {
+      // deno-lint-ignore no-explicit-any
+      const senders = ((window as any).__pcs as RTCPeerConnection[])
+        .filter((pc) => pc.connectionState !== "closed")
+        .flatMap((pc) => pc.getSenders())
+        .filter((s) => s.track?.kind === "audio");
+      return senders.length > 0 && senders.every((s) => !s.track!.enabled);
+    });
     await g.evaluate(async () => {
       // deno-lint-ignore no-explicit-any
       for (const pc of (window as any).__pcs as RTCPeerConnection[]) {
