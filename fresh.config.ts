@@ -7,6 +7,8 @@ import CallSettings from "./islands/CallSettings.tsx";
 import CreateSpace from "./islands/CreateSpace.tsx";
 import DmInbox from "./islands/DmInbox.tsx";
 import DmThread from "./islands/DmThread.tsx";
+import EndedScreen from "./islands/EndedScreen.tsx";
+import LiveSpaces from "./islands/LiveSpaces.tsx";
 import NowPlaying from "./islands/NowPlaying.tsx";
 import PeopleSearch from "./islands/PeopleSearch.tsx";
 import ProfileActions from "./islands/ProfileActions.tsx";
@@ -27,6 +29,8 @@ export const islands = {
   CreateSpace,
   DmInbox,
   DmThread,
+  EndedScreen,
+  LiveSpaces,
   NowPlaying,
   PeopleSearch,
   ProfileActions,

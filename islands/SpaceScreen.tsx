@@ -18,6 +18,7 @@ import type { SpacePublicSnapshot } from "../lib/protocol/space_http.ts";
 import { canModerate, type JoinTokens } from "../lib/browser/space/client.ts";
 import { enterSpace, leaveSpace } from "../lib/browser/space/live.ts";
 import { Icon } from "../components/Icon.tsx";
+import EndedScreen from "./EndedScreen.tsx";
 import { Sheet } from "../components/Sheet.tsx";
 
 interface Props {
@@ -110,9 +111,8 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
     }
     send({ type: action, sub: m.sub });
   }
-
   if (stopped === "ended" || view?.space.status === "ended") {
-    return <p class="notice" role="status">{t(lang, "space.ended_title")}</p>;
+    return <EndedScreen lang={lang} live={initial} recording={recording} />;
   }
   if (stopped === "removed" || stopped === "blocked") {
     return (

@@ -1,22 +1,19 @@
 // Home: "Start a Space" first, then live Spaces (those hosted or spoken in by people you follow
 // first) as cards, then upcoming ones with Set reminder. A search field and chips (topics, the
 // Space's language) narrow both lists; every filter is a link or a GET form, so no script is needed.
+// The live list follows the directory while the page is open (islands/LiveSpaces.tsx): a Space that
+// ends leaves it, one that starts joins it.
 import { Island } from "../components/Island.tsx";
 import { SpaceCard } from "../components/space/SpaceCard.tsx";
 import type { Handlers } from "../lib/server/http/route.ts";
 import { type Lang, t } from "../lib/i18n/mod.ts";
-import { matches, SPACE_LANGS, type SpaceRecord, SpaceStore } from "../lib/server/kv/spaces.ts";
+import { matches, SPACE_LANGS, SpaceStore } from "../lib/server/kv/spaces.ts";
+import { type HomeFilters, homeFilters, liveAnswer, liveCards } from "../lib/server/spaces/public_view.ts";
 import { renderPage } from "../lib/server/render.tsx";
 import { Icon } from "../components/Icon.tsx";
 
-interface Filters {
-  topic?: string;
-  lang?: string;
-  q?: string;
-}
-
 /** The home page with these filters, the others left out. */
-function homeHref(f: Filters): string {
+function homeHref(f: HomeFilters): string {
   const p = new URLSearchParams();
   for (const k of ["q", "topic", "lang"] as const) if (f[k]) p.set(k, f[k]!);
   const s = p.toString();
@@ -38,25 +35,18 @@ export const handler: Handlers = {
   async GET(c) {
     const lang = c.get("lang");
     const user = c.get("user");
-    const { kv, social, users } = c.get("deps");
-    const f: Filters = {
-      topic: c.req.query("topic")?.slice(0, 24) || undefined,
-      lang: c.req.query("lang")?.slice(0, 8) || undefined,
-      q: c.req.query("q")?.slice(0, 70) || undefined,
-    };
+    const deps = c.get("deps");
+    const f = homeFilters((k) => c.req.query(k));
     const filtered = !!(f.topic || f.lang || f.q);
-    const store = new SpaceStore(kv);
+    const store = new SpaceStore(deps.kv);
     const [live, upcoming] = await Promise.all([store.list("live"), store.list("scheduled")]);
-    const followed = new Set(
-      user ? (await social.followingIds(user.id)).map((id) => `u:${id}`) : [],
-    );
-    const byFollowed = (s: SpaceRecord) => followed.has(`u:${s.hostId}`) || s.stage.some((m) => followed.has(m.sub));
-    const liveShown = live.filter((s) => matches(s, f)).sort((a, b) => Number(byFollowed(b)) - Number(byFollowed(a)));
     const upcomingShown = upcoming.filter((s) => matches(s, f)).slice(0, 50);
-    const hosts = new Map(
-      (await users.getMany([...new Set([...liveShown, ...upcomingShown].map((s) => s.hostId))]))
-        .map((u) => [u.id, u]),
-    );
+    const [liveShown, upcomingHosts] = await Promise.all([
+      liveCards(deps, user, f, live),
+      deps.users.getMany([...new Set(upcomingShown.map((s) => s.hostId))]),
+    ]);
+    const { etag } = await liveAnswer(liveShown);
+    const hosts = new Map(upcomingHosts.map((u) => [u.id, u]));
     const topics = [...new Set([...live, ...upcoming].flatMap((s) => s.topics))].sort().slice(
       0,
       30,
@@ -163,31 +153,10 @@ export const handler: Handlers = {
               </span>
               {t(lang, "space.live_now")}
             </h2>
-            {liveShown.length === 0
-              ? (
-                <div class="empty">
-                  <Icon name="broadcast" />
-                  <p>{t(lang, filtered ? "space.none_live" : "home.empty_live")}</p>
-                  {emptyAction ?? (
-                    <a class="button secondary" href="/spaces/new">
-                      <Icon name="mic" size={20} />
-                      {t(lang, "space.nav")}
-                    </a>
-                  )}
-                </div>
-              )
-              : (
-                <div class="space-list">
-                  {liveShown.map((s) => (
-                    <SpaceCard
-                      key={s.id}
-                      lang={lang}
-                      space={s}
-                      host={hosts.get(s.hostId) ?? null}
-                    />
-                  ))}
-                </div>
-              )}
+            <Island
+              name="LiveSpaces"
+              props={{ lang, initial: liveShown, etag, query: homeHref(f).slice(1), filtered }}
+            />
           </section>
 
           <section aria-labelledby="upcoming-h" class="home-section">

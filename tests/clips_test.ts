@@ -149,7 +149,7 @@ Deno.test(
         source: TONE,
         bitrate: "24k",
       });
-      const clips = [];
+      const clips: string[] = [];
       for (const [who, fromMs] of [[fan, 0], [fan, 10_000], [host, 20_000]] as const) {
         const r = await call(web, who, "POST", `/api/spaces/${space.id}/clips`, { fromMs });
         assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -178,15 +178,26 @@ Deno.test(
       await f.goto(`${web.url}/s/${space.id}/replay`);
       await islandsReady(f);
       await f.getByRole("button", { name: "Clip 30 s" }).waitFor();
+      // Past the hourly limit, the page says when to try again (from Retry-After), beside the button.
+      for (let i = 2; i < CLIPS_PER_PERSON_PER_HOUR; i++) {
+        const r = await call(web, fan, "POST", `/api/spaces/${space.id}/clips`, { fromMs: i * 1000 });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        clips.push(r.body.id as string);
+      }
+      await f.setViewportSize({ width: 360, height: 740 });
+      await f.getByRole("button", { name: "Clip 30 s" }).click();
+      await f.getByRole("alert").getByText(/as many clips of this Space as you can in an hour\. Try again in \d+ min\./)
+        .waitFor();
+      await f.screenshot({ path: `${ARTIFACTS}/clips-limit-360.png`, fullPage: true });
 
       // The host's confirmation counts the clips, in each language.
       const { page: h } = await signedInPage(browser, web, host, { width: 1280 });
       await h.setViewportSize({ width: 1280, height: 800 });
       for (
         const [lang, text] of [
-          ["fr", "Cela supprime aussi 3 extraits."],
-          ["it", "Verranno eliminate anche 3 clip."],
-          ["en", "This also deletes 3 clips."],
+          ["fr", `Cela supprime aussi ${clips.length} extraits.`],
+          ["it", `Verranno eliminate anche ${clips.length} clip.`],
+          ["en", `This also deletes ${clips.length} clips.`],
         ] as const
       ) {
         await h.context().addCookies([{ name: "spazio_lang", value: lang, url: web.url }]);
@@ -195,6 +206,7 @@ Deno.test(
         await h.locator(".replay-host .button.danger").click();
         await h.getByRole("alertdialog").getByText(text).waitFor();
       }
+      await h.getByRole("alertdialog").scrollIntoViewIfNeeded();
       await h.screenshot({ path: `${ARTIFACTS}/clips-delete-confirm-1280.png` });
       // The page reloads once the answer came, that is once the recording and its clips are gone.
       const reloaded = h.waitForResponse((r) =>

@@ -1,15 +1,17 @@
 // A Space in a list, as the apps people know show one: LIVE (or when it starts), the title, topics,
 // faces on stage, the host and how many listen. The whole card opens the Space (one link, its title,
-// stretched over the card); actions passed as children (Set reminder) sit above that link.
+// stretched over the card); actions passed as children (Set reminder) sit above that link. Pages
+// render it on the server and the home's live list in the browser, so it imports no server code.
 import type { ComponentChildren } from "preact";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
-import type { SpaceRecord } from "../../lib/server/kv/spaces.ts";
+import type { SpaceCardData } from "../../lib/protocol/space_public.ts";
 import { Icon } from "../Icon.tsx";
 import { Avatar } from "../Avatar.tsx";
 
 export interface SpaceCardProps {
   lang: Lang;
-  space: SpaceRecord;
+  /** The directory's record or the card data the home polls (islands/LiveSpaces.tsx) render alike. */
+  space: Omit<SpaceCardData, "host">;
   host: { id: string; displayName: string } | null;
   /** When a scheduled Space starts, already in the reader's words. */
   startsAt?: string;

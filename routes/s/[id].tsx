@@ -1,6 +1,7 @@
 // /s/<id>: a Space as the reader finds it: live (the room island, with join tokens in the page),
 // scheduled (reminders, start), ended, or a refusal for someone the room has removed or blocked.
 import { Avatar } from "../../components/Avatar.tsx";
+import { EndedSpace } from "../../components/space/EndedSpace.tsx";
 import { Island } from "../../components/Island.tsx";
 import { HttpError } from "../../lib/server/http/errors.ts";
 import { spaceParam } from "../../lib/server/http/params.ts";
@@ -10,6 +11,7 @@ import { t } from "../../lib/i18n/mod.ts";
 import { recordingService } from "../../lib/server/recordings/deps.ts";
 import { renderPage } from "../../lib/server/render.tsx";
 import { joinTokens } from "../../lib/server/spaces/join.ts";
+import { replayState } from "../../lib/server/spaces/public_view.ts";
 import { SpaceService } from "../../lib/server/spaces/service.ts";
 import { Icon } from "../../components/Icon.tsx";
 
@@ -49,38 +51,20 @@ export const handler: Handlers = {
     );
     const share = <Island name="ShareButton" props={{ lang, url: `/s/${space.id}`, title: space.title }} />;
     if (space.status === "ended") {
-      // A recorded Space lives on as its replay.
+      // A recorded Space lives on as its replay; one still being mixed is followed by an island.
       const rec = await recordingService(c.get("deps")).get(space.id);
-      const replay = rec && (rec.status === "ready" || rec.status === "mixing");
+      const props = {
+        lang,
+        spaceId: space.id,
+        title: space.title,
+        host: host ? { name: host.displayName, handle: host.handle } : null,
+        cancelled: space.cancelled,
+        replay: replayState(rec),
+      };
       return renderPage(
         c,
         t(lang, "space.ended_title"),
-        (
-          <section class="screen center">
-            <span class="screen-mark quiet" aria-hidden="true">
-              <Icon name={space.cancelled ? "calendarOff" : "broadcast"} size={28} />
-            </span>
-            <h1>{t(lang, space.cancelled ? "space.cancelled" : "space.ended_title")}</h1>
-            <p class="lead">{t(lang, "space.ended_body", { title: space.title, name: hostName })}</p>
-            <div class="actions center">
-              {replay && (
-                <a class="button" href={`/s/${space.id}/replay`}>
-                  <Icon name="replay" size={20} />
-                  {t(lang, "rec.listen")}
-                </a>
-              )}
-              <a class={replay ? "button secondary" : "button"} href="/">
-                <Icon name="home" size={20} />
-                {t(lang, "error.home")}
-              </a>
-              {host && (
-                <a class="button secondary" href={`/@${host.handle}`}>
-                  {t(lang, "space.host_profile", { name: hostName })}
-                </a>
-              )}
-            </div>
-          </section>
-        ),
+        props.replay === "making" ? <Island name="EndedScreen" props={props} /> : <EndedSpace {...props} />,
       );
     }
     if (space.status === "scheduled") {

@@ -1,16 +1,16 @@
 // /s/<id>/replay: a recorded Space after it ended, public like the Space: its title and host,
-// the player (clips for the signed-in), and for the host the trim and delete. A deleted or expired
-// recording is a 410 page that says so; one still being mixed says to come back. With the
-// Space's timeline beside the audio, the page shows the stage, comments, reactions and pins as
-// they were at each moment.
+// the player, and for the host the trim and delete. A deleted or expired recording is a 410 page
+// that says so, a Space never recorded a 404 of its own; one still being mixed says to come back,
+// one where nobody spoke says nothing was recorded. With the Space's timeline beside the audio,
+// the page shows the stage, comments, reactions and pins as they were at each moment.
 import { Island } from "../../../components/Island.tsx";
-import { HttpError } from "../../../lib/server/http/errors.ts";
 import { spaceParam } from "../../../lib/server/http/params.ts";
 import type { Handlers } from "../../../lib/server/http/route.ts";
 import { when } from "../../../lib/i18n/dates.ts";
 import { t } from "../../../lib/i18n/mod.ts";
 import { recordingService } from "../../../lib/server/recordings/deps.ts";
 import { renderPage } from "../../../lib/server/render.tsx";
+import { replayState } from "../../../lib/server/spaces/public_view.ts";
 import { Icon } from "../../../components/Icon.tsx";
 
 export const handler: Handlers = {
@@ -20,9 +20,34 @@ export const handler: Handlers = {
     const space = await spaceParam(c);
     const svc = recordingService(c.get("deps"));
     const rec = await svc.get(space.id);
-    if (!rec) throw new HttpError(404, "rec.err.not_recorded");
-    if (rec.status === "deleted") {
-      throw new HttpError(410, rec.gone === "expired" ? "rec.err.recording_expired" : "rec.err.recording_gone");
+    if (!rec || rec.status === "deleted") {
+      // Nothing to play: a page of its own that says why, not the generic error.
+      const why = !rec ? "not_recorded" : rec.gone === "expired" ? "replay_expired" : "replay_deleted";
+      return renderPage(
+        c,
+        t(lang, `space.${why}_title`),
+        (
+          <section class="screen center">
+            <span class="screen-mark quiet" aria-hidden="true">
+              <Icon name={rec ? "trash" : "replay"} size={28} />
+            </span>
+            <h1>{t(lang, `space.${why}_title`)}</h1>
+            <p class="lead">{t(lang, `space.${why}_body`, { title: space.title })}</p>
+            <div class="actions center">
+              <a class="button" href={`/s/${space.id}`}>
+                <Icon name="back" size={20} />
+                {t(lang, "space.back_to_space")}
+              </a>
+              <a class="button secondary" href="/">
+                <Icon name="home" size={20} />
+                {t(lang, "error.home")}
+              </a>
+            </div>
+          </section>
+        ),
+        // renderPage's statuses are the app's common ones; 410 (gone for good) is this page's own.
+        (rec ? 410 : 404) as 404,
+      );
     }
     const isHost = user?.id === space.hostId;
     const [host, timeline, clipCount] = await Promise.all([
@@ -74,7 +99,18 @@ export const handler: Handlers = {
                 }}
               />
             )
-            : <p class="notice" role="status">{t(lang, rec.status === "failed" ? "rec.failed" : "rec.processing")}</p>}
+            : (
+              <p class="notice" role="status">
+                {t(
+                  lang,
+                  rec.status !== "failed"
+                    ? "rec.processing"
+                    : replayState(rec) === "empty"
+                    ? "space.replay_empty"
+                    : "rec.failed",
+                )}
+              </p>
+            )}
         </section>
       ),
     );
