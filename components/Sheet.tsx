@@ -18,6 +18,10 @@ export interface SheetProps {
 export function Sheet({ open, title, closeLabel, onClose, children, id }: SheetProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const opener = useRef<Element | null>(null);
+  // Whether the page still wants it open: a sheet closed because its owner moved on to another
+  // sheet must not report a close (that would shut the next one) nor take the focus back.
+  const wanted = useRef(open);
+  wanted.current = open;
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -36,8 +40,8 @@ export function Sheet({ open, title, closeLabel, onClose, children, id }: SheetP
       class="sheet"
       aria-labelledby={titleId}
       onClose={() => {
-        onClose();
-        (opener.current as HTMLElement | null)?.focus?.();
+        if (wanted.current) onClose();
+        if (!document.querySelector("dialog[open]")) (opener.current as HTMLElement | null)?.focus?.();
       }}
       // A click on the backdrop (the dialog itself, outside its content) closes it.
       onClick={(e) => e.target === ref.current && ref.current?.close()}

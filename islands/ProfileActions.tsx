@@ -5,6 +5,7 @@ import { BlockChanged, ContactChanged, FollowChanged } from "../lib/protocol/api
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 import { Icon } from "../components/Icon.tsx";
 import { toast } from "../components/Toast.tsx";
+import { Sheet } from "../components/Sheet.tsx";
 
 interface Props {
   lang: Lang;
@@ -27,6 +28,8 @@ export default function ProfileActions(props: Props) {
   const contact = useSignal(props.contact);
   const blocked = useSignal(props.blocked);
   const busy = useSignal(false);
+  // Blocking asks first, in a sheet that names the person and says what it does.
+  const confirmingBlock = useSignal(false);
   const error = useSignal<MessageKey | null>(null);
 
   async function act<S extends z.ZodTypeAny>(
@@ -45,9 +48,19 @@ export default function ProfileActions(props: Props) {
     if (said) toast(said);
   }
 
+  const u = encodeURIComponent(handle);
+  const setBlocked = (block: boolean) =>
+    act(block ? "PUT" : "DELETE", `/api/users/${u}/block`, BlockChanged, (d) => {
+      const was = blocked.value;
+      blocked.value = d.blocked;
+      if (d.blocked) following.value = false;
+      if (d.followers !== undefined) followers.value = d.followers;
+      // Blocking is confirmed by the notice above; unblocking by a toast.
+      return was && !blocked.value ? t(lang, "profile.unblocked_toast", { handle }) : undefined;
+    });
+
   // Each button keeps its place (and so the focus) when its words change; blocking hides Follow
   // and Message, never the button that was pressed.
-  const u = encodeURIComponent(handle);
   return (
     <div class="profile-rel">
       <p class="stats">
@@ -102,22 +115,40 @@ export default function ProfileActions(props: Props) {
           type="button"
           class={blocked.value ? "button secondary" : "button danger icon-only"}
           aria-disabled={busy.value}
+          aria-haspopup={blocked.value ? undefined : "dialog"}
           aria-label={blocked.value ? undefined : t(lang, "profile.block")}
           title={blocked.value ? undefined : t(lang, "profile.block")}
-          onClick={() =>
-            act(blocked.value ? "DELETE" : "PUT", `/api/users/${u}/block`, BlockChanged, (d) => {
-              const was = blocked.value;
-              blocked.value = d.blocked;
-              if (d.blocked) following.value = false;
-              if (d.followers !== undefined) followers.value = d.followers;
-              // Blocking is confirmed by the notice above; unblocking by a toast.
-              return was && !blocked.value ? t(lang, "profile.unblocked_toast", { handle }) : undefined;
-            })}
+          onClick={() => (blocked.value ? setBlocked(false) : (confirmingBlock.value = true))}
         >
           <Icon name="ban" size={20} />
           {blocked.value && t(lang, "profile.unblock")}
         </button>
       </div>
+      <Sheet
+        id="sheet-block"
+        open={confirmingBlock.value}
+        title={t(lang, "profile.block_confirm_title", { name: props.name })}
+        closeLabel={t(lang, "space.close")}
+        onClose={() => (confirmingBlock.value = false)}
+      >
+        <p>{t(lang, "profile.block_confirm_body", { handle })}</p>
+        <div class="actions">
+          <button
+            type="button"
+            class="button danger"
+            onClick={() => {
+              confirmingBlock.value = false;
+              void setBlocked(true);
+            }}
+          >
+            <Icon name="ban" size={20} />
+            {t(lang, "profile.block")}
+          </button>
+          <button type="button" class="button secondary" onClick={() => (confirmingBlock.value = false)}>
+            {t(lang, "profile.block_cancel")}
+          </button>
+        </div>
+      </Sheet>
       <p class="error" role="alert">{error.value ? t(lang, error.value) : ""}</p>
     </div>
   );

@@ -1,6 +1,12 @@
 import { useSignal } from "@preact/signals";
-import { useEffect, useMemo, useRef } from "preact/hooks";
-import { ActionBar, type SheetName } from "../components/space/ActionBar.tsx";
+import { useEffect, useMemo } from "preact/hooks";
+import {
+  ActionBar,
+  type ActionBarProps,
+  Reactions,
+  type SheetName,
+  SpilledActions,
+} from "../components/space/ActionBar.tsx";
 import { AudioBar } from "../components/space/AudioBar.tsx";
 import { CommentComposer, Comments, PinnedItem } from "../components/space/Comments.tsx";
 import { HostTools } from "../components/space/HostTools.tsx";
@@ -11,9 +17,10 @@ import { Stage, type StageAction } from "../components/space/Stage.tsx";
 import { StagePrompts, useRecordingNotices } from "../components/space/StagePrompts.tsx";
 import { ClipButton } from "../components/replay/ClipButton.tsx";
 import { VideoTile } from "../components/space/VideoTile.tsx";
+import { useCameraNotices } from "../components/space/camera_notices.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 import { installPartialNavigation, navigate } from "../lib/browser/partial.ts";
-import { REACTIONS, type SpaceCommand, type StageMember } from "../lib/protocol/space.ts";
+import { type SpaceCommand, type StageMember } from "../lib/protocol/space.ts";
 import type { SpacePublicSnapshot } from "../lib/protocol/space_http.ts";
 import { canModerate, type JoinTokens } from "../lib/browser/space/client.ts";
 import { enterSpace, leaveSpace } from "../lib/browser/space/live.ts";
@@ -75,23 +82,8 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
   };
   // Cameras going on and off are said aloud to screen readers.
   const announce = useSignal("");
-  const cams = useRef<Set<string>>(new Set());
-  const camSubs = [...remoteVideo.keys(), ...(localVideo && view ? [view.you.sub] : [])].sort().join(",");
-  useEffect(() => {
-    const now = new Set(camSubs ? camSubs.split(",") : []);
-    const nameOf = (sub: string) => {
-      const m = stage.find((x) => x.sub === sub);
-      return m?.name ?? (m?.handle ? `@${m.handle}` : "");
-    };
-    const on = [...now].filter((x) => !cams.current.has(x));
-    const off = [...cams.current].filter((x) => !now.has(x));
-    cams.current = now;
-    const said = [
-      ...on.map((x) => t(lang, "space.camera_is_on", { name: nameOf(x) })),
-      ...off.map((x) => t(lang, "space.camera_is_off", { name: nameOf(x) })),
-    ];
-    if (said.length) announce.value = said.join(". ");
-  }, [camSubs]);
+  const camSubs = [...remoteVideo.keys(), ...(localVideo && view ? [view.you.sub] : [])];
+  useCameraNotices(lang, camSubs, stage, (said) => (announce.value = said));
   const onStage = !!view && stage.some((m) => m.sub === view.you.sub);
   const recording = view?.space.recording ?? initial.space.recording;
   useRecordingNotices(lang, view, onStage, (said) => (announce.value = said));
@@ -134,6 +126,19 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
     reportTarget.value = null;
   };
   const mod = !!view && canModerate(view);
+  const bar: ActionBarProps | null = view
+    ? {
+      lang,
+      view,
+      signInUrl,
+      onUnmute: () => live?.unmute(),
+      onMute: () => send({ type: "muteSelf" }),
+      camera: video?.camera.value ?? "off",
+      onCamera: (on) => void (on ? video?.start() : video?.stop()),
+      onHand: (raise) => send({ type: raise ? "requestToSpeak" : "cancelRequest" }),
+      open: (s) => (sheet.value = s),
+    }
+    : null;
   return (
     <div class="space-room">
       <SpaceHeader
@@ -181,19 +186,9 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
       <div class="bursts" aria-hidden="true">
         {client?.bursts.value.map((b) => <span key={b.id} class="burst">{b.emoji}</span>)}
       </div>
-      {view && (
+      {view && bar && (
         <>
-          <ActionBar
-            lang={lang}
-            view={view}
-            signInUrl={signInUrl}
-            onUnmute={() => live?.unmute()}
-            onMute={() => send({ type: "muteSelf" })}
-            camera={video?.camera.value ?? "off"}
-            onCamera={(on) => void (on ? video?.start() : video?.stop())}
-            onHand={(raise) => send({ type: raise ? "requestToSpeak" : "cancelRequest" })}
-            open={(s) => (sheet.value = s)}
-          />
+          <ActionBar {...bar} />
           <Sheet
             id="sheet-react"
             open={sheet.value === "react"}
@@ -201,19 +196,7 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
             closeLabel={t(lang, "space.close")}
             onClose={close}
           >
-            <div class="reactions" role="group" aria-label={t(lang, "space.reactions")}>
-              {REACTIONS.map((emoji) => (
-                <button
-                  type="button"
-                  key={emoji}
-                  class="reaction"
-                  aria-label={t(lang, "space.react", { emoji })}
-                  onClick={() => send({ type: "react", emoji })}
-                >
-                  {emoji}
-                </button>
-              ))}
-            </div>
+            <Reactions lang={lang} send={send} />
           </Sheet>
           <Sheet
             id="sheet-comments"
@@ -283,6 +266,18 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
             closeLabel={t(lang, "space.close")}
             onClose={close}
           >
+            <SpilledActions
+              p={bar}
+              send={send}
+              clip={
+                <ClipButton
+                  lang={lang}
+                  spaceId={spaceId}
+                  title={initial.space.title}
+                  label={t(lang, "rec.clip_live")}
+                />
+              }
+            />
             <SpaceSettings
               lang={lang}
               view={view}

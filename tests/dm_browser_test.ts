@@ -150,6 +150,8 @@ Deno.test("A and B exchange DMs in real time; the list counts unread; a block is
     await bob.page.goto(`${web.url}/@ann`);
     await islandsReady(bob.page);
     await bob.page.getByRole("button", { name: "Block" }).click();
+    // Blocking asks first, in a sheet that names the person.
+    await bob.page.getByRole("dialog").getByRole("button", { name: "Block", exact: true }).click();
     await bob.page.getByRole("button", { name: "Unblock" }).waitFor();
     await ann.page.getByLabel("Message to Bob Example").fill("Still there?");
     await ann.page.getByRole("button", { name: "Send" }).click();

@@ -177,12 +177,12 @@ Deno.test("edit the profile, follow, search, add a contact, block", opts, async 
     await page.getByRole("status").getByText("Bob Martín is in your contacts.").waitFor();
     assert.equal(await focusedName(page), "Remove from contacts");
     await page.goto(`${web.url}/people`);
-    await page.getByRole("list", { name: "My contacts" }).getByRole("link", { name: /Bob Martín/ })
-      .waitFor();
+    await page.getByRole("list", { name: "My contacts" }).getByRole("link", { name: /Bob Martín/ }).waitFor();
 
     await page.goto(`${web.url}/@bob`);
     await islandsReady(page);
     await page.getByRole("button", { name: "Block" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Block", exact: true }).click();
     await page.getByText("You blocked @bob.").waitFor();
     // Follow and Message went away; the pressed button, now Unblock, keeps the focus.
     assert.equal(await focusedName(page), "Unblock");

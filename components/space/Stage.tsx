@@ -5,6 +5,7 @@ import { type Lang, t } from "../../lib/i18n/mod.ts";
 import { useState } from "preact/hooks";
 import { Icon } from "../Icon.tsx";
 import { Avatar } from "../Avatar.tsx";
+import { Sheet } from "../Sheet.tsx";
 import type { JSX } from "preact";
 
 export type StageAction = "mute" | "moveToAudience" | "remove" | "addCohost" | "removeCohost" | "report";
@@ -45,75 +46,79 @@ const ACTION_LABEL = {
 } as const;
 
 export function Stage({ lang, stage, youSub, youRole, speaking = [], onAction, videoOf }: StageProps) {
-  // The loudest person with a camera gets the large tile.
   const tiles = new Map(stage.map((m) => [m.sub, videoOf?.(m, m.name ?? `@${m.handle}`) ?? null]));
-  const featured = speaking.find((s) => tiles.get(s)) ?? stage.find((m) => tiles.get(m.sub))?.sub;
+  // Everyone on camera is seen at once: the cameras share one grid, sized so that its rows fit
+  // the screen with the action bar; the others keep their avatars below.
+  const onCamera = stage.filter((m) => tiles.get(m.sub));
+  const rest = stage.filter((m) => !tiles.get(m.sub));
+  const member = (m: StageMember) => {
+    const name = m.name ?? `@${m.handle}`;
+    const isSpeaking = speaking.includes(m.sub) && !m.muted;
+    const actions = onAction ? actionsFor(m, youSub, youRole) : [];
+    const tile = tiles.get(m.sub);
+    const cls = `member${isSpeaking ? " speaking" : ""}${m.present === false ? " away" : ""}${
+      tile ? " has-video" : ""
+    }`;
+    return (
+      <li key={m.sub} class={cls} data-sub={m.sub}>
+        {tile ?? <Avatar id={m.sub} name={name} size={64} />}
+        <span class="member-name">
+          {name} {m.sub === youSub && <span class="muted">{t(lang, "space.you")}</span>}
+        </span>
+        <span class="member-meta">
+          <span class={`badge role-${m.role}`}>{t(lang, `space.role.${m.role}`)}</span>
+          <span
+            class={`mic${m.muted ? " off" : ""}`}
+            role="img"
+            aria-label={m.muted
+              ? t(lang, "space.muted")
+              : isSpeaking
+              ? t(lang, "space.speaking")
+              : t(lang, "space.mic_on")}
+          >
+            <Icon name={m.muted ? "micOff" : "mic"} size={16} />
+          </span>
+        </span>
+        {actions.length > 0 && <MemberMenu lang={lang} name={name} actions={actions} run={(a) => onAction!(a, m)} />}
+      </li>
+    );
+  };
   return (
     <section aria-labelledby="stage-h" class="stage">
       <h2 id="stage-h">{t(lang, "space.stage")}</h2>
-      <ul class="stage-grid">
-        {stage.map((m) => {
-          const name = m.name ?? `@${m.handle}`;
-          const isSpeaking = speaking.includes(m.sub) && !m.muted;
-          const actions = onAction ? actionsFor(m, youSub, youRole) : [];
-          const tile = tiles.get(m.sub);
-          const cls = `member${isSpeaking ? " speaking" : ""}${m.present === false ? " away" : ""}${
-            tile ? " has-video" : ""
-          }${tile && featured === m.sub ? " featured" : ""}`;
-          return (
-            <li key={m.sub} class={cls} data-sub={m.sub}>
-              {tile ?? <Avatar id={m.sub} name={name} size={64} />}
-              <span class="member-name">
-                {name} {m.sub === youSub && <span class="muted">{t(lang, "space.you")}</span>}
-              </span>
-              <span class="member-meta">
-                <span class={`badge role-${m.role}`}>{t(lang, `space.role.${m.role}`)}</span>
-                <span
-                  class={`mic${m.muted ? " off" : ""}`}
-                  role="img"
-                  aria-label={m.muted
-                    ? t(lang, "space.muted")
-                    : isSpeaking
-                    ? t(lang, "space.speaking")
-                    : t(lang, "space.mic_on")}
-                >
-                  <Icon name={m.muted ? "micOff" : "mic"} size={16} />
-                </span>
-              </span>
-              {actions.length > 0 && (
-                <MemberMenu
-                  lang={lang}
-                  name={name}
-                  actions={actions}
-                  run={(a) => onAction!(a, m)}
-                />
-              )}
-            </li>
-          );
-        })}
-      </ul>
+      {onCamera.length > 0 && (
+        <ul class="video-grid" data-cameras={Math.min(onCamera.length, 4)}>{onCamera.map(member)}</ul>
+      )}
+      {rest.length > 0 && <ul class="stage-grid">{rest.map(member)}</ul>}
     </section>
   );
 }
 
-/** A button that opens a person's actions; Escape or a chosen action closes it. */
+/**
+ * A button that opens a person's actions in a sheet: a modal dialog in the top layer, so every
+ * item sits above the action bar and the tabs, scrolls when it is long, and keeps the focus
+ * inside until an action is chosen or Escape closes it.
+ */
 function MemberMenu(
   { lang, name, actions, run }: { lang: Lang; name: string; actions: StageAction[]; run: (a: StageAction) => void },
 ) {
   const [open, setOpen] = useState(false);
+  const title = t(lang, "space.people_options", { name });
   return (
-    <div class="menu" onKeyDown={(e) => e.key === "Escape" && setOpen(false)}>
+    <div class="menu">
       <button
         type="button"
         class="menu-toggle"
+        aria-haspopup="dialog"
         aria-expanded={open}
-        aria-label={t(lang, "space.people_options", { name })}
-        onClick={() => setOpen(!open)}
+        aria-label={title}
+        title={title}
+        onClick={() => setOpen(true)}
       >
         <Icon name="more" size={20} />
       </button>
-      {open && (
-        <div class="menu-items">
+      <Sheet open={open} title={title} closeLabel={t(lang, "space.close")} onClose={() => setOpen(false)}>
+        <div class="menu-list">
           {actions.map((a) => (
             <button
               type="button"
@@ -128,7 +133,7 @@ function MemberMenu(
             </button>
           ))}
         </div>
-      )}
+      </Sheet>
     </div>
   );
 }
