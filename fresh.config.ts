@@ -1,6 +1,7 @@
 // The app's configuration, where Fresh keeps it: the islands (each hydrated from its own bundle)
 // and the server options. See DESIGN.md, "Web layer".
 import AddPasskey from "./islands/AddPasskey.tsx";
+import CallBack from "./islands/CallBack.tsx";
 import CallRinger from "./islands/CallRinger.tsx";
 import CallScreen from "./islands/CallScreen.tsx";
 import CallSettings from "./islands/CallSettings.tsx";
@@ -23,6 +24,7 @@ import SpaceScreen from "./islands/SpaceScreen.tsx";
 
 export const islands = {
   AddPasskey,
+  CallBack,
   CallRinger,
   CallScreen,
   CallSettings,

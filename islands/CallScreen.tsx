@@ -4,10 +4,13 @@ import { Avatar } from "../components/Avatar.tsx";
 import { formatDuration } from "../lib/shared/entry_text.ts";
 import { openCall } from "../lib/browser/calls/live_call.ts";
 import { ringState, startRing } from "../lib/browser/calls/ring.ts";
-import { CallControls, EndButton, TrackVideo } from "../components/calls/CallControls.tsx";
+import { CallControls, TrackVideo } from "../components/calls/CallControls.tsx";
 import { QualityButton } from "../components/calls/CallStats.tsx";
 import { useNow } from "../lib/browser/use_now.ts";
 import { RingButtons } from "../components/calls/RingButtons.tsx";
+import { CallEnded } from "../components/calls/CallEnded.tsx";
+import { useRingingPreview } from "../components/calls/RingingPreview.tsx";
+import { WhoCanCallLink } from "../components/calls/WhoCanCall.tsx";
 import { callStatusText } from "../lib/shared/call_status_text.ts";
 import { type Lang, t } from "../lib/i18n/mod.ts";
 import { installPartialNavigation } from "../lib/browser/partial.ts";
@@ -77,20 +80,26 @@ export default function CallScreen(props: Props) {
     return props.answer ? undefined : startRing();
   }, [ringingIn]);
 
+  const ringingOut = role === "caller" && v?.status === "ringing";
+  const preview = useRingingPreview(ringingOut && v.video);
   const remoteVideo = inCall ? media?.remoteVideo.value ?? null : null;
   const localVideo = inCall ? media?.localVideo.value ?? null : null;
+  const fullVideo = remoteVideo ?? (ringingOut ? preview : null);
   const status = callStatusText(lang, v, role, peer.name, here);
   const final = !!v && isFinal(v.status);
   const problem = media?.problem.value;
   const busyName = live?.triedWhileBusy.value;
   return (
     <section
-      class={remoteVideo ? "call-screen has-video" : "call-screen"}
+      class={fullVideo ? "call-screen has-video" : "call-screen"}
       aria-labelledby="call-h"
       data-status={v?.status ?? "connecting"}
       data-ring={ringState.value}
     >
       {remoteVideo && <TrackVideo track={remoteVideo} label={peer.name} cls="call-remote" />}
+      {!remoteVideo && fullVideo && (
+        <TrackVideo track={fullVideo} label={t(lang, "call.you")} cls="call-remote mirror" />
+      )}
       <div class="call-top">
         <a
           class="call-icon-btn"
@@ -99,10 +108,10 @@ export default function CallScreen(props: Props) {
         >
           <Icon name={inCall ? "chevronDown" : "back"} />
         </a>
-        {inCall && media && <QualityButton lang={lang} media={media} />}
+        {inCall && media ? <QualityButton lang={lang} media={media} /> : <WhoCanCallLink lang={lang} cls="call-pill" />}
       </div>
       <div class="call-hero">
-        {!remoteVideo && <Avatar id={peer.id} name={peer.name} size={128} />}
+        {!fullVideo && <Avatar id={peer.id} name={peer.name} size={128} />}
         <h1 id="call-h">{peer.name}</h1>
         <p class="call-sub">
           <span role="status" class={inCall ? "sr-only" : undefined}>{status}</span>
@@ -153,18 +162,20 @@ export default function CallScreen(props: Props) {
             onDecline={() => live?.end()}
           />
         )}
-        {v?.status === "ringing" && role === "caller" && (
-          <div class="call-controls" role="toolbar" aria-label={t(lang, "call.controls")}>
-            <EndButton
-              lang={lang}
-              label={t(lang, "call.cancel")}
-              onEnd={() =>
-                live?.end()}
-            />
+        {ringingOut && (
+          // As phones show an outgoing call: one large red circle, named under it.
+          <div class="ring-actions">
+            <button type="button" class="ring-btn decline" onClick={() => live?.end()}>
+              <span class="ring-circle">
+                <Icon name="phoneOff" size={30} />
+              </span>
+              <span class="ring-label">{t(lang, "call.cancel")}</span>
+            </button>
           </div>
         )}
         {inCall && <CallControls lang={lang} media={media} onEnd={() => live?.end()} />}
-        {(final || (v?.status === "accepted" && !inCall) || (!v && live?.client.closed.value)) && (
+        {final && <CallEnded lang={lang} href={`/messages/${peer.handle}`} />}
+        {!final && ((v?.status === "accepted" && !inCall) || (!v && live?.client.closed.value)) && (
           <a class="button call-done" href={`/messages/${peer.handle}`}>{t(lang, "call.back")}</a>
         )}
       </div>

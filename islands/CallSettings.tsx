@@ -1,63 +1,80 @@
 import { useSignal } from "@preact/signals";
+import { useRef } from "preact/hooks";
 import { api } from "../lib/browser/api_client.ts";
 import { CallSettingsAnswer } from "../lib/protocol/api.ts";
-import type { CallSettings as Settings } from "../lib/shared/call_rule.ts";
+import { CALL_CHOICES, type CallChoice, type CallSettings as Settings } from "../lib/shared/call_rule.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
+import { Icon } from "../components/Icon.tsx";
+import type { IconName } from "../components/icon_names.ts";
 
 interface Props {
   lang: Lang;
   settings: Settings;
 }
 
-const GROUPS = ["contacts", "following", "verified", "everyone"] as const;
+const ICON: Record<CallChoice, IconName> = {
+  nobody: "ban",
+  contacts: "users",
+  following: "userCheck",
+  verified: "check",
+  everyone: "world",
+};
 
-/** Calling on or off, and who may call: the callee's side of THE RULE. */
+type Status = { state: "saving" } | { state: "saved" } | { state: "failed"; code: MessageKey } | null;
+
+/**
+ * Who may call me, as one choice of five (radios, each wider than the one above it), saved as it
+ * changes: the callee's side of THE RULE. A refused save puts the last saved choice back.
+ */
 export default function CallSettings({ lang, settings }: Props) {
-  const s = useSignal(settings);
-  const busy = useSignal(false);
-  const result = useSignal<{ ok: boolean; key: MessageKey } | null>(null);
+  const saved = useSignal<CallChoice>(settings.who);
+  const chosen = useSignal<CallChoice>(settings.who);
+  const status = useSignal<Status>(null);
+  const latest = useRef(0);
 
-  async function save(e: Event) {
-    e.preventDefault();
-    busy.value = true;
-    result.value = null;
-    const r = await api("PUT", "/api/settings/calls", CallSettingsAnswer, s.value);
-    busy.value = false;
-    result.value = r.ok ? { ok: true, key: "call.settings.saved" } : { ok: false, key: r.code };
+  async function choose(who: CallChoice) {
+    chosen.value = who;
+    status.value = { state: "saving" };
+    const mine = ++latest.current;
+    const r = await api("PUT", "/api/settings/calls", CallSettingsAnswer, { who } satisfies Settings);
+    // A later choice made while this one was on its way has the last word.
+    if (mine !== latest.current) return;
+    if (r.ok) {
+      saved.value = chosen.value = r.data.settings.who;
+      status.value = { state: "saved" };
+    } else {
+      chosen.value = saved.value;
+      status.value = { state: "failed", code: r.code };
+    }
   }
 
+  const s = status.value;
   return (
-    <form class="stack" onSubmit={save}>
-      <label class="check">
-        <input
-          type="checkbox"
-          checked={s.value.enabled}
-          onChange={(e) => (s.value = { ...s.value, enabled: (e.target as HTMLInputElement).checked })}
-        />
-        {t(lang, "call.settings.enabled")}
-      </label>
-      <fieldset disabled={!s.value.enabled}>
+    <div class="call-choice">
+      <fieldset class="choice-list" aria-describedby="call-who-note">
         <legend>{t(lang, "call.settings.who")}</legend>
-        {GROUPS.map((g) => (
-          <label class="check" key={g}>
+        {CALL_CHOICES.map((who) => (
+          <label class="choice-row" key={who}>
+            <Icon name={ICON[who]} size={22} />
+            <span>
+              <strong>{t(lang, `call.settings.${who}`)}</strong>
+              <span class="hint">{t(lang, `call.settings.${who}_hint`)}</span>
+            </span>
             <input
-              type="checkbox"
-              checked={s.value.allow[g]}
-              onChange={(
-                e,
-              ) => (s.value = { ...s.value, allow: { ...s.value.allow, [g]: (e.target as HTMLInputElement).checked } })}
+              type="radio"
+              name="call-who"
+              value={who}
+              checked={chosen.value === who}
+              onChange={() => void choose(who)}
             />
-            {t(lang, `call.settings.${g}`)}
           </label>
         ))}
       </fieldset>
-      <p class="hint">{t(lang, "call.settings.note")}</p>
-      <div class="actions">
-        <button type="submit" disabled={busy.value}>{t(lang, "call.settings.save")}</button>
-      </div>
-      <p class={result.value?.ok ? "success" : "error"} role="status">
-        {result.value ? t(lang, result.value.key) : ""}
+      <p class="hint" id="call-who-note">{t(lang, "call.settings.note")}</p>
+      <p class={s?.state === "failed" ? "error save-status" : "save-status"} role="status">
+        {s?.state === "saved" && <Icon name="check" size={18} />}
+        {s ? t(lang, s.state === "failed" ? s.code : `call.settings.${s.state}`) : ""}
       </p>
-    </form>
+    </div>
   );
 }

@@ -1,5 +1,5 @@
-import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { type Signal, useSignal } from "@preact/signals";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { api } from "../lib/browser/api_client.ts";
 import { SpaceCreated, SpaceEdited } from "../lib/protocol/api.ts";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
@@ -41,6 +41,22 @@ export default function CreateSpace({ lang, edit, later: laterFirst = false }: P
   const record = useSignal(edit?.record ?? false);
   const busy = useSignal(false);
   const error = useSignal<{ field?: string; code: MessageKey } | null>(null);
+
+  // What the person typed before the island hydrated is theirs: hydration keeps the server-rendered
+  // fields as they are, but the next render would put the (empty) starting values back. So the
+  // fields' current values become the starting values, before any other render.
+  const form = useRef<HTMLFormElement>(null);
+  useLayoutEffect(() => {
+    const typed = (id: string, into: Signal<string>) => {
+      const el = form.current?.querySelector<HTMLInputElement | HTMLSelectElement>(`#${id}`);
+      if (el && el.value !== into.peek()) into.value = el.value;
+    };
+    typed("space-title", title);
+    typed("space-topics", topics);
+    typed("space-lang", spaceLang);
+    typed("space-cohosts", cohosts);
+    typed("space-speakers", speakers);
+  }, []);
 
   // A refused field takes the focus (inside the people section, which then opens).
   useEffect(() => {
@@ -89,7 +105,7 @@ export default function CreateSpace({ lang, edit, later: laterFirst = false }: P
   const peopleOpen = !!(edit && (edit.cohosts.length || edit.speakers.length)) || err?.field === "cohosts" ||
     err?.field === "speakers";
   return (
-    <form class="create-space" onSubmit={submit} noValidate>
+    <form class="create-space" ref={form} onSubmit={submit} noValidate>
       <div class="field">
         <label for="space-title">{t(lang, "space.title_label")}</label>
         <input

@@ -7,6 +7,7 @@ import { inbox } from "../lib/browser/calls/inbox_client.ts";
 import { leaveSpaceForCall, spaceInProgress } from "../lib/browser/calls/space_handoff.ts";
 import { Composer } from "../components/calls/Composer.tsx";
 import { ThreadEntries } from "../components/calls/ThreadEntries.tsx";
+import { WhoCanCallLink } from "../components/calls/WhoCanCall.tsx";
 import { type Lang, type MessageKey, t } from "../lib/i18n/mod.ts";
 import { navigate } from "../lib/browser/partial.ts";
 import type { DmEntry, PeerInfo } from "../lib/protocol/dm.ts";
@@ -113,6 +114,10 @@ export default function DmThread({ lang, me, peer, entries: initial, blockedByMe
       {/* The log wraps the list: a list keeps its list semantics (role=log on an <ol> would not). */}
       <div class="dm-log" role="log" aria-label={t(lang, "dm.thread_title", { name: peer.name })} tabIndex={0}>
         <ThreadEntries lang={lang} me={me} peer={peer} entries={entries.value} />
+        {/* After the entries: the log runs bottom-up, so this sits at the thread's top. */}
+        <p class="dm-pill-row">
+          <WhoCanCallLink lang={lang} cls="dm-pill" />
+        </p>
       </div>
       {blockedByMe
         ? <p class="notice dm-blocked" role="status">{t(lang, "dm.err.blocked_by_you")}</p>

@@ -3,6 +3,7 @@ import { useEffect, useRef } from "preact/hooks";
 import { api } from "../lib/browser/api_client.ts";
 import { PeopleFound } from "../lib/protocol/api.ts";
 import { type Lang, t } from "../lib/i18n/mod.ts";
+import { tn } from "../lib/i18n/plural.ts";
 import { Avatar, VerifiedBadge } from "../components/Avatar.tsx";
 import { Icon } from "../components/Icon.tsx";
 
@@ -81,7 +82,7 @@ export default function PeopleSearch(
         {searching.value
           ? <span class="visually-hidden">{t(lang, "people.searching")}</span>
           : query && results.value.length > 0
-          ? <p class="muted">{t(lang, "people.results", { n: results.value.length })}</p>
+          ? <p class="muted">{tn(lang, "people.results", results.value.length)}</p>
           : query
           ? (
             <div class="empty">

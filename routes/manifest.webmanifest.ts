@@ -17,8 +17,11 @@ export const handler: Handlers = {
         display: "standalone",
         orientation: "any",
         lang,
-        theme_color: "#5b21b6",
-        background_color: "#0f0a1f",
+        // The light theme's page colour (static/styles.css --bg, the light theme-color of the
+        // layout): the splash an installed app shows before its first page is that page's colour,
+        // not a dark flash before a light page. A manifest has one colour; light is the default.
+        theme_color: "#f6f4fb",
+        background_color: "#f6f4fb",
         icons: [
           { src: "/static/icons/icon-192.png", sizes: "192x192", type: "image/png", purpose: "any" },
           { src: "/static/icons/icon-512.png", sizes: "512x512", type: "image/png", purpose: "any" },

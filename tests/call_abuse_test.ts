@@ -31,17 +31,11 @@ partyTest("a call the rule forbids is refused in plain words and never reaches t
   assert.equal(r.body.error.code, "call.err.not_allowed");
   assert.match(r.body.error.message, /only takes calls/);
   // Bob turns calls off: even Ann, a contact he wrote to, is refused.
-  await call(web, bob, "PUT", "/api/settings/calls", {
-    enabled: false,
-    allow: { contacts: true, following: true, verified: false, everyone: false },
-  });
+  await call(web, bob, "PUT", "/api/settings/calls", { who: "nobody" });
   r = await call(web, ann, "POST", "/api/calls", { to: bob.user.handle, video: false });
   assert.equal(r.body.error.code, "call.err.calling_off");
   // Calls back on for everyone; Bob never wrote to Eve.
-  await call(web, bob, "PUT", "/api/settings/calls", {
-    enabled: true,
-    allow: { contacts: false, following: false, verified: false, everyone: true },
-  });
+  await call(web, bob, "PUT", "/api/settings/calls", { who: "everyone" });
   r = await call(web, eve, "POST", "/api/calls", { to: bob.user.handle, video: false });
   assert.equal(r.body.error.code, "call.err.no_dm");
   // Bob blocks Ann.
@@ -60,10 +54,13 @@ partyTest("bad call settings are refused and change nothing", async () => {
   const [, bob] = await trio();
   const before = (await call(web, bob, "GET", "/api/settings/calls")).body.settings;
   for (
-    const body of [{}, { enabled: "yes", allow: before.allow }, { enabled: true, allow: { everyone: true } }, {
-      ...before,
-      admin: true,
-    }]
+    const body of [
+      {},
+      { who: "admins" },
+      { who: ["everyone"] },
+      { enabled: true, allow: { contacts: false, following: false, verified: false, everyone: true } },
+      { ...before, admin: true },
+    ]
   ) {
     const r = await call(web, bob, "PUT", "/api/settings/calls", body);
     assert.equal(r.status, 400, JSON.stringify(body));

@@ -1,7 +1,8 @@
 // The call's connection quality: a small signal icon (its name says the level) that opens a sheet
-// with the last minute of bitrate, packet loss and round-trip time, each a small line graph.
+// with the last minute of bitrate, packet loss and round-trip time, each a small line graph. A weak
+// or poor connection is also said in words beside the icon, not only by the icon's colour.
 import { useSignal } from "@preact/signals";
-import { type Lang, t } from "../../lib/i18n/mod.ts";
+import { type Lang, type MessageKey, t } from "../../lib/i18n/mod.ts";
 import { Icon } from "../Icon.tsx";
 import type { IconName } from "../icon_names.ts";
 import { Sheet } from "../Sheet.tsx";
@@ -13,6 +14,13 @@ const ICON: Record<Quality, IconName> = {
   fair: "signalFair",
   poor: "signalPoor",
   unknown: "signalFair",
+};
+/** What a weak or poor connection reads as, beside the icon (a good one needs no words). */
+const WORDS: Record<Quality, MessageKey | null> = {
+  good: null,
+  fair: "call.quality_fair",
+  poor: "call.quality_poor",
+  unknown: null,
 };
 const W = 300;
 const H = 64;
@@ -112,6 +120,7 @@ export function QualityButton({ lang, media }: { lang: Lang; media: CallMedia })
         onClick={() => (open.value = true)}
       >
         <Icon name={ICON[q]} />
+        {WORDS[q] && <span class="quality-words" aria-hidden="true">{t(lang, WORDS[q]!)}</span>}
       </button>
       <Sheet
         open={open.value}

@@ -73,9 +73,13 @@ export async function navigate(href: string, opts: { push: boolean; scroll: numb
   if (opts.push) history.pushState({ spazio: true, scroll: 0 }, "", finalUrl);
   currentPath.value = new URL(finalUrl).pathname;
   hydratePending(document.querySelector("main")!);
-  scrollTo(0, opts.scroll);
-  // A screen reader hears the new page; keyboard focus starts at its content.
-  const heading = document.querySelector<HTMLElement>("main h1");
+  // A link to a place on the new page (/settings#calls) lands there, as a full load would.
+  const hash = new URL(finalUrl).hash.slice(1);
+  const place = hash ? document.getElementById(decodeURIComponent(hash)) : null;
+  if (place) place.scrollIntoView();
+  else scrollTo(0, opts.scroll);
+  // A screen reader hears the new page (or the place linked to); keyboard focus starts there.
+  const heading = place?.querySelector<HTMLElement>("h1, h2") ?? document.querySelector<HTMLElement>("main h1");
   const target = heading ?? document.querySelector<HTMLElement>("main")!;
   if (heading) heading.tabIndex = -1;
   target.focus({ preventScroll: true });

@@ -1,26 +1,55 @@
 // Who may call whom: THE RULE, as one pure function so that every combination can be tested in a
-// table. The callee decides: calling on, the caller in one of the groups they allow, the callee
+// table. The callee decides: one choice of who may call them, the caller within it, the callee
 // has written to the caller at least once, and neither blocks the other. Checked by the web
 // before anything rings; a refusal never reaches the callee.
 import { z } from "zod";
 
-/** A callee's choices (settings page). `everyone` makes the other groups moot. */
-export const CallSettings = z.object({
-  enabled: z.boolean(),
-  allow: z.object({
-    contacts: z.boolean(),
-    following: z.boolean(),
-    verified: z.boolean(),
-    everyone: z.boolean(),
-  }).strict(),
-}).strict();
+/**
+ * The choices, narrowest first. Each one past "nobody" widens the one before it: "following" is
+ * your contacts and the people you follow, "verified" adds verified accounts, "everyone" is anyone.
+ * One radio choice, so "Everyone" can no longer sit beside a narrower group that it makes moot.
+ */
+export const CALL_CHOICES = ["nobody", "contacts", "following", "verified", "everyone"] as const;
+export type CallChoice = typeof CALL_CHOICES[number];
+
+/** A callee's choice (settings page), as stored under ["call_settings", id] and sent by the API. */
+export const CallSettings = z.object({ who: z.enum(CALL_CHOICES) }).strict();
 export type CallSettings = z.infer<typeof CallSettings>;
 
 /** New accounts take calls from their contacts and the people they follow. */
-export const DEFAULT_CALL_SETTINGS: CallSettings = {
-  enabled: true,
-  allow: { contacts: true, following: true, verified: false, everyone: false },
-};
+export const DEFAULT_CALL_SETTINGS: CallSettings = { who: "following" };
+
+/** The shape stored before the single choice: calling on or off, and a checkbox per group. */
+const StoredBefore = z.object({
+  enabled: z.boolean(),
+  allow: z.object({ contacts: z.boolean(), following: z.boolean(), verified: z.boolean(), everyone: z.boolean() }),
+});
+
+/**
+ * Reads a stored value of either shape. An old one becomes the narrowest choice that still lets in
+ * everyone it let in (so no call that worked before is refused after): calling off, or no group
+ * ticked, is "nobody"; otherwise the widest ticked group. `migrated` says it must be written back.
+ */
+export function readCallSettings(stored: unknown): { settings: CallSettings; migrated: boolean } {
+  if (stored === null || stored === undefined) return { settings: DEFAULT_CALL_SETTINGS, migrated: false };
+  const now = CallSettings.safeParse(stored);
+  if (now.success) return { settings: now.data, migrated: false };
+  const old = StoredBefore.safeParse(stored);
+  if (!old.success) return { settings: DEFAULT_CALL_SETTINGS, migrated: true };
+  const a = old.data.allow;
+  const who: CallChoice = !old.data.enabled
+    ? "nobody"
+    : a.everyone
+    ? "everyone"
+    : a.verified
+    ? "verified"
+    : a.following
+    ? "following"
+    : a.contacts
+    ? "contacts"
+    : "nobody";
+  return { settings: { who }, migrated: true };
+}
 
 /** What the web knows about a caller and a callee, from the callee's point of view. */
 export interface CallFacts {
@@ -43,15 +72,28 @@ export type CallRefusal = "blocked_by_you" | "blocked" | "calling_off" | "not_al
 
 export type CallDecision = { ok: true } | { ok: false; reason: CallRefusal };
 
+/** Whether the caller is within the callee's choice (each choice includes the narrower ones). */
+function within(f: CallFacts): boolean {
+  switch (f.settings.who) {
+    case "nobody":
+      return false;
+    case "contacts":
+      return f.inContacts;
+    case "following":
+      return f.inContacts || f.followedByCallee;
+    case "verified":
+      return f.inContacts || f.followedByCallee || f.callerVerified;
+    case "everyone":
+      return true;
+  }
+}
+
 export function mayCall(f: CallFacts): CallDecision {
   // Blocks come first: a blocked person learns nothing about the callee's settings.
   if (f.callerBlocksCallee) return { ok: false, reason: "blocked_by_you" };
   if (f.calleeBlocksCaller) return { ok: false, reason: "blocked" };
-  if (!f.settings.enabled) return { ok: false, reason: "calling_off" };
-  const a = f.settings.allow;
-  const inGroup = a.everyone || (a.contacts && f.inContacts) || (a.following && f.followedByCallee) ||
-    (a.verified && f.callerVerified);
-  if (!inGroup) return { ok: false, reason: "not_allowed" };
+  if (f.settings.who === "nobody") return { ok: false, reason: "calling_off" };
+  if (!within(f)) return { ok: false, reason: "not_allowed" };
   if (!f.calleeWrote) return { ok: false, reason: "no_dm" };
   return { ok: true };
 }

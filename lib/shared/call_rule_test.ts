@@ -1,83 +1,96 @@
-// THE RULE, in a table of every combination: callee's settings (calling on/off x 16 group
-// choices) x relationship (contact, followed, verified) x DM history x blocks (none, callee's,
-// caller's, both) = 4,096 rows. Expected answers come from a reading of the issue written
-// independently of lib/shared/call_rule.ts: sets of groups, then the conditions in order.
+// THE RULE, in a table of every combination: callee's choice (5: nobody, contacts, people they
+// follow, verified accounts, everyone) x relationship (contact, followed, verified) x DM history x
+// blocks (none, callee's, caller's, both) = 320 rows. Expected answers come from a reading of the
+// issue written independently of lib/shared/call_rule.ts: each choice as the set of groups it
+// lets in, then the conditions in order. And the old stored shape's migration, in a table.
 import assert from "node:assert/strict";
-import { type CallFacts, type CallRefusal, mayCall } from "./call_rule.ts";
+import { CALL_CHOICES, type CallFacts, type CallRefusal, mayCall, readCallSettings } from "./call_rule.ts";
 import { catalogues, type MessageKey } from "../i18n/mod.ts";
 
 const bools = [false, true];
-const GROUPS = ["contacts", "following", "verified", "everyone"] as const;
 const BLOCKS = ["none", "callee blocks caller", "caller blocks callee", "both"] as const;
+/** Which groups each choice lets in (a choice includes the narrower ones). */
+const LETS_IN: Record<typeof CALL_CHOICES[number], string[]> = {
+  nobody: [],
+  contacts: ["contacts"],
+  following: ["contacts", "following"],
+  verified: ["contacts", "following", "verified"],
+  everyone: ["everyone"],
+};
 
 function expected(f: CallFacts, block: typeof BLOCKS[number]): CallRefusal | "ok" {
   if (block === "caller blocks callee" || block === "both") return "blocked_by_you";
   if (block === "callee blocks caller") return "blocked";
-  if (!f.settings.enabled) return "calling_off";
+  if (f.settings.who === "nobody") return "calling_off";
   const memberOf = new Set<string>(["everyone"]);
   if (f.inContacts) memberOf.add("contacts");
   if (f.followedByCallee) memberOf.add("following");
   if (f.callerVerified) memberOf.add("verified");
-  const allowed = GROUPS.filter((g) => f.settings.allow[g]);
-  if (!allowed.some((g) => memberOf.has(g))) return "not_allowed";
+  if (!LETS_IN[f.settings.who].some((g) => memberOf.has(g))) return "not_allowed";
   return f.calleeWrote ? "ok" : "no_dm";
 }
 
 let rows = 0;
-for (const enabled of bools) {
-  for (const mask of Array.from({ length: 16 }, (_, i) => i)) {
-    const allow = Object.fromEntries(
-      GROUPS.map((g, i) => [g, (mask & (1 << i)) !== 0]),
-    ) as CallFacts["settings"]["allow"];
-    const label = `${enabled ? "on" : "off"}, allows [${GROUPS.filter((g) => allow[g]).join(", ") || "nobody"}]`;
-    Deno.test(`rule table: calling ${label}: 128 callers`, () => {
-      for (const inContacts of bools) {
-        for (const followedByCallee of bools) {
-          for (const callerVerified of bools) {
-            for (const calleeWrote of bools) {
-              for (const block of BLOCKS) {
-                const f: CallFacts = {
-                  settings: { enabled, allow },
-                  inContacts,
-                  followedByCallee,
-                  callerVerified,
-                  calleeWrote,
-                  calleeBlocksCaller: block === "callee blocks caller" || block === "both",
-                  callerBlocksCallee: block === "caller blocks callee" || block === "both",
-                };
-                const got = mayCall(f);
-                const want = expected(f, block);
-                assert.equal(
-                  got.ok ? "ok" : got.reason,
-                  want,
-                  JSON.stringify({
-                    label,
-                    inContacts,
-                    followedByCallee,
-                    callerVerified,
-                    calleeWrote,
-                    block,
-                  }),
-                );
-                rows++;
-              }
+for (const who of CALL_CHOICES) {
+  Deno.test(`rule table: ${who} may call: 64 callers`, () => {
+    for (const inContacts of bools) {
+      for (const followedByCallee of bools) {
+        for (const callerVerified of bools) {
+          for (const calleeWrote of bools) {
+            for (const block of BLOCKS) {
+              const f: CallFacts = {
+                settings: { who },
+                inContacts,
+                followedByCallee,
+                callerVerified,
+                calleeWrote,
+                calleeBlocksCaller: block === "callee blocks caller" || block === "both",
+                callerBlocksCallee: block === "caller blocks callee" || block === "both",
+              };
+              const got = mayCall(f);
+              assert.equal(
+                got.ok ? "ok" : got.reason,
+                expected(f, block),
+                JSON.stringify({ who, inContacts, followedByCallee, callerVerified, calleeWrote, block }),
+              );
+              rows++;
             }
           }
         }
       }
-    });
-  }
+    }
+  });
 }
 
-Deno.test("rule table: covered all 4,096 combinations", () => {
-  assert.equal(rows, 2 * 16 * 8 * 2 * 4);
+Deno.test("rule table: covered all 320 combinations", () => {
+  assert.equal(rows, 5 * 8 * 2 * 4);
+});
+
+Deno.test("stored settings of the old shape become the narrowest choice that lets in the same people", () => {
+  const old = (enabled: boolean, ...groups: string[]) => ({
+    enabled,
+    allow: Object.fromEntries(["contacts", "following", "verified", "everyone"].map((g) => [g, groups.includes(g)])),
+  });
+  const cases: [unknown, string, boolean][] = [
+    [undefined, "following", false],
+    [{ who: "verified" }, "verified", false],
+    [old(false, "contacts", "following"), "nobody", true],
+    [old(true), "nobody", true],
+    [old(true, "contacts"), "contacts", true],
+    [old(true, "contacts", "following"), "following", true],
+    [old(true, "following"), "following", true],
+    [old(true, "contacts", "verified"), "verified", true],
+    [old(true, "contacts", "everyone"), "everyone", true],
+    [{ who: "admins" }, "following", true],
+  ];
+  for (const [stored, want, migrated] of cases) {
+    const got = readCallSettings(stored);
+    assert.deepEqual(got, { settings: { who: want }, migrated }, JSON.stringify(stored));
+  }
 });
 
 const base: CallFacts = {
-  settings: {
-    enabled: true,
-    allow: { contacts: true, following: true, verified: false, everyone: false },
-  },
+  settings: { who: "following" },
   inContacts: false,
   followedByCallee: false,
   callerVerified: false,
@@ -97,7 +110,7 @@ Deno.test("rule: examples in words", () => {
     ],
     ["a verified stranger, callee allows verified", {
       callerVerified: true,
-      settings: { ...base.settings, allow: { ...base.settings.allow, verified: true } },
+      settings: { who: "verified" },
     }, "ok"],
     [
       "a verified stranger, callee does not allow verified",
@@ -105,14 +118,11 @@ Deno.test("rule: examples in words", () => {
       "not_allowed",
     ],
     ["anyone, callee allows everyone", {
-      settings: {
-        enabled: true,
-        allow: { contacts: false, following: false, verified: false, everyone: true },
-      },
+      settings: { who: "everyone" },
     }, "ok"],
     [
       "a contact, calling off",
-      { inContacts: true, settings: { ...base.settings, enabled: false } },
+      { inContacts: true, settings: { who: "nobody" } },
       "calling_off",
     ],
     ["a contact the callee blocked", { inContacts: true, calleeBlocksCaller: true }, "blocked"],

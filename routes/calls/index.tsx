@@ -1,4 +1,6 @@
-// /calls: the signed-in person's call history, newest first.
+// /calls: the signed-in person's call history, newest first. Each row shows the kind of call
+// (audio or video), whether it was answered (an unanswered one, missed, declined, busy or
+// cancelled, is marked in red with its own icon), its direction, and a call-back button.
 import { Avatar } from "../../components/Avatar.tsx";
 import { callHistory } from "../../lib/server/calls/call_service.ts";
 import { callText } from "../../lib/shared/entry_text.ts";
@@ -8,6 +10,7 @@ import { t } from "../../lib/i18n/mod.ts";
 import { isFinal } from "../../lib/protocol/call.ts";
 import { renderPage } from "../../lib/server/render.tsx";
 import { Icon } from "../../components/Icon.tsx";
+import { Island } from "../../components/Island.tsx";
 
 const outcome = {
   ended: "answered",
@@ -65,11 +68,22 @@ export const handler: Handlers = {
                     outcome: kind,
                     durationS: r.durationS,
                   }, me.id);
-                  const missed = !out && kind !== "answered";
+                  const answered = kind === "answered";
+                  const missed = !out && !answered;
+                  const cls = `history-row${answered ? "" : " unanswered"}${missed ? " missed" : ""}`;
                   return (
-                    <li key={r.id} data-testid="call-row">
-                      <a class={missed ? "history-row missed" : "history-row"} href={`/messages/${other.handle}`}>
-                        <Avatar id={other.id} name={other.displayName} size={44} />
+                    <li key={r.id} data-testid="call-row" data-outcome={kind} class="history-item">
+                      <a class={cls} href={`/messages/${other.handle}`}>
+                        <span class="history-kind">
+                          <Avatar id={other.id} name={other.displayName} size={44} />
+                          <span class="kind-badge">
+                            <Icon
+                              name={r.video ? "video" : "phone"}
+                              size={14}
+                              label={t(lang, r.video ? "call.video" : "call.audio")}
+                            />
+                          </span>
+                        </span>
                         <span class="who">
                           <span class="who-line">
                             <strong class="who-name">{other.displayName}</strong>
@@ -82,12 +96,20 @@ export const handler: Handlers = {
                             </time>
                           </span>
                           <span class="history-line">
-                            <Icon name={missed ? "phoneMissed" : out ? "phoneOutgoing" : "phoneIncoming"} size={16} />
+                            <Icon
+                              name={!answered ? "phoneMissed" : out ? "phoneOutgoing" : "phoneIncoming"}
+                              size={16}
+                              label={t(lang, answered ? "call.history_answered" : "call.history_unanswered")}
+                            />
                             <span class="sr-only">{t(lang, out ? "call.history_out" : "call.history_in")}</span>
                             <span>{text}</span>
                           </span>
                         </span>
                       </a>
+                      <Island
+                        name="CallBack"
+                        props={{ lang, handle: other.handle, name: other.displayName, video: r.video, row: r.id }}
+                      />
                     </li>
                   );
                 })}

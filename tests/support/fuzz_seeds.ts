@@ -166,7 +166,7 @@ export const SEEDS = {
       {
         method: "PUT",
         path: "/api/settings/calls",
-        seed: { enabled: true, allow: { contacts: true, following: false, verified: false, everyone: false } },
+        seed: { who: "contacts" },
       },
       { method: "PATCH", path: `/api/users/${fx.listener.user.handle}`, seed: { displayName: "Listener", bio: "hi" } },
       { method: "PUT", path: `/api/users/${h}/follow` },

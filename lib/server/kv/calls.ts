@@ -1,6 +1,6 @@
 // Calls as the web keeps them: each call's record, every person's call history (newest first),
 // who is in a call now (for busy lines), and each person's call settings.
-import { type CallSettings, DEFAULT_CALL_SETTINGS } from "../../shared/call_rule.ts";
+import { type CallSettings, readCallSettings } from "../../shared/call_rule.ts";
 import { type CallStatus, isFinal } from "../../protocol/call.ts";
 import { retryAtomic } from "./db.ts";
 
@@ -22,8 +22,13 @@ const ACTIVE_TTL_MS = 4 * 3600_000;
 export class CallStore {
   constructor(private readonly kv: Deno.Kv) {}
 
+  /** A person's choice; one stored in the older shape is migrated and written back as it is read. */
   async settings(userId: string): Promise<CallSettings> {
-    return (await this.kv.get<CallSettings>(["call_settings", userId])).value ?? DEFAULT_CALL_SETTINGS;
+    const entry = await this.kv.get(["call_settings", userId]);
+    const { settings, migrated } = readCallSettings(entry.value);
+    // Only if nobody saved meanwhile: a choice saved since wins over the migration.
+    if (migrated) await this.kv.atomic().check(entry).set(["call_settings", userId], settings).commit();
+    return settings;
   }
 
   async saveSettings(userId: string, s: CallSettings): Promise<void> {
