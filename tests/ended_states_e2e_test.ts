@@ -15,7 +15,7 @@ import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { islandsReady, launchToneBrowser, openSheet } from "./support/browser.ts";
 import { type Account, account, call, viewShots } from "./support/calls.ts";
-import { audioGrows } from "./support/sfu.ts";
+import { audioGrows, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -28,6 +28,7 @@ const HOME_MS = 40_000;
 async function person(browser: Browser, url: string, who: Account | null, width: number, height: number) {
   const context = await browser.newContext({ locale: "en-US", viewport: { width, height } });
   if (who) await context.addCookies([{ name: "spazio_session", value: who.cookie.split("=")[1], url }]);
+  await context.addInitScript(RECORD_PEER_CONNECTIONS);
   const page = await context.newPage();
   page.on("pageerror", (e) => console.error(`[page error] ${e.message}`));
   return page;
