@@ -9,6 +9,8 @@ import CreateSpace from "./islands/CreateSpace.tsx";
 import DmInbox from "./islands/DmInbox.tsx";
 import DmThread from "./islands/DmThread.tsx";
 import EndedScreen from "./islands/EndedScreen.tsx";
+import EndedScreen from "./islands/EndedScreen.tsx";
+import LiveSpaces from "./islands/LiveSpaces.tsx";
 import LiveSpaces from "./islands/LiveSpaces.tsx";
 import NowPlaying from "./islands/NowPlaying.tsx";
 import PeopleSearch from "./islands/PeopleSearch.tsx";
@@ -32,6 +34,8 @@ export const islands = {
   DmInbox,
   DmThread,
   EndedScreen,
+  EndedScreen,
+  LiveSpaces,
   LiveSpaces,
   NowPlaying,
   PeopleSearch,

@@ -1,5 +1,5 @@
 // Installs what Spazio needs on a fresh machine of this kind (Debian 12 + Node + npm), each step
-// skipped when already done: npm packages, Debian's Chromium (tests only) and ffmpeg, the
+// skipped when already done: npm packages, Debian's Chromium (tests only), ffmpeg and coturn, the
 // mediasoup worker built from source (cached outside the repo), and the island bundles.
 import { existsSync } from "node:fs";
 
@@ -67,6 +67,25 @@ async function ffmpeg(required: boolean) {
   }
 }
 
+/**
+ * Debian's coturn, the TURN relay (deploy/turnserver.conf): the tests start one of their own
+ * (tests/turn_e2e_test.ts). Debian's package enables a system service on its stock configuration,
+ * which relays for anyone: that service is switched off, so only a configured relay ever runs.
+ */
+async function coturn(required: boolean) {
+  if (existsSync("/usr/bin/turnserver")) return;
+  step("installing Debian's coturn (apt-get), the TURN relay");
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  try {
+    await run("apt-get", ["update"], { env });
+    await run("apt-get", ["install", "-y", "--no-install-recommends", "coturn"], { env });
+    if (existsSync("/run/systemd/system")) await run("systemctl", ["disable", "--now", "coturn.service"]);
+  } catch (err) {
+    if (required) throw err;
+    console.error(`[setup] coturn could not be installed (${(err as Error).message}): no TURN relay on this machine`);
+  }
+}
+
 /** Builds (or finds in the cache) the mediasoup worker and installs the SFU's packages. */
 async function sfu(): Promise<string | undefined> {
   if (!existsSync("scripts/setup-sfu.sh")) return undefined;
@@ -88,6 +107,7 @@ export async function setup(opts: SetupOptions = {}): Promise<{ workerBin?: stri
   await npmPackages();
   if (opts.browser) await chromium();
   await ffmpeg(!!opts.browser);
+  await coturn(!!opts.browser);
   const workerBin = await sfu();
   await islands();
   return { workerBin };

@@ -7,6 +7,7 @@ import type { MessageKey } from "../i18n/mod.ts";
 import { CallSettings } from "../shared/call_rule.ts";
 import { CallStatus } from "./call.ts";
 import { DmEntry, PeerInfo, ThreadSummary } from "./dm.ts";
+import { IceConfig } from "./ice.ts";
 
 /** A catalogue key as the server sends one (`err.generic`, `space.err.ended`): the server only throws catalogue keys. */
 export const CatalogueKey = z.custom<MessageKey>((v) =>
@@ -145,8 +146,12 @@ export type IncomingCall = z.infer<typeof IncomingCall>;
 export const RoomToken = z.object({ token: z.string().min(1) });
 export type RoomToken = z.infer<typeof RoomToken>;
 
-/** `POST /api/calls/<id>/media`: a token for the SFU and its WebSocket address. */
-export const CallMediaAccess = z.object({ token: z.string().min(1), url: z.string().min(1) });
+/** `POST /api/calls/<id>/media`: the SFU, a token for the call's media room, and the TURN relays. */
+export const CallMediaAccess = z.object({
+  token: z.string().min(1),
+  url: z.string().min(1),
+  ice: IceConfig.optional(),
+});
 export type CallMediaAccess = z.infer<typeof CallMediaAccess>;
 
 /** `GET|PUT /api/settings/calls`: who may call me. */

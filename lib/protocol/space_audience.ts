@@ -3,6 +3,7 @@
 // A shard's room id is `<spaceId>.<n>`; the web names the shard in the listener's token.
 // Imports nothing runtime-specific, so Deno, workerd and Node all load it.
 import { z } from "zod";
+import { IceConfig } from "./ice.ts";
 import { Person, Reaction, SpaceEvent, Sub } from "./space.ts";
 
 /** Most shards one Space may have: 100 x 10,000 listeners. */
@@ -96,5 +97,7 @@ export const JoinTokens = z.object({
   room: z.string().min(1).max(80),
   sfuUrl: z.string().url(),
   sfuToken: z.string().min(1).max(4096),
+  /** The TURN relays for the SFU's media, with credentials minted for this person (none configured: empty). */
+  ice: IceConfig.optional(),
 });
 export type JoinTokens = z.infer<typeof JoinTokens>;

@@ -7,6 +7,7 @@
 import { signal } from "@preact/signals";
 import { Device } from "mediasoup-client";
 import type { Consumer, Producer, Transport } from "mediasoup-client/types";
+import type { IceConfig } from "../../protocol/ice.ts";
 import type { MediaSource, SfuNotification, TransportInfo } from "../../protocol/sfu.ts";
 import { SfuRequestError, SfuSignalling } from "./signalling.ts";
 
@@ -31,8 +32,11 @@ export interface PublishOptions {
 }
 
 export interface SessionOptions {
-  /** Fresh `{url, token}` for the SFU, asked for on every (re)connect. */
-  credentials: () => Promise<{ url: string; token: string }>;
+  /**
+   * Fresh `{url, token}` for the SFU, asked for on every (re)connect, with the TURN relays to
+   * reach it through (credentials minted with the token) when the server has one.
+   */
+  credentials: () => Promise<SfuCredentials>;
   /** Whether to receive the room's producers (everyone in a Space; both peers of a call). */
   receive?: boolean;
   /**
@@ -48,6 +52,12 @@ export interface SessionOptions {
   opusPtime?: 20 | 40 | 60;
 }
 
+export interface SfuCredentials {
+  url: string;
+  token: string;
+  ice?: IceConfig;
+}
+
 /** Reconnect delays: quick at first, then every 2 s (jittered), so audio is back within 10 s of the SFU. */
 const RETRY_MS = [250, 500, 1000, 2000];
 /** Closes that reconnecting would not mend: replaced by a newer tab of ours, room closed (the
@@ -61,12 +71,13 @@ const FINAL_CLOSES = new Set([4000, 4001, 4003]);
  * stricter on paper (literal unions of URIs, `address` beside `ip`), hence `never` when handing
  * parsed objects over: mediasoup-client checks their meaning.
  */
-function transportOptions(t: TransportInfo) {
+function transportOptions(t: TransportInfo, ice: IceConfig | undefined) {
   return {
     id: t.transportId,
     iceParameters: t.iceParameters,
     iceCandidates: t.iceCandidates,
     dtlsParameters: t.dtlsParameters,
+    ...(ice && { iceServers: ice.iceServers, iceTransportPolicy: ice.iceTransportPolicy }),
   } as never;
 }
 
@@ -87,6 +98,8 @@ export class SfuSession {
   #wanted = new Map<MediaSource, { track: MediaStreamTrack; paused: boolean; options?: PublishOptions }>();
   /** Video consumers as last asked of the SFU: resumed (with a spatial layer) or paused. */
   #videoAsk = new Map<string, { on: boolean; layer: number; ready: Promise<unknown> }>();
+  /** The relays of the current connection (fresh credentials with each rebuild). */
+  #ice: IceConfig | undefined;
   #closed = false;
   #attempt = 0;
 
@@ -103,7 +116,8 @@ export class SfuSession {
   }
 
   async #build(): Promise<void> {
-    const { url, token } = await this.opts.credentials();
+    const { url, token, ice } = await this.opts.credentials();
+    this.#ice = ice;
     performance.mark("spazio:sfu-connect");
     const sig = await SfuSignalling.open(url, token);
     performance.mark("spazio:sfu-open");
@@ -125,7 +139,7 @@ export class SfuSession {
     this.#device = device;
     performance.mark("spazio:device-loaded");
     if (recvInfo) {
-      this.#recv = this.#transport(device.createRecvTransport(transportOptions(recvInfo)));
+      this.#recv = this.#transport(device.createRecvTransport(transportOptions(recvInfo, this.#ice)));
       await sig.request("consume", { rtpCapabilities: device.rtpCapabilities as never });
     }
     this.state.value = "connected";
@@ -256,7 +270,7 @@ export class SfuSession {
     if (!this.#send) {
       this.#send = this.#transport(
         this.#device.createSendTransport(
-          transportOptions(await this.#sig.request("createTransport", { direction: "send" })),
+          transportOptions(await this.#sig.request("createTransport", { direction: "send" }), this.#ice),
         ),
       );
       this.#send.on("produce", ({ kind, rtpParameters, appData }, ok, fail) => {

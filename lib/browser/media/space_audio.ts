@@ -2,7 +2,7 @@
 // listen" when the browser blocks autoplay); a speaker's microphone is asked for only when they
 // first unmute, and follows the room's decisions as the SFU relays them.
 import { effect, signal } from "@preact/signals";
-import { SfuSession } from "./sfu_session.ts";
+import { type SfuCredentials, SfuSession } from "./sfu_session.ts";
 import { SpaceVideo } from "./space_video.ts";
 
 /** Why the microphone is not on air: not allowed, no device, or the SFU did not take it. */
@@ -22,7 +22,7 @@ export class SpaceAudio {
   /** The person asked to unmute, and the microphone is to go on air once the room agrees. */
   readonly #resumeWanted = signal(false);
 
-  constructor(credentials: () => Promise<{ url: string; token: string }>) {
+  constructor(credentials: () => Promise<SfuCredentials>) {
     this.session = new SfuSession({ credentials, receive: true, videoOnDemand: true, opusPtime: 60 });
     this.video = new SpaceVideo(this.session);
     this.#stopEffects.push(effect(() => this.#syncPlayers()));

@@ -42,7 +42,7 @@ export class LiveSpace {
     const media = new SpaceAudio(async () => {
       const tk = first && client.tokens.value ? client.tokens.value : await client.refreshTokens();
       first = false;
-      return { url: tk.sfuUrl, token: tk.sfuToken };
+      return { url: tk.sfuUrl, token: tk.sfuToken, ice: tk.ice };
     });
     this.audio.value = media;
     this.#stops.push(

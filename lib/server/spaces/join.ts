@@ -16,6 +16,7 @@ import { audienceRoomId, type JoinTokens } from "../../protocol/space_audience.t
 import { mintRoomToken, randomId } from "../../protocol/token.ts";
 import { type RoomUnavailableError, SpaceRoomLink } from "./room_link.ts";
 import { sfuFor } from "./sfu_choice.ts";
+import { iceFor } from "../turn.ts";
 
 const ANON_COOKIE = "spazio_anon";
 
@@ -65,5 +66,6 @@ export async function joinTokens(c: Context<AppEnv>, space: SpaceRecord): Promis
     sfuUrl: (await sfuFor(config, space.id, grant.canSpeak || user?.id === space.hostId)).replace(/^http/, "ws") +
       "/ws",
     sfuToken: await mintRoomToken(config.roomSecret, { aud: "sfu", room: sfuRoomName(space.id), sub: subject, ...who }),
+    ice: await iceFor(config.turn, subject),
   };
 }
