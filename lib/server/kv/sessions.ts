@@ -4,6 +4,8 @@ import { base64url, randomId } from "../../protocol/token.ts";
 
 const SESSION_DAYS = 30;
 const CHALLENGE_MS = 5 * 60_000;
+/** The window `allow` counts attempts in: a fixed minute, the same for every web instance. */
+export const THROTTLE_WINDOW_MS = 60_000;
 
 async function sha256(s: string): Promise<string> {
   return base64url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s))));
@@ -64,7 +66,7 @@ export class SessionStore {
 
   /** Counts one attempt for `key` in a one-minute window; true while under `max`. */
   async allow(scope: string, key: string, max: number): Promise<boolean> {
-    const bucket = Math.floor(Date.now() / 60_000);
+    const bucket = Math.floor(Date.now() / THROTTLE_WINDOW_MS);
     const k = ["throttle", scope, key, bucket];
     for (let i = 0; i < 5; i++) {
       const cur = await this.kv.get<number>(k);

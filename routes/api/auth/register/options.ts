@@ -1,5 +1,6 @@
-// Sign-up, step 1: checks the handle and name, and starts the passkey ceremony.
+// Sign-up, step 1: checks the handle and name, and starts the passkey ceremony (throttled per address).
 import { z } from "zod";
+import { countAttempt, SIGN_UP } from "../../../../lib/server/auth/throttle.ts";
 import { PasskeyService, relyingParty } from "../../../../lib/server/auth/passkeys.ts";
 import { FieldError, HttpError } from "../../../../lib/server/http/errors.ts";
 import type { Handlers } from "../../../../lib/server/http/route.ts";
@@ -11,6 +12,8 @@ const RegisterStart = z.object({ handle: z.string().max(40), displayName: z.stri
 
 export const handler: Handlers = {
   async POST(c) {
+    // Counted first: a refused attempt stores no challenge and makes no account.
+    await countAttempt(c, SIGN_UP);
     const body = RegisterStart.safeParse(await c.req.json().catch(() => null));
     if (!body.success) throw new HttpError(400, "err.bad_request");
     const handle = normaliseHandle(body.data.handle);

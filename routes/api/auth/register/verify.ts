@@ -1,4 +1,5 @@
 // Sign-up, step 2: checks the new passkey, makes the account and signs it in.
+import { countAttempt, SIGN_UP } from "../../../../lib/server/auth/throttle.ts";
 import { PasskeyService, relyingParty } from "../../../../lib/server/auth/passkeys.ts";
 import { FieldError } from "../../../../lib/server/http/errors.ts";
 import type { Handlers } from "../../../../lib/server/http/route.ts";
@@ -8,6 +9,8 @@ import type { SignedIn } from "../../../../lib/protocol/api.ts";
 
 export const handler: Handlers = {
   async POST(c) {
+    // Counted first: a refused attempt stores no challenge and makes no account.
+    await countAttempt(c, SIGN_UP);
     const body = await c.req.json().catch(() => null);
     const { users, sessions } = c.get("deps");
     const { pending, passkey } = await new PasskeyService(users, sessions)
