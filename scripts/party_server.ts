@@ -164,6 +164,16 @@ export async function build(outDir: string, listen: string, storageDir: string, 
   return `${outDir}/workerd.capnp`;
 }
 
+/** The parent's pid, read afresh (Linux); undefined elsewhere, where the check is skipped. */
+function parentPid(): number | undefined {
+  try {
+    const stat = Deno.readTextFileSync("/proc/self/stat");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Resolves once something accepts connections at host:port, or rejects when workerd exits. */
 async function listening(host: string, port: number, exited: Promise<Deno.CommandStatus>) {
   let gone = false;
@@ -215,8 +225,18 @@ async function main() {
     return;
   }
   await Deno.mkdir(storageDir, { recursive: true });
-  const child = new Deno.Command(WORKERD, {
-    args: ["serve", "--experimental", configPath],
+  // workerd must not outlive this script (an orphan keeps the port and the rooms' files): on
+  // Linux, setpriv asks the kernel to kill it when this process ends, however it ends.
+  const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => {
+    try {
+      return Deno.statSync(p).isFile;
+    } catch {
+      return false;
+    }
+  });
+  const workerdArgs = ["serve", "--experimental", configPath];
+  const child = new Deno.Command(setpriv ?? WORKERD, {
+    args: setpriv ? ["--pdeathsig", "KILL", WORKERD, ...workerdArgs] : workerdArgs,
     cwd: outDir,
     env: childEnv,
     clearEnv: true,
@@ -224,13 +244,24 @@ async function main() {
     stdout: "inherit",
     stderr: "inherit",
   }).spawn();
+  const end = (signal: Deno.Signal) => {
+    try {
+      child.kill(signal);
+    } catch { /* already gone */ }
+  };
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => {
-      try {
-        child.kill(signal);
-      } catch { /* already gone */ }
+      end("SIGTERM");
+      // workerd waits for open connections to finish; a stop should not wait for browsers.
+      setTimeout(() => end("SIGKILL"), 3_000);
     });
   }
+  // This script ends with whatever started it (a supervisor, a test): once it is adopted by
+  // another parent, nobody will stop it.
+  const parent = parentPid();
+  setInterval(() => {
+    if (parentPid() !== parent) end("SIGKILL");
+  }, 1_000);
   await listening(where.host, where.port, child.status).then(
     () => console.log(`party: listening on http://${listen} (workerd; rooms stored in ${storageDir})`),
     () => {},

@@ -1,11 +1,12 @@
-// Starts a real `partykit dev` for tests and benches, on a free port with its own persist dir,
-// and drives Space rooms over real WebSockets and signed HTTP, the way browsers and the web do.
-// Every wait has a deadline, so a broken room fails a test instead of hanging it.
+// Starts the party rooms for tests and benches the way production self-hosts them
+// (scripts/party_server.ts: PartyKit's facade on workerd, no dev server), on a free port with its
+// own persist dir, and drives Space rooms over real WebSockets and signed HTTP, the way browsers
+// and the web do. Every wait has a deadline, so a broken room fails a test instead of hanging it.
 import { DEV_ROOM_SECRET, DEV_SERVER_SECRET } from "../../lib/protocol/defaults.ts";
 import { type MintInput, mintRoomToken, signRequest } from "../../lib/protocol/token.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const PARTYKIT = `${ROOT}node_modules/.bin/partykit`;
+const PARTY_SERVER = `${ROOT}scripts/party_server.ts`;
 
 export function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -30,7 +31,10 @@ export async function waitFor<T>(
   }
 }
 
-/** A running `partykit dev`. Stop it with stop(); restart() keeps the same port and storage. */
+/**
+ * A running party server (`deno task party`; named PartyDev from when it was `partykit dev`). Stop
+ * it with stop(); restart() keeps the same port and storage.
+ */
 export class PartyDev {
   #child: Deno.ChildProcess | undefined;
   #log: string[] = [];
@@ -38,6 +42,8 @@ export class PartyDev {
     readonly port: number,
     readonly persistDir: string,
     readonly vars: Record<string, string>,
+    /** Where its bundle and workerd config are written (each server has its own). */
+    readonly buildDir: string,
   ) {}
 
   get http() {
@@ -55,32 +61,35 @@ export class PartyDev {
     opts: { vars?: Record<string, string>; persistDir?: string } = {},
   ): Promise<PartyDev> {
     const persistDir = opts.persistDir ?? (await Deno.makeTempDir({ prefix: "spazio-party-" }));
-    const dev = new PartyDev(freePort(), persistDir, opts.vars ?? {});
+    const buildDir = await Deno.makeTempDir({ prefix: "spazio-party-build-" });
+    const dev = new PartyDev(freePort(), persistDir, opts.vars ?? {}, buildDir);
     await dev.#spawn();
     return dev;
   }
 
   async #spawn() {
-    const args = [
-      "dev",
-      "--port",
-      String(this.port),
-      "--persist",
-      this.persistDir,
-      "--disable-request-cf-fetch",
-      "--no-hotkeys",
-    ];
-    // The rooms call each other (Space room <-> audience shards) at this server's own address.
-    const vars = { SPAZIO_PARTY_URL: this.http, ...this.vars };
-    for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}=${v}`);
-    // setsid: partykit starts workerd as a child; a process group lets stop() end both.
+    // The settings reach the rooms through the environment, as in production; the rooms call each
+    // other (Space room <-> audience shards) at this server's own address.
+    // Only the settings given here: none leaks in from the environment the tests run in.
+    const inherited = Object.entries(Deno.env.toObject()).filter(([k]) => !k.startsWith("SPAZIO_"));
+    const env = {
+      ...Object.fromEntries(inherited),
+      NO_COLOR: "1",
+      SPAZIO_PARTY_HOST: "127.0.0.1",
+      SPAZIO_PARTY_PORT: String(this.port),
+      SPAZIO_PARTY_PERSIST: this.persistDir,
+      SPAZIO_PARTY_URL: this.http,
+      ...this.vars,
+    };
+    // setsid: the script starts workerd as a child; a process group lets stop() end both.
     this.#child = new Deno.Command("setsid", {
-      args: [PARTYKIT, ...args],
+      args: [Deno.execPath(), "run", "-A", PARTY_SERVER, "--out", this.buildDir],
       cwd: ROOT,
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
-      env: { NO_COLOR: "1", CI: "1" },
+      env,
+      clearEnv: true,
     }).spawn();
     for (const stream of [this.#child.stdout, this.#child.stderr]) {
       stream.pipeThrough(new TextDecoderStream()).pipeTo(
@@ -88,7 +97,7 @@ export class PartyDev {
       )
         .catch(() => {});
     }
-    await waitFor("partykit dev to answer", async () => {
+    await waitFor("the party server to answer", async () => {
       try {
         const res = await fetch(`${this.http}/parties/space/__probe__`);
         await res.body?.cancel();
@@ -133,6 +142,7 @@ export class PartyDev {
   async dispose() {
     await this.stop();
     await Deno.remove(this.persistDir, { recursive: true }).catch(() => {});
+    await Deno.remove(this.buildDir, { recursive: true }).catch(() => {});
   }
 }
 
