@@ -98,7 +98,7 @@ Deno.test(
         await viewShots(h, "ended-space-page");
         await replay.click();
         await h.waitForURL(`${link}/replay`);
-        await h.getByRole("button", { name: /^Play/ }).waitFor();
+        await h.getByRole("button", { name: "Play", exact: true }).waitFor();
       });
 
       await t.step("the dock on another page says the Space ended and offers the replay", async () => {
