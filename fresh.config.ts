@@ -9,8 +9,6 @@ import CreateSpace from "./islands/CreateSpace.tsx";
 import DmInbox from "./islands/DmInbox.tsx";
 import DmThread from "./islands/DmThread.tsx";
 import EndedScreen from "./islands/EndedScreen.tsx";
-import EndedScreen from "./islands/EndedScreen.tsx";
-import LiveSpaces from "./islands/LiveSpaces.tsx";
 import LiveSpaces from "./islands/LiveSpaces.tsx";
 import NowPlaying from "./islands/NowPlaying.tsx";
 import PeopleSearch from "./islands/PeopleSearch.tsx";
@@ -34,8 +32,6 @@ export const islands = {
   DmInbox,
   DmThread,
   EndedScreen,
-  EndedScreen,
-  LiveSpaces,
   LiveSpaces,
   NowPlaying,
   PeopleSearch,
