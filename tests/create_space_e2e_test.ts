@@ -31,8 +31,10 @@ Deno.test("a title typed before the form comes alive is kept, and names the Spac
     await typed;
     await route.continue();
   });
-  await page.goto(`${web.url}/spaces/new`, { waitUntil: "domcontentloaded" });
+  // Not "domcontentloaded": that waits for the (held) module scripts.
+  await page.goto(`${web.url}/spaces/new`, { waitUntil: "commit" });
   const title = page.getByLabel("Title", { exact: true });
+  await title.waitFor();
   await title.fill("Late night synths");
   await page.getByLabel("Topics").fill("music, synths");
   assert.equal(await page.locator("spazio-island[data-name=CreateSpace][data-hydrated]").count(), 0);
