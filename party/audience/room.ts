@@ -19,7 +19,7 @@ import type { AnswerOf, AnyContract, ParamsOf, RequestOf } from "../../lib/proto
 import { roomToShard, shardCommand, shardHello, shardReport } from "../../lib/protocol/internal_api.ts";
 import { callSigned, type SignedResult } from "../../lib/protocol/signed_client.ts";
 import { readSigned } from "../../lib/protocol/signed_reader.ts";
-import { admitConnection, fail, json, refused } from "../shared/http.ts";
+import { admitConnection, admitRequest, fail, json, refused } from "../shared/http.ts";
 import { answerSafely, broadcastText, closeQuietly, sendText, upgradeShapeRefusal } from "../shared/socket.ts";
 import { clientAddress, type PartyConfig, readConfig, roomIdOf } from "../shared/config.ts";
 import { type ConnLimits, SPACE_INBOUND, spaceLimits } from "../space/inbound.ts";
@@ -61,6 +61,8 @@ export default class AudienceShard implements Party.Server {
   readonly storage: RoomStorage & AlarmStorage;
   readonly #presence = new Presence();
   #id: string | undefined;
+  /** Whether the id is in storage: it goes there with the first thing the shard keeps (#keepId). */
+  #idKept = false;
   #stored: Stored | undefined;
   #removed = new Set<string>();
   #pending: Pending = { reactions: {} };
@@ -82,6 +84,11 @@ export default class AudienceShard implements Party.Server {
     return admitConnection(partyReq, lobby, { aud: "audience", what: "listen to this Space" });
   }
 
+  /** Unsigned POSTs and other methods are refused before the room wakes (see admitRequest). */
+  static onBeforeRequest(partyReq: Party.Request, lobby: Party.Lobby) {
+    return admitRequest(partyReq, lobby, { maxBytes: MAX_BODY_BYTES });
+  }
+
   async onStart() {
     const [id, stored, pending, bans] = await Promise.all([
       this.storage.get<string>("id"),
@@ -90,6 +97,7 @@ export default class AudienceShard implements Party.Server {
       this.storage.list<true>({ prefix: "ban:" }),
     ]);
     this.#id = id;
+    this.#idKept = id !== undefined;
     this.#stored = stored;
     this.#pending = pending ?? { reactions: {} };
     for (const key of bans.keys()) this.#removed.add(key.slice(4));
@@ -101,16 +109,27 @@ export default class AudienceShard implements Party.Server {
 
   /**
    * An alarm-woken object cannot read room.id, nor can anything while an alarm is handled: the
-   * first request or connection stores it, from its URL when room.id throws.
+   * first request or connection tells it, from its URL when room.id throws. Only remembered here:
+   * a request or socket that is then refused must leave nothing in storage (see #keepId).
    */
   #learnId(request?: Request): string {
     if (!this.#id) {
       const id = request ? roomIdOf(this.room, request) : this.room.id;
       if (!id) throw new Error("this shard's room id is not known yet");
       this.#id = id;
-      this.storage.put("id", this.#id).catch(() => {});
     }
     return this.#id;
+  }
+
+  /**
+   * Stores the id beside the first thing the shard keeps (its view, a ban, a pending report), so
+   * that the alarm, which cannot read room.id, knows it. Everything stored comes after a signed
+   * request or a verified listener, so a made-up shard id costs no storage.
+   */
+  #keepId() {
+    if (this.#idKept || !this.#id) return;
+    this.#idKept = true;
+    this.storage.put("id", this.#id).catch((err) => console.error(`audience shard ${this.#id}: id not stored: ${err}`));
   }
 
   get #space() {
@@ -282,12 +301,14 @@ export default class AudienceShard implements Party.Server {
   #ban(sub: string) {
     if (this.#removed.has(sub)) return;
     this.#removed.add(sub);
+    this.#keepId();
     this.storage.put(`ban:${sub}`, true).catch((err) =>
       console.error(`audience shard ${this.#id}: ban not stored: ${err}`)
     );
   }
 
   #save() {
+    this.#keepId();
     this.storage.put("view", this.#stored).catch((err) =>
       console.error(`audience shard ${this.#id}: view not stored: ${err}`)
     );
@@ -302,6 +323,7 @@ export default class AudienceShard implements Party.Server {
     const fresh = this.#pending.due === undefined;
     if (fresh) this.#pending.due = Date.now() + SHARD_REPORT_EVERY_MS;
     const done = (err: unknown) => console.error(`audience shard ${this.#id}: report not scheduled: ${err}`);
+    this.#keepId();
     this.storage.put("pending", this.#pending).catch(done);
     if (fresh) this.storage.setAlarm(this.#pending.due!).catch(done);
   }

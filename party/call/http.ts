@@ -8,7 +8,7 @@ import type { PartyConfig } from "../shared/config.ts";
 import { fail, json, refused } from "../shared/http.ts";
 import { createCall, endByServer, view } from "./reducer.ts";
 
-const MAX_BODY_BYTES = 16 * 1024;
+export const CALL_MAX_BODY_BYTES = 16 * 1024;
 
 /** What the handler may read and do: the call room (room.ts) implements it. */
 export interface CallRoomHandle {
@@ -25,7 +25,7 @@ const callNow = (s: CallState) => json({ ok: true, call: view(s) } satisfies Ans
 
 export async function handleCallRequest(room: CallRoomHandle, req: Request): Promise<Response> {
   if (req.method !== "POST") return fail(405, "method_not_allowed", "Use a signed POST.");
-  const read = await readSigned(callRoom, req, { secret: room.config.serverSecret, maxBytes: MAX_BODY_BYTES });
+  const read = await readSigned(callRoom, req, { secret: room.config.serverSecret, maxBytes: CALL_MAX_BODY_BYTES });
   if (!read.ok) return refused(read.refusal);
   const r = read.data;
   if (r.type === "init") {

@@ -13,10 +13,10 @@ import {
   isFinal,
 } from "../../lib/protocol/call.ts";
 import { verifyRoomToken } from "../../lib/protocol/token.ts";
-import { type CallRoomHandle, handleCallRequest } from "./http.ts";
+import { CALL_MAX_BODY_BYTES, type CallRoomHandle, handleCallRequest } from "./http.ts";
 import { apply, type CallState, counts, expire, nextDeadline, presence, roleOf, view } from "./reducer.ts";
 import { type PartyConfig, readConfig } from "../shared/config.ts";
-import { admitConnection } from "../shared/http.ts";
+import { admitConnection, admitRequest } from "../shared/http.ts";
 import { answerSafely, closeQuietly, sendText, upgradeShapeRefusal } from "../shared/socket.ts";
 import { CLOSE_TOO_BIG, type ConnLimits, type InboundRules, type Message, receive } from "../shared/inbound.ts";
 import { postSigned } from "../shared/post.ts";
@@ -76,6 +76,11 @@ export default class CallRoom implements Party.Server, CallRoomHandle {
     const odd = upgradeShapeRefusal(partyReq as unknown as Request);
     if (odd) return odd;
     return admitConnection(partyReq, lobby, { aud: "call", what: "join this call" });
+  }
+
+  /** Unsigned POSTs and other methods are refused before the room wakes (see admitRequest). */
+  static onBeforeRequest(partyReq: Party.Request, lobby: Party.Lobby) {
+    return admitRequest(partyReq, lobby, { maxBytes: CALL_MAX_BODY_BYTES });
   }
 
   async onStart() {

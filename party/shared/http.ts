@@ -2,7 +2,7 @@
 // request (lib/protocol/signed_reader.ts reads them: the web and the SFU sign with the server
 // secret) and the gate before a WebSocket upgrade (Origin, then a room token for this party and room).
 import type * as Party from "partykit/server";
-import type { ReaderRefusal } from "../../lib/protocol/signed_reader.ts";
+import { type ReaderRefusal, readSignedText } from "../../lib/protocol/signed_reader.ts";
 import { type RoomTokenClaims, type TokenAudience, verifyRoomToken } from "../../lib/protocol/token.ts";
 import { originAllowed } from "../../lib/protocol/origin.ts";
 import { readConfig } from "./config.ts";
@@ -42,4 +42,24 @@ export async function admitConnection(
     return json({ code, message: `Cannot ${opts.what}: ${(err as Error).message}.` }, 401);
   }
   return partyReq;
+}
+
+/**
+ * The gate before a room's HTTP handler, run in the worker: a POST whose signature does not hold
+ * (or too big), or a method the party does not take, is refused here, before the room's object is
+ * woken. workerd makes a room's SQLite files (about 45 KB) the first time its object wakes, whatever
+ * the room does, so a refusal inside the room still left them behind for every made-up id. The
+ * room checks the signed body again, by its contract.
+ */
+export async function admitRequest(
+  partyReq: Party.Request,
+  lobby: Party.Lobby,
+  opts: { maxBytes: number; get?: boolean },
+): Promise<Party.Request | Response> {
+  const req = partyReq as unknown as Request;
+  if (req.method === "GET" && opts.get) return partyReq;
+  if (req.method !== "POST") return fail(405, "method_not_allowed", "Use a signed POST.");
+  const read = await readSignedText(req, { secret: readConfig(lobby.env).serverSecret, maxBytes: opts.maxBytes });
+  if (!read.ok) return refused(read.refusal);
+  return new Request(req.url, { method: "POST", headers: req.headers, body: read.data }) as unknown as Party.Request;
 }

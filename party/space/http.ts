@@ -17,7 +17,7 @@ import { handleShardRequest } from "./shard_requests.ts";
 import { grantFor, hasPart, kindOf, publicSnapshot } from "./state.ts";
 
 /** Largest body the room reads: an init with 2,000 blocked people fits comfortably. */
-const MAX_BODY_BYTES = 256 * 1024;
+export const MAX_BODY_BYTES = 256 * 1024;
 
 export async function handleSpaceRequest(room: SpaceRoomHandle, req: Request): Promise<Response> {
   if (req.method === "GET") {

@@ -16,9 +16,9 @@ import {
 } from "../../lib/protocol/space.ts";
 import { type RoomTokenClaims, verifyRoomToken } from "../../lib/protocol/token.ts";
 import { clientAddress, type PartyConfig, readConfig, roomIdOf } from "../shared/config.ts";
-import { admitConnection } from "../shared/http.ts";
+import { admitConnection, admitRequest } from "../shared/http.ts";
 import { answerSafely, broadcastText, closeQuietly, sendText, upgradeShapeRefusal } from "../shared/socket.ts";
-import { handleSpaceRequest } from "./http.ts";
+import { handleSpaceRequest, MAX_BODY_BYTES as SPACE_MAX_BODY_BYTES } from "./http.ts";
 import type { SpaceRoomHandle } from "./handle.ts";
 import { type ConnLimits, SPACE_INBOUND, spaceLimits } from "./inbound.ts";
 import { type Message, receive } from "../shared/inbound.ts";
@@ -114,6 +114,11 @@ export default class SpaceRoom implements Party.Server, SpaceRoomHandle {
     const odd = upgradeShapeRefusal(partyReq as unknown as Request);
     if (odd) return odd;
     return admitConnection(partyReq, lobby, { aud: "space", what: "join this Space" });
+  }
+
+  /** Unsigned POSTs and other methods are refused before the room wakes (see admitRequest). */
+  static onBeforeRequest(partyReq: Party.Request, lobby: Party.Lobby) {
+    return admitRequest(partyReq, lobby, { maxBytes: SPACE_MAX_BODY_BYTES, get: true });
   }
 
   async onStart() {
@@ -364,14 +369,15 @@ export default class SpaceRoom implements Party.Server, SpaceRoomHandle {
   }
 
   #scheduleListenerCount() {
-    // Once ended nobody is left to tell, and the web keeps an ended Space as it last heard it.
-    if (this.#due.listeners !== undefined || this.state?.status === "ended") return;
+    // Once ended nobody is left to tell, and the web keeps an ended Space as it last heard it. A
+    // Space never created has nobody to tell either: a refused socket's close stores nothing there.
+    if (this.#due.listeners !== undefined || !this.state || this.state.status === "ended") return;
     this.#due.listeners = Date.now() + LISTENER_COUNT_EVERY_MS;
     this.#saveDue();
   }
 
   #scheduleWebPush() {
-    if (this.#due.web !== undefined) return;
+    if (this.#due.web !== undefined || !this.state) return;
     this.#due.web = Date.now() + WEB_PUSH_EVERY_MS;
     this.#saveDue();
   }

@@ -5,7 +5,7 @@ import type * as Party from "partykit/server";
 import { INBOX_CLOSE, InboxCommand, type InboxEvent } from "../../lib/protocol/dm.ts";
 import { verifyRoomToken } from "../../lib/protocol/token.ts";
 import { type PartyConfig, readConfig } from "../shared/config.ts";
-import { admitConnection, fail, json, refused } from "../shared/http.ts";
+import { admitConnection, admitRequest, fail, json, refused } from "../shared/http.ts";
 import type { AnswerInputOf } from "../../lib/protocol/contract.ts";
 import { inboxDeliver } from "../../lib/protocol/internal_api.ts";
 import { readSigned } from "../../lib/protocol/signed_reader.ts";
@@ -52,6 +52,11 @@ export default class UserInbox implements Party.Server {
         if (claims.sub !== `u:${lobby.id}`) throw new Error("this inbox belongs to someone else");
       },
     });
+  }
+
+  /** Unsigned POSTs and other methods are refused before the room wakes (see admitRequest). */
+  static onBeforeRequest(partyReq: Party.Request, lobby: Party.Lobby) {
+    return admitRequest(partyReq, lobby, { maxBytes: MAX_BODY_BYTES });
   }
 
   async onConnect(conn: Party.Connection<ConnState>, ctx: Party.ConnectionContext) {
