@@ -5,7 +5,7 @@
 // settings. It supervises what it started: one that exits is restarted with a backoff; Ctrl-C or
 // SIGTERM stops them all. In production mode (SPAZIO_ENV=production or an https SPAZIO_PUBLIC_URL)
 // it refuses to start with a development or short secret, naming the variable.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { DEFAULT_PARTY_PORT, DEFAULT_SFU_PORT, DEFAULT_WEB_PORT } from "../lib/protocol/defaults.ts";
 import { DEFAULT_ALLOWED_ORIGINS } from "../lib/protocol/origin.ts";
@@ -82,31 +82,12 @@ const spawn = (name: string, cmd: string, args: string[], extraEnv: Record<strin
   supervisor.add({ name, cmd, args, cwd, env: { ...settings, ...extraEnv } });
 
 if (only.has("party")) {
-  if (!existsSync("partykit.json")) throw new Error("partykit.json is missing: run from the repository's root");
-  if (production) {
-    // `partykit dev` opens a debugger on every interface and takes its settings as argv.
-    console.error(
-      "In production mode the party rooms do not run under `partykit dev`: start the others with " +
-        "`--only web,sfu` and run the rooms as the deploy guide says.",
-    );
-    Deno.exit(1);
-  }
-  // The party settings reach the rooms as PartyKit vars; every SPAZIO_ setting goes, so that
-  // one given here (SPAZIO_AUDIENCE_SHARD_SIZE, SPAZIO_CLIENT_IP_HEADER…) is never dropped.
-  const vars = Object.entries(settings).filter(([k]) => k.startsWith("SPAZIO_")).flatMap(([k, v]) => [
-    "--var",
-    `${k}=${v}`,
-  ]);
-  spawn("party", "node_modules/.bin/partykit", [
-    "dev",
-    "--port",
-    String(partyPort),
-    "--persist",
-    env.SPAZIO_PARTY_PERSIST ?? "./data/party",
-    "--disable-request-cf-fetch",
-    "--no-hotkeys",
-    ...vars,
-  ]);
+  // The rooms on workerd (scripts/party_server.ts): bound where told, no inspector, settings from
+  // the environment (never argv), rooms kept on disk in SPAZIO_PARTY_PERSIST.
+  spawn("party", Deno.execPath(), ["run", "-A", "scripts/party_server.ts"], {
+    SPAZIO_PARTY_PORT: String(partyPort),
+    SPAZIO_PARTY_PERSIST: env.SPAZIO_PARTY_PERSIST ?? "./data/party",
+  });
 }
 if (only.has("sfu")) {
   if (!workerBin) {

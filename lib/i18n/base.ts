@@ -115,7 +115,8 @@ const en = {
   "profile.contact_removed": "{name} is no longer in your contacts.",
   "profile.unblocked_toast": "You unblocked @{handle}.",
   "profile.block_confirm_title": "Block {name}?",
-  "profile.block_confirm_body": "@{handle} will no longer be able to follow you, join your Spaces, message or call you. You can unblock them later from this page.",
+  "profile.block_confirm_body":
+    "@{handle} will no longer be able to follow you, join your Spaces, message or call you. You can unblock them later from this page.",
   "profile.block_cancel": "Cancel",
   "settings.language_hint": "The language of Spazio’s menus and messages on this device.",
   "settings.account": "Account",
@@ -244,7 +245,8 @@ const fr: Record<Keys, string> = {
   "profile.contact_removed": "{name} n’est plus dans vos contacts.",
   "profile.unblocked_toast": "Vous avez débloqué @{handle}.",
   "profile.block_confirm_title": "Bloquer {name} ?",
-  "profile.block_confirm_body": "@{handle} ne pourra plus vous suivre, rejoindre vos Spaces, vous écrire ni vous appeler. Vous pourrez le débloquer plus tard depuis cette page.",
+  "profile.block_confirm_body":
+    "@{handle} ne pourra plus vous suivre, rejoindre vos Spaces, vous écrire ni vous appeler. Vous pourrez le débloquer plus tard depuis cette page.",
   "profile.block_cancel": "Annuler",
   "settings.language_hint": "La langue des menus et messages de Spazio sur cet appareil.",
   "settings.account": "Compte",
@@ -371,7 +373,8 @@ const it: Record<Keys, string> = {
   "profile.contact_removed": "{name} non è più nei tuoi contatti.",
   "profile.unblocked_toast": "Hai sbloccato @{handle}.",
   "profile.block_confirm_title": "Bloccare {name}?",
-  "profile.block_confirm_body": "@{handle} non potrà più seguirti, entrare nei tuoi Spaces, scriverti o chiamarti. Potrai sbloccarlo più tardi da questa pagina.",
+  "profile.block_confirm_body":
+    "@{handle} non potrà più seguirti, entrare nei tuoi Spaces, scriverti o chiamarti. Potrai sbloccarlo più tardi da questa pagina.",
   "profile.block_cancel": "Annulla",
   "settings.language_hint": "La lingua dei menu e dei messaggi di Spazio su questo dispositivo.",
   "settings.account": "Account",
