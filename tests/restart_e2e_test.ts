@@ -183,7 +183,7 @@ Deno.test(
       const upLongEnough = () => sleep(10_500);
 
       // 1. The party server is killed: the room comes back from its storage.
-      Deno.kill(await spazio.pidOf("partykit"), "SIGKILL");
+      Deno.kill(await spazio.pidOf("party_server.ts"), "SIGKILL");
       await sleep(500);
       timings.party = await heard("the host after the party server was killed");
       await spazio.partyBack();
@@ -203,7 +203,7 @@ Deno.test(
       // 3. All three are killed at once.
       await upLongEnough();
       const pids = [
-        await spazio.pidOf("partykit"),
+        await spazio.pidOf("party_server.ts"),
         await spazio.pidOf("--import tsx"),
         await spazio.pidOf("run -A main.ts"),
       ];
