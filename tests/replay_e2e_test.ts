@@ -113,7 +113,8 @@ Deno.test("replay page: play, speed, keyboard seek, clip; the host trims and del
     }, 10_000);
     await h.getByRole("button", { name: "Delete the recording" }).click();
     await h.getByRole("alertdialog").getByRole("button", { name: "Delete the recording" }).click();
-    await h.getByText("This recording was deleted.").waitFor();
+    // The page reloads as the deleted replay's own page (410).
+    await h.getByRole("heading", { level: 1, name: "This replay was deleted" }).waitFor();
     const res = await fetch(`${web.url}/s/${space.id}/replay`);
     assert.equal(res.status, 410);
     await res.body?.cancel();
