@@ -131,7 +131,7 @@ Deno.test(
       await openSheet(h, /^Host tools/);
       await h.getByRole("button", { name: "End Space" }).click();
       await h.getByRole("button", { name: "Yes, end it" }).click();
-      await h.getByRole("status").filter({ hasText: "This Space has ended" }).waitFor();
+      await h.getByRole("heading", { level: 1, name: "This Space has ended" }).waitFor();
       assert.equal(await h.locator(".live-dot").count(), 0, "an ended Space shows no LIVE mark");
 
       // A full page load of any page still works (and has no dock: nothing is playing).
