@@ -57,14 +57,16 @@ const defaults: Record<string, string> = {
   SPAZIO_WEB_URL: `http://127.0.0.1:${webPort}`,
   SPAZIO_PARTY_URL: `http://127.0.0.1:${partyPort}`,
   SPAZIO_SFU_URL: `http://127.0.0.1:${sfuPort}`,
-  // One absolute folder for the web and the SFU (whose working folder is sfu/): the SFU writes a
-  // recorded Space's tracks there, the web mixes and serves the replay from it.
-  SPAZIO_RECORDINGS_DIR: resolve(env.SPAZIO_RECORDINGS_DIR ?? "./data/recordings"),
   // One list for the three processes: the Origins whose pages may open rooms and SFU sockets.
   SPAZIO_ALLOWED_ORIGINS: env.SPAZIO_PUBLIC_URL ? new URL(env.SPAZIO_PUBLIC_URL).origin : DEFAULT_ALLOWED_ORIGINS,
 };
-const settings: Record<string, string> = { ...defaults, ...env };
-if (env.SPAZIO_RECORDINGS_DIR) settings.SPAZIO_RECORDINGS_DIR = defaults.SPAZIO_RECORDINGS_DIR;
+const settings: Record<string, string> = {
+  ...defaults,
+  ...env,
+  // One absolute folder for the web and the SFU (whose working folder is sfu/): the SFU writes a
+  // recorded Space's tracks there, the web mixes and serves the replay from it.
+  SPAZIO_RECORDINGS_DIR: resolve(env.SPAZIO_RECORDINGS_DIR ?? "./data/recordings"),
+};
 
 const supervisor = new Supervisor();
 let stopping = false;
