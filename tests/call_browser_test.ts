@@ -236,7 +236,8 @@ Deno.test("a person in a Space is told a call leaves it; calling or answering le
   await a.getByRole("button", { name: "Audio call" }).click();
   await confirm.getByRole("button", { name: "Leave the Space and call" }).click();
   await a.waitForURL(/\/calls\/[A-Za-z0-9_-]+$/);
-  assert.equal(await a.locator("#dock > *").count(), 0, "the Space still plays beside the call");
+  await dock.waitFor({ state: "detached" });
+  assert.equal(await a.locator("body.has-dock").count(), 0, "the Space still plays beside the call");
 
   // Bob, listening in the Space, is told answering leaves it; it does.
   const ringer = ringerOf(b);
@@ -245,7 +246,12 @@ Deno.test("a person in a Space is told a call leaves it; calling or answering le
   await b.waitForURL(/\/calls\/.+\?answer=1$/);
   await b.getByRole("status").getByText("Connected").waitFor();
   await sleep(500);
-  assert.equal(await b.locator("#dock > *").count(), 0, "Bob's Space still plays beside the call");
+  assert.equal(
+    await b.getByRole("region", { name: "Now playing" }).count(),
+    0,
+    "Bob's Space still plays beside the call",
+  );
+  assert.equal(await b.locator("body.has-dock").count(), 0, "Bob's Space still plays beside the call");
   await b.getByRole("button", { name: "End call" }).click();
   await a.getByText(/^Call ended/).waitFor();
   void ann;
