@@ -27,6 +27,8 @@ export async function startStack(
     sfus?: number;
     /** SPAZIO_AUDIENCE_SHARD_SIZE for the Space rooms. */
     shardSize?: number;
+    /** More environment for every SFU process (e.g. the network emulator's announced address and media ports). */
+    sfuEnv?: Record<string, string>;
   } = {},
 ): Promise<Stack> {
   const web = await startWeb();
@@ -57,6 +59,7 @@ export async function startStack(
         SPAZIO_SFU_PORT: String(e.port),
         SPAZIO_PARTY_URL: party.http,
         SPAZIO_RECORDINGS_DIR: recordingsDir,
+        ...opts.sfuEnv,
       };
       if (count > 1) {
         // Each its own media ports, as on separate machines.

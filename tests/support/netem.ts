@@ -1,0 +1,468 @@
+// A network emulator in user space (this kernel has no netem): a relay between browsers and every
+// server they reach, adding per-direction delay, jitter, random loss, a rate cap and outages, for
+// tests and benches. It listens on 127.0.0.2 on the same port numbers as the servers it fronts,
+// which listen on 127.0.0.1: HTTP and WebSocket (web, party, SFU signalling) over TCP, and media
+// over UDP and TCP on the SFU's media port range (the SFU announces 127.0.0.2 in its ICE candidates,
+// SPAZIO_SFU_ANNOUNCED_IP). Its own UDP sockets towards the SFU are on 127.0.0.3. Nothing is ever
+// bound, connected or sent outside 127.0.0.0/8 (netem/loopback.ts; `sentTo` lists every address).
+//
+// The usual way, the whole stack behind it (tests/support/netem/stack.ts):
+//
+//   const net = await startRelayedStack({ profile: PROFILES.rtt100Lossy });   // web, party, SFU, relay
+//   const listeners = await launchBrowser(THROUGH_RELAY);   // "localhost" resolves to the relay
+//   const host = await launchToneBrowser(60);               // no flag: straight to 127.0.0.1
+//   ... the host goes on air ...
+//   net.relay.exemptCurrentFlows();      // the host's media flows so far are left unshaped
+//   net.relay.setProfile(symmetric("lossy", { rttMs: 300, loss: 0.05, rateKbps: 1000 }));
+//   net.relay.outage("all", 5_000);      // the path is down for 5 s (datagrams dropped, TCP held)
+//   net.relay.outage("udp");             // UDP blocked until restore(): media must move to TCP
+//   net.relay.restore();
+//   await net.close();                   // relay, SFU, party, web
+//
+// A lane is what traffic is shaped by: every new flow (a TCP connection, or a browser's UDP socket
+// talking to one media port) joins the shaped lane; exemptCurrentFlows() moves the flows open now
+// to a clean lane that nothing shapes or cuts. Profiles and outages change while traffic flows.
+import dgram from "node:dgram";
+import { Link, type LinkStats, type Profile, PROFILES } from "./netem/link.ts";
+import { assertLoopback } from "./netem/loopback.ts";
+
+export { type LinkSettings, mulberry32, type Profile, PROFILES, symmetric } from "./netem/link.ts";
+export { assertLoopback, isLoopback, NotLoopbackError } from "./netem/loopback.ts";
+
+/** What an outage cuts: everything (the path is down) or only UDP (a network that blocks it). */
+export type OutageKind = "all" | "udp";
+
+export interface RelayOptions {
+  /** Ports relayed over TCP (listened on listenIp, forwarded to the same port on targetIp). */
+  tcpPorts?: number[];
+  /** Ports relayed over UDP. */
+  udpPorts?: number[];
+  /** Where browsers reach the relay (default 127.0.0.2). */
+  listenIp?: string;
+  /** The relay's own UDP sockets towards the servers (default 127.0.0.3). */
+  upstreamIp?: string;
+  /** Where the real servers listen (default 127.0.0.1). */
+  targetIp?: string;
+  profile?: Profile;
+  /** Seeds the loss and jitter of each link (default 1). */
+  seed?: number;
+}
+
+class Lane {
+  readonly up: Link;
+  readonly down: Link;
+  outage: OutageKind | null = null;
+  #waiters: (() => void)[] = [];
+  constructor(public profile: Profile, seed: number) {
+    this.up = new Link(profile.up, seed);
+    this.down = new Link(profile.down, seed + 1);
+  }
+  set(profile: Profile) {
+    this.profile = profile;
+    this.up.set(profile.up);
+    this.down.set(profile.down);
+  }
+  blocks(proto: "udp" | "tcp"): boolean {
+    return this.outage === "all" || (this.outage === "udp" && proto === "udp");
+  }
+  /** Resolves when TCP may flow again. */
+  open(): Promise<void> {
+    return this.outage === "all" ? new Promise((r) => this.#waiters.push(r)) : Promise.resolve();
+  }
+  restore() {
+    this.outage = null;
+    for (const w of this.#waiters.splice(0)) w();
+  }
+}
+
+interface UdpFlow {
+  port: number;
+  client: { address: string; port: number };
+  upstream: dgram.Socket;
+  ready: Promise<void>;
+  lane: Lane;
+  lastSeen: number;
+}
+
+interface TcpFlow {
+  client: Deno.Conn;
+  server: Deno.Conn;
+  lane: Lane;
+}
+
+export interface RelayStats {
+  profile: string;
+  outage: OutageKind | null;
+  up: LinkStats;
+  down: LinkStats;
+  udpFlows: number;
+  tcpFlows: number;
+}
+
+export interface ProbeResult {
+  sent: number;
+  received: number;
+  /** Round trips that never came back (either direction lost). */
+  loss: number;
+  rttMs: { min: number; p50: number; mean: number; max: number };
+}
+
+const UDP_IDLE_MS = 120_000;
+
+export class NetemRelay {
+  readonly listenIp: string;
+  readonly upstreamIp: string;
+  readonly targetIp: string;
+  /** Every address the relay has sent a datagram to or connected to (all in 127.0.0.0/8). */
+  readonly sentTo = new Set<string>();
+  #shaped: Lane;
+  #clean: Lane;
+  #udpSockets = new Map<number, dgram.Socket>();
+  #udpFlows = new Map<string, UdpFlow>();
+  #tcpListeners: Deno.Listener[] = [];
+  #tcpFlows = new Set<TcpFlow>();
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #sweep: ReturnType<typeof setInterval>;
+  #outageTimer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+
+  private constructor(opts: RelayOptions) {
+    this.listenIp = assertLoopback(opts.listenIp ?? "127.0.0.2");
+    this.upstreamIp = assertLoopback(opts.upstreamIp ?? "127.0.0.3");
+    this.targetIp = assertLoopback(opts.targetIp ?? "127.0.0.1");
+    const seed = opts.seed ?? 1;
+    this.#shaped = new Lane(opts.profile ?? PROFILES.loopback, seed);
+    this.#clean = new Lane(PROFILES.loopback, seed + 100);
+    this.#sweep = setInterval(() => this.#sweepIdle(), 10_000);
+  }
+
+  static async start(opts: RelayOptions = {}): Promise<NetemRelay> {
+    const relay = new NetemRelay(opts);
+    try {
+      for (const port of opts.udpPorts ?? []) await relay.#listenUdp(port);
+      for (const port of opts.tcpPorts ?? []) relay.#listenTcp(port);
+    } catch (e) {
+      await relay.close();
+      throw e;
+    }
+    return relay;
+  }
+
+  get profile(): Profile {
+    return this.#shaped.profile;
+  }
+
+  /** Shapes the shaped lane by `profile` from now on (packets already in flight keep their time). */
+  setProfile(profile: Profile) {
+    this.#shaped.set(profile);
+  }
+
+  /**
+   * Cuts the shaped lane: datagrams are dropped (in flight too), and with "all" TCP bytes are held
+   * until the path returns. Ends after `ms`, or at restore(). Returns when it ends (performance.now()),
+   * when `ms` is given.
+   */
+  outage(kind: OutageKind, ms?: number): number | undefined {
+    clearTimeout(this.#outageTimer);
+    this.#shaped.outage = kind;
+    if (ms === undefined) return undefined;
+    this.#outageTimer = setTimeout(() => this.restore(), ms);
+    return performance.now() + ms;
+  }
+
+  /** Ends an outage. */
+  restore() {
+    clearTimeout(this.#outageTimer);
+    this.#outageTimer = undefined;
+    this.#shaped.restore();
+  }
+
+  /** Moves every flow open now to the clean lane (never shaped, never cut); returns how many. */
+  exemptCurrentFlows(): number {
+    let n = 0;
+    for (const f of [...this.#udpFlows.values(), ...this.#tcpFlows]) {
+      if (f.lane !== this.#clean) n++;
+      f.lane = this.#clean;
+    }
+    return n;
+  }
+
+  /** The shaped lane's counters. */
+  stats(): RelayStats {
+    return {
+      profile: this.#shaped.profile.name,
+      outage: this.#shaped.outage,
+      up: { ...this.#shaped.up.stats },
+      down: { ...this.#shaped.down.stats },
+      udpFlows: this.#udpFlows.size,
+      tcpFlows: this.#tcpFlows.size,
+    };
+  }
+
+  /**
+   * Measures the shaped path with the relay's own UDP probes: an echo on targetIp behind a port
+   * of the relay, `count` probes `intervalMs` apart, each timed on its return.
+   */
+  async probe(
+    opts: { count?: number; intervalMs?: number; bytes?: number; waitMs?: number } = {},
+  ): Promise<ProbeResult> {
+    const count = opts.count ?? 200;
+    // An echo on targetIp, at a port the relay can also listen on (its own listenIp).
+    let echo: dgram.Socket | undefined;
+    let port = 0;
+    for (let tries = 0; !port; tries++) {
+      const s = dgram.createSocket("udp4");
+      s.on("error", () => {});
+      s.on("message", (m, r) => this.#send(s, m, r.port, r.address));
+      await bind(s, 0, this.targetIp);
+      try {
+        await this.#listenUdp(s.address().port);
+        port = s.address().port;
+        echo = s;
+      } catch (e) {
+        s.close();
+        if (tries > 20) throw e;
+      }
+    }
+    const client = dgram.createSocket("udp4");
+    client.on("error", () => {});
+    await bind(client, 0, "127.0.0.1");
+    const rtts: number[] = [];
+    client.on("message", (m) => {
+      const v = new DataView(m.buffer, m.byteOffset, m.byteLength);
+      rtts.push(performance.now() - v.getFloat64(4));
+    });
+    try {
+      for (let i = 0; i < count; i++) {
+        const buf = new Uint8Array(Math.max(12, opts.bytes ?? 100));
+        const v = new DataView(buf.buffer);
+        v.setUint32(0, i);
+        v.setFloat64(4, performance.now());
+        this.#send(client, buf, port, this.listenIp);
+        await sleep(opts.intervalMs ?? 10);
+      }
+      const p = this.profile;
+      await sleep(opts.waitMs ?? 500 + 2 * (p.up.delayMs + p.down.delayMs + p.up.jitterMs + p.down.jitterMs));
+    } finally {
+      client.close();
+      echo!.close();
+      this.#udpSockets.get(port)?.close();
+      this.#udpSockets.delete(port);
+      for (const [key, f] of this.#udpFlows) {
+        if (f.port === port) {
+          f.upstream.close();
+          this.#udpFlows.delete(key);
+        }
+      }
+    }
+    const sorted = [...rtts].sort((a, b) => a - b);
+    return {
+      sent: count,
+      received: rtts.length,
+      loss: 1 - rtts.length / count,
+      rttMs: {
+        min: sorted[0] ?? NaN,
+        p50: sorted[Math.floor(sorted.length / 2)] ?? NaN,
+        mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
+        max: sorted[sorted.length - 1] ?? NaN,
+      },
+    };
+  }
+
+  async close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#sweep);
+    clearTimeout(this.#outageTimer);
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.#shaped.restore();
+    for (const l of this.#tcpListeners) {
+      try {
+        l.close();
+      } catch { /* closed */ }
+    }
+    for (const f of this.#tcpFlows) closeFlow(f);
+    this.#tcpFlows.clear();
+    for (const f of this.#udpFlows.values()) f.upstream.close();
+    this.#udpFlows.clear();
+    for (const s of this.#udpSockets.values()) s.close();
+    this.#udpSockets.clear();
+    await sleep(0);
+  }
+
+  /** The only way a datagram leaves the relay. */
+  #send(socket: dgram.Socket, data: Uint8Array, port: number, address: string) {
+    assertLoopback(address);
+    this.sentTo.add(address);
+    if (this.#closed) return;
+    try {
+      socket.send(data, port, address);
+    } catch { /* that flow closed meanwhile */ }
+  }
+
+  #later(ms: number, fn: () => void) {
+    const id = setTimeout(() => {
+      this.#timers.delete(id);
+      fn();
+    }, ms);
+    this.#timers.add(id);
+  }
+
+  /** Sends `data` over `link` of `lane` when it arrives, unless lost or cut on the way. */
+  #datagram(lane: Lane, dir: "up" | "down", data: Uint8Array, send: () => void) {
+    const link = lane[dir];
+    if (lane.blocks("udp")) {
+      link.stats.outageDrops++;
+      return;
+    }
+    const now = performance.now();
+    const at = link.datagram(data.byteLength, now);
+    if (at === null) return;
+    if (at <= now) return send();
+    this.#later(at - now, () => {
+      if (lane.blocks("udp")) link.stats.outageDrops++;
+      else send();
+    });
+  }
+
+  async #listenUdp(port: number) {
+    const socket = dgram.createSocket("udp4");
+    socket.on("error", () => {});
+    await bind(socket, port, this.listenIp);
+    this.#udpSockets.set(port, socket);
+    socket.on("message", (msg, rinfo) => {
+      if (this.#closed || rinfo.family !== "IPv4") return;
+      const key = `${port}|${rinfo.address}:${rinfo.port}`;
+      let flow = this.#udpFlows.get(key);
+      if (!flow) {
+        const upstream = dgram.createSocket("udp4");
+        upstream.on("error", () => {});
+        const created: UdpFlow = {
+          port,
+          client: { address: assertLoopback(rinfo.address), port: rinfo.port },
+          upstream,
+          ready: bind(upstream, 0, this.upstreamIp),
+          lane: this.#shaped,
+          lastSeen: 0,
+        };
+        created.ready.catch(() => {});
+        upstream.on("message", (m, r) => {
+          if (r.address !== this.targetIp || r.port !== port) return;
+          created.lastSeen = performance.now();
+          this.#datagram(
+            created.lane,
+            "down",
+            m,
+            () => this.#send(socket, m, created.client.port, created.client.address),
+          );
+        });
+        this.#udpFlows.set(key, created);
+        flow = created;
+      }
+      const f = flow;
+      f.lastSeen = performance.now();
+      this.#datagram(f.lane, "up", msg, () => {
+        f.ready.then(() => this.#send(f.upstream, msg, port, this.targetIp), () => {});
+      });
+    });
+  }
+
+  #listenTcp(port: number) {
+    const listener = Deno.listen({ hostname: this.listenIp, port, transport: "tcp" });
+    this.#tcpListeners.push(listener);
+    (async () => {
+      for await (const client of listener) this.#acceptTcp(client, port);
+    })().catch(() => {});
+  }
+
+  async #acceptTcp(client: Deno.Conn, port: number) {
+    let server: Deno.Conn;
+    try {
+      this.sentTo.add(assertLoopback(this.targetIp));
+      server = await Deno.connect({ hostname: this.targetIp, port, transport: "tcp" });
+    } catch {
+      client.close();
+      return;
+    }
+    if (this.#closed) {
+      client.close();
+      server.close();
+      return;
+    }
+    for (const c of [client, server] as Deno.TcpConn[]) c.setNoDelay(true);
+    const flow: TcpFlow = { client, server, lane: this.#shaped };
+    this.#tcpFlows.add(flow);
+    await Promise.all([this.#pump(flow, client, server, "up"), this.#pump(flow, server, client, "down")]);
+    closeFlow(flow);
+    this.#tcpFlows.delete(flow);
+  }
+
+  /** Copies one direction of a TCP flow, each chunk released when its link says it arrives. */
+  async #pump(flow: TcpFlow, src: Deno.Conn, dst: Deno.Conn, dir: "up" | "down") {
+    const queue: { at: number; data: Uint8Array }[] = [];
+    let ended = false;
+    const signal: { wake: (() => void) | null } = { wake: null };
+    const writer = (async () => {
+      for (;;) {
+        const next = queue[0];
+        if (!next) {
+          if (ended) break;
+          await new Promise<void>((r) => (signal.wake = r));
+          continue;
+        }
+        const wait = next.at - performance.now();
+        if (wait > 0) await new Promise<void>((r) => this.#later(wait, r));
+        while (flow.lane.blocks("tcp")) await flow.lane.open();
+        queue.shift();
+        for (let off = 0; off < next.data.byteLength;) off += await dst.write(next.data.subarray(off));
+      }
+      await dst.closeWrite().catch(() => {});
+    })().catch(() => closeFlow(flow));
+    const buf = new Uint8Array(64 * 1024);
+    let last = 0;
+    try {
+      for (;;) {
+        const n = await src.read(buf);
+        if (n === null) break;
+        last = flow.lane[dir].stream(n, performance.now(), last);
+        queue.push({ at: last, data: buf.slice(0, n) });
+        signal.wake?.();
+      }
+    } catch { /* reset or closed */ }
+    ended = true;
+    signal.wake?.();
+    await writer;
+  }
+
+  #sweepIdle() {
+    const now = performance.now();
+    for (const [key, f] of this.#udpFlows) {
+      if (now - f.lastSeen > UDP_IDLE_MS) {
+        f.upstream.close();
+        this.#udpFlows.delete(key);
+      }
+    }
+  }
+}
+
+function closeFlow(f: TcpFlow) {
+  for (const c of [f.client, f.server]) {
+    try {
+      c.close();
+    } catch { /* closed */ }
+  }
+}
+
+function bind(socket: dgram.Socket, port: number, address: string): Promise<void> {
+  assertLoopback(address);
+  return new Promise((resolve, reject) => {
+    socket.once("error", reject);
+    socket.bind(port, address, () => {
+      socket.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
