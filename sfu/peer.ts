@@ -109,6 +109,26 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
     return run as Promise<Answer<T>>;
   }
 
+  /**
+   * The `welcome` of a socket that asked for one: the router's capabilities and, with `recv`, the
+   * receive transport, sent before any request is handled (it goes first in the peer's queue).
+   * A failure is sent as an error without id: the client then asks for both the usual way.
+   */
+  welcome(recv: boolean): Promise<void> {
+    const run = this.#queue.then(async () => {
+      if (this.#closed) return;
+      const rtpCapabilities = (await this.#room.primarySlot()).router.rtpCapabilities;
+      const transport = recv ? await this.#createTransport("recv") : undefined;
+      this.notify({
+        type: "welcome",
+        rtpCapabilities: rtpCapabilities as never,
+        ...(transport && { recv: transport }),
+      });
+    });
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
   async #handle(req: SfuRequest): Promise<Answer<SfuRequest>> {
     switch (req.type) {
       case "getRouterRtpCapabilities":
@@ -246,7 +266,15 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
     try {
       await recv.slot.ensurePiped(await this.#room.primarySlot(), producer.id);
       if (!recv.slot.router.canConsume({ producerId: producer.id, rtpCapabilities })) return;
-      const consumer = await recv.transport.consume({ producerId: producer.id, rtpCapabilities, paused: true });
+      // enableRtx for audio too: mediasoup 3.12 otherwise strips plain NACK from audio consumers, and
+      // every packet lost between the SFU and the listener would be heard (Opus has no RTX codec:
+      // the packet is sent again as it was, which libwebrtc's NetEq takes while it is not late).
+      const consumer = await recv.transport.consume({
+        producerId: producer.id,
+        rtpCapabilities,
+        paused: true,
+        enableRtx: true,
+      });
       if (this.#closed) return consumer.close();
       this.#consumers.set(consumer.id, consumer);
       const forget = () => {

@@ -87,10 +87,16 @@ export class Signalling {
     }
     // The client may have given up while the room was being asked.
     if (socket.destroyed) return;
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, room, sub));
+    const welcome = url.searchParams.get("welcome");
+    this.#wss.handleUpgrade(
+      req,
+      socket,
+      head,
+      (ws) => this.#accept(ws, room, sub, welcome === "recv" || welcome === "caps" ? welcome : null),
+    );
   }
 
-  #accept(ws: WebSocket, roomName: string, sub: string): void {
+  #accept(ws: WebSocket, roomName: string, sub: string, welcome: "recv" | "caps" | null): void {
     const send = (msg: SfuServerMessage) => {
       // The callback swallows a write that fails because the client just went away.
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg), () => {});
@@ -108,6 +114,14 @@ export class Signalling {
       send({ type: "error", id: null, code: e.code, message: e.message });
       closeSocket(ws, e.code === "room_full" ? SfuCloseCode.roomFull : 1011, e.message);
       return;
+    }
+    // Asked for in the URL: first in the peer's queue, so a request sent at once comes after it.
+    if (welcome) {
+      peer.welcome(welcome === "recv").catch((err) => {
+        const e = err instanceof SfuError ? err : new SfuError("unavailable", "the media server could not welcome you");
+        if (!(err instanceof SfuError) && !peer.closed) console.error("sfu: welcome failed:", err);
+        send({ type: "error", id: null, code: e.code, message: e.message });
+      });
     }
     const bucket = new TokenBucket(RATE.burst, RATE.perSecond);
     let refusals = 0;

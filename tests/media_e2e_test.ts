@@ -4,7 +4,15 @@
 // produce request is refused; a SIGKILLed worker is followed by audio again within 10 s.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { closeSheet, islandsReady, launchToneBrowser, newPerson, openSheet, signUp } from "./support/browser.ts";
+import {
+  closeSheet,
+  islandsReady,
+  launchToneBrowser,
+  newPerson,
+  openSheet,
+  signUp,
+  watchSockets,
+} from "./support/browser.ts";
 import { waitFor } from "./support/party.ts";
 import { audioGrows, growthOver, type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
 import { startStack } from "./support/stack.ts";
@@ -39,9 +47,19 @@ Deno.test("Space audio through the SFU: hear, mute, move, forge, survive a worke
 
     // A listener without an account opens the link and hears the host's tone.
     const l = listener.page;
+    const sockets = watchSockets(l);
     await l.goto(link);
     await islandsReady(l);
     const heard = await audioGrows(l, "the host's audio at the listener", 10_000);
+    // One media socket, the one the page opened before its scripts (early_media.ts), asking the
+    // SFU for its welcome; the media code took it rather than opening another.
+    const media = sockets.to("/ws?token=");
+    assert.equal(media.length, 1, `one socket to the SFU: ${media.map((s) => s.url).join(", ")}`);
+    assert.match(media[0].url, /&welcome=recv$/);
+    const marks = await l.evaluate(() =>
+      ["spazio:early-sfu", "spazio:sfu-connect"].map((n) => performance.getEntriesByName(n)[0]?.startTime ?? null)
+    );
+    assert.ok(marks[0] !== null && marks[1] !== null && marks[0] < marks[1], `opened early: ${marks}`);
     await waitFor(
       "the audio level to rise",
       async () => ((await stats(l)).maxAudioLevel > 0.01 ? true : undefined),

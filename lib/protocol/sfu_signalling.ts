@@ -18,6 +18,10 @@
 //  4. On stage: createTransport{send}; its `produce` event -> produce{appData:{source:"mic"}}.
 //  5. ICE failed -> restartIce -> transport.restartIce(). `reconnect` -> close both transports and
 //     redo 2-4 with the same loaded device (the router's capabilities do not change).
+// Fewer round trips: a socket opened with `&welcome=recv` (or `=caps`) gets, unasked and before any
+// answer, a `welcome` notification with the router's capabilities (1.) and a receive transport
+// (2.), so the client's first request can be `consume`. A page may open that socket before its
+// scripts load (lib/server/spaces/early_media.ts) and hand it to the media code when it starts.
 // Longer than 300 lines on purpose: one request map, each request beside its answer schema.
 import { z } from "zod";
 
@@ -293,10 +297,20 @@ export const SfuNotification = z.discriminatedUnion("type", [
   z.object({ type: z.literal("grantChanged"), canSpeak: z.boolean(), muted: z.boolean(), video: z.boolean() }),
   /** Who is speaking now (loudest first), with levels in dBov; sent when it changes. */
   z.object({ type: z.literal("speaking"), subs: z.array(Sub), levels: z.array(z.number()) }),
+  /**
+   * First on a socket opened with `welcome`: the router's capabilities and, for `welcome=recv`, a
+   * receive transport made for this socket (steps 1 and 2 of the flow above, unasked).
+   */
+  z.object({ type: z.literal("welcome"), rtpCapabilities: kept.RtpCapabilities, recv: TransportInfo.optional() }),
   /** The SFU lost this peer's media (a worker died): build fresh transports, produce and consume again. */
   z.object({ type: z.literal("reconnect"), reason: z.string() }),
 ]);
 export type SfuNotification = z.infer<typeof SfuNotification>;
+
+/** The signalling socket's URL for a token, with the `welcome` it asks for (see the flow above). */
+export function sfuSocketUrl(url: string, token: string, welcome?: "recv" | "caps"): string {
+  return `${url}?token=${encodeURIComponent(token)}${welcome ? `&welcome=${welcome}` : ""}`;
+}
 
 /** Everything the SFU sends on the socket. */
 export type SfuServerMessage =

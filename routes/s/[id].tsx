@@ -14,6 +14,8 @@ import { joinTokens } from "../../lib/server/spaces/join.ts";
 import { replayState } from "../../lib/server/spaces/public_view.ts";
 import { SpaceService } from "../../lib/server/spaces/service.ts";
 import { Icon } from "../../components/Icon.tsx";
+import { cspNonce } from "../../lib/server/http/security_headers.ts";
+import { earlyMediaScript } from "../../lib/server/spaces/early_media.ts";
 
 export const handler: Handlers = {
   async GET(c) {
@@ -143,6 +145,12 @@ export const handler: Handlers = {
       space.title,
       (
         <section class="space-screen">
+          {tokens && (
+            <script
+              nonce={cspNonce(c)}
+              dangerouslySetInnerHTML={{ __html: earlyMediaScript(tokens.sfuUrl, tokens.sfuToken) }}
+            />
+          )}
           <Island
             name="SpaceScreen"
             props={{

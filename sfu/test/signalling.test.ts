@@ -26,6 +26,15 @@ const OPUS = {
   rtcp: { cname: "test" },
 };
 
+const OPUS_CAPABILITY = {
+  kind: "audio" as const,
+  mimeType: "audio/opus",
+  preferredPayloadType: 100,
+  clockRate: 48000,
+  channels: 2,
+  rtcpFeedback: [],
+};
+
 before(async () => {
   // Everyone is admitted as a listener unless a test says otherwise.
   party = await FakeParty.start();
@@ -74,6 +83,30 @@ describe("signalling socket", () => {
     const { rtpCapabilities } = await c.request("getRouterRtpCapabilities", {});
     assert.ok(rtpCapabilities.codecs?.some((codec) => codec.mimeType === "audio/opus"));
     c.close();
+  });
+
+  test("welcome=recv brings the router's capabilities and a receive transport unasked; consume at once works", async () => {
+    const c = await SignalClient.connect(`${sfu.wsUrl(await sfuToken("s_welcome", "a:welcomer"))}&welcome=recv`);
+    // Sent before the welcome can have arrived: the SFU handles it after the welcome is made.
+    await c.request("consume", { rtpCapabilities: { codecs: [OPUS_CAPABILITY] } });
+    const welcome = await c.waitFor("welcome");
+    assert.ok(welcome.rtpCapabilities.codecs?.some((codec) => codec.mimeType === "audio/opus"));
+    assert.ok(welcome.recv?.transportId, "a receive transport came with it");
+    assert.equal(c.notifications[0].type, "welcome", "the welcome comes before any other notification");
+    // The transport is the peer's own: an ICE restart on it is answered.
+    const { iceParameters } = await c.request("restartIce", { transportId: welcome.recv!.transportId });
+    assert.ok(iceParameters.usernameFragment);
+    c.close();
+
+    const caps = await SignalClient.connect(`${sfu.wsUrl(await sfuToken("s_welcome", "a:capsonly"))}&welcome=caps`);
+    const capsOnly = await caps.waitFor("welcome");
+    assert.equal(capsOnly.recv, undefined, "welcome=caps makes no transport");
+    caps.close();
+
+    const plain = await connect("s_welcome", "a:plainclient");
+    await plain.request("getRouterRtpCapabilities", {});
+    assert.equal(plain.notifications.filter((n) => n.type === "welcome").length, 0, "no welcome unless asked");
+    plain.close();
   });
 
   test("restartIce hands out fresh ICE credentials for the peer's own transport only", async () => {

@@ -119,7 +119,9 @@ export class SfuSession {
     const { url, token, ice } = await this.opts.credentials();
     this.#ice = ice;
     performance.mark("spazio:sfu-connect");
-    const sig = await SfuSignalling.open(url, token);
+    const receive = this.opts.receive !== false;
+    // The SFU's capabilities and our receive transport come unasked with the socket (`welcome`).
+    const sig = await SfuSignalling.open(url, token, receive ? "recv" : "caps");
     performance.mark("spazio:sfu-open");
     this.#sig = sig;
     sig.onNotification = (n) => this.#notify(n);
@@ -128,12 +130,14 @@ export class SfuSession {
       if (FINAL_CLOSES.has(code)) return this.close();
       this.#rebuildLater();
     };
-    // Both asked at once: one round trip fewer before the first audio.
-    const receive = this.opts.receive !== false;
-    const [{ rtpCapabilities }, recvInfo] = await Promise.all([
-      sig.request("getRouterRtpCapabilities", {}),
-      receive ? sig.request("createTransport", { direction: "recv" }) : null,
-    ]);
+    // Without a welcome (it failed, or never came) both are asked at once.
+    const welcome = await sig.welcome;
+    const [{ rtpCapabilities }, recvInfo] = welcome && (welcome.recv || !receive)
+      ? [welcome, receive ? welcome.recv! : null]
+      : await Promise.all([
+        sig.request("getRouterRtpCapabilities", {}),
+        receive ? sig.request("createTransport", { direction: "recv" }) : null,
+      ]);
     const device = new Device();
     await device.load({ routerRtpCapabilities: rtpCapabilities as never });
     this.#device = device;
@@ -153,11 +157,17 @@ export class SfuSession {
 
   /** Wires DTLS and ICE restart on failure; shared by send and receive transports. */
   #transport(t: Transport): Transport {
-    t.on("connect", ({ dtlsParameters }, ok, fail) => {
-      this.#sig!.request("connectTransport", { transportId: t.id, dtlsParameters: dtlsParameters as never }).then(
-        () => ok(),
-        fail,
-      );
+    // ICE and DTLS start without waiting for the SFU's answer: the request goes out before the
+    // first ICE check, so the SFU has our DTLS role and fingerprint a round trip before our DTLS
+    // hello reaches it. A refusal fails the transport, which rebuilds as any failure does.
+    t.on("connect", ({ dtlsParameters }, ok) => {
+      const sig = this.#sig!;
+      sig.request("connectTransport", { transportId: t.id, dtlsParameters: dtlsParameters as never }).catch((e) => {
+        if (this.#sig !== sig || this.#closed) return;
+        console.error("the SFU refused our DTLS parameters:", e);
+        this.#rebuildLater();
+      });
+      ok();
     });
     t.on("connectionstatechange", async (s) => {
       if (s !== "failed" || this.#closed) return;

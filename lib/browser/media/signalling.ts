@@ -10,9 +10,41 @@ import {
   type SfuRequest,
   type SfuRequestType,
   type SfuResponseData,
+  sfuSocketUrl,
 } from "../../protocol/sfu.ts";
 
 type Body<T extends SfuRequestType> = Omit<Extract<SfuRequest, { type: T }>, "id" | "type">;
+
+/** What the SFU sends first on a socket opened with `welcome` (lib/protocol/sfu_signalling.ts). */
+export type SfuWelcome = Extract<SfuNotification, { type: "welcome" }>;
+
+/**
+ * A socket the page opened before its scripts loaded (lib/server/spaces/early_media.ts), with the
+ * frames that came before anyone listened. Taken once, by the first open() for the same URL.
+ */
+interface EarlySocket {
+  url: string;
+  ws: WebSocket;
+  buffered: string[];
+}
+const EARLY_KEY = "__spazioEarlySfu";
+
+function takeEarly(url: string): EarlySocket | null {
+  const g = globalThis as unknown as Record<string, EarlySocket | undefined>;
+  const early = g[EARLY_KEY];
+  if (!early) return null;
+  delete g[EARLY_KEY];
+  // Opened with other credentials: left open, it would replace ours on the SFU when it connects.
+  if (early.url !== url) {
+    early.ws.close();
+    return null;
+  }
+  const state = early.ws.readyState;
+  return state === WebSocket.OPEN || state === WebSocket.CONNECTING ? early : null;
+}
+
+/** How long to wait for the `welcome` before asking for its parts the usual way. */
+const WELCOME_WAIT_MS = 3_000;
 
 /** Why a request failed: the SFU's refusal, or `closed`, `timeout`, or an answer not understood (`bad_answer`). */
 export type SfuFailure = SfuErrorCode | "closed" | "timeout" | "bad_answer";
@@ -35,9 +67,25 @@ export class SfuSignalling {
   #pending = new Map<number, Pending>();
   onNotification: (n: SfuNotification) => void = () => {};
   onClose: (code: number) => void = () => {};
+  /**
+   * The SFU's `welcome` when the socket asked for one; null when it did not, when the SFU could
+   * not make it, or when it did not come in time (the client then asks for its parts).
+   */
+  readonly welcome: Promise<SfuWelcome | null>;
+  #welcomed: (w: SfuWelcome | null) => void = () => {};
 
-  private constructor(ws: WebSocket) {
+  private constructor(ws: WebSocket, wantsWelcome: boolean, buffered: string[] = []) {
     this.#ws = ws;
+    this.welcome = wantsWelcome
+      ? new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(null), WELCOME_WAIT_MS);
+        this.#welcomed = (w) => {
+          clearTimeout(timer);
+          this.#welcomed = () => {};
+          resolve(w);
+        };
+      })
+      : Promise.resolve(null);
     ws.onmessage = (e) => this.#message(String(e.data));
     ws.onclose = (e) => {
       for (const p of this.#pending.values()) {
@@ -45,15 +93,27 @@ export class SfuSignalling {
         p.reject(new SfuRequestError("closed", "the SFU connection closed"));
       }
       this.#pending.clear();
+      this.#welcomed(null);
       this.onClose(e.code);
     };
+    for (const raw of buffered) this.#message(raw);
   }
 
-  /** Opens the socket; rejects when it cannot open. */
-  static open(url: string, token: string): Promise<SfuSignalling> {
+  /**
+   * Opens the socket, or takes the one the page opened early for the same URL; rejects when it
+   * cannot open. With `welcome`, the SFU sends its capabilities (and a receive transport) first.
+   */
+  static open(url: string, token: string, welcome?: "recv" | "caps"): Promise<SfuSignalling> {
+    const full = sfuSocketUrl(url, token, welcome);
+    const early = takeEarly(full);
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${url}?token=${encodeURIComponent(token)}`);
-      ws.onopen = () => resolve(new SfuSignalling(ws));
+      const ws = early?.ws ?? new WebSocket(full);
+      const opened = () => {
+        ws.onmessage = ws.onerror = null;
+        resolve(new SfuSignalling(ws, !!welcome, early?.buffered));
+      };
+      if (ws.readyState === WebSocket.OPEN) return opened();
+      ws.onopen = opened;
       ws.onerror = () => reject(new SfuRequestError("closed", "the SFU could not be reached"));
     });
   }
@@ -93,12 +153,14 @@ export class SfuSignalling {
     const reply = SfuReply.safeParse(msg);
     if (reply.success) return this.#answer(reply.data);
     const note = SfuNotification.safeParse(msg);
-    if (note.success) return this.onNotification(note.data);
+    if (note.success) return note.data.type === "welcome" ? this.#welcomed(note.data) : this.onNotification(note.data);
     console.warn("SFU: a message not understood was dropped", note.error.issues[0]);
   }
 
   #answer(reply: SfuReply) {
     if (reply.type === "error" && reply.id === null) {
+      // The only error without id a well-formed client gets: the welcome could not be made.
+      this.#welcomed(null);
       return console.warn(`SFU refused a message: ${reply.code}: ${reply.message}`);
     }
     if (reply.id === null) return;

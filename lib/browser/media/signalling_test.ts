@@ -5,9 +5,12 @@ import type { SfuNotification } from "../../protocol/sfu.ts";
 
 /** Just enough of a browser WebSocket: records what is sent, delivers frames on demand. */
 class FakeSocket {
+  static CONNECTING = 0;
   static OPEN = 1;
   static last: FakeSocket;
+  static made = 0;
   readyState = 1;
+  closed = false;
   sent: { type: string; id: number }[] = [];
   onopen: (() => void) | null = null;
   onerror: (() => void) | null = null;
@@ -15,12 +18,15 @@ class FakeSocket {
   onclose: ((e: { code: number }) => void) | null = null;
   constructor(readonly url: string) {
     FakeSocket.last = this;
+    FakeSocket.made++;
     queueMicrotask(() => this.onopen?.());
   }
   send(s: string) {
     this.sent.push(JSON.parse(s));
   }
-  close() {}
+  close() {
+    this.closed = true;
+  }
   deliver(frame: unknown) {
     this.onmessage?.({ data: typeof frame === "string" ? frame : JSON.stringify(frame) });
   }
@@ -28,6 +34,7 @@ class FakeSocket {
 
 async function withSignalling(
   run: (sig: SfuSignalling, ws: FakeSocket, warnings: unknown[][]) => void | Promise<void>,
+  open: () => Promise<SfuSignalling> = () => SfuSignalling.open("ws://sfu/ws", "tok"),
 ) {
   const realWs = globalThis.WebSocket;
   const realWarn = console.warn;
@@ -35,7 +42,7 @@ async function withSignalling(
   Object.defineProperty(globalThis, "WebSocket", { value: FakeSocket, configurable: true, writable: true });
   console.warn = (...a: unknown[]) => void warnings.push(a);
   try {
-    const sig = await SfuSignalling.open("ws://sfu/ws", "tok");
+    const sig = await open();
     await run(sig, FakeSocket.last, warnings);
   } finally {
     Object.defineProperty(globalThis, "WebSocket", { value: realWs, configurable: true, writable: true });
@@ -101,3 +108,62 @@ Deno.test("sfu signalling: a closed socket rejects what is pending with closed",
     const err = await asked.then(() => null, (e) => e);
     assert.equal(err?.code, "closed");
   }));
+
+const caps = { codecs: [{ kind: "audio" as const, mimeType: "audio/opus", clockRate: 48000, channels: 2 }] };
+const welcomeFrame = { type: "welcome", rtpCapabilities: caps };
+
+Deno.test("sfu signalling: a socket opened with welcome asks for it in its URL and gets it apart from notifications", () =>
+  withSignalling(async (sig, ws) => {
+    assert.equal(ws.url, "ws://sfu/ws?token=tok&welcome=recv");
+    const got: SfuNotification[] = [];
+    sig.onNotification = (n) => got.push(n);
+    ws.deliver(welcomeFrame);
+    assert.deepEqual((await sig.welcome)?.rtpCapabilities, caps);
+    assert.equal(got.length, 0);
+  }, () => SfuSignalling.open("ws://sfu/ws", "tok", "recv")));
+
+Deno.test("sfu signalling: the SFU failing to welcome (an error without id) leaves the client to ask", () =>
+  withSignalling(async (sig, ws) => {
+    ws.deliver({ type: "error", id: null, code: "unavailable", message: "no router" });
+    assert.equal(await sig.welcome, null);
+  }, () => SfuSignalling.open("ws://sfu/ws", "tok", "recv")));
+
+Deno.test("sfu signalling: without welcome in the URL, none is awaited", () =>
+  withSignalling(async (sig) => {
+    assert.equal(await sig.welcome, null);
+  }));
+
+/** A socket the page's inline script opened, as it leaves it on the window. */
+function plantEarly(url: string, readyState: number, buffered: string[]) {
+  const ws = new FakeSocket(url);
+  ws.readyState = readyState;
+  (globalThis as Record<string, unknown>).__spazioEarlySfu = { url, ws, buffered };
+  return ws;
+}
+
+Deno.test("sfu signalling: the page's early socket is taken, with the frames that came before the code", () =>
+  withSignalling(async (sig, ws) => {
+    assert.equal(FakeSocket.made, 1, "no second socket was opened");
+    assert.equal((await sig.welcome)?.type, "welcome");
+    assert.equal((globalThis as Record<string, unknown>).__spazioEarlySfu, undefined, "taken once");
+    const asked = sig.request("consume", { rtpCapabilities: caps });
+    assert.equal(ws.sent[0].type, "consume");
+    ws.deliver({ type: "response", id: ws.sent[0].id, data: {} });
+    await asked;
+  }, () => {
+    FakeSocket.made = 0;
+    plantEarly("ws://sfu/ws?token=tok&welcome=recv", FakeSocket.OPEN, [JSON.stringify(welcomeFrame)]);
+    return SfuSignalling.open("ws://sfu/ws", "tok", "recv");
+  }));
+
+Deno.test("sfu signalling: an early socket for other credentials is closed, not left to replace ours", () => {
+  let early: FakeSocket;
+  return withSignalling((_sig, ws) => {
+    assert.ok(early.closed);
+    assert.notEqual(ws, early);
+    assert.equal(ws.url, "ws://sfu/ws?token=fresh&welcome=recv");
+  }, () => {
+    early = plantEarly("ws://sfu/ws?token=old&welcome=recv", FakeSocket.OPEN, []);
+    return SfuSignalling.open("ws://sfu/ws", "fresh", "recv");
+  });
+});

@@ -34,12 +34,16 @@ export class LiveSpace {
   /** Connects to the room and, beside it, loads the media code and joins the audio. */
   async start(): Promise<void> {
     const client = this.client;
-    // mediasoup-client is large: its chunk loads only when the person joins audio, in
-    // parallel with the room connection.
-    const [, { SpaceAudio }] = await Promise.all([client.connect(), import("../media/space_audio.ts")]);
+    // mediasoup-client is large: its chunk loads only when the person joins audio. The audio does
+    // not wait for the room: the SFU asks the room itself whether this person may listen.
+    const connected = client.connect();
+    connected.catch(() => {}); // awaited below; a failure is reported there, not twice
+    const { SpaceAudio } = await import("../media/space_audio.ts");
     if (this.#left) return;
     let first = true;
     const media = new SpaceAudio(async () => {
+      // The first time, the tokens the room connection started with (the page's, at once).
+      if (first) await connected.catch(() => {});
       const tk = first && client.tokens.value ? client.tokens.value : await client.refreshTokens();
       first = false;
       return { url: tk.sfuUrl, token: tk.sfuToken, ice: tk.ice };
@@ -57,7 +61,7 @@ export class LiveSpace {
     );
     this.#restoreMic(media);
     this.#mediaSession();
-    await media.start();
+    await Promise.all([connected, media.start()]);
   }
 
   /** This person's seat on the stage, if they have one. */
