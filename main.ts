@@ -1,8 +1,12 @@
 // The web server's entry point: `deno run -A main.ts` (deno task start runs every process).
 import { type Config, loadConfig } from "./lib/server/config.ts";
 import { createApp, createDeps } from "./app.tsx";
-import { ProductionError } from "./lib/protocol/production.ts";
+import { isProduction, ProductionError } from "./lib/protocol/production.ts";
+import { useStructuredLogs } from "./lib/protocol/log.ts";
 import { startRecordingJobs } from "./lib/server/recordings/deps.ts";
+
+// Production logs one JSON line per event (lib/protocol/log.ts), the refusal of bad settings too.
+if (isProduction(Deno.env.toObject())) useStructuredLogs("web");
 
 let config: Config;
 try {

@@ -2,6 +2,11 @@
 // mediasoup reads MEDIASOUP_WORKER_BIN when first imported, hence the dynamic import below.
 import { configFromEnv, type SfuConfig } from "./config.ts";
 import { ensureWorkerBinEnv } from "./worker-bin.ts";
+import { useStructuredLogs } from "../lib/protocol/log.ts";
+import { isProduction } from "../lib/protocol/production.ts";
+
+// Production logs one JSON line per event (lib/protocol/log.ts), the refusal of bad settings too.
+if (isProduction(process.env)) useStructuredLogs("sfu");
 
 let config: SfuConfig;
 try {
