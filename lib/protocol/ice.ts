@@ -19,5 +19,11 @@ export type IceServer = z.infer<typeof IceServer>;
 export const IceConfig = z.object({
   iceServers: z.array(IceServer).max(4),
   iceTransportPolicy: z.enum(["all", "relay"]),
+  /**
+   * Seconds the servers' credentials stay valid from when the page got them: a page open longer
+   * asks for new ones before then (lib/browser/media/ice_refresh.ts). Relative, so that a page's
+   * clock being off does not matter.
+   */
+  ttl: z.number().int().positive().max(7 * 86_400).optional(),
 });
 export type IceConfig = z.infer<typeof IceConfig>;

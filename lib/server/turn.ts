@@ -90,5 +90,6 @@ export async function iceFor(turn: TurnConfig | undefined, who: string, nowMs = 
   return {
     iceServers: [{ urls: turn.urls, username, credential: await turnCredential(turn.secret, username) }],
     iceTransportPolicy: turn.forceRelay ? "relay" : "all",
+    ttl: turn.ttlSeconds,
   };
 }

@@ -28,6 +28,8 @@ Deno.test("minted credentials: `<expiry>:<who>`, the secret's HMAC, the configur
   const now = Date.UTC(2026, 0, 1);
   const ice = await iceFor(turn, "u:01HX", now);
   assert.equal(ice.iceTransportPolicy, "all");
+  // The page is told how long they last, to ask for new ones in time.
+  assert.equal(ice.ttl, 600);
   assert.equal(ice.iceServers.length, 1);
   const [server] = ice.iceServers;
   assert.deepEqual(server.urls, ["turns:turn.example:443?transport=tcp"]);
