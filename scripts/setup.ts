@@ -1,5 +1,5 @@
 // Installs what Spazio needs on a fresh machine of this kind (Debian 12 + Node + npm), each step
-// skipped when already done: npm packages, Debian's Chromium (tests only), ffmpeg and coturn, the
+// skipped when already done: npm packages, Debian's Chromium and Caddy (tests only), ffmpeg and coturn, the
 // mediasoup worker built from source (cached outside the repo), and the island bundles.
 import { existsSync } from "node:fs";
 
@@ -86,6 +86,25 @@ async function coturn(required: boolean) {
   }
 }
 
+/**
+ * Debian's Caddy, the TLS front of docs/deploy.md (deploy/Caddyfile): the multi-host test
+ * (tests/multihost_test.ts) runs it in front of the web, the party server and the SFU. Like
+ * coturn's, the package's stock service (a default site on port 80) is switched off.
+ */
+async function caddy(required: boolean) {
+  if (existsSync("/usr/bin/caddy")) return;
+  step("installing Debian's caddy (apt-get), the TLS front of the multi-host test");
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  try {
+    await run("apt-get", ["update"], { env });
+    await run("apt-get", ["install", "-y", "--no-install-recommends", "caddy"], { env });
+    if (existsSync("/run/systemd/system")) await run("systemctl", ["disable", "--now", "caddy.service"]);
+  } catch (err) {
+    if (required) throw err;
+    console.error(`[setup] caddy could not be installed (${(err as Error).message})`);
+  }
+}
+
 /** Builds (or finds in the cache) the mediasoup worker and installs the SFU's packages. */
 async function sfu(): Promise<string | undefined> {
   if (!existsSync("scripts/setup-sfu.sh")) return undefined;
@@ -108,6 +127,7 @@ export async function setup(opts: SetupOptions = {}): Promise<{ workerBin?: stri
   if (opts.browser) await chromium();
   await ffmpeg(!!opts.browser);
   await coturn(!!opts.browser);
+  if (opts.browser) await caddy(true);
   const workerBin = await sfu();
   await islands();
   return { workerBin };
