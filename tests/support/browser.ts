@@ -17,8 +17,9 @@ export const CHROMIUM_FLAGS = [
 ];
 const ARTIFACTS = Deno.env.get("SPAZIO_ARTIFACTS") ?? "test-artifacts";
 
-export async function launchBrowser(extraFlags: string[] = []): Promise<Browser> {
-  return await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS, ...extraFlags] });
+/** Debian's Chromium; `executablePath` runs it some other way (tests/multihost_test.ts: on another host). */
+export async function launchBrowser(extraFlags: string[] = [], executablePath = CHROMIUM_PATH): Promise<Browser> {
+  return await chromium.launch({ executablePath, args: [...CHROMIUM_FLAGS, ...extraFlags] });
 }
 
 /** A fresh browser profile (context) with its own virtual passkey authenticator. */
@@ -144,12 +145,13 @@ export function watchSockets(page: Page) {
  * Chromium whose fake microphone plays a sine tone for `seconds` (a temp WAV, deleted by the
  * browser's close()), with autoplay allowed: what every test of heard audio starts with.
  */
-export async function launchToneBrowser(seconds: number, hz = 440): Promise<Browser> {
+export async function launchToneBrowser(seconds: number, hz = 440, extraFlags: string[] = []): Promise<Browser> {
   const wav = await Deno.makeTempFile({ suffix: ".wav" });
   await writeToneWav(wav, seconds, hz);
   const browser = await launchBrowser([
     `--use-file-for-fake-audio-capture=${wav}`,
     "--autoplay-policy=no-user-gesture-required",
+    ...extraFlags,
   ]);
   const close = browser.close.bind(browser);
   browser.close = async (...args: Parameters<Browser["close"]>) => {
