@@ -45,6 +45,12 @@ const UNSIGNED: ReaderRefusal = {
   message: "This request is not signed with the server secret (or its timestamp is stale).",
 };
 
+const UNREADABLE: ReaderRefusal = {
+  status: 400,
+  code: "bad_request",
+  message: "The request body could not be read to its end.",
+};
+
 /**
  * The body of a signed request as text, once its size and signature are checked; the first stage
  * of readSigned, for a receiver that picks the contract after (the SFU routes by path).
@@ -57,7 +63,13 @@ export async function readSignedText(
   if (Number(req.headers.get("content-length") ?? 0) > opts.maxBytes) {
     return { ok: false, refusal: TOO_BIG(opts.maxBytes) };
   }
-  const body = "text" in req ? await req.text() : req.body;
+  let body: string;
+  try {
+    body = "text" in req ? await req.text() : req.body;
+  } catch {
+    // The client hung up in the middle of its body: nothing to answer it, and nothing to log.
+    return { ok: false, refusal: UNREADABLE };
+  }
   if (body.length > opts.maxBytes) return { ok: false, refusal: TOO_BIG(opts.maxBytes) };
   if (!(await verifyRequest(opts.secret, body, req.headers, opts.now))) {
     return { ok: false, refusal: UNSIGNED };

@@ -160,3 +160,16 @@ Deno.test("reader: a signed GET is signed over the empty body", async () => {
   });
   assertEquals(unsigned.ok ? null : unsigned.refusal.status, 401);
 });
+
+Deno.test("reader: a body cut off mid-way (the client hung up) is refused with 400, not thrown", async () => {
+  const signed = await signRequest(SECRET, "{}", NOW);
+  const body = new ReadableStream({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode("{"));
+      controller.error(new Error("Network connection lost."));
+    },
+  });
+  const req = new Request("http://party/parties/call/x", { method: "POST", body, headers: signed });
+  const read = await readSigned(callRoom, req, { secret: SECRET, maxBytes: 1000, now: NOW });
+  assertEquals(read.ok ? null : [read.refusal.status, read.refusal.code], [400, "bad_request"]);
+});
