@@ -9,6 +9,7 @@ import { type Account, account, befriend, signedInPage } from "../tests/support/
 import { waitFor } from "../tests/support/party.ts";
 import { RECORD_PEER_CONNECTIONS } from "../tests/support/sfu.ts";
 import { startStack } from "../tests/support/stack.ts";
+import { percentile } from "./percentile.ts";
 
 const RUNS = 10;
 
@@ -26,10 +27,6 @@ const decoding = (page: Page) =>
     }
     return false;
   });
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 const stack = await startStack({ sfu: true });
 const browser = await launchToneBrowser(120);

@@ -6,12 +6,9 @@ import { islandsReady, launchToneBrowser, newPerson, signUp } from "../tests/sup
 import { RECORD_PEER_CONNECTIONS } from "../tests/support/sfu.ts";
 import { startStack } from "../tests/support/stack.ts";
 import { mouthToEar } from "./mouth_to_ear.ts";
+import { percentile as pct } from "./percentile.ts";
 
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 20);
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 async function joinToFirstAudio(): Promise<void> {
   const stack = await startStack({ sfu: true });

@@ -9,14 +9,11 @@
 // the producer), so the figure is the speaker-to-speaker one.
 import { islandsReady, launchBrowser, newPerson, signUp } from "../tests/support/browser.ts";
 import { startStack } from "../tests/support/stack.ts";
+import { percentile as pct } from "./percentile.ts";
 
 const BEEP_EVERY_MS = 1_000;
 const BEEP_MS = 60;
 const LISTEN_MS = Number(Deno.env.get("MOUTH_TO_EAR_SECONDS") ?? 25) * 1000;
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 /** 48 kHz mono: a 1 kHz beep of BEEP_MS every BEEP_EVERY_MS, silence between (DTX sends little). */
 async function writeBeepWav(path: string, seconds: number): Promise<void> {

@@ -5,6 +5,7 @@
 // to the last client receiving the event. Clients run in this process, so their own receive work
 // counts too, as it would in browsers. Bounded: every wait has a deadline, the run has a cap.
 import { initSpace, newSpaceId, PartyDev, spaceToken } from "../tests/support/party.ts";
+import { percentile } from "./percentile.ts";
 
 const SIZES = [100, 500, 1_000];
 const CHANGES_PER_SIZE = 30;
@@ -60,10 +61,6 @@ function deadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
     reject,
   ) => (t = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms)));
   return Promise.race([p, timeout]).finally(() => clearTimeout(t));
-}
-
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 // Other processes on the machine skew the numbers; say how busy it was.

@@ -13,12 +13,9 @@ import {
   startSpaceAsHost,
 } from "../tests/support/browser.ts";
 import { startStack } from "../tests/support/stack.ts";
+import { percentile as pct } from "./percentile.ts";
 
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 10);
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 async function cameraToListener(): Promise<void> {
   const stack = await startStack({ sfu: true });
