@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { DEFAULT_PARTY_PORT, DEFAULT_SFU_PORT, DEFAULT_WEB_PORT } from "../lib/protocol/defaults.ts";
 import { DEFAULT_ALLOWED_ORIGINS } from "../lib/protocol/origin.ts";
+import { machineListenIps } from "../lib/protocol/sfu_listen.ts";
 import { assertProductionSecrets, isProduction, secretsFromFiles } from "../lib/protocol/production.ts";
 import { setup } from "./setup.ts";
 import { Supervisor } from "./supervisor.ts";
@@ -60,6 +61,12 @@ const defaults: Record<string, string> = {
   // One list for the three processes: the Origins whose pages may open rooms and SFU sockets.
   SPAZIO_ALLOWED_ORIGINS: env.SPAZIO_PUBLIC_URL ? new URL(env.SPAZIO_PUBLIC_URL).origin : DEFAULT_ALLOWED_ORIGINS,
 };
+// In development the SFU's media listens on this machine's own addresses too, not only 127.0.0.1:
+// a Firefox on this machine pairs none of its addresses with a loopback candidate, so it would get
+// no media at all (lib/protocol/sfu_listen.ts). A deployment names its addresses itself.
+if (!production && !env.SPAZIO_SFU_LISTEN_IP && !env.SPAZIO_SFU_ANNOUNCED_IP) {
+  defaults.SPAZIO_SFU_LISTEN_IP = machineListenIps(Deno.networkInterfaces()).join(",");
+}
 const settings: Record<string, string> = {
   ...defaults,
   ...env,

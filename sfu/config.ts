@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { DEFAULT_PARTY_PORT, DEFAULT_SFU_PORT, DEV_ROOM_SECRET, DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { parseAllowedOrigins } from "../lib/protocol/origin.ts";
 import { parseSfuList, type SfuEntry } from "../lib/protocol/sfu_edge.ts";
+import { parseListenIps } from "../lib/protocol/sfu_listen.ts";
 import { DEFAULT_RECORDINGS_DIR, RECORDINGS_DIR_ENV } from "../lib/protocol/recording_files.ts";
 import { assertProductionSecrets, isProduction, secretsFromFiles } from "../lib/protocol/production.ts";
 import fs from "node:fs";
@@ -26,9 +27,18 @@ export type SfuConfig = {
   production: boolean;
   /** SPAZIO_SFU_WORKERS: mediasoup workers, one per core by default. */
   workers: number;
-  /** SPAZIO_SFU_LISTEN_IP: where WebRTC transports listen. */
+  /** The first of SPAZIO_SFU_LISTEN_IP: where pipe transports listen, and the first ICE candidate. */
   listenIp: string;
-  /** SPAZIO_SFU_ANNOUNCED_IP: the address put in ICE candidates when it differs (NAT, containers). */
+  /**
+   * SPAZIO_SFU_LISTEN_IP: every address WebRTC transports listen on, each an ICE candidate (one, or
+   * a comma-separated list: `deno task start` adds the machine's own addresses to 127.0.0.1 in
+   * development, for Firefox: lib/protocol/sfu_listen.ts).
+   */
+  listenIps: string[];
+  /**
+   * SPAZIO_SFU_ANNOUNCED_IP: the address put in ICE candidates instead of the first listen address
+   * when it differs (NAT, containers).
+   */
   announcedIp?: string;
   /** SPAZIO_SFU_RTC_MIN_PORT / SPAZIO_SFU_RTC_MAX_PORT: UDP/TCP port range of each worker. */
   rtcMinPort: number;
@@ -90,6 +100,7 @@ export function configFromEnv(source: NodeJS.ProcessEnv = process.env): SfuConfi
     throw new Error("SPAZIO_SFU_LOG_LEVEL must be debug|warn|error|none");
   }
   const peers = parseSfuList(env.SPAZIO_SFU_PEERS);
+  const listenIps = parseListenIps(env.SPAZIO_SFU_LISTEN_IP);
   const sfuId = env.SPAZIO_SFU_ID ?? "";
   if (peers.length > 0 && !peers.some((p) => p.id === sfuId)) {
     throw new Error(
@@ -105,7 +116,8 @@ export function configFromEnv(source: NodeJS.ProcessEnv = process.env): SfuConfi
     internalHost: env.SPAZIO_SFU_INTERNAL_HOST || "127.0.0.1",
     production: isProduction(env),
     workers: int(env, "SPAZIO_SFU_WORKERS", Math.max(1, os.availableParallelism()), 1, 256),
-    listenIp: env.SPAZIO_SFU_LISTEN_IP || "127.0.0.1",
+    listenIp: listenIps[0],
+    listenIps,
     announcedIp: env.SPAZIO_SFU_ANNOUNCED_IP || undefined,
     rtcMinPort,
     rtcMaxPort,

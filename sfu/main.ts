@@ -22,10 +22,15 @@ const server = await SfuServer.create(config);
 const internal = server.internalPort === undefined
   ? "control /control/* and /internal/* on the same port"
   : `control /control/* and /internal/* on http://${config.internalHost}:${server.internalPort}`;
+const media = [
+  config.announcedIp ?? config.listenIp,
+  ...config.listenIps.slice(1),
+].join(", ");
+const mode = config.production ? ", production mode" : "";
 console.log(
   `sfu listening on http://${config.host}:${server.port} (ws /ws, /healthz), ${internal}, ` +
-    `${config.workers} worker(s), media on ${config.announcedIp ?? config.listenIp} ` +
-    `ports ${config.rtcMinPort}-${config.rtcMaxPort}, worker ${bin}${config.production ? ", production mode" : ""}`,
+    `${config.workers} worker(s), media on ${media} ` +
+    `ports ${config.rtcMinPort}-${config.rtcMaxPort}, worker ${bin}${mode}`,
 );
 
 // A stop tells every peer 1012 (service restart) so that browsers reconnect instead of showing

@@ -24,7 +24,9 @@ export const MEDIA_CODECS: ms.RtpCodecCapability[] = [
 
 export function webRtcTransportOptions(config: SfuConfig): ms.WebRtcTransportOptions {
   return {
-    listenIps: [{ ip: config.listenIp, announcedIp: config.announcedIp }],
+    // The announced address (NAT) stands for the first listen address; the others are the
+    // machine's own, offered as they are (lib/protocol/sfu_listen.ts).
+    listenIps: config.listenIps.map((ip, i) => ({ ip, announcedIp: i === 0 ? config.announcedIp : undefined })),
     enableUdp: true,
     // TCP for networks that block UDP; ICE prefers UDP when both work.
     enableTcp: true,

@@ -45,6 +45,8 @@ class Spazio {
       SPAZIO_KV: `${this.dataDir}/spazio.kv`,
       SPAZIO_PARTY_PERSIST: `${this.dataDir}/party`,
       SPAZIO_SFU_WORKERS: "1",
+      // Media on loopback only: start's development default adds the machine's own addresses.
+      SPAZIO_SFU_LISTEN_IP: "127.0.0.1",
       NO_COLOR: "1",
     };
     this.#child = new Deno.Command(Deno.execPath(), {

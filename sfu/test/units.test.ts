@@ -6,7 +6,7 @@ import { DEFAULT_ALLOWED_ORIGINS, originAllowed, parseAllowedOrigins } from "../
 import { configFromEnv } from "../config.ts";
 import { checkLayers, layerCounts } from "../consumer-control.ts";
 import { CURRENT_MS, GrantTable } from "../grants.ts";
-import { MEDIA_CODECS } from "../media.ts";
+import { MEDIA_CODECS, webRtcTransportOptions } from "../media.ts";
 import { TokenBucket } from "../rate-limit.ts";
 
 describe("GrantTable", () => {
@@ -162,6 +162,7 @@ describe("configFromEnv", () => {
     const c = configFromEnv({});
     assert.equal(c.port, 4443);
     assert.equal(c.listenIp, "127.0.0.1");
+    assert.deepEqual(c.listenIps, ["127.0.0.1"]);
     assert.equal(c.listenersPerRouter, 800);
     assert.ok(c.workers >= 1);
     assert.deepEqual(c.allowedOrigins, ["http://localhost:*", "http://127.0.0.1:*"]);
@@ -175,6 +176,15 @@ describe("configFromEnv", () => {
     ["zero workers", { SPAZIO_SFU_WORKERS: "0" }],
     ["an empty port range", { SPAZIO_SFU_RTC_MIN_PORT: "5000", SPAZIO_SFU_RTC_MAX_PORT: "5000" }],
     ["an unknown log level", { SPAZIO_SFU_LOG_LEVEL: "loud" }],
+    ["a listen address that is a name", { SPAZIO_SFU_LISTEN_IP: "127.0.0.1,localhost" }],
   ];
+  test("listens on each address of a list; the announced address stands for the first", () => {
+    const c = configFromEnv({ SPAZIO_SFU_LISTEN_IP: "127.0.0.1, 198.18.0.1", SPAZIO_SFU_ANNOUNCED_IP: "203.0.113.9" });
+    assert.equal(c.listenIp, "127.0.0.1");
+    assert.deepEqual(webRtcTransportOptions(c).listenIps, [
+      { ip: "127.0.0.1", announcedIp: "203.0.113.9" },
+      { ip: "198.18.0.1", announcedIp: undefined },
+    ]);
+  });
   for (const [what, env] of bad) test(`refuses ${what}`, () => assert.throws(() => configFromEnv(env)));
 });
