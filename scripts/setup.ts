@@ -1,10 +1,10 @@
 // Installs what Spazio needs on a fresh machine of this kind (Debian 12 + Node + npm), each step
-// skipped when already done: npm packages, Debian's Chromium and Caddy (tests only), ffmpeg and coturn, the
+// skipped when already done: npm packages, Debian's Chromium, Firefox ESR and Caddy (tests only), ffmpeg and coturn, the
 // mediasoup worker built from source (cached outside the repo), and the island bundles.
 import { existsSync } from "node:fs";
 
 export interface SetupOptions {
-  /** Also install Debian's Chromium, for browser tests. */
+  /** Also install Debian's Chromium and Firefox ESR, for browser tests. */
   browser?: boolean;
 }
 
@@ -48,6 +48,18 @@ async function chromium() {
     "fonts-dejavu-core",
     "fonts-noto-color-emoji",
   ], { env });
+}
+
+/**
+ * Debian's Firefox ESR, for the Firefox media tests (tests/firefox_e2e_test.ts, driven by
+ * puppeteer-core over WebDriver BiDi): Spazio's media has to work in Firefox too.
+ */
+async function firefox() {
+  if (existsSync("/usr/bin/firefox-esr")) return;
+  step("installing Debian's Firefox ESR (apt-get), for the Firefox tests");
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  await run("apt-get", ["update"], { env });
+  await run("apt-get", ["install", "-y", "--no-install-recommends", "firefox-esr"], { env });
 }
 
 /**
@@ -125,6 +137,7 @@ async function islands() {
 export async function setup(opts: SetupOptions = {}): Promise<{ workerBin?: string }> {
   await npmPackages();
   if (opts.browser) await chromium();
+  if (opts.browser) await firefox();
   await ffmpeg(!!opts.browser);
   await coturn(!!opts.browser);
   if (opts.browser) await caddy(true);
