@@ -9,7 +9,10 @@
 // flows unshaped.
 import dgram from "node:dgram";
 import { type Stack, startStack } from "../stack.ts";
+import type { Page } from "playwright-core";
 import { NetemRelay, type Profile, PROFILES } from "../netem.ts";
+import { waitFor } from "../party.ts";
+import { statsOf } from "../sfu.ts";
 
 /** Where the relay listens. */
 export const RELAY_IP = "127.0.0.2";
@@ -101,4 +104,18 @@ export async function freePortBlock(count: number, ips: string[]): Promise<numbe
     if (ok) return start;
   }
   throw new Error(`no ${count} consecutive free ports for the relay`);
+}
+
+/**
+ * Once a host's page is sending audio (it must record its peer connections:
+ * RECORD_PEER_CONNECTIONS), moves the media flows open now (its own) to the unshaped lane, so
+ * that a test or bench measures the listeners' path alone. Returns how many flows moved.
+ */
+export async function exemptHost(relay: NetemRelay, host: Page): Promise<number> {
+  await waitFor(
+    "the host's audio leaving",
+    async () => ((await statsOf(host)).outboundAudioBytes > 5_000 ? true : undefined),
+    20_000,
+  );
+  return relay.exemptCurrentFlows();
 }
