@@ -182,6 +182,12 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
         moderator={mod}
         onUnpin={() => send({ type: "unpin" })}
       />
+      {/* The host's "who can't hear" row: people whose audio is reconnecting, as they told the room. */}
+      {mod && (
+        <p class="muted" role="status" data-testid="reconnecting-count">
+          {(view?.reconnecting ?? 0) > 0 && t(lang, "space.listeners_reconnecting", { n: view!.reconnecting! })}
+        </p>
+      )}
       <Listeners lang={lang} count={listenerCount} sample={view?.listeners ?? []} youSub={view?.you.sub} />
       <div class="bursts" aria-hidden="true">
         {client?.bursts.value.map((b) => <span key={b.id} class="burst">{b.emoji}</span>)}

@@ -74,6 +74,40 @@ partyTest(
   },
 );
 
+partyTest(
+  "the host sees how many people's audio is reconnecting: each says it of themself only, on a shard or the room, rate-limited",
+  async () => {
+    const id = newSpaceId();
+    await initSpace(dev, id, host);
+    const h = await RoomClient.join(dev, id, host);
+    const a = await onShard(id, 0, l0);
+    await a.waitFor("sync");
+    const b = await RoomClient.join(dev, id, l1);
+    a.send({ type: "mediaState", reconnecting: true });
+    await h.waitFor("listenerCount", (e) => e.reconnecting === 1);
+    b.send({ type: "mediaState", reconnecting: true });
+    await h.waitFor("listenerCount", (e) => e.reconnecting === 2);
+    // Nobody can report anyone else: the command names no one, and one that tries is refused.
+    const refused = await b.request({ type: "mediaState", reconnecting: true, sub: l0.sub }, "error");
+    assertEquals(refused.code, "bad_message");
+    // A host who comes back reads the count in the sync.
+    const h2 = await RoomClient.join(dev, id, host);
+    assertEquals((h2.events.find((e) => e.type === "sync") as { reconnecting?: number }).reconnecting, 2);
+    // Gone is no longer reconnecting; back is back.
+    const hm = h.mark();
+    await b.close();
+    await h.waitFor("listenerCount", (e) => e.reconnecting === 1, hm);
+    a.send({ type: "mediaState", reconnecting: false });
+    await h.waitFor("listenerCount", (e) => e.reconnecting === 0, hm);
+    // A flapping client is held back (6 at once, then one every 2 s), and says so.
+    const c = await RoomClient.join(dev, id, { sub: "u:flapper1", handle: "flap", name: "Flap" });
+    const cm = c.mark();
+    for (let i = 0; i < 12; i++) c.send({ type: "mediaState", reconnecting: i % 2 === 0 });
+    await c.waitFor("error", (e) => e.code === "rate_limited", cm);
+    await Promise.all([h.close(), h2.close(), a.close(), c.close()]);
+  },
+);
+
 partyTest("a shard token on the Space room, or on another Space's shard, is refused", async () => {
   const id = newSpaceId();
   await initSpace(dev, id, host);

@@ -137,6 +137,11 @@ const SpaceCommandUnion = z.discriminatedUnion("type", [
   cmd("remove", target),
   /** Anyone, signed in or not, sends a reaction. */
   cmd("react", { emoji: Reaction }),
+  /**
+   * Anyone says whether their own audio is reconnecting (lost path) or back; the room counts
+   * them for the host. Only ever about the sender's own connection: it names nobody.
+   */
+  cmd("mediaState", { reconnecting: z.boolean() }),
   /** A signed-in person comments (1-280 characters). */
   cmd("comment", {
     text: visibleText(SPACE_LIMITS.commentMax, "comment"),
@@ -243,6 +248,8 @@ export const SpaceEvent = z.discriminatedUnion("type", [
     hands: z.array(Hand),
     invited: z.array(Sub),
     listenerCount: z.number().int(),
+    /** People whose audio is reconnecting now (they said so: mediaState), here and on the shards. */
+    reconnecting: z.number().int().nonnegative().optional(),
     /** Some of the signed-in listeners, to show as faces (at most LISTENER_SAMPLE). */
     listeners: z.array(Person).max(LISTENER_SAMPLE).optional(),
     pinned: Pin.nullable(),
@@ -280,7 +287,12 @@ export const SpaceEvent = z.discriminatedUnion("type", [
   /** The pin was removed. */
   ev("unpinned", { by: Sub }),
   /** How many people listen (not on stage); coalesced, at most about twice a second. */
-  ev("listenerCount", { count: z.number().int(), listeners: z.array(Person).max(LISTENER_SAMPLE).optional() }),
+  ev("listenerCount", {
+    count: z.number().int(),
+    listeners: z.array(Person).max(LISTENER_SAMPLE).optional(),
+    /** People whose audio is reconnecting now (the host's "who can't hear" row). */
+    reconnecting: z.number().int().nonnegative().optional(),
+  }),
   /** The host edited the Space (title, video allowed, recording, or time while scheduled). */
   ev("spaceUpdated", { space: SpaceInfo }),
   /** The Space went live. */

@@ -41,6 +41,8 @@ export const ShardToRoom = z.discriminatedUnion("type", [
     count: z.number().int().nonnegative(),
     listeners: z.array(Person).max(24),
     reactions: z.record(Reaction, z.number().int().positive()).default({}),
+    /** How many of its listeners say their audio is reconnecting (mediaState). */
+    reconnecting: z.number().int().nonnegative().default(0),
   }),
 ]);
 export type ShardToRoom = z.infer<typeof ShardToRoom>;

@@ -90,7 +90,12 @@ export function foldSpaceEvent(view: SpaceView, e: SpaceEvent): SpaceView {
     case "unpinned":
       return { ...view, pinned: null };
     case "listenerCount":
-      return { ...view, listenerCount: e.count, ...(e.listeners && { listeners: e.listeners }) };
+      return {
+        ...view,
+        listenerCount: e.count,
+        ...(e.listeners && { listeners: e.listeners }),
+        ...(e.reconnecting !== undefined && { reconnecting: e.reconnecting }),
+      };
     case "spaceUpdated":
       return { ...view, space: e.space };
     case "started":

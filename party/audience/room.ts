@@ -37,6 +37,8 @@ interface ConnState extends ConnLimits {
   actor: Actor;
   address: string | null;
   gone?: true;
+  /** This listener said their audio is reconnecting (mediaState); counted in the report. */
+  reconnecting?: boolean;
 }
 type Conn = Party.Connection<ConnState>;
 
@@ -223,6 +225,11 @@ export default class AudienceShard implements Party.Server {
     if (this.#stored?.view.space.status === "ended") {
       return this.#error(conn, "ended", "This Space has ended.", read.ref);
     }
+    if (read.cmd.type === "mediaState") {
+      if (!!st.reconnecting === read.cmd.reconnecting) return;
+      conn.setState({ ...(conn.state ?? st), reconnecting: read.cmd.reconnecting });
+      return this.#countChanged();
+    }
     if (read.cmd.type === "react") {
       const r = this.#pending.reactions;
       r[read.cmd.emoji] = (r[read.cmd.emoji] ?? 0) + 1;
@@ -335,6 +342,11 @@ export default class AudienceShard implements Party.Server {
     await this.storage.put("pending", this.#pending);
     const listeners: Person[] = [];
     const seen = new Set<string>();
+    const troubled = new Set<string>();
+    for (const c of this.room.getConnections<ConnState>()) {
+      const a = c.state?.actor;
+      if (a && !c.state?.gone && c.state?.reconnecting) troubled.add(a.sub);
+    }
     for (const c of this.room.getConnections<ConnState>()) {
       const a = c.state?.actor;
       if (!a || c.state?.gone || isAnonymous(a.sub) || seen.has(a.sub)) continue;
@@ -343,7 +355,14 @@ export default class AudienceShard implements Party.Server {
       if (listeners.length >= LISTENER_SAMPLE) break;
     }
     const count = this.#presence.listeners([]);
-    const res = await this.#askRoom({ type: "shardReport", shard: this.#space.shard, count, listeners, reactions });
+    const res = await this.#askRoom({
+      type: "shardReport",
+      shard: this.#space.shard,
+      count,
+      listeners,
+      reactions,
+      reconnecting: troubled.size,
+    });
     if (!res.ok) console.warn(`audience shard ${this.#id}: report refused (${res.status})`);
   }
 

@@ -72,6 +72,9 @@ export function chat(
         report,
       };
     }
+    case "mediaState":
+      // The room (or the shard) keeps it on the sender's connection; it never changes the Space.
+      return refuse("bad_message", "Audio state goes to the room, not the Space's state.");
     default:
       // stageCommand handles every other type; reaching here means a new command type was added
       // to the protocol without a rule, which must fail loudly in tests rather than pass silently.

@@ -16,7 +16,7 @@ import { FLOOD_STRIKES, LIMITS, type PersonalLimits } from "./limits.ts";
 export { tooBig } from "../shared/inbound.ts";
 
 /** Limiter state kept in a connection's attachment. */
-export type ConnLimits = SharedConnLimits<"react" | "hand">;
+export type ConnLimits = SharedConnLimits<"react" | "hand" | "media">;
 
 export type Inbound = SharedInbound<SpaceCommand>;
 
@@ -34,12 +34,13 @@ export const SPACE_INBOUND: InboundRules<SpaceCommand> = {
 /** The per-kind limits: reactions and hands per connection, comments per person (`sub`). */
 export function spaceLimits(personal: PersonalLimits, sub: string): CommandLimit<SpaceCommand> {
   return (cmd, limits, now) => {
-    const limited = (name: "react" | "hand", what: string) => {
+    const limited = (name: "react" | "hand" | "media", what: string) => {
       const r = take(limits.buckets[name], LIMITS[name], now);
       limits.buckets[name] = r.bucket;
       return r.ok ? undefined : `Too many ${what}: wait a little.`;
     };
     if (cmd.type === "react") return limited("react", "reactions");
+    if (cmd.type === "mediaState") return limited("media", "audio state reports");
     if (cmd.type === "requestToSpeak" || cmd.type === "cancelRequest") {
       return limited("hand", "raised hands");
     }

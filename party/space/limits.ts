@@ -10,6 +10,8 @@ export const LIMITS = {
   react: { rate: 3, burst: 10 },
   /** Raising and lowering a hand, per connection. */
   hand: { rate: 1 / 10, burst: 4 },
+  /** Audio state reports (mediaState), per connection: a flapping path, not a flood. */
+  media: { rate: 1 / 2, burst: 6 },
   /** Comments per person, across their connections. */
   comment: { rate: 1 / 3, burst: 5 },
   /** New connections per person. */

@@ -13,6 +13,7 @@ import {
   type SpaceCommand,
   type SpaceErrorCode,
   type SpaceEvent,
+  type SpaceEventOf,
 } from "../../lib/protocol/space.ts";
 import { type RoomTokenClaims, verifyRoomToken } from "../../lib/protocol/token.ts";
 import { clientAddress, type PartyConfig, readConfig, roomIdOf } from "../shared/config.ts";
@@ -49,6 +50,8 @@ interface ConnState extends ConnLimits {
   address: string | null;
   /** Set once its departure is counted: the runtime may report one socket's end twice (error, close). */
   gone?: true;
+  /** This person said their audio is reconnecting (mediaState): counted for the host. */
+  reconnecting?: boolean;
   /**
    * This person's (and this address's) cross-connection buckets as this connection last left
    * them, so that a room woken from hibernation takes them back (Presence#limits is in memory).
@@ -188,7 +191,10 @@ export default class SpaceRoom implements Party.Server, SpaceRoomHandle {
     if (refusal) return closeQuietly(conn, SPACE_CLOSE.tooManyConnections, refusal);
     conn.setState({ actor, address, buckets: {}, strikes: 0, personal: this.#personal(actor.sub, address) });
     const arrived = this.#presence.add(actor.sub, conn.id, address);
-    this.#send(conn, syncFor(s, actor, this.listenerCount(), this.isPresent, this.listenerSample()));
+    this.#send(conn, {
+      ...(syncFor(s, actor, this.listenerCount(), this.isPresent, this.listenerSample()) as SpaceEventOf<"sync">),
+      reconnecting: this.reconnectingCount(),
+    });
     // From here on it hears every delta, including its own arrival below.
     this.#admitting.delete(conn.id);
     if (s.status === "ended") return closeQuietly(conn, SPACE_CLOSE.ended, "This Space has ended.");
@@ -216,6 +222,12 @@ export default class SpaceRoom implements Party.Server, SpaceRoomHandle {
       keep: (st) => ({ ...st, personal: this.#personal(st.actor.sub, st.address) }),
     });
     if (!got) return;
+    if (got.cmd.type === "mediaState") {
+      // Kept on the sender's own connection (hibernation keeps it too), counted with the listeners.
+      if (!!got.state.reconnecting === got.cmd.reconnecting) return;
+      conn.setState({ ...got.state, reconnecting: got.cmd.reconnecting });
+      return this.#scheduleListenerCount();
+    }
     if (!this.state) return this.#error(conn, "not_found", "This Space does not exist.", got.ref);
     const result = decide(this.state, got.cmd, got.state.actor, {
       now,
@@ -278,6 +290,15 @@ export default class SpaceRoom implements Party.Server, SpaceRoomHandle {
   /** People connected who are not on stage: here, and on the audience shards as they last reported. */
   listenerCount(): number {
     return this.#presence.listeners(this.state?.stage ?? []) + this.shards.total;
+  }
+
+  /** People whose audio is reconnecting (they said so), here and on the shards as last reported. */
+  reconnectingCount(): number {
+    const subs = new Set<string>();
+    for (const c of this.room.getConnections<ConnState>()) {
+      if (c.state?.reconnecting && !c.state.gone) subs.add(c.state.actor.sub);
+    }
+    return subs.size + this.shards.reconnecting;
   }
 
   /** A shard's report changed the count or the faces: everyone hears it within the usual 500 ms. */
@@ -407,14 +428,15 @@ export default class SpaceRoom implements Party.Server, SpaceRoomHandle {
     if (this.state?.status === "ended") return;
     const count = this.listenerCount();
     const listeners = this.listenerSample();
+    const reconnecting = this.reconnectingCount();
     // The faces can change while the count does not (one leaves as another comes).
-    const sent = `${count}|${listeners.map((p) => p.sub).join(",")}`;
+    const sent = `${count}|${reconnecting}|${listeners.map((p) => p.sub).join(",")}`;
     if (sent === this.#sentListeners) return;
     this.#sentListeners = sent;
     this.storage.put("sentListeners", sent).catch((err) =>
       console.error(`space room ${this.id}: count not stored: ${err}`)
     );
-    this.#broadcast({ type: "listenerCount", count, listeners });
+    this.#broadcast({ type: "listenerCount", count, listeners, reconnecting });
     this.#scheduleWebPush();
   }
 

@@ -31,8 +31,10 @@ export function handleShardRequest(room: SpaceRoomHandle, s: SpaceState, r: Shar
       const parsed = SpaceCommand.safeParse(r.command);
       if (!parsed.success) return json({ ok: false, code: "bad_message", message: "Not a valid command." });
       const cmd = parsed.data;
-      // One listener's reactions travel summed in reports, never one request each.
-      if (cmd.type === "react") return json({ ok: false, code: "bad_message", message: "Reactions go in reports." });
+      // One listener's reactions (and audio state) travel summed in reports, never one request each.
+      if (cmd.type === "react" || cmd.type === "mediaState") {
+        return json({ ok: false, code: "bad_message", message: "Reactions and audio states go in reports." });
+      }
       const result = decide(s, cmd, person(r.actor), {
         now: Date.now(),
         newId: () => crypto.randomUUID(),
@@ -43,7 +45,7 @@ export function handleShardRequest(room: SpaceRoomHandle, s: SpaceState, r: Shar
       return json({ ok: true });
     }
     case "shardReport": {
-      if (!room.shards.report(r.shard, { count: r.count, listeners: r.listeners })) {
+      if (!room.shards.report(r.shard, { count: r.count, listeners: r.listeners, reconnecting: r.reconnecting })) {
         return fail(409, "unknown_shard", "This shard has not said hello to its Space.");
       }
       room.shardCountChanged();

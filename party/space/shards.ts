@@ -13,6 +13,8 @@ import type { RoomStorage } from "./store.ts";
 export interface ShardReport {
   count: number;
   listeners: Person[];
+  /** Of them, how many say their audio is reconnecting. */
+  reconnecting?: number;
 }
 
 /** Most deltas in one request to a shard (the protocol allows 5,000). */
@@ -44,6 +46,13 @@ export class AudienceShards {
   get total(): number {
     let n = 0;
     for (const r of this.#known.values()) n += r.count;
+    return n;
+  }
+
+  /** Listeners on every shard whose audio is reconnecting, as last reported. */
+  get reconnecting(): number {
+    let n = 0;
+    for (const r of this.#known.values()) n += r.reconnecting ?? 0;
     return n;
   }
 

@@ -146,6 +146,11 @@ export const TABLE: Record<
     row: ["ok", "ok", "forbidden", "forbidden", SIR, RM],
   },
   react: { cmd: { type: "react", emoji: "💯" }, row: ["ok", "ok", "ok", "ok", "ok", RM] },
+  // Never the reducer's: the room and the shards keep it on the sender's connection.
+  mediaState: {
+    cmd: { type: "mediaState", reconnecting: true },
+    row: ["bad_message", "bad_message", "bad_message", "bad_message", SIR, RM],
+  },
   comment: { cmd: { type: "comment", text: "nice" }, row: ["ok", "ok", "ok", "ok", SIR, RM] },
   pin: {
     cmd: { type: "pin", commentId: "c1" },

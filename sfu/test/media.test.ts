@@ -47,6 +47,10 @@ describe("a Space's audio", () => {
     const heard = await listener.signal.waitFor("newConsumer", (n) => n.sub === "u:speaker1");
     assert.equal(heard.kind, "audio");
     assert.equal(heard.source, "mic");
+    // A lost packet can be asked for again: NACK on the listener's Opus (issue 18 item 4).
+    const opus = (heard.rtpParameters as { codecs: { mimeType: string; rtcpFeedback?: { type: string }[] }[] })
+      .codecs.find((c) => c.mimeType.toLowerCase() === "audio/opus");
+    assert.ok(opus?.rtcpFeedback?.some((f) => f.type === "nack"), "nack in the listener's Opus feedback");
     await eventually(async () => (await listener.inboundBytes()) > 2000, 8000, "inbound RTP bytes at the listener");
     assert.ok((await bytesDuring(listener, 1000)) > 1000, "audio keeps flowing");
     await eventually(

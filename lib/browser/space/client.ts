@@ -57,6 +57,8 @@ export function partySocketUrl(t: JoinTokens, pk: string): string {
 
 export class SpaceClient {
   readonly view = signal<SpaceView | null>(null);
+  /** Counts the syncs: each is a connection that knows nothing this page told the one before. */
+  readonly syncs = signal(0);
   readonly connection = signal<ConnectionState>("connecting");
   readonly error = signal<{ code: SpaceErrorCode; message: string } | null>(null);
   readonly bursts = signal<Burst[]>([]);
@@ -168,6 +170,7 @@ export class SpaceClient {
     if (ev.type === "sync") {
       const { type: _, ...fresh } = ev;
       this.view.value = fresh;
+      this.syncs.value++;
     } else if (this.view.value) this.view.value = foldSpaceEvent(this.view.value, ev);
     if (ev.type === "ended") return this.#stop("ended");
     this.#maybeMove();

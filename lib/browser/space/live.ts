@@ -60,6 +60,7 @@ export class LiveSpace {
       }),
     );
     this.#restoreMic(media);
+    this.#tellMediaState(media);
     this.#mediaSession();
     await Promise.all([connected, media.start()]);
   }
@@ -97,6 +98,25 @@ export class LiveSpace {
       void media.ensureMic(true).then((ok) => {
         if (!ok) this.client.send({ type: "muteSelf" });
       });
+    }));
+  }
+
+  /**
+   * Tells the room when this person's audio is reconnecting and when it is back, so that the host
+   * sees how many cannot hear; said again to each new room connection (it starts from "back").
+   */
+  #tellMediaState(media: SpaceAudio) {
+    let told = false;
+    let sync = 0;
+    this.#stops.push(effect(() => {
+      const reconnecting = media.session.state.value === "reconnecting";
+      const syncs = this.client.syncs.value;
+      if (syncs === 0) return;
+      if (syncs !== sync) {
+        sync = syncs;
+        told = false;
+      }
+      if (reconnecting !== told && this.client.send({ type: "mediaState", reconnecting })) told = reconnecting;
     }));
   }
 
