@@ -1,9 +1,9 @@
 // The main screens as a person first sees them, in Debian's Chromium: home, a profile, settings,
 // people, sign-up, sign-in, starting a Space, a scheduled Space, an ended Space, and a live Space as its host and as
 // an anonymous listener. At phone (360x740) and desktop (1280x800) sizes: nothing scrolls sideways,
-// and each screen's main controls are on screen, uncovered, without scrolling. In English, French
-// and Italian, light and dark: axe-core finds no accessibility violation. Screenshots and the axe
-// report are saved under test-artifacts/screens/.
+// and each screen's main controls are on screen, uncovered, without scrolling. axe-core finds no
+// accessibility violation in English light and dark (colours), and in French and Italian light
+// (words; SPAZIO_AXE_ALL=1 checks them dark too: a third of this test's time). Screenshots and the axe report are saved under test-artifacts/screens/.
 // Longer than 300 lines on purpose: every screen is shot against one running stack; a split would
 // start the stack again.
 import assert from "node:assert/strict";
@@ -16,6 +16,8 @@ import { type Stack, startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const OUT = `${Deno.env.get("SPAZIO_ARTIFACTS") ?? "test-artifacts"}/screens`;
+/** Every language in both themes (the dark theme's colours are the same in every language). */
+const AXE_ALL = Deno.env.get("SPAZIO_AXE_ALL") === "1";
 const AXE = await Deno.readTextFile(new URL("../node_modules/axe-core/axe.min.js", import.meta.url));
 const SIZES = [{ width: 360, height: 740 }, { width: 1280, height: 800 }] as const;
 const LOCALES = { en: "en-US", fr: "fr-FR", it: "it-IT" } as const;
@@ -319,10 +321,11 @@ Deno.test(
         assert.equal(await colour(live, ".stage .member .avatar"), onProfile);
       });
 
-      await step("axe-core: no violations in en, fr and it, light and dark", async () => {
+      await step("axe-core: no violations in en (light and dark), fr and it", async () => {
         const found: Violation[] = [];
         for (const [lang, locale] of Object.entries(LOCALES)) {
           for (const scheme of ["light", "dark"] as const) {
+            if (lang !== "en" && scheme === "dark" && !AXE_ALL) continue;
             for (const screen of all) {
               const { context, page } = await open(browser, stack, screen, { locale, scheme, ...SIZES[0] });
               try {
