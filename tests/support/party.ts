@@ -99,9 +99,9 @@ export class PartyDev {
     }
     await waitFor("the party server to answer", async () => {
       try {
-        const res = await fetch(`${this.http}/parties/space/__probe__`);
+        const res = await fetch(`${this.http}/healthz`);
         await res.body?.cancel();
-        return res.status === 404 ? true : undefined;
+        return res.status === 200 ? true : undefined;
       } catch {
         return undefined;
       }
