@@ -17,7 +17,15 @@
 // other than _build/party/ (the tests give each server its own).
 import { resolve } from "node:path";
 import { DEFAULT_PARTY_PORT } from "../lib/protocol/defaults.ts";
-import { assertProductionSecrets, ProductionError, SECRETS, secretsFromFiles } from "../lib/protocol/production.ts";
+import {
+  assertProductionSecrets,
+  isProduction,
+  ProductionError,
+  SECRETS,
+  secretsFromFiles,
+} from "../lib/protocol/production.ts";
+import { useStructuredLogs } from "../lib/protocol/log.ts";
+import { eachLine, workerdLines } from "./party_log.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const PARTYKIT_DIST = `${ROOT}node_modules/partykit/dist`;
@@ -34,6 +42,7 @@ export const PARTY_VARS = [
   "SPAZIO_PARTY_URL",
   "SPAZIO_ALLOWED_ORIGINS",
   "SPAZIO_AUDIENCE_SHARD_SIZE",
+  "SPAZIO_CLIENT_IP_HEADER",
 ] as const;
 
 type PartykitJson = { main: string; parties: Record<string, string>; compatibilityDate: string };
@@ -192,6 +201,9 @@ async function listening(host: string, port: number, exited: Promise<Deno.Comman
 
 async function main() {
   const args = Deno.args;
+  // Production logs one JSON line per event (lib/protocol/log.ts): this script's and workerd's.
+  const production = isProduction(Deno.env.toObject());
+  if (production) useStructuredLogs("party");
   const outDir = resolve(args.includes("--out") ? args[args.indexOf("--out") + 1] : `${ROOT}_build/party`);
   let env: Record<string, string | undefined>;
   let where: ReturnType<typeof settings>;
@@ -241,9 +253,16 @@ async function main() {
     env: childEnv,
     clearEnv: true,
     stdin: "null",
-    stdout: "inherit",
-    stderr: "inherit",
+    stdout: "piped",
+    stderr: "piped",
   }).spawn();
+  // workerd's lines, without its harmless disconnect errors, as log lines in production
+  // (scripts/party_log.ts); each to the stream workerd wrote it on.
+  const sinks = { stdout: Deno.stdout, stderr: Deno.stderr };
+  for (const stream of ["stdout", "stderr"] as const) {
+    const write = (line: string) => void sinks[stream].writeSync(new TextEncoder().encode(line + "\n"));
+    eachLine(child[stream], workerdLines(stream, { production, write })).catch(() => {});
+  }
   const end = (signal: Deno.Signal) => {
     try {
       child.kill(signal);
