@@ -137,7 +137,7 @@ async function openssl(args: string[], stdin?: Uint8Array): Promise<Uint8Array<A
 }
 
 /** base64(SHA-256(SubjectPublicKeyInfo)) of a PEM certificate: what Chromium's SPKI list takes. */
-async function spkiOf(certPath: string): Promise<string> {
+export async function spkiOf(certPath: string): Promise<string> {
   const pub = await openssl(["x509", "-in", certPath, "-pubkey", "-noout"]);
   const der = await openssl(["pkey", "-pubin", "-outform", "der"], pub);
   const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", der));

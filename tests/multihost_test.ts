@@ -1,0 +1,368 @@
+// Spazio as docs/deploy.md deploys it, on separate hosts: Linux network namespaces for a proxy
+// (Debian's Caddy running deploy/Caddyfile, with its own internal CA standing in for Let's Encrypt),
+// the web, the party server and the SFU, each started by its systemd unit's command and settings
+// (deploy/spazio-*.service, read by tests/support/systemd_unit.ts) in production mode with secrets
+// from credential files, and a client host with Chromium. The client is only on the public network
+// (the proxy's 443 and the SFU's media ports); the web and the party server only on the private
+// one. It checks what a person and an attacker on the client's network notice: a passkey sign-up on
+// https://spazio.test, a listener hearing the host with media straight to the SFU, the health
+// checks through the proxy, nothing published but what the guide names, no debugger or stray port
+// on any host, and each process refusing the development secrets. Where namespaces cannot be made
+// (not root, not Linux), the test is skipped and says why.
+import assert from "node:assert/strict";
+import type { Browser, Page } from "playwright-core";
+import { CHROMIUM_PATH, islandsReady, launchBrowser, newPerson, signUp, startSpaceAsHost } from "./support/browser.ts";
+import { spkiOf } from "./support/coturn.ts";
+import { cannotMakeNamespaces, Hosts, type Hosts as HostsType } from "./support/netns.ts";
+import { waitFor } from "./support/party.ts";
+import { audioGrows, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
+import { readUnit, unitCommand } from "./support/systemd_unit.ts";
+import { DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
+const DOMAIN = "spazio.test";
+const SFU_DOMAIN = `sfu.${DOMAIN}`;
+const PUBLIC_URL = `https://${DOMAIN}`;
+
+const skip = Deno.build.os !== "linux" ? "not Linux" : await cannotMakeNamespaces();
+if (skip) console.error(`multihost_test: skipped, network namespaces cannot be made here: ${skip}`);
+const opts = { sanitizeOps: false, sanitizeResources: false, ignore: skip !== undefined };
+
+/** The hosts, by their number on the networks (the last byte of their addresses). */
+const N = { proxy: 2, web: 11, party: 12, sfu: 13, client: 100 } as const;
+const priv = (n: number) => `198.18.20.${n}`;
+const pub = (n: number) => `198.18.19.${n}`;
+
+let hosts: HostsType;
+let dir: string;
+let browser: Browser | undefined;
+const logs: Record<string, string[]> = {};
+const log = (name: string) => (line: string) => void (logs[name] ??= []).push(line);
+const tail = (name: string) => (logs[name] ?? []).slice(-30).join("\n");
+
+/** The operator's settings files, as docs/deploy.md writes them for these addresses. */
+function envFiles(): Record<string, string> {
+  return {
+    "web.env": [
+      `SPAZIO_PUBLIC_URL=${PUBLIC_URL}`,
+      `SPAZIO_HOST=${priv(N.web)}`,
+      "SPAZIO_PORT=8000",
+      "SPAZIO_TRUST_PROXY=1",
+      `SPAZIO_PARTY_URL=http://${priv(N.party)}:1999`,
+      `SPAZIO_PARTY_PUBLIC_URL=${PUBLIC_URL}`,
+      `SPAZIO_SFU_URL=http://${priv(N.sfu)}:4444`,
+      `SPAZIO_SFU_PUBLIC_URL=https://${SFU_DOMAIN}`,
+    ].join("\n"),
+    "party.env": [
+      `SPAZIO_PUBLIC_URL=${PUBLIC_URL}`,
+      `SPAZIO_PARTY_HOST=${priv(N.party)}`,
+      "SPAZIO_PARTY_PORT=1999",
+      `SPAZIO_WEB_URL=http://${priv(N.web)}:8000`,
+      `SPAZIO_SFU_URL=http://${priv(N.sfu)}:4444`,
+      "SPAZIO_CLIENT_IP_HEADER=x-real-ip",
+    ].join("\n"),
+    "sfu.env": [
+      `SPAZIO_ALLOWED_ORIGINS=${PUBLIC_URL}`,
+      `SPAZIO_SFU_HOST=${priv(N.sfu)}`,
+      "SPAZIO_SFU_PORT=4443",
+      `SPAZIO_SFU_INTERNAL_HOST=${priv(N.sfu)}`,
+      "SPAZIO_SFU_INTERNAL_PORT=4444",
+      `SPAZIO_SFU_LISTEN_IP=${pub(N.sfu)}`,
+      `SPAZIO_PARTY_URL=http://${priv(N.party)}:1999`,
+      "SPAZIO_SFU_WORKERS=1",
+      "SPAZIO_SFU_RTC_MIN_PORT=40000",
+      "SPAZIO_SFU_RTC_MAX_PORT=40999",
+    ].join("\n"),
+  };
+}
+
+/** The command, folder and environment of a unit for one host, with that host's own state. */
+async function unitFor(name: "web" | "party" | "sfu", etc = `${dir}/etc`) {
+  const cmd = await unitCommand(readUnit(`${ROOT}/deploy/spazio-${name}.service`), {
+    paths: {
+      "/opt/spazio": ROOT,
+      "/etc/spazio": etc,
+      "/var/lib/spazio": `${dir}/${name}/state`,
+      "/var/cache/spazio": `${dir}/${name}/cache`,
+      "/opt/deno/node_modules/deno/deno": Deno.execPath(),
+    },
+    credentialsDir: `${dir}/${name}/credentials`,
+    extra: {
+      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+      HOME: `${dir}/${name}`,
+      // This machine's caches: Deno's compiled modules, the mediasoup worker built by the set-up.
+      DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
+      ...(Deno.env.get("MEDIASOUP_WORKER_BIN") && { MEDIASOUP_WORKER_BIN: Deno.env.get("MEDIASOUP_WORKER_BIN")! }),
+    },
+  });
+  for (const d of ["state", "cache"]) await Deno.mkdir(`${dir}/${name}/${d}`, { recursive: true });
+  return cmd;
+}
+
+/** curl on a host (the client's view, or the proxy's), resolving the public names to the proxy. */
+async function curl(host: string, url: string, extra: string[] = []): Promise<{ status: number; body: string }> {
+  const { code, out } = await hosts.exec(host, [
+    "curl",
+    "-s",
+    "--max-time",
+    "5",
+    "--cacert",
+    `${dir}/caddy-root.crt`,
+    "--resolve",
+    `${DOMAIN}:443:${pub(N.proxy)}`,
+    "--resolve",
+    `${SFU_DOMAIN}:443:${pub(N.proxy)}`,
+    "-w",
+    "\n%{http_code}",
+    ...extra,
+    url,
+  ]);
+  if (code !== 0) return { status: 0, body: `curl exit ${code}: ${out}` };
+  const i = out.lastIndexOf("\n");
+  return { status: Number(out.slice(i + 1)), body: out.slice(0, i) };
+}
+
+/** The TCP ports a host listens on (ss, inside its namespace). */
+async function listening(host: string): Promise<string[]> {
+  const { out } = await hosts.exec(host, ["ss", "-Hltn"]);
+  return [...new Set(out.split("\n").filter(Boolean).map((l) => l.trim().split(/\s+/)[3]))].sort();
+}
+
+Deno.test(
+  "hosts: namespaces, secrets from files, the party server, the SFU and the web by their units",
+  opts,
+  async () => {
+    dir = await Deno.makeTempDir({ prefix: "spazio-multihost-" });
+    hosts = await Hosts.open();
+    await hosts.add("proxy", N.proxy, ["pub", "priv"]);
+    await hosts.add("web", N.web, ["priv"]);
+    await hosts.add("party", N.party, ["priv"]);
+    await hosts.add("sfu", N.sfu, ["pub", "priv"]);
+    await hosts.add("client", N.client, ["pub"]);
+
+    // The secrets, made as the guide says, in files only root reads.
+    await Deno.mkdir(`${dir}/etc`, { mode: 0o750 });
+    for (const name of ["room-secret", "server-secret"]) {
+      const out = await new Deno.Command("openssl", { args: ["rand", "-base64", "32"], stdout: "piped" }).output();
+      await Deno.writeFile(`${dir}/etc/${name}`, out.stdout, { mode: 0o600 });
+    }
+    for (const [name, text] of Object.entries(envFiles())) await Deno.writeTextFile(`${dir}/etc/${name}`, text + "\n");
+
+    for (const name of ["party", "sfu", "web"] as const) {
+      const { argv, cwd, env } = await unitFor(name);
+      hosts.spawn(name, argv, { cwd, env, log: log(name) });
+    }
+    const ready: [string, RegExp][] = [
+      ["party", /party: listening on http:\/\/198\.18\.20\.12:1999/],
+      ["sfu", /sfu listening on http:\/\/198\.18\.20\.13:4443.*production mode/],
+      ["web", /listening on http:\/\/198\.18\.20\.11:8000.*production mode/],
+    ];
+    for (const [name, line] of ready) {
+      await waitFor(`${name} to say where it listens`, () => logs[name]?.some((l) => line.test(l)) || undefined, 60_000)
+        .catch((e) => {
+          throw new Error(`${e.message}\n${tail(name)}`);
+        });
+    }
+  },
+);
+
+Deno.test("the proxy: Caddy runs deploy/Caddyfile with its internal CA, and the client trusts it", opts, async () => {
+  // The only differences from production: the internal CA instead of Let's Encrypt (no network),
+  // its root not installed in the machine's store, and no admin endpoint.
+  await Deno.writeTextFile(
+    `${dir}/Caddyfile`,
+    `{\n\tlocal_certs\n\tskip_install_trust\n\tadmin off\n}\nimport ${ROOT}/deploy/Caddyfile\n`,
+  );
+  hosts.spawn("proxy", ["caddy", "run", "--adapter", "caddyfile", "--config", `${dir}/Caddyfile`], {
+    env: {
+      PATH: "/usr/bin:/bin",
+      HOME: `${dir}/caddy`,
+      XDG_DATA_HOME: `${dir}/caddy/data`,
+      XDG_CONFIG_HOME: `${dir}/caddy/config`,
+      SPAZIO_DOMAIN: DOMAIN,
+      SPAZIO_SFU_DOMAIN: SFU_DOMAIN,
+      SPAZIO_WEB_UPSTREAM: `${priv(N.web)}:8000`,
+      SPAZIO_PARTY_UPSTREAM: `${priv(N.party)}:1999`,
+      SPAZIO_SFU_UPSTREAM: `${priv(N.sfu)}:4443`,
+    },
+    log: log("proxy"),
+  });
+  const root = `${dir}/caddy/data/caddy/pki/authorities/local/root.crt`;
+  await waitFor("Caddy's internal CA", async () => {
+    try {
+      await Deno.stat(root);
+      return true;
+    } catch {
+      return undefined;
+    }
+  }, 30_000).catch((e) => {
+    throw new Error(`${e.message}\n${tail("proxy")}`);
+  });
+  await Deno.copyFile(root, `${dir}/caddy-root.crt`);
+  await waitFor("the web's /healthz through the proxy", async () => {
+    const r = await curl("client", `${PUBLIC_URL}/healthz`);
+    return r.status === 200 ? r : undefined;
+  }, 30_000).catch((e) => {
+    throw new Error(`${e.message}\n${tail("proxy")}`);
+  });
+});
+
+Deno.test(
+  "health checks: the web and the SFU through the proxy, the party server on the private network",
+  opts,
+  async () => {
+    const web = await curl("client", `${PUBLIC_URL}/healthz`);
+    assert.deepEqual([web.status, JSON.parse(web.body)], [200, { ok: true, kv: "reachable" }]);
+    const sfu = await curl("client", `https://${SFU_DOMAIN}/healthz`);
+    assert.equal(sfu.status, 200, sfu.body);
+    assert.equal(JSON.parse(sfu.body).ok, true);
+    const party = await curl("proxy", `http://${priv(N.party)}:1999/healthz`);
+    assert.deepEqual([party.status, JSON.parse(party.body)], [200, { ok: true }]);
+  },
+);
+
+Deno.test("nothing else is reachable from the client: internal paths, private hosts, debuggers", opts, async () => {
+  // Through the proxy: the web's server-to-server paths and the SFU's control and internal API.
+  for (
+    const url of [
+      `${PUBLIC_URL}/api/internal/reports`,
+      `https://${SFU_DOMAIN}/control/grant`,
+      `https://${SFU_DOMAIN}/control/health`,
+      `https://${SFU_DOMAIN}/internal/pipe`,
+    ]
+  ) {
+    const r = await curl("client", url, ["-X", "POST", "-d", "{}"]);
+    assert.equal(r.status, 404, `${url} answered ${r.status}: ${r.body}`);
+  }
+  // The private network is not the client's: the web, the party server and the SFU's listeners.
+  for (const target of [`${priv(N.web)}:8000`, `${priv(N.party)}:1999`, `${priv(N.sfu)}:4444`]) {
+    const r = await curl("client", `http://${target}/healthz`, ["--connect-timeout", "2"]);
+    assert.equal(r.status, 0, `the client reached ${target}: ${r.body}`);
+  }
+  // Each host listens where the guide says and nowhere else: no inspector (9229), no second port.
+  assert.deepEqual(await listening("web"), [`${priv(N.web)}:8000`]);
+  assert.deepEqual(await listening("party"), [`${priv(N.party)}:1999`]);
+  const sfu = await listening("sfu");
+  assert.deepEqual(sfu.filter((a) => !a.startsWith(`${pub(N.sfu)}:40`)), [
+    `${priv(N.sfu)}:4443`,
+    `${priv(N.sfu)}:4444`,
+  ]);
+  assert.deepEqual(await listening("proxy"), ["*:443", "*:80"]);
+  assert.deepEqual(await listening("client"), []);
+});
+
+Deno.test(
+  "a passkey sign-up on https://spazio.test, and a listener hearing the host through the SFU",
+  opts,
+  async () => {
+    const wav = `${dir}/tone.wav`;
+    await writeToneWav(wav, 120);
+    const wrapper = `${dir}/chromium-on-client`;
+    await Deno.writeTextFile(
+      wrapper,
+      `#!/bin/sh\nexec ${hosts.wrap("client", [CHROMIUM_PATH]).join(" ")} "$@"\n`,
+      { mode: 0o755 },
+    );
+    // Trusting the proxy's CA: its intermediate's key (in the chain Caddy serves) and its root's.
+    const spki = [await spkiOf(`${dir}/caddy-root.crt`)];
+    const intermediate = `${dir}/caddy/data/caddy/pki/authorities/local/intermediate.crt`;
+    spki.push(await spkiOf(intermediate));
+    browser = await launchBrowser([
+      `--use-file-for-fake-audio-capture=${wav}`,
+      "--autoplay-policy=no-user-gesture-required",
+      `--host-resolver-rules=MAP ${DOMAIN} ${pub(N.proxy)}, MAP ${SFU_DOMAIN} ${pub(N.proxy)}`,
+      `--ignore-certificate-errors-spki-list=${spki.join(",")}`,
+    ], wrapper);
+
+    const host = await newPerson(browser);
+    await host.context.addInitScript(RECORD_PEER_CONNECTIONS);
+    await signUp(host.page, PUBLIC_URL, "deployed_host", "Deployed Host");
+    // The session cookie is Secure (production, https).
+    const cookies = await host.context.cookies(PUBLIC_URL);
+    assert.ok(cookies.length > 0 && cookies.every((c) => c.secure), JSON.stringify(cookies));
+    const link = await startSpaceAsHost(host.page, PUBLIC_URL, "On separate hosts");
+
+    const listener = await newPerson(browser, { width: 360 });
+    await listener.context.addInitScript(RECORD_PEER_CONNECTIONS);
+    const l = listener.page;
+    await l.goto(link);
+    await islandsReady(l);
+    await audioGrows(l, "the host's audio at the listener", 30_000);
+    // Media goes straight between the client and the SFU's public address, not through the proxy.
+    for (const [who, page] of [["listener", l], ["host", host.page]] as const) {
+      assert.deepEqual(await remoteAddresses(page), [pub(N.sfu)], `${who}'s media`);
+    }
+    await audioGrows(l, "more of the host's audio", 10_000);
+    await listener.context.close();
+    await host.context.close();
+  },
+);
+
+/** The remote address of each connected peer connection's selected candidate pair. */
+function remoteAddresses(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const out = new Set<string>();
+    // deno-lint-ignore no-explicit-any
+    for (const pc of (window as any).__pcs as RTCPeerConnection[]) {
+      if (pc.connectionState !== "connected") continue;
+      const stats = await pc.getStats();
+      stats.forEach((s) => {
+        if (s.type !== "transport" || !s.selectedCandidatePairId) return;
+        out.add(stats.get(stats.get(s.selectedCandidatePairId).remoteCandidateId).address);
+      });
+    }
+    return [...out];
+  });
+}
+
+Deno.test("structured logs: every line each process wrote is one JSON event with its level and process", opts, () => {
+  for (const name of ["web", "party", "sfu"]) {
+    const lines = logs[name] ?? [];
+    assert.ok(lines.length > 0, `${name} logged nothing`);
+    for (const line of lines) {
+      let event: Record<string, unknown>;
+      try {
+        event = JSON.parse(line);
+      } catch {
+        throw new Error(`${name} wrote a line that is not JSON: ${line}`);
+      }
+      assert.equal(event.process, name, line);
+      assert.ok(["debug", "info", "warn", "error"].includes(event.level as string), line);
+      assert.equal(typeof event.msg, "string", line);
+      assert.ok(!Number.isNaN(Date.parse(event.time as string)), line);
+    }
+    // workerd's error for each browser socket that closed is not among them.
+    assert.ok(!lines.some((l) => l.includes("worker_do_not_log")), `${name}: ${tail(name)}`);
+  }
+});
+
+Deno.test("production mode: each unit refuses the development secret, naming the variable", opts, async () => {
+  // The same units and settings with the server secret replaced by the one published in the code.
+  const etc = `${dir}/etc-dev`;
+  await Deno.mkdir(etc);
+  for await (const e of Deno.readDir(`${dir}/etc`)) await Deno.copyFile(`${dir}/etc/${e.name}`, `${etc}/${e.name}`);
+  await Deno.writeTextFile(`${etc}/server-secret`, DEV_SERVER_SECRET + "\n");
+  for (const name of ["web", "party", "sfu"] as const) {
+    const { argv, cwd, env } = await unitFor(name, etc);
+    const [bin, ...args] = hosts.wrap(name, argv);
+    const out = await new Deno.Command(bin, {
+      args,
+      cwd,
+      env,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(30_000),
+    }).output();
+    const text = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
+    assert.notEqual(out.code, 0, `${name} started with the development secret:\n${text}`);
+    assert.match(text, /SPAZIO_SERVER_SECRET is the development secret/, `${name}: ${text}`);
+    assert.doesNotMatch(text, /listening/, `${name}: ${text}`);
+  }
+});
+
+Deno.test("stop Chromium, every process and the namespaces", { ...opts, ignore: false }, async () => {
+  await browser?.close().catch(() => {});
+  await hosts?.close();
+  if (dir) await Deno.remove(dir, { recursive: true }).catch(() => {});
+});
