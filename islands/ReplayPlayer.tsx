@@ -2,14 +2,16 @@
 // is fetched by Range, so a seek downloads from there on), back and forward 15 s, speed 1x /
 // 1.5x / 2x, lock-screen controls (Media Session), and the keyboard: Space or K plays and
 // pauses, the arrows move 15 s, N skips to the next speaker. A replay with its timeline shows the
-// Space as it was at each moment (components/replay/ReplayMoment.tsx) and skips to the next
+// Space as it was at each moment (components/replay/ReplayMoment.tsx: who is on stage right under
+// the controls), marks where each person spoke on the progress bar, and skips to the next
 // speaker. A signed-in person cuts a 30 s clip from where they are (unless the host turned clips
-// off; a signed-out one is offered to sign in); the host starts the replay where they are, or
-// deletes the recording and its clips.
+// off; a signed-out one is offered to sign in); the host moves the replay's start with a slider
+// and a preview, or deletes the recording and its clips.
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ClipButton } from "../components/replay/ClipButton.tsx";
 import { ReplayHostTools } from "../components/replay/ReplayHostTools.tsx";
-import { ReplayMoment } from "../components/replay/ReplayMoment.tsx";
+import { ReplayMoment, ReplayStage } from "../components/replay/ReplayMoment.tsx";
+import { SpeakerMarks } from "../components/replay/SpeakerMarks.tsx";
 import { type Lang, t } from "../lib/i18n/mod.ts";
 import type { Timeline } from "../lib/protocol/recording_timeline.ts";
 import {
@@ -19,6 +21,8 @@ import {
   momentAt,
   type ReplayKeyAction,
   replayKeyAction,
+  type SpeakerMark,
+  speakerMarks,
   timelineMs,
 } from "../lib/shared/replay_view.ts";
 import { Icon } from "../components/Icon.tsx";
@@ -59,6 +63,11 @@ export default function ReplayPlayer(p: ReplayPlayerProps) {
   const lang = p.lang;
   const timeline = p.kind === "replay" && hasMoments(p.timeline) ? p.timeline : null;
   const moment = useMemo(() => (timeline ? momentAt(timeline, timelineMs(at, trim)) : null), [timeline, at, trim]);
+  const marks = useMemo(
+    () => (p.kind === "replay" && p.timeline ? speakerMarks(p.timeline, trim, length * 1000) : []),
+    [p.timeline, trim, length],
+  );
+  const markLabel = (m: SpeakerMark) => t(lang, "rec.spoke", { name: m.name, at: clock((m.left / 100) * length) });
   // Key and lock-screen handlers are made once; they read the moment through this ref.
   const act = useRef<(a: ReplayKeyAction) => void>(() => {});
 
@@ -147,6 +156,11 @@ export default function ReplayPlayer(p: ReplayPlayerProps) {
     if (version) audio.current!.load();
   }, [version]);
 
+  const preview = (s: number) => {
+    seekTo(s);
+    audio.current!.play().catch(() => setProblem(t(lang, "rec.cant_play")));
+  };
+
   const onTrimmed = (ms: number) => {
     // The replay was made again: load it from its new start.
     audio.current!.pause();
@@ -165,16 +179,19 @@ export default function ReplayPlayer(p: ReplayPlayerProps) {
       </audio>
       <div class="replay-card">
         <div class="replay-scrub">
-          <input
-            type="range"
-            min={0}
-            max={Math.max(1, Math.round(length))}
-            step={1}
-            value={Math.round(at)}
-            aria-label={t(lang, "rec.position")}
-            aria-valuetext={t(lang, "rec.time_of", { at: clock(at), total: clock(length) })}
-            onInput={(e) => seekTo(Number((e.target as HTMLInputElement).value))}
-          />
+          <div class="replay-track">
+            <input
+              type="range"
+              min={0}
+              max={Math.max(1, Math.round(length))}
+              step={1}
+              value={Math.round(at)}
+              aria-label={t(lang, "rec.position")}
+              aria-valuetext={t(lang, "rec.time_of", { at: clock(at), total: clock(length) })}
+              onInput={(e) => seekTo(Number((e.target as HTMLInputElement).value))}
+            />
+            <SpeakerMarks marks={marks} label={markLabel} />
+          </div>
           <p class="replay-times" aria-hidden="true">
             <span>{clock(at)}</span>
             <span>-{clock(Math.max(0, length - at))}</span>
@@ -217,6 +234,7 @@ export default function ReplayPlayer(p: ReplayPlayerProps) {
             {speed}×
           </button>
         </div>
+        {moment && <ReplayStage lang={lang} moment={moment} />}
         {problem && <p class="error" role="alert">{problem}</p>}
         <p class="hint replay-keys">{t(lang, moment ? "rec.keys" : "rec.keys_short")}</p>
         {p.kind === "replay" && p.spaceId && p.clipsAllowed && (
@@ -236,7 +254,12 @@ export default function ReplayPlayer(p: ReplayPlayerProps) {
         <ReplayHostTools
           lang={lang}
           spaceId={p.spaceId}
-          recordingMs={() => trim + audio.current!.currentTime * 1000}
+          trimStartMs={trim}
+          lengthS={length}
+          positionS={() => audio.current!.currentTime}
+          preview={preview}
+          marks={marks}
+          markLabel={markLabel}
           onTrimmed={onTrimmed}
           clipCount={p.clipCount ?? 0}
         />

@@ -1,8 +1,9 @@
 // The replay page in Chromium, with the real app, KV, files and ffmpeg (a recording seeded as the
 // SFU's recorder writes one): the ended Space links to its replay; an anonymous listener on a
 // phone plays it (its time moves, the audio comes by Range), changes the speed, seeks by
-// keyboard, and is offered to sign in to clip; a signed-in one cuts a clip that opens on its own page; the host starts the replay later and
-// deletes it, after which the page says it is gone (410). Screenshots at 360 and 1280 px.
+// keyboard, and is offered to sign in to clip; a signed-in one cuts a clip that opens on its own
+// page; the host moves the replay's start to 10 s (tests/replay_findings_e2e_test.ts drives the
+// slider) and deletes it, after which the page says it is gone (410). Screenshots at 360 and 1280 px.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { islandsReady, launchBrowser, newPerson } from "./support/browser.ts";
@@ -103,8 +104,11 @@ Deno.test("replay page: play, speed, keyboard seek, clip; the host trims and del
     await h.evaluate(() => (document.querySelector("audio")!.currentTime = 10));
     await waitFor("the host's seek", async () => ((await audioState(h)).t >= 9.5 ? true : undefined), 5_000);
     await h.screenshot({ path: `${ARTIFACTS}/replay-host-1280.png` });
-    await h.getByRole("button", { name: "Start the replay here" }).click();
-    await h.getByText("The replay now starts where you were.").waitFor();
+    // Edit the start opens its slider where the host is; saved as it is, the replay starts at 0:10.
+    await h.getByRole("button", { name: "Edit the start" }).click();
+    assert.equal(await h.getByRole("slider", { name: /The replay starts at/ }).inputValue(), "10");
+    await h.getByRole("button", { name: "Save the start" }).click();
+    await h.getByText("The replay now starts at 0:10.").waitFor();
     const trimmed = await svc.get(space.id);
     assert.ok(Math.abs(trimmed!.trimStartMs - 10_000) <= 600, `trimmed at ${trimmed!.trimStartMs}`);
     await waitFor("the shorter replay", async () => {

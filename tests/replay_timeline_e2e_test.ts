@@ -3,7 +3,7 @@
 // comments, a reaction, a pin). On a phone, a listener sees the host lit while the host speaks,
 // a comment only once its time comes (seeking and playing), "Next speaker" jumps to the guest's
 // first words, N jumps again, and the button is disabled when nobody else speaks later. The same
-// page at 1280 px puts the moment beside the player. Screenshots at 360 and 1280 px.
+// page at 1280 px keeps the stage in the player and puts the comments beside it. Screenshots at 360 and 1280 px.
 import assert from "node:assert/strict";
 import type { Timeline } from "../lib/protocol/recording_timeline.ts";
 import { islandsReady, launchBrowser, newPerson } from "./support/browser.ts";
@@ -141,13 +141,18 @@ Deno.test(
       await seek(p, 23);
       await p.screenshot({ path: `${ARTIFACTS}/replay-timeline-guest-360.png`, fullPage: true });
 
-      // At a desktop, the moment sits beside the player.
+      // At a desktop, the stage stays in the player, under its controls, and the comments sit beside it.
       await p.setViewportSize({ width: 1280, height: 900 });
       const cardBox = await p.locator(".replay-card").boundingBox();
       const stageBox = await stage.boundingBox();
+      const commentsBox = await p.getByTestId("replay-comments").boundingBox();
       assert.ok(
-        cardBox && stageBox && stageBox.x > cardBox.x + cardBox.width - 1,
-        `the stage is beside the player: ${JSON.stringify({ cardBox, stageBox })}`,
+        cardBox && stageBox && stageBox.x >= cardBox.x && stageBox.y + stageBox.height <= cardBox.y + cardBox.height,
+        `the stage is in the player: ${JSON.stringify({ cardBox, stageBox })}`,
+      );
+      assert.ok(
+        cardBox && commentsBox && commentsBox.x > cardBox.x + cardBox.width - 1,
+        `the comments are beside the player: ${JSON.stringify({ cardBox, commentsBox })}`,
       );
       await p.screenshot({ path: `${ARTIFACTS}/replay-timeline-1280.png`, fullPage: true });
     } finally {

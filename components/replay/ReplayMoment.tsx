@@ -1,6 +1,7 @@
 // The Space as it was at the replay's current moment: the stage (each person lit with the live
-// page's speaking ring while they speak), the pin of the moment, reaction bursts at their time,
-// and the comments written so far, newest at the bottom. The list follows the newest comment
+// page's speaking ring while they speak) with reaction bursts at their time, in the player card
+// right under its controls so that a phone shows it without scrolling; then the pin of the
+// moment and the comments written so far, newest at the bottom. The list follows the newest comment
 // while the reader is at its bottom; a reader who scrolled up keeps their place.
 import { useLayoutEffect, useRef } from "preact/hooks";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
@@ -10,34 +11,41 @@ import { PinnedItem } from "../space/Comments.tsx";
 
 const nameOf = (p: { name?: string; handle?: string; sub: string }) => p.name ?? (p.handle ? `@${p.handle}` : "?");
 
+/** Who was on stage at this point: a row of avatars right under the player's controls. */
+export function ReplayStage({ lang, moment }: { lang: Lang; moment: Moment }) {
+  return (
+    <section class="stage replay-stage" aria-labelledby="replay-stage-h" data-testid="replay-stage">
+      <h2 id="replay-stage-h">{t(lang, "rec.stage_then")}</h2>
+      <ul class="replay-stage-row">
+        {moment.stage.map((m) => (
+          <li
+            key={m.sub}
+            class={`member${m.speaking ? " speaking" : ""}`}
+            data-sub={m.sub}
+            data-speaking={String(m.speaking)}
+          >
+            <Avatar id={m.sub} name={nameOf(m)} size={44} />
+            <span class="member-name">{nameOf(m)}</span>
+            <span class="member-meta">
+              <span class={`badge role-${m.role}`}>{t(lang, `space.role.${m.role}`)}</span>
+              {m.speaking && <span class="visually-hidden">{t(lang, "space.speaking")}</span>}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <div class="bursts" aria-hidden="true">
+        {moment.reactions.map((r) => (
+          <span key={r.key} class="burst">{r.emoji}{r.count > 1 && <small>×{r.count}</small>}</span>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+/** The rest of the moment: the pin and the comments so far (beside the player on a wide screen). */
 export function ReplayMoment({ lang, moment }: { lang: Lang; moment: Moment }) {
   return (
     <div class="replay-moment">
-      <section class="stage replay-stage" aria-labelledby="replay-stage-h" data-testid="replay-stage">
-        <h2 id="replay-stage-h">{t(lang, "rec.stage_then")}</h2>
-        <ul class="stage-grid">
-          {moment.stage.map((m) => (
-            <li
-              key={m.sub}
-              class={`member${m.speaking ? " speaking" : ""}`}
-              data-sub={m.sub}
-              data-speaking={String(m.speaking)}
-            >
-              <Avatar id={m.sub} name={nameOf(m)} size={56} />
-              <span class="member-name">{nameOf(m)}</span>
-              <span class="member-meta">
-                <span class={`badge role-${m.role}`}>{t(lang, `space.role.${m.role}`)}</span>
-                {m.speaking && <span class="visually-hidden">{t(lang, "space.speaking")}</span>}
-              </span>
-            </li>
-          ))}
-        </ul>
-        <div class="bursts" aria-hidden="true">
-          {moment.reactions.map((r) => (
-            <span key={r.key} class="burst">{r.emoji}{r.count > 1 && <small>×{r.count}</small>}</span>
-          ))}
-        </div>
-      </section>
       <PinnedItem lang={lang} pinned={moment.pin} moderator={false} />
       <ReplayComments lang={lang} comments={moment.comments} />
     </div>

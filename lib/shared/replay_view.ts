@@ -89,6 +89,48 @@ export function momentAt(t: Timeline, ms: number): ReplayMoment {
   return { stage, comments, reactions, pin, nextSpeakerMs: nextSpeakerAfter(t, ms) };
 }
 
+/** One stretch of the progress bar where a person spoke, in % of the replay's audio. */
+export interface SpeakerMark {
+  sub: string;
+  name: string;
+  /** Where it starts and how long it lasts, in % of the bar (0-100). */
+  left: number;
+  width: number;
+}
+
+/** Gaps shorter than this between one person's words draw as one mark (a bar is a few hundred px). */
+export const MARK_JOIN_MS = 2_000;
+
+/**
+ * Where each person spoke, as marks on the replay's progress bar: the timeline's speaking
+ * intervals moved to the audio's time (it starts at the host's trim), cut to the audio, each
+ * person's close ones joined, at least a sliver wide so a short word still shows.
+ */
+export function speakerMarks(t: Timeline, trimStartMs: number, lengthMs: number): SpeakerMark[] {
+  if (lengthMs <= 0) return [];
+  const bySub = new Map<string, { from: number; to: number }[]>();
+  for (const s of [...t.speaking].sort((a, b) => a.fromMs - b.fromMs)) {
+    const from = Math.max(0, s.fromMs - trimStartMs);
+    const to = Math.min(lengthMs, s.toMs - trimStartMs);
+    if (to <= from) continue;
+    const list = bySub.get(s.sub) ?? [];
+    const last = list.at(-1);
+    if (last && from - last.to < MARK_JOIN_MS) last.to = Math.max(last.to, to);
+    else list.push({ from, to });
+    bySub.set(s.sub, list);
+  }
+  const marks: SpeakerMark[] = [];
+  for (const [sub, list] of bySub) {
+    const p = personOf(t, sub);
+    const name = p.name ?? (p.handle ? `@${p.handle}` : "?");
+    for (const { from, to } of list) {
+      const left = (from / lengthMs) * 100;
+      marks.push({ sub, name, left, width: Math.min(100 - left, Math.max(0.6, ((to - from) / lengthMs) * 100)) });
+    }
+  }
+  return marks.sort((a, b) => a.left - b.left);
+}
+
 function personOf(t: Timeline, sub: string): Person {
   return t.people[sub] ?? { sub };
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Timeline } from "../protocol/recording_timeline.ts";
-import { audioSeconds, clock, hasMoments, momentAt, replayKeyAction, timelineMs } from "./replay_view.ts";
+import { audioSeconds, clock, hasMoments, momentAt, replayKeyAction, speakerMarks, timelineMs } from "./replay_view.ts";
 import { EMPTY_TIMELINE } from "../protocol/recording_timeline.ts";
 
 const H = "u:host1", A = "u:alice", B = "u:bobby";
@@ -126,4 +126,32 @@ Deno.test("a timeline with nothing in it leaves just the player", () => {
 Deno.test("clock", () => {
   const cases: [number, string][] = [[0, "0:00"], [9.9, "0:09"], [75, "1:15"], [3_725, "1:02:05"], [-3, "0:00"]];
   for (const [s, out] of cases) assert.equal(clock(s), out);
+});
+
+Deno.test("speaker marks: each person's words on the bar, moved by the trim, cut to the audio, close ones joined", () => {
+  const round = (ms: ReturnType<typeof speakerMarks>) =>
+    ms.map((m) => [m.sub, m.name, Math.round(m.left * 10) / 10, Math.round(m.width * 10) / 10]);
+  // 40 s of audio from the start: H 1-4 s, A 6-9 s, B 12-14 s, H 13-30 s.
+  assert.deepEqual(round(speakerMarks(T, 0, 40_000)), [
+    [H, "Hana", 2.5, 7.5],
+    [A, "Alice", 15, 7.5],
+    [B, "@bob", 30, 5],
+    [H, "Hana", 32.5, 42.5],
+  ]);
+  // Trimmed at 10 s, 20 s of audio: what was before is gone, what runs past the end is cut.
+  assert.deepEqual(round(speakerMarks(T, 10_000, 20_000)), [
+    [B, "@bob", 10, 10],
+    [H, "Hana", 15, 85],
+  ]);
+  // One person's words 1.5 s apart are one mark; a very short word is still a sliver.
+  const close: Timeline = {
+    ...T,
+    speaking: [
+      { sub: A, fromMs: 0, toMs: 1_000 },
+      { sub: A, fromMs: 2_500, toMs: 3_000 },
+      { sub: B, fromMs: 50_000, toMs: 50_010 },
+    ],
+  };
+  assert.deepEqual(round(speakerMarks(close, 0, 100_000)), [[A, "Alice", 0, 3], [B, "@bob", 50, 0.6]]);
+  assert.deepEqual(speakerMarks(T, 0, 0), []);
 });

@@ -75,7 +75,7 @@ export const handler: Handlers = {
             <h1>{space.title}</h1>
             <p class="muted">
               {t(lang, "space.hosted_by", { name: host?.displayName ?? "?" })}
-              {rec.expiresAt && <>· {t(lang, "rec.available_until", { date: when(lang, rec.expiresAt) })}</>}
+              {rec.expiresAt && <>{" · "}{t(lang, "rec.available_until", { date: when(lang, rec.expiresAt) })}</>}
             </p>
           </header>
           {rec.status === "ready"
