@@ -49,11 +49,11 @@ export const islands = {
 export default {
   islands,
   /**
-   * Islands whose dynamic imports run as soon as they hydrate (a Space page joins audio at once):
-   * their pages preload those chunks at low priority, so they arrive early but first paint never
-   * waits for them (lib/server/render.tsx).
+   * Islands and the modules they import dynamically as soon as they hydrate (a Space page joins
+   * audio at once): their pages preload those chunks at low priority, so they arrive early but
+   * first paint never waits for them (lib/server/render.tsx).
    */
-  preloadDynamicImports: ["SpaceScreen"],
+  preloadDynamicImports: { SpaceScreen: ["lib/browser/media/space_audio.ts"] },
   server: {
     /** Largest request body the web server reads; larger gets 413. */
     maxBodyBytes: 64 * 1024,
