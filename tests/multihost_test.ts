@@ -92,6 +92,7 @@ async function unitFor(name: "web" | "party" | "sfu", etc = `${dir}/etc`) {
       HOME: `${dir}/${name}`,
       // This machine's caches: Deno's compiled modules, the mediasoup worker built by the set-up.
       DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
+      SPAZIO_CACHE: Deno.env.get("SPAZIO_CACHE") ?? `${Deno.env.get("HOME")}/.cache/spazio`,
       ...(Deno.env.get("MEDIASOUP_WORKER_BIN") && { MEDIASOUP_WORKER_BIN: Deno.env.get("MEDIASOUP_WORKER_BIN")! }),
     },
   });
