@@ -166,7 +166,7 @@ Deno.test(
       await openSheet(h, /^Host tools/);
       await h.getByRole("button", { name: "End Space" }).click();
       await h.getByRole("button", { name: "Yes, end it" }).click();
-      await h.getByRole("status").filter({ hasText: "This Space has ended" }).waitFor();
+      await h.getByRole("heading", { level: 1, name: "This Space has ended" }).waitFor();
       const done = await waitFor("the replay to be mixed", async () => {
         const r = await recordings.get(spaceId);
         return r && (r.status === "ready" || r.status === "failed") ? r : undefined;
