@@ -9,6 +9,8 @@
 // checks through the proxy, nothing published but what the guide names, no debugger or stray port
 // on any host, and each process refusing the development secrets. Where namespaces cannot be made
 // (not root, not Linux), the test is skipped and says why.
+// Longer than 300 lines on purpose: one deployment, built up by the tests in order (hosts, proxy,
+// browser) and checked by the ones after, whose state they share.
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { CHROMIUM_PATH, islandsReady, launchBrowser, newPerson, signUp, startSpaceAsHost } from "./support/browser.ts";
