@@ -10,7 +10,7 @@
 //
 //   const net = await startRelayedStack({ profile: PROFILES.rtt100Lossy });   // web, party, SFU, relay
 //   const listeners = await launchBrowser(THROUGH_RELAY);   // "localhost" resolves to the relay
-//   const host = await launchToneBrowser(60);               // no flag: straight to 127.0.0.1
+//   const host = await launchToneBrowser(60, 440, BESIDE_RELAY);  // HTTP straight to 127.0.0.1
 //   ... the host goes on air ...
 //   net.relay.exemptCurrentFlows();      // the host's media flows so far are left unshaped
 //   net.relay.setProfile(symmetric("lossy", { rttMs: 300, loss: 0.05, rateKbps: 1000 }));
@@ -24,7 +24,7 @@
 // to a clean lane that nothing shapes or cuts. Profiles and outages change while traffic flows.
 import dgram from "node:dgram";
 import { Link, type LinkStats, type Profile, PROFILES } from "./netem/link.ts";
-import { assertLoopback } from "./netem/loopback.ts";
+import { assertLoopback, isLoopback } from "./netem/loopback.ts";
 
 export { type LinkSettings, mulberry32, type Profile, PROFILES, symmetric } from "./netem/link.ts";
 export { assertLoopback, isLoopback, NotLoopbackError } from "./netem/loopback.ts";
@@ -115,6 +115,8 @@ export class NetemRelay {
   readonly targetIp: string;
   /** Every address the relay has sent a datagram to or connected to (all in 127.0.0.0/8). */
   readonly sentTo = new Set<string>();
+  /** Datagrams and connections from outside 127.0.0.0/8, dropped unanswered. */
+  foreignDrops = 0;
   #shaped: Lane;
   #clean: Lane;
   #udpSockets = new Map<number, dgram.Socket>();
@@ -332,7 +334,13 @@ export class NetemRelay {
     await bind(socket, port, this.listenIp);
     this.#udpSockets.set(port, socket);
     socket.on("message", (msg, rinfo) => {
-      if (this.#closed || rinfo.family !== "IPv4") return;
+      if (this.#closed) return;
+      // A browser's socket bound to one of the machine's other addresses (Chromium without
+      // --allow-loopback-in-peer-connection) would need an answer outside 127.0.0.0/8: never sent.
+      if (rinfo.family !== "IPv4" || !isLoopback(rinfo.address)) {
+        this.foreignDrops++;
+        return;
+      }
       const key = `${port}|${rinfo.address}:${rinfo.port}`;
       let flow = this.#udpFlows.get(key);
       if (!flow) {
@@ -340,7 +348,7 @@ export class NetemRelay {
         upstream.on("error", () => {});
         const created: UdpFlow = {
           port,
-          client: { address: assertLoopback(rinfo.address), port: rinfo.port },
+          client: { address: rinfo.address, port: rinfo.port },
           upstream,
           ready: bind(upstream, 0, this.upstreamIp),
           lane: this.#shaped,
@@ -377,6 +385,11 @@ export class NetemRelay {
   }
 
   async #acceptTcp(client: Deno.Conn, port: number) {
+    if (!isLoopback((client.remoteAddr as Deno.NetAddr).hostname)) {
+      this.foreignDrops++;
+      client.close();
+      return;
+    }
     let server: Deno.Conn;
     try {
       this.sentTo.add(assertLoopback(this.targetIp));

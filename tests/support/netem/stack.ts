@@ -2,11 +2,11 @@
 // The servers stay on 127.0.0.1; the relay listens on 127.0.0.2 on the same ports. Pages reach
 // the web, the party rooms and the SFU's signalling by the name "localhost" (the web hands out
 // http://localhost:<port> for the party and the SFU), so a browser launched with THROUGH_RELAY
-// (Chromium's host resolver maps localhost to 127.0.0.2) goes through the relay, and one without
-// goes straight to the servers with the same origin and cookies. Media has no name to map: the
-// SFU announces 127.0.0.2 (SPAZIO_SFU_ANNOUNCED_IP) on a small media port range the relay covers,
-// so every browser's media crosses the relay; NetemRelay.exemptCurrentFlows() leaves a host's
-// flows unshaped.
+// (Chromium's host resolver maps localhost to 127.0.0.2) goes through the relay, and one with
+// BESIDE_RELAY goes straight to the servers with the same origin and cookies. Media has no name
+// to map: the SFU announces 127.0.0.2 (SPAZIO_SFU_ANNOUNCED_IP) on a small media port range the
+// relay covers, so every browser's media crosses the relay (on loopback sockets: both flag lists
+// allow them); exemptHost() leaves a host's flows unshaped.
 import dgram from "node:dgram";
 import { type Stack, startStack } from "../stack.ts";
 import type { Page } from "playwright-core";
@@ -17,8 +17,16 @@ import { statsOf } from "../sfu.ts";
 /** Where the relay listens. */
 export const RELAY_IP = "127.0.0.2";
 
+/**
+ * Chromium flags every browser of a relayed stack needs: its media sockets on loopback. Without it
+ * Chromium's ICE uses only the machine's other addresses, which the relay never answers (it sends
+ * nothing outside 127.0.0.0/8), so media would fall back to TCP. A browser with these flags alone
+ * reaches the web, party and SFU straight; its media still crosses the relay.
+ */
+export const BESIDE_RELAY = ["--allow-loopback-in-peer-connection"];
+
 /** Chromium flags of a browser whose every connection goes through the relay. */
-export const THROUGH_RELAY = [`--host-resolver-rules=MAP localhost ${RELAY_IP}`];
+export const THROUGH_RELAY = [`--host-resolver-rules=MAP localhost ${RELAY_IP}`, ...BESIDE_RELAY];
 
 export interface RelayedStack extends Stack {
   relay: NetemRelay;
