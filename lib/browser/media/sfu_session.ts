@@ -10,6 +10,8 @@ import type { Consumer, Producer, Transport } from "mediasoup-client/types";
 import type { IceConfig } from "../../protocol/ice.ts";
 import type { MediaSource, SfuNotification, TransportInfo } from "../../protocol/sfu.ts";
 import { SfuRequestError, SfuSignalling } from "./signalling.ts";
+import { MediaWatch, setJitterTarget } from "./media_watch.ts";
+import { tcpFirst } from "./media_health.ts";
 
 export type MediaState = "connecting" | "connected" | "reconnecting" | "closed";
 
@@ -50,6 +52,11 @@ export interface SessionOptions {
    * Opus's 20 for the lowest delay in a conversation of two.
    */
   opusPtime?: 20 | 40 | 60;
+  /**
+   * The most delay the jitter buffer may take on to give lost packets time to come back (NACK), on
+   * a lossy path only: a Space's listeners 400 ms, a call (a conversation) less.
+   */
+  jitterCapMs?: number;
 }
 
 export interface SfuCredentials {
@@ -71,11 +78,11 @@ const FINAL_CLOSES = new Set([4000, 4001, 4003]);
  * stricter on paper (literal unions of URIs, `address` beside `ip`), hence `never` when handing
  * parsed objects over: mediasoup-client checks their meaning.
  */
-function transportOptions(t: TransportInfo, ice: IceConfig | undefined) {
+function transportOptions(t: TransportInfo, ice: IceConfig | undefined, preferTcp = false) {
   return {
     id: t.transportId,
     iceParameters: t.iceParameters,
-    iceCandidates: t.iceCandidates,
+    iceCandidates: preferTcp ? tcpFirst(t.iceCandidates) : t.iceCandidates,
     dtlsParameters: t.dtlsParameters,
     ...(ice && { iceServers: ice.iceServers, iceTransportPolicy: ice.iceTransportPolicy }),
   } as never;
@@ -102,6 +109,16 @@ export class SfuSession {
   #ice: IceConfig | undefined;
   #closed = false;
   #attempt = 0;
+  /** Rebuilds asked for by the media watch since audio last flowed: they back off too. */
+  #mediaRebuilds = 0;
+  #rebuilding = false;
+  /** The UDP path failed and an ICE restart did not mend it: new transports rank TCP first. */
+  #preferTcp = false;
+  #watch: MediaWatch | null = null;
+  /** Built (device, signalling, receive transport) and not torn down: publish may go ahead. */
+  #ready = false;
+  /** Whether this session has ever been connected: after that, trouble reads "reconnecting". */
+  #wasConnected = false;
 
   constructor(private readonly opts: SessionOptions) {}
 
@@ -143,11 +160,14 @@ export class SfuSession {
     this.#device = device;
     performance.mark("spazio:device-loaded");
     if (recvInfo) {
-      this.#recv = this.#transport(device.createRecvTransport(transportOptions(recvInfo, this.#ice)));
+      this.#recv = this.#transport(device.createRecvTransport(transportOptions(recvInfo, this.#ice, this.#preferTcp)));
       await sig.request("consume", { rtpCapabilities: device.rtpCapabilities as never });
     }
     this.state.value = "connected";
+    this.#ready = this.#wasConnected = true;
     this.#attempt = 0;
+    this.#watch = this.#newWatch();
+    this.#watch.start();
     for (const [source, w] of this.#wanted) {
       await this.publish(w.track, source, w.paused, w.options).catch((e) =>
         console.error(`publishing ${source} again failed:`, e)
@@ -169,30 +189,70 @@ export class SfuSession {
       });
       ok();
     });
-    t.on("connectionstatechange", async (s) => {
-      if (s !== "failed" || this.#closed) return;
-      try {
-        const { iceParameters } = await this.#sig!.request("restartIce", { transportId: t.id });
-        await t.restartIce({ iceParameters });
-      } catch {
-        this.#rebuildLater();
-      }
-    });
+    // A failed (or silent) path is the media watch's to mend: ICE restart, then a new connection.
     return t;
   }
 
+  /** Watches both transports: "Reconnecting…" when a path fails or goes silent, and mends it. */
+  #newWatch(): MediaWatch {
+    const ptime = this.opts.opusPtime ?? 20;
+    return new MediaWatch({
+      ptimeMs: ptime,
+      jitterCapMs: this.opts.jitterCapMs ?? 400,
+      paths: () => [
+        ...(this.#recv
+          ? [{
+            transport: this.#recv,
+            direction: "recv" as const,
+            expectFlow: this.remote.value.some((r) => r.kind === "audio" && !r.paused),
+          }]
+          : []),
+        ...(this.#send
+          ? [{
+            transport: this.#send,
+            direction: "send" as const,
+            expectFlow: [...this.#producers.values()].some((p) => !p.paused),
+          }]
+          : []),
+      ],
+      receivers: () => [...this.#consumers.values()].filter((c) => c.kind === "audio").map((c) => c.rtpReceiver!),
+      onTrouble: (troubled) => {
+        if (this.#closed || this.#rebuilding) return;
+        if (!troubled) this.#mediaRebuilds = 0;
+        this.state.value = !troubled ? "connected" : this.#wasConnected ? "reconnecting" : "connecting";
+      },
+      restartIce: async () => {
+        const sig = this.#sig;
+        if (!sig) throw new Error("no signalling");
+        await Promise.all(
+          [this.#send, this.#recv].filter((t) => t && !t.closed).map(async (t) => {
+            const { iceParameters } = await sig.request("restartIce", { transportId: t!.id });
+            await t!.restartIce({ iceParameters });
+          }),
+        );
+      },
+      rebuild: (preferTcp) => {
+        if (preferTcp) this.#preferTcp = true;
+        this.#mediaRebuilds++;
+        this.#rebuildLater();
+      },
+    });
+  }
+
   #rebuildLater() {
-    if (this.#closed || this.state.value === "reconnecting") return;
-    this.state.value = "reconnecting";
+    if (this.#closed || this.#rebuilding) return;
+    this.#rebuilding = true;
+    this.state.value = this.#wasConnected ? "reconnecting" : "connecting";
     this.#teardown();
     // Jittered, so that the listeners of a restarted SFU do not all come back in the same instant.
-    const wait = RETRY_MS[Math.min(this.#attempt++, RETRY_MS.length - 1)] * (0.8 + Math.random() * 0.4);
+    const step = Math.max(this.#attempt++, this.#mediaRebuilds - 1);
+    const wait = RETRY_MS[Math.min(step, RETRY_MS.length - 1)] * (0.8 + Math.random() * 0.4);
     setTimeout(() => {
       if (this.#closed) return;
-      this.state.value = "connecting";
+      // Still "reconnecting" while it builds: the page had audio, and has none until this is done.
+      this.#rebuilding = false;
       this.#build().catch((e) => {
         console.error("rebuilding media failed; retrying:", e);
-        this.state.value = "connecting";
         this.#rebuildLater();
       });
     }, wait);
@@ -210,6 +270,10 @@ export class SfuSession {
           rtpParameters: n.rtpParameters as never,
         });
         this.#consumers.set(consumer.id, consumer);
+        const floor = this.#watch?.jitterTarget;
+        if (consumer.kind === "audio" && floor != null && consumer.rtpReceiver) {
+          setJitterTarget(consumer.rtpReceiver, floor);
+        }
         const onDemand = n.kind === "video" && this.opts.videoOnDemand === true;
         const ready = this.#sig?.request("consumerReady", {
           consumerId: consumer.id,
@@ -276,11 +340,15 @@ export class SfuSession {
   /** Starts sending a track; paused means produced but silent (a muted speaker). */
   async publish(track: MediaStreamTrack, source: MediaSource, paused = false, options?: PublishOptions): Promise<void> {
     this.#wanted.set(source, { track, paused, options });
-    if (!this.#device || !this.#sig || this.state.value !== "connected") return;
+    if (!this.#device || !this.#sig || !this.#ready) return;
     if (!this.#send) {
       this.#send = this.#transport(
         this.#device.createSendTransport(
-          transportOptions(await this.#sig.request("createTransport", { direction: "send" }), this.#ice),
+          transportOptions(
+            await this.#sig.request("createTransport", { direction: "send" }),
+            this.#ice,
+            this.#preferTcp,
+          ),
         ),
       );
       this.#send.on("produce", ({ kind, rtpParameters, appData }, ok, fail) => {
@@ -307,6 +375,9 @@ export class SfuSession {
             opusStereo: false,
             opusDtx: true,
             opusFec: true,
+            // mediasoup-client strips NACK from Opus unless asked: without it the SFU cannot ask
+            // for a packet lost on the way up, and the browser would not send it again.
+            opusNack: true,
             ...(this.opts.opusPtime && { opusPtime: this.opts.opusPtime }),
           },
         }
@@ -383,6 +454,9 @@ export class SfuSession {
   }
 
   #teardown() {
+    this.#ready = false;
+    this.#watch?.stop();
+    this.#watch = null;
     for (const c of this.#consumers.values()) c.close();
     this.#consumers.clear();
     this.#videoAsk.clear();
