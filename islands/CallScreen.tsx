@@ -124,14 +124,14 @@ export default function CallScreen(props: Props) {
             </span>
           )}
         </p>
-        {inCall && media && !problem && media.session.state.value !== "connected" && (
-          <p class="call-sub call-media-state">
-            {t(
+        {/* Always in the page, so that screen readers announce "Reconnecting…" when it appears. */}
+        <p class="call-sub call-media-state" role="status" data-testid="call-media-state">
+          {inCall && media && !problem && media.session.state.value !== "connected" &&
+            t(
               lang,
               media.session.state.value === "reconnecting" ? "call.media_reconnecting" : "call.media_connecting",
             )}
-          </p>
-        )}
+        </p>
       </div>
       {localVideo && <TrackVideo track={localVideo} label={t(lang, "call.you")} cls="call-self" />}
       <div class="call-notices">

@@ -46,6 +46,8 @@ export class CallMedia {
   constructor(readonly callId: string, readonly video: boolean) {
     this.session = new SfuSession({
       receive: true,
+      // A conversation: at most 200 ms more delay to let a lost packet come back on a lossy path.
+      jitterCapMs: 200,
       credentials: async () => {
         const r = await api("POST", `/api/calls/${encodeURIComponent(callId)}/media`, CallMediaAccess);
         if (!r.ok) throw new Error(r.code);

@@ -10,9 +10,11 @@ export interface PathSample {
   /** RTCPeerConnection.connectionState (ICE and DTLS together). */
   state: RTCPeerConnectionState;
   /**
-   * RTP and RTCP bytes received so far. Receiving: the speakers' audio and the SFU's reports.
-   * Sending: the SFU's feedback (transport-wide congestion control, every ~100 ms while it gets
-   * our audio), so a send path that stopped delivering is seen by the sender too.
+   * What has arrived so far that only a working media path brings. Receiving: audio packets
+   * (inbound-rtp packetsReceived). Sending: bytes on the selected pair, which are the SFU's
+   * feedback (transport-wide congestion control, every ~100 ms while it gets our audio), so a send
+   * path that stopped delivering is seen by the sender too. Never the transport's total: ICE keeps
+   * other pairs (a TCP one beside UDP) alive, and their traffic is not our audio.
    */
   bytesReceived: number;
   /** The selected candidate pair and the STUN answers it got: the path answers, media or not. */
@@ -55,10 +57,15 @@ export class PathWatch {
       this.#bytes = s.bytesReceived;
       this.#progressAt = now;
     }
-    // A new selected pair took a successful check; more answers on the same pair are consent.
-    if (s.pairId && (s.pairId !== this.#pairId || s.stunResponses > this.#stun)) {
-      if (this.#stun >= 0 || s.pairId !== this.#pairId) this.#aliveAt = now;
+    if (s.pairId && s.pairId !== this.#pairId) {
+      // ICE moved to another pair (a restart, or UDP gone and TCP taken): it gets STALL_MS to
+      // bring the media, as a path that just connected does.
+      if (this.#pairId) this.#progressAt = now;
       this.#pairId = s.pairId;
+      this.#stun = s.stunResponses;
+    } else if (s.pairId && s.stunResponses > this.#stun) {
+      // Consent answers on the pair the media uses: the path itself is alive.
+      this.#aliveAt = now;
       this.#stun = s.stunResponses;
     }
     if (this.#bornAt < 0) this.#bornAt = now;
@@ -150,4 +157,14 @@ export function jitterTargetMs(
 ): number | null {
   if (lossRatio < 0.005) return null;
   return Math.min(capMs, Math.round(rttMs + ptimeMs + 40));
+}
+
+/**
+ * The SFU's candidates with its TCP ones ranked above UDP: after a UDP path failed and an ICE
+ * restart did not mend it, the new connection takes TCP (the browser nominates the best pair that
+ * works), rather than trying UDP first again.
+ */
+export function tcpFirst<C extends { protocol: string; priority: number }>(candidates: C[]): C[] {
+  const top = Math.max(0, ...candidates.map((c) => c.priority));
+  return candidates.map((c) => (c.protocol === "tcp" ? { ...c, priority: top + c.priority % 1000 + 1 } : c));
 }

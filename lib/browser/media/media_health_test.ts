@@ -10,6 +10,7 @@ import {
   POLL_MS,
   RESTART_GRACE_MS,
   STALL_MS,
+  tcpFirst,
 } from "./media_health.ts";
 
 const flowing = (bytes: number, stun = 1): PathSample => ({
@@ -128,4 +129,30 @@ Deno.test("jitter buffer floor: none on a clean path, room for one retransmissio
   for (const [rttMs, lossRatio, ptimeMs, capMs, expected] of table) {
     assert.deepEqual(jitterTargetMs({ rttMs, lossRatio, ptimeMs, capMs }), expected, `${rttMs} ms ${lossRatio}`);
   }
+});
+
+Deno.test("a new connection after a failed UDP path ranks the SFU's TCP candidates first, keeping their order", () => {
+  const candidates = [
+    { protocol: "udp", priority: 1076302079, port: 40001 },
+    { protocol: "tcp", priority: 1076276479, port: 40002 },
+    { protocol: "udp", priority: 1076302078, port: 40003 },
+  ];
+  const ranked = tcpFirst(candidates);
+  const best = [...ranked].sort((a, b) => b.priority - a.priority);
+  assert.equal(best[0].protocol, "tcp");
+  assert.deepEqual(ranked.map((c) => c.port), [40001, 40002, 40003]);
+  assert.ok(ranked.every((c) => c.priority < 2 ** 31 * 2), "still a 32-bit ICE priority");
+  assert.deepEqual(candidates[1].priority, 1076276479, "the SFU's answer is left as it was");
+});
+
+Deno.test("ICE moving to another pair (UDP gone, TCP taken) gives it STALL_MS to bring the audio, no more", () => {
+  const w = new PathWatch();
+  w.update(0, flowing(100));
+  w.update(500, flowing(200));
+  assert.equal(w.update(500 + STALL_MS, flowing(200)), "stalled");
+  const tcp = (bytes: number): PathSample => ({ ...flowing(bytes), pairId: "p2" });
+  assert.equal(w.update(1000 + STALL_MS, tcp(200)), "ok");
+  assert.equal(w.update(1000 + 2 * STALL_MS - 1, tcp(200)), "ok");
+  assert.equal(w.update(1000 + 2 * STALL_MS, tcp(200)), "stalled");
+  assert.equal(w.update(1500 + 2 * STALL_MS, tcp(300)), "ok");
 });

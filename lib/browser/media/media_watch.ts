@@ -8,6 +8,8 @@ import { readPathStats } from "./path_stats.ts";
 
 export interface WatchedPath {
   transport: Transport;
+  /** Receiving paths are judged by audio packets, sending ones by the SFU's feedback. */
+  direction: "send" | "recv";
   /** Whether media is due on it now (see PathSample.expectFlow). */
   expectFlow: boolean;
 }
@@ -76,12 +78,15 @@ export class MediaWatch {
     const verdicts: PathVerdict[] = [];
     const audio = { received: 0, lost: 0, nacks: 0 };
     let rttMs = 0;
-    for (const { transport, expectFlow } of this.opts.paths()) {
+    for (const { transport, direction, expectFlow } of this.opts.paths()) {
       if (transport.closed) continue;
       const stats = readPathStats(await transport.getStats());
       let watch = this.#watches.get(transport);
       if (!watch) this.#watches.set(transport, watch = new PathWatch());
-      verdicts.push(watch.update(now, { ...stats, state: transport.connectionState, expectFlow }));
+      const progress = direction === "recv" ? stats.audio.received : stats.pairBytesReceived;
+      verdicts.push(
+        watch.update(now, { ...stats, bytesReceived: progress, state: transport.connectionState, expectFlow }),
+      );
       if (stats.protocol) this.#protocol = stats.protocol;
       rttMs = Math.max(rttMs, stats.rttMs);
       audio.received += stats.audio.received;
@@ -90,7 +95,9 @@ export class MediaWatch {
     }
     if (this.#timer === null) return;
     this.#tuneJitter(now, audio, rttMs);
-    const mend = this.#plan.step(now, worst(verdicts));
+    const verdict = worst(verdicts);
+    const mend = this.#plan.step(now, verdict);
+    if (mend !== "none") console.info(`media: path ${verdict} (${this.#protocol || "?"}), ${mend}`);
     this.#setTrouble(this.#plan.troubled);
     if (mend === "restartIce") {
       this.opts.restartIce().then(

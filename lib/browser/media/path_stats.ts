@@ -2,7 +2,10 @@
 // selected candidate pair (STUN answers, round trip, UDP or TCP) and its audio receivers' losses.
 
 export interface PathStats {
+  /** The transport's RTP and RTCP bytes (every pair's). */
   bytesReceived: number;
+  /** The selected pair's bytes (the pair media uses; STUN checks not counted). */
+  pairBytesReceived: number;
   pairId: string;
   stunResponses: number;
   /** The selected pair's round trip, ms (0 before the first answer). */
@@ -42,6 +45,7 @@ export function readPathStats(report: RTCStatsReport): PathStats {
   const local = pair ? all.get(String(pair.localCandidateId ?? "")) : undefined;
   return {
     bytesReceived: bytes,
+    pairBytesReceived: num(pair?.bytesReceived),
     pairId: pair?.id ?? "",
     stunResponses: num(pair?.responsesReceived),
     rttMs: Math.round(num(pair?.currentRoundTripTime) * 1000),
