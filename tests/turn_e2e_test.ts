@@ -10,6 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { islandsReady, launchBrowser, newPerson, signUp, startSpaceAsHost } from "./support/browser.ts";
 import { account, befriend, signedInPage } from "./support/calls.ts";
 import { Coturn } from "./support/coturn.ts";
+import { waitFor } from "./support/party.ts";
 import { audioGrows, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
 import { type Stack, startStack } from "./support/stack.ts";
 
@@ -171,6 +172,64 @@ Deno.test("the relay accepts the credentials a page is given, and refuses them o
   }
   await l.context().close();
 });
+
+/** The relay username each of the page's connected peer connections is configured with now. */
+function relayUsernames(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    // deno-lint-ignore no-explicit-any
+    ((window as any).__pcs as RTCPeerConnection[]).filter((pc) => pc.connectionState === "connected")
+      .flatMap((pc) => (pc.getConfiguration().iceServers ?? []).map((s) => s.username ?? ""))
+  );
+}
+
+Deno.test(
+  "a page open longer than its credentials last gets new ones and keeps hearing through the relay",
+  opts,
+  async () => {
+    // Credentials for a minute: the page asks for new ones 45 s after it got them (a quarter of
+    // their life before the end) and restarts ICE with them. coturn checks a credential's time when
+    // an allocation is made (it keeps the key for the session's refreshes), so the proof that the
+    // new ones are in use is a new allocation under the new username, with the audio going on.
+    const config = stack.web.deps.config.turn!;
+    stack.web.deps.config.turn = { ...config, ttlSeconds: 60 };
+    try {
+      const host = await newPerson(browser);
+      await host.context.addInitScript(RECORD_PEER_CONNECTIONS);
+      await signUp(host.page, stack.web.url, "relay_long", "Long Host");
+      const link = await startSpaceAsHost(host.page, stack.web.url, "Longer than the credentials");
+      const listener = await newPerson(browser);
+      await listener.context.addInitScript(RECORD_PEER_CONNECTIONS);
+      const l = listener.page;
+      await l.goto(link);
+      await islandsReady(l);
+      await audioGrows(l, "the host's audio at the listener", 20_000);
+      const [first] = await relayUsernames(l);
+      assert.match(first, /^\d+:a_/);
+      const firstExpiry = Number(first.split(":")[0]);
+      // Before the first credentials expire the page holds later ones, and the relay allocated with them.
+      const renewed = await waitFor("the listener's page to hold new relay credentials", async () => {
+        const names = await relayUsernames(l);
+        return names.length > 0 && names.every((n) => Number(n.split(":")[0]) > firstExpiry) ? names : undefined;
+      }, 90_000);
+      const allocated = () =>
+        [...turn.log.matchAll(/user <([^>]+)>: incoming packet ALLOCATE processed, success/g)].map((m) => m[1]);
+      await waitFor("a relay allocation with the new credentials", () => {
+        return renewed.every((n) => allocated().includes(n)) || undefined;
+      }, 20_000).catch((e) => {
+        throw new Error(
+          `${e.message}: the page holds ${renewed}, the relay allocated for ${[...new Set(allocated())]}`,
+        );
+      });
+      while (Date.now() / 1000 < firstExpiry + 5) await new Promise((r) => setTimeout(r, 1_000));
+      await audioGrows(l, "the host's audio after the first credentials expired", 15_000);
+      assertThroughTls(await routes(l), "the listener, after the renewal");
+      await listener.context.close();
+      await host.context.close();
+    } finally {
+      stack.web.deps.config.turn = config;
+    }
+  },
+);
 
 Deno.test("stop Chromium, coturn and the stack", opts, async () => {
   await browser?.close();

@@ -85,6 +85,8 @@ export class Coturn {
         `pidfile=${dir}/turnserver.pid`,
         "log-file=stdout",
         "simple-log",
+        // Each request processed, with its username: tests read which credentials allocated.
+        "verbose",
         "",
       ].join("\n"),
     );

@@ -1,9 +1,12 @@
 // When a page should ask for new TURN credentials. They last `ttl` seconds from when the page got
-// them (SPAZIO_TURN_TTL, 6 h by default; lib/server/turn.ts), and coturn refuses an expired one on
-// every request, also the refreshes of an allocation already in use: a page kept open longer (a
-// long Space, a call left on) would lose its relayed media within minutes of the expiry. So the
-// page asks for new ones a while before, gives them to its transports and restarts ICE, which
-// makes new allocations with them (SfuSession). Without relays (no TURN configured) nothing expires.
+// them (SPAZIO_TURN_TTL, 6 h by default; lib/server/turn.ts). coturn checks a credential's time
+// when an allocation is made (it keeps the key for that session's refreshes: ns_turn_server.c,
+// check_stun_auth), so relayed media already flowing survives the expiry, but every new allocation
+// after it is refused (401): the ICE restart the media watch makes when a path stalls, a network
+// change, a lost TLS connection to the relay. A page kept open longer (a long Space, a call left
+// on) would then lose its media until a full rebuild. So the page asks for new ones a while
+// before, gives them to its transports and restarts ICE, which allocates with them (SfuSession).
+// Without relays (no TURN configured) nothing expires.
 import type { IceConfig } from "../../protocol/ice.ts";
 
 /** Asked this long before the expiry, at most (a quarter of the lifetime when that is shorter). */

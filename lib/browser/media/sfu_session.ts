@@ -10,6 +10,7 @@ import type { Consumer, Producer, Transport } from "mediasoup-client/types";
 import type { IceConfig } from "../../protocol/ice.ts";
 import type { MediaSource, SfuNotification, TransportInfo } from "../../protocol/sfu.ts";
 import { SfuRequestError, SfuSignalling } from "./signalling.ts";
+import { IceRefresh } from "./ice_refresh.ts";
 import { MediaWatch, setJitterTarget } from "./media_watch.ts";
 import { tcpFirst } from "./media_health.ts";
 
@@ -107,6 +108,8 @@ export class SfuSession {
   #videoAsk = new Map<string, { on: boolean; layer: number; ready: Promise<unknown> }>();
   /** The relays of the current connection (fresh credentials with each rebuild). */
   #ice: IceConfig | undefined;
+  /** New relay credentials before these expire, for a page open longer than they last. */
+  #iceRefresh = new IceRefresh(() => this.#refreshIce());
   #closed = false;
   #attempt = 0;
   /** Rebuilds asked for by the media watch since audio last flowed: they back off too. */
@@ -166,6 +169,7 @@ export class SfuSession {
     this.state.value = "connected";
     this.#ready = this.#wasConnected = true;
     this.#attempt = 0;
+    this.#iceRefresh.schedule(ice);
     this.#watch = this.#newWatch();
     this.#watch.start();
     for (const [source, w] of this.#wanted) {
@@ -453,7 +457,28 @@ export class SfuSession {
     this.published.value = out;
   }
 
+  /**
+   * New relay credentials for the open transports, taken up by an ICE restart: the browser makes
+   * new allocations with them, so that every later one (the media watch's ICE restarts, a network
+   * change) is made with credentials the relay still accepts.
+   */
+  async #refreshIce(): Promise<IceConfig | undefined> {
+    const sig = this.#sig;
+    const { ice } = await this.opts.credentials();
+    if (!ice || !sig || this.#sig !== sig || this.#closed) return undefined;
+    this.#ice = ice;
+    await Promise.all(
+      [this.#send, this.#recv].filter((t) => t && !t.closed).map(async (t) => {
+        await t!.updateIceServers({ iceServers: ice.iceServers });
+        const { iceParameters } = await sig.request("restartIce", { transportId: t!.id });
+        await t!.restartIce({ iceParameters });
+      }),
+    );
+    return ice;
+  }
+
   #teardown() {
+    this.#iceRefresh.stop();
     this.#ready = false;
     this.#watch?.stop();
     this.#watch = null;
