@@ -291,6 +291,9 @@ Deno.test(
     await l.goto(link);
     await islandsReady(l);
     await audioGrows(l, "the host's audio at the listener", 30_000);
+    // An anonymous listener's identity cookie is Secure too.
+    const anon = await listener.context.cookies(PUBLIC_URL);
+    assert.ok(anon.length > 0 && anon.every((c) => c.secure), JSON.stringify(anon));
     // Media goes straight between the client and the SFU's public address, not through the proxy.
     for (const [who, page] of [["listener", l], ["host", host.page]] as const) {
       assert.deepEqual(await remoteAddresses(page), [pub(N.sfu)], `${who}'s media`);
