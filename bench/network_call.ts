@@ -1,0 +1,55 @@
+// The call part of `bench:network`: two people whose pages both go through the network emulator
+// call each other (alternating who calls; the web allows 5 call attempts a minute per caller),
+// each run timed from the callee's Accept to both pages hearing the other (inbound audio above
+// silence), as `deno task bench:call` does on loopback.
+import type { Browser, Page } from "playwright-core";
+import { islandsReady } from "../tests/support/browser.ts";
+import { type Account, account, befriend, signedInPage } from "../tests/support/calls.ts";
+import { AUDIBLE_LEVEL, inboundAudio } from "../tests/support/listening.ts";
+import { waitFor } from "../tests/support/party.ts";
+import { RECORD_PEER_CONNECTIONS } from "../tests/support/sfu.ts";
+import type { WebServer } from "../tests/support/web.ts";
+
+/** ms from Accept to both sides hearing, per run. */
+export async function acceptToBothHear(browser: Browser, web: WebServer, runs: number): Promise<number[]> {
+  const suffix = Date.now() % 100_000;
+  const ann = await account(web, `net_ann_${suffix}`);
+  const bob = await account(web, `net_bob_${suffix}`);
+  await befriend(web, ann, bob);
+  await befriend(web, bob, ann);
+  const pages = new Map<Account, Page>();
+  try {
+    for (const who of [ann, bob]) {
+      const { page } = await signedInPage(browser, web, who);
+      await page.context().addInitScript(RECORD_PEER_CONNECTIONS);
+      pages.set(who, page);
+    }
+    const hears = async (page: Page) => (await inboundAudio(page)).level > AUDIBLE_LEVEL;
+    const times: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      const [from, to] = run % 2 === 0 ? [ann, bob] : [bob, ann];
+      const caller = pages.get(from)!;
+      const callee = pages.get(to)!;
+      await callee.goto(`${web.url}/messages`);
+      await caller.goto(`${web.url}/messages/${to.user.handle}`);
+      await Promise.all([islandsReady(callee), islandsReady(caller)]);
+      const accept = callee.getByRole("dialog", { name: /is calling you/ }).getByRole("button", { name: "Accept" });
+      await caller.getByRole("button", { name: "Audio call" }).click();
+      await accept.waitFor({ timeout: 20_000 });
+      const t0 = Date.now();
+      await accept.click();
+      await waitFor(
+        "both sides of the call hearing each other",
+        async () => ((await hears(caller)) && (await hears(callee)) ? true : undefined),
+        30_000,
+      );
+      times.push(Date.now() - t0);
+      console.error(`  call ${run + 1}: both hear ${times.at(-1)} ms after Accept`);
+      await caller.getByRole("button", { name: "End call" }).click();
+      await callee.getByText(/^Call ended/).waitFor();
+    }
+    return times;
+  } finally {
+    for (const p of pages.values()) await p.context().close().catch(() => {});
+  }
+}

@@ -1,0 +1,137 @@
+// The listener side of `bench:network`: N anonymous listeners open a live Space's link one after
+// another through the network emulator, and each figure is read from their own pages' WebRTC
+// stats (tests/support/listening.ts): join-to-audible, what a listening window conceals, loses and
+// repairs, how long the host's mute takes to fall silent on their side, and how long audio takes
+// to come back after an outage or when UDP is blocked.
+import type { Browser, Page } from "playwright-core";
+import { waitFor } from "../tests/support/party.ts";
+import { AUDIBLE_LEVEL, type InboundAudio, inboundAudio, whenAudible } from "../tests/support/listening.ts";
+import type { NetemRelay } from "../tests/support/netem.ts";
+import { RECORD_PEER_CONNECTIONS } from "../tests/support/sfu.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface Listeners {
+  pages: Page[];
+  /** Per listener, ms from opening the link (navigation start) to audio above silence. */
+  joinMs: number[];
+  close(): Promise<void>;
+}
+
+/** Opens the link in `n` fresh browser profiles, one after another, each timed to audible. */
+export async function joinListeners(browser: Browser, link: string, n: number): Promise<Listeners> {
+  const pages: Page[] = [];
+  const joinMs: number[] = [];
+  const close = async () => {
+    for (const p of pages) await p.context().close().catch(() => {});
+  };
+  try {
+    for (let i = 0; i < n; i++) {
+      const context = await browser.newContext();
+      await context.addInitScript(RECORD_PEER_CONNECTIONS);
+      const page = await context.newPage();
+      pages.push(page);
+      await page.goto(link, { waitUntil: "commit" });
+      const at = await whenAudible(page, 40_000);
+      if (at < 0) throw new Error(`listener ${i + 1} heard nothing within 40 s`);
+      const opened = await page.evaluate(() => performance.timeOrigin);
+      joinMs.push(at - opened);
+      console.error(`  listener ${i + 1}: audible ${(at - opened).toFixed(0)} ms after opening the link`);
+    }
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { pages, joinMs, close };
+}
+
+export interface Window {
+  concealedRatio: number;
+  packetsLost: number;
+  packetsReceived: number;
+  lostRatio: number;
+  nacks: number;
+  retransmitted: number;
+}
+
+/** What every listener's inbound audio conceals, loses and repairs over `ms`. */
+export async function listenWindow(pages: Page[], ms: number): Promise<Window> {
+  const before = await Promise.all(pages.map(inboundAudio));
+  await sleep(ms);
+  const after = await Promise.all(pages.map(inboundAudio));
+  const d = (k: keyof InboundAudio) => after.reduce((s, a, i) => s + (a[k] as number) - (before[i][k] as number), 0);
+  const samples = d("totalSamplesReceived");
+  const lost = d("packetsLost");
+  const received = d("packetsReceived");
+  return {
+    concealedRatio: samples > 0 ? d("concealedSamples") / samples : NaN,
+    packetsLost: lost,
+    packetsReceived: received,
+    lostRatio: lost + received > 0 ? lost / (lost + received) : NaN,
+    nacks: d("nackCount"),
+    retransmitted: d("retransmittedPacketsReceived"),
+  };
+}
+
+/** Runs in a page: from now, notes when (Date.now()) inbound audio first falls to silence. */
+const WATCH_SILENCE = ({ level }: { level: number }) => {
+  const w = window as unknown as { __silentAt: number; __pcs?: RTCPeerConnection[] };
+  w.__silentAt = 0;
+  (async () => {
+    const deadline = Date.now() + 20_000;
+    while (!w.__silentAt && Date.now() < deadline) {
+      let loud = 0;
+      for (const pc of w.__pcs ?? []) {
+        if (pc.connectionState === "closed") continue;
+        (await pc.getStats()).forEach((s) => {
+          if (s.type === "inbound-rtp" && s.kind === "audio") loud = Math.max(loud, s.audioLevel ?? 0);
+        });
+      }
+      if (loud <= level) w.__silentAt = Date.now();
+      else await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+};
+
+/** The host mutes: ms from the click to silence on each listener's side; then the host unmutes. */
+export async function muteToListeners(host: Page, pages: Page[]): Promise<number[]> {
+  for (const p of pages) await p.evaluate(WATCH_SILENCE, { level: AUDIBLE_LEVEL });
+  const clicked = Date.now();
+  await host.getByRole("button", { name: "Mute my microphone" }).click();
+  await host.getByRole("button", { name: "Unmute my microphone" }).waitFor();
+  const silentAt = await waitFor("every listener to fall silent after the host's mute", async () => {
+    const at = await Promise.all(
+      pages.map((p) => p.evaluate(() => (window as unknown as { __silentAt: number }).__silentAt)),
+    );
+    return at.every((t) => t > 0) ? at : undefined;
+  }, 20_000);
+  await host.getByRole("button", { name: "Unmute my microphone" }).click();
+  await host.getByRole("button", { name: "Mute my microphone" }).waitFor();
+  await Promise.all(pages.map((p) => whenAudible(p, 20_000)));
+  return silentAt.map((t) => t - clicked);
+}
+
+/** The path is down for `ms`: ms from its return to audio on each listener's side (-1: none in 30 s). */
+export async function outageToAudio(relay: NetemRelay, pages: Page[], ms: number): Promise<number[]> {
+  relay.outage("all");
+  await sleep(ms);
+  relay.restore();
+  const back = Date.now();
+  const at = await Promise.all(pages.map((p) => whenAudible(p, 30_000)));
+  return at.map((t) => (t < 0 ? -1 : t - back));
+}
+
+/**
+ * UDP is blocked mid-listen (TCP still passes): ms from the block to audio on each listener's side,
+ * which means over TCP (-1: none within `timeoutMs`). UDP is unblocked after.
+ */
+export async function udpBlockedToAudio(relay: NetemRelay, pages: Page[], timeoutMs = 60_000): Promise<number[]> {
+  relay.outage("udp");
+  const blocked = Date.now();
+  try {
+    const at = await Promise.all(pages.map((p) => whenAudible(p, timeoutMs)));
+    return at.map((t) => (t < 0 ? -1 : t - blocked));
+  } finally {
+    relay.restore();
+  }
+}
