@@ -4,6 +4,8 @@
 // on Opus both ways); an outage shows "Audio reconnecting…" on the listener's and the speaker's
 // pages and then audio again; UDP blocked mid-listen, audio comes back over TCP; a path down for
 // longer than an ICE restart can mend is rebuilt (new transports); a caller's screen does the same.
+// Longer than 300 lines on purpose: five scenarios over one set-up (a Space behind the emulator)
+// and the in-page probes they share (SDP, outbound NACKs, the status line as it changes).
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { islandsReady, launchBrowser, newPerson, signUp, startSpaceAsHost } from "./support/browser.ts";
