@@ -182,7 +182,6 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
         moderator={mod}
         onUnpin={() => send({ type: "unpin" })}
       />
-      {/* The host's "who can't hear" row: people whose audio is reconnecting, as they told the room. */}
       {mod && (
         <p class="muted" role="status" data-testid="reconnecting-count">
           {(view?.reconnecting ?? 0) > 0 && t(lang, "space.listeners_reconnecting", { n: view!.reconnecting! })}
