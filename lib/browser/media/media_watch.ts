@@ -84,8 +84,10 @@ export class MediaWatch {
       let watch = this.#watches.get(transport);
       if (!watch) this.#watches.set(transport, watch = new PathWatch());
       const progress = direction === "recv" ? stats.audio.received : stats.pairBytesReceived;
+      // A sender whose browser names no pair in use cannot be judged by bytes: ICE state alone.
+      const due = expectFlow && (direction === "recv" || stats.pairId !== "");
       verdicts.push(
-        watch.update(now, { ...stats, bytesReceived: progress, state: transport.connectionState, expectFlow }),
+        watch.update(now, { ...stats, bytesReceived: progress, state: transport.connectionState, expectFlow: due }),
       );
       if (stats.protocol) this.#protocol = stats.protocol;
       rttMs = Math.max(rttMs, stats.rttMs);

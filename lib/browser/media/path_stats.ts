@@ -38,8 +38,9 @@ export function readPathStats(report: RTCStatsReport): PathStats {
     }
   }
   // Browsers without transport stats (or with the pair only flagged): the nominated pair.
+  // (Firefox has no transport stats; it flags the pair in use `selected`.)
   pair ??= [...all.values()].find((s) =>
-    s.type === "candidate-pair" && s.nominated === true && s.state === "succeeded"
+    s.type === "candidate-pair" && s.state === "succeeded" && (s.selected === true || s.nominated === true)
   );
   if (pair && bytes === 0) bytes = num(pair.bytesReceived);
   const local = pair ? all.get(String(pair.localCandidateId ?? "")) : undefined;
