@@ -25,6 +25,7 @@
 import dgram from "node:dgram";
 import { Link, type LinkStats, type Profile, PROFILES } from "./netem/link.ts";
 import { assertLoopback, isLoopback } from "./netem/loopback.ts";
+import { framedStunNetworkId, stunNetworkId } from "./netem/stun.ts";
 
 export { type LinkSettings, mulberry32, type Profile, PROFILES, symmetric } from "./netem/link.ts";
 export { assertLoopback, isLoopback, NotLoopbackError } from "./netem/loopback.ts";
@@ -120,6 +121,9 @@ export class NetemRelay {
   #shaped: Lane;
   #clean: Lane;
   #udpSockets = new Map<number, dgram.Socket>();
+  /** Browser networks (STUN GOOG-NETWORK-INFO ids) seen sending from outside / inside loopback. */
+  #foreignNetworks = new Set<number>();
+  #loopbackNetworks = new Set<number>();
   #udpFlows = new Map<string, UdpFlow>();
   #tcpListeners: Deno.Listener[] = [];
   #tcpFlows = new Set<TcpFlow>();
@@ -337,10 +341,13 @@ export class NetemRelay {
       if (this.#closed) return;
       // A browser's socket bound to one of the machine's other addresses (Chromium without
       // --allow-loopback-in-peer-connection) would need an answer outside 127.0.0.0/8: never sent.
+      const network = stunNetworkId(msg);
       if (rinfo.family !== "IPv4" || !isLoopback(rinfo.address)) {
+        if (network !== null) this.#foreignNetworks.add(network);
         this.foreignDrops++;
         return;
       }
+      if (network !== null) this.#loopbackNetworks.add(network);
       const key = `${port}|${rinfo.address}:${rinfo.port}`;
       let flow = this.#udpFlows.get(key);
       if (!flow) {
@@ -390,6 +397,25 @@ export class NetemRelay {
       client.close();
       return;
     }
+    // On a media port, an ICE-TCP connection from a network whose UDP comes from outside
+    // loopback is refused like that UDP (netem/stun.ts).
+    let first: Uint8Array | undefined;
+    if (this.#udpSockets.has(port)) {
+      const buf = new Uint8Array(2048);
+      const n = await client.read(buf).catch(() => null);
+      if (n === null) return closeConn(client);
+      first = buf.slice(0, n);
+      const network = framedStunNetworkId(first);
+      if (network !== null && !this.#loopbackNetworks.has(network)) {
+        for (let i = 0; i < 20 && !this.#foreignNetworks.has(network) && !this.#loopbackNetworks.has(network); i++) {
+          await sleep(50);
+        }
+        if (this.#foreignNetworks.has(network) && !this.#loopbackNetworks.has(network)) {
+          this.foreignDrops++;
+          return closeConn(client);
+        }
+      }
+    }
     let server: Deno.Conn;
     try {
       this.sentTo.add(assertLoopback(this.targetIp));
@@ -406,14 +432,19 @@ export class NetemRelay {
     for (const c of [client, server] as Deno.TcpConn[]) c.setNoDelay(true);
     const flow: TcpFlow = { client, server, lane: this.#shaped };
     this.#tcpFlows.add(flow);
-    await Promise.all([this.#pump(flow, client, server, "up"), this.#pump(flow, server, client, "down")]);
+    await Promise.all([this.#pump(flow, client, server, "up", first), this.#pump(flow, server, client, "down")]);
     closeFlow(flow);
     this.#tcpFlows.delete(flow);
   }
 
   /** Copies one direction of a TCP flow, each chunk released when its link says it arrives. */
-  async #pump(flow: TcpFlow, src: Deno.Conn, dst: Deno.Conn, dir: "up" | "down") {
+  async #pump(flow: TcpFlow, src: Deno.Conn, dst: Deno.Conn, dir: "up" | "down", first?: Uint8Array) {
     const queue: { at: number; data: Uint8Array }[] = [];
+    let last = 0;
+    if (first) {
+      last = flow.lane[dir].stream(first.byteLength, performance.now(), last);
+      queue.push({ at: last, data: first });
+    }
     let ended = false;
     const signal: { wake: (() => void) | null } = { wake: null };
     const writer = (async () => {
@@ -433,7 +464,6 @@ export class NetemRelay {
       await dst.closeWrite().catch(() => {});
     })().catch(() => closeFlow(flow));
     const buf = new Uint8Array(64 * 1024);
-    let last = 0;
     try {
       for (;;) {
         const n = await src.read(buf);
@@ -457,6 +487,12 @@ export class NetemRelay {
       }
     }
   }
+}
+
+function closeConn(c: Deno.Conn) {
+  try {
+    c.close();
+  } catch { /* closed */ }
 }
 
 function closeFlow(f: TcpFlow) {
