@@ -36,7 +36,15 @@ export async function joinListeners(browser: Browser, link: string, n: number): 
       if (at < 0) throw new Error(`listener ${i + 1} heard nothing within 40 s`);
       const opened = await page.evaluate(() => performance.timeOrigin);
       joinMs.push(at - opened);
-      console.error(`  listener ${i + 1}: audible ${(at - opened).toFixed(0)} ms after opening the link`);
+      // Where the time went (the page's own spazio:* marks and its navigation), for the first one.
+      const marks = i > 0 ? "" : await page.evaluate(() => {
+        const n = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+        return [`html@${n.responseEnd.toFixed(0)}`, `dcl@${n.domContentLoadedEventEnd.toFixed(0)}`].concat(
+          performance.getEntriesByType("mark").filter((m) => m.name.startsWith("spazio:"))
+            .map((m) => `${m.name.slice(7)}@${m.startTime.toFixed(0)}`),
+        ).join(" ");
+      });
+      console.error(`  listener ${i + 1}: audible ${(at - opened).toFixed(0)} ms after opening the link ${marks}`);
     }
   } catch (e) {
     await close();
