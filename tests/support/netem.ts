@@ -22,16 +22,20 @@
 // A lane is what traffic is shaped by: every new flow (a TCP connection, or a browser's UDP socket
 // talking to one media port) joins the shaped lane; exemptCurrentFlows() moves the flows open now
 // to a clean lane that nothing shapes or cuts. Profiles and outages change while traffic flows.
+// Longer than 300 lines: the relay's UDP and TCP sides share its lanes, flows, timers and loopback
+// guard; what stands alone is in netem/ (links, lanes, TCP pumping, probes, STUN, the stack).
 import dgram from "node:dgram";
-import { Link, type LinkStats, type Profile, PROFILES } from "./netem/link.ts";
+import { type LinkStats, type Profile, PROFILES } from "./netem/link.ts";
 import { assertLoopback, isLoopback } from "./netem/loopback.ts";
 import { framedStunNetworkId, stunNetworkId } from "./netem/stun.ts";
+import { Lane, type OutageKind } from "./netem/lane.ts";
+import { bindLoopback, type ProbeOptions, probePath, type ProbeResult } from "./netem/probe.ts";
+import { closeConn, closeFlow, pumpTcp, type TcpFlow } from "./netem/tcp.ts";
 
 export { type LinkSettings, mulberry32, type Profile, PROFILES, symmetric } from "./netem/link.ts";
 export { assertLoopback, isLoopback, NotLoopbackError } from "./netem/loopback.ts";
-
-/** What an outage cuts: everything (the path is down) or only UDP (a network that blocks it). */
-export type OutageKind = "all" | "udp";
+export type { OutageKind } from "./netem/lane.ts";
+export type { ProbeOptions, ProbeResult } from "./netem/probe.ts";
 
 export interface RelayOptions {
   /** Ports relayed over TCP (listened on listenIp, forwarded to the same port on targetIp). */
@@ -49,33 +53,6 @@ export interface RelayOptions {
   seed?: number;
 }
 
-class Lane {
-  readonly up: Link;
-  readonly down: Link;
-  outage: OutageKind | null = null;
-  #waiters: (() => void)[] = [];
-  constructor(public profile: Profile, seed: number) {
-    this.up = new Link(profile.up, seed);
-    this.down = new Link(profile.down, seed + 1);
-  }
-  set(profile: Profile) {
-    this.profile = profile;
-    this.up.set(profile.up);
-    this.down.set(profile.down);
-  }
-  blocks(proto: "udp" | "tcp"): boolean {
-    return this.outage === "all" || (this.outage === "udp" && proto === "udp");
-  }
-  /** Resolves when TCP may flow again. */
-  open(): Promise<void> {
-    return this.outage === "all" ? new Promise((r) => this.#waiters.push(r)) : Promise.resolve();
-  }
-  restore() {
-    this.outage = null;
-    for (const w of this.#waiters.splice(0)) w();
-  }
-}
-
 interface UdpFlow {
   port: number;
   client: { address: string; port: number };
@@ -85,12 +62,6 @@ interface UdpFlow {
   lastSeen: number;
 }
 
-interface TcpFlow {
-  client: Deno.Conn;
-  server: Deno.Conn;
-  lane: Lane;
-}
-
 export interface RelayStats {
   profile: string;
   outage: OutageKind | null;
@@ -98,14 +69,6 @@ export interface RelayStats {
   down: LinkStats;
   udpFlows: number;
   tcpFlows: number;
-}
-
-export interface ProbeResult {
-  sent: number;
-  received: number;
-  /** Round trips that never came back (either direction lost). */
-  loss: number;
-  rttMs: { min: number; p50: number; mean: number; max: number };
 }
 
 const UDP_IDLE_MS = 120_000;
@@ -205,74 +168,25 @@ export class NetemRelay {
     };
   }
 
-  /**
-   * Measures the shaped path with the relay's own UDP probes: an echo on targetIp behind a port
-   * of the relay, `count` probes `intervalMs` apart, each timed on its return.
-   */
-  async probe(
-    opts: { count?: number; intervalMs?: number; bytes?: number; waitMs?: number } = {},
-  ): Promise<ProbeResult> {
-    const count = opts.count ?? 200;
-    // An echo on targetIp, at a port the relay can also listen on (its own listenIp).
-    let echo: dgram.Socket | undefined;
-    let port = 0;
-    for (let tries = 0; !port; tries++) {
-      const s = dgram.createSocket("udp4");
-      s.on("error", () => {});
-      s.on("message", (m, r) => this.#send(s, m, r.port, r.address));
-      await bind(s, 0, this.targetIp);
-      try {
-        await this.#listenUdp(s.address().port);
-        port = s.address().port;
-        echo = s;
-      } catch (e) {
-        s.close();
-        if (tries > 20) throw e;
+  /** Measures the shaped path with the relay's own UDP probes (netem/probe.ts). */
+  probe(opts: ProbeOptions = {}): Promise<ProbeResult> {
+    return probePath(this, opts);
+  }
+
+  /** Relays one more UDP port (to the same port on targetIp); removeUdpPort undoes it. */
+  async addUdpPort(port: number) {
+    await this.#listenUdp(port);
+  }
+
+  removeUdpPort(port: number) {
+    this.#udpSockets.get(port)?.close();
+    this.#udpSockets.delete(port);
+    for (const [key, f] of this.#udpFlows) {
+      if (f.port === port) {
+        f.upstream.close();
+        this.#udpFlows.delete(key);
       }
     }
-    const client = dgram.createSocket("udp4");
-    client.on("error", () => {});
-    await bind(client, 0, "127.0.0.1");
-    const rtts: number[] = [];
-    client.on("message", (m) => {
-      const v = new DataView(m.buffer, m.byteOffset, m.byteLength);
-      rtts.push(performance.now() - v.getFloat64(4));
-    });
-    try {
-      for (let i = 0; i < count; i++) {
-        const buf = new Uint8Array(Math.max(12, opts.bytes ?? 100));
-        const v = new DataView(buf.buffer);
-        v.setUint32(0, i);
-        v.setFloat64(4, performance.now());
-        this.#send(client, buf, port, this.listenIp);
-        await sleep(opts.intervalMs ?? 10);
-      }
-      const p = this.profile;
-      await sleep(opts.waitMs ?? 500 + 2 * (p.up.delayMs + p.down.delayMs + p.up.jitterMs + p.down.jitterMs));
-    } finally {
-      client.close();
-      echo!.close();
-      this.#udpSockets.get(port)?.close();
-      this.#udpSockets.delete(port);
-      for (const [key, f] of this.#udpFlows) {
-        if (f.port === port) {
-          f.upstream.close();
-          this.#udpFlows.delete(key);
-        }
-      }
-    }
-    const sorted = [...rtts].sort((a, b) => a - b);
-    return {
-      sent: count,
-      received: rtts.length,
-      loss: 1 - rtts.length / count,
-      rttMs: {
-        min: sorted[0] ?? NaN,
-        p50: sorted[Math.floor(sorted.length / 2)] ?? NaN,
-        mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
-        max: sorted[sorted.length - 1] ?? NaN,
-      },
-    };
   }
 
   async close() {
@@ -307,13 +221,13 @@ export class NetemRelay {
     } catch { /* that flow closed meanwhile */ }
   }
 
-  #later(ms: number, fn: () => void) {
+  #later = (ms: number, fn: () => void) => {
     const id = setTimeout(() => {
       this.#timers.delete(id);
       fn();
     }, ms);
     this.#timers.add(id);
-  }
+  };
 
   /** Sends `data` over `link` of `lane` when it arrives, unless lost or cut on the way. */
   #datagram(lane: Lane, dir: "up" | "down", data: Uint8Array, send: () => void) {
@@ -335,7 +249,7 @@ export class NetemRelay {
   async #listenUdp(port: number) {
     const socket = dgram.createSocket("udp4");
     socket.on("error", () => {});
-    await bind(socket, port, this.listenIp);
+    await bindLoopback(socket, port, this.listenIp);
     this.#udpSockets.set(port, socket);
     socket.on("message", (msg, rinfo) => {
       if (this.#closed) return;
@@ -357,7 +271,7 @@ export class NetemRelay {
           port,
           client: { address: rinfo.address, port: rinfo.port },
           upstream,
-          ready: bind(upstream, 0, this.upstreamIp),
+          ready: bindLoopback(upstream, 0, this.upstreamIp),
           lane: this.#shaped,
           lastSeen: 0,
         };
@@ -432,50 +346,12 @@ export class NetemRelay {
     for (const c of [client, server] as Deno.TcpConn[]) c.setNoDelay(true);
     const flow: TcpFlow = { client, server, lane: this.#shaped };
     this.#tcpFlows.add(flow);
-    await Promise.all([this.#pump(flow, client, server, "up", first), this.#pump(flow, server, client, "down")]);
+    await Promise.all([
+      pumpTcp(flow, client, server, "up", this.#later, first),
+      pumpTcp(flow, server, client, "down", this.#later),
+    ]);
     closeFlow(flow);
     this.#tcpFlows.delete(flow);
-  }
-
-  /** Copies one direction of a TCP flow, each chunk released when its link says it arrives. */
-  async #pump(flow: TcpFlow, src: Deno.Conn, dst: Deno.Conn, dir: "up" | "down", first?: Uint8Array) {
-    const queue: { at: number; data: Uint8Array }[] = [];
-    let last = 0;
-    if (first) {
-      last = flow.lane[dir].stream(first.byteLength, performance.now(), last);
-      queue.push({ at: last, data: first });
-    }
-    let ended = false;
-    const signal: { wake: (() => void) | null } = { wake: null };
-    const writer = (async () => {
-      for (;;) {
-        const next = queue[0];
-        if (!next) {
-          if (ended) break;
-          await new Promise<void>((r) => (signal.wake = r));
-          continue;
-        }
-        const wait = next.at - performance.now();
-        if (wait > 0) await new Promise<void>((r) => this.#later(wait, r));
-        while (flow.lane.blocks("tcp")) await flow.lane.open();
-        queue.shift();
-        for (let off = 0; off < next.data.byteLength;) off += await dst.write(next.data.subarray(off));
-      }
-      await dst.closeWrite().catch(() => {});
-    })().catch(() => closeFlow(flow));
-    const buf = new Uint8Array(64 * 1024);
-    try {
-      for (;;) {
-        const n = await src.read(buf);
-        if (n === null) break;
-        last = flow.lane[dir].stream(n, performance.now(), last);
-        queue.push({ at: last, data: buf.slice(0, n) });
-        signal.wake?.();
-      }
-    } catch { /* reset or closed */ }
-    ended = true;
-    signal.wake?.();
-    await writer;
   }
 
   #sweepIdle() {
@@ -487,31 +363,6 @@ export class NetemRelay {
       }
     }
   }
-}
-
-function closeConn(c: Deno.Conn) {
-  try {
-    c.close();
-  } catch { /* closed */ }
-}
-
-function closeFlow(f: TcpFlow) {
-  for (const c of [f.client, f.server]) {
-    try {
-      c.close();
-    } catch { /* closed */ }
-  }
-}
-
-function bind(socket: dgram.Socket, port: number, address: string): Promise<void> {
-  assertLoopback(address);
-  return new Promise((resolve, reject) => {
-    socket.once("error", reject);
-    socket.bind(port, address, () => {
-      socket.off("error", reject);
-      resolve();
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
