@@ -18,11 +18,20 @@ interface Props {
 
 /**
  * The home's live Spaces, kept current: a Space that ends leaves the list and one that starts
- * joins it, and the counts follow, without a reload (lib/browser/space/live_list.ts polls).
+ * joins it, and the counts follow, without a reload (lib/browser/space/live_list.ts polls). A
+ * scheduled Space that starts leaves the Upcoming list below as it joins this one.
  */
 export default function LiveSpaces({ lang, initial, etag, query, filtered }: Props) {
   const spaces = useSignal(initial);
   useEffect(() => followLiveSpaces(query, etag, (next) => (spaces.value = next)), [query]);
+  // A scheduled Space that started is live now: its card leaves Upcoming (rendered with the page),
+  // for good (once it ends it is neither live nor upcoming).
+  useEffect(() => {
+    const live = new Set(spaces.value.map((s) => s.id));
+    for (const card of document.querySelectorAll<HTMLElement>(".space-card.scheduled[data-space]")) {
+      if (live.has(card.dataset.space!)) card.hidden = true;
+    }
+  }, [spaces.value]);
   if (spaces.value.length === 0) {
     return (
       <div class="empty">

@@ -1,7 +1,8 @@
 // Ended, removed and empty states (issue 20, items 7-11), in Chromium against the real web app,
 // partykit dev and SFU, driven as they were found:
-// - a home page left open shows a Space appear LIVE when it starts and leave when it ends, with no
-//   reload (it kept "1 listening · 1 on stage" until reloaded);
+// - a home page left open shows a Space appear LIVE when it starts (and leave Upcoming, where it
+//   was scheduled) and leave when it ends, with no reload (it kept "1 listening · 1 on stage"
+//   until reloaded, and a started Space stayed under Upcoming too);
 // - a listener who moved to another page has the Space in the dock when the host ends it: the
 //   dock says it ended (aloud too), offers "Listen to the replay" once the replay is made, and goes
 //   on Dismiss by keyboard (it vanished without a word);
@@ -55,13 +56,22 @@ Deno.test(
       const h = await person(browser, web.url, hostAcc, 1280, 800);
       const home = await person(browser, web.url, null, 360, 740);
       const l = await person(browser, web.url, null, 360, 740);
+      // Scheduled first: the open home lists it under Upcoming until the host starts it.
+      const made = await call(web, hostAcc, "POST", "/api/spaces", {
+        title: "Night radio",
+        lang: "en",
+        record: true,
+        scheduledFor: Date.now() + 3_600_000,
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const id: string = made.body.id;
       await home.goto(`${web.url}/`);
       await islandsReady(home);
       await home.getByText("Nobody is live right now").waitFor();
-
-      const made = await call(web, hostAcc, "POST", "/api/spaces", { title: "Night radio", lang: "en", record: true });
-      assert.equal(made.status, 201, JSON.stringify(made.body));
-      const id: string = made.body.id;
+      const upcoming = home.locator("section[aria-labelledby=upcoming-h] .space-card", { hasText: "Night radio" });
+      await upcoming.waitFor();
+      const started = await call(web, hostAcc, "POST", `/api/spaces/${id}/start`);
+      assert.equal(started.status, 200, JSON.stringify(started.body));
       const link = `${web.url}/s/${id}`;
       await h.goto(link);
       await islandsReady(h);
@@ -69,9 +79,11 @@ Deno.test(
       await h.getByRole("button", { name: "Mute my microphone" }).waitFor();
 
       await t.step("home: a Space that starts appears LIVE without a reload", async () => {
-        const card = home.locator(".space-card", { hasText: "Night radio" });
+        const card = home.locator("section[aria-labelledby=live-h] .space-card", { hasText: "Night radio" });
         await card.waitFor({ timeout: HOME_MS });
         await card.getByText("LIVE").waitFor();
+        // ... and leaves Upcoming (it stayed there, beside its live card, until a reload).
+        await upcoming.waitFor({ state: "hidden" });
         await viewShots(home, "ended-home-live");
       });
 
@@ -122,8 +134,13 @@ Deno.test(
       });
 
       await t.step("home: the ended Space leaves the live list without a reload", async () => {
-        await home.locator(".space-card", { hasText: "Night radio" }).waitFor({ state: "detached", timeout: HOME_MS });
+        await home.locator("section[aria-labelledby=live-h] .space-card", { hasText: "Night radio" }).waitFor({
+          state: "detached",
+          timeout: HOME_MS,
+        });
         await home.getByText("Nobody is live right now").waitFor();
+        // Nor does it come back under Upcoming, where it was scheduled.
+        assert.equal(await upcoming.isVisible(), false, "the ended Space is back under Upcoming");
         assert.equal(await home.getByText("1 listening").count(), 0);
       });
 

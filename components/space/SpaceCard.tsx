@@ -31,7 +31,7 @@ export function SpaceCard({ lang, space, host, startsAt, level = 3, children }: 
     : [];
   const Title = level === 2 ? "h2" : "h3";
   return (
-    <article class={`space-card ${space.status}`}>
+    <article class={`space-card ${space.status}`} data-space={space.id}>
       <p class="space-card-top">
         {live
           ? (
