@@ -1,37 +1,53 @@
 // Spazio as docs/deploy.md deploys it, on separate hosts: Linux network namespaces for a proxy
 // (Debian's Caddy running deploy/Caddyfile, with its own internal CA standing in for Let's Encrypt),
-// the web, the party server and the SFU, each started by its systemd unit's command and settings
+// the web, the party server and two SFUs, each started by its systemd unit's command and settings
 // (deploy/spazio-*.service, read by tests/support/systemd_unit.ts) in production mode with secrets
 // from credential files, and a client host with Chromium. The client is only on the public network
 // (the proxy's 443 and the SFU's media ports); the web and the party server only on the private
 // one. It checks what a person and an attacker on the client's network notice: a passkey sign-up on
-// https://spazio.test, a listener hearing the host with media straight to the SFU, the health
+// https://spazio.test, a listener hearing the host with media straight to an edge SFU on another
+// host (the host's audio piped from the Space's origin SFU on the first), the health
 // checks through the proxy, nothing published but what the guide names, no debugger or stray port
 // on any host, and each process refusing the development secrets. Where namespaces cannot be made
-// (not root, not Linux), the test is skipped and says why.
+// (not root, not Linux), the test says why and fails.
 // Longer than 300 lines on purpose: one deployment, built up by the tests in order (hosts, proxy,
 // browser) and checked by the ones after, whose state they share.
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { CHROMIUM_PATH, islandsReady, launchBrowser, newPerson, signUp, startSpaceAsHost } from "./support/browser.ts";
+import {
+  CHROMIUM_PATH,
+  islandsReady,
+  launchBrowser,
+  newPerson,
+  signUp,
+  startSpaceAsHost,
+  watchSockets,
+} from "./support/browser.ts";
 import { spkiOf } from "./support/coturn.ts";
 import { cannotMakeNamespaces, Hosts, type Hosts as HostsType } from "./support/netns.ts";
 import { waitFor } from "./support/party.ts";
-import { audioGrows, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
+import { audioGrows, RECORD_PEER_CONNECTIONS, statsOf, writeToneWav } from "./support/sfu.ts";
 import { readUnit, unitCommand } from "./support/systemd_unit.ts";
 import { DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const DOMAIN = "spazio.test";
 const SFU_DOMAIN = `sfu.${DOMAIN}`;
+const SFU2_DOMAIN = `sfu2.${DOMAIN}`;
 const PUBLIC_URL = `https://${DOMAIN}`;
 
 const skip = Deno.build.os !== "linux" ? "not Linux" : await cannotMakeNamespaces();
-if (skip) console.error(`multihost_test: skipped, network namespaces cannot be made here: ${skip}`);
 const opts = { sanitizeOps: false, sanitizeResources: false, ignore: skip !== undefined };
+// A machine that cannot make namespaces cannot run this deployment: that is a failure to see, not a
+// pass (CI runs as root on Linux), so the one test below says why and fails, and the others do not run.
+if (skip) {
+  Deno.test("multi-host: network namespaces can be made here", () => {
+    throw new Error(`network namespaces cannot be made here: ${skip}`);
+  });
+}
 
 /** The hosts, by their number on the networks (the last byte of their addresses). */
-const N = { proxy: 2, web: 11, party: 12, sfu: 13, client: 100 } as const;
+const N = { proxy: 2, web: 11, party: 12, sfu: 13, sfu2: 14, client: 100 } as const;
 const priv = (n: number) => `198.18.20.${n}`;
 const pub = (n: number) => `198.18.19.${n}`;
 
@@ -54,6 +70,8 @@ function envFiles(): Record<string, string> {
       `SPAZIO_PARTY_PUBLIC_URL=${PUBLIC_URL}`,
       `SPAZIO_SFU_URL=http://${priv(N.sfu)}:4444`,
       `SPAZIO_SFU_PUBLIC_URL=https://${SFU_DOMAIN}`,
+      PEERS,
+      `SPAZIO_SFU_PUBLIC_URLS=a=https://${SFU_DOMAIN},b=https://${SFU2_DOMAIN}`,
     ].join("\n"),
     "party.env": [
       `SPAZIO_PUBLIC_URL=${PUBLIC_URL}`,
@@ -62,43 +80,55 @@ function envFiles(): Record<string, string> {
       `SPAZIO_WEB_URL=http://${priv(N.web)}:8000`,
       `SPAZIO_SFU_URL=http://${priv(N.sfu)}:4444`,
       "SPAZIO_CLIENT_IP_HEADER=x-real-ip",
+      PEERS,
     ].join("\n"),
-    "sfu.env": [
-      `SPAZIO_ALLOWED_ORIGINS=${PUBLIC_URL}`,
-      `SPAZIO_SFU_HOST=${priv(N.sfu)}`,
-      "SPAZIO_SFU_PORT=4443",
-      `SPAZIO_SFU_INTERNAL_HOST=${priv(N.sfu)}`,
-      "SPAZIO_SFU_INTERNAL_PORT=4444",
-      `SPAZIO_SFU_LISTEN_IP=${pub(N.sfu)}`,
-      `SPAZIO_PARTY_URL=http://${priv(N.party)}:1999`,
-      "SPAZIO_SFU_WORKERS=1",
-      "SPAZIO_SFU_RTC_MIN_PORT=40000",
-      "SPAZIO_SFU_RTC_MAX_PORT=40999",
-    ].join("\n"),
+    "sfu.env": sfuEnv(N.sfu, "a"),
+    "sfu2/sfu.env": sfuEnv(N.sfu2, "b"),
   };
 }
 
-/** The command, folder and environment of a unit for one host, with that host's own state. */
-async function unitFor(name: "web" | "party" | "sfu", etc = `${dir}/etc`) {
+/** Every SFU's id and internal URL, the same list on the web, the party server and each SFU. */
+const PEERS = `SPAZIO_SFU_PEERS=a=http://${priv(N.sfu)}:4444,b=http://${priv(N.sfu2)}:4444`;
+
+/** One SFU host's sfu.env: its own addresses and id. */
+function sfuEnv(n: number, id: string): string {
+  return [
+    `SPAZIO_ALLOWED_ORIGINS=${PUBLIC_URL}`,
+    `SPAZIO_SFU_HOST=${priv(n)}`,
+    "SPAZIO_SFU_PORT=4443",
+    `SPAZIO_SFU_INTERNAL_HOST=${priv(n)}`,
+    "SPAZIO_SFU_INTERNAL_PORT=4444",
+    `SPAZIO_SFU_LISTEN_IP=${pub(n)}`,
+    `SPAZIO_PARTY_URL=http://${priv(N.party)}:1999`,
+    "SPAZIO_SFU_WORKERS=1",
+    "SPAZIO_SFU_RTC_MIN_PORT=40000",
+    "SPAZIO_SFU_RTC_MAX_PORT=40999",
+    PEERS,
+    `SPAZIO_SFU_ID=${id}`,
+  ].join("\n");
+}
+
+/** The command, folder and environment of a unit on one host (`host`, default its name), with that host's own state. */
+async function unitFor(name: "web" | "party" | "sfu", etc = `${dir}/etc`, host: string = name) {
   const cmd = await unitCommand(readUnit(`${ROOT}/deploy/spazio-${name}.service`), {
     paths: {
       "/opt/spazio": ROOT,
       "/etc/spazio": etc,
-      "/var/lib/spazio": `${dir}/${name}/state`,
-      "/var/cache/spazio": `${dir}/${name}/cache`,
+      "/var/lib/spazio": `${dir}/${host}/state`,
+      "/var/cache/spazio": `${dir}/${host}/cache`,
       "/opt/deno/node_modules/deno/deno": Deno.execPath(),
     },
-    credentialsDir: `${dir}/${name}/credentials`,
+    credentialsDir: `${dir}/${host}/credentials`,
     extra: {
       PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      HOME: `${dir}/${name}`,
+      HOME: `${dir}/${host}`,
       // This machine's caches: Deno's compiled modules, the mediasoup worker built by the set-up.
       DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
       SPAZIO_CACHE: Deno.env.get("SPAZIO_CACHE") ?? `${Deno.env.get("HOME")}/.cache/spazio`,
       ...(Deno.env.get("MEDIASOUP_WORKER_BIN") && { MEDIASOUP_WORKER_BIN: Deno.env.get("MEDIASOUP_WORKER_BIN")! }),
     },
   });
-  for (const d of ["state", "cache"]) await Deno.mkdir(`${dir}/${name}/${d}`, { recursive: true });
+  for (const d of ["state", "cache"]) await Deno.mkdir(`${dir}/${host}/${d}`, { recursive: true });
   return cmd;
 }
 
@@ -115,6 +145,8 @@ async function curl(host: string, url: string, extra: string[] = []): Promise<{ 
     `${DOMAIN}:443:${pub(N.proxy)}`,
     "--resolve",
     `${SFU_DOMAIN}:443:${pub(N.proxy)}`,
+    "--resolve",
+    `${SFU2_DOMAIN}:443:${pub(N.proxy)}`,
     "-w",
     "\n%{http_code}",
     ...extra,
@@ -132,7 +164,7 @@ async function listening(host: string): Promise<string[]> {
 }
 
 Deno.test(
-  "hosts: namespaces, secrets from files, the party server, the SFU and the web by their units",
+  "hosts: namespaces, secrets from files, the party server, two SFUs and the web by their units",
   opts,
   async () => {
     dir = await Deno.makeTempDir({ prefix: "spazio-multihost-" });
@@ -141,10 +173,11 @@ Deno.test(
     await hosts.add("web", N.web, ["priv"]);
     await hosts.add("party", N.party, ["priv"]);
     await hosts.add("sfu", N.sfu, ["pub", "priv"]);
+    await hosts.add("sfu2", N.sfu2, ["pub", "priv"]);
     await hosts.add("client", N.client, ["pub"]);
 
     // The secrets, made as the guide says, in files only root reads.
-    await Deno.mkdir(`${dir}/etc`, { mode: 0o750 });
+    await Deno.mkdir(`${dir}/etc/sfu2`, { mode: 0o750, recursive: true });
     for (const name of ["room-secret", "server-secret"]) {
       const out = await new Deno.Command("openssl", { args: ["rand", "-base64", "32"], stdout: "piped" }).output();
       await Deno.writeFile(`${dir}/etc/${name}`, out.stdout, { mode: 0o600 });
@@ -155,9 +188,16 @@ Deno.test(
       const { argv, cwd, env } = await unitFor(name);
       hosts.spawn(name, argv, { cwd, env, log: log(name) });
     }
+    // The second SFU host: the same unit, its own sfu.env, the same secrets.
+    for (const name of ["room-secret", "server-secret"]) {
+      await Deno.copyFile(`${dir}/etc/${name}`, `${dir}/etc/sfu2/${name}`);
+    }
+    const sfu2 = await unitFor("sfu", `${dir}/etc/sfu2`, "sfu2");
+    hosts.spawn("sfu2", sfu2.argv, { cwd: sfu2.cwd, env: sfu2.env, log: log("sfu2") });
     const ready: [string, RegExp][] = [
       ["party", /party: listening on http:\/\/198\.18\.20\.12:1999/],
       ["sfu", /sfu listening on http:\/\/198\.18\.20\.13:4443.*production mode/],
+      ["sfu2", /sfu listening on http:\/\/198\.18\.20\.14:4443.*production mode/],
       ["web", /listening on http:\/\/198\.18\.20\.11:8000.*production mode/],
     ];
     for (const [name, line] of ready) {
@@ -171,10 +211,17 @@ Deno.test(
 
 Deno.test("the proxy: Caddy runs deploy/Caddyfile with its internal CA, and the client trusts it", opts, async () => {
   // The only differences from production: the internal CA instead of Let's Encrypt (no network),
-  // its root not installed in the machine's store, and no admin endpoint.
+  // its root not installed in the machine's store, and no admin endpoint. The second SFU gets a
+  // copy of the file's last block with a name of its own, as its comment says.
+  const caddyfile = await Deno.readTextFile(`${ROOT}/deploy/Caddyfile`);
+  const sfuBlock = caddyfile.slice(caddyfile.indexOf("{$SPAZIO_SFU_DOMAIN"));
   await Deno.writeTextFile(
     `${dir}/Caddyfile`,
-    `{\n\tlocal_certs\n\tskip_install_trust\n\tadmin off\n}\nimport ${ROOT}/deploy/Caddyfile\n`,
+    `{\n\tlocal_certs\n\tskip_install_trust\n\tadmin off\n}\nimport ${ROOT}/deploy/Caddyfile\n` +
+      sfuBlock.replaceAll("SPAZIO_SFU_DOMAIN", "SPAZIO_SFU2_DOMAIN").replaceAll(
+        "SPAZIO_SFU_UPSTREAM",
+        "SPAZIO_SFU2_UPSTREAM",
+      ),
   );
   hosts.spawn("proxy", ["caddy", "run", "--adapter", "caddyfile", "--config", `${dir}/Caddyfile`], {
     env: {
@@ -187,17 +234,18 @@ Deno.test("the proxy: Caddy runs deploy/Caddyfile with its internal CA, and the 
       SPAZIO_WEB_UPSTREAM: `${priv(N.web)}:8000`,
       SPAZIO_PARTY_UPSTREAM: `${priv(N.party)}:1999`,
       SPAZIO_SFU_UPSTREAM: `${priv(N.sfu)}:4443`,
+      SPAZIO_SFU2_DOMAIN: SFU2_DOMAIN,
+      SPAZIO_SFU2_UPSTREAM: `${priv(N.sfu2)}:4443`,
     },
     log: log("proxy"),
   });
   const root = `${dir}/caddy/data/caddy/pki/authorities/local/root.crt`;
+  // Caddy writes its CA's files while it starts: wait until the root and the intermediate are whole
+  // certificates (a file that exists may still be empty).
+  const whole = async (path: string) =>
+    (await Deno.readTextFile(path).catch(() => "")).includes("-----END CERTIFICATE-----");
   await waitFor("Caddy's internal CA", async () => {
-    try {
-      await Deno.stat(root);
-      return true;
-    } catch {
-      return undefined;
-    }
+    return (await whole(root) && await whole(root.replace(/root\.crt$/, "intermediate.crt"))) || undefined;
   }, 30_000).catch((e) => {
     throw new Error(`${e.message}\n${tail("proxy")}`);
   });
@@ -216,9 +264,11 @@ Deno.test(
   async () => {
     const web = await curl("client", `${PUBLIC_URL}/healthz`);
     assert.deepEqual([web.status, JSON.parse(web.body)], [200, { ok: true, kv: "reachable" }]);
-    const sfu = await curl("client", `https://${SFU_DOMAIN}/healthz`);
-    assert.equal(sfu.status, 200, sfu.body);
-    assert.equal(JSON.parse(sfu.body).ok, true);
+    for (const name of [SFU_DOMAIN, SFU2_DOMAIN]) {
+      const sfu = await curl("client", `https://${name}/healthz`);
+      assert.equal(sfu.status, 200, `${name}: ${sfu.body}`);
+      assert.equal(JSON.parse(sfu.body).ok, true, sfu.body);
+    }
     const party = await curl("proxy", `http://${priv(N.party)}:1999/healthz`);
     assert.deepEqual([party.status, JSON.parse(party.body)], [200, { ok: true }]);
   },
@@ -232,30 +282,33 @@ Deno.test("nothing else is reachable from the client: internal paths, private ho
       `https://${SFU_DOMAIN}/control/grant`,
       `https://${SFU_DOMAIN}/control/health`,
       `https://${SFU_DOMAIN}/internal/pipe`,
+      `https://${SFU2_DOMAIN}/control/grant`,
+      `https://${SFU2_DOMAIN}/internal/pipe`,
     ]
   ) {
     const r = await curl("client", url, ["-X", "POST", "-d", "{}"]);
     assert.equal(r.status, 404, `${url} answered ${r.status}: ${r.body}`);
   }
   // The private network is not the client's: the web, the party server and the SFU's listeners.
-  for (const target of [`${priv(N.web)}:8000`, `${priv(N.party)}:1999`, `${priv(N.sfu)}:4444`]) {
+  for (
+    const target of [`${priv(N.web)}:8000`, `${priv(N.party)}:1999`, `${priv(N.sfu)}:4444`, `${priv(N.sfu2)}:4444`]
+  ) {
     const r = await curl("client", `http://${target}/healthz`, ["--connect-timeout", "2"]);
     assert.equal(r.status, 0, `the client reached ${target}: ${r.body}`);
   }
   // Each host listens where the guide says and nowhere else: no inspector (9229), no second port.
   assert.deepEqual(await listening("web"), [`${priv(N.web)}:8000`]);
   assert.deepEqual(await listening("party"), [`${priv(N.party)}:1999`]);
-  const sfu = await listening("sfu");
-  assert.deepEqual(sfu.filter((a) => !a.startsWith(`${pub(N.sfu)}:40`)), [
-    `${priv(N.sfu)}:4443`,
-    `${priv(N.sfu)}:4444`,
-  ]);
+  for (const [name, n] of [["sfu", N.sfu], ["sfu2", N.sfu2]] as const) {
+    const sfu = await listening(name);
+    assert.deepEqual(sfu.filter((a) => !a.startsWith(`${pub(n)}:40`)), [`${priv(n)}:4443`, `${priv(n)}:4444`]);
+  }
   assert.deepEqual(await listening("proxy"), ["*:443", "*:80"]);
   assert.deepEqual(await listening("client"), []);
 });
 
 Deno.test(
-  "a passkey sign-up on https://spazio.test, and a listener hearing the host through the SFU",
+  "a passkey sign-up on https://spazio.test, and a listener hearing the host through an edge SFU on another host",
   opts,
   async () => {
     const wav = `${dir}/tone.wav`;
@@ -273,12 +326,17 @@ Deno.test(
     browser = await launchBrowser([
       `--use-file-for-fake-audio-capture=${wav}`,
       "--autoplay-policy=no-user-gesture-required",
-      `--host-resolver-rules=MAP ${DOMAIN} ${pub(N.proxy)}, MAP ${SFU_DOMAIN} ${pub(N.proxy)}`,
+      `--host-resolver-rules=MAP ${DOMAIN} ${pub(N.proxy)}, MAP ${SFU_DOMAIN} ${pub(N.proxy)}, MAP ${SFU2_DOMAIN} ${
+        pub(
+          N.proxy,
+        )
+      }`,
       `--ignore-certificate-errors-spki-list=${spki.join(",")}`,
     ], wrapper);
 
     const host = await newPerson(browser);
     await host.context.addInitScript(RECORD_PEER_CONNECTIONS);
+    const hostSockets = watchSockets(host.page);
     await signUp(host.page, PUBLIC_URL, "deployed_host", "Deployed Host");
     // The session cookie is Secure (production, https).
     const cookies = await host.context.cookies(PUBLIC_URL);
@@ -288,17 +346,31 @@ Deno.test(
     const listener = await newPerson(browser, { width: 360 });
     await listener.context.addInitScript(RECORD_PEER_CONNECTIONS);
     const l = listener.page;
+    const listenerSockets = watchSockets(l);
     await l.goto(link);
     await islandsReady(l);
     await audioGrows(l, "the host's audio at the listener", 30_000);
+    // The host is on the Space's origin SFU, the listener on the other (the least loaded: an edge
+    // fed through the pipe between the two hosts).
+    const sfuOf = (
+      sockets: ReturnType<typeof watchSockets>,
+    ) => [...new Set(sockets.openTo("/ws?").map((s) => new URL(s.url).hostname))];
+    const [origin] = sfuOf(hostSockets);
+    assert.deepEqual(sfuOf(hostSockets), [origin], "the host's SFU sockets");
+    const edge = origin === SFU_DOMAIN ? SFU2_DOMAIN : SFU_DOMAIN;
+    assert.deepEqual(sfuOf(listenerSockets), [edge], `the listener's SFU sockets (the host's on ${origin})`);
+    const mediaOf = (name: string) => pub(name === SFU_DOMAIN ? N.sfu : N.sfu2);
     // An anonymous listener's identity cookie is Secure too.
     const anon = await listener.context.cookies(PUBLIC_URL);
     assert.ok(anon.length > 0 && anon.every((c) => c.secure), JSON.stringify(anon));
     // Media goes straight between the client and the SFU's public address, not through the proxy.
-    for (const [who, page] of [["listener", l], ["host", host.page]] as const) {
-      assert.deepEqual(await remoteAddresses(page), [pub(N.sfu)], `${who}'s media`);
-    }
+    assert.deepEqual(await remoteAddresses(l), [mediaOf(edge)], "the listener's media");
+    assert.deepEqual(await remoteAddresses(host.page), [mediaOf(origin)], "the host's media");
     await audioGrows(l, "more of the host's audio", 10_000);
+    // The tone, not silence, came through the pipe.
+    await waitFor("the audio level at the listener to rise above silence", async () => {
+      return (await statsOf(l)).maxAudioLevel > 0.01 || undefined;
+    }, 5_000);
     await listener.context.close();
     await host.context.close();
   },
@@ -322,7 +394,7 @@ function remoteAddresses(page: Page): Promise<string[]> {
 }
 
 Deno.test("structured logs: every line each process wrote is one JSON event with its level and process", opts, () => {
-  for (const name of ["web", "party", "sfu"]) {
+  for (const name of ["web", "party", "sfu", "sfu2"]) {
     const lines = logs[name] ?? [];
     assert.ok(lines.length > 0, `${name} logged nothing`);
     for (const line of lines) {
@@ -332,7 +404,7 @@ Deno.test("structured logs: every line each process wrote is one JSON event with
       } catch {
         throw new Error(`${name} wrote a line that is not JSON: ${line}`);
       }
-      assert.equal(event.process, name, line);
+      assert.equal(event.process, name.replace(/\d$/, ""), line);
       assert.ok(["debug", "info", "warn", "error"].includes(event.level as string), line);
       assert.equal(typeof event.msg, "string", line);
       assert.ok(!Number.isNaN(Date.parse(event.time as string)), line);
@@ -346,7 +418,9 @@ Deno.test("production mode: each unit refuses the development secret, naming the
   // The same units and settings with the server secret replaced by the one published in the code.
   const etc = `${dir}/etc-dev`;
   await Deno.mkdir(etc);
-  for await (const e of Deno.readDir(`${dir}/etc`)) await Deno.copyFile(`${dir}/etc/${e.name}`, `${etc}/${e.name}`);
+  for await (const e of Deno.readDir(`${dir}/etc`)) {
+    if (e.isFile) await Deno.copyFile(`${dir}/etc/${e.name}`, `${etc}/${e.name}`);
+  }
   await Deno.writeTextFile(`${etc}/server-secret`, DEV_SERVER_SECRET + "\n");
   for (const name of ["web", "party", "sfu"] as const) {
     const { argv, cwd, env } = await unitFor(name, etc);
