@@ -1,7 +1,8 @@
 // Media in Firefox (Debian's firefox-esr, driven over WebDriver BiDi by puppeteer-core) against the
 // real stack and Chromium: an anonymous Firefox listener hears a Chromium host; a Firefox host is
-// heard by a Chromium listener, goes silent when muted and is heard again; a camera in a Space
-// decodes in Firefox; the dock keeps a Firefox listener's audio while they browse.
+// heard by a Chromium listener, goes silent when muted and is heard again; a Chromium-Firefox video
+// call decodes both ways (audio level and frames) and a Firefox-Chromium audio call too; a camera
+// in a Space decodes in Firefox; the dock keeps a Firefox listener's audio while they browse.
 //
 // Each test runs in a network namespace of its own (tests/support/firefox.ts#runInNamespace) that
 // looks like one person's computer: loopback plus one network card, 198.18.0.1, with the default
@@ -26,7 +27,7 @@ import {
   signUp,
   startSpaceAsHost,
 } from "./support/browser.ts";
-import { account } from "./support/calls.ts";
+import { account, befriend, signedInPage } from "./support/calls.ts";
 import {
   byRole,
   cannotMakeNamespace,
@@ -184,6 +185,55 @@ firefoxTest("Firefox: a host speaks to a Chromium listener, mutes and is heard a
     await audioStops(l, "the Firefox host's audio after muting");
     await byRole(h, "button", "Unmute my microphone").click();
     await chromiumReceives(l, "the Firefox host again after unmuting");
+  } finally {
+    await firefox.close();
+    await chromium.close();
+    await stack.close();
+  }
+});
+
+firefoxTest("Firefox: a video call with Chromium decodes both ways, and an audio call the other way", async () => {
+  const stack = await startDevelopmentStack();
+  const chromium = await launchToneBrowser(120);
+  const firefox = await launchFirefox();
+  try {
+    const ann = await account(stack.web, "ann_chromium");
+    const bob = await account(stack.web, "bob_firefox");
+    await befriend(stack.web, ann, bob);
+    await befriend(stack.web, bob, ann);
+    const { page: a } = await signedInPage(chromium, stack.web, ann);
+    await a.context().addInitScript(RECORD_PEER_CONNECTIONS);
+    const { page: b } = await newFirefoxPerson(firefox, { web: stack.web, cookie: bob.cookie });
+    await b.goto(`${stack.web.url}/messages`);
+    await firefoxIslandsReady(b);
+
+    // Chromium calls Firefox with video; Firefox answers.
+    await a.goto(`${stack.web.url}/messages/${bob.user.handle}`);
+    await islandsReady(a);
+    await a.getByRole("button", { name: "Video call" }).click();
+    // The ring, a modal dialog named after the caller. puppeteer's ARIA query finds nothing in a
+    // modal dialog's top layer in Firefox: its Accept is found by its text, inside that dialog.
+    await b.locator("dialog[open][aria-label*='is calling you']").wait();
+    await b.locator("dialog[open] button.accept ::-p-text(Accept)").setWaitForStableBoundingBox(false).click();
+    await a.getByRole("status").getByText("Connected").waitFor();
+    for (const [key, what] of [["inboundAudioBytes", "Ann's voice"], ["inboundVideoFrames", "Ann's camera"]] as const) {
+      onlySfuCandidates(await firefoxReceives(b, `${what} decoded in Firefox`, key), "Bob in Firefox");
+    }
+    for (const [key, what] of [["inboundAudioBytes", "Bob's voice"], ["inboundVideoFrames", "Bob's camera"]] as const) {
+      await chromiumReceives(a, `${what} (Firefox) decoded in Chromium`, key);
+    }
+    await a.getByRole("button", { name: "End call" }).click();
+
+    // Firefox calls Chromium, audio only.
+    await a.goto(`${stack.web.url}/messages`);
+    await islandsReady(a);
+    await b.goto(`${stack.web.url}/messages/${ann.user.handle}`);
+    await firefoxIslandsReady(b);
+    await byRole(b, "button", "Audio call").click();
+    await a.getByRole("dialog", { name: /is calling you/ }).getByRole("button", { name: "Accept" }).click();
+    await a.getByRole("status").getByText("Connected").waitFor();
+    await firefoxReceives(b, "Ann's voice in Firefox's audio call");
+    await chromiumReceives(a, "Bob's voice (Firefox) in Chromium's audio call");
   } finally {
     await firefox.close();
     await chromium.close();

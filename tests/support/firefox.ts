@@ -36,6 +36,8 @@ export async function launchFirefox(extraPrefs: Record<string, unknown> = {}): P
     protocol: "webDriverBiDi",
     executablePath: FIREFOX_PATH,
     headless: true,
+    // A page call that never answers fails the test in 30 s, not puppeteer's 180 s.
+    protocolTimeout: 30_000,
     extraPrefsFirefox: { ...FIREFOX_PREFS, ...extraPrefs },
   });
 }
