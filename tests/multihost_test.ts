@@ -6,7 +6,8 @@
 // (the proxy's 443 and the SFU's media ports); the web and the party server only on the private
 // one. It checks what a person and an attacker on the client's network notice: a passkey sign-up on
 // https://spazio.test, a listener hearing the host with media straight to an edge SFU on another
-// host (the host's audio piped from the Space's origin SFU on the first), the health
+// host (the host's audio piped from the Space's origin SFU on the first), a listener on a host that
+// may reach only TCP 443 hearing the host through coturn (deploy/turnserver.conf) over TLS, the health
 // checks through the proxy, nothing published but what the guide names, no debugger or stray port
 // on any host, and each process refusing the development secrets. Where namespaces cannot be made
 // (not root, not Linux), the test says why and fails.
@@ -47,7 +48,7 @@ if (skip) {
 }
 
 /** The hosts, by their number on the networks (the last byte of their addresses). */
-const N = { proxy: 2, web: 11, party: 12, sfu: 13, sfu2: 14, client: 100 } as const;
+const N = { proxy: 2, web: 11, party: 12, sfu: 13, sfu2: 14, turn: 20, client: 100, client443: 101 } as const;
 const priv = (n: number) => `198.18.20.${n}`;
 const pub = (n: number) => `198.18.19.${n}`;
 
@@ -72,6 +73,8 @@ function envFiles(): Record<string, string> {
       `SPAZIO_SFU_PUBLIC_URL=https://${SFU_DOMAIN}`,
       PEERS,
       `SPAZIO_SFU_PUBLIC_URLS=a=https://${SFU_DOMAIN},b=https://${SFU2_DOMAIN}`,
+      `SPAZIO_TURN_URLS=${TURN_URL}`,
+      `SPAZIO_TURN_SECRET_FILE=${dir}/etc/turn-secret`,
     ].join("\n"),
     "party.env": [
       `SPAZIO_PUBLIC_URL=${PUBLIC_URL}`,
@@ -86,6 +89,9 @@ function envFiles(): Record<string, string> {
     "sfu2/sfu.env": sfuEnv(N.sfu2, "b"),
   };
 }
+
+/** The relay as pages reach it: TURN over TLS on the relay host's 443. */
+const TURN_URL = `turns:${pub(N.turn)}:443?transport=tcp`;
 
 /** Every SFU's id and internal URL, the same list on the web, the party server and each SFU. */
 const PEERS = `SPAZIO_SFU_PEERS=a=http://${priv(N.sfu)}:4444,b=http://${priv(N.sfu2)}:4444`;
@@ -132,6 +138,59 @@ async function unitFor(name: "web" | "party" | "sfu", etc = `${dir}/etc`, host: 
   return cmd;
 }
 
+/**
+ * coturn on the relay host with deploy/turnserver.conf, its CHANGE-ME lines filled in as the guide
+ * says (TLS only, this host's address, a certificate made here, the secret the web has), logging to
+ * stdout instead of syslog.
+ */
+async function startTurn() {
+  const turnDir = `${dir}/turn`;
+  await Deno.mkdir(turnDir);
+  const openssl = await new Deno.Command("openssl", {
+    args: [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=turn.spazio.test",
+      "-addext",
+      `subjectAltName=IP:${pub(N.turn)},DNS:turn.spazio.test`,
+      "-keyout",
+      `${turnDir}/key.pem`,
+      "-out",
+      `${turnDir}/cert.pem`,
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert.ok(openssl.success, new TextDecoder().decode(openssl.stderr));
+  const secret = (await Deno.readTextFile(`${dir}/etc/turn-secret`)).trim();
+  let conf = await Deno.readTextFile(`${ROOT}/deploy/turnserver.conf`);
+  const edits: [string | RegExp, string][] = [
+    ["# listening-ip=203.0.113.10", `listening-ip=${pub(N.turn)}\nrelay-ip=${pub(N.turn)}`],
+    ["# no-udp", "no-udp"],
+    ["# no-tcp", "no-tcp"],
+    [/^cert=.*$/m, `cert=${turnDir}/cert.pem`],
+    [/^pkey=.*$/m, `pkey=${turnDir}/key.pem`],
+    ["static-auth-secret=CHANGE-ME", `static-auth-secret=${secret}`],
+    ["realm=turn.example.com", "realm=turn.spazio.test"],
+    [/^syslog$/m, `log-file=stdout\nsimple-log\npidfile=${turnDir}/turnserver.pid\nuserdb=${turnDir}/turndb`],
+  ];
+  for (const [from, to] of edits) {
+    assert.ok(typeof from === "string" ? conf.includes(from) : from.test(conf), `deploy/turnserver.conf: no ${from}`);
+    conf = conf.replace(from, to);
+  }
+  await Deno.writeTextFile(`${turnDir}/turnserver.conf`, conf);
+  hosts.spawn("turn", ["turnserver", "-c", `${turnDir}/turnserver.conf`], {
+    env: { PATH: "/usr/bin:/bin", HOME: turnDir },
+    log: log("turn"),
+  });
+}
+
 /** curl on a host (the client's view, or the proxy's), resolving the public names to the proxy. */
 async function curl(host: string, url: string, extra: string[] = []): Promise<{ status: number; body: string }> {
   const { code, out } = await hosts.exec(host, [
@@ -175,14 +234,29 @@ Deno.test(
     await hosts.add("sfu", N.sfu, ["pub", "priv"]);
     await hosts.add("sfu2", N.sfu2, ["pub", "priv"]);
     await hosts.add("client", N.client, ["pub"]);
+    await hosts.add("turn", N.turn, ["pub"]);
+    // A client whose network lets through only TCP 443: it has routes to the proxy and the relay
+    // alone (the proxy listens on 443 and 80, the relay only TLS on 443), none to the SFUs' media.
+    await hosts.add("client443", N.client443, ["pub"]);
+    for (
+      const cmd of [
+        ["ip", "route", "del", "198.18.19.0/24"],
+        ["ip", "route", "add", `${pub(N.proxy)}/32`, "dev", "pub"],
+        ["ip", "route", "add", `${pub(N.turn)}/32`, "dev", "pub"],
+      ]
+    ) {
+      const { code, out } = await hosts.exec("client443", cmd);
+      assert.equal(code, 0, `${cmd.join(" ")}: ${out}`);
+    }
 
     // The secrets, made as the guide says, in files only root reads.
     await Deno.mkdir(`${dir}/etc/sfu2`, { mode: 0o750, recursive: true });
-    for (const name of ["room-secret", "server-secret"]) {
+    for (const name of ["room-secret", "server-secret", "turn-secret"]) {
       const out = await new Deno.Command("openssl", { args: ["rand", "-base64", "32"], stdout: "piped" }).output();
       await Deno.writeFile(`${dir}/etc/${name}`, out.stdout, { mode: 0o600 });
     }
     for (const [name, text] of Object.entries(envFiles())) await Deno.writeTextFile(`${dir}/etc/${name}`, text + "\n");
+    await startTurn();
 
     for (const name of ["party", "sfu", "web"] as const) {
       const { argv, cwd, env } = await unitFor(name);
@@ -375,6 +449,85 @@ Deno.test(
     await host.context.close();
   },
 );
+
+Deno.test("a client that may reach only TCP 443 hears the host through TURN over TLS", opts, async () => {
+  // Its own Chromium, on its own host, trusting the proxy's CA and the relay's certificate.
+  const wrapper = `${dir}/chromium-on-client443`;
+  await Deno.writeTextFile(
+    wrapper,
+    `#!/bin/sh\nexec ${hosts.wrap("client443", [CHROMIUM_PATH]).join(" ")} "$@"\n`,
+    { mode: 0o755 },
+  );
+  const spki = [
+    await spkiOf(`${dir}/caddy-root.crt`),
+    await spkiOf(`${dir}/caddy/data/caddy/pki/authorities/local/intermediate.crt`),
+    await spkiOf(`${dir}/turn/cert.pem`),
+  ];
+  const walled = await launchBrowser([
+    "--autoplay-policy=no-user-gesture-required",
+    `--host-resolver-rules=MAP ${DOMAIN} ${pub(N.proxy)}, MAP ${SFU_DOMAIN} ${pub(N.proxy)}, MAP ${SFU2_DOMAIN} ${
+      pub(
+        N.proxy,
+      )
+    }`,
+    `--ignore-certificate-errors-spki-list=${spki.join(",")}`,
+  ], wrapper);
+  try {
+    // The SFUs' media ports are out of its reach.
+    const direct = await hosts.exec("client443", [
+      "curl",
+      "-s",
+      "--connect-timeout",
+      "2",
+      `http://${pub(N.sfu)}:40000`,
+    ]);
+    assert.notEqual(direct.code, 0, "the walled client reached an SFU's media address");
+
+    const host = await newPerson(browser!);
+    await host.context.addInitScript(RECORD_PEER_CONNECTIONS);
+    await signUp(host.page, PUBLIC_URL, "relay_host", "Relay Host");
+    const link = await startSpaceAsHost(host.page, PUBLIC_URL, "Through the relay");
+
+    const listener = await newPerson(walled, { width: 360 });
+    await listener.context.addInitScript(RECORD_PEER_CONNECTIONS);
+    const l = listener.page;
+    await l.goto(link);
+    await islandsReady(l);
+    await audioGrows(l, "the host's audio at the walled listener", 30_000);
+    await waitFor("the audio level at the walled listener to rise above silence", async () => {
+      return (await statsOf(l)).maxAudioLevel > 0.01 || undefined;
+    }, 5_000);
+    const rs = await routes(l);
+    assert.ok(rs.length > 0, "the walled listener has no connected peer connection");
+    for (const r of rs) {
+      assert.equal(r.candidateType, "relay", `media not through the relay: ${JSON.stringify(r)}`);
+      assert.equal(r.relayProtocol, "tls", `the relay not reached over TLS: ${JSON.stringify(r)}`);
+      assert.equal(r.url, TURN_URL, `another relay: ${JSON.stringify(r)}`);
+    }
+    await listener.context.close();
+    await host.context.close();
+  } finally {
+    await walled.close().catch(() => {});
+  }
+});
+
+/** The local candidate of each connected peer connection's selected pair: how its media goes out. */
+function routes(page: Page): Promise<{ candidateType: string; relayProtocol?: string; url?: string }[]> {
+  return page.evaluate(async () => {
+    const out: { candidateType: string; relayProtocol?: string; url?: string }[] = [];
+    // deno-lint-ignore no-explicit-any
+    for (const pc of (window as any).__pcs as RTCPeerConnection[]) {
+      if (pc.connectionState !== "connected") continue;
+      const stats = await pc.getStats();
+      stats.forEach((s) => {
+        if (s.type !== "transport" || !s.selectedCandidatePairId) return;
+        const local = stats.get(stats.get(s.selectedCandidatePairId).localCandidateId);
+        out.push({ candidateType: local.candidateType, relayProtocol: local.relayProtocol, url: local.url });
+      });
+    }
+    return out;
+  });
+}
 
 /** The remote address of each connected peer connection's selected candidate pair. */
 function remoteAddresses(page: Page): Promise<string[]> {
