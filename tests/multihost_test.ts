@@ -7,7 +7,8 @@
 // one. It checks what a person and an attacker on the client's network notice: a passkey sign-up on
 // https://spazio.test, a listener hearing the host with media straight to an edge SFU on another
 // host (the host's audio piped from the Space's origin SFU on the first), a listener on a host that
-// may reach only TCP 443 hearing the host through coturn (deploy/turnserver.conf) over TLS, the health
+// may reach only TCP 443 hearing the host through coturn (deploy/turnserver.conf) over TLS, a 1:1
+// call between a person on the open client and one behind that wall (each hears the other), the health
 // checks through the proxy, nothing published but what the guide names, no debugger or stray port
 // on any host, and each process refusing the development secrets. Where namespaces cannot be made
 // (not root, not Linux), the test says why and fails.
@@ -55,6 +56,8 @@ const pub = (n: number) => `198.18.19.${n}`;
 let hosts: HostsType;
 let dir: string;
 let browser: Browser | undefined;
+/** Chromium on the host that may reach only TCP 443. */
+let walled: Browser | undefined;
 const logs: Record<string, string[]> = {};
 const log = (name: string) => (line: string) => void (logs[name] ??= []).push(line);
 const tail = (name: string) => (logs[name] ?? []).slice(-30).join("\n");
@@ -463,7 +466,8 @@ Deno.test("a client that may reach only TCP 443 hears the host through TURN over
     await spkiOf(`${dir}/caddy/data/caddy/pki/authorities/local/intermediate.crt`),
     await spkiOf(`${dir}/turn/cert.pem`),
   ];
-  const walled = await launchBrowser([
+  walled = await launchBrowser([
+    `--use-file-for-fake-audio-capture=${dir}/tone.wav`,
     "--autoplay-policy=no-user-gesture-required",
     `--host-resolver-rules=MAP ${DOMAIN} ${pub(N.proxy)}, MAP ${SFU_DOMAIN} ${pub(N.proxy)}, MAP ${SFU2_DOMAIN} ${
       pub(
@@ -472,7 +476,7 @@ Deno.test("a client that may reach only TCP 443 hears the host through TURN over
     }`,
     `--ignore-certificate-errors-spki-list=${spki.join(",")}`,
   ], wrapper);
-  try {
+  {
     // The SFUs' media ports are out of its reach.
     const direct = await hosts.exec("client443", [
       "curl",
@@ -506,10 +510,58 @@ Deno.test("a client that may reach only TCP 443 hears the host through TURN over
     }
     await listener.context.close();
     await host.context.close();
-  } finally {
-    await walled.close().catch(() => {});
   }
 });
+
+Deno.test(
+  "a 1:1 call between a person on the open client and one behind the 443-only wall: each hears the other",
+  opts,
+  async () => {
+    const ann = await newPerson(browser!);
+    const bob = await newPerson(walled!, { width: 360 });
+    for (const p of [ann, bob]) await p.context.addInitScript(RECORD_PEER_CONNECTIONS);
+    await signUp(ann.page, PUBLIC_URL, "call_ann", "Ann Caller");
+    await signUp(bob.page, PUBLIC_URL, "call_bob", "Bob Callee");
+    // Bob takes calls from Ann: she is his contact, and he wrote to her (as the site's pages do).
+    const statuses = await bob.page.evaluate(async () => {
+      const json = { "content-type": "application/json" };
+      const contact = await fetch("/api/contacts/call_ann", { method: "PUT", headers: json });
+      const dm = await fetch("/api/messages/call_ann", {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify({ text: "hi" }),
+      });
+      return [contact.status, dm.status];
+    });
+    assert.deepEqual(statuses, [200, 201], "Bob adding Ann and writing to her");
+    await bob.page.goto(`${PUBLIC_URL}/messages`);
+    await islandsReady(bob.page);
+    await ann.page.goto(`${PUBLIC_URL}/messages/call_bob`);
+    await islandsReady(ann.page);
+    await ann.page.getByRole("button", { name: "Audio call" }).click();
+    await bob.page.getByRole("dialog", { name: /is calling you/ }).getByRole("button", { name: "Accept" }).click();
+    for (const p of [ann.page, bob.page]) {
+      await p.getByRole("status").getByText("Connected").waitFor({
+        timeout: 20_000,
+      });
+    }
+    for (const [who, p] of [["Ann", ann.page], ["Bob", bob.page]] as const) {
+      await audioGrows(p, `${who} hearing the other side`, 20_000);
+      await waitFor(`${who}'s audio level to rise above silence`, async () => {
+        return (await statsOf(p)).maxAudioLevel > 0.01 || undefined;
+      }, 5_000);
+    }
+    // Bob's media goes through the relay (he can reach nothing else), Ann's straight to an SFU.
+    for (const r of await routes(bob.page)) assert.equal(r.candidateType, "relay", JSON.stringify(r));
+    const annMedia = await remoteAddresses(ann.page);
+    assert.ok(
+      annMedia.length > 0 && annMedia.every((a) => a === pub(N.sfu) || a === pub(N.sfu2)),
+      `Ann's media: ${annMedia}`,
+    );
+    await ann.context.close();
+    await bob.context.close();
+  },
+);
 
 /** The local candidate of each connected peer connection's selected pair: how its media goes out. */
 function routes(page: Page): Promise<{ candidateType: string; relayProtocol?: string; url?: string }[]> {
@@ -596,6 +648,7 @@ Deno.test("production mode: each unit refuses the development secret, naming the
 
 Deno.test("stop Chromium, every process and the namespaces", { ...opts, ignore: false }, async () => {
   await browser?.close().catch(() => {});
+  await walled?.close().catch(() => {});
   await hosts?.close();
   if (dir) await Deno.remove(dir, { recursive: true }).catch(() => {});
 });
