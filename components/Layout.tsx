@@ -26,6 +26,11 @@ export interface LayoutProps {
   shellIslands?: string;
   /** The Content-Security-Policy nonce of this answer: every inline script (and bundle) carries it. */
   nonce?: string;
+  /**
+   * An inline script that must run before anything else loads (the Space page's early media
+   * socket): first in the head, so that no stylesheet holds it back.
+   */
+  headScript?: string;
   children: ComponentChildren;
 }
 
@@ -89,6 +94,7 @@ export function Layout(
     returnTo = "/",
     shellIslands = "",
     nonce,
+    headScript,
     children,
   }: LayoutProps,
 ) {
@@ -103,6 +109,7 @@ export function Layout(
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
         <title>{`${title} · Spazio`}</title>
+        {headScript && <script nonce={nonce} dangerouslySetInnerHTML={{ __html: headScript }} />}
         <meta name="description" content={t(lang, "app.tagline")} />
         <meta name="theme-color" content="#f6f4fb" media="(prefers-color-scheme: light)" />
         <meta name="theme-color" content="#0f0b1e" media="(prefers-color-scheme: dark)" />

@@ -38,6 +38,7 @@ export function renderPage(
   title: string,
   body: ComponentChildren,
   status: 200 | 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 = 200,
+  opts: { headScript?: string } = {},
 ): Response {
   const user = c.get("user");
   // Every page of a signed-in person rings for incoming calls, whatever page is open.
@@ -66,6 +67,7 @@ export function renderPage(
       returnTo={returnTo(c)}
       shellIslands={shell}
       nonce={nonce}
+      headScript={opts.headScript}
     >
       <div
         class="page"

@@ -14,7 +14,6 @@ import { joinTokens } from "../../lib/server/spaces/join.ts";
 import { replayState } from "../../lib/server/spaces/public_view.ts";
 import { SpaceService } from "../../lib/server/spaces/service.ts";
 import { Icon } from "../../components/Icon.tsx";
-import { cspNonce } from "../../lib/server/http/security_headers.ts";
 import { earlyMediaScript } from "../../lib/server/spaces/early_media.ts";
 
 export const handler: Handlers = {
@@ -145,12 +144,6 @@ export const handler: Handlers = {
       space.title,
       (
         <section class="space-screen">
-          {tokens && (
-            <script
-              nonce={cspNonce(c)}
-              dangerouslySetInnerHTML={{ __html: earlyMediaScript(tokens.sfuUrl, tokens.sfuToken) }}
-            />
-          )}
           <Island
             name="SpaceScreen"
             props={{
@@ -164,6 +157,9 @@ export const handler: Handlers = {
           />
         </section>
       ),
+      200,
+      // The media socket opens before the stylesheet and the scripts load (early_media.ts).
+      tokens ? { headScript: earlyMediaScript(tokens.sfuUrl, tokens.sfuToken) } : {},
     );
   },
 };

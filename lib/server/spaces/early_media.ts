@@ -1,4 +1,5 @@
-// The Space page's first move, before any of its scripts has loaded: an inline script opens the
+// The Space page's first move, before its stylesheet and scripts load: an inline script, first in
+// the head (an inline script after a stylesheet waits for it), opens the
 // media socket to the SFU (with `welcome=recv`, so the SFU's capabilities and a receive transport
 // come with it) and keeps what arrives. The page's media code takes that socket when it starts
 // (SfuSignalling.open in lib/browser/media/signalling.ts) instead of opening one then: the
