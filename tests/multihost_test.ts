@@ -25,7 +25,7 @@ import {
   startSpaceAsHost,
   watchSockets,
 } from "./support/browser.ts";
-import { spkiOf } from "./support/coturn.ts";
+import { makeTurnCert, selectedRoutes, spkiOf } from "./support/coturn.ts";
 import { cannotMakeNamespaces, Hosts, type Hosts as HostsType } from "./support/netns.ts";
 import { waitFor } from "./support/party.ts";
 import { audioGrows, RECORD_PEER_CONNECTIONS, statsOf, writeToneWav } from "./support/sfu.ts";
@@ -149,28 +149,7 @@ async function unitFor(name: "web" | "party" | "sfu", etc = `${dir}/etc`, host: 
 async function startTurn() {
   const turnDir = `${dir}/turn`;
   await Deno.mkdir(turnDir);
-  const openssl = await new Deno.Command("openssl", {
-    args: [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=turn.spazio.test",
-      "-addext",
-      `subjectAltName=IP:${pub(N.turn)},DNS:turn.spazio.test`,
-      "-keyout",
-      `${turnDir}/key.pem`,
-      "-out",
-      `${turnDir}/cert.pem`,
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  assert.ok(openssl.success, new TextDecoder().decode(openssl.stderr));
+  await makeTurnCert(turnDir, pub(N.turn));
   const secret = (await Deno.readTextFile(`${dir}/etc/turn-secret`)).trim();
   let conf = await Deno.readTextFile(`${ROOT}/deploy/turnserver.conf`);
   const edits: [string | RegExp, string][] = [
@@ -384,32 +363,38 @@ Deno.test("nothing else is reachable from the client: internal paths, private ho
   assert.deepEqual(await listening("client"), []);
 });
 
+/**
+ * A Chromium on one of the client hosts, its fake microphone playing ${dir}/tone.wav, the names
+ * resolved to the proxy, trusting the proxy's CA (its intermediate's key, in the chain Caddy
+ * serves, and its root's) and the certificates in `trust`.
+ */
+async function clientBrowser(host: "client" | "client443", trust: string[] = []): Promise<Browser> {
+  const wrapper = `${dir}/chromium-on-${host}`;
+  await Deno.writeTextFile(wrapper, `#!/bin/sh\nexec ${hosts.wrap(host, [CHROMIUM_PATH]).join(" ")} "$@"\n`, {
+    mode: 0o755,
+  });
+  const certs = [
+    `${dir}/caddy-root.crt`,
+    `${dir}/caddy/data/caddy/pki/authorities/local/intermediate.crt`,
+    ...trust,
+  ];
+  const spki = await Promise.all(certs.map(spkiOf));
+  const proxy = pub(N.proxy);
+  return await launchBrowser([
+    `--use-file-for-fake-audio-capture=${dir}/tone.wav`,
+    "--autoplay-policy=no-user-gesture-required",
+    `--host-resolver-rules=MAP ${DOMAIN} ${proxy}, MAP ${SFU_DOMAIN} ${proxy}, MAP ${SFU2_DOMAIN} ${proxy}`,
+    `--ignore-certificate-errors-spki-list=${spki.join(",")}`,
+  ], wrapper);
+}
+
 Deno.test(
   "a passkey sign-up on https://spazio.test, and a listener hearing the host through an edge SFU on another host",
   opts,
   async () => {
     const wav = `${dir}/tone.wav`;
     await writeToneWav(wav, 120);
-    const wrapper = `${dir}/chromium-on-client`;
-    await Deno.writeTextFile(
-      wrapper,
-      `#!/bin/sh\nexec ${hosts.wrap("client", [CHROMIUM_PATH]).join(" ")} "$@"\n`,
-      { mode: 0o755 },
-    );
-    // Trusting the proxy's CA: its intermediate's key (in the chain Caddy serves) and its root's.
-    const spki = [await spkiOf(`${dir}/caddy-root.crt`)];
-    const intermediate = `${dir}/caddy/data/caddy/pki/authorities/local/intermediate.crt`;
-    spki.push(await spkiOf(intermediate));
-    browser = await launchBrowser([
-      `--use-file-for-fake-audio-capture=${wav}`,
-      "--autoplay-policy=no-user-gesture-required",
-      `--host-resolver-rules=MAP ${DOMAIN} ${pub(N.proxy)}, MAP ${SFU_DOMAIN} ${pub(N.proxy)}, MAP ${SFU2_DOMAIN} ${
-        pub(
-          N.proxy,
-        )
-      }`,
-      `--ignore-certificate-errors-spki-list=${spki.join(",")}`,
-    ], wrapper);
+    browser = await clientBrowser("client");
 
     const host = await newPerson(browser);
     await host.context.addInitScript(RECORD_PEER_CONNECTIONS);
@@ -455,27 +440,7 @@ Deno.test(
 
 Deno.test("a client that may reach only TCP 443 hears the host through TURN over TLS", opts, async () => {
   // Its own Chromium, on its own host, trusting the proxy's CA and the relay's certificate.
-  const wrapper = `${dir}/chromium-on-client443`;
-  await Deno.writeTextFile(
-    wrapper,
-    `#!/bin/sh\nexec ${hosts.wrap("client443", [CHROMIUM_PATH]).join(" ")} "$@"\n`,
-    { mode: 0o755 },
-  );
-  const spki = [
-    await spkiOf(`${dir}/caddy-root.crt`),
-    await spkiOf(`${dir}/caddy/data/caddy/pki/authorities/local/intermediate.crt`),
-    await spkiOf(`${dir}/turn/cert.pem`),
-  ];
-  walled = await launchBrowser([
-    `--use-file-for-fake-audio-capture=${dir}/tone.wav`,
-    "--autoplay-policy=no-user-gesture-required",
-    `--host-resolver-rules=MAP ${DOMAIN} ${pub(N.proxy)}, MAP ${SFU_DOMAIN} ${pub(N.proxy)}, MAP ${SFU2_DOMAIN} ${
-      pub(
-        N.proxy,
-      )
-    }`,
-    `--ignore-certificate-errors-spki-list=${spki.join(",")}`,
-  ], wrapper);
+  walled = await clientBrowser("client443", [`${dir}/turn/cert.pem`]);
   {
     // The SFUs' media ports are out of its reach.
     const direct = await hosts.exec("client443", [
@@ -501,7 +466,7 @@ Deno.test("a client that may reach only TCP 443 hears the host through TURN over
     await waitFor("the audio level at the walled listener to rise above silence", async () => {
       return (await statsOf(l)).maxAudioLevel > 0.01 || undefined;
     }, 5_000);
-    const rs = await routes(l);
+    const rs = await selectedRoutes(l);
     assert.ok(rs.length > 0, "the walled listener has no connected peer connection");
     for (const r of rs) {
       assert.equal(r.candidateType, "relay", `media not through the relay: ${JSON.stringify(r)}`);
@@ -552,7 +517,7 @@ Deno.test(
       }, 5_000);
     }
     // Bob's media goes through the relay (he can reach nothing else), Ann's straight to an SFU.
-    for (const r of await routes(bob.page)) assert.equal(r.candidateType, "relay", JSON.stringify(r));
+    for (const r of await selectedRoutes(bob.page)) assert.equal(r.candidateType, "relay", JSON.stringify(r));
     const annMedia = await remoteAddresses(ann.page);
     assert.ok(
       annMedia.length > 0 && annMedia.every((a) => a === pub(N.sfu) || a === pub(N.sfu2)),
@@ -562,24 +527,6 @@ Deno.test(
     await bob.context.close();
   },
 );
-
-/** The local candidate of each connected peer connection's selected pair: how its media goes out. */
-function routes(page: Page): Promise<{ candidateType: string; relayProtocol?: string; url?: string }[]> {
-  return page.evaluate(async () => {
-    const out: { candidateType: string; relayProtocol?: string; url?: string }[] = [];
-    // deno-lint-ignore no-explicit-any
-    for (const pc of (window as any).__pcs as RTCPeerConnection[]) {
-      if (pc.connectionState !== "connected") continue;
-      const stats = await pc.getStats();
-      stats.forEach((s) => {
-        if (s.type !== "transport" || !s.selectedCandidatePairId) return;
-        const local = stats.get(stats.get(s.selectedCandidatePairId).localCandidateId);
-        out.push({ candidateType: local.candidateType, relayProtocol: local.relayProtocol, url: local.url });
-      });
-    }
-    return out;
-  });
-}
 
 /** The remote address of each connected peer connection's selected candidate pair. */
 function remoteAddresses(page: Page): Promise<string[]> {

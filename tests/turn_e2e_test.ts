@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { islandsReady, launchBrowser, newPerson, signUp, startSpaceAsHost } from "./support/browser.ts";
 import { account, befriend, signedInPage } from "./support/calls.ts";
-import { Coturn } from "./support/coturn.ts";
+import { Coturn, type Route, selectedRoutes } from "./support/coturn.ts";
 import { waitFor } from "./support/party.ts";
 import { audioGrows, RECORD_PEER_CONNECTIONS, writeToneWav } from "./support/sfu.ts";
 import { type Stack, startStack } from "./support/stack.ts";
@@ -22,30 +22,6 @@ let browser: Browser;
 let wav: string;
 /** Ann's page in an answered call, and the call's id, kept for the credentials' test. */
 let inCall: { page: Page; callId: string } | undefined;
-
-interface Route {
-  candidateType: string;
-  relayProtocol?: string;
-  url?: string;
-}
-
-/** The local candidate of each connected peer connection's selected pair: how its media goes out. */
-function routes(page: Page): Promise<Route[]> {
-  return page.evaluate(async () => {
-    const out: Route[] = [];
-    // deno-lint-ignore no-explicit-any
-    for (const pc of (window as any).__pcs as RTCPeerConnection[]) {
-      if (pc.connectionState !== "connected") continue;
-      const stats = await pc.getStats();
-      stats.forEach((s) => {
-        if (s.type !== "transport" || !s.selectedCandidatePairId) return;
-        const local = stats.get(stats.get(s.selectedCandidatePairId).localCandidateId);
-        out.push({ candidateType: local.candidateType, relayProtocol: local.relayProtocol, url: local.url });
-      });
-    }
-    return out;
-  });
-}
 
 function assertThroughTls(rs: Route[], who: string) {
   assert.ok(rs.length > 0, `${who}: no connected peer connection`);
@@ -101,8 +77,8 @@ Deno.test("a listener whose page may use only the relay hears the host through T
   const page = await l.goto(link);
   await islandsReady(l);
   await audioGrows(l, "the host's audio at the listener, through the relay", 20_000);
-  assertThroughTls(await routes(l), "the listener");
-  assertThroughTls(await routes(host.page), "the host");
+  assertThroughTls(await selectedRoutes(l), "the listener");
+  assertThroughTls(await selectedRoutes(host.page), "the host");
   // It keeps coming (not a burst before a fallback).
   await audioGrows(l, "more of the host's audio", 10_000);
 
@@ -136,8 +112,8 @@ Deno.test("a call through the relay: each side hears the other over TURN/TLS", o
   for (const p of [a, b]) await p.getByRole("status").getByText("Connected").waitFor();
   await audioGrows(b, "Ann's voice at Bob", 20_000);
   await audioGrows(a, "Bob's voice at Ann", 20_000);
-  assertThroughTls(await routes(a), "Ann");
-  assertThroughTls(await routes(b), "Bob");
+  assertThroughTls(await selectedRoutes(a), "Ann");
+  assertThroughTls(await selectedRoutes(b), "Bob");
   inCall = { page: a, callId: new URL(a.url()).pathname.split("/").pop()! };
   await b.context().close();
 });
@@ -223,7 +199,7 @@ Deno.test(
       });
       while (Date.now() / 1000 < firstExpiry + 5) await new Promise((r) => setTimeout(r, 1_000));
       await audioGrows(l, "the host's audio after the first credentials expired", 15_000);
-      assertThroughTls(await routes(l), "the listener, after the renewal");
+      assertThroughTls(await selectedRoutes(l), "the listener, after the renewal");
       await listener.context.close();
       await host.context.close();
     } finally {

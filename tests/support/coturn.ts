@@ -2,6 +2,7 @@
 // (no plain UDP, TCP or DTLS listener): a certificate made on the spot with openssl, the TURN REST
 // scheme's shared secret (`use-auth-secret`), loopback peers allowed (the SFU is on 127.0.0.1).
 // Chromium checks a turns: server's certificate: `chromiumFlag` trusts exactly this one's key.
+import type { Page } from "playwright-core";
 import { freePort, waitFor } from "./party.ts";
 
 export class Coturn {
@@ -39,23 +40,7 @@ export class Coturn {
 
   static async start(): Promise<Coturn> {
     const dir = await Deno.makeTempDir({ prefix: "spazio-coturn-" });
-    await openssl([
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=turn.spazio.test",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1,DNS:turn.spazio.test",
-      "-keyout",
-      `${dir}/key.pem`,
-      "-out",
-      `${dir}/cert.pem`,
-    ]);
+    await makeTurnCert(dir, "127.0.0.1");
     const spki = await spkiOf(`${dir}/cert.pem`);
     const secret = crypto.randomUUID() + crypto.randomUUID();
     const tlsPort = freePort();
@@ -144,4 +129,50 @@ export async function spkiOf(certPath: string): Promise<string> {
   const der = await openssl(["pkey", "-pubin", "-outform", "der"], pub);
   const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", der));
   return btoa(String.fromCharCode(...hash));
+}
+
+/** A self-signed certificate for turn.spazio.test at `ip`: `${dir}/cert.pem` and `${dir}/key.pem`. */
+export async function makeTurnCert(dir: string, ip: string): Promise<void> {
+  await openssl([
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "1",
+    "-subj",
+    "/CN=turn.spazio.test",
+    "-addext",
+    `subjectAltName=IP:${ip},DNS:turn.spazio.test`,
+    "-keyout",
+    `${dir}/key.pem`,
+    "-out",
+    `${dir}/cert.pem`,
+  ]);
+}
+
+/** How a page's media goes out: the local candidate of each connected peer connection's selected pair. */
+export interface Route {
+  candidateType: string;
+  relayProtocol?: string;
+  url?: string;
+}
+
+/** The routes of every connected peer connection (the page records them: RECORD_PEER_CONNECTIONS). */
+export function selectedRoutes(page: Page): Promise<Route[]> {
+  return page.evaluate(async () => {
+    const out: Route[] = [];
+    // deno-lint-ignore no-explicit-any
+    for (const pc of (window as any).__pcs as RTCPeerConnection[]) {
+      if (pc.connectionState !== "connected") continue;
+      const stats = await pc.getStats();
+      stats.forEach((s) => {
+        if (s.type !== "transport" || !s.selectedCandidatePairId) return;
+        const local = stats.get(stats.get(s.selectedCandidatePairId).localCandidateId);
+        out.push({ candidateType: local.candidateType, relayProtocol: local.relayProtocol, url: local.url });
+      });
+    }
+    return out;
+  });
 }
