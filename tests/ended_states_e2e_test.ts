@@ -82,8 +82,10 @@ Deno.test(
         const card = home.locator("section[aria-labelledby=live-h] .space-card", { hasText: "Night radio" });
         await card.waitFor({ timeout: HOME_MS });
         await card.getByText("LIVE").waitFor();
-        // ... and leaves Upcoming (it stayed there, beside its live card, until a reload).
+        // ... and leaves Upcoming (it stayed there, beside its live card, until a reload); it was
+        // the only one, so no bare Upcoming heading is left either.
         await upcoming.waitFor({ state: "hidden" });
+        await home.locator("#upcoming-h").waitFor({ state: "hidden" });
         await viewShots(home, "ended-home-live");
       });
 
