@@ -11,6 +11,39 @@ import { RECORD_PEER_CONNECTIONS } from "../tests/support/sfu.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * In the first listener's page: marks (performance.now) for each peer connection's ICE and DTLS
+ * reaching "connected", the first audio packet and the first audio above silence, so that the
+ * bench can say where the time between the consumer and the sound goes.
+ */
+const TRACE_JOIN = `
+  (() => {
+    const Native = window.RTCPeerConnection;
+    window.RTCPeerConnection = function (...args) {
+      const pc = new Native(...args);
+      const mark = (n) => performance.getEntriesByName("spazio:" + n).length || performance.mark("spazio:" + n);
+      pc.addEventListener("iceconnectionstatechange", () => pc.iceConnectionState === "connected" && mark("ice-connected"));
+      pc.addEventListener("connectionstatechange", () => pc.connectionState === "connected" && mark("dtls-connected"));
+      const poll = async () => {
+        for (let i = 0; i < 2000 && pc.connectionState !== "closed"; i++) {
+          let packets = 0, level = 0;
+          (await pc.getStats()).forEach((s) => {
+            if (s.type === "inbound-rtp" && s.kind === "audio") { packets += s.packetsReceived || 0; level = Math.max(level, s.audioLevel || 0); }
+          });
+          if (packets > 0) mark("first-packet");
+          if (level > 0) mark("first-level");
+          if (level > 0.01) return mark("level-above-silence");
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      };
+      poll();
+      return pc;
+    };
+    window.RTCPeerConnection.prototype = Native.prototype;
+    Object.setPrototypeOf(window.RTCPeerConnection, Native);
+  })();
+`;
+
 export interface Listeners {
   pages: Page[];
   /** Per listener, ms from opening the link (navigation start) to audio above silence. */
@@ -29,6 +62,7 @@ export async function joinListeners(browser: Browser, link: string, n: number): 
     for (let i = 0; i < n; i++) {
       const context = await browser.newContext();
       await context.addInitScript(RECORD_PEER_CONNECTIONS);
+      if (i === 0) await context.addInitScript(TRACE_JOIN);
       const page = await context.newPage();
       pages.push(page);
       await page.goto(link, { waitUntil: "commit" });
@@ -39,8 +73,12 @@ export async function joinListeners(browser: Browser, link: string, n: number): 
       // Where the time went (the page's own spazio:* marks and its navigation), for the first one.
       const marks = i > 0 ? "" : await page.evaluate(() => {
         const n = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
-        return [`html@${n.responseEnd.toFixed(0)}`, `dcl@${n.domContentLoadedEventEnd.toFixed(0)}`].concat(
+        const scripts = (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
+          .filter((r) => r.name.endsWith(".js"))
+          .map((r) => `${r.name.split("/").pop()!.slice(0, 12)}:${r.startTime.toFixed(0)}-${r.responseEnd.toFixed(0)}`);
+        return [`html@${n.responseEnd.toFixed(0)}`, `dcl@${n.domContentLoadedEventEnd.toFixed(0)}`, ...scripts].concat(
           performance.getEntriesByType("mark").filter((m) => m.name.startsWith("spazio:"))
+            .sort((a, b) => a.startTime - b.startTime)
             .map((m) => `${m.name.slice(7)}@${m.startTime.toFixed(0)}`),
         ).join(" ");
       });

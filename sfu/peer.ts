@@ -11,6 +11,7 @@ import {
   type SfuNotification,
   type SfuRequest,
   type SfuResponseData,
+  type SfuWelcomeMode,
   type TransportInfo,
 } from "../lib/protocol/sfu.ts";
 import { CONSUMER_RATE, controlConsumer, layerCounts, LIMITED_CONSUMER_REQUESTS } from "./consumer-control.ts";
@@ -110,20 +111,32 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
   }
 
   /**
-   * The `welcome` of a socket that asked for one: the router's capabilities and, with `recv`, the
-   * receive transport, sent before any request is handled (it goes first in the peer's queue).
+   * The `welcome` of a socket that asked for one: the router's capabilities and, with `recv` or
+   * `listen`, the receive transport, sent before any request is handled (it goes first in the
+   * peer's queue); with `listen`, then a consumer of every audio producer.
    * A failure is sent as an error without id: the client then asks for both the usual way.
    */
-  welcome(recv: boolean): Promise<void> {
+  welcome(mode: SfuWelcomeMode): Promise<void> {
     const run = this.#queue.then(async () => {
       if (this.#closed) return;
-      const rtpCapabilities = (await this.#room.primarySlot()).router.rtpCapabilities;
-      const transport = recv ? await this.#createTransport("recv") : undefined;
+      const router = (await this.#room.primarySlot()).router;
+      const transport = mode !== "caps" ? await this.#createTransport("recv") : undefined;
       this.notify({
         type: "welcome",
-        rtpCapabilities: rtpCapabilities as never,
+        rtpCapabilities: router.rtpCapabilities as never,
         ...(transport && { recv: transport }),
       });
+      if (mode !== "listen" || this.#closed) return;
+      // The audio at once, for the Opus every WebRTC browser receives (the router's own terms);
+      // `consume` brings the real capabilities for the rest. Before it, nothing else is consumed.
+      this.#rtpCapabilities ??= {
+        codecs: router.rtpCapabilities.codecs?.filter((c) => c.kind === "audio"),
+        headerExtensions: router.rtpCapabilities.headerExtensions?.filter((h) => h.kind === "audio"),
+      };
+      await this.#room.mediaReady();
+      for (const { producer, sub } of this.#room.producersExcept(this)) {
+        if (producer.kind === "audio") await this.consumeProducer(producer, sub);
+      }
     });
     this.#queue = run.catch(() => {});
     return run;
@@ -265,7 +278,11 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
     this.#consumedProducers.add(producer.id);
     try {
       await recv.slot.ensurePiped(await this.#room.primarySlot(), producer.id);
-      if (!recv.slot.router.canConsume({ producerId: producer.id, rtpCapabilities })) return;
+      if (!recv.slot.router.canConsume({ producerId: producer.id, rtpCapabilities })) {
+        // Not with these capabilities (a camera before `consume` brought the device's): asked again then.
+        this.#consumedProducers.delete(producer.id);
+        return;
+      }
       // enableRtx for audio too: mediasoup 3.12 otherwise strips plain NACK from audio consumers, and
       // every packet lost between the SFU and the listener would be heard (Opus has no RTX codec:
       // the packet is sent again as it was, which libwebrtc's NetEq takes while it is not late).

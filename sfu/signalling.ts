@@ -8,7 +8,14 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { z } from "zod";
 import { MAX_MESSAGE_BYTES } from "../lib/protocol/defaults.ts";
 import { originAllowed } from "../lib/protocol/origin.ts";
-import { SfuCloseCode, SfuRequest, SfuRoomName, type SfuServerMessage } from "../lib/protocol/sfu.ts";
+import {
+  SFU_WELCOME_MODES,
+  SfuCloseCode,
+  SfuRequest,
+  SfuRoomName,
+  type SfuServerMessage,
+  type SfuWelcomeMode,
+} from "../lib/protocol/sfu.ts";
 import { verifyRoomToken } from "../lib/protocol/token.ts";
 import type { Admission } from "./admission.ts";
 import { SfuError } from "./errors.ts";
@@ -92,11 +99,11 @@ export class Signalling {
       req,
       socket,
       head,
-      (ws) => this.#accept(ws, room, sub, welcome === "recv" || welcome === "caps" ? welcome : null),
+      (ws) => this.#accept(ws, room, sub, SFU_WELCOME_MODES.find((m) => m === welcome) ?? null),
     );
   }
 
-  #accept(ws: WebSocket, roomName: string, sub: string, welcome: "recv" | "caps" | null): void {
+  #accept(ws: WebSocket, roomName: string, sub: string, welcome: SfuWelcomeMode | null): void {
     const send = (msg: SfuServerMessage) => {
       // The callback swallows a write that fails because the client just went away.
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg), () => {});
@@ -117,7 +124,7 @@ export class Signalling {
     }
     // Asked for in the URL: first in the peer's queue, so a request sent at once comes after it.
     if (welcome) {
-      peer.welcome(welcome === "recv").catch((err) => {
+      peer.welcome(welcome).catch((err) => {
         const e = err instanceof SfuError ? err : new SfuError("unavailable", "the media server could not welcome you");
         if (!(err instanceof SfuError) && !peer.closed) console.error("sfu: welcome failed:", err);
         send({ type: "error", id: null, code: e.code, message: e.message });

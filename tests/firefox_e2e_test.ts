@@ -256,7 +256,6 @@ firefoxTest(
       await stack.close();
     }
   },
-  "in the clean-clone run Firefox's page stopped answering mid-call (a stats read timed out) on both tries; alone it passed once and hung once",
 );
 
 firefoxTest("Firefox: a camera in a Space decodes at a Firefox listener", async () => {

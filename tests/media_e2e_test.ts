@@ -55,7 +55,7 @@ Deno.test("Space audio through the SFU: hear, mute, move, forge, survive a worke
     // SFU for its welcome; the media code took it rather than opening another.
     const media = sockets.to("/ws?token=");
     assert.equal(media.length, 1, `one socket to the SFU: ${media.map((s) => s.url).join(", ")}`);
-    assert.match(media[0].url, /&welcome=recv$/);
+    assert.match(media[0].url, /&welcome=listen$/);
     const marks = await l.evaluate(() =>
       ["spazio:early-sfu", "spazio:sfu-connect"].map((n) => performance.getEntriesByName(n)[0]?.startTime ?? null)
     );

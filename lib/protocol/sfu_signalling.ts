@@ -20,8 +20,12 @@
 //     redo 2-4 with the same loaded device (the router's capabilities do not change).
 // Fewer round trips: a socket opened with `&welcome=recv` (or `=caps`) gets, unasked and before any
 // answer, a `welcome` notification with the router's capabilities (1.) and a receive transport
-// (2.), so the client's first request can be `consume`. A page may open that socket before its
-// scripts load (lib/server/spaces/early_media.ts) and hand it to the media code when it starts.
+// (2.), so the client's first request can be `consume`. `&welcome=listen` brings the same and then,
+// without waiting for `consume`, a `newConsumer` for every audio producer (3., for audio), made for
+// the capabilities every WebRTC browser has for Opus (the router's own); the client's `consume`
+// then adds what needs its real capabilities (video) and everything produced after it. A page may
+// open that socket before its scripts load (lib/server/spaces/early_media.ts) and hand it to the
+// media code when it starts.
 // Longer than 300 lines on purpose: one request map, each request beside its answer schema.
 import { z } from "zod";
 
@@ -307,8 +311,12 @@ export const SfuNotification = z.discriminatedUnion("type", [
 ]);
 export type SfuNotification = z.infer<typeof SfuNotification>;
 
+/** What a socket asks to be sent unasked (see the flow above). */
+export type SfuWelcomeMode = "recv" | "caps" | "listen";
+export const SFU_WELCOME_MODES: readonly SfuWelcomeMode[] = ["recv", "caps", "listen"];
+
 /** The signalling socket's URL for a token, with the `welcome` it asks for (see the flow above). */
-export function sfuSocketUrl(url: string, token: string, welcome?: "recv" | "caps"): string {
+export function sfuSocketUrl(url: string, token: string, welcome?: SfuWelcomeMode): string {
   return `${url}?token=${encodeURIComponent(token)}${welcome ? `&welcome=${welcome}` : ""}`;
 }
 

@@ -5,14 +5,22 @@ import { after, before, describe, test } from "node:test";
 import { FakeParty } from "./support/fake-party.ts";
 import type { MediaPeer } from "./support/media-peer.ts";
 import { SfuClients } from "./support/sfu-clients.ts";
-import { SfuRequestError } from "./support/signal-client.ts";
-import { eventually, type RunningSfu, sleep, startSfu } from "./support/sfu-process.ts";
+import { SfuRequestError, SignalClient } from "./support/signal-client.ts";
+import { eventually, type RunningSfu, sfuToken, sleep, startSfu } from "./support/sfu-process.ts";
 
 let sfu: RunningSfu;
 let party: FakeParty;
 const clients = new SfuClients(() => sfu);
 
 const join = (room: string, sub: string) => clients.join(room, sub);
+const OPUS_CAPABILITY = {
+  kind: "audio" as const,
+  mimeType: "audio/opus",
+  preferredPayloadType: 100,
+  clockRate: 48000,
+  channels: 2,
+  rtcpFeedback: [],
+};
 
 const grant = (room: string, sub: string, canSpeak: boolean, muted = false) =>
   clients.grant(room, sub, { canSpeak, muted });
@@ -58,6 +66,28 @@ describe("a Space's audio", () => {
       5000,
       "the speaker shown as speaking",
     );
+  });
+
+  test("welcome=listen brings the speakers' audio consumers before `consume`, and `consume` adds no second one", async () => {
+    const room = "s_listenwelcome";
+    await grant(room, "u:speakerw", true);
+    const speaker = await join(room, "u:speakerw");
+    await speaker.speak();
+    const c = await SignalClient.connect(`${sfu.wsUrl(await sfuToken(room, "a:welcomelistener"))}&welcome=listen`);
+    try {
+      const heard = await c.waitFor("newConsumer", (n) => n.sub === "u:speakerw");
+      assert.equal(c.notifications[0].type, "welcome", "the welcome comes first, its transport with it");
+      assert.equal(heard.kind, "audio");
+      const opus = (heard.rtpParameters as { codecs: { mimeType: string; rtcpFeedback?: { type: string }[] }[] })
+        .codecs.find((codec) => codec.mimeType.toLowerCase() === "audio/opus");
+      assert.ok(opus?.rtcpFeedback?.some((f) => f.type === "nack"), "nack in the welcome consumer's Opus feedback");
+      await c.request("consume", { rtpCapabilities: { codecs: [OPUS_CAPABILITY] } });
+      await c.request("consumerReady", { consumerId: heard.consumerId });
+      await sleep(300);
+      assert.equal(c.notifications.filter((n) => n.type === "newConsumer").length, 1, "one consumer per producer");
+    } finally {
+      c.close();
+    }
   });
 
   test("a listener without a grant is refused and nobody receives anything from them", async () => {

@@ -141,10 +141,20 @@ export class SfuSession {
     performance.mark("spazio:sfu-connect");
     const receive = this.opts.receive !== false;
     // The SFU's capabilities and our receive transport come unasked with the socket (`welcome`).
-    const sig = await SfuSignalling.open(url, token, receive ? "recv" : "caps");
+    // With `listen`, the consumers of the room's audio come too, before `consume` is asked.
+    const sig = await SfuSignalling.open(url, token, receive ? "listen" : "caps");
     performance.mark("spazio:sfu-open");
     this.#sig = sig;
-    sig.onNotification = (n) => this.#notify(n);
+    let recvMade!: () => void;
+    const recvReady = new Promise<void>((r) => recvMade = r);
+    // Notifications that come before the receive transport is made (the welcome's consumers) wait for it.
+    sig.onNotification = (n) => {
+      if (n.type !== "newConsumer" || this.#recv) return void this.#notify(n);
+      // Without the welcome's transport (it came too late), its consumers are not ours: `consume` makes them again.
+      void recvReady.then(() => {
+        if (this.#sig === sig && usedWelcome) void this.#notify(n);
+      });
+    };
     sig.onClose = (code) => {
       if (this.#sig !== sig || this.#closed) return;
       if (FINAL_CLOSES.has(code)) return this.close();
@@ -152,20 +162,27 @@ export class SfuSession {
     };
     // Without a welcome (it failed, or never came) both are asked at once.
     const welcome = await sig.welcome;
-    const [{ rtpCapabilities }, recvInfo] = welcome && (welcome.recv || !receive)
+    const usedWelcome = !!welcome && (!!welcome.recv || !receive);
+    const [{ rtpCapabilities }, recvInfo] = usedWelcome
       ? [welcome, receive ? welcome.recv! : null]
       : await Promise.all([
         sig.request("getRouterRtpCapabilities", {}),
         receive ? sig.request("createTransport", { direction: "recv" }) : null,
       ]);
     const device = new Device();
-    await device.load({ routerRtpCapabilities: rtpCapabilities as never });
-    this.#device = device;
-    performance.mark("spazio:device-loaded");
-    if (recvInfo) {
-      this.#recv = this.#transport(device.createRecvTransport(transportOptions(recvInfo, this.#ice, this.#preferTcp)));
-      await sig.request("consume", { rtpCapabilities: device.rtpCapabilities as never });
+    try {
+      await device.load({ routerRtpCapabilities: rtpCapabilities as never });
+      this.#device = device;
+      performance.mark("spazio:device-loaded");
+      if (recvInfo) {
+        this.#recv = this.#transport(
+          device.createRecvTransport(transportOptions(recvInfo, this.#ice, this.#preferTcp)),
+        );
+      }
+    } finally {
+      recvMade();
     }
+    if (recvInfo) await sig.request("consume", { rtpCapabilities: device.rtpCapabilities as never });
     this.state.value = "connected";
     this.#ready = this.#wasConnected = true;
     this.#attempt = 0;

@@ -11,6 +11,7 @@ import {
   type SfuRequestType,
   type SfuResponseData,
   sfuSocketUrl,
+  type SfuWelcomeMode,
 } from "../../protocol/sfu.ts";
 
 type Body<T extends SfuRequestType> = Omit<Extract<SfuRequest, { type: T }>, "id" | "type">;
@@ -65,7 +66,14 @@ export class SfuSignalling {
   #ws: WebSocket;
   #next = 1;
   #pending = new Map<number, Pending>();
-  onNotification: (n: SfuNotification) => void = () => {};
+  #onNotification: ((n: SfuNotification) => void) | null = null;
+  /** Notifications that came (with an early socket's buffer) before anyone listened. */
+  #held: SfuNotification[] = [];
+  /** Takes the notifications, first those that came before it was set (in order). */
+  set onNotification(fn: (n: SfuNotification) => void) {
+    this.#onNotification = fn;
+    for (const n of this.#held.splice(0)) fn(n);
+  }
   onClose: (code: number) => void = () => {};
   /**
    * The SFU's `welcome` when the socket asked for one; null when it did not, when the SFU could
@@ -103,7 +111,7 @@ export class SfuSignalling {
    * Opens the socket, or takes the one the page opened early for the same URL; rejects when it
    * cannot open. With `welcome`, the SFU sends its capabilities (and a receive transport) first.
    */
-  static open(url: string, token: string, welcome?: "recv" | "caps"): Promise<SfuSignalling> {
+  static open(url: string, token: string, welcome?: SfuWelcomeMode): Promise<SfuSignalling> {
     const full = sfuSocketUrl(url, token, welcome);
     const early = takeEarly(full);
     return new Promise((resolve, reject) => {
@@ -153,7 +161,10 @@ export class SfuSignalling {
     const reply = SfuReply.safeParse(msg);
     if (reply.success) return this.#answer(reply.data);
     const note = SfuNotification.safeParse(msg);
-    if (note.success) return note.data.type === "welcome" ? this.#welcomed(note.data) : this.onNotification(note.data);
+    if (note.success) {
+      if (note.data.type === "welcome") return this.#welcomed(note.data);
+      return this.#onNotification ? this.#onNotification(note.data) : void this.#held.push(note.data);
+    }
     console.warn("SFU: a message not understood was dropped", note.error.issues[0]);
   }
 

@@ -39,6 +39,7 @@ export class LiveSpace {
     const connected = client.connect();
     connected.catch(() => {}); // awaited below; a failure is reported there, not twice
     const { SpaceAudio } = await import("../media/space_audio.ts");
+    performance.mark("spazio:media-code");
     if (this.#left) return;
     let first = true;
     const media = new SpaceAudio(async () => {
