@@ -167,3 +167,13 @@ Deno.test("sfu signalling: an early socket for other credentials is closed, not 
     return SfuSignalling.open("ws://sfu/ws", "fresh", "recv");
   });
 });
+
+Deno.test("sfu signalling: notifications that come before anyone listens are held and given in order", () =>
+  withSignalling((sig, ws) => {
+    ws.deliver({ type: "speaking", subs: ["u:first"], levels: [-20] });
+    ws.deliver({ type: "speaking", subs: ["u:second"], levels: [-30] });
+    const got: SfuNotification[] = [];
+    sig.onNotification = (n) => got.push(n);
+    ws.deliver({ type: "speaking", subs: ["u:third"], levels: [-40] });
+    assert.deepEqual(got.map((n) => n.type === "speaking" && n.subs[0]), ["u:first", "u:second", "u:third"]);
+  }));
