@@ -13,6 +13,11 @@ export default class MainParty implements Party.Server {
     return new Response(NO_ROOM, { status: 404 });
   }
 
+  /** Answered in the worker: a request to `/parties/main/<id>` never wakes a room (nor makes its storage). */
+  static onBeforeRequest() {
+    return new Response(NO_ROOM, { status: 404 });
+  }
+
   static onFetch(req: Request) {
     const { pathname } = new URL(req.url);
     if (pathname === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {

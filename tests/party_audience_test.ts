@@ -8,11 +8,11 @@ import { SPACE_CLOSE } from "../lib/protocol/space.ts";
 import { audienceRoomId } from "../lib/protocol/space_audience.ts";
 import { mintRoomToken } from "../lib/protocol/token.ts";
 import {
-  getJson,
   initSpace,
   newSpaceId,
   PartyDev,
   partyTest,
+  roomGet,
   roomPost,
   type TestPerson,
   waitFor,
@@ -172,7 +172,7 @@ partyTest("forged shard-to-room requests are refused and change nothing", async 
     409,
   );
   await new Promise((r) => setTimeout(r, 700));
-  const snap = await getJson(`${dev.http}/parties/space/${id}`);
+  const snap = (await roomGet(dev, id)).body;
   assertEquals([snap.space.status, snap.listenerCount], ["live", 1]);
   assert(
     !h.events.slice(hm).some((e) => e.type === "ended" || e.type === "reactionBurst"),

@@ -34,6 +34,11 @@ function signed(party: string, room: string, body: unknown) {
   };
 }
 
+function signedGet(party: string, room: string) {
+  return async (now: number) =>
+    new Request(`${HOST}/parties/${party}/${room}`, { headers: await signRequest(DEV_SERVER_SECRET, "", now) });
+}
+
 /**
  * Drops what only repeats: a `listenerCount` equal to the last one a connection saw, and a state
  * push to the web equal to the last one. A client folding events, and the web, see nothing of it.
@@ -191,7 +196,7 @@ async function spaceScript({ planned = false } = {}): Promise<Step[]> {
     { at: at(), kind: "connect", conn: "l2b", uri: await u(lis2, "l2b") },
     // The web blocks the listener with the hand up: both their connections... the one left goes.
     { at: at(), kind: "request", make: signed("space", SPACE, { type: "updateBlocks", blockedSubs: [lis3.sub] }) },
-    { at: at(), kind: "request", make: () => Promise.resolve(new Request(`${HOST}/parties/space/${SPACE}`)) },
+    { at: at(), kind: "request", make: signedGet("space", SPACE) },
     { at: at(), ...msg("h1", { type: "end" }) },
     { at: at(), kind: "connect", conn: "late", uri: await u(anon, "late") },
   );

@@ -188,7 +188,7 @@ Deno.test({
       await server.stop();
       server = Server.spawn(env, buildDir);
       await waitFor("the listening line again", () => server.log.includes(`listening on ${http}`) || undefined, 60_000);
-      const again = await fetch(`${http}/parties/space/${id}`);
+      const again = await fetch(`${http}/parties/space/${id}`, { headers: await signRequest(SERVER_SECRET, "") });
       assertEquals([again.status, (await again.json()).space?.title], [200, "Held on disk"]);
     } finally {
       await server.stop();

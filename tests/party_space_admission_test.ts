@@ -1,7 +1,16 @@
 // Who gets into a Space room, over a real `partykit dev`: tokens, Origin, bans, blocks, restarts.
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { SPACE_CLOSE } from "../lib/protocol/space.ts";
-import { type Answer, initSpace, newSpaceId, PartyDev, partyTest, roomPost, spaceToken } from "./support/party.ts";
+import {
+  type Answer,
+  initSpace,
+  newSpaceId,
+  PartyDev,
+  partyTest,
+  roomGet,
+  roomPost,
+  spaceToken,
+} from "./support/party.ts";
 import { RoomClient, upgradeAnswer } from "./support/party_client.ts";
 
 const host = { sub: "u:host0001", handle: "hosta", name: "Hosta" };
@@ -161,7 +170,7 @@ partyTest("one network address cannot swamp a room; other addresses still get in
 });
 
 partyTest(
-  "HTTP: unsigned or forged POSTs get 401; GET gives the public snapshot; init is idempotent",
+  "HTTP: unsigned or forged POSTs and GETs get 401; a signed GET gives the public snapshot; init is idempotent",
   async () => {
     const id = newSpaceId();
     const unsigned = await fetch(`${dev.http}/parties/space/${id}`, {
@@ -181,8 +190,10 @@ partyTest(
     assertEquals(again.status, 200);
     assertEquals(again.body.snapshot.space.title, `Space ${id}`, "a second init changes nothing");
     assertEquals(again.body.snapshot.space.host.sub, host.sub);
-    const res = await fetch(`${dev.http}/parties/space/${id}`);
-    const snap: Answer = await res.json();
+    const bare = await fetch(`${dev.http}/parties/space/${id}`);
+    assertEquals([bare.status, (await bare.json()).code], [401, "unsigned"], "the snapshot is not public");
+    assertEquals((await roomGet(dev, id, "", "not-the-secret")).status, 401);
+    const snap: Answer = (await roomGet(dev, id)).body;
     assertEquals(snap.stage, [{ ...host, role: "host", muted: true }]);
     assertEquals(snap.listenerCount, 0);
     assertEquals((await roomPost(dev, id, { type: "getGrant", sub: "not a sub" })).status, 400);

@@ -3,11 +3,9 @@
 // Longer than 300 lines on purpose: one running `partykit dev` for every command; a split would
 // start it again.
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
-import { DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { SPACE_CLOSE } from "../lib/protocol/space.ts";
 import { foldSpaceEvent } from "../lib/protocol/space_view.ts";
-import { signRequest } from "../lib/protocol/token.ts";
-import { type Answer, getJson, initSpace, newSpaceId, PartyDev, partyTest, roomPost } from "./support/party.ts";
+import { initSpace, newSpaceId, PartyDev, partyTest, roomGet, roomPost } from "./support/party.ts";
 import { CaptureServer, RoomClient } from "./support/party_client.ts";
 
 const host = { sub: "u:host0001", handle: "hosta", name: "Hosta" };
@@ -28,7 +26,7 @@ async function space() {
   // ...and hears it themself, right after their sync.
   await c.waitFor("roleChanged", (e) => e.person.sub === cohost.sub && e.role === "cohost");
   const l = await RoomClient.join(dev, id, lis);
-  const snapshot = () => getJson(`${dev.http}/parties/space/${id}`);
+  const snapshot = async () => (await roomGet(dev, id)).body;
   const closeAll = () => Promise.all([h.close(), c.close(), l.close()]);
   return { id, h, c, l, snapshot, closeAll };
 }
@@ -254,10 +252,7 @@ partyTest(
     );
     // Stored in the room for review, with who, what and when; listing them needs a signature.
     assertEquals((await fetch(`${dev.http}/parties/space/${id}?reports`)).status, 401);
-    const list = await fetch(`${dev.http}/parties/space/${id}?reports`, {
-      headers: await signRequest(DEV_SERVER_SECRET, ""),
-    });
-    const [stored] = ((await list.json()) as Answer).reports;
+    const [stored] = (await roomGet(dev, id, "?reports")).body.reports;
     assertEquals([stored.id, stored.by.sub, stored.target, stored.reason, typeof stored.at], [
       reported.reportId,
       lis.sub,

@@ -3,11 +3,14 @@
 // requests: 41 -> 633 entries in the persist folder). workerd makes those files when a room's object
 // first wakes, so the refusal must come before: every party gets unsigned POSTs and methods it does
 // not take for made-up ids, and the persist folder must be as it was; a Space that a signed request
-// creates is stored and kept. (Not covered yet: the public GET of a Space, and sockets with a valid
-// token to a room never created, still wake a room.)
+// creates is stored and kept. The snapshot GET of a Space was public and woke a room too: every GET
+// is now signed like the POSTs (spaceSnapshot), and 200 unsigned GETs and POSTs leave the folder as
+// it was. (Not covered: a socket with a valid token, which only the web mints, to a room never
+// created still wakes one.)
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { audienceRoomId } from "../lib/protocol/space_audience.ts";
-import { initSpace, newSpaceId, PartyDev, partyTest } from "./support/party.ts";
+import { signRequest } from "../lib/protocol/token.ts";
+import { initSpace, newSpaceId, PartyDev, partyTest, roomGet } from "./support/party.ts";
 import { CaptureServer } from "./support/party_client.ts";
 
 /** Made-up ids per kind of refusal: enough that one stored room each would show. */
@@ -52,6 +55,11 @@ const refusals: Record<string, (id: string) => Promise<[string, number, number[]
   space: (id) => [
     answer(`${dev.http}/parties/space/${id}`, post("{}")).then((s) => ["unsigned POST", s, [401]]),
     answer(`${dev.http}/parties/space/${id}`, { method: "PUT", body: "{}" }).then((s) => ["PUT", s, [405]]),
+    answer(`${dev.http}/parties/space/${id}`).then((s) => ["unsigned GET", s, [401]]),
+    answer(`${dev.http}/parties/space/${id}?reports`).then((s) => ["unsigned GET ?reports", s, [401]]),
+    signRequest("not-the-server-secret", "").then((headers) =>
+      answer(`${dev.http}/parties/space/${id}`, { headers }).then((s) => ["forged GET", s, [401]])
+    ),
   ],
   audience: (id) => [
     answer(`${dev.http}/parties/audience/${audienceRoomId(id, 3)}`, post("{}")).then((s) => [
@@ -64,6 +72,11 @@ const refusals: Record<string, (id: string) => Promise<[string, number, number[]
   call: (id) => [
     answer(`${dev.http}/parties/call/${id}`, post("{}")).then((s) => ["unsigned POST", s, [401]]),
     answer(`${dev.http}/parties/call/${id}`).then((s) => ["GET", s, [405]]),
+  ],
+  // The default party answers that there is no room here, from the worker.
+  main: (id) => [
+    answer(`${dev.http}/parties/main/${id}`).then((s) => ["GET", s, [404]]),
+    answer(`${dev.http}/parties/main/${id}`, post("{}")).then((s) => ["POST", s, [404]]),
   ],
   user: (id) => [
     answer(`${dev.http}/parties/user/${id}`, post("{}")).then((s) => ["unsigned POST", s, [401]]),
@@ -84,6 +97,39 @@ for (const [party, requests] of Object.entries(refusals)) {
   });
 }
 
+/** Entries (files and folders) under the persist folder: the count the issue watched grow 41 -> 633. */
+async function entries(): Promise<number> {
+  let n = 0;
+  async function walk(dir: string) {
+    for await (const e of Deno.readDir(dir)) {
+      n++;
+      if (e.isDirectory) await walk(`${dir}/${e.name}`);
+    }
+  }
+  await walk(dev.persistDir);
+  return n;
+}
+
+partyTest(
+  "200 unsigned GETs and POSTs to made-up ids: each refused with 401, the persist folder as it was",
+  async () => {
+    const before = await entries();
+    const asFound = (i: number): Promise<Response> =>
+      i % 2 ? fetch(`${dev.http}/parties/space/${made()}`) : fetch(
+        `${dev.http}/parties/audience/${audienceRoomId(made(), i % 7)}`,
+        post("{}"),
+      );
+    for (let batch = 0; batch < 200; batch += 20) {
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => asFound(batch + i)));
+      for (const res of answers) {
+        const body = await res.json();
+        assertEquals([res.status, body.code], [401, "unsigned"], `${res.url}: ${JSON.stringify(body)}`);
+      }
+    }
+    assertEquals(await entries(), before, "entries in the persist folder after 200 refused requests");
+  },
+);
+
 partyTest("a Space created by a signed request is stored, and kept across a restart", async () => {
   const before = await onDisk();
   const id = newSpaceId("kept");
@@ -92,9 +138,11 @@ partyTest("a Space created by a signed request is stored, and kept across a rest
   assert(grown.length > 0, "a created Space has its storage");
   // Restarted on the same folder, it is still there.
   await dev.restart();
-  const snap = await fetch(`${dev.http}/parties/space/${id}`);
-  assertEquals(snap.status, 200);
-  assertEquals((await snap.json()).space.title, `Space ${id}`);
+  const snap = await roomGet(dev, id);
+  assertEquals([snap.status, snap.body.space.title], [200, `Space ${id}`]);
+  // Its snapshot is for the web only: unsigned, it is refused like any made-up id.
+  const bare = await fetch(`${dev.http}/parties/space/${id}`);
+  assertEquals([bare.status, (await bare.json()).code], [401, "unsigned"]);
 });
 
 Deno.test({

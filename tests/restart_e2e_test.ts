@@ -64,8 +64,8 @@ class Spazio {
     await waitFor("Spazio to answer", async () => {
       const up = await Promise.all([
         fetch(`${this.url}/`).then((r) => (r.body?.cancel(), r.ok), () => false),
-        fetch(`http://127.0.0.1:${this.ports.party}/parties/space/__probe__`).then(
-          (r) => (r.body?.cancel(), r.status === 404),
+        fetch(`http://127.0.0.1:${this.ports.party}/healthz`).then(
+          async (r) => (await r.json()).ok === true,
           () => false,
         ),
         fetch(`http://127.0.0.1:${this.ports.sfu}/healthz`).then(
@@ -82,8 +82,8 @@ class Spazio {
   /** Waits until the supervisor has the party server answering again. */
   async partyBack(): Promise<void> {
     await waitFor("the party server back", async () => {
-      const ok = await fetch(`http://127.0.0.1:${this.ports.party}/parties/space/__probe__`).then(
-        (r) => (r.body?.cancel(), r.status === 404),
+      const ok = await fetch(`http://127.0.0.1:${this.ports.party}/healthz`).then(
+        async (r) => (await r.json()).ok === true,
         () => false,
       );
       return ok ? true : undefined;

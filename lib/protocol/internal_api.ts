@@ -20,7 +20,14 @@ import {
 } from "./sfu_edge.ts";
 import { SpaceErrorCode } from "./space.ts";
 import { audienceRoomId, JoinPlan, RoomToShard, ShardToRoom, ShardWelcome } from "./space_audience.ts";
-import { RoomTimeline, SpaceReport, SpaceRoomOk, SpaceRoomRequest, SpaceStatePush } from "./space_http.ts";
+import {
+  RoomTimeline,
+  SpacePublicSnapshot,
+  SpaceReport,
+  SpaceRoomOk,
+  SpaceRoomRequest,
+  SpaceStatePush,
+} from "./space_http.ts";
 
 type SpaceParams = { spaceId: string };
 const spacePath = (p: SpaceParams) => `/parties/space/${seg(p.spaceId)}`;
@@ -48,6 +55,19 @@ export const spaceGetGrant = contract({
   path: spacePath,
   request: GetGrantRequest,
   answer: SpaceGrantAnswer,
+});
+
+/**
+ * Signed GET: the public snapshot the Space page server-renders (404 `not_found` for a Space the
+ * room does not know). Signed like every internal call: the rooms are reachable from anywhere
+ * (`/parties/*`), and an unsigned GET to a made-up id would wake a room and leave its storage.
+ */
+export const spaceSnapshot = contract({
+  name: "spaceSnapshot",
+  method: "GET",
+  path: spacePath,
+  request: NoBody,
+  answer: SpacePublicSnapshot,
 });
 
 /** Signed GET `?reports`: the reports the room stored, for moderators. */
@@ -272,6 +292,7 @@ export const INTERNAL_CONTRACTS = [
   sfuHealth,
   spaceRoomChange,
   spaceGetGrant,
+  spaceSnapshot,
   spaceReports,
   spaceTimeline,
   shardHello,

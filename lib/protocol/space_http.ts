@@ -75,7 +75,7 @@ export type SpaceRoomRequestInput = z.input<typeof SpaceRoomRequest>;
 export const PublicStageMember = Person.extend({ role: StageRole, muted: z.boolean() });
 export type PublicStageMember = z.infer<typeof PublicStageMember>;
 
-/** GET `/parties/space/<spaceId>` (no signature needed): what the Space page server-renders. */
+/** Signed GET `/parties/space/<spaceId>` (spaceSnapshot): what the Space page server-renders. */
 export const SpacePublicSnapshot = z.object({
   space: SpaceInfo,
   stage: z.array(PublicStageMember),

@@ -45,21 +45,30 @@ export async function admitConnection(
 }
 
 /**
- * The gate before a room's HTTP handler, run in the worker: a POST whose signature does not hold
+ * The gate before a room's HTTP handler, run in the worker: a request whose signature does not hold
  * (or too big), or a method the party does not take, is refused here, before the room's object is
  * woken. workerd makes a room's SQLite files (about 45 KB) the first time its object wakes, whatever
- * the room does, so a refusal inside the room still left them behind for every made-up id. The
- * room checks the signed body again, by its contract.
+ * the room does, so a refusal inside the room still left them behind for every made-up id. Every
+ * request is signed with the server secret, a GET over the empty body (`signedGet`: the party takes
+ * GETs too; none is public). The room checks the signed request again, by its contract.
  */
 export async function admitRequest(
   partyReq: Party.Request,
   lobby: Party.Lobby,
-  opts: { maxBytes: number; get?: boolean },
+  opts: { maxBytes: number; signedGet?: boolean },
 ): Promise<Party.Request | Response> {
   const req = partyReq as unknown as Request;
-  if (req.method === "GET" && opts.get) return partyReq;
-  if (req.method !== "POST") return fail(405, "method_not_allowed", "Use a signed POST.");
-  const read = await readSignedText(req, { secret: readConfig(lobby.env).serverSecret, maxBytes: opts.maxBytes });
+  const get = req.method === "GET" && opts.signedGet === true;
+  if (req.method !== "POST" && !get) {
+    return fail(405, "method_not_allowed", opts.signedGet ? "Use a signed GET or POST." : "Use a signed POST.");
+  }
+  const read = await readSignedText(req, {
+    secret: readConfig(lobby.env).serverSecret,
+    maxBytes: get ? 0 : opts.maxBytes,
+  });
   if (!read.ok) return refused(read.refusal);
-  return new Request(req.url, { method: "POST", headers: req.headers, body: read.data }) as unknown as Party.Request;
+  const init = get
+    ? { method: "GET", headers: req.headers }
+    : { method: "POST", headers: req.headers, body: read.data };
+  return new Request(req.url, init) as unknown as Party.Request;
 }

@@ -1,11 +1,12 @@
 // The Space room's HTTP API, for the web server and the SFU (see lib/protocol/space_http.ts).
-// GET answers the public snapshot to anyone; every POST must be signed with the server secret.
+// Every request, GET (the snapshot, reports, the timeline) or POST, is signed with the server secret.
 import type { AnswerInputOf } from "../../lib/protocol/contract.ts";
 import {
   spaceGetGrant,
   spaceReports,
   spaceRoomChange,
   spaceRoomInbound,
+  spaceSnapshot,
   spaceTimeline,
 } from "../../lib/protocol/internal_api.ts";
 import { readSigned } from "../../lib/protocol/signed_reader.ts";
@@ -21,30 +22,22 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 export async function handleSpaceRequest(room: SpaceRoomHandle, req: Request): Promise<Response> {
   if (req.method === "GET") {
+    // Every GET is signed (the snapshot, the reports for moderators, the recording's timeline):
+    // the same signature over the empty body, checked again here after the worker's gate.
+    const read = await readSigned(spaceSnapshot, req, { secret: room.config.serverSecret, maxBytes: 0 });
+    if (!read.ok) return refused(read.refusal);
     if (!room.state) return fail(404, "not_found", "No such Space.");
-    // Reports are for moderators only: the same signature as any POST is required.
-    if (new URL(req.url).searchParams.has("reports")) {
-      const read = await readSigned(spaceReports, req, { secret: room.config.serverSecret, maxBytes: 0 });
-      if (!read.ok) {
-        return read.refusal.code === "unsigned"
-          ? fail(401, "unsigned", "Listing reports needs a signed request.")
-          : refused(read.refusal);
-      }
+    const query = new URL(req.url).searchParams;
+    if (query.has("reports")) {
       return json({ ok: true, reports: await listReports(room.storage) } satisfies AnswerInputOf<typeof spaceReports>);
     }
-    // The recording's timeline, for the web when the Space ends: signed like the reports.
-    if (new URL(req.url).searchParams.has("timeline")) {
-      const read = await readSigned(spaceTimeline, req, { secret: room.config.serverSecret, maxBytes: 0 });
-      if (!read.ok) {
-        return read.refusal.code === "unsigned"
-          ? fail(401, "unsigned", "Reading the timeline needs a signed request.")
-          : refused(read.refusal);
-      }
+    // The recording's timeline, for the web when the Space ends.
+    if (query.has("timeline")) {
       const timeline = await room.timeline.read();
       if (!timeline) return fail(404, "not_recorded", "This Space was never recorded.");
       return json(timeline satisfies AnswerInputOf<typeof spaceTimeline>);
     }
-    return json(publicSnapshot(room.state, room.listenerCount()));
+    return json(publicSnapshot(room.state, room.listenerCount()) satisfies AnswerInputOf<typeof spaceSnapshot>);
   }
   if (req.method !== "POST") return fail(405, "method_not_allowed", "Use GET or POST.");
   const read = await readSigned(spaceRoomInbound, req, { secret: room.config.serverSecret, maxBytes: MAX_BODY_BYTES });

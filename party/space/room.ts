@@ -119,9 +119,9 @@ export default class SpaceRoom implements Party.Server, SpaceRoomHandle {
     return admitConnection(partyReq, lobby, { aud: "space", what: "join this Space" });
   }
 
-  /** Unsigned POSTs and other methods are refused before the room wakes (see admitRequest). */
+  /** Unsigned GETs and POSTs and other methods are refused before the room wakes (see admitRequest). */
   static onBeforeRequest(partyReq: Party.Request, lobby: Party.Lobby) {
-    return admitRequest(partyReq, lobby, { maxBytes: SPACE_MAX_BODY_BYTES, get: true });
+    return admitRequest(partyReq, lobby, { maxBytes: SPACE_MAX_BODY_BYTES, signedGet: true });
   }
 
   async onStart() {

@@ -527,9 +527,9 @@ async function rawTarget(ctx: Ctx, target: number): Promise<string> {
  */
 export async function stillServes(stack: Stack, fx: Fixture): Promise<string[]> {
   const problems: string[] = [];
-  const probe = await fetch(`${stack.party.http}/parties/space/__probe__`).catch(() => null);
+  const probe = await fetch(`${stack.party.http}/healthz`).catch(() => null);
   await probe?.body?.cancel();
-  if (probe?.status !== 404) problems.push(`party dev server does not answer (${probe?.status})`);
+  if (probe?.status !== 200) problems.push(`party server does not answer (${probe?.status})`);
   if (stack.sfu) {
     const alive = await Deno.stat(`/proc/${stack.sfu.pid}`).then(() => true, () => false);
     const health = await fetch(`${stack.sfu.http}/healthz`).then((r) => r.json()).catch(() => null);

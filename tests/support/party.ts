@@ -172,6 +172,20 @@ export async function getJson(url: string, init?: RequestInit): Promise<Answer> 
   return await res.json();
 }
 
+/**
+ * A signed GET of a Space room (its public snapshot, or `?reports` / `?timeline` in `query`), as the
+ * web sends it; an unsigned one is refused.
+ */
+export async function roomGet(
+  dev: PartyDev,
+  spaceId: string,
+  query = "",
+  secret = DEV_SERVER_SECRET,
+): Promise<{ status: number; body: Answer }> {
+  const res = await fetch(`${dev.http}/parties/space/${spaceId}${query}`, { headers: await signRequest(secret, "") });
+  return { status: res.status, body: (await res.json()) as Answer };
+}
+
 /** A signed POST to a Space room, as the web or the SFU sends it. */
 export async function roomPost(
   dev: PartyDev,

@@ -1,11 +1,7 @@
 // The web server's side of the Space room's HTTP API (lib/protocol/space_http.ts): signed POSTs
-// to create, start, end and update blocks, and the public snapshot the Space page renders.
-import {
-  type SpacePublicSnapshot,
-  SpacePublicSnapshot as Snapshot,
-  type SpaceRoomRequest,
-} from "../../protocol/space_http.ts";
-import { spaceGetGrant, type SpaceGrantAnswer, spaceRoomChange } from "../../protocol/internal_api.ts";
+// to create, start, end and update blocks, and the signed GET of the snapshot the Space page renders.
+import type { SpacePublicSnapshot, SpaceRoomRequest } from "../../protocol/space_http.ts";
+import { spaceGetGrant, type SpaceGrantAnswer, spaceRoomChange, spaceSnapshot } from "../../protocol/internal_api.ts";
 import { callSigned, type SignedCallError } from "../../protocol/signed_client.ts";
 
 /** The room could not be reached or refused; the caller shows a clear message and keeps nothing half-made. */
@@ -18,10 +14,6 @@ export class RoomUnavailableError extends Error {
 
 export class SpaceRoomLink {
   constructor(private readonly partyUrl: string, private readonly serverSecret: string) {}
-
-  #url(spaceId: string) {
-    return `${this.partyUrl}/parties/space/${encodeURIComponent(spaceId)}`;
-  }
 
   #unavailable(e: SignedCallError, what: string): RoomUnavailableError {
     if (e.code === "unreachable") {
@@ -63,18 +55,14 @@ export class SpaceRoomLink {
     return res.data;
   }
 
-  /** The public snapshot, or null when the room does not know the Space (or is down). */
+  /** The public snapshot (signed GET, spaceSnapshot), or null when the room does not know the Space (or is down). */
   async snapshot(spaceId: string): Promise<SpacePublicSnapshot | null> {
-    try {
-      const res = await fetch(this.#url(spaceId), { signal: AbortSignal.timeout(3_000) });
-      if (!res.ok) {
-        await res.body?.cancel();
-        return null;
-      }
-      const parsed = Snapshot.safeParse(await res.json());
-      return parsed.success ? parsed.data : null;
-    } catch {
-      return null;
-    }
+    const res = await callSigned(spaceSnapshot, {
+      secret: this.serverSecret,
+      to: this.partyUrl,
+      params: { spaceId },
+      timeoutMs: 3_000,
+    });
+    return res.ok ? res.data : null;
   }
 }
