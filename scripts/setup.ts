@@ -99,6 +99,46 @@ async function coturn(required: boolean) {
 }
 
 /**
+ * Live captions (sfu/captions/): Debian's pocketsphinx library with its English model, the engine
+ * every machine has; espeak-ng speaks the known sentences of the captions test and bench. And the
+ * libvosk.so inside the npm package `vosk` (fetched with `npm pack`, no install scripts: its own
+ * binding needs ffi-napi, which does not build on Node 20), for operators who name Vosk models.
+ */
+async function captions(required: boolean) {
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  const debs = ["pocketsphinx-en-us", "libpocketsphinx3", "espeak-ng"];
+  if (!existsSync("/usr/share/pocketsphinx/model/en-us/en-us.lm.bin") || !existsSync("/usr/bin/espeak-ng")) {
+    step("installing Debian's pocketsphinx English model and espeak-ng (apt-get), for live captions");
+    try {
+      await run("apt-get", ["update"], { env });
+      await run("apt-get", ["install", "-y", "--no-install-recommends", ...debs], { env });
+    } catch (err) {
+      if (required) throw err;
+      console.error(`[setup] pocketsphinx could not be installed (${(err as Error).message}): no English captions`);
+    }
+  }
+  const dir = `${Deno.env.get("HOME")}/.cache/spazio/vosk-0.3.39`;
+  if (existsSync(`${dir}/libvosk.so`)) return;
+  step("unpacking libvosk.so from the npm package vosk@0.3.39 (for operators' Vosk models)");
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+    const tgz = (await run("npm", ["pack", "vosk@0.3.39", "--silent", "--pack-destination", dir])).trim().split("\n")
+      .pop()!;
+    await run("tar", [
+      "-xzf",
+      `${dir}/${tgz}`,
+      "-C",
+      dir,
+      "--strip-components=3",
+      "package/lib/linux-x86_64/libvosk.so",
+    ]);
+    await Deno.remove(`${dir}/${tgz}`);
+  } catch (err) {
+    console.error(`[setup] libvosk.so could not be fetched (${(err as Error).message}): Vosk models unusable`);
+  }
+}
+
+/**
  * Debian's Caddy, the TLS front of docs/deploy.md (deploy/Caddyfile): the multi-host test
  * (tests/multihost_test.ts) runs it in front of the web, the party server and the SFU. Like
  * coturn's, the package's stock service (a default site on port 80) is switched off.
@@ -141,6 +181,7 @@ export async function setup(opts: SetupOptions = {}): Promise<{ workerBin?: stri
   await ffmpeg(!!opts.browser);
   await coturn(!!opts.browser);
   if (opts.browser) await caddy(true);
+  await captions(!!opts.browser);
   const workerBin = await sfu();
   await islands();
   return { workerBin };

@@ -1,0 +1,1 @@
+import "./captions.test.ts";
