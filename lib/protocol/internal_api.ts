@@ -5,6 +5,7 @@
 // sfu.ts, sfu_edge.ts, call.ts, dm.ts and space_audience.ts; this file only says which goes where.
 // Imports nothing runtime-specific: Deno, workerd and Node all load it.
 import { z } from "zod";
+import { CaptionLineRequest, CaptionsRequest, CaptionsStatusRequest } from "./captions.ts";
 import { CallReport, CallRoomRequest, CallView } from "./call.ts";
 import { Ack, contract, type MessagesOf, NoBody, seg } from "./contract.ts";
 import { InboxDelivered, InboxRequest } from "./dm.ts";
@@ -55,6 +56,15 @@ export const spaceGetGrant = contract({
   path: spacePath,
   request: GetGrantRequest,
   answer: SpaceGrantAnswer,
+});
+
+/** The SFU: a line of live captions, or whether the Space's language can be captioned (captions.ts). */
+export const spaceCaption = contract({
+  name: "spaceCaption",
+  method: "POST",
+  path: spacePath,
+  request: z.discriminatedUnion("type", [CaptionLineRequest, CaptionsStatusRequest]),
+  answer: Ack,
 });
 
 /**
@@ -224,6 +234,15 @@ export const sfuRecording = contract({
   answer: Ack,
 });
 
+/** Caption a Space's speakers in a language, or stop (lib/protocol/captions.ts). */
+export const sfuCaptions = contract({
+  name: "sfuCaptions",
+  method: "POST",
+  path: () => "/control/captions",
+  request: CaptionsRequest,
+  answer: Ack,
+});
+
 /** The Space or the call ended: its media room closes. */
 export const sfuClose = contract({
   name: "sfuClose",
@@ -290,6 +309,8 @@ export const relayClose = contract({
 /** Every contract, for tests and for the message map below. */
 export const INTERNAL_CONTRACTS = [
   sfuHealth,
+  sfuCaptions,
+  spaceCaption,
   spaceRoomChange,
   spaceGetGrant,
   spaceSnapshot,

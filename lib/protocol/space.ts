@@ -6,6 +6,7 @@
 // sides import.
 import { z } from "zod";
 import { hasVisibleText } from "./text.ts";
+import { CaptionEventShape, CaptionsInfo } from "./captions.ts";
 
 /** A subject: `u:<userId>` for an account, `a:<random>` for an anonymous listener. */
 export const Sub = z.string().regex(/^(u|a):[A-Za-z0-9_-]{4,64}$/, "not a valid person id");
@@ -171,6 +172,8 @@ const SpaceCommandUnion = z.discriminatedUnion("type", [
    * again continues the same recording. Everybody sees the REC mark while it is on.
    */
   cmd("setRecording", { on: z.boolean() }),
+  /** Host only: live captions on or off for everyone (the room stops sending them when off). */
+  cmd("setCaptions", { on: z.boolean() }),
   /** Host moves a scheduled Space to live. */
   cmd("start", {}),
   /** Host ends the Space for everyone. */
@@ -228,6 +231,8 @@ export const SpaceInfo = z.object({
   videoAllowed: z.boolean(),
   /** The Space is being recorded right now (the REC mark everybody sees; the host switches it). */
   recording: z.boolean(),
+  /** Live captions: on, turned off by the host, or not offered for the Space's language. */
+  captions: CaptionsInfo.optional(),
 });
 export type SpaceInfo = z.infer<typeof SpaceInfo>;
 
@@ -282,6 +287,8 @@ export const SpaceEvent = z.discriminatedUnion("type", [
   ev("reactionBurst", { emoji: Reaction, count: z.number().int().positive() }),
   /** A new comment. */
   ev("comment", { comment: Comment }),
+  /** A line of live captions: a partial is replaced by the next line with its `id`, then the final. */
+  ev("caption", CaptionEventShape),
   /** A pin was set or replaced. */
   ev("pinned", { pin: Pin }),
   /** The pin was removed. */

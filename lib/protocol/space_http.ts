@@ -4,6 +4,7 @@
 // request with 401.
 // Imports nothing runtime-specific, so Deno, workerd and Node all load it.
 import { z } from "zod";
+import { CaptionLineRequest, CaptionsStatusRequest } from "./captions.ts";
 import {
   AccountSub,
   Person,
@@ -45,6 +46,8 @@ export const SpaceRoomRequest = z.discriminatedUnion("type", [
     allowVideo: z.boolean().default(false),
     /** Recorded from its start (the host can turn it off and on while live). */
     record: z.boolean().default(false),
+    /** The Space's language (the directory's), which picks the caption model. */
+    lang: z.string().max(10).optional(),
   }),
   /** Moves a scheduled Space to live (the host pressed start on the web). */
   z.object({ type: z.literal("start") }),
@@ -66,6 +69,9 @@ export const SpaceRoomRequest = z.discriminatedUnion("type", [
   z.object({ type: z.literal("end") }),
   /** The SFU asks whether a person may send audio now. */
   z.object({ type: z.literal("getGrant"), sub: Sub }),
+  /** The SFU: a speaker's words, and whether the Space's language can be captioned. */
+  CaptionLineRequest,
+  CaptionsStatusRequest,
 ]);
 export type SpaceRoomRequest = z.infer<typeof SpaceRoomRequest>;
 /** What a sender may write (defaulted lists such as `cohosts` can be left out). */

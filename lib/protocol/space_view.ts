@@ -110,6 +110,8 @@ export function foldSpaceEvent(view: SpaceView, e: SpaceEvent): SpaceView {
       };
     case "reaction":
     case "reactionBurst":
+    // Captions are shown as they come (lib/browser/space/captions.ts), never kept in the view.
+    case "caption":
     case "removed":
     case "reported":
     case "error":

@@ -15,6 +15,7 @@ import type { SpaceRoomHandle } from "./handle.ts";
 import { createSpace, endSpace, startSpace, updateBlocks, updateSpace } from "./lifecycle.ts";
 import { listReports } from "./store.ts";
 import { handleShardRequest } from "./shard_requests.ts";
+import { handleCaptionRequest } from "./captions.ts";
 import { grantFor, hasPart, kindOf, publicSnapshot } from "./state.ts";
 
 /** Largest body the room reads: an init with 2,000 blocked people fits comfortably. */
@@ -109,6 +110,9 @@ export async function handleSpaceRequest(room: SpaceRoomHandle, req: Request): P
       room.commit(step);
       return snapshot();
     }
+    case "caption":
+    case "captionsStatus":
+      return handleCaptionRequest(room, s, r);
     case "updateBlocks": {
       room.commit(updateBlocks(s, r.blockedSubs));
       for (const sub of room.state!.blocked) room.putOut(sub, "You can't join this Space.");

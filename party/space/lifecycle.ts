@@ -42,6 +42,7 @@ export function createSpace(
     seq: 0,
     videoAllowed: input.allowVideo === true,
     recording: input.record === true,
+    ...(input.lang !== undefined && { lang: input.lang }),
   };
 }
 

@@ -3,7 +3,14 @@
 // They never block the room: a person's command is answered before these finish, and a failure is
 // logged, not thrown. The SFU also pulls grants (getGrant), so a lost push heals itself.
 import type { AnyContract, ParamsOf, RequestOf } from "../../lib/protocol/contract.ts";
-import { sfuClose, sfuGrant, sfuRecording, spaceReport, spaceStatePush } from "../../lib/protocol/internal_api.ts";
+import {
+  sfuCaptions,
+  sfuClose,
+  sfuGrant,
+  sfuRecording,
+  spaceReport,
+  spaceStatePush,
+} from "../../lib/protocol/internal_api.ts";
 import { sfuRoomName, type SpaceReport, type SpaceStatePush } from "../../lib/protocol/space_http.ts";
 import type { PartyConfig } from "../shared/config.ts";
 import { postSigned } from "../shared/post.ts";
@@ -41,6 +48,11 @@ export class SpaceOutbound {
   /** Tells the SFU to start or stop recording the Space's microphones. */
   recording(on: boolean): void {
     this.#post(sfuRecording, this.#sfus, undefined, { room: sfuRoomName(this.spaceId), on });
+  }
+
+  /** Tells the SFU which language to caption the Space's speakers in, or to stop (null). */
+  captions(lang: string | null): void {
+    this.#post(sfuCaptions, this.#sfus, undefined, { room: sfuRoomName(this.spaceId), lang });
   }
 
   /** Tells the SFU to close the Space's media room. */

@@ -202,6 +202,14 @@ function stageCommand(
       const state = { ...s, recording: c.on };
       return { state, out: [all({ type: "spaceUpdated", space: spaceInfo(state) })] };
     }
+    case "setCaptions": {
+      if (kind !== "host") return refuse("forbidden", "Only the host can turn captions on or off.");
+      if ((s.captionsOff !== true) === c.on) {
+        return refuse("conflict", c.on ? "Captions are already on." : "Captions are already off.");
+      }
+      const state = { ...s, captionsOff: !c.on };
+      return { state, out: [all({ type: "spaceUpdated", space: spaceInfo(state) })] };
+    }
     case "start":
       if (kind !== "host") return refuse("forbidden", "Only the host can start the Space.");
       if (s.status !== "scheduled") return refuse("conflict", "The Space is already live.");

@@ -42,6 +42,7 @@ import {
 } from "./state.ts";
 import { loadSpace, type RoomStorage, saveReport, saveSpace } from "./store.ts";
 import { RecordingTimeline } from "./timeline.ts";
+import { captionsWanted } from "./captions.ts";
 
 /** Kept in the connection's attachment: who it is (from the token) and its rate-limit buckets. */
 interface ConnState extends ConnLimits {
@@ -340,6 +341,8 @@ export default class SpaceRoom implements Party.Server, SpaceRoomHandle {
       this.outbound.recording(recording);
       this.#scheduleWebPush();
     }
+    const captions = captionsWanted(next);
+    if (captions !== captionsWanted(prev)) this.outbound.captions(captions);
     if (prev?.stage !== next.stage || prev?.status !== next.status || prev?.title !== next.title) {
       this.#scheduleWebPush();
       this.#scheduleListenerCount();

@@ -1,5 +1,6 @@
 // The state of one Space room, and read-only views of it (snapshots, roles, grants).
 // Pure: no I/O, no clock, no randomness, so the reducer and its tests share it.
+import { captionsInfo } from "./captions.ts";
 import type {
   Comment,
   Hand,
@@ -53,6 +54,12 @@ export interface SpaceState {
   videoAllowed?: boolean;
   /** The host records the Space now (absent in old rooms: off). */
   recording?: boolean;
+  /** The Space's language (the directory's), which picks the caption model; absent in old rooms. */
+  lang?: string;
+  /** The host turned live captions off (absent: on). */
+  captionsOff?: boolean;
+  /** What the SFU said about captioning the language (captions.ts). */
+  captionsStatus?: { lang: string; available: boolean; why?: string };
 }
 
 /** Who sends a command: always taken from the verified token, never from the message. */
@@ -222,6 +229,7 @@ export function spaceInfo(s: SpaceState): SpaceInfo {
     ...(s.endedAt !== undefined && { endedAt: s.endedAt }),
     videoAllowed: s.videoAllowed === true,
     recording: s.recording === true,
+    captions: captionsInfo(s),
   };
 }
 

@@ -128,6 +128,10 @@ export const TABLE: Record<
     cmd: { type: "setRecording", on: true },
     row: ["ok", "forbidden", "forbidden", "forbidden", SIR, RM],
   },
+  setCaptions: {
+    cmd: { type: "setCaptions", on: false },
+    row: ["ok", "forbidden", "forbidden", "forbidden", SIR, RM],
+  },
   leaveStage: { cmd: { type: "leaveStage" }, row: ["forbidden", "ok", "ok", "forbidden", SIR, RM] },
   moveToAudience: {
     cmd: { type: "moveToAudience", sub: P.speaker2.sub },
