@@ -131,6 +131,7 @@ export class SpaceService {
         blockedSubs,
         allowVideo: space.allowVideo,
         record: space.record,
+        lang: space.lang,
       });
     } catch (e) {
       if (e instanceof RoomUnavailableError) throw new HttpError(503, "space.err.room_unavailable", e.message);
