@@ -7,10 +7,18 @@
 // it refuses to start with a development or short secret, naming the variable.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { DEFAULT_PARTY_PORT, DEFAULT_SFU_PORT, DEFAULT_WEB_PORT } from "../lib/protocol/defaults.ts";
+import {
+  DEFAULT_PARTY_PORT,
+  DEFAULT_SFU_PORT,
+  DEFAULT_WEB_PORT,
+} from "../lib/protocol/defaults.ts";
 import { DEFAULT_ALLOWED_ORIGINS } from "../lib/protocol/origin.ts";
 import { machineListenIps } from "../lib/protocol/sfu_listen.ts";
-import { assertProductionSecrets, isProduction, secretsFromFiles } from "../lib/protocol/production.ts";
+import {
+  assertProductionSecrets,
+  isProduction,
+  secretsFromFiles,
+} from "../lib/protocol/production.ts";
 import { setup } from "./setup.ts";
 import { Supervisor } from "./supervisor.ts";
 
@@ -22,9 +30,13 @@ function parseOnly(args: string[]): Set<Part> {
   if (i < 0) return new Set(PARTS);
   const value = args[i].includes("=") ? args[i].split("=")[1] : args[i + 1];
   const asked = (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  const unknown = asked.filter((p) => !(PARTS as readonly string[]).includes(p));
+  const unknown = asked.filter((p) =>
+    !(PARTS as readonly string[]).includes(p)
+  );
   if (asked.length === 0 || unknown.length) {
-    console.error(`--only takes a list of ${PARTS.join(", ")}; got "${value ?? ""}"`);
+    console.error(
+      `--only takes a list of ${PARTS.join(", ")}; got "${value ?? ""}"`,
+    );
     Deno.exit(2);
   }
   return new Set(asked as Part[]);
@@ -47,7 +59,9 @@ const production = isProduction(env);
 
 // `--no-setup`: everything is installed and built already (the tests that restart the stack, and
 // production hosts, where the set-up ran once at install time).
-const { workerBin } = Deno.args.includes("--no-setup") ? { workerBin: env.MEDIASOUP_WORKER_BIN } : await setup();
+const { workerBin } = Deno.args.includes("--no-setup")
+  ? { workerBin: env.MEDIASOUP_WORKER_BIN }
+  : await setup();
 
 const webPort = Number(env.SPAZIO_PORT ?? DEFAULT_WEB_PORT);
 const partyPort = Number(env.SPAZIO_PARTY_PORT ?? DEFAULT_PARTY_PORT);
@@ -58,21 +72,28 @@ const defaults: Record<string, string> = {
   SPAZIO_WEB_URL: `http://127.0.0.1:${webPort}`,
   SPAZIO_PARTY_URL: `http://127.0.0.1:${partyPort}`,
   SPAZIO_SFU_URL: `http://127.0.0.1:${sfuPort}`,
+  // Live captions (sfu/captions/): on, with Debian's pocketsphinx for English at least.
+  SPAZIO_CAPTIONS: "1",
   // One list for the three processes: the Origins whose pages may open rooms and SFU sockets.
-  SPAZIO_ALLOWED_ORIGINS: env.SPAZIO_PUBLIC_URL ? new URL(env.SPAZIO_PUBLIC_URL).origin : DEFAULT_ALLOWED_ORIGINS,
+  SPAZIO_ALLOWED_ORIGINS: env.SPAZIO_PUBLIC_URL
+    ? new URL(env.SPAZIO_PUBLIC_URL).origin
+    : DEFAULT_ALLOWED_ORIGINS,
 };
 // In development the SFU's media listens on this machine's own addresses too, not only 127.0.0.1:
 // a Firefox on this machine pairs none of its addresses with a loopback candidate, so it would get
 // no media at all (lib/protocol/sfu_listen.ts). A deployment names its addresses itself.
 if (!production && !env.SPAZIO_SFU_LISTEN_IP && !env.SPAZIO_SFU_ANNOUNCED_IP) {
-  defaults.SPAZIO_SFU_LISTEN_IP = machineListenIps(Deno.networkInterfaces()).join(",");
+  defaults.SPAZIO_SFU_LISTEN_IP = machineListenIps(Deno.networkInterfaces())
+    .join(",");
 }
 const settings: Record<string, string> = {
   ...defaults,
   ...env,
   // One absolute folder for the web and the SFU (whose working folder is sfu/): the SFU writes a
   // recorded Space's tracks there, the web mixes and serves the replay from it.
-  SPAZIO_RECORDINGS_DIR: resolve(env.SPAZIO_RECORDINGS_DIR ?? "./data/recordings"),
+  SPAZIO_RECORDINGS_DIR: resolve(
+    env.SPAZIO_RECORDINGS_DIR ?? "./data/recordings",
+  ),
 };
 
 const supervisor = new Supervisor();
@@ -87,7 +108,13 @@ async function stopAll() {
 Deno.addSignalListener("SIGINT", () => void stopAll());
 Deno.addSignalListener("SIGTERM", () => void stopAll());
 
-const spawn = (name: string, cmd: string, args: string[], extraEnv: Record<string, string> = {}, cwd?: string) =>
+const spawn = (
+  name: string,
+  cmd: string,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+  cwd?: string,
+) =>
   supervisor.add({ name, cmd, args, cwd, env: { ...settings, ...extraEnv } });
 
 if (only.has("party")) {
@@ -100,7 +127,9 @@ if (only.has("party")) {
 }
 if (only.has("sfu")) {
   if (!workerBin) {
-    console.error("The SFU needs the mediasoup worker: run without --no-setup, or set MEDIASOUP_WORKER_BIN.");
+    console.error(
+      "The SFU needs the mediasoup worker: run without --no-setup, or set MEDIASOUP_WORKER_BIN.",
+    );
     Deno.exit(1);
   }
   spawn("sfu", "node", ["--import", "tsx", "main.ts"], {
@@ -109,10 +138,24 @@ if (only.has("sfu")) {
   }, "sfu");
 }
 if (only.has("web")) {
-  spawn("web", Deno.execPath(), ["run", "-A", "main.ts"], { SPAZIO_PORT: String(webPort) });
+  spawn("web", Deno.execPath(), ["run", "-A", "main.ts"], {
+    SPAZIO_PORT: String(webPort),
+  });
   const open = settings.SPAZIO_PUBLIC_URL ??
-    `http://${(settings.SPAZIO_HOST ?? "127.0.0.1") === "127.0.0.1" ? "localhost" : settings.SPAZIO_HOST}:${webPort}`;
-  console.log(`\nSpazio is starting${production ? " in production mode" : ""}: open ${open}\n`);
+    `http://${
+      (settings.SPAZIO_HOST ?? "127.0.0.1") === "127.0.0.1"
+        ? "localhost"
+        : settings.SPAZIO_HOST
+    }:${webPort}`;
+  console.log(
+    `\nSpazio is starting${
+      production ? " in production mode" : ""
+    }: open ${open}\n`,
+  );
 } else {
-  console.log(`\nSpazio is starting ${[...only].join(", ")}${production ? " in production mode" : ""}\n`);
+  console.log(
+    `\nSpazio is starting ${[...only].join(", ")}${
+      production ? " in production mode" : ""
+    }\n`,
+  );
 }

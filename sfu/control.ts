@@ -3,7 +3,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AnswerInputOf } from "../lib/protocol/contract.ts";
 import { MAX_MESSAGE_BYTES } from "../lib/protocol/defaults.ts";
-import { sfuClose, sfuGrant, sfuRecording } from "../lib/protocol/internal_api.ts";
+import {
+  sfuCaptions,
+  sfuClose,
+  sfuGrant,
+  sfuRecording,
+} from "../lib/protocol/internal_api.ts";
 import type { GrantRequest } from "../lib/protocol/sfu.ts";
 import { SfuError } from "./errors.ts";
 import type { GrantTable } from "./grants.ts";
@@ -25,6 +30,8 @@ export type ControlDeps = {
    * push to any SFU of the list): the origin records. Absent: this SFU is the origin.
    */
   forwardRecording?(room: string, on: boolean): boolean;
+  /** Live captions on this SFU; absent where there are none. */
+  captions?: { set(room: string, lang: string | null): Promise<void> };
 };
 
 /** Applies a grant and enforces it on the room's peers here; whether it was newer than the one held. */
@@ -33,24 +40,48 @@ export async function applyGrant(
   grant: GrantRequest,
 ): Promise<boolean> {
   const applied = deps.grants.apply(grant.room, grant.sub, grant);
-  if (applied) await deps.existingRoom(grant.room)?.grantChanged(grant.sub, grant);
+  if (applied) {
+    await deps.existingRoom(grant.room)?.grantChanged(grant.sub, grant);
+  }
   return applied;
 }
 
 /** Ends a room's media here and forgets its grants. */
-export function closeRoom(deps: Pick<ControlDeps, "grants" | "existingRoom" | "recordings">, room: string): void {
+export function closeRoom(
+  deps: Pick<
+    ControlDeps,
+    "grants" | "existingRoom" | "recordings" | "captions"
+  >,
+  room: string,
+): void {
   deps.recordings?.forget(room);
+  void deps.captions?.set(room, null);
   deps.existingRoom(room)?.close();
   deps.grants.dropRoom(room);
 }
 
-type ControlAnswer = AnswerInputOf<typeof sfuGrant> | { ok: false; code: string; message: string };
+type ControlAnswer = AnswerInputOf<typeof sfuGrant> | {
+  ok: false;
+  code: string;
+  message: string;
+};
 
-export async function handleControl(req: IncomingMessage, res: ServerResponse, deps: ControlDeps): Promise<void> {
-  const reply = (status: number, body: ControlAnswer) => replyJson(res, status, body);
+export async function handleControl(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: ControlDeps,
+): Promise<void> {
+  const reply = (status: number, body: ControlAnswer) =>
+    replyJson(res, status, body);
   try {
-    if (req.method !== "POST") throw new SfuError("bad_request", "control requests are POST");
-    const body = await readSignedBody(req, deps.serverSecret, MAX_MESSAGE_BYTES);
+    if (req.method !== "POST") {
+      throw new SfuError("bad_request", "control requests are POST");
+    }
+    const body = await readSignedBody(
+      req,
+      deps.serverSecret,
+      MAX_MESSAGE_BYTES,
+    );
     const path = new URL(req.url ?? "/", "http://sfu").pathname;
     if (path === sfuGrant.path()) {
       const grant = parseBody(sfuGrant, body);
@@ -62,8 +93,19 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, d
     if (path === sfuRecording.path()) {
       const { room, on } = parseBody(sfuRecording, body);
       if (deps.forwardRecording?.(room, on)) return reply(200, { ok: true });
-      if (!deps.recordings) throw new SfuError("unavailable", "this media server records nothing");
+      if (!deps.recordings) {
+        throw new SfuError("unavailable", "this media server records nothing");
+      }
       deps.recordings.set(room, on);
+      return reply(200, { ok: true });
+    }
+    if (path === sfuCaptions.path()) {
+      const { room, lang } = parseBody(sfuCaptions, body);
+      // Answered at once: the room hears whether the language can be captioned by a request of
+      // the SFU's own (spaceCaption), once the engines' start-up checks are done.
+      void deps.captions?.set(room, lang).catch((err) =>
+        console.error("sfu: captions switch failed:", err)
+      );
       return reply(200, { ok: true });
     }
     if (path === sfuClose.path()) {
@@ -77,12 +119,20 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, d
   } catch (err) {
     if (err instanceof BodyError) {
       if (err.reason === "too_big") {
-        reply(413, { ok: false, code: "too_big", message: `the body is over ${MAX_MESSAGE_BYTES} bytes` });
+        reply(413, {
+          ok: false,
+          code: "too_big",
+          message: `the body is over ${MAX_MESSAGE_BYTES} bytes`,
+        });
       }
       return;
     }
-    const e = err instanceof SfuError ? err : new SfuError("internal", "control request failed");
-    if (!(err instanceof SfuError)) console.error("sfu: control request failed:", err);
+    const e = err instanceof SfuError
+      ? err
+      : new SfuError("internal", "control request failed");
+    if (!(err instanceof SfuError)) {
+      console.error("sfu: control request failed:", err);
+    }
     reply(e.status, { ok: false, code: e.code, message: e.message });
   }
 }

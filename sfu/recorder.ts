@@ -10,7 +10,13 @@
 // index are one lifecycle.
 import { type ChildProcess, spawn } from "node:child_process";
 import dgram from "node:dgram";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import type { types as ms } from "mediasoup";
 import {
@@ -34,16 +40,22 @@ export interface RecorderOptions {
 }
 
 /** A free UDP port on loopback for ffmpeg to listen on (asked of the OS, then handed over). */
-async function freeUdpPort(ip: string): Promise<number> {
+export async function freeUdpPort(ip: string): Promise<number> {
   const sock = dgram.createSocket("udp4");
-  await new Promise<void>((resolve, reject) => sock.bind(0, ip, resolve).once("error", reject));
+  await new Promise<void>((resolve, reject) =>
+    sock.bind(0, ip, resolve).once("error", reject)
+  );
   const { port } = sock.address();
   await new Promise<void>((r) => sock.close(() => r()));
   return port;
 }
 
 /** The SDP that tells ffmpeg what arrives on `port`: the consumer's Opus, RTCP on the same port. */
-export function sdpFor(ip: string, port: number, rtp: ms.RtpParameters): string {
+export function sdpFor(
+  ip: string,
+  port: number,
+  rtp: ms.RtpParameters,
+): string {
   const codec = rtp.codecs[0];
   const channels = codec.channels ?? 2;
   return [
@@ -53,7 +65,9 @@ export function sdpFor(ip: string, port: number, rtp: ms.RtpParameters): string 
     `c=IN IP4 ${ip}`,
     "t=0 0",
     `m=audio ${port} RTP/AVP ${codec.payloadType}`,
-    `a=rtpmap:${codec.payloadType} ${codec.mimeType.split("/")[1]}/${codec.clockRate}/${channels}`,
+    `a=rtpmap:${codec.payloadType} ${
+      codec.mimeType.split("/")[1]
+    }/${codec.clockRate}/${channels}`,
     "a=rtcp-mux",
     "a=recvonly",
     "",
@@ -77,7 +91,9 @@ class Tap {
     readonly router: ms.Router,
     readonly producer: ms.Producer,
     readonly sub: string,
-    readonly opts: Required<Pick<RecorderOptions, "dir" | "listenIp">> & { changed: () => void },
+    readonly opts: Required<Pick<RecorderOptions, "dir" | "listenIp">> & {
+      changed: () => void;
+    },
   ) {}
 
   async start(): Promise<void> {
@@ -91,7 +107,11 @@ class Tap {
     const base = `${this.producer.id}-${Date.now().toString(36)}-${n}`;
     const file = path.join(this.opts.dir, `${base}.ogg`);
     const sdpFile = path.join(this.opts.dir, `${base}.sdp`);
-    this.#transport ??= await this.router.createPlainTransport({ listenIp: { ip }, rtcpMux: true, comedia: false });
+    this.#transport ??= await this.router.createPlainTransport({
+      listenIp: { ip },
+      rtcpMux: true,
+      comedia: false,
+    });
     const consumer = this.#consumer ??= await this.#transport.consume({
       producerId: this.producer.id,
       rtpCapabilities: this.router.rtpCapabilities,
@@ -148,14 +168,20 @@ class Tap {
       seg.endedAt = Date.now();
       this.opts.changed();
       console.error(
-        `sfu: recorder ffmpeg for ${this.sub} ended (${signal ?? code}); a new segment starts: ${
-          errors.trim().slice(-300)
-        }`,
+        `sfu: recorder ffmpeg for ${this.sub} ended (${
+          signal ?? code
+        }); a new segment starts: ${errors.trim().slice(-300)}`,
       );
       this.#ffmpeg = null;
       // Back at once the first few times, then no faster than every 2 s.
       const wait = this.#restarts++ < 3 ? 0 : 2000;
-      setTimeout(() => void this.start().catch((err) => console.error("sfu: recorder restart failed:", err)), wait);
+      setTimeout(
+        () =>
+          void this.start().catch((err) =>
+            console.error("sfu: recorder restart failed:", err)
+          ),
+        wait,
+      );
     });
     // ffmpeg opens its socket within a few ms of starting; packets before that are lost, so wait
     // for it to be listening before the relay forwards (bounded: 3 s).
@@ -166,9 +192,15 @@ class Tap {
       // them: a browser's first packets of a track are padding (bandwidth probes, no payload), and
       // an Ogg file that begins with empty packets does not decode.
       const relay = dgram.createSocket("udp4");
-      relay.on("error", (err) => console.error(`sfu: recorder relay for ${this.sub}:`, err.message));
+      relay.on(
+        "error",
+        (err) =>
+          console.error(`sfu: recorder relay for ${this.sub}:`, err.message),
+      );
       relay.on("message", (msg) => this.#forward(msg));
-      await new Promise<void>((resolve, reject) => relay.bind(0, ip, resolve).once("error", reject));
+      await new Promise<void>((resolve, reject) =>
+        relay.bind(0, ip, resolve).once("error", reject)
+      );
       this.#relay = relay;
       await this.#transport.connect({ ip, port: relay.address().port });
     }
@@ -178,7 +210,10 @@ class Tap {
 
   /** Hands one datagram from the PlainTransport to ffmpeg when it carries Opus (RTCP stays here). */
   #forward(msg: Buffer) {
-    if (this.#closed || !this.#listening || !this.#ffmpeg || this.#port === undefined) return;
+    if (
+      this.#closed || !this.#listening || !this.#ffmpeg ||
+      this.#port === undefined
+    ) return;
     if (!carriesOpus(msg, this.#ssrc)) return;
     if (this.#seg && this.#seg.firstPacketAt === null) {
       // The first packet's time places this segment.
@@ -218,7 +253,10 @@ class Tap {
  * version 2, the stream's SSRC, and something left once the header, CSRCs, header extension and
  * padding are taken off (a padding-only probe has nothing).
  */
-export function carriesOpus(msg: Uint8Array, ssrc: number | undefined): boolean {
+export function carriesOpus(
+  msg: Uint8Array,
+  ssrc: number | undefined,
+): boolean {
   if (msg.length < 12 || msg[0] >> 6 !== 2) return false;
   // With rtcp-mux, RTCP packet types 200-207 sit where RTP has its marker bit and payload type.
   if (msg[1] >= 200 && msg[1] <= 207) return false;
@@ -234,7 +272,10 @@ export function carriesOpus(msg: Uint8Array, ssrc: number | undefined): boolean 
 }
 
 /** Resolves once something listens on udp `port` on loopback (Linux: /proc/net/udp), or after `ms`. */
-async function waitListening(port: number, msMax: number): Promise<void> {
+export async function waitListening(
+  port: number,
+  msMax: number,
+): Promise<void> {
   const { readFile } = await import("node:fs/promises");
   const hex = port.toString(16).toUpperCase().padStart(4, "0");
   const deadline = Date.now() + msMax;
@@ -266,8 +307,14 @@ export class SpaceRecorder {
   }
 
   /** Taps a microphone. Only producers of people on stage exist on the origin, and only audio is recorded. */
-  async add(router: ms.Router, producer: ms.Producer, sub: string): Promise<void> {
-    if (this.#closed || producer.kind !== "audio" || this.#taps.has(producer.id)) return;
+  async add(
+    router: ms.Router,
+    producer: ms.Producer,
+    sub: string,
+  ): Promise<void> {
+    if (
+      this.#closed || producer.kind !== "audio" || this.#taps.has(producer.id)
+    ) return;
     const tap = new Tap(router, producer, sub, {
       dir: this.#dir,
       listenIp: this.#ip,
@@ -286,12 +333,17 @@ export class SpaceRecorder {
   }
 
   get segments(): Segment[] {
-    return [...this.#earlier, ...[...this.#taps.values()].flatMap((t) => t.segments)];
+    return [
+      ...this.#earlier,
+      ...[...this.#taps.values()].flatMap((t) => t.segments),
+    ];
   }
 
   /** Producers tapped now (not closed), for health and tests. */
   get tapped(): string[] {
-    return [...this.#taps.entries()].filter(([, t]) => !t.closed).map(([id]) => id);
+    return [...this.#taps.entries()].filter(([, t]) => !t.closed).map(([id]) =>
+      id
+    );
   }
 
   get closed(): boolean {
@@ -312,7 +364,10 @@ export class SpaceRecorder {
   #writeIndex() {
     const segments = this.segments;
     const tmp = path.join(this.#dir, RECORDING_FILES.indexPart);
-    writeFileSync(tmp, JSON.stringify({ segments } satisfies RecordingIndex, null, 1));
+    writeFileSync(
+      tmp,
+      JSON.stringify({ segments } satisfies RecordingIndex, null, 1),
+    );
     // rename is atomic: the mixer never reads half an index.
     renameSync(tmp, path.join(this.#dir, RECORDING_FILES.index));
     this.opts.onIndex?.(segments);
@@ -324,7 +379,10 @@ function readIndex(file: string): Segment[] {
   if (!existsSync(file)) return [];
   try {
     // A segment left open by a crash ended when its file stopped growing; the mixer needs only its start.
-    return parseRecordingIndex(readFileSync(file, "utf8")).map((s) => ({ ...s, endedAt: s.endedAt ?? s.startedAt }));
+    return parseRecordingIndex(readFileSync(file, "utf8")).map((s) => ({
+      ...s,
+      endedAt: s.endedAt ?? s.startedAt,
+    }));
   } catch {
     return [];
   }

@@ -7,7 +7,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { SfuCloseCode } from "../lib/protocol/sfu.ts";
-import type { SfuHealth, SfuHealthSummary } from "../lib/protocol/sfu_health.ts";
+import type {
+  SfuHealth,
+  SfuHealthSummary,
+} from "../lib/protocol/sfu_health.ts";
 import { Admission, PartyCallSource } from "./admission.ts";
 import type { SfuConfig } from "./config.ts";
 import { applyGrant, handleControl } from "./control.ts";
@@ -22,6 +25,7 @@ import { SfuError } from "./errors.ts";
 import { OriginLinks } from "./origin-links.ts";
 import { SpaceRecordings } from "./recording.ts";
 import { SpaceRelay } from "./relay.ts";
+import { Captions } from "./captions/service.ts";
 import { type RoomDeps, SfuRoom } from "./room.ts";
 import { Signalling } from "./signalling.ts";
 import { WorkerPool } from "./worker-pool.ts";
@@ -38,6 +42,8 @@ export class SfuServer {
   readonly grants = new GrantTable();
   /** The Spaces this SFU records (on their origin), as the rooms asked. */
   readonly recordings: SpaceRecordings;
+  /** Live captions of the Spaces whose origin this is, when the config has them. */
+  readonly captions: Captions | null;
   #rooms = new Map<string, SfuRoom>();
   #http: http.Server;
   /** The control, internal and detailed health endpoints, when SPAZIO_SFU_INTERNAL_PORT is set. */
@@ -54,7 +60,10 @@ export class SfuServer {
     this.config = config;
     this.pool = pool;
     this.#party = new PartyGrantSource(config.partyUrl, config.serverSecret);
-    this.recordings = new SpaceRecordings(config.recordingsDir, (name) => this.#rooms.get(name));
+    this.recordings = new SpaceRecordings(
+      config.recordingsDir,
+      (name) => this.#rooms.get(name),
+    );
     // The grant answers say whether the Space records: after a restart, its first pull restores it.
     this.#party.onRecording = (room, on) => {
       if (this.#relay.isOrigin(room)) this.recordings.set(room, on);
@@ -68,6 +77,15 @@ export class SfuServer {
       existingRoom: (name) => this.#rooms.get(name),
     });
     this.#relay = new SpaceRelay(config, this.#links, post);
+    this.captions = config.captions
+      ? new Captions({
+        ...config.captions,
+        partyUrl: config.partyUrl,
+        serverSecret: config.serverSecret,
+        isOrigin: (room) => this.#relay.isOrigin(room),
+        existingRoom: (name) => this.#rooms.get(name),
+      })
+      : null;
     const admission = new Admission({
       grants: this.grants,
       spaces: this.#party,
@@ -82,17 +100,27 @@ export class SfuServer {
     this.#internalHttp = config.internalPort === undefined
       ? null
       : http.createServer((req, res) => this.#onRequest(req, res, "internal"));
-    this.#http = http.createServer((req, res) => this.#onRequest(req, res, this.#internalHttp ? "public" : "both"));
+    this.#http = http.createServer((req, res) =>
+      this.#onRequest(req, res, this.#internalHttp ? "public" : "both")
+    );
     this.#http.on("upgrade", (req, socket, head) => {
       socket.on("error", () => socket.destroy());
-      this.#signalling.handleUpgrade(req, socket, head).catch(() => socket.destroy());
+      this.#signalling.handleUpgrade(req, socket, head).catch(() =>
+        socket.destroy()
+      );
     });
     pool.on("workerDied", (worker) => {
       for (const room of this.#rooms.values()) {
-        room.workerDied(worker).catch((err) => console.error(`sfu: rebuilding ${room.name} failed:`, err));
+        room.workerDied(worker).catch((err) =>
+          console.error(`sfu: rebuilding ${room.name} failed:`, err)
+        );
       }
     });
-    this.#prune = setInterval(() => this.grants.prune((room, sub) => !!this.#rooms.get(room)?.peer(sub)), PRUNE_MS);
+    this.#prune = setInterval(
+      () =>
+        this.grants.prune((room, sub) => !!this.#rooms.get(room)?.peer(sub)),
+      PRUNE_MS,
+    );
     this.#prune.unref();
   }
 
@@ -105,7 +133,13 @@ export class SfuServer {
         h.listen(port, host, () => resolve());
       });
     await listen(server.#http, config.port, config.host);
-    if (server.#internalHttp) await listen(server.#internalHttp, config.internalPort!, config.internalHost);
+    if (server.#internalHttp) {
+      await listen(
+        server.#internalHttp,
+        config.internalPort!,
+        config.internalHost,
+      );
+    }
     return server;
   }
 
@@ -115,7 +149,9 @@ export class SfuServer {
 
   /** The internal listener's port, when there is one. */
   get internalPort(): number | undefined {
-    return this.#internalHttp ? (this.#internalHttp.address() as AddressInfo).port : undefined;
+    return this.#internalHttp
+      ? (this.#internalHttp.address() as AddressInfo).port
+      : undefined;
   }
 
   room(name: string): SfuRoom | undefined {
@@ -132,7 +168,9 @@ export class SfuServer {
     const edged = this.config.peers.length > 0;
     const rooms = [...this.#rooms.values()].map((r) => {
       const h = r.health();
-      return edged && h.role === "origin" && r.kind === "space" ? { ...h, edges: this.#links.count(r.name) } : h;
+      return edged && h.role === "origin" && r.kind === "space"
+        ? { ...h, edges: this.#links.count(r.name) }
+        : h;
     });
     const alive = this.pool.workers.length;
     const replacing = this.pool.replacing;
@@ -144,7 +182,11 @@ export class SfuServer {
       routers: rooms.reduce((n, r) => n + r.routers, 0),
       rooms,
       sfuId: this.config.sfuId,
-      load: { peers, workers: alive, score: Math.round((peers / Math.max(1, alive)) * 100) / 100 },
+      load: {
+        peers,
+        workers: alive,
+        score: Math.round((peers / Math.max(1, alive)) * 100) / 100,
+      },
     };
   }
 
@@ -156,9 +198,16 @@ export class SfuServer {
   #roomFor(name: string): SfuRoom {
     let room = this.#rooms.get(name);
     if (!room || room.closed) {
-      const deps: RoomDeps = { config: this.config, pool: this.pool, grants: this.grants, party: this.#party };
+      const deps: RoomDeps = {
+        config: this.config,
+        pool: this.pool,
+        grants: this.grants,
+        party: this.#party,
+      };
       const origin = this.#relay.originOf(name);
-      if (origin && origin.id !== this.config.sfuId) deps.upstream = (room) => this.#edgeUpstream(room, origin);
+      if (origin && origin.id !== this.config.sfuId) {
+        deps.upstream = (room) => this.#edgeUpstream(room, origin);
+      }
       const made = SfuRoom.create(name, deps);
       // An empty room frees its routers, unless edges still draw on it; grants stay in the table
       // for when people come back.
@@ -172,20 +221,29 @@ export class SfuServer {
       });
       this.#rooms.set(name, made);
       this.recordings.roomMade(made);
+      this.captions?.roomMade(made);
       room = made;
     }
     return room;
   }
 
-  #edgeUpstream(room: SfuRoom, origin: NonNullable<ReturnType<SpaceRelay["originOf"]>>): EdgeUpstream {
+  #edgeUpstream(
+    room: SfuRoom,
+    origin: NonNullable<ReturnType<SpaceRelay["originOf"]>>,
+  ): EdgeUpstream {
     const upstream = new EdgeUpstream(room, {
       config: this.config,
       origin,
       post: internalPoster(this.config.serverSecret),
       applyGrant: async (grant) =>
-        void (await applyGrant({ grants: this.grants, existingRoom: (n) => this.#rooms.get(n) }, grant)),
+        void (await applyGrant({
+          grants: this.grants,
+          existingRoom: (n) => this.#rooms.get(n),
+        }, grant)),
       closed: (u) => {
-        if (this.#upstreams.get(room.name) === u) this.#upstreams.delete(room.name);
+        if (this.#upstreams.get(room.name) === u) {
+          this.#upstreams.delete(room.name);
+        }
       },
     });
     this.#upstreams.set(room.name, upstream);
@@ -196,13 +254,21 @@ export class SfuServer {
    * `public`: the browsers' listener when an internal one exists (only /healthz here; /ws is an
    * upgrade); `internal`: that internal listener; `both`: the one listener of a simple set-up.
    */
-  #onRequest(req: http.IncomingMessage, res: http.ServerResponse, surface: "public" | "internal" | "both"): void {
+  #onRequest(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    surface: "public" | "internal" | "both",
+  ): void {
     const path = new URL(req.url ?? "/", "http://sfu").pathname;
     if (path === "/healthz") {
       // 200 either way: a watcher reads `ok`; a 503 would hide what is wrong from it.
       replyJson(res, 200, this.healthSummary());
     } else if (surface === "public") {
-      replyJson(res, 404, { ok: false, code: "not_found", message: `no endpoint ${path}` });
+      replyJson(res, 404, {
+        ok: false,
+        code: "not_found",
+        message: `no endpoint ${path}`,
+      });
     } else if (path === sfuHealth.path()) {
       void this.#detailedHealth(req, res);
     } else if (path.startsWith("/control/")) {
@@ -213,6 +279,7 @@ export class SfuServer {
         relay: this.config.peers.length > 0 ? this.#relay : undefined,
         recordings: this.recordings,
         forwardRecording: (room, on) => this.#forwardRecording(room, on),
+        captions: this.captions ?? undefined,
       });
     } else if (path.startsWith("/internal/")) {
       void handleInternal(req, res, {
@@ -225,18 +292,29 @@ export class SfuServer {
         recordings: this.recordings,
       });
     } else {
-      replyJson(res, 404, { ok: false, code: "not_found", message: `no endpoint ${path}` });
+      replyJson(res, 404, {
+        ok: false,
+        code: "not_found",
+        message: `no endpoint ${path}`,
+      });
     }
   }
 
   /** Every room and worker, for a request signed with the server secret. */
-  async #detailedHealth(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async #detailedHealth(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<void> {
     try {
-      if (req.method !== "GET") throw new SfuError("bad_request", "health is a GET");
+      if (req.method !== "GET") {
+        throw new SfuError("bad_request", "health is a GET");
+      }
       await readSignedBody(req, this.config.serverSecret, 0);
       replyJson(res, 200, this.health());
     } catch (err) {
-      const e = err instanceof SfuError ? err : new SfuError("bad_request", "the request was refused");
+      const e = err instanceof SfuError
+        ? err
+        : new SfuError("bad_request", "the request was refused");
       replyJson(res, e.status, { ok: false, code: e.code, message: e.message });
     }
   }
@@ -246,11 +324,18 @@ export class SfuServer {
     const origin = this.#relay.originOf(room);
     if (!origin || origin.id === this.config.sfuId) return false;
     // The control API takes the same signature as the internal one: the server secret.
-    void internalPoster(this.config.serverSecret)(origin.url, sfuRecording, { room, on }).then((a) => {
+    void internalPoster(this.config.serverSecret)(origin.url, sfuRecording, {
+      room,
+      on,
+    }).then((a) => {
       if (a.ok) return;
       if (a.error.code === "unreachable") {
-        console.warn(`sfu: could not pass the recording switch for ${room} on to ${origin.id}`);
-      } else console.warn(`sfu: ${origin.id} refused the recording switch for ${room} (${a.error.status})`);
+        console.warn(
+          `sfu: could not pass the recording switch for ${room} on to ${origin.id}`,
+        );
+      } else {console.warn(
+          `sfu: ${origin.id} refused the recording switch for ${room} (${a.error.status})`,
+        );}
     });
     return true;
   }
@@ -263,10 +348,14 @@ export class SfuServer {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#prune);
-    const kick = { code: SfuCloseCode.serviceRestart, reason: "media server restarting" };
+    const kick = {
+      code: SfuCloseCode.serviceRestart,
+      reason: "media server restarting",
+    };
     for (const room of [...this.#rooms.values()]) room.close(kick);
     this.#rooms.clear();
     this.recordings.close();
+    this.captions?.close();
     this.#links.stop();
     await this.#signalling.close(STOP_GRACE_MS);
     this.pool.close();

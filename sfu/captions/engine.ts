@@ -36,5 +36,8 @@ export const SAMPLE_RATE = 16_000;
 
 /** Words of a recogniser's text, lower case, without the engine's fillers (`<unk>`, `[noise]`). */
 export function cleanText(text: string): string {
-  return text.replace(/<[^>]*>|\[[^\]]*\]|\([0-9]+\)/g, " ").replace(/\s+/g, " ").trim();
+  return text.replace(/<[^>]*>|\[[^\]]*\]|\([0-9]+\)/g, " ").replace(
+    /\s+/g,
+    " ",
+  ).trim();
 }

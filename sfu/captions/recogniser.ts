@@ -8,7 +8,10 @@ import { fileURLToPath } from "node:url";
 import { SAMPLE_RATE } from "./engine.ts";
 import type { ChildMessage, ParentMessage } from "./messages.ts";
 
-const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), "child.ts");
+const CHILD = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "child.ts",
+);
 /** Speech not yet recognised past which a recogniser is given up on. */
 export const BEHIND_MS = 3_000;
 /** Audio kept while the model loads (a fresh process takes 1-2 s). */
@@ -20,7 +23,9 @@ function spawnChild(spec: RecogniserSpec, extra: string[] = []): ChildProcess {
   // The SFU runs under tsx: its loader goes to the child through execArgv.
   return fork(CHILD, [spec.engine, spec.lang, spec.model, ...extra], {
     serialization: "advanced",
-    execArgv: process.execArgv.length > 0 ? process.execArgv : ["--import", "tsx"],
+    execArgv: process.execArgv.length > 0
+      ? process.execArgv
+      : ["--import", "tsx"],
     stdio: ["ignore", "ignore", "pipe", "ipc"],
   });
 }
@@ -50,8 +55,14 @@ export function probeModel(
     child.on("exit", (code, signal) => {
       clearTimeout(timer);
       if (ready && code === 0) return resolve({ ok: true });
-      const last = stderr.trim().split("\n").filter((l) => !/^\s+at /.test(l)).pop() ?? "";
-      resolve({ ok: false, why: why || `the recogniser process ended (${signal ?? code}) ${last}`.trim() });
+      const last = stderr.trim().split("\n").filter((l) =>
+        !/^\s+at /.test(l)
+      ).pop() ?? "";
+      resolve({
+        ok: false,
+        why: why ||
+          `the recogniser process ended (${signal ?? code}) ${last}`.trim(),
+      });
     });
   });
 }
@@ -82,8 +93,14 @@ export class RecogniserProcess extends EventEmitter<RecogniserEvents> {
     this.#child = spawnChild(spec);
     this.#child.stderr?.on("data", () => {});
     this.#child.on("message", (m: ChildMessage) => this.#onMessage(m));
-    this.#child.on("error", (err) => this.#end(`could not run: ${err.message}`));
-    this.#child.on("exit", (code, signal) => this.#end(`ended (${signal ?? code})`));
+    this.#child.on(
+      "error",
+      (err) => this.#end(`could not run: ${err.message}`),
+    );
+    this.#child.on(
+      "exit",
+      (code, signal) => this.#end(`ended (${signal ?? code})`),
+    );
   }
 
   get ready(): boolean {
@@ -109,13 +126,17 @@ export class RecogniserProcess extends EventEmitter<RecogniserEvents> {
     if (!this.#ready) {
       this.#queue.push(pcm);
       this.#queued += pcm.byteLength / 2;
-      while (this.#queued > (QUEUE_MS * SAMPLE_RATE) / 1000) this.#queued -= this.#queue.shift()!.byteLength / 2;
+      while (this.#queued > (QUEUE_MS * SAMPLE_RATE) / 1000) {
+        this.#queued -= this.#queue.shift()!.byteLength / 2;
+      }
       return;
     }
     this.#send({ t: "audio", pcm });
     this.#sent += pcm.byteLength >> 1;
     const allowance = Math.max(0, this.#flushedTo - this.#acked);
-    if (this.backlog - allowance > (BEHIND_MS * SAMPLE_RATE) / 1000) this.kill("fell behind");
+    if (this.backlog - allowance > (BEHIND_MS * SAMPLE_RATE) / 1000) {
+      this.kill("fell behind");
+    }
   }
 
   /** The speaker stopped: a final comes for what was heard. */
@@ -148,8 +169,11 @@ export class RecogniserProcess extends EventEmitter<RecogniserEvents> {
         this.#queue = [];
         this.#queued = 0;
         // An empty chunk in the queue stands for an `end` that came while loading.
-        this.#flushedTo = this.#sent + queue.reduce((n, c) => n + (c.byteLength >> 1), 0);
-        for (const chunk of queue) chunk.byteLength === 0 ? this.end() : this.feed(chunk);
+        this.#flushedTo = this.#sent +
+          queue.reduce((n, c) => n + (c.byteLength >> 1), 0);
+        for (const chunk of queue) {
+          chunk.byteLength === 0 ? this.end() : this.feed(chunk);
+        }
         this.emit("ready");
         return;
       }

@@ -7,12 +7,18 @@ import { vosk } from "./engines/vosk.ts";
 
 export const ENGINES: readonly CaptionEngine[] = [vosk, pocketsphinx];
 
-export function engineById(id: string, engines: readonly CaptionEngine[] = ENGINES): CaptionEngine | undefined {
+export function engineById(
+  id: string,
+  engines: readonly CaptionEngine[] = ENGINES,
+): CaptionEngine | undefined {
   return engines.find((e) => e.id === id);
 }
 
 /** Per language the engines to try in order, with the problems of the ones that cannot be tried. */
-export function plan(env: Record<string, string | undefined>, engines: readonly CaptionEngine[] = ENGINES): {
+export function plan(
+  env: Record<string, string | undefined>,
+  engines: readonly CaptionEngine[] = ENGINES,
+): {
   tries: Map<string, { engine: string; model: string }[]>;
   problems: Map<string, string[]>;
 } {
@@ -21,8 +27,14 @@ export function plan(env: Record<string, string | undefined>, engines: readonly 
   for (const engine of engines) {
     for (const choice of engine.models(env)) {
       if ("problem" in choice) {
-        problems.set(choice.lang, [...(problems.get(choice.lang) ?? []), `${engine.id}: ${choice.problem}`]);
-      } else tries.set(choice.lang, [...(tries.get(choice.lang) ?? []), { engine: engine.id, model: choice.model }]);
+        problems.set(choice.lang, [
+          ...(problems.get(choice.lang) ?? []),
+          `${engine.id}: ${choice.problem}`,
+        ]);
+      } else {tries.set(choice.lang, [...(tries.get(choice.lang) ?? []), {
+          engine: engine.id,
+          model: choice.model,
+        }]);}
     }
   }
   return { tries, problems };

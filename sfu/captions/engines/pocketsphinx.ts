@@ -12,7 +12,13 @@ type Lib = {
   init(argv: string[]): unknown;
   start(ps: unknown): number;
   end(ps: unknown): number;
-  process(ps: unknown, pcm: Int16Array, n: number, noSearch: number, full: number): number;
+  process(
+    ps: unknown,
+    pcm: Int16Array,
+    n: number,
+    noSearch: number,
+    full: number,
+  ): number;
   hyp(ps: unknown, score: number[]): string | null;
   inSpeech(ps: unknown): number;
   free(ps: unknown): number;
@@ -39,8 +45,12 @@ function load(): Lib {
     },
     start: ps.func("int ps_start_utt(ps_decoder_t *ps)"),
     end: ps.func("int ps_end_utt(ps_decoder_t *ps)"),
-    process: ps.func("int ps_process_raw(ps_decoder_t *ps, const int16_t *data, size_t n, int no_search, int full)"),
-    hyp: ps.func("const char *ps_get_hyp(ps_decoder_t *ps, _Out_ int32_t *score)"),
+    process: ps.func(
+      "int ps_process_raw(ps_decoder_t *ps, const int16_t *data, size_t n, int no_search, int full)",
+    ),
+    hyp: ps.func(
+      "const char *ps_get_hyp(ps_decoder_t *ps, _Out_ int32_t *score)",
+    ),
     inSpeech: ps.func("uint8_t ps_get_in_speech(ps_decoder_t *ps)"),
     free: ps.func("int ps_free(ps_decoder_t *ps)"),
   };
@@ -65,7 +75,9 @@ class PocketsphinxRecogniser implements Recogniser {
       "-logfn",
       "/dev/null",
     ]);
-    if (!this.#ps) throw new Error(`pocketsphinx could not load the model in ${model}`);
+    if (!this.#ps) {
+      throw new Error(`pocketsphinx could not load the model in ${model}`);
+    }
   }
 
   #ensureStarted() {
@@ -108,9 +120,16 @@ export const pocketsphinx: CaptionEngine = {
   models(env) {
     const model = env.SPAZIO_STT_POCKETSPHINX_DIR || MODEL_DIR;
     if (env.SPAZIO_STT_POCKETSPHINX === "0") return [];
-    const missing = ["en-us", "en-us.lm.bin", "cmudict-en-us.dict"].find((f) => !existsSync(path.join(model, f)));
+    const missing = ["en-us", "en-us.lm.bin", "cmudict-en-us.dict"].find((f) =>
+      !existsSync(path.join(model, f))
+    );
     if (missing) {
-      return [{ lang: "en", problem: `pocketsphinx's English model is not installed (${path.join(model, missing)})` }];
+      return [{
+        lang: "en",
+        problem: `pocketsphinx's English model is not installed (${
+          path.join(model, missing)
+        })`,
+      }];
     }
     return [{ lang: "en", model }];
   },

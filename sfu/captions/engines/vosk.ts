@@ -6,10 +6,21 @@ import { existsSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import koffi from "koffi";
-import { type CaptionEngine, cleanText, type Recogniser, SAMPLE_RATE } from "../engine.ts";
+import {
+  type CaptionEngine,
+  cleanText,
+  type Recogniser,
+  SAMPLE_RATE,
+} from "../engine.ts";
 
 export const VOSK_VERSION = "0.3.39";
-const DEFAULT_LIB = path.join(os.homedir(), ".cache", "spazio", `vosk-${VOSK_VERSION}`, "libvosk.so");
+const DEFAULT_LIB = path.join(
+  os.homedir(),
+  ".cache",
+  "spazio",
+  `vosk-${VOSK_VERSION}`,
+  "libvosk.so",
+);
 
 type Lib = {
   modelNew(dir: string): unknown;
@@ -31,11 +42,19 @@ function load(file: string): Lib {
   so.func("void vosk_set_log_level(int level)")(-1);
   lib = {
     modelNew: so.func("VoskModel *vosk_model_new(const char *path)"),
-    recNew: so.func("VoskRecognizer *vosk_recognizer_new(VoskModel *model, float rate)"),
-    accept: so.func("int vosk_recognizer_accept_waveform_s(VoskRecognizer *r, const int16_t *data, int n)"),
-    partial: so.func("const char *vosk_recognizer_partial_result(VoskRecognizer *r)"),
+    recNew: so.func(
+      "VoskRecognizer *vosk_recognizer_new(VoskModel *model, float rate)",
+    ),
+    accept: so.func(
+      "int vosk_recognizer_accept_waveform_s(VoskRecognizer *r, const int16_t *data, int n)",
+    ),
+    partial: so.func(
+      "const char *vosk_recognizer_partial_result(VoskRecognizer *r)",
+    ),
     result: so.func("const char *vosk_recognizer_result(VoskRecognizer *r)"),
-    final: so.func("const char *vosk_recognizer_final_result(VoskRecognizer *r)"),
+    final: so.func(
+      "const char *vosk_recognizer_final_result(VoskRecognizer *r)",
+    ),
     reset: so.func("void vosk_recognizer_reset(VoskRecognizer *r)"),
     recFree: so.func("void vosk_recognizer_free(VoskRecognizer *r)"),
   };
@@ -58,9 +77,17 @@ class VoskRecogniser implements Recogniser {
   constructor(libFile: string, model: string) {
     this.#lib = load(libFile);
     const m = this.#lib.modelNew(model);
-    if (!m) throw new Error(`Vosk could not load the model in ${model} (not a Vosk model folder, or damaged)`);
+    if (!m) {
+      throw new Error(
+        `Vosk could not load the model in ${model} (not a Vosk model folder, or damaged)`,
+      );
+    }
     this.#rec = this.#lib.recNew(m, SAMPLE_RATE);
-    if (!this.#rec) throw new Error(`Vosk could not make a recogniser with the model in ${model}`);
+    if (!this.#rec) {
+      throw new Error(
+        `Vosk could not make a recogniser with the model in ${model}`,
+      );
+    }
   }
 
   accept(pcm: Int16Array): string | null {
@@ -97,9 +124,15 @@ export const vosk: CaptionEngine = {
       if (!m || !value) continue;
       const lang = m[1].toLowerCase();
       const isDir = existsSync(value) && statSync(value).isDirectory();
-      if (!isDir) out.push({ lang, problem: `${key}=${value}: no such folder` });
-      else if (!existsSync(libFile(env))) {
-        out.push({ lang, problem: `${key} is set but libvosk.so is not at ${libFile(env)} (run the set-up)` });
+      if (!isDir) {
+        out.push({ lang, problem: `${key}=${value}: no such folder` });
+      } else if (!existsSync(libFile(env))) {
+        out.push({
+          lang,
+          problem: `${key} is set but libvosk.so is not at ${
+            libFile(env)
+          } (run the set-up)`,
+        });
       } else out.push({ lang, model: value });
     }
     return out;
