@@ -7,18 +7,10 @@
 // it refuses to start with a development or short secret, naming the variable.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import {
-  DEFAULT_PARTY_PORT,
-  DEFAULT_SFU_PORT,
-  DEFAULT_WEB_PORT,
-} from "../lib/protocol/defaults.ts";
+import { DEFAULT_PARTY_PORT, DEFAULT_SFU_PORT, DEFAULT_WEB_PORT } from "../lib/protocol/defaults.ts";
 import { DEFAULT_ALLOWED_ORIGINS } from "../lib/protocol/origin.ts";
 import { machineListenIps } from "../lib/protocol/sfu_listen.ts";
-import {
-  assertProductionSecrets,
-  isProduction,
-  secretsFromFiles,
-} from "../lib/protocol/production.ts";
+import { assertProductionSecrets, isProduction, secretsFromFiles } from "../lib/protocol/production.ts";
 import { setup } from "./setup.ts";
 import { Supervisor } from "./supervisor.ts";
 
@@ -30,9 +22,7 @@ function parseOnly(args: string[]): Set<Part> {
   if (i < 0) return new Set(PARTS);
   const value = args[i].includes("=") ? args[i].split("=")[1] : args[i + 1];
   const asked = (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  const unknown = asked.filter((p) =>
-    !(PARTS as readonly string[]).includes(p)
-  );
+  const unknown = asked.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (asked.length === 0 || unknown.length) {
     console.error(
       `--only takes a list of ${PARTS.join(", ")}; got "${value ?? ""}"`,
@@ -59,9 +49,7 @@ const production = isProduction(env);
 
 // `--no-setup`: everything is installed and built already (the tests that restart the stack, and
 // production hosts, where the set-up ran once at install time).
-const { workerBin } = Deno.args.includes("--no-setup")
-  ? { workerBin: env.MEDIASOUP_WORKER_BIN }
-  : await setup();
+const { workerBin } = Deno.args.includes("--no-setup") ? { workerBin: env.MEDIASOUP_WORKER_BIN } : await setup();
 
 const webPort = Number(env.SPAZIO_PORT ?? DEFAULT_WEB_PORT);
 const partyPort = Number(env.SPAZIO_PARTY_PORT ?? DEFAULT_PARTY_PORT);
@@ -75,9 +63,7 @@ const defaults: Record<string, string> = {
   // Live captions (sfu/captions/): on, with Debian's pocketsphinx for English at least.
   SPAZIO_CAPTIONS: "1",
   // One list for the three processes: the Origins whose pages may open rooms and SFU sockets.
-  SPAZIO_ALLOWED_ORIGINS: env.SPAZIO_PUBLIC_URL
-    ? new URL(env.SPAZIO_PUBLIC_URL).origin
-    : DEFAULT_ALLOWED_ORIGINS,
+  SPAZIO_ALLOWED_ORIGINS: env.SPAZIO_PUBLIC_URL ? new URL(env.SPAZIO_PUBLIC_URL).origin : DEFAULT_ALLOWED_ORIGINS,
 };
 // In development the SFU's media listens on this machine's own addresses too, not only 127.0.0.1:
 // a Firefox on this machine pairs none of its addresses with a loopback candidate, so it would get
@@ -114,8 +100,7 @@ const spawn = (
   args: string[],
   extraEnv: Record<string, string> = {},
   cwd?: string,
-) =>
-  supervisor.add({ name, cmd, args, cwd, env: { ...settings, ...extraEnv } });
+) => supervisor.add({ name, cmd, args, cwd, env: { ...settings, ...extraEnv } });
 
 if (only.has("party")) {
   // The rooms on workerd (scripts/party_server.ts): bound where told, no inspector, settings from
@@ -142,20 +127,12 @@ if (only.has("web")) {
     SPAZIO_PORT: String(webPort),
   });
   const open = settings.SPAZIO_PUBLIC_URL ??
-    `http://${
-      (settings.SPAZIO_HOST ?? "127.0.0.1") === "127.0.0.1"
-        ? "localhost"
-        : settings.SPAZIO_HOST
-    }:${webPort}`;
+    `http://${(settings.SPAZIO_HOST ?? "127.0.0.1") === "127.0.0.1" ? "localhost" : settings.SPAZIO_HOST}:${webPort}`;
   console.log(
-    `\nSpazio is starting${
-      production ? " in production mode" : ""
-    }: open ${open}\n`,
+    `\nSpazio is starting${production ? " in production mode" : ""}: open ${open}\n`,
   );
 } else {
   console.log(
-    `\nSpazio is starting ${[...only].join(", ")}${
-      production ? " in production mode" : ""
-    }\n`,
+    `\nSpazio is starting ${[...only].join(", ")}${production ? " in production mode" : ""}\n`,
   );
 }

@@ -3,24 +3,12 @@
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  DEFAULT_PARTY_PORT,
-  DEFAULT_SFU_PORT,
-  DEV_ROOM_SECRET,
-  DEV_SERVER_SECRET,
-} from "../lib/protocol/defaults.ts";
+import { DEFAULT_PARTY_PORT, DEFAULT_SFU_PORT, DEV_ROOM_SECRET, DEV_SERVER_SECRET } from "../lib/protocol/defaults.ts";
 import { parseAllowedOrigins } from "../lib/protocol/origin.ts";
 import { parseSfuList, type SfuEntry } from "../lib/protocol/sfu_edge.ts";
 import { parseListenIps } from "../lib/protocol/sfu_listen.ts";
-import {
-  DEFAULT_RECORDINGS_DIR,
-  RECORDINGS_DIR_ENV,
-} from "../lib/protocol/recording_files.ts";
-import {
-  assertProductionSecrets,
-  isProduction,
-  secretsFromFiles,
-} from "../lib/protocol/production.ts";
+import { DEFAULT_RECORDINGS_DIR, RECORDINGS_DIR_ENV } from "../lib/protocol/recording_files.ts";
+import { assertProductionSecrets, isProduction, secretsFromFiles } from "../lib/protocol/production.ts";
 import fs from "node:fs";
 
 export type SfuConfig = {
@@ -149,9 +137,7 @@ export function configFromEnv(
   return {
     port: int(env, "SPAZIO_SFU_PORT", DEFAULT_SFU_PORT, 0, 65535),
     host: env.SPAZIO_SFU_HOST || "127.0.0.1",
-    internalPort: env.SPAZIO_SFU_INTERNAL_PORT
-      ? int(env, "SPAZIO_SFU_INTERNAL_PORT", 0, 0, 65535)
-      : undefined,
+    internalPort: env.SPAZIO_SFU_INTERNAL_PORT ? int(env, "SPAZIO_SFU_INTERNAL_PORT", 0, 0, 65535) : undefined,
     internalHost: env.SPAZIO_SFU_INTERNAL_HOST || "127.0.0.1",
     production: isProduction(env),
     workers: int(

@@ -3,12 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AnswerInputOf } from "../lib/protocol/contract.ts";
 import { MAX_MESSAGE_BYTES } from "../lib/protocol/defaults.ts";
-import {
-  sfuCaptions,
-  sfuClose,
-  sfuGrant,
-  sfuRecording,
-} from "../lib/protocol/internal_api.ts";
+import { sfuCaptions, sfuClose, sfuGrant, sfuRecording } from "../lib/protocol/internal_api.ts";
 import type { GrantRequest } from "../lib/protocol/sfu.ts";
 import { SfuError } from "./errors.ts";
 import type { GrantTable } from "./grants.ts";
@@ -71,8 +66,7 @@ export async function handleControl(
   res: ServerResponse,
   deps: ControlDeps,
 ): Promise<void> {
-  const reply = (status: number, body: ControlAnswer) =>
-    replyJson(res, status, body);
+  const reply = (status: number, body: ControlAnswer) => replyJson(res, status, body);
   try {
     if (req.method !== "POST") {
       throw new SfuError("bad_request", "control requests are POST");
@@ -103,9 +97,7 @@ export async function handleControl(
       const { room, lang } = parseBody(sfuCaptions, body);
       // Answered at once: the room hears whether the language can be captioned by a request of
       // the SFU's own (spaceCaption), once the engines' start-up checks are done.
-      void deps.captions?.set(room, lang).catch((err) =>
-        console.error("sfu: captions switch failed:", err)
-      );
+      void deps.captions?.set(room, lang).catch((err) => console.error("sfu: captions switch failed:", err));
       return reply(200, { ok: true });
     }
     if (path === sfuClose.path()) {
@@ -127,9 +119,7 @@ export async function handleControl(
       }
       return;
     }
-    const e = err instanceof SfuError
-      ? err
-      : new SfuError("internal", "control request failed");
+    const e = err instanceof SfuError ? err : new SfuError("internal", "control request failed");
     if (!(err instanceof SfuError)) {
       console.error("sfu: control request failed:", err);
     }

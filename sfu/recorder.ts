@@ -10,13 +10,7 @@
 // index are one lifecycle.
 import { type ChildProcess, spawn } from "node:child_process";
 import dgram from "node:dgram";
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { types as ms } from "mediasoup";
 import {
@@ -42,9 +36,7 @@ export interface RecorderOptions {
 /** A free UDP port on loopback for ffmpeg to listen on (asked of the OS, then handed over). */
 export async function freeUdpPort(ip: string): Promise<number> {
   const sock = dgram.createSocket("udp4");
-  await new Promise<void>((resolve, reject) =>
-    sock.bind(0, ip, resolve).once("error", reject)
-  );
+  await new Promise<void>((resolve, reject) => sock.bind(0, ip, resolve).once("error", reject));
   const { port } = sock.address();
   await new Promise<void>((r) => sock.close(() => r()));
   return port;
@@ -65,9 +57,7 @@ export function sdpFor(
     `c=IN IP4 ${ip}`,
     "t=0 0",
     `m=audio ${port} RTP/AVP ${codec.payloadType}`,
-    `a=rtpmap:${codec.payloadType} ${
-      codec.mimeType.split("/")[1]
-    }/${codec.clockRate}/${channels}`,
+    `a=rtpmap:${codec.payloadType} ${codec.mimeType.split("/")[1]}/${codec.clockRate}/${channels}`,
     "a=rtcp-mux",
     "a=recvonly",
     "",
@@ -168,18 +158,15 @@ class Tap {
       seg.endedAt = Date.now();
       this.opts.changed();
       console.error(
-        `sfu: recorder ffmpeg for ${this.sub} ended (${
-          signal ?? code
-        }); a new segment starts: ${errors.trim().slice(-300)}`,
+        `sfu: recorder ffmpeg for ${this.sub} ended (${signal ?? code}); a new segment starts: ${
+          errors.trim().slice(-300)
+        }`,
       );
       this.#ffmpeg = null;
       // Back at once the first few times, then no faster than every 2 s.
       const wait = this.#restarts++ < 3 ? 0 : 2000;
       setTimeout(
-        () =>
-          void this.start().catch((err) =>
-            console.error("sfu: recorder restart failed:", err)
-          ),
+        () => void this.start().catch((err) => console.error("sfu: recorder restart failed:", err)),
         wait,
       );
     });
@@ -194,13 +181,10 @@ class Tap {
       const relay = dgram.createSocket("udp4");
       relay.on(
         "error",
-        (err) =>
-          console.error(`sfu: recorder relay for ${this.sub}:`, err.message),
+        (err) => console.error(`sfu: recorder relay for ${this.sub}:`, err.message),
       );
       relay.on("message", (msg) => this.#forward(msg));
-      await new Promise<void>((resolve, reject) =>
-        relay.bind(0, ip, resolve).once("error", reject)
-      );
+      await new Promise<void>((resolve, reject) => relay.bind(0, ip, resolve).once("error", reject));
       this.#relay = relay;
       await this.#transport.connect({ ip, port: relay.address().port });
     }
@@ -341,9 +325,7 @@ export class SpaceRecorder {
 
   /** Producers tapped now (not closed), for health and tests. */
   get tapped(): string[] {
-    return [...this.#taps.entries()].filter(([, t]) => !t.closed).map(([id]) =>
-      id
-    );
+    return [...this.#taps.entries()].filter(([, t]) => !t.closed).map(([id]) => id);
   }
 
   get closed(): boolean {

@@ -7,10 +7,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { SfuCloseCode } from "../lib/protocol/sfu.ts";
-import type {
-  SfuHealth,
-  SfuHealthSummary,
-} from "../lib/protocol/sfu_health.ts";
+import type { SfuHealth, SfuHealthSummary } from "../lib/protocol/sfu_health.ts";
 import { Admission, PartyCallSource } from "./admission.ts";
 import type { SfuConfig } from "./config.ts";
 import { applyGrant, handleControl } from "./control.ts";
@@ -100,25 +97,18 @@ export class SfuServer {
     this.#internalHttp = config.internalPort === undefined
       ? null
       : http.createServer((req, res) => this.#onRequest(req, res, "internal"));
-    this.#http = http.createServer((req, res) =>
-      this.#onRequest(req, res, this.#internalHttp ? "public" : "both")
-    );
+    this.#http = http.createServer((req, res) => this.#onRequest(req, res, this.#internalHttp ? "public" : "both"));
     this.#http.on("upgrade", (req, socket, head) => {
       socket.on("error", () => socket.destroy());
-      this.#signalling.handleUpgrade(req, socket, head).catch(() =>
-        socket.destroy()
-      );
+      this.#signalling.handleUpgrade(req, socket, head).catch(() => socket.destroy());
     });
     pool.on("workerDied", (worker) => {
       for (const room of this.#rooms.values()) {
-        room.workerDied(worker).catch((err) =>
-          console.error(`sfu: rebuilding ${room.name} failed:`, err)
-        );
+        room.workerDied(worker).catch((err) => console.error(`sfu: rebuilding ${room.name} failed:`, err));
       }
     });
     this.#prune = setInterval(
-      () =>
-        this.grants.prune((room, sub) => !!this.#rooms.get(room)?.peer(sub)),
+      () => this.grants.prune((room, sub) => !!this.#rooms.get(room)?.peer(sub)),
       PRUNE_MS,
     );
     this.#prune.unref();
@@ -149,9 +139,7 @@ export class SfuServer {
 
   /** The internal listener's port, when there is one. */
   get internalPort(): number | undefined {
-    return this.#internalHttp
-      ? (this.#internalHttp.address() as AddressInfo).port
-      : undefined;
+    return this.#internalHttp ? (this.#internalHttp.address() as AddressInfo).port : undefined;
   }
 
   room(name: string): SfuRoom | undefined {
@@ -168,9 +156,7 @@ export class SfuServer {
     const edged = this.config.peers.length > 0;
     const rooms = [...this.#rooms.values()].map((r) => {
       const h = r.health();
-      return edged && h.role === "origin" && r.kind === "space"
-        ? { ...h, edges: this.#links.count(r.name) }
-        : h;
+      return edged && h.role === "origin" && r.kind === "space" ? { ...h, edges: this.#links.count(r.name) } : h;
     });
     const alive = this.pool.workers.length;
     const replacing = this.pool.replacing;
@@ -312,9 +298,7 @@ export class SfuServer {
       await readSignedBody(req, this.config.serverSecret, 0);
       replyJson(res, 200, this.health());
     } catch (err) {
-      const e = err instanceof SfuError
-        ? err
-        : new SfuError("bad_request", "the request was refused");
+      const e = err instanceof SfuError ? err : new SfuError("bad_request", "the request was refused");
       replyJson(res, e.status, { ok: false, code: e.code, message: e.message });
     }
   }

@@ -6,11 +6,7 @@
 // exits: 0 when the model works, 2 with the reason on the channel.
 import { engineById } from "./registry.ts";
 import type { Recogniser } from "./engine.ts";
-import {
-  type ChildMessage,
-  type ParentMessage,
-  PARTIAL_EVERY_MS,
-} from "./messages.ts";
+import { type ChildMessage, type ParentMessage, PARTIAL_EVERY_MS } from "./messages.ts";
 
 const [engineId, lang, model] = process.argv.slice(2);
 const probe = process.argv.includes("--probe");

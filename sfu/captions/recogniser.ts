@@ -23,9 +23,7 @@ function spawnChild(spec: RecogniserSpec, extra: string[] = []): ChildProcess {
   // The SFU runs under tsx: its loader goes to the child through execArgv.
   return fork(CHILD, [spec.engine, spec.lang, spec.model, ...extra], {
     serialization: "advanced",
-    execArgv: process.execArgv.length > 0
-      ? process.execArgv
-      : ["--import", "tsx"],
+    execArgv: process.execArgv.length > 0 ? process.execArgv : ["--import", "tsx"],
     stdio: ["ignore", "ignore", "pipe", "ipc"],
   });
 }
@@ -55,9 +53,7 @@ export function probeModel(
     child.on("exit", (code, signal) => {
       clearTimeout(timer);
       if (ready && code === 0) return resolve({ ok: true });
-      const last = stderr.trim().split("\n").filter((l) =>
-        !/^\s+at /.test(l)
-      ).pop() ?? "";
+      const last = stderr.trim().split("\n").filter((l) => !/^\s+at /.test(l)).pop() ?? "";
       resolve({
         ok: false,
         why: why ||

@@ -8,11 +8,7 @@ import { parseSfuRoom } from "../../lib/protocol/sfu.ts";
 import { callSigned } from "../../lib/protocol/signed_client.ts";
 import type { SfuRoom } from "../room.ts";
 import { plan } from "./registry.ts";
-import {
-  probeModel,
-  RecogniserProcess,
-  type RecogniserSpec,
-} from "./recogniser.ts";
+import { probeModel, RecogniserProcess, type RecogniserSpec } from "./recogniser.ts";
 import { type RecogniserLender, SpaceCaptioner } from "./space.ts";
 
 export type CaptionsOptions = {

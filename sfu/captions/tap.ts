@@ -10,13 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { types as ms } from "mediasoup";
-import {
-  carriesOpus,
-  FFMPEG,
-  freeUdpPort,
-  sdpFor,
-  waitListening,
-} from "../recorder.ts";
+import { carriesOpus, FFMPEG, freeUdpPort, sdpFor, waitListening } from "../recorder.ts";
 import { SAMPLE_RATE } from "./engine.ts";
 
 /** Audio kept for a recogniser that starts late. */
@@ -88,17 +82,14 @@ export class CaptionTap {
       const relay = dgram.createSocket("udp4");
       relay.on(
         "error",
-        (err) =>
-          console.error(`sfu: captions relay for ${this.sub}:`, err.message),
+        (err) => console.error(`sfu: captions relay for ${this.sub}:`, err.message),
       );
       relay.on("message", (msg) => {
         if (!this.#closed && this.#ffmpeg && carriesOpus(msg, this.#ssrc)) {
           relay.send(msg, port, ip);
         }
       });
-      await new Promise<void>((resolve, reject) =>
-        relay.bind(0, ip, resolve).once("error", reject)
-      );
+      await new Promise<void>((resolve, reject) => relay.bind(0, ip, resolve).once("error", reject));
       this.#relay = relay;
       await this.#transport.connect({ ip, port: relay.address().port });
     }
@@ -141,9 +132,7 @@ export class CaptionTap {
       if (this.#closed || this.#ffmpeg !== ff) return;
       this.#ffmpeg = null;
       console.error(
-        `sfu: captions decoder for ${this.sub} ended (${signal ?? code}): ${
-          errors.trim().slice(-300)
-        }`,
+        `sfu: captions decoder for ${this.sub} ended (${signal ?? code}): ${errors.trim().slice(-300)}`,
       );
       const wait = this.#restarts++ < 3 ? 0 : 2000;
       setTimeout(() => {

@@ -120,15 +120,11 @@ export const pocketsphinx: CaptionEngine = {
   models(env) {
     const model = env.SPAZIO_STT_POCKETSPHINX_DIR || MODEL_DIR;
     if (env.SPAZIO_STT_POCKETSPHINX === "0") return [];
-    const missing = ["en-us", "en-us.lm.bin", "cmudict-en-us.dict"].find((f) =>
-      !existsSync(path.join(model, f))
-    );
+    const missing = ["en-us", "en-us.lm.bin", "cmudict-en-us.dict"].find((f) => !existsSync(path.join(model, f)));
     if (missing) {
       return [{
         lang: "en",
-        problem: `pocketsphinx's English model is not installed (${
-          path.join(model, missing)
-        })`,
+        problem: `pocketsphinx's English model is not installed (${path.join(model, missing)})`,
       }];
     }
     return [{ lang: "en", model }];

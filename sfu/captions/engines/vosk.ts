@@ -6,12 +6,7 @@ import { existsSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import koffi from "koffi";
-import {
-  type CaptionEngine,
-  cleanText,
-  type Recogniser,
-  SAMPLE_RATE,
-} from "../engine.ts";
+import { type CaptionEngine, cleanText, type Recogniser, SAMPLE_RATE } from "../engine.ts";
 
 export const VOSK_VERSION = "0.3.39";
 const DEFAULT_LIB = path.join(
@@ -129,9 +124,7 @@ export const vosk: CaptionEngine = {
       } else if (!existsSync(libFile(env))) {
         out.push({
           lang,
-          problem: `${key} is set but libvosk.so is not at ${
-            libFile(env)
-          } (run the set-up)`,
+          problem: `${key} is set but libvosk.so is not at ${libFile(env)} (run the set-up)`,
         });
       } else out.push({ lang, model: value });
     }
