@@ -24,9 +24,7 @@ function parseOnly(args: string[]): Set<Part> {
   const asked = (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   const unknown = asked.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (asked.length === 0 || unknown.length) {
-    console.error(
-      `--only takes a list of ${PARTS.join(", ")}; got "${value ?? ""}"`,
-    );
+    console.error(`--only takes a list of ${PARTS.join(", ")}; got "${value ?? ""}"`);
     Deno.exit(2);
   }
   return new Set(asked as Part[]);
@@ -69,17 +67,14 @@ const defaults: Record<string, string> = {
 // a Firefox on this machine pairs none of its addresses with a loopback candidate, so it would get
 // no media at all (lib/protocol/sfu_listen.ts). A deployment names its addresses itself.
 if (!production && !env.SPAZIO_SFU_LISTEN_IP && !env.SPAZIO_SFU_ANNOUNCED_IP) {
-  defaults.SPAZIO_SFU_LISTEN_IP = machineListenIps(Deno.networkInterfaces())
-    .join(",");
+  defaults.SPAZIO_SFU_LISTEN_IP = machineListenIps(Deno.networkInterfaces()).join(",");
 }
 const settings: Record<string, string> = {
   ...defaults,
   ...env,
   // One absolute folder for the web and the SFU (whose working folder is sfu/): the SFU writes a
   // recorded Space's tracks there, the web mixes and serves the replay from it.
-  SPAZIO_RECORDINGS_DIR: resolve(
-    env.SPAZIO_RECORDINGS_DIR ?? "./data/recordings",
-  ),
+  SPAZIO_RECORDINGS_DIR: resolve(env.SPAZIO_RECORDINGS_DIR ?? "./data/recordings"),
 };
 
 const supervisor = new Supervisor();
@@ -94,13 +89,8 @@ async function stopAll() {
 Deno.addSignalListener("SIGINT", () => void stopAll());
 Deno.addSignalListener("SIGTERM", () => void stopAll());
 
-const spawn = (
-  name: string,
-  cmd: string,
-  args: string[],
-  extraEnv: Record<string, string> = {},
-  cwd?: string,
-) => supervisor.add({ name, cmd, args, cwd, env: { ...settings, ...extraEnv } });
+const spawn = (name: string, cmd: string, args: string[], extraEnv: Record<string, string> = {}, cwd?: string) =>
+  supervisor.add({ name, cmd, args, cwd, env: { ...settings, ...extraEnv } });
 
 if (only.has("party")) {
   // The rooms on workerd (scripts/party_server.ts): bound where told, no inspector, settings from
@@ -112,9 +102,7 @@ if (only.has("party")) {
 }
 if (only.has("sfu")) {
   if (!workerBin) {
-    console.error(
-      "The SFU needs the mediasoup worker: run without --no-setup, or set MEDIASOUP_WORKER_BIN.",
-    );
+    console.error("The SFU needs the mediasoup worker: run without --no-setup, or set MEDIASOUP_WORKER_BIN.");
     Deno.exit(1);
   }
   spawn("sfu", "node", ["--import", "tsx", "main.ts"], {
@@ -123,16 +111,10 @@ if (only.has("sfu")) {
   }, "sfu");
 }
 if (only.has("web")) {
-  spawn("web", Deno.execPath(), ["run", "-A", "main.ts"], {
-    SPAZIO_PORT: String(webPort),
-  });
+  spawn("web", Deno.execPath(), ["run", "-A", "main.ts"], { SPAZIO_PORT: String(webPort) });
   const open = settings.SPAZIO_PUBLIC_URL ??
     `http://${(settings.SPAZIO_HOST ?? "127.0.0.1") === "127.0.0.1" ? "localhost" : settings.SPAZIO_HOST}:${webPort}`;
-  console.log(
-    `\nSpazio is starting${production ? " in production mode" : ""}: open ${open}\n`,
-  );
+  console.log(`\nSpazio is starting${production ? " in production mode" : ""}: open ${open}\n`);
 } else {
-  console.log(
-    `\nSpazio is starting ${[...only].join(", ")}${production ? " in production mode" : ""}\n`,
-  );
+  console.log(`\nSpazio is starting ${[...only].join(", ")}${production ? " in production mode" : ""}\n`);
 }

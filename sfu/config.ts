@@ -73,29 +73,17 @@ export type SfuConfig = {
    * (SPAZIO_STT_MODEL_<LANG>). Only with SPAZIO_CAPTIONS=1 (`deno task start` sets it unless told
    * otherwise): the test stacks start SFUs without captions, but for the captions test.
    */
-  captions?: {
-    perSpace: number;
-    perMachine: number;
-    env: Record<string, string | undefined>;
-  };
+  captions?: { perSpace: number; perMachine: number; env: Record<string, string | undefined> };
 };
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-function int(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new Error(
-      `${name} must be an integer in [${min}, ${max}], got "${raw}"`,
-    );
+    throw new Error(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
   }
   return n;
 }
@@ -104,9 +92,7 @@ function int(
  * The SFU's settings (secrets also from `<NAME>_FILE`); in production mode a development or short
  * secret throws a ProductionError naming the variable.
  */
-export function configFromEnv(
-  source: NodeJS.ProcessEnv = process.env,
-): SfuConfig {
+export function configFromEnv(source: NodeJS.ProcessEnv = process.env): SfuConfig {
   const env: NodeJS.ProcessEnv = secretsFromFiles(
     source,
     ["SPAZIO_ROOM_SECRET", "SPAZIO_SERVER_SECRET"],
@@ -115,11 +101,7 @@ export function configFromEnv(
   assertProductionSecrets(env, "The SFU");
   const rtcMinPort = int(env, "SPAZIO_SFU_RTC_MIN_PORT", 40000, 1024, 65535);
   const rtcMaxPort = int(env, "SPAZIO_SFU_RTC_MAX_PORT", 49999, 1024, 65535);
-  if (rtcMaxPort <= rtcMinPort) {
-    throw new Error(
-      "SPAZIO_SFU_RTC_MAX_PORT must be above SPAZIO_SFU_RTC_MIN_PORT",
-    );
-  }
+  if (rtcMaxPort <= rtcMinPort) throw new Error("SPAZIO_SFU_RTC_MAX_PORT must be above SPAZIO_SFU_RTC_MIN_PORT");
   const logLevel = env.SPAZIO_SFU_LOG_LEVEL ?? "warn";
   if (!["debug", "warn", "error", "none"].includes(logLevel)) {
     throw new Error("SPAZIO_SFU_LOG_LEVEL must be debug|warn|error|none");
@@ -140,47 +122,25 @@ export function configFromEnv(
     internalPort: env.SPAZIO_SFU_INTERNAL_PORT ? int(env, "SPAZIO_SFU_INTERNAL_PORT", 0, 0, 65535) : undefined,
     internalHost: env.SPAZIO_SFU_INTERNAL_HOST || "127.0.0.1",
     production: isProduction(env),
-    workers: int(
-      env,
-      "SPAZIO_SFU_WORKERS",
-      Math.max(1, os.availableParallelism()),
-      1,
-      256,
-    ),
+    workers: int(env, "SPAZIO_SFU_WORKERS", Math.max(1, os.availableParallelism()), 1, 256),
     listenIp: listenIps[0],
     listenIps,
     announcedIp: env.SPAZIO_SFU_ANNOUNCED_IP || undefined,
     rtcMinPort,
     rtcMaxPort,
-    listenersPerRouter: int(
-      env,
-      "SPAZIO_SFU_LISTENERS_PER_ROUTER",
-      800,
-      1,
-      1_000_000,
-    ),
+    listenersPerRouter: int(env, "SPAZIO_SFU_LISTENERS_PER_ROUTER", 800, 1, 1_000_000),
     roomSecret: env.SPAZIO_ROOM_SECRET || DEV_ROOM_SECRET,
     serverSecret: env.SPAZIO_SERVER_SECRET || DEV_SERVER_SECRET,
-    partyUrl: (env.SPAZIO_PARTY_URL || `http://127.0.0.1:${DEFAULT_PARTY_PORT}`)
-      .replace(/\/+$/, ""),
+    partyUrl: (env.SPAZIO_PARTY_URL || `http://127.0.0.1:${DEFAULT_PARTY_PORT}`).replace(/\/+$/, ""),
     allowedOrigins: parseAllowedOrigins(env.SPAZIO_ALLOWED_ORIGINS),
     logLevel: logLevel as SfuConfig["logLevel"],
     peers,
     sfuId,
-    recordingsDir: path.resolve(
-      REPO,
-      env[RECORDINGS_DIR_ENV] || DEFAULT_RECORDINGS_DIR,
-    ),
+    recordingsDir: path.resolve(REPO, env[RECORDINGS_DIR_ENV] || DEFAULT_RECORDINGS_DIR),
     ...(env.SPAZIO_CAPTIONS === "1" && {
       captions: {
         perSpace: int(env, "SPAZIO_CAPTIONS_PER_SPACE", 3, 0, 64),
-        perMachine: int(
-          env,
-          "SPAZIO_CAPTIONS_MAX",
-          Math.max(1, os.availableParallelism() * 2),
-          0,
-          1024,
-        ),
+        perMachine: int(env, "SPAZIO_CAPTIONS_MAX", Math.max(1, os.availableParallelism() * 2), 0, 1024),
         env: { ...env },
       },
     }),

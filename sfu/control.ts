@@ -35,18 +35,13 @@ export async function applyGrant(
   grant: GrantRequest,
 ): Promise<boolean> {
   const applied = deps.grants.apply(grant.room, grant.sub, grant);
-  if (applied) {
-    await deps.existingRoom(grant.room)?.grantChanged(grant.sub, grant);
-  }
+  if (applied) await deps.existingRoom(grant.room)?.grantChanged(grant.sub, grant);
   return applied;
 }
 
 /** Ends a room's media here and forgets its grants. */
 export function closeRoom(
-  deps: Pick<
-    ControlDeps,
-    "grants" | "existingRoom" | "recordings" | "captions"
-  >,
+  deps: Pick<ControlDeps, "grants" | "existingRoom" | "recordings" | "captions">,
   room: string,
 ): void {
   deps.recordings?.forget(room);
@@ -55,27 +50,13 @@ export function closeRoom(
   deps.grants.dropRoom(room);
 }
 
-type ControlAnswer = AnswerInputOf<typeof sfuGrant> | {
-  ok: false;
-  code: string;
-  message: string;
-};
+type ControlAnswer = AnswerInputOf<typeof sfuGrant> | { ok: false; code: string; message: string };
 
-export async function handleControl(
-  req: IncomingMessage,
-  res: ServerResponse,
-  deps: ControlDeps,
-): Promise<void> {
+export async function handleControl(req: IncomingMessage, res: ServerResponse, deps: ControlDeps): Promise<void> {
   const reply = (status: number, body: ControlAnswer) => replyJson(res, status, body);
   try {
-    if (req.method !== "POST") {
-      throw new SfuError("bad_request", "control requests are POST");
-    }
-    const body = await readSignedBody(
-      req,
-      deps.serverSecret,
-      MAX_MESSAGE_BYTES,
-    );
+    if (req.method !== "POST") throw new SfuError("bad_request", "control requests are POST");
+    const body = await readSignedBody(req, deps.serverSecret, MAX_MESSAGE_BYTES);
     const path = new URL(req.url ?? "/", "http://sfu").pathname;
     if (path === sfuGrant.path()) {
       const grant = parseBody(sfuGrant, body);
@@ -87,9 +68,7 @@ export async function handleControl(
     if (path === sfuRecording.path()) {
       const { room, on } = parseBody(sfuRecording, body);
       if (deps.forwardRecording?.(room, on)) return reply(200, { ok: true });
-      if (!deps.recordings) {
-        throw new SfuError("unavailable", "this media server records nothing");
-      }
+      if (!deps.recordings) throw new SfuError("unavailable", "this media server records nothing");
       deps.recordings.set(room, on);
       return reply(200, { ok: true });
     }
@@ -111,18 +90,12 @@ export async function handleControl(
   } catch (err) {
     if (err instanceof BodyError) {
       if (err.reason === "too_big") {
-        reply(413, {
-          ok: false,
-          code: "too_big",
-          message: `the body is over ${MAX_MESSAGE_BYTES} bytes`,
-        });
+        reply(413, { ok: false, code: "too_big", message: `the body is over ${MAX_MESSAGE_BYTES} bytes` });
       }
       return;
     }
     const e = err instanceof SfuError ? err : new SfuError("internal", "control request failed");
-    if (!(err instanceof SfuError)) {
-      console.error("sfu: control request failed:", err);
-    }
+    if (!(err instanceof SfuError)) console.error("sfu: control request failed:", err);
     reply(e.status, { ok: false, code: e.code, message: e.message });
   }
 }

@@ -43,11 +43,7 @@ export async function freeUdpPort(ip: string): Promise<number> {
 }
 
 /** The SDP that tells ffmpeg what arrives on `port`: the consumer's Opus, RTCP on the same port. */
-export function sdpFor(
-  ip: string,
-  port: number,
-  rtp: ms.RtpParameters,
-): string {
+export function sdpFor(ip: string, port: number, rtp: ms.RtpParameters): string {
   const codec = rtp.codecs[0];
   const channels = codec.channels ?? 2;
   return [
@@ -81,9 +77,7 @@ class Tap {
     readonly router: ms.Router,
     readonly producer: ms.Producer,
     readonly sub: string,
-    readonly opts: Required<Pick<RecorderOptions, "dir" | "listenIp">> & {
-      changed: () => void;
-    },
+    readonly opts: Required<Pick<RecorderOptions, "dir" | "listenIp">> & { changed: () => void },
   ) {}
 
   async start(): Promise<void> {
@@ -97,11 +91,7 @@ class Tap {
     const base = `${this.producer.id}-${Date.now().toString(36)}-${n}`;
     const file = path.join(this.opts.dir, `${base}.ogg`);
     const sdpFile = path.join(this.opts.dir, `${base}.sdp`);
-    this.#transport ??= await this.router.createPlainTransport({
-      listenIp: { ip },
-      rtcpMux: true,
-      comedia: false,
-    });
+    this.#transport ??= await this.router.createPlainTransport({ listenIp: { ip }, rtcpMux: true, comedia: false });
     const consumer = this.#consumer ??= await this.#transport.consume({
       producerId: this.producer.id,
       rtpCapabilities: this.router.rtpCapabilities,
@@ -165,10 +155,7 @@ class Tap {
       this.#ffmpeg = null;
       // Back at once the first few times, then no faster than every 2 s.
       const wait = this.#restarts++ < 3 ? 0 : 2000;
-      setTimeout(
-        () => void this.start().catch((err) => console.error("sfu: recorder restart failed:", err)),
-        wait,
-      );
+      setTimeout(() => void this.start().catch((err) => console.error("sfu: recorder restart failed:", err)), wait);
     });
     // ffmpeg opens its socket within a few ms of starting; packets before that are lost, so wait
     // for it to be listening before the relay forwards (bounded: 3 s).
@@ -179,10 +166,7 @@ class Tap {
       // them: a browser's first packets of a track are padding (bandwidth probes, no payload), and
       // an Ogg file that begins with empty packets does not decode.
       const relay = dgram.createSocket("udp4");
-      relay.on(
-        "error",
-        (err) => console.error(`sfu: recorder relay for ${this.sub}:`, err.message),
-      );
+      relay.on("error", (err) => console.error(`sfu: recorder relay for ${this.sub}:`, err.message));
       relay.on("message", (msg) => this.#forward(msg));
       await new Promise<void>((resolve, reject) => relay.bind(0, ip, resolve).once("error", reject));
       this.#relay = relay;
@@ -194,10 +178,7 @@ class Tap {
 
   /** Hands one datagram from the PlainTransport to ffmpeg when it carries Opus (RTCP stays here). */
   #forward(msg: Buffer) {
-    if (
-      this.#closed || !this.#listening || !this.#ffmpeg ||
-      this.#port === undefined
-    ) return;
+    if (this.#closed || !this.#listening || !this.#ffmpeg || this.#port === undefined) return;
     if (!carriesOpus(msg, this.#ssrc)) return;
     if (this.#seg && this.#seg.firstPacketAt === null) {
       // The first packet's time places this segment.
@@ -237,10 +218,7 @@ class Tap {
  * version 2, the stream's SSRC, and something left once the header, CSRCs, header extension and
  * padding are taken off (a padding-only probe has nothing).
  */
-export function carriesOpus(
-  msg: Uint8Array,
-  ssrc: number | undefined,
-): boolean {
+export function carriesOpus(msg: Uint8Array, ssrc: number | undefined): boolean {
   if (msg.length < 12 || msg[0] >> 6 !== 2) return false;
   // With rtcp-mux, RTCP packet types 200-207 sit where RTP has its marker bit and payload type.
   if (msg[1] >= 200 && msg[1] <= 207) return false;
@@ -256,10 +234,7 @@ export function carriesOpus(
 }
 
 /** Resolves once something listens on udp `port` on loopback (Linux: /proc/net/udp), or after `ms`. */
-export async function waitListening(
-  port: number,
-  msMax: number,
-): Promise<void> {
+export async function waitListening(port: number, msMax: number): Promise<void> {
   const { readFile } = await import("node:fs/promises");
   const hex = port.toString(16).toUpperCase().padStart(4, "0");
   const deadline = Date.now() + msMax;
@@ -291,14 +266,8 @@ export class SpaceRecorder {
   }
 
   /** Taps a microphone. Only producers of people on stage exist on the origin, and only audio is recorded. */
-  async add(
-    router: ms.Router,
-    producer: ms.Producer,
-    sub: string,
-  ): Promise<void> {
-    if (
-      this.#closed || producer.kind !== "audio" || this.#taps.has(producer.id)
-    ) return;
+  async add(router: ms.Router, producer: ms.Producer, sub: string): Promise<void> {
+    if (this.#closed || producer.kind !== "audio" || this.#taps.has(producer.id)) return;
     const tap = new Tap(router, producer, sub, {
       dir: this.#dir,
       listenIp: this.#ip,
@@ -317,10 +286,7 @@ export class SpaceRecorder {
   }
 
   get segments(): Segment[] {
-    return [
-      ...this.#earlier,
-      ...[...this.#taps.values()].flatMap((t) => t.segments),
-    ];
+    return [...this.#earlier, ...[...this.#taps.values()].flatMap((t) => t.segments)];
   }
 
   /** Producers tapped now (not closed), for health and tests. */
@@ -346,10 +312,7 @@ export class SpaceRecorder {
   #writeIndex() {
     const segments = this.segments;
     const tmp = path.join(this.#dir, RECORDING_FILES.indexPart);
-    writeFileSync(
-      tmp,
-      JSON.stringify({ segments } satisfies RecordingIndex, null, 1),
-    );
+    writeFileSync(tmp, JSON.stringify({ segments } satisfies RecordingIndex, null, 1));
     // rename is atomic: the mixer never reads half an index.
     renameSync(tmp, path.join(this.#dir, RECORDING_FILES.index));
     this.opts.onIndex?.(segments);
@@ -361,10 +324,7 @@ function readIndex(file: string): Segment[] {
   if (!existsSync(file)) return [];
   try {
     // A segment left open by a crash ended when its file stopped growing; the mixer needs only its start.
-    return parseRecordingIndex(readFileSync(file, "utf8")).map((s) => ({
-      ...s,
-      endedAt: s.endedAt ?? s.startedAt,
-    }));
+    return parseRecordingIndex(readFileSync(file, "utf8")).map((s) => ({ ...s, endedAt: s.endedAt ?? s.startedAt }));
   } catch {
     return [];
   }

@@ -57,10 +57,7 @@ export class SfuServer {
     this.config = config;
     this.pool = pool;
     this.#party = new PartyGrantSource(config.partyUrl, config.serverSecret);
-    this.recordings = new SpaceRecordings(
-      config.recordingsDir,
-      (name) => this.#rooms.get(name),
-    );
+    this.recordings = new SpaceRecordings(config.recordingsDir, (name) => this.#rooms.get(name));
     // The grant answers say whether the Space records: after a restart, its first pull restores it.
     this.#party.onRecording = (room, on) => {
       if (this.#relay.isOrigin(room)) this.recordings.set(room, on);
@@ -107,10 +104,7 @@ export class SfuServer {
         room.workerDied(worker).catch((err) => console.error(`sfu: rebuilding ${room.name} failed:`, err));
       }
     });
-    this.#prune = setInterval(
-      () => this.grants.prune((room, sub) => !!this.#rooms.get(room)?.peer(sub)),
-      PRUNE_MS,
-    );
+    this.#prune = setInterval(() => this.grants.prune((room, sub) => !!this.#rooms.get(room)?.peer(sub)), PRUNE_MS);
     this.#prune.unref();
   }
 
@@ -123,13 +117,7 @@ export class SfuServer {
         h.listen(port, host, () => resolve());
       });
     await listen(server.#http, config.port, config.host);
-    if (server.#internalHttp) {
-      await listen(
-        server.#internalHttp,
-        config.internalPort!,
-        config.internalHost,
-      );
-    }
+    if (server.#internalHttp) await listen(server.#internalHttp, config.internalPort!, config.internalHost);
     return server;
   }
 
@@ -168,11 +156,7 @@ export class SfuServer {
       routers: rooms.reduce((n, r) => n + r.routers, 0),
       rooms,
       sfuId: this.config.sfuId,
-      load: {
-        peers,
-        workers: alive,
-        score: Math.round((peers / Math.max(1, alive)) * 100) / 100,
-      },
+      load: { peers, workers: alive, score: Math.round((peers / Math.max(1, alive)) * 100) / 100 },
     };
   }
 
@@ -184,16 +168,9 @@ export class SfuServer {
   #roomFor(name: string): SfuRoom {
     let room = this.#rooms.get(name);
     if (!room || room.closed) {
-      const deps: RoomDeps = {
-        config: this.config,
-        pool: this.pool,
-        grants: this.grants,
-        party: this.#party,
-      };
+      const deps: RoomDeps = { config: this.config, pool: this.pool, grants: this.grants, party: this.#party };
       const origin = this.#relay.originOf(name);
-      if (origin && origin.id !== this.config.sfuId) {
-        deps.upstream = (room) => this.#edgeUpstream(room, origin);
-      }
+      if (origin && origin.id !== this.config.sfuId) deps.upstream = (room) => this.#edgeUpstream(room, origin);
       const made = SfuRoom.create(name, deps);
       // An empty room frees its routers, unless edges still draw on it; grants stay in the table
       // for when people come back.
@@ -213,23 +190,15 @@ export class SfuServer {
     return room;
   }
 
-  #edgeUpstream(
-    room: SfuRoom,
-    origin: NonNullable<ReturnType<SpaceRelay["originOf"]>>,
-  ): EdgeUpstream {
+  #edgeUpstream(room: SfuRoom, origin: NonNullable<ReturnType<SpaceRelay["originOf"]>>): EdgeUpstream {
     const upstream = new EdgeUpstream(room, {
       config: this.config,
       origin,
       post: internalPoster(this.config.serverSecret),
       applyGrant: async (grant) =>
-        void (await applyGrant({
-          grants: this.grants,
-          existingRoom: (n) => this.#rooms.get(n),
-        }, grant)),
+        void (await applyGrant({ grants: this.grants, existingRoom: (n) => this.#rooms.get(n) }, grant)),
       closed: (u) => {
-        if (this.#upstreams.get(room.name) === u) {
-          this.#upstreams.delete(room.name);
-        }
+        if (this.#upstreams.get(room.name) === u) this.#upstreams.delete(room.name);
       },
     });
     this.#upstreams.set(room.name, upstream);
@@ -240,21 +209,13 @@ export class SfuServer {
    * `public`: the browsers' listener when an internal one exists (only /healthz here; /ws is an
    * upgrade); `internal`: that internal listener; `both`: the one listener of a simple set-up.
    */
-  #onRequest(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    surface: "public" | "internal" | "both",
-  ): void {
+  #onRequest(req: http.IncomingMessage, res: http.ServerResponse, surface: "public" | "internal" | "both"): void {
     const path = new URL(req.url ?? "/", "http://sfu").pathname;
     if (path === "/healthz") {
       // 200 either way: a watcher reads `ok`; a 503 would hide what is wrong from it.
       replyJson(res, 200, this.healthSummary());
     } else if (surface === "public") {
-      replyJson(res, 404, {
-        ok: false,
-        code: "not_found",
-        message: `no endpoint ${path}`,
-      });
+      replyJson(res, 404, { ok: false, code: "not_found", message: `no endpoint ${path}` });
     } else if (path === sfuHealth.path()) {
       void this.#detailedHealth(req, res);
     } else if (path.startsWith("/control/")) {
@@ -278,23 +239,14 @@ export class SfuServer {
         recordings: this.recordings,
       });
     } else {
-      replyJson(res, 404, {
-        ok: false,
-        code: "not_found",
-        message: `no endpoint ${path}`,
-      });
+      replyJson(res, 404, { ok: false, code: "not_found", message: `no endpoint ${path}` });
     }
   }
 
   /** Every room and worker, for a request signed with the server secret. */
-  async #detailedHealth(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-  ): Promise<void> {
+  async #detailedHealth(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     try {
-      if (req.method !== "GET") {
-        throw new SfuError("bad_request", "health is a GET");
-      }
+      if (req.method !== "GET") throw new SfuError("bad_request", "health is a GET");
       await readSignedBody(req, this.config.serverSecret, 0);
       replyJson(res, 200, this.health());
     } catch (err) {
@@ -308,18 +260,11 @@ export class SfuServer {
     const origin = this.#relay.originOf(room);
     if (!origin || origin.id === this.config.sfuId) return false;
     // The control API takes the same signature as the internal one: the server secret.
-    void internalPoster(this.config.serverSecret)(origin.url, sfuRecording, {
-      room,
-      on,
-    }).then((a) => {
+    void internalPoster(this.config.serverSecret)(origin.url, sfuRecording, { room, on }).then((a) => {
       if (a.ok) return;
       if (a.error.code === "unreachable") {
-        console.warn(
-          `sfu: could not pass the recording switch for ${room} on to ${origin.id}`,
-        );
-      } else {console.warn(
-          `sfu: ${origin.id} refused the recording switch for ${room} (${a.error.status})`,
-        );}
+        console.warn(`sfu: could not pass the recording switch for ${room} on to ${origin.id}`);
+      } else console.warn(`sfu: ${origin.id} refused the recording switch for ${room} (${a.error.status})`);
     });
     return true;
   }
@@ -332,10 +277,7 @@ export class SfuServer {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#prune);
-    const kick = {
-      code: SfuCloseCode.serviceRestart,
-      reason: "media server restarting",
-    };
+    const kick = { code: SfuCloseCode.serviceRestart, reason: "media server restarting" };
     for (const room of [...this.#rooms.values()]) room.close(kick);
     this.#rooms.clear();
     this.recordings.close();
