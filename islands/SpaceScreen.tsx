@@ -94,10 +94,8 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
 
   function onStageAction(action: StageAction, m: StageMember) {
     if (action === "report") {
-      reportTarget.value = {
-        target: { sub: m.sub },
-        label: t(lang, "space.report_person", { name: m.name ?? `@${m.handle}` }),
-      };
+      const label = t(lang, "space.report_person", { name: m.name ?? `@${m.handle}` });
+      reportTarget.value = { target: { sub: m.sub }, label };
       sheet.value = "settings";
       return;
     }
@@ -139,6 +137,16 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
       open: (s) => (sheet.value = s),
     }
     : null;
+  // Clipping needs an account (as on X): an anonymous listener's button leads to sign-in.
+  const clip = view && (
+    <ClipButton
+      lang={lang}
+      spaceId={spaceId}
+      title={initial.space.title}
+      label={t(lang, "rec.clip_live")}
+      signedIn={!view.you.anonymous}
+    />
+  );
   return (
     <div class="space-room">
       <SpaceHeader
@@ -241,7 +249,7 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
                 <Icon name="rec" size={18} />
                 {t(lang, "rec.being_recorded")}
               </p>
-              <ClipButton lang={lang} spaceId={spaceId} title={initial.space.title} label={t(lang, "rec.clip_live")} />
+              {clip}
             </Sheet>
           )}
           {mod && (
@@ -274,14 +282,7 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
             <SpilledActions
               p={bar}
               send={send}
-              clip={
-                <ClipButton
-                  lang={lang}
-                  spaceId={spaceId}
-                  title={initial.space.title}
-                  label={t(lang, "rec.clip_live")}
-                />
-              }
+              clip={clip}
             />
             <SpaceSettings
               lang={lang}

@@ -2,8 +2,9 @@
 // host turns Record on in Host tools and an anonymous listener on a phone sees REC beside LIVE
 // (nothing on the page moves when it comes); a pre-named co-host has Host tools but no Record
 // switch; a signed-in listener who raises a hand is told the Space is being recorded, and told
-// again when the host brings them up; the anonymous listener is offered to sign in to clip, and
-// the signed-in one clips the last 30 s (progress, then the clip's link and a share button); the host turns Record off and REC goes for everyone.
+// again when the host brings them up; the anonymous listener's clip sheet leads to sign-in (no
+// clip button), and the signed-in one clips the last 30 s (progress, then the clip's link and a
+// share button); the host turns Record off and REC goes for everyone.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { closeSheet, islandsReady, launchBrowser, newPerson, openSheet } from "./support/browser.ts";
@@ -90,11 +91,17 @@ Deno.test(
       await g.getByRole("button", { name: "Unmute my microphone" }).waitFor();
       await g.locator("#toasts").getByText("This Space is being recorded.").waitFor();
 
-      // Clips need an account: the anonymous listener is offered to sign in instead.
+      // Clips need an account (as on X): the anonymous listener's clip sheet offers only to sign in,
+      // a link back to this Space, and nothing asks the server for a clip it would refuse.
+      const clipAsks: string[] = [];
+      l.on("request", (r) => void (r.url().includes("/clips") && clipAsks.push(`${r.method()} ${r.url()}`)));
       await openSheet(l, "Clip the last 30 s");
       const sheet = l.locator("dialog[open]");
-      await sheet.getByRole("button", { name: "Clip the last 30 s" }).click();
-      await sheet.getByRole("link", { name: "Sign in to clip" }).waitFor();
+      const signIn = sheet.getByRole("link", { name: "Sign in to clip" });
+      await signIn.waitFor();
+      assert.equal(await sheet.getByRole("button", { name: "Clip the last 30 s" }).count(), 0, "no clip button");
+      assert.equal(await signIn.getAttribute("href"), `/signin?next=${encodeURIComponent(new URL(link).pathname)}`);
+      assert.deepEqual(clipAsks, []);
       await l.screenshot({ path: `${ARTIFACTS}/recording-live-clip-signin-360.png` });
       await closeSheet(l);
       await openSheet(g, "Clip the last 30 s");
