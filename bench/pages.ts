@@ -3,7 +3,8 @@
 // profile, and sign-up. Prints one JSON line per page, progress on stderr. The whole stack runs
 // (web + party + SFU), so the Space page connects to its room and loads its media chunk as it
 // does for real. Goals (issue 8): performance >= 95, accessibility 100, Space first paint <= 1.8 s.
-// BENCH_REPORTS=dir keeps each page's full Lighthouse report there.
+// BENCH_REPORTS=dir keeps each page's full Lighthouse report there. `--only space,home` runs
+// only those pages (home, space, profile, signup).
 import { gzipSync } from "node:zlib";
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../tests/support/browser.ts";
 import { account, call } from "../tests/support/calls.ts";
@@ -19,6 +20,11 @@ interface NetworkRecord {
 }
 
 const log = (s: string) => console.error(`[bench:pages] ${s}`);
+const PAGES = ["home", "space", "profile", "signup"];
+const onlyAt = Deno.args.indexOf("--only");
+const only = onlyAt >= 0 ? (Deno.args[onlyAt + 1] ?? "").split(",").filter(Boolean) : PAGES;
+const unknown = only.filter((p) => !PAGES.includes(p));
+if (unknown.length || !only.length) throw new Error(`--only takes some of ${PAGES.join(",")}; got ${unknown}`);
 
 /** One Lighthouse run against `url`; the JSON report. */
 // deno-lint-ignore no-explicit-any
@@ -89,7 +95,7 @@ try {
     ["profile", `/@${host.user.handle}`],
     ["signup", "/signup"],
   ];
-  for (const [page, path] of pages) {
+  for (const [page, path] of pages.filter(([p]) => only.includes(p))) {
     log(`lighthouse ${page} (${path})`);
     const report = await lighthouse(`${web.url}${path}`);
     const keep = Deno.env.get("BENCH_REPORTS");

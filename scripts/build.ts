@@ -9,13 +9,16 @@
 // What the browser gets is lighter than what the server runs: by import map, the islands are
 // built once per language, each carrying only its language's strings (plus the English of any
 // key that language lacks); a page loads the build of its language. (The browser validates with
-// real zod, like every other edge: about 11 KB gzip of each island's shared chunk.)
+// real zod, like every other edge: about 11 KB gzip of each island's shared chunk.) mediasoup-client
+// comes by the same import map from a build of it without what no browser runs
+// (scripts/mediasoup_client_slim.ts).
 // Then every file is compressed once (.br, .gz beside it) for lib/server/http/compression.ts to send.
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { resolve as resolvePath } from "node:path";
 import config, { islands } from "../fresh.config.ts";
 import { MIN_BYTES } from "../lib/server/http/compression.ts";
 import { catalogues, type Lang, LANGS } from "../lib/i18n/mod.ts";
+import { buildSlimMediasoupClient } from "./mediasoup_client_slim.ts";
 
 const out = Deno.env.get("SPAZIO_BUILD_DIR") ?? "./_build";
 
@@ -100,9 +103,11 @@ export async function build(): Promise<void> {
     await Deno.writeTextFile(file, lines.join("\n") + "\n");
     entries.push(file);
   }
+  const mediasoupClient = `${resolvePath(out)}/vendor/mediasoup-client.js`;
+  await buildSlimMediasoupClient(mediasoupClient);
   const files = new Map<string, Uint8Array>();
   const langs = {} as Record<Lang, LangBuild>;
-  for (const lang of LANGS) langs[lang] = await buildLang(lang, groups, entries, files);
+  for (const lang of LANGS) langs[lang] = await buildLang(lang, groups, entries, files, mediasoupClient);
   const manifest = {
     ...langs.en,
     langs,
@@ -121,13 +126,12 @@ async function buildLang(
   groups: Record<string, string[]>,
   entries: string[],
   files: Map<string, Uint8Array>,
+  mediasoupClient: string,
 ): Promise<LangBuild> {
   const raw = `${out}/raw/${lang}`;
   const map = `${out}/entries/import_map.${lang}.json`;
-  await Deno.writeTextFile(
-    map,
-    JSON.stringify({ imports: await catalogueStubs(lang) }, null, 2),
-  );
+  const imports = { ...await catalogueStubs(lang), "mediasoup-client": new URL(`file://${mediasoupClient}`).href };
+  await Deno.writeTextFile(map, JSON.stringify({ imports }, null, 2));
   const { code } = await new Deno.Command(deno, {
     args: [
       "bundle",

@@ -2,15 +2,24 @@
 // Each island's bundle registers its component here, so that after a partial navigation the
 // islands in the new content are hydrated too, and those in the old content are unmounted.
 import { type ComponentType, h, hydrate, render } from "preact";
+import { yieldToMain } from "./yield.ts";
 
 type IslandComponent = ComponentType<Record<string, unknown>>;
 // On globalThis: every island bundle must see the same registry, whichever chunk holds this module.
 const registry: Map<string, IslandComponent> =
   ((globalThis as { __spazioIslands?: Map<string, IslandComponent> }).__spazioIslands ??= new Map());
 
+/** The page's first hydrations, one after another. */
+let hydrations: Promise<void> = Promise.resolve();
+
+/**
+ * Registers an island and hydrates its instances in the page, each island in a task of its own
+ * after the bundle's code has run (the page is already painted from the server's HTML): one long
+ * task of evaluating and hydrating everything held every tap and frame behind it.
+ */
 export function hydrateIslands(name: string, Component: IslandComponent): void {
   registry.set(name, Component);
-  hydrateIn(document, name, Component);
+  hydrations = hydrations.then(yieldToMain).then(() => hydrateIn(document, name, Component)).catch(reportError);
 }
 
 function hydrateIn(root: ParentNode, name: string, Component: IslandComponent): void {
