@@ -1,5 +1,6 @@
 // The stage: avatars with role badges, mute state and a speaking ring; for hosts and co-hosts,
 // a disclosure of actions per person. Used by the Space page on the server and in the island.
+import { LiveCaptions } from "./LiveCaptions.tsx";
 import type { StageMember } from "../../lib/protocol/space.ts";
 import { type Lang, t } from "../../lib/i18n/mod.ts";
 import { useState } from "preact/hooks";
@@ -90,6 +91,7 @@ export function Stage({ lang, stage, youSub, youRole, speaking = [], onAction, v
         <ul class="video-grid" data-cameras={Math.min(onCamera.length, 4)}>{onCamera.map(member)}</ul>
       )}
       {rest.length > 0 && <ul class="stage-grid">{rest.map(member)}</ul>}
+      <LiveCaptions lang={lang} />
     </section>
   );
 }

@@ -1,8 +1,9 @@
 // The message catalogue and language choice. Islands import this too, so it stays runtime-free.
-// The catalogues are one per area (base.ts, spaces.ts, calls.ts, recordings.ts), each with the
+// The catalogues are one per area (base.ts, spaces.ts, calls.ts, recordings.ts, captions.ts), each with the
 // three languages; they are merged here.
 import { base } from "./base.ts";
 import { calls } from "./calls.ts";
+import { captions } from "./captions.ts";
 import { recordings } from "./recordings.ts";
 import { spaces } from "./spaces.ts";
 
@@ -10,16 +11,17 @@ export type MessageKey =
   | keyof typeof base.en
   | keyof typeof spaces.en
   | keyof typeof calls.en
-  | keyof typeof recordings.en;
+  | keyof typeof recordings.en
+  | keyof typeof captions.en;
 export const LANGS = ["en", "fr", "it"] as const;
 export type Lang = typeof LANGS[number];
 export const LANG_NAMES: Record<Lang, string> = { en: "English", fr: "Français", it: "Italiano" };
 
 /** Every string, by language. */
 export const catalogues: Record<Lang, Record<MessageKey, string>> = {
-  en: { ...base.en, ...spaces.en, ...calls.en, ...recordings.en },
-  fr: { ...base.fr, ...spaces.fr, ...calls.fr, ...recordings.fr },
-  it: { ...base.it, ...spaces.it, ...calls.it, ...recordings.it },
+  en: { ...base.en, ...spaces.en, ...calls.en, ...recordings.en, ...captions.en },
+  fr: { ...base.fr, ...spaces.fr, ...calls.fr, ...recordings.fr, ...captions.fr },
+  it: { ...base.it, ...spaces.it, ...calls.it, ...recordings.it, ...captions.it },
 };
 
 export function isLang(x: unknown): x is Lang {

@@ -17,6 +17,7 @@ import { type Reaction, SPACE_CLOSE, SpaceCommand, type SpaceErrorCode, SpaceEve
 import { foldSpaceEvent, type SpaceView } from "../../protocol/space_view.ts";
 import { JoinTokens } from "../../protocol/space_audience.ts";
 import { partyReconnectOptions } from "../../protocol/defaults.ts";
+import { CaptionLines } from "./captions.ts";
 
 export type { JoinTokens, SpaceView };
 
@@ -67,6 +68,8 @@ export class SpaceClient {
   readonly tokens = signal<JoinTokens | null>(null);
   /** Where the room connection goes now: the Space room or an audience shard. */
   readonly party = signal<PartyName | null>(null);
+  /** Live captions as they come (shown when the person turned them on). */
+  readonly captions = new CaptionLines();
   #link: Link | null = null;
   /** The Space room's socket while a listener moves there from their shard. */
   #moving: Link | null = null;
@@ -166,6 +169,7 @@ export class SpaceClient {
     }
     if (ev.type === "reaction") return this.#burst(ev.emoji, 1);
     if (ev.type === "reactionBurst") return this.#burst(ev.emoji, ev.count);
+    if (ev.type === "caption") return this.captions.add(ev);
     if (ev.type === "removed") return this.#stop("removed");
     if (ev.type === "sync") {
       const { type: _, ...fresh } = ev;

@@ -1,0 +1,116 @@
+// Live captions with the real stack (web, partykit dev, the SFU with SPAZIO_CAPTIONS=1 and the
+// embedded pocketsphinx) in Chromium: the host's fake microphone plays espeak-ng speech of a
+// known English sentence (then silence, looped); the host (on the Space room) and an anonymous
+// listener on the Space's audience shard turn CC on and see most of its words with the host's
+// name; the CC choice is remembered after a reload; the host turns captions off for everyone
+// and the listener's button goes. A word match is loose: the embedded engine misses words.
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import {
+  islandsReady,
+  launchBrowser,
+  newPerson,
+  screenshots,
+  signUp,
+  startSpaceAsHost,
+  watchSockets,
+} from "./support/browser.ts";
+import { startStack } from "./support/stack.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+export const SENTENCE = "welcome to the show today we talk about music";
+const WORDS = SENTENCE.split(" ").filter((w) => w.length > 2);
+
+/** espeak-ng's voice (a Klatt variant the embedded model reads best) of `text`, then `pad` s of silence, as Chromium's fake microphone wants it. */
+export async function speechWav(text: string, pad = 3): Promise<string> {
+  const raw = await Deno.makeTempFile({ suffix: ".wav" });
+  const wav = await Deno.makeTempFile({ suffix: ".wav" });
+  const run = async (cmd: string, args: string[]) => {
+    const out = await new Deno.Command(cmd, { args, stdout: "null", stderr: "piped" }).output();
+    if (!out.success) throw new Error(`${cmd} failed: ${new TextDecoder().decode(out.stderr)}`);
+  };
+  await run("espeak-ng", ["-v", "en-us+klatt", "-s", "140", "-w", raw, text]);
+  await run("ffmpeg", [
+    "-loglevel",
+    "error",
+    "-y",
+    "-i",
+    raw,
+    "-af",
+    `apad=pad_dur=${pad}`,
+    "-ar",
+    "48000",
+    "-ac",
+    "1",
+    wav,
+  ]);
+  await Deno.remove(raw);
+  return wav;
+}
+
+/** The words of the final caption lines on the page (with the speaker named in each line). */
+async function finalWords(page: Page, name: string): Promise<string[]> {
+  const lines = await page.locator("[data-testid=captions] .cc-final").allTextContents();
+  return lines.filter((l) => l.startsWith(name)).flatMap((l) => l.slice(name.length).trim().split(/\s+/));
+}
+
+async function seesMostWords(page: Page, name: string, what: string): Promise<string[]> {
+  const deadline = Date.now() + 30_000;
+  let heard: string[] = [];
+  while (Date.now() < deadline) {
+    const words = await finalWords(page, name);
+    heard = WORDS.filter((w) => words.includes(w));
+    if (heard.length >= Math.ceil(WORDS.length / 2)) return heard;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`${what}: heard only ${JSON.stringify(heard)} of ${JSON.stringify(WORDS)}`);
+}
+
+Deno.test("live captions: the host's words reach the room and a shard's listener, with their name", opts, async () => {
+  const stack = await startStack({ sfu: true, sfuEnv: { SPAZIO_CAPTIONS: "1" } });
+  const wav = await speechWav(SENTENCE);
+  const browser = await launchBrowser([
+    `--use-file-for-fake-audio-capture=${wav}`,
+    "--autoplay-policy=no-user-gesture-required",
+  ]);
+  try {
+    const host = await newPerson(browser);
+    const h = host.page;
+    await signUp(h, stack.web.url, "cc_host", "Sia Host");
+    const link = await startSpaceAsHost(h, stack.web.url, "Captioned");
+    const cc = (p: Page) => p.getByRole("button", { name: "CC Captions" });
+    await cc(h).click();
+    await seesMostWords(h, "Sia Host", "the host's own captions (Space room)");
+
+    const anon = await newPerson(browser, { width: 360 });
+    const a = anon.page;
+    const sockets = watchSockets(a);
+    await a.goto(link);
+    await islandsReady(a);
+    await cc(a).click();
+    assert.equal(await cc(a).getAttribute("aria-pressed"), "true");
+    const heard = await seesMostWords(a, "Sia Host", "an anonymous listener on the shard");
+    const spaceId = link.split("/s/")[1];
+    assert.ok(sockets.to(`/parties/audience/${spaceId}.0`).length > 0, "the listener is on the Space's shard");
+    assert.equal(sockets.to("/parties/space/").length, 0);
+    console.log(`captions: the listener read ${heard.length} of ${WORDS.length} words: ${heard.join(" ")}`);
+    // Finals are announced politely to screen readers.
+    await a.locator("[data-testid=captions] [aria-live=polite]", { hasText: "Sia Host:" }).waitFor({ timeout: 5_000 });
+    await screenshots(a, "captions-live");
+
+    // Remembered: after a reload the captions are on without a click.
+    await a.reload();
+    await islandsReady(a);
+    await a.getByTestId("captions").waitFor({ timeout: 10_000 });
+    assert.equal(await cc(a).getAttribute("aria-pressed"), "true");
+
+    // The host turns them off for everyone: the listener's button goes, and lines stop coming.
+    await h.getByRole("button", { name: "Turn captions off for everyone" }).click();
+    await a.getByText("The host turned captions off.").waitFor({ timeout: 5_000 });
+    assert.equal(await cc(a).count(), 0);
+  } finally {
+    await browser.close();
+    await stack.close();
+    await Deno.remove(wav).catch(() => {});
+  }
+});
