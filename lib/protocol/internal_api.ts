@@ -4,6 +4,8 @@
 // (signed_client.ts sends, signed_reader.ts reads). The schemas are the ones of space_http.ts,
 // sfu.ts, sfu_edge.ts, call.ts, dm.ts and space_audience.ts; this file only says which goes where.
 // Imports nothing runtime-specific: Deno, workerd and Node all load it.
+// Longer than 300 lines on purpose: one file lists every contract, so one look shows what crosses
+// which boundary (and INTERNAL_CONTRACTS below needs them all).
 import { z } from "zod";
 import { CaptionLineRequest, CaptionsRequest, CaptionsStatusRequest } from "./captions.ts";
 import { CallReport, CallRoomRequest, CallView } from "./call.ts";
