@@ -2,7 +2,7 @@
 // Space's page asks for before its first paint is a handful of script files (issue 20 item 21: it
 // was 23), every chunk those scripts import is named in the page (no waterfall of imports found
 // one by one), and mediasoup-client is not among them: it comes only as a low-priority preload,
-// for the audio that starts as the page comes alive.
+// for the audio that starts as the page comes alive, and without what no browser runs.
 import assert from "node:assert/strict";
 import { account, call } from "./support/calls.ts";
 import { startStack } from "./support/stack.ts";
@@ -58,6 +58,9 @@ Deno.test("a live Space's page: few scripts before first paint, none of them med
     const media: string[] = [];
     for (const f of lazy) if ((await get(f)).includes(MEDIASOUP)) media.push(f);
     assert.equal(media.length, 1, `mediasoup-client among the low-priority preloads: ${lazy.join(", ")}`);
+    // Its slim build (scripts/mediasoup_client_slim.ts): not the package's index, which brings the
+    // FakeHandler and test parameters no browser runs.
+    assert.ok(!(await get(media[0])).includes("FakeHandler"), `${media[0]} carries mediasoup-client's FakeHandler`);
   } finally {
     await stack.close();
   }
