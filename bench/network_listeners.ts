@@ -16,7 +16,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * reaching "connected", the first audio packet and the first audio above silence, so that the
  * bench can say where the time between the consumer and the sound goes.
  */
-const TRACE_JOIN = `
+export const TRACE_JOIN = `
   (() => {
     const Native = window.RTCPeerConnection;
     window.RTCPeerConnection = function (...args) {
@@ -83,6 +83,7 @@ export async function joinListeners(browser: Browser, link: string, n: number): 
         ).join(" ");
       });
       console.error(`  listener ${i + 1}: audible ${(at - opened).toFixed(0)} ms after opening the link ${marks}`);
+      if (i === 0) console.error(`  listener 1's ICE pairs: ${await page.evaluate(ICE_PAIRS)}`);
     }
   } catch (e) {
     await close();
@@ -90,6 +91,28 @@ export async function joinListeners(browser: Browser, link: string, n: number): 
   }
   return { pages, joinMs, close };
 }
+
+/** In a page: each receiving connection's candidate pairs (local -> remote, state, checks sent/answered). */
+export const ICE_PAIRS = async () => {
+  const out: string[] = [];
+  // deno-lint-ignore no-explicit-any
+  for (const pc of ((window as any).__pcs ?? []) as RTCPeerConnection[]) {
+    if (pc.connectionState === "closed") continue;
+    const stats = await pc.getStats();
+    const cand = (id: string) => {
+      const c = stats.get(id);
+      return c ? `${c.address}:${c.port}/${c.protocol}/${c.candidateType}` : "?";
+    };
+    stats.forEach((s) => {
+      if (s.type !== "candidate-pair") return;
+      out.push(
+        `${cand(s.localCandidateId)}->${cand(s.remoteCandidateId)} ${s.state}${s.nominated ? "*" : ""} ` +
+          `req ${s.requestsSent} resp ${s.responsesReceived}`,
+      );
+    });
+  }
+  return out.join("; ");
+};
 
 export interface Window {
   concealedRatio: number;
