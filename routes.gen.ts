@@ -41,6 +41,7 @@ import * as $api_users_$handle_follow from "./routes/api/users/[handle]/follow.t
 import * as $calls_$id from "./routes/calls/[id].tsx";
 import * as $calls_index from "./routes/calls/index.tsx";
 import * as $clips_$id from "./routes/clips/[id].tsx";
+import * as $e2ee_worker_js from "./routes/e2ee-worker.js.ts";
 import * as $healthz from "./routes/healthz.ts";
 import * as $index from "./routes/index.tsx";
 import * as $lang from "./routes/lang.ts";
@@ -100,6 +101,7 @@ const routes: RouteEntry[] = [
   { path: "/calls", module: $calls_index },
   { path: "/calls/:id", module: $calls_$id },
   { path: "/clips/:id", module: $clips_$id },
+  { path: "/e2ee-worker.js", module: $e2ee_worker_js },
   { path: "/healthz", module: $healthz },
   { path: "/lang", module: $lang },
   { path: "/manifest.webmanifest", module: $manifest_webmanifest },

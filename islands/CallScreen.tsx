@@ -6,6 +6,7 @@ import { openCall } from "../lib/browser/calls/live_call.ts";
 import { ringState, startRing } from "../lib/browser/calls/ring.ts";
 import { CallControls, TrackVideo } from "../components/calls/CallControls.tsx";
 import { QualityButton } from "../components/calls/CallStats.tsx";
+import { E2eeLock, E2eeNotice } from "../components/calls/E2eeLock.tsx";
 import { useNow } from "../lib/browser/use_now.ts";
 import { RingButtons } from "../components/calls/RingButtons.tsx";
 import { CallEnded } from "../components/calls/CallEnded.tsx";
@@ -108,6 +109,7 @@ export default function CallScreen(props: Props) {
         >
           <Icon name={inCall ? "chevronDown" : "back"} />
         </a>
+        {live && !final && <E2eeLock lang={lang} e2ee={live.e2ee} peerName={peer.name} />}
         {inCall && media ? <QualityButton lang={lang} media={media} /> : <WhoCanCallLink lang={lang} cls="call-pill" />}
       </div>
       <div class="call-hero">
@@ -135,6 +137,7 @@ export default function CallScreen(props: Props) {
       </div>
       {localVideo && <TrackVideo track={localVideo} label={t(lang, "call.you")} cls="call-self" />}
       <div class="call-notices">
+        {live && !final && <E2eeNotice lang={lang} e2ee={live.e2ee} peerName={peer.name} />}
         {busyName && <p class="call-note" role="status">{t(lang, "call.tried_while_busy", { name: busyName })}</p>}
         {!v && live?.client.closed.value && <p class="call-note error" role="alert">{t(lang, "call.err.not_found")}</p>}
         {(live?.mediaFailed.value || problem) && (

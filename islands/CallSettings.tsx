@@ -1,5 +1,7 @@
 import { useSignal } from "@preact/signals";
-import { useRef } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
+import { SwitchRow } from "../components/SwitchRow.tsx";
+import { PLAIN_OK_KEY, plainOkHere } from "../lib/browser/calls/e2ee/plain_setting.ts";
 import { api } from "../lib/browser/api_client.ts";
 import { CallSettingsAnswer } from "../lib/protocol/api.ts";
 import { CALL_CHOICES, type CallChoice, type CallSettings as Settings } from "../lib/shared/call_rule.ts";
@@ -31,6 +33,9 @@ export default function CallSettings({ lang, settings }: Props) {
   const chosen = useSignal<CallChoice>(settings.who);
   const status = useSignal<Status>(null);
   const latest = useRef(0);
+  // A setting of this device (localStorage): the server never learns how a call is carried.
+  const plainOk = useSignal(true);
+  useEffect(() => void (plainOk.value = plainOkHere()), []);
 
   async function choose(who: CallChoice) {
     chosen.value = who;
@@ -75,6 +80,16 @@ export default function CallSettings({ lang, settings }: Props) {
         {s?.state === "saved" && <Icon name="check" size={18} />}
         {s ? t(lang, s.state === "failed" ? s.code : `call.settings.${s.state}`) : ""}
       </p>
+      <SwitchRow
+        icon="lock"
+        label={t(lang, "call.settings.plain")}
+        hint={t(lang, "call.settings.plain_hint")}
+        checked={plainOk.value}
+        onChange={(on) => {
+          plainOk.value = on;
+          localStorage.setItem(PLAIN_OK_KEY, on ? "1" : "0");
+        }}
+      />
     </div>
   );
 }

@@ -60,6 +60,10 @@ export function SpaceHeader(
           <strong data-testid="listener-count">{t(lang, "space.listening", { n: listenerCount })}</strong>
         </span>
       </p>
+      {/* Calls are end-to-end encrypted; a Space is a broadcast (recorded, captioned): say so. */}
+      <p class="space-e2ee-note muted" data-testid="space-e2ee-note">
+        <Icon name="world" size={14} /> {t(lang, "space.not_e2ee")}
+      </p>
     </header>
   );
 }

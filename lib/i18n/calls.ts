@@ -92,6 +92,30 @@ const en = {
   "call.back": "Back to messages",
   "call.mic_denied": "Spazio can't use your microphone or camera. Allow it in this site's settings.",
   "call.media_failed": "The call's audio could not connect. Try again.",
+  "call.e2ee.on": "End-to-end encrypted",
+  "call.e2ee.waiting": "Encrypting…",
+  "call.e2ee.off": "Not encrypted",
+  "call.e2ee.verified": "verified",
+  "call.e2ee.sheet_title": "End-to-end encryption",
+  "call.e2ee.close": "Close",
+  "call.e2ee.explain":
+    "Only your device and {name}'s can hear and see this call: not Spazio, not its servers. To be sure nobody is in between, compare this code with {name} (say it aloud, or in person). If it's the same on both screens, you're talking to each other directly.",
+  "call.e2ee.code_label": "Safety code {code}",
+  "call.e2ee.mark_verified": "Same code: mark {name} as verified",
+  "call.e2ee.verified_long": "You verified {name}'s device.",
+  "call.e2ee.unsupported":
+    "This browser can't encrypt calls end to end, so Spazio sends and plays nothing here. Use a recent Chrome, Edge, Firefox or Safari.",
+  "call.e2ee.peer_unsupported":
+    "{name}'s browser can't encrypt calls end to end, so nothing is sent or played in this call.",
+  "call.e2ee.failed": "This call's encryption could not start, so nothing is sent or played. Try calling again.",
+  "call.e2ee.key_changed":
+    "{name}'s device key is not one you've called before: a new device, or someone in between. Compare the safety code (the lock) before saying anything private.",
+  "call.e2ee.go_plain": "Continue without encryption",
+  "call.e2ee.plain_waiting": "Waiting for {name} to continue without encryption…",
+  "call.e2ee.plain_on": "Not encrypted: Spazio's servers could listen to this call.",
+  "call.settings.plain": "Calls from browsers that can't encrypt",
+  "call.settings.plain_hint":
+    "When the other browser can't encrypt a call end to end, offer to go on without encryption (you choose each time). Off: such calls don't connect. This device only.",
   "call.tap_to_hear": "Tap to hear the call",
   "call.tried_while_busy": "{name} tried to call you.",
   "call.incoming_audio": "Incoming audio call",
@@ -253,6 +277,30 @@ const fr: Record<Keys, string> = {
   "call.mic_denied":
     "Spazio ne peut pas utiliser votre micro ou votre caméra. Autorisez-les dans les réglages du site.",
   "call.media_failed": "L'audio de l'appel n'a pas pu se connecter. Réessayez.",
+  "call.e2ee.on": "Chiffré de bout en bout",
+  "call.e2ee.waiting": "Chiffrement…",
+  "call.e2ee.off": "Non chiffré",
+  "call.e2ee.verified": "vérifié",
+  "call.e2ee.sheet_title": "Chiffrement de bout en bout",
+  "call.e2ee.close": "Fermer",
+  "call.e2ee.explain":
+    "Seuls votre appareil et celui de {name} peuvent entendre et voir cet appel : ni Spazio, ni ses serveurs. Pour être sûr que personne ne s'interpose, comparez ce code avec {name} (à voix haute, ou en personne). S'il est identique sur les deux écrans, vous vous parlez directement.",
+  "call.e2ee.code_label": "Code de sécurité {code}",
+  "call.e2ee.mark_verified": "Même code : marquer {name} comme vérifié",
+  "call.e2ee.verified_long": "Vous avez vérifié l'appareil de {name}.",
+  "call.e2ee.unsupported":
+    "Ce navigateur ne peut pas chiffrer les appels de bout en bout : Spazio n'envoie ni ne joue rien ici. Utilisez un Chrome, Edge, Firefox ou Safari récent.",
+  "call.e2ee.peer_unsupported":
+    "Le navigateur de {name} ne peut pas chiffrer les appels de bout en bout : rien n'est envoyé ni joué dans cet appel.",
+  "call.e2ee.failed": "Le chiffrement de cet appel n'a pas pu démarrer : rien n'est envoyé ni joué. Rappelez.",
+  "call.e2ee.key_changed":
+    "La clé de l'appareil de {name} n'est pas une de celles de vos appels précédents : un nouvel appareil, ou quelqu'un entre vous. Comparez le code de sécurité (le cadenas) avant de dire quoi que ce soit de privé.",
+  "call.e2ee.go_plain": "Continuer sans chiffrement",
+  "call.e2ee.plain_waiting": "En attente que {name} continue sans chiffrement…",
+  "call.e2ee.plain_on": "Non chiffré : les serveurs de Spazio pourraient écouter cet appel.",
+  "call.settings.plain": "Appels depuis des navigateurs qui ne chiffrent pas",
+  "call.settings.plain_hint":
+    "Quand l'autre navigateur ne peut pas chiffrer un appel de bout en bout, proposer de continuer sans chiffrement (vous choisissez à chaque fois). Désactivé : ces appels ne se connectent pas. Cet appareil seulement.",
   "call.tap_to_hear": "Touchez pour entendre l'appel",
   "call.tried_while_busy": "{name} a essayé de vous appeler.",
   "call.incoming_audio": "Appel audio entrant",
@@ -411,6 +459,30 @@ const it: Record<Keys, string> = {
   "call.back": "Torna ai messaggi",
   "call.mic_denied": "Spazio non può usare il microfono o la videocamera. Consentili nelle impostazioni del sito.",
   "call.media_failed": "L'audio della chiamata non si è collegato. Riprova.",
+  "call.e2ee.on": "Crittografata end-to-end",
+  "call.e2ee.waiting": "Crittografia…",
+  "call.e2ee.off": "Non crittografata",
+  "call.e2ee.verified": "verificato",
+  "call.e2ee.sheet_title": "Crittografia end-to-end",
+  "call.e2ee.close": "Chiudi",
+  "call.e2ee.explain":
+    "Solo il tuo dispositivo e quello di {name} possono sentire e vedere questa chiamata: non Spazio, né i suoi server. Per essere sicuro che nessuno si metta in mezzo, confronta questo codice con {name} (a voce, o di persona). Se è uguale sui due schermi, vi parlate direttamente.",
+  "call.e2ee.code_label": "Codice di sicurezza {code}",
+  "call.e2ee.mark_verified": "Stesso codice: segna {name} come verificato",
+  "call.e2ee.verified_long": "Hai verificato il dispositivo di {name}.",
+  "call.e2ee.unsupported":
+    "Questo browser non può crittografare le chiamate end-to-end: Spazio qui non invia né riproduce nulla. Usa un Chrome, Edge, Firefox o Safari recente.",
+  "call.e2ee.peer_unsupported":
+    "Il browser di {name} non può crittografare le chiamate end-to-end: in questa chiamata non si invia né si riproduce nulla.",
+  "call.e2ee.failed": "La crittografia di questa chiamata non è partita: non si invia né si riproduce nulla. Richiama.",
+  "call.e2ee.key_changed":
+    "La chiave del dispositivo di {name} non è una di quelle delle chiamate precedenti: un nuovo dispositivo, o qualcuno in mezzo. Confronta il codice di sicurezza (il lucchetto) prima di dire qualcosa di privato.",
+  "call.e2ee.go_plain": "Continua senza crittografia",
+  "call.e2ee.plain_waiting": "In attesa che {name} continui senza crittografia…",
+  "call.e2ee.plain_on": "Non crittografata: i server di Spazio potrebbero ascoltare questa chiamata.",
+  "call.settings.plain": "Chiamate da browser che non crittografano",
+  "call.settings.plain_hint":
+    "Quando l'altro browser non può crittografare una chiamata end-to-end, proponi di continuare senza crittografia (scegli ogni volta). Disattivato: queste chiamate non si collegano. Solo questo dispositivo.",
   "call.tap_to_hear": "Tocca per sentire la chiamata",
   "call.tried_while_busy": "{name} ha provato a chiamarti.",
   "call.incoming_audio": "Chiamata audio in arrivo",

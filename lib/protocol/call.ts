@@ -54,6 +54,21 @@ export function callDurationS(v: Pick<CallView, "acceptedAt" | "endedAt">, now =
 
 const Ref = z.string().max(64).optional();
 
+/** A device's public part of a call's keys (lib/browser/calls/e2ee/keys.ts): only public values. */
+const KeyParts = {
+  e2ee: z.boolean(),
+  /** A raw P-256 public key (65 bytes), base64url. */
+  pub: z.string().regex(/^[A-Za-z0-9_-]{87}$/).optional(),
+  /** 16 random bytes, base64url. */
+  nonce: z.string().regex(/^[A-Za-z0-9_-]{22}$/).optional(),
+  /** This person takes an unencrypted call when a browser cannot encrypt (the callee's counts). */
+  plainOk: z.boolean().optional(),
+  /** This person chose to go on without encryption (media flows plain only when both did). */
+  plain: z.boolean().optional(),
+};
+export const CallKey = z.object({ from: CallRole, ...KeyParts });
+export type CallKey = z.infer<typeof CallKey>;
+
 /** What a browser may send. Identity comes from the token; a message naming anyone is malformed. */
 export const CallCommand = z.discriminatedUnion("type", [
   /** The callee answers (on this device). */
@@ -66,8 +81,15 @@ export const CallCommand = z.discriminatedUnion("type", [
   z.object({ type: z.literal("cancel"), ref: Ref }).strict(),
   /** Either person ends an answered call. */
   z.object({ type: z.literal("hangup"), ref: Ref }).strict(),
+  /**
+   * End-to-end encryption: this device's public key and a fresh nonce (each time it joins), or
+   * `e2ee: false` when its browser cannot encrypt frames. The room relays it to the other side.
+   */
+  z.object({ type: z.literal("key"), ...KeyParts, ref: Ref }).strict(),
 ]);
 export type CallCommand = z.infer<typeof CallCommand>;
+/** The commands of the call's state machine (a key is relayed, never a change of state). */
+export type CallStateCommand = Exclude<CallCommand, { type: "key" }>;
 
 export const CallErrorCode = z.enum(["bad_message", "not_allowed", "wrong_state", "rate_limited"]);
 export type CallErrorCode = z.infer<typeof CallErrorCode>;
@@ -79,6 +101,8 @@ export const CallEvent = z.discriminatedUnion("type", [
   /** The status changed. `answeredHere` is for the callee's connections after an accept. */
   z.object({ type: z.literal("status"), call: CallView, answeredHere: z.boolean() }),
   z.object({ type: z.literal("error"), code: CallErrorCode, message: z.string().max(300), ref: Ref }),
+  /** The other side's public key part (relayed as sent, and again to each connection that joins). */
+  z.object({ type: z.literal("key"), key: CallKey }),
 ]);
 export type CallEvent = z.infer<typeof CallEvent>;
 

@@ -1,7 +1,7 @@
 // The call room's state machine: every command by every side in every status, then the clock
 // (missed after 30 s, a caller who never comes, a side gone from an answered call).
 import assert from "node:assert/strict";
-import { type CallCommand, type CallStatus, CallStatus as Statuses, RING_MS } from "../../lib/protocol/call.ts";
+import { type CallStateCommand, type CallStatus, CallStatus as Statuses, RING_MS } from "../../lib/protocol/call.ts";
 import {
   apply,
   CALLER_GONE_MS,
@@ -39,8 +39,8 @@ function callIn(status: CallStatus): CallState {
 
 type Who = "caller" | "callee (answering tab)" | "callee (other tab)";
 const WHO: Who[] = ["caller", "callee (answering tab)", "callee (other tab)"];
-const COMMANDS: CallCommand["type"][] = ["accept", "decline", "busy", "cancel", "hangup"];
-const NEXT: Partial<Record<CallCommand["type"], CallStatus>> = {
+const COMMANDS: CallStateCommand["type"][] = ["accept", "decline", "busy", "cancel", "hangup"];
+const NEXT: Partial<Record<CallStateCommand["type"], CallStatus>> = {
   accept: "accepted",
   decline: "declined",
   busy: "busy",
@@ -50,7 +50,7 @@ const NEXT: Partial<Record<CallCommand["type"], CallStatus>> = {
 
 /** What must happen, read from the issue: the callee answers, the caller cancels, either hangs up. */
 function want(
-  cmd: CallCommand["type"],
+  cmd: CallStateCommand["type"],
   who: Who,
   status: CallStatus,
 ): CallStatus | "not_allowed" | "wrong_state" {

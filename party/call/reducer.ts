@@ -1,6 +1,6 @@
 // The call room's state machine as pure functions: every permission and transition lives here,
 // tested by tables; party/call/room.ts does the I/O around it.
-import type { CallCommand, CallErrorCode, CallPerson, CallRole, CallView } from "../../lib/protocol/call.ts";
+import type { CallErrorCode, CallPerson, CallRole, CallStateCommand, CallView } from "../../lib/protocol/call.ts";
 
 /** A side is "gone" after this long without a connection: the caller before an answer... */
 export const CALLER_GONE_MS = 15_000;
@@ -68,7 +68,7 @@ const end = (
 /** Applies a person's command; `connId` is the connection it came on. */
 export function apply(
   s: CallState,
-  cmd: CallCommand,
+  cmd: CallStateCommand,
   role: CallRole,
   connId: string,
   now: number,

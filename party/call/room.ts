@@ -9,6 +9,7 @@ import {
   CallCommand,
   type CallErrorCode,
   type CallEvent,
+  type CallKey,
   type CallRole,
   isFinal,
 } from "../../lib/protocol/call.ts";
@@ -40,6 +41,9 @@ const CALL_INBOUND: InboundRules<CallCommand> = {
 };
 const TOKEN_SLACK_MS = 30_000;
 const STORAGE_KEY = "call";
+/** Each side's last public key part (end-to-end encryption): public values only. */
+const KEYS_KEY = "keys";
+type Keys = Partial<Record<CallRole, CallKey>>;
 
 /**
  * The part of Durable Object storage this room uses, typed here so that Deno can check the room
@@ -57,6 +61,7 @@ export default class CallRoom implements Party.Server, CallRoomHandle {
   readonly options: Party.ServerOptions = { hibernate: true };
   readonly config: PartyConfig;
   state: CallState | undefined;
+  keys: Keys = {};
   readonly #storage: CallStorage;
 
   constructor(readonly room: Party.Room) {
@@ -85,6 +90,7 @@ export default class CallRoom implements Party.Server, CallRoomHandle {
 
   async onStart() {
     this.state = await this.#storage.get<CallState>(STORAGE_KEY);
+    this.keys = (await this.#storage.get<Keys>(KEYS_KEY)) ?? {};
   }
 
   async onConnect(conn: Conn, ctx: Party.ConnectionContext) {
@@ -119,6 +125,8 @@ export default class CallRoom implements Party.Server, CallRoomHandle {
       answeredHere: s.answeredBy === conn.id,
     });
     if (isFinal(s.status)) return closeQuietly(conn, CALL_CLOSE.ended, `This call is over (${s.status}).`);
+    const theirs = this.keys[role === "caller" ? "callee" : "caller"];
+    if (theirs) this.#send(conn, { type: "key", key: theirs });
     if (counts(s, role, conn.id)) this.commit(presence(s, role, true, Date.now()));
   }
 
@@ -126,6 +134,7 @@ export default class CallRoom implements Party.Server, CallRoomHandle {
     const now = Date.now();
     const got = receive<CallCommand, ConnState>(conn, message, CALL_INBOUND, { now });
     if (!got || !this.state) return;
+    if (got.cmd.type === "key") return this.#relayKey(conn, got.cmd, got.ref);
     const result = apply(this.state, got.cmd, got.state.role, conn.id, now);
     if (!result.ok) return this.#error(conn, result.code, result.message, got.ref);
     this.commit(result.state);
@@ -179,6 +188,30 @@ export default class CallRoom implements Party.Server, CallRoomHandle {
     });
     if (isFinal(next.status) && prev?.status === "accepted") {
       void postSigned(this.config.serverSecret, sfuClose, this.config.sfuUrl, undefined, { room: `c_${next.callId}` });
+    }
+  }
+
+  /**
+   * A device's public key part, kept and passed to the other side's connections. The callee's
+   * counts only from the connection that answered, once it has: a second tab of theirs could
+   * otherwise re-key the call under the person talking.
+   */
+  #relayKey(conn: Conn, cmd: Extract<CallCommand, { type: "key" }>, ref?: string) {
+    const s = this.state!;
+    const role = conn.state!.role;
+    if (isFinal(s.status)) return this.#error(conn, "wrong_state", `This call is ${s.status}.`, ref);
+    if (role === "callee" && (s.status !== "accepted" || s.answeredBy !== conn.id)) {
+      return this.#error(conn, "not_allowed", "Only the device that answered sends the callee's key.", ref);
+    }
+    if (cmd.e2ee !== (cmd.pub !== undefined && cmd.nonce !== undefined)) {
+      return this.#error(conn, "bad_message", "A key has a public key and a nonce exactly when e2ee is true.", ref);
+    }
+    const { type: _t, ref: _r, ...parts } = cmd;
+    const key: CallKey = { from: role, ...parts };
+    this.keys = { ...this.keys, [role]: key };
+    this.#storage.put(KEYS_KEY, this.keys).catch((err) => console.error(`call ${this.id}: save failed: ${err}`));
+    for (const c of this.room.getConnections<ConnState>()) {
+      if (c.state && c.state.role !== role) this.#send(c, { type: "key", key });
     }
   }
 

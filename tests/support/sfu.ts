@@ -30,10 +30,11 @@ export class SfuProcess {
     return this.#log.join("");
   }
 
-  static async start(env: Record<string, string> = {}): Promise<SfuProcess> {
+  /** `entry`: the script under sfu/ to run (a test's wrapper of main.ts, e.g. test/tap-main.ts). */
+  static async start(env: Record<string, string> = {}, entry = "main.ts"): Promise<SfuProcess> {
     const port = env.SPAZIO_SFU_PORT ? Number(env.SPAZIO_SFU_PORT) : await freePort();
     const child = new Deno.Command("node", {
-      args: ["--import", "tsx", "main.ts"],
+      args: ["--import", "tsx", entry],
       cwd: `${ROOT}sfu`,
       env: { SPAZIO_SFU_PORT: String(port), SPAZIO_SFU_WORKERS: "1", ...env },
       stdin: "null",

@@ -29,6 +29,8 @@ export async function startStack(
     shardSize?: number;
     /** More environment for every SFU process (e.g. the network emulator's announced address and media ports). */
     sfuEnv?: Record<string, string>;
+    /** The script under sfu/ each SFU runs (main.ts; a test's wrapper of it, e.g. test/tap-main.ts). */
+    sfuEntry?: string;
   } = {},
 ): Promise<Stack> {
   const web = await startWeb();
@@ -70,7 +72,7 @@ export async function startStack(
           SPAZIO_SFU_RTC_MAX_PORT: String(42999 + i * 1000),
         });
       }
-      sfus.push({ id: e.id, process: await SfuProcess.start(env) });
+      sfus.push({ id: e.id, process: await SfuProcess.start(env, opts.sfuEntry) });
     }
   }
   const sfu = sfus[0]?.process ?? null;

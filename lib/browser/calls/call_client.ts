@@ -6,7 +6,15 @@ import { signal } from "@preact/signals";
 import PartySocket from "partysocket";
 import { api } from "../api_client.ts";
 import { RoomToken } from "../../protocol/api.ts";
-import { CALL_CLOSE, type CallCommand, CallEvent, type CallRole, type CallView, isFinal } from "../../protocol/call.ts";
+import {
+  CALL_CLOSE,
+  CallEvent,
+  type CallKey,
+  type CallRole,
+  type CallStateCommand,
+  type CallView,
+  isFinal,
+} from "../../protocol/call.ts";
 import { partyReconnectOptions } from "../../protocol/defaults.ts";
 
 export class CallClient {
@@ -17,6 +25,12 @@ export class CallClient {
   readonly lastError = signal<string | null>(null);
   /** Set when the call is over or cannot be joined: nothing more will happen on this socket. */
   readonly closed = signal<string | null>(null);
+  /** The other side's public key part for end-to-end encryption, as the room relayed it. */
+  readonly peerKey = signal<CallKey | null>(null);
+  /** Sent again at each (re)connect: the room keeps it for the other side. */
+  #key: Omit<CallKey, "from"> | null = null;
+  /** Whether the key went on this connection. */
+  #keySent = false;
   readonly #socket: PartySocket;
 
   constructor(readonly callId: string, partyUrl: string) {
@@ -41,6 +55,7 @@ export class CallClient {
       },
     });
     this.#socket.addEventListener("message", (m) => this.#onMessage(String(m.data)));
+    this.#socket.addEventListener("open", () => (this.#keySent = false));
     this.#socket.addEventListener("close", (e) => {
       // A final call, or a refusal the room gave a reason for: reconnecting would change nothing.
       if (e.code >= 4000 && e.code < 5000) this.#stop(e.reason || `closed ${e.code}`);
@@ -59,9 +74,13 @@ export class CallClient {
     if (!e.success) return;
     const ev = e.data;
     if (ev.type === "error") return void (this.lastError.value = ev.message);
+    if (ev.type === "key") return void (this.peerKey.value = ev.key);
     if (ev.type === "sync") this.you.value = ev.you;
     this.call.value = ev.call;
     this.answeredHere.value = ev.answeredHere;
+    // Once the room knows who this is; the callee's only after answering on this device (the room
+    // takes the callee's key from the answering connection only).
+    this.#sendKey();
     if (isFinal(ev.call.status)) this.#stop("ended");
   }
 
@@ -70,7 +89,24 @@ export class CallClient {
     this.#socket.close();
   }
 
-  send(type: CallCommand["type"]) {
+  /** This device's public key part: sent now and at every reconnect. */
+  setKey(key: Omit<CallKey, "from">) {
+    this.#key = key;
+    this.#keySent = false;
+    this.#sendKey();
+  }
+
+  #sendKey() {
+    const you = this.you.peek();
+    const mayKey = you === "caller" || (you === "callee" && this.answeredHere.peek());
+    if (!this.#key || !mayKey || this.#keySent || this.#socket.readyState !== WebSocket.OPEN) return;
+    const v = this.call.peek();
+    if (you === "callee" && v?.status !== "accepted") return;
+    this.#keySent = true;
+    this.#socket.send(JSON.stringify({ type: "key", ...this.#key }));
+  }
+
+  send(type: CallStateCommand["type"]) {
     this.#socket.send(JSON.stringify({ type }));
   }
 

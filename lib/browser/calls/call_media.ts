@@ -7,7 +7,7 @@
 import { computed, effect, signal } from "@preact/signals";
 import { api } from "../api_client.ts";
 import { CallMediaAccess } from "../../protocol/api.ts";
-import { SfuSession } from "../media/sfu_session.ts";
+import { type FrameHooks, SfuSession } from "../media/sfu_session.ts";
 import { type Quality, QualityMeter, type QualitySample, recordPeerConnections, SAMPLES_KEPT } from "./call_quality.ts";
 
 export type MediaProblem = "denied" | "failed" | null;
@@ -43,8 +43,10 @@ export class CallMedia {
   #rounds = 0;
   #closed = false;
 
-  constructor(readonly callId: string, readonly video: boolean) {
+  /** `frames`: the call's end-to-end encryption (call_e2ee.ts) on every sender and receiver. */
+  constructor(readonly callId: string, readonly video: boolean, frames?: FrameHooks | null) {
     this.session = new SfuSession({
+      frames,
       receive: true,
       // A conversation: at most 200 ms more delay to let a lost packet come back on a lossy path.
       jitterCapMs: 200,

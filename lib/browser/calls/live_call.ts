@@ -9,6 +9,7 @@ import { callDurationS, type CallRole, isFinal } from "../../protocol/call.ts";
 import type { PeerInfo } from "../../protocol/dm.ts";
 import { CallClient } from "./call_client.ts";
 import type { CallMedia } from "./call_media.ts";
+import { CallE2ee } from "./e2ee/call_e2ee.ts";
 import { inbox } from "./inbox_client.ts";
 import { leaveSpaceForCall } from "./space_handoff.ts";
 import { showNowPlaying } from "../media_session.ts";
@@ -34,6 +35,8 @@ export class LiveCall {
   readonly client: CallClient;
   readonly media = signal<CallMedia | null>(null);
   readonly mediaFailed = signal(false);
+  /** End-to-end encryption of this call on this device; media starts only where it can encrypt. */
+  readonly e2ee: CallE2ee;
   /** Someone who tried to call while this call was on (the web answered them busy). */
   readonly triedWhileBusy = signal<string | null>(null);
   /** This device is in the answered call: the caller, or the callee's answering connection. */
@@ -48,11 +51,17 @@ export class LiveCall {
   });
   #stops: (() => void)[] = [];
   #starting = false;
+  #plainStarted = false;
+  #e2eeStarted: Promise<void>;
   #answered = false;
 
   constructor(readonly info: LiveCallInfo) {
     this.client = new CallClient(info.callId, info.partyUrl);
+    this.e2ee = new CallE2ee(this.client, info.callId, info.role, info.peer.id);
+    const e2eeStarted = this.e2ee.start();
+    this.#e2eeStarted = e2eeStarted;
     this.#stops.push(effect(() => this.#follow()));
+    this.#stops.push(effect(() => this.#goPlain()));
     this.#stops.push(
       inbox(info.partyUrl, info.me.id).subscribe((e) => {
         if (e.type === "dm" && e.entry.kind === "call" && e.entry.outcome === "busy" && e.entry.to === info.me.id) {
@@ -94,13 +103,28 @@ export class LiveCall {
     this.#leaveSpace();
     const callId = this.info.callId;
     const video = this.client.call.peek()?.video ?? this.info.video;
-    import("./call_media.ts").then(({ CallMedia }) => {
+    Promise.all([import("./call_media.ts"), this.#e2eeStarted]).then(([{ CallMedia }]) => {
       if (this.#closed.peek() || this.media.peek() || isFinal(this.client.call.peek()?.status ?? "ringing")) return;
-      const m = new CallMedia(callId, video);
+      // Fail closed: encrypted (the worker drops every frame until the keys are agreed), or plain
+      // only once both people chose it; a device that can do neither sends and plays nothing.
+      const plain = this.e2ee.plainAgreed.peek();
+      const frames = plain ? null : this.e2ee.frames;
+      if (!plain && !frames) return void (this.#starting = false);
+      const m = new CallMedia(callId, video, frames);
       this.media.value = m;
       this.#mediaSession();
       void m.start();
     }).catch(() => (this.mediaFailed.value = true));
+  }
+
+  /** Both chose an unencrypted call: media (if it started encrypted) starts again without the worker. */
+  #goPlain() {
+    if (!this.e2ee.plainAgreed.value || this.#plainStarted) return;
+    this.#plainStarted = true;
+    this.media.peek()?.close();
+    this.media.value = null;
+    this.#starting = false;
+    if (this.inCall.peek()) this.#startMedia();
   }
 
   #stopMedia() {
@@ -172,6 +196,7 @@ export class LiveCall {
     this.#closed.value = true;
     for (const stop of this.#stops) stop();
     this.#stopMedia();
+    this.e2ee.close();
     this.client.close();
   }
 }

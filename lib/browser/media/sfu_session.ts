@@ -58,6 +58,19 @@ export interface SessionOptions {
    * a lossy path only: a Space's listeners 400 ms, a call (a conversation) less.
    */
   jitterCapMs?: number;
+  /** End-to-end encryption of every frame (a call); never set for a Space. */
+  frames?: FrameHooks | null;
+}
+
+/**
+ * What an end-to-end encrypted call attaches to each of its senders and receivers (the call's
+ * worker: lib/browser/calls/e2ee/call_e2ee.ts), and what its peer connections need for it.
+ * A sender's hook runs before the offer is applied, a receiver's before the SFU sends anything.
+ */
+export interface FrameHooks {
+  transportSettings?: Record<string, unknown>;
+  sender(sender: RTCRtpSender, kind: "audio" | "video"): void;
+  receiver(receiver: RTCRtpReceiver, kind: "audio" | "video"): void;
 }
 
 export interface SfuCredentials {
@@ -79,8 +92,14 @@ const FINAL_CLOSES = new Set([4000, 4001, 4003]);
  * stricter on paper (literal unions of URIs, `address` beside `ip`), hence `never` when handing
  * parsed objects over: mediasoup-client checks their meaning.
  */
-function transportOptions(t: TransportInfo, ice: IceConfig | undefined, preferTcp = false) {
+function transportOptions(
+  t: TransportInfo,
+  ice: IceConfig | undefined,
+  preferTcp = false,
+  additionalSettings?: Record<string, unknown>,
+) {
   return {
+    ...(additionalSettings && { additionalSettings }),
     id: t.transportId,
     iceParameters: t.iceParameters,
     iceCandidates: preferTcp ? tcpFirst(t.iceCandidates) : t.iceCandidates,
@@ -176,7 +195,9 @@ export class SfuSession {
       performance.mark("spazio:device-loaded");
       if (recvInfo) {
         this.#recv = this.#transport(
-          device.createRecvTransport(transportOptions(recvInfo, this.#ice, this.#preferTcp)),
+          device.createRecvTransport(
+            transportOptions(recvInfo, this.#ice, this.#preferTcp, this.opts.frames?.transportSettings),
+          ),
         );
       }
     } finally {
@@ -291,6 +312,8 @@ export class SfuSession {
           rtpParameters: n.rtpParameters as never,
         });
         this.#consumers.set(consumer.id, consumer);
+        // Before consumerReady: the SFU sends nothing to this consumer until then.
+        if (this.opts.frames && consumer.rtpReceiver) this.opts.frames.receiver(consumer.rtpReceiver, n.kind);
         const floor = this.#watch?.jitterTarget;
         if (consumer.kind === "audio" && floor != null && consumer.rtpReceiver) {
           setJitterTarget(consumer.rtpReceiver, floor);
@@ -369,6 +392,7 @@ export class SfuSession {
             await this.#sig.request("createTransport", { direction: "send" }),
             this.#ice,
             this.#preferTcp,
+            this.opts.frames?.transportSettings,
           ),
         ),
       );
@@ -390,6 +414,8 @@ export class SfuSession {
       track,
       appData: { source },
       stopTracks: false,
+      ...(this.opts.frames &&
+        { onRtpSender: (s: RTCRtpSender) => this.opts.frames!.sender(s, track.kind as "audio" | "video") }),
       ...(source === "mic"
         ? {
           codecOptions: {
