@@ -38,6 +38,10 @@ export type TimelineReaction = z.infer<typeof TimelineReaction>;
 export const TimelinePin = z.object({ atMs: Ms, pin: Pin.nullable() });
 export type TimelinePin = z.infer<typeof TimelinePin>;
 
+/** One final caption line: `sub` said `text` from `fromMs` to `toMs`. */
+export const TranscriptLine = z.object({ sub: z.string(), text: z.string(), fromMs: Ms, toMs: Ms });
+export type TranscriptLine = z.infer<typeof TranscriptLine>;
+
 export const Timeline = z.object({
   /** Wall-clock ms at which the recording began: every `*Ms` counts from here. */
   startedAt: z.number(),
@@ -50,6 +54,8 @@ export const Timeline = z.object({
   comments: z.array(TimelineComment),
   reactions: z.array(TimelineReaction),
   pins: z.array(TimelinePin),
+  /** What was said, from the live captions' final lines (timelines made before captions have none). */
+  transcript: z.array(TranscriptLine).default([]),
 });
 export type Timeline = z.infer<typeof Timeline>;
 
@@ -70,6 +76,7 @@ export const EMPTY_TIMELINE = (startedAt: number): Timeline => ({
   comments: [],
   reactions: [],
   pins: [],
+  transcript: [],
 });
 
 /** Who was on stage at `ms`, host first, in the order they came up. */

@@ -4,7 +4,7 @@
 // request with 401.
 // Imports nothing runtime-specific, so Deno, workerd and Node all load it.
 import { z } from "zod";
-import { CaptionLineRequest, CaptionsStatusRequest } from "./captions.ts";
+import { CAPTION_TEXT_MAX, CaptionLineRequest, CaptionsStatusRequest } from "./captions.ts";
 import {
   AccountSub,
   Person,
@@ -130,7 +130,13 @@ export const SpaceReport = z.object({
 export type SpaceReport = z.infer<typeof SpaceReport>;
 
 /** Most entries of each kind the room keeps of one recording (the oldest go first). */
-export const TIMELINE_LIMITS = { stage: 2_000, comments: 5_000, reactions: 20_000, pins: 1_000 } as const;
+export const TIMELINE_LIMITS = {
+  stage: 2_000,
+  comments: 5_000,
+  reactions: 20_000,
+  pins: 1_000,
+  captions: 10_000,
+} as const;
 
 /**
  * Signed GET `/parties/space/<id>?timeline`: what the room kept while the Space was recorded, in
@@ -152,5 +158,8 @@ export const RoomTimeline = z.object({
     TIMELINE_LIMITS.reactions,
   ),
   pins: z.array(z.object({ at: z.number(), pin: Pin.nullable() })).max(TIMELINE_LIMITS.pins),
+  /** Final caption lines: what each speaker said from `from` to `to` (rooms before captions kept none). */
+  captions: z.array(z.object({ sub: Sub, text: z.string().max(CAPTION_TEXT_MAX), from: z.number(), to: z.number() }))
+    .max(TIMELINE_LIMITS.captions).default([]),
 });
 export type RoomTimeline = z.infer<typeof RoomTimeline>;

@@ -5,7 +5,7 @@
 import type { CaptionLineRequest, CaptionsInfo, CaptionsStatusRequest } from "../../lib/protocol/captions.ts";
 import { fail, json } from "../shared/http.ts";
 import type { SpaceRoomHandle } from "./handle.ts";
-import { all, spaceInfo, type SpaceState } from "./state.ts";
+import { all, person, spaceInfo, type SpaceState } from "./state.ts";
 
 /** The caption model is keyed by the Space's language: `en`, `fr`, `it`; `en-GB` is `en`. */
 export function captionLang(s: SpaceState): string | undefined {
@@ -57,5 +57,7 @@ export function handleCaptionRequest(
     final: r.final,
     at: r.at,
   });
+  // Finals of a recorded Space are its transcript (a Space not recorded keeps none).
+  if (r.final && r.text !== "") room.timeline.caption(s, person(speaker), r.text, r.startedAt, r.at);
   return json({ ok: true });
 }

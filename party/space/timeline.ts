@@ -9,7 +9,13 @@ import { type Delivery, person, type SpaceState } from "./state.ts";
 import type { RoomStorage } from "./store.ts";
 
 type Kind = keyof typeof TIMELINE_LIMITS;
-const PREFIX: Record<Kind, string> = { stage: "tl:s:", comments: "tl:c:", reactions: "tl:r:", pins: "tl:p:" };
+const PREFIX: Record<Kind, string> = {
+  stage: "tl:s:",
+  comments: "tl:c:",
+  reactions: "tl:r:",
+  pins: "tl:p:",
+  captions: "tl:t:",
+};
 /** Reactions of one kind closer together than this are one burst. */
 export const BURST_MS = 1_000;
 
@@ -18,6 +24,7 @@ type StageEntry = { person: Person; role: StageRole; from: number; to: number };
 type CommentEntry = { person: Person; id: string; text: string; at: number };
 type ReactionEntry = { emoji: Reaction; count: number; at: number };
 type PinEntry = { at: number; pin: Pin | null };
+type CaptionEntry = { person: Person; text: string; from: number; to: number };
 
 interface Meta {
   startedAt: number;
@@ -59,6 +66,7 @@ export class RecordingTimeline {
         comments: { first: 0, next: 0 },
         reactions: { first: 0, next: 0 },
         pins: { first: 0, next: 0 },
+        captions: { first: 0, next: 0 },
       },
       bursts: {},
     };
@@ -94,6 +102,16 @@ export class RecordingTimeline {
     if (!recordingNow(s) || !this.#meta) return;
     const writes: Record<string, unknown> = {};
     this.#react(writes, emoji, count, now);
+    this.#save(writes);
+  }
+
+  /** A final caption line of someone on stage: the recorded Space's transcript. */
+  caption(s: SpaceState | undefined, speaker: Person, text: string, from: number, to: number): void {
+    if (!recordingNow(s) || !this.#meta) return;
+    // A room that recorded before captions were kept has no counter for them yet.
+    this.#meta.n.captions ??= { first: 0, next: 0 };
+    const writes: Record<string, unknown> = {};
+    this.#add(writes, "captions", { person: speaker, text, from, to } satisfies CaptionEntry);
     this.#save(writes);
   }
 
@@ -149,14 +167,17 @@ export class RecordingTimeline {
     const meta = this.#meta;
     if (!meta) return null;
     const list = async <T>(kind: Kind) => [...(await this.storage.list<T>({ prefix: PREFIX[kind] })).values()];
-    const [stage, comments, reactions, pins] = await Promise.all([
+    const [stage, comments, reactions, pins, captions] = await Promise.all([
       list<StageEntry>("stage"),
       list<CommentEntry>("comments"),
       list<ReactionEntry>("reactions"),
       list<PinEntry>("pins"),
+      list<CaptionEntry>("captions"),
     ]);
     const people = new Map<string, Person>();
-    for (const e of [...stage, ...comments, ...Object.values(meta.open)]) people.set(e.person.sub, e.person);
+    for (const e of [...stage, ...comments, ...captions, ...Object.values(meta.open)]) {
+      people.set(e.person.sub, e.person);
+    }
     return {
       startedAt: meta.startedAt,
       people: [...people.values()],
@@ -167,6 +188,7 @@ export class RecordingTimeline {
       comments: comments.map((c) => ({ id: c.id, sub: c.person.sub, text: c.text, at: c.at })),
       reactions,
       pins,
+      captions: captions.map((c) => ({ sub: c.person.sub, text: c.text, from: c.from, to: c.to })),
     };
   }
 }

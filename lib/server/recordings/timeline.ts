@@ -5,6 +5,8 @@
 // the recording's start; whatever lies before it is dropped, whatever is still open ends with it.
 import type { Person } from "../../protocol/space.ts";
 import type { RoomTimeline } from "../../protocol/space_http.ts";
+
+type RoomTimelineInput = Omit<RoomTimeline, "captions"> & Partial<Pick<RoomTimeline, "captions">>;
 import {
   EMPTY_TIMELINE,
   type SpeakingInterval,
@@ -77,7 +79,8 @@ export function alignSpeaking(speaking: SpeakingInterval[], onAir: SpeakingInter
 export function buildTimeline(
   startedAt: number,
   endedAt: number,
-  room: RoomTimeline | null,
+  /** As read from the room, or written by a test (lists with defaults may be left out). */
+  room: RoomTimelineInput | null,
   speaking: SpeakingLine[],
   air: SpeakingLine[] = [],
 ): Timeline {
@@ -117,7 +120,13 @@ export function buildTimeline(
     atMs: rel(r.at),
   }));
   t.pins = (room?.pins ?? []).filter((p) => inside(p.at)).map((p) => ({ atMs: rel(p.at), pin: p.pin }));
-  const named = new Set([...t.stage, ...t.speaking, ...t.comments].map((e) => e.sub));
+  t.transcript = (room?.captions ?? []).filter((c) => inside(c.to)).map((c) => ({
+    sub: c.sub,
+    text: c.text,
+    fromMs: rel(Math.max(c.from, startedAt)),
+    toMs: rel(c.to),
+  })).sort((a, b) => a.fromMs - b.fromMs);
+  const named = new Set([...t.stage, ...t.speaking, ...t.comments, ...t.transcript].map((e) => e.sub));
   for (const sub of named) t.people[sub] = people.get(sub) ?? { sub };
   return t;
 }
