@@ -7,6 +7,7 @@
 // speaker. A signed-in person cuts a 30 s clip from where they are (unless the host turned clips
 // off; a signed-out one is offered to sign in); the host moves the replay's start with a slider
 // and a preview, or deletes the recording and its clips.
+import { Transcript } from "../components/replay/Transcript.tsx";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ClipButton } from "../components/replay/ClipButton.tsx";
 import { ReplayHostTools } from "../components/replay/ReplayHostTools.tsx";
@@ -250,6 +251,9 @@ export default function ReplayPlayer(p: ReplayPlayerProps) {
         )}
       </div>
       {moment && <ReplayMoment lang={lang} moment={moment} />}
+      {p.kind === "replay" && p.timeline && (
+        <Transcript lang={lang} timeline={p.timeline} trimStartMs={trim} at={at} onSeek={seekTo} name={p.title} />
+      )}
       {p.kind === "replay" && p.isHost && p.spaceId && (
         <ReplayHostTools
           lang={lang}

@@ -3,18 +3,22 @@
 // known English sentence (then silence, looped); the host (on the Space room) and an anonymous
 // listener on the Space's audience shard turn CC on and see most of its words with the host's
 // name; the CC choice is remembered after a reload; the host turns captions off for everyone
-// and the listener's button goes. A word match is loose: the embedded engine misses words.
+// and the listener's button goes. The Space was recorded: its replay shows the transcript (a tap
+// on a line plays from there, the search finds a word and jumps to it) and the WebVTT downloads.
+// A word match is loose: the embedded engine misses words.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import {
   islandsReady,
   launchBrowser,
   newPerson,
+  openSheet,
   screenshots,
   signUp,
-  startSpaceAsHost,
   watchSockets,
 } from "./support/browser.ts";
+import { waitFor } from "./support/party.ts";
+import { audioTime } from "./support/recording.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -77,7 +81,16 @@ Deno.test("live captions: the host's words reach the room and a shard's listener
     const host = await newPerson(browser);
     const h = host.page;
     await signUp(h, stack.web.url, "cc_host", "Sia Host");
-    const link = await startSpaceAsHost(h, stack.web.url, "Captioned");
+    // Created recorded, with the body the creation form sends.
+    const created = await h.evaluate(async () => {
+      const body = JSON.stringify({ title: "Captioned", lang: "en", record: true });
+      const res = await fetch("/api/spaces", { method: "POST", headers: { "content-type": "application/json" }, body });
+      return await res.json();
+    });
+    const link = `${stack.web.url}/s/${created.id}`;
+    await h.goto(link);
+    await islandsReady(h);
+    await h.getByRole("button", { name: "Unmute my microphone" }).click();
     const cc = (p: Page) => p.getByRole("button", { name: "CC Captions" });
     await cc(h).click();
     await seesMostWords(h, "Sia Host", "the host's own captions (Space room)");
@@ -90,7 +103,7 @@ Deno.test("live captions: the host's words reach the room and a shard's listener
     await cc(a).click();
     assert.equal(await cc(a).getAttribute("aria-pressed"), "true");
     const heard = await seesMostWords(a, "Sia Host", "an anonymous listener on the shard");
-    const spaceId = link.split("/s/")[1];
+    const spaceId: string = created.id;
     assert.ok(sockets.to(`/parties/audience/${spaceId}.0`).length > 0, "the listener is on the Space's shard");
     assert.equal(sockets.to("/parties/space/").length, 0);
     console.log(`captions: the listener read ${heard.length} of ${WORDS.length} words: ${heard.join(" ")}`);
@@ -108,6 +121,48 @@ Deno.test("live captions: the host's words reach the room and a shard's listener
     await h.getByRole("button", { name: "Turn captions off for everyone" }).click();
     await a.getByText("The host turned captions off.").waitFor({ timeout: 5_000 });
     assert.equal(await cc(a).count(), 0);
+
+    // The replay: the transcript at its times, a line plays from its time, the search jumps.
+    await openSheet(h, /^Host tools/);
+    await h.getByRole("button", { name: "End Space" }).click();
+    await h.getByRole("button", { name: "Yes, end it" }).click();
+    await waitFor("the replay to be mixed", async () => {
+      const r = await stack.recordings.get(spaceId);
+      return r && (r.status === "ready" || r.status === "failed") ? r : undefined;
+    }, 30_000);
+    const timeline = JSON.parse(await Deno.readTextFile(`${stack.recordingsDir}/spaces/${spaceId}/timeline.json`));
+    const transcript: { text: string; fromMs: number; toMs: number }[] = timeline.transcript;
+    assert.ok(transcript.length > 0, "finals kept in the timeline");
+    await a.goto(`${link}/replay`);
+    await islandsReady(a);
+    const section = a.getByTestId("transcript");
+    await section.waitFor();
+    const lines = section.getByRole("button", { name: /Sia Host/ });
+    assert.equal(await lines.count(), transcript.length);
+    await lines.last().click();
+    const lastAt = transcript.at(-1)!.fromMs / 1000;
+    await waitFor("the replay to play from the tapped line", async () => {
+      const t = await audioTime(a);
+      return Math.abs(t - lastAt) < 1.5 ? true : undefined;
+    }, 5_000);
+    const search = section.getByRole("searchbox", { name: "Search the transcript" });
+    await search.fill("music");
+    await section.getByRole("status").filter({ hasText: /lines? match/ }).waitFor();
+    await search.press("Enter");
+    const firstMusic = transcript.find((l) => l.text.includes("music"))!.fromMs / 1000;
+    await waitFor("the search to jump to the first line with the word", async () => {
+      const t = await audioTime(a);
+      return Math.abs(t - firstMusic) < 1.5 ? true : undefined;
+    }, 5_000);
+    await search.fill("");
+    await screenshots(a, "captions-transcript");
+    const [download] = await Promise.all([
+      a.waitForEvent("download"),
+      section.getByRole("link", { name: "Download WebVTT" }).click(),
+    ]);
+    const vtt = await Deno.readTextFile((await download.path())!);
+    assert.ok(vtt.startsWith("WEBVTT\n"), vtt.slice(0, 40));
+    assert.match(vtt, /\d\d:\d\d:\d\d\.\d{3} --> \d\d:\d\d:\d\d\.\d{3}\n<v Sia Host>/);
   } finally {
     await browser.close();
     await stack.close();

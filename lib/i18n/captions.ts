@@ -1,6 +1,13 @@
 // Live captions and transcripts: the CC button, the host's switch, why a Space has none.
 export const captions = {
   en: {
+    "tr.title": "Transcript",
+    "tr.search": "Search the transcript",
+    "tr.matches": "{n} lines match",
+    "tr.no_match": "No line has these words.",
+    "tr.vtt": "Download WebVTT",
+    "tr.txt": "Download text",
+    "tr.jump": "Play from {at}: {name}, {text}",
     "cc.button": "Captions",
     "cc.show": "Show captions",
     "cc.hide": "Hide captions",
@@ -16,6 +23,13 @@ export const captions = {
     "cc.line": "{name}: {text}",
   },
   fr: {
+    "tr.title": "Transcription",
+    "tr.search": "Rechercher dans la transcription",
+    "tr.matches": "{n} lignes correspondent",
+    "tr.no_match": "Aucune ligne ne contient ces mots.",
+    "tr.vtt": "Télécharger en WebVTT",
+    "tr.txt": "Télécharger en texte",
+    "tr.jump": "Lire à partir de {at} : {name}, {text}",
     "cc.button": "Sous-titres",
     "cc.show": "Afficher les sous-titres",
     "cc.hide": "Masquer les sous-titres",
@@ -31,6 +45,13 @@ export const captions = {
     "cc.line": "{name} : {text}",
   },
   it: {
+    "tr.title": "Trascrizione",
+    "tr.search": "Cerca nella trascrizione",
+    "tr.matches": "{n} righe corrispondono",
+    "tr.no_match": "Nessuna riga contiene queste parole.",
+    "tr.vtt": "Scarica in WebVTT",
+    "tr.txt": "Scarica come testo",
+    "tr.jump": "Riproduci da {at}: {name}, {text}",
     "cc.button": "Sottotitoli",
     "cc.show": "Mostra i sottotitoli",
     "cc.hide": "Nascondi i sottotitoli",
