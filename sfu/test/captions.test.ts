@@ -106,3 +106,42 @@ test("pocketsphinx, in a recogniser process, reads espeak-ng's English with part
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+const frModel = process.env.SPAZIO_STT_MODEL_FR;
+
+test("Vosk with the operator's French model reads espeak-ng French", {
+  skip: !frModel
+    ? "no French Vosk model here: set SPAZIO_STT_MODEL_FR to a Vosk model folder (e.g. vosk-model-small-fr-0.22) to run it"
+    : !existsSync(voskLib)
+    ? `libvosk.so is not at ${voskLib} (the set-up puts it there)`
+    : !hasEspeak
+    ? "espeak-ng is not installed"
+    : false,
+}, async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "spazio-stt-fr-"));
+  const rec = new RecogniserProcess({ engine: "vosk", lang: "fr", model: frModel! });
+  try {
+    const wav = path.join(dir, "s.wav");
+    execFileSync("espeak-ng", ["-v", "fr", "-s", "140", "-w", wav, "bonjour à tous et bienvenue dans notre émission"]);
+    const raw = path.join(dir, "s.raw");
+    execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-i", wav, "-ar", "16000", "-ac", "1", "-f", "s16le", raw]);
+    const pcm = readFileSync(raw);
+    const finals: string[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      rec.on("final", (t, pause) => {
+        finals.push(t);
+        if (!pause) resolve();
+      });
+      rec.on("gone", (why) => reject(new Error(`recogniser gone: ${why}`)));
+    });
+    for (let i = 0; i < pcm.length; i += 3200) rec.feed(pcm.subarray(i, i + 3200));
+    rec.end();
+    await done;
+    const words = finals.join(" ").split(" ");
+    const heard = ["bonjour", "tous", "bienvenue", "dans", "notre", "émission"].filter((w) => words.includes(w));
+    assert.ok(heard.length >= 3, `heard ${JSON.stringify(finals)}`);
+  } finally {
+    rec.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
