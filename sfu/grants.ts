@@ -75,14 +75,17 @@ export class GrantTable {
 export class PartyGrantSource {
   /** Told whether the Space is being recorded, from each answer: an SFU that restarted records again. */
   onRecording?: (room: string, on: boolean) => void;
+  /** Told the Space's caption language from each answer, likewise. */
+  onCaptions?: (room: string, lang: string | null) => void;
 
   constructor(readonly partyUrl: string, readonly serverSecret: string, readonly timeoutMs = 2000) {}
 
   async fetch(spaceId: string, sub: string): Promise<Grant> {
     // Fail closed: without the room's word nobody is let in or put on air.
     const answer = await askPartyRoom(this, spaceGetGrant, { spaceId }, { type: "getGrant", sub }, "the Space room");
-    const { canSpeak, muted, admitted, video, seq, recording } = answer;
+    const { canSpeak, muted, admitted, video, seq, recording, captions } = answer;
     if (recording !== undefined) this.onRecording?.(sfuRoomName(spaceId), recording);
+    if (captions !== undefined) this.onCaptions?.(sfuRoomName(spaceId), captions);
     return { canSpeak, muted, admitted, video, seq };
   }
 }

@@ -62,6 +62,9 @@ export class SfuServer {
     this.#party.onRecording = (room, on) => {
       if (this.#relay.isOrigin(room)) this.recordings.set(room, on);
     };
+    this.#party.onCaptions = (room, lang) => {
+      if (this.#relay.isOrigin(room)) this.captions?.heal(room, lang);
+    };
     const post = internalPoster(config.serverSecret);
     this.#links = new OriginLinks({
       config,

@@ -72,6 +72,8 @@ export const GetGrantResponse = z.object({
   removed: z.boolean().optional(),
   /** The Space is being recorded now (an SFU that restarted resumes its taps from this). */
   recording: z.boolean().optional(),
+  /** The language the Space is captioned in now, or null (an SFU that restarted captions again). */
+  captions: z.string().max(10).nullable().optional(),
 });
 export type GetGrantResponse = z.infer<typeof GetGrantResponse>;
 

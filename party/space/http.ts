@@ -15,7 +15,7 @@ import type { SpaceRoomHandle } from "./handle.ts";
 import { createSpace, endSpace, startSpace, updateBlocks, updateSpace } from "./lifecycle.ts";
 import { listReports } from "./store.ts";
 import { handleShardRequest } from "./shard_requests.ts";
-import { handleCaptionRequest } from "./captions.ts";
+import { captionsWanted, handleCaptionRequest } from "./captions.ts";
 import { grantFor, hasPart, kindOf, publicSnapshot } from "./state.ts";
 
 /** Largest body the room reads: an init with 2,000 blocked people fits comfortably. */
@@ -81,6 +81,8 @@ export async function handleSpaceRequest(room: SpaceRoomHandle, req: Request): P
         ...grant,
         part,
         recording,
+        // Likewise the caption language: a restarted SFU captions the Space again.
+        captions: captionsWanted(s),
         ...(shard !== undefined && { shard }),
         // Once ended nobody is admitted; the web still must tell a removed person from the rest.
         ...(grant.ended && kindOf(s, r.sub) === "removed" && { removed: true }),

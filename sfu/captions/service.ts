@@ -29,6 +29,8 @@ export class Captions implements RecogniserLender {
   readonly #off = new Map<string, string>();
   readonly ready: Promise<void>;
   readonly #wanted = new Map<string, string>();
+  /** What the room last said for each Space (to tell a getGrant's repeat from news). */
+  readonly #asked = new Map<string, string | null>();
   readonly #active = new Map<string, SpaceCaptioner>();
   readonly #idle = new Map<string, RecogniserProcess[]>();
   #lent = new Set<RecogniserProcess>();
@@ -91,6 +93,8 @@ export class Captions implements RecogniserLender {
   async set(room: string, lang: string | null): Promise<void> {
     const named = parseSfuRoom(room);
     if (named?.kind !== "space") return;
+    if (lang === null) this.#asked.delete(room);
+    else this.#asked.set(room, lang);
     if (lang === null) {
       this.#wanted.delete(room);
       this.#active.get(room)?.close();
@@ -118,6 +122,12 @@ export class Captions implements RecogniserLender {
     this.#warm(lang);
     const made = this.#opts.existingRoom(room);
     if (made) this.roomMade(made);
+  }
+
+  /** The room's word in a getGrant answer: acted on only when it is news (a restarted SFU). */
+  heal(room: string, lang: string | null): void {
+    if ((this.#asked.get(room) ?? null) === lang) return;
+    void this.set(room, lang).catch((err) => console.error("sfu: captions switch failed:", err));
   }
 
   /** A room object was made: it is captioned if its Space is (on its origin). */
