@@ -19,38 +19,12 @@ import {
 } from "./support/browser.ts";
 import { waitFor } from "./support/party.ts";
 import { audioTime } from "./support/recording.ts";
+import { speechWav } from "./support/speech.ts";
 import { startStack } from "./support/stack.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
-export const SENTENCE = "welcome to the show today we talk about music";
+const SENTENCE = "welcome to the show today we talk about music";
 const WORDS = SENTENCE.split(" ").filter((w) => w.length > 2);
-
-/** espeak-ng's voice (a Klatt variant the embedded model reads best) of `text`, then `pad` s of silence, as Chromium's fake microphone wants it. */
-export async function speechWav(text: string, pad = 3): Promise<string> {
-  const raw = await Deno.makeTempFile({ suffix: ".wav" });
-  const wav = await Deno.makeTempFile({ suffix: ".wav" });
-  const run = async (cmd: string, args: string[]) => {
-    const out = await new Deno.Command(cmd, { args, stdout: "null", stderr: "piped" }).output();
-    if (!out.success) throw new Error(`${cmd} failed: ${new TextDecoder().decode(out.stderr)}`);
-  };
-  await run("espeak-ng", ["-v", "en-us+klatt", "-s", "140", "-w", raw, text]);
-  await run("ffmpeg", [
-    "-loglevel",
-    "error",
-    "-y",
-    "-i",
-    raw,
-    "-af",
-    `apad=pad_dur=${pad}`,
-    "-ar",
-    "48000",
-    "-ac",
-    "1",
-    wav,
-  ]);
-  await Deno.remove(raw);
-  return wav;
-}
 
 /** The words of the final caption lines on the page (with the speaker named in each line). */
 async function finalWords(page: Page, name: string): Promise<string[]> {
