@@ -57,7 +57,6 @@ export default function SpaceScreen({ lang, spaceId, topics, initial, signInUrl,
   const confirmingEnd = useSignal(false);
   const pinUrl = useSignal("");
   const reportTarget = useSignal<{ target: { sub: string } | { space: true }; label: string } | null>(null);
-
   const client = live?.client ?? null;
   const view = client?.view.value;
   const media = live?.audio.value ?? null;

@@ -7,6 +7,8 @@
 //   choose to go on without encryption, and then the tap hears the tone and sees the picture;
 // - a new device of the same person (a fresh browser profile) is called out on the other screen;
 // - a public key replaced on its way through the call room gives the two screens different codes.
+// Longer than 300 lines: the four cases share one browser, one SFU tap and its helpers; apart,
+// each file would start its own Chromium and tap for one case.
 import assert from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { islandsReady, launchToneBrowser } from "./support/browser.ts";

@@ -69,6 +69,7 @@ Deno.test(
         comments: [{ id: "c1", sub: GUEST, text: "Hello", atMs: 2_000 }],
         reactions: [],
         pins: [],
+        transcript: [],
       };
       await store.write(`spaces/${space.id}/timeline.json`, new TextEncoder().encode(JSON.stringify(timeline)));
       const replayUrl = `${web.url}/s/${space.id}/replay`;

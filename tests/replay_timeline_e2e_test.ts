@@ -56,6 +56,7 @@ Deno.test(
         ],
         reactions: [{ emoji: "❤️", count: 3, atMs: 26_000 }],
         pins: [{ atMs: 10_000, pin: { kind: "url", url: "https://example.com/show-notes", by: H } }],
+        transcript: [],
       };
       await store.write(`spaces/${space.id}/timeline.json`, new TextEncoder().encode(JSON.stringify(timeline)));
 

@@ -32,6 +32,7 @@ const T: Timeline = {
     { atMs: 2_000, pin: { kind: "url", url: "https://example.com/", by: H } },
     { atMs: 15_000, pin: null },
   ],
+  transcript: [],
 };
 
 Deno.test("the moment of a replay: stage, who speaks, comments so far, bursts, the pin, next speaker", () => {
