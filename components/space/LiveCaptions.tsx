@@ -63,7 +63,7 @@ export function LiveCaptions({ lang }: { lang: Lang }) {
       <div style={{ display: "flex", gap: "0.5rem", alignItems: "center", flexWrap: "wrap" }}>
         <button
           type="button"
-          class="button secondary small"
+          class="button secondary small cc-toggle"
           aria-pressed={shown}
           title={t(lang, shown ? "cc.hide" : "cc.show")}
           onClick={() => showCaptions(!shown)}

@@ -1,5 +1,6 @@
 // The captions of one Space on its origin SFU: a tap per microphone on air (tap.ts), and a
-// recogniser lent to each speaker while the audio-level observer hears them (and a second after),
+// recogniser lent to each speaker from the moment the tap hears a voice and while the audio-level
+// observer hears them (and a second after),
 // within the per-Space and per-machine limits (a speaker past them goes uncaptioned until a
 // recogniser is free). Lines go to the Space room in order, a newer partial of the same words
 // replacing one not yet sent; a final is never dropped.
@@ -7,10 +8,13 @@ import type { types as ms } from "mediasoup";
 import type { CaptionLineRequest } from "../../lib/protocol/captions.ts";
 import type { ProducerEvent, SfuRoom } from "../room.ts";
 import type { RecogniserProcess } from "./recogniser.ts";
+import { AUDIO_LEVEL } from "../media.ts";
 import { CaptionTap, PREROLL_MS } from "./tap.ts";
 
 /** How long after the observer's last "speaking" a recogniser stays with a speaker. */
 export const HANGOVER_MS = 1_000;
+/** How long a recogniser started on the tap's own hearing waits for the observer to agree. */
+const VOICE_HOLD_MS = AUDIO_LEVEL.interval + HANGOVER_MS;
 /** How long a recogniser has to give its last final once told the speaker stopped. */
 const FINAL_WAIT_MS = 5_000;
 
@@ -93,6 +97,7 @@ export class SpaceCaptioner {
         n: 0,
       });
       producer.observer.once("close", () => this.#untap(producer.id));
+      tap.onVoice = () => this.#voice(producer.id);
       await tap.start();
       if (this.room.speakingNow.includes(sub)) {
         this.#speaking(this.room.speakingNow);
@@ -127,6 +132,19 @@ export class SpaceCaptioner {
         s.hangover.unref();
       }
     }
+  }
+
+  /** The tap heard a voice before the observer's report: start now, and stop unless it agrees. */
+  #voice(producerId: string): void {
+    const s = this.#speakers.get(producerId);
+    if (this.#closed || !s || s.proc) return;
+    this.#start(s);
+    if (!s.proc) return;
+    s.hangover = setTimeout(() => {
+      s.hangover = null;
+      this.#stop(s, false);
+    }, VOICE_HOLD_MS);
+    s.hangover.unref();
   }
 
   #start(s: Speaker): void {

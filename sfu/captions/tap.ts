@@ -3,7 +3,9 @@
 // into an ffmpeg that decodes and resamples to its stdout. Decoding is cheap next to recognising
 // (about 1% of a core), so a microphone on air is decoded all the time and the last seconds are
 // kept: the audio-level observer says "speaking" up to a second late, and those first words are
-// in the kept audio. A dead ffmpeg is started again; audio never waits for any of this.
+// in the kept audio. The tap hears a voice itself too (`onVoice`: a few loud packets in a row), so a
+// recogniser can start on the first words rather than on the observer's next report. A dead ffmpeg
+// is started again; audio never waits for any of this.
 import { type ChildProcess, spawn } from "node:child_process";
 import dgram from "node:dgram";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -16,6 +18,11 @@ import { SAMPLE_RATE } from "./engine.ts";
 /** Audio kept for a recogniser that starts late. */
 export const PREROLL_MS = 1_500;
 const PREROLL_BYTES = (PREROLL_MS * SAMPLE_RATE * 2) / 1000;
+/** Loud enough to be a voice: RMS at -50 dBFS (the observer's threshold is -55 dBov). */
+const VOICE_RMS = 32768 * 10 ** (-50 / 20);
+/** How much loud audio in a row makes a voice, not a click. */
+const VOICE_MS = 60;
+const VOICE_SAMPLES = (VOICE_MS * SAMPLE_RATE) / 1000;
 
 export class CaptionTap {
   readonly sub: string;
@@ -32,8 +39,11 @@ export class CaptionTap {
   #preroll: Buffer[] = [];
   #prerollBytes = 0;
   #odd: Buffer | null = null;
+  #loud = 0;
   /** Where live PCM goes while a recogniser listens. */
   onPcm: ((pcm: Buffer) => void) | null = null;
+  /** Called when a voice starts while no recogniser listens. */
+  onVoice: (() => void) | null = null;
 
   constructor(router: ms.Router, producer: ms.Producer, sub: string) {
     this.#router = router;
@@ -152,11 +162,21 @@ export class CaptionTap {
       chunk = chunk.subarray(0, chunk.length - 1);
     }
     if (chunk.length === 0) return;
-    if (this.onPcm) return this.onPcm(chunk);
+    if (this.onPcm) {
+      this.#loud = 0;
+      return this.onPcm(chunk);
+    }
     this.#preroll.push(chunk);
     this.#prerollBytes += chunk.length;
     while (this.#prerollBytes - this.#preroll[0].length >= PREROLL_BYTES) {
       this.#prerollBytes -= this.#preroll.shift()!.length;
+    }
+    const samples = chunk.length / 2;
+    if (rms(chunk) >= VOICE_RMS) this.#loud += samples;
+    else this.#loud = 0;
+    if (this.#loud >= VOICE_SAMPLES && this.onVoice) {
+      this.#loud = 0;
+      this.onVoice();
     }
   }
 
@@ -173,4 +193,15 @@ export class CaptionTap {
     this.#transport = null;
     if (this.#dir) rmSync(this.#dir, { recursive: true, force: true });
   }
+}
+
+/** Root mean square of s16le samples. */
+function rms(pcm: Buffer): number {
+  let sum = 0;
+  const n = pcm.length >> 1;
+  for (let i = 0; i < n; i++) {
+    const v = pcm.readInt16LE(i * 2);
+    sum += v * v;
+  }
+  return n ? Math.sqrt(sum / n) : 0;
 }
