@@ -167,6 +167,8 @@ partyTest(
       seq: (await grant()).seq,
       ended: false,
       recording: false,
+      // The test Space has no language: nothing to caption.
+      captions: null,
     });
 
     await l.request({ type: "requestToSpeak" }, "handRaised");
@@ -314,6 +316,8 @@ partyTest(
       seq: seqBefore + 1,
       ended: false,
       recording: false,
+      // The test Space has no language: nothing to caption.
+      captions: null,
     });
 
     // A host's block, of someone who never connected, then lifted.
