@@ -1,7 +1,8 @@
 // Media in Firefox (Debian's firefox-esr, driven over WebDriver BiDi by puppeteer-core) against the
 // real stack and Chromium: an anonymous Firefox listener hears a Chromium host; a Firefox host is
 // heard by a Chromium listener, goes silent when muted and is heard again; a Chromium-Firefox video
-// call decodes both ways (audio level and frames) and a Firefox-Chromium audio call too; a camera
+// call decodes both ways (audio level and frames), end-to-end encrypted with the same code on both
+// screens, and a Firefox-Chromium audio call too (encrypted as well); a camera
 // in a Space decodes in Firefox; the dock keeps a Firefox listener's audio while they browse.
 //
 // Each test runs in a network namespace of its own (tests/support/firefox.ts#runInNamespace) that
@@ -202,8 +203,31 @@ firefoxTest("Firefox: a host speaks to a Chromium listener, mutes and is heard a
   }
 });
 
+const ENCRYPTED = '.call-pill.e2ee[data-e2ee="encrypted"]';
+
+/** Chromium's code from the lock's sheet, once its lock and Firefox's say encrypted. */
+async function encryptedCode(a: Page, b: FirefoxPage): Promise<string> {
+  await a.locator(ENCRYPTED).waitFor();
+  await b.locator(ENCRYPTED).wait();
+  await a.locator(ENCRYPTED).click();
+  const code = (await a.getByTestId("e2ee-code").textContent())!.trim();
+  await a.keyboard.press("Escape");
+  await a.getByTestId("e2ee-code").waitFor({ state: "detached" });
+  assert.match(code, /^\d{4} \d{4} \d{4}$/);
+  return code;
+}
+
+/** Firefox's code from the lock's sheet (found by CSS: see the ring's Accept below). */
+async function firefoxCode(b: FirefoxPage): Promise<string> {
+  await b.locator(ENCRYPTED).setWaitForStableBoundingBox(false).click();
+  await b.locator("[data-testid=e2ee-code]").wait();
+  const code = await b.$eval("[data-testid=e2ee-code]", (el) => (el.textContent ?? "").trim());
+  await b.keyboard.press("Escape");
+  return code;
+}
+
 firefoxTest(
-  "Firefox: a video call with Chromium decodes both ways, and an audio call the other way",
+  "Firefox: a video call with Chromium decodes both ways, end-to-end encrypted, and an audio call the other way",
   async () => {
     const stack = await startDevelopmentStack();
     const chromium = await launchToneBrowser(120);
@@ -228,6 +252,10 @@ firefoxTest(
       await b.locator("dialog[open][aria-label*='is calling you']").wait();
       await b.locator("dialog[open] button.accept ::-p-text(Accept)").setWaitForStableBoundingBox(false).click();
       await a.getByRole("status").getByText("Connected").waitFor();
+      // End-to-end encrypted both ways (Chromium's encoded streams, Firefox's RTCRtpScriptTransform):
+      // both locks say so and both screens show the same code. Every frame below went through both
+      // workers: they drop all of them until the keys are agreed, and nobody chose a plain call.
+      assert.equal(await encryptedCode(a, b), await firefoxCode(b), "the two screens show different codes");
       for (
         const [key, what] of [["inboundAudioBytes", "Ann's voice"], ["inboundVideoFrames", "Ann's camera"]] as const
       ) {
@@ -248,6 +276,8 @@ firefoxTest(
       await byRole(b, "button", "Audio call").click();
       await a.getByRole("dialog", { name: /is calling you/ }).getByRole("button", { name: "Accept" }).click();
       await a.getByRole("status").getByText("Connected").waitFor();
+      await a.locator(ENCRYPTED).waitFor();
+      await b.locator(ENCRYPTED).wait();
       await firefoxReceives(b, "Ann's voice in Firefox's audio call");
       await chromiumReceives(a, "Bob's voice (Firefox) in Chromium's audio call");
     } finally {
