@@ -58,12 +58,14 @@ try {
       } else quietSince = 0;
     }, 20);
     const box = document.querySelector("[data-testid=captions]")!;
-    const seen = new Set<string>();
+    // Per line element (one per utterance), each new text: the same words said again in a later
+    // utterance are a new line, not one seen before.
+    const seen = new WeakMap<Element, string>();
     new MutationObserver(() => {
       box.querySelectorAll("p.cc-partial, p.cc-final").forEach((p) => {
         const key = `${p.className}|${p.textContent}`;
-        if (seen.has(key)) return;
-        seen.add(key);
+        if (seen.get(p) === key) return;
+        seen.set(p, key);
         w.__lines.push({ at: Date.now(), final: p.className === "cc-final", id: p.textContent ?? "" });
       });
     }).observe(box, { subtree: true, childList: true, characterData: true });
@@ -102,6 +104,7 @@ try {
     `listener page, ${row.utterances} utterances: speech end -> final p50 ${row.final_p50_ms} ms, p95 ${row.final_p95_ms} ms; speech start -> first partial p50 ${row.first_partial_p50_ms} ms, p95 ${row.first_partial_p95_ms} ms`,
   );
   console.log(JSON.stringify(row));
+  if (Deno.env.get("DBG")) console.log(JSON.stringify({ up: edges.up, lines }));
 } finally {
   await browser.close();
   await stack.close();

@@ -15,6 +15,12 @@ import { CaptionTap, PREROLL_MS } from "./tap.ts";
 export const HANGOVER_MS = 1_000;
 /** How long a recogniser started on the tap's own hearing waits for the observer to agree. */
 const VOICE_HOLD_MS = AUDIO_LEVEL.interval + HANGOVER_MS;
+/**
+ * The audio before the voice a recogniser started on the tap's hearing gets: the voice began only
+ * 60 ms before, and every second of pre-roll is a second the engine must get through before it
+ * reaches the words (about 0.3 s of work per second here).
+ */
+const VOICE_PREROLL_MS = 300;
 /** How long a recogniser has to give its last final once told the speaker stopped. */
 const FINAL_WAIT_MS = 5_000;
 
@@ -138,7 +144,7 @@ export class SpaceCaptioner {
   #voice(producerId: string): void {
     const s = this.#speakers.get(producerId);
     if (this.#closed || !s || s.proc) return;
-    this.#start(s);
+    this.#start(s, VOICE_PREROLL_MS);
     if (!s.proc) return;
     s.hangover = setTimeout(() => {
       s.hangover = null;
@@ -147,7 +153,7 @@ export class SpaceCaptioner {
     s.hangover.unref();
   }
 
-  #start(s: Speaker): void {
+  #start(s: Speaker, prerollMs = PREROLL_MS): void {
     if (s.proc || s.tap.closed) return;
     if (this.listening >= this.#lender.perSpace) return;
     const proc = this.#lender.acquire(this.lang);
@@ -160,7 +166,7 @@ export class SpaceCaptioner {
         startedAt: at,
       };
     };
-    newUtterance(Date.now() - PREROLL_MS);
+    newUtterance(Date.now() - prerollMs);
     const line = (text: string, final: boolean) => {
       if (!s.utterance) return;
       this.#enqueue({
@@ -188,7 +194,7 @@ export class SpaceCaptioner {
       s.tap.onPcm = null;
       s.proc = null;
     });
-    proc.feed(s.tap.takePreroll());
+    proc.feed(s.tap.takePreroll(prerollMs));
     s.tap.onPcm = (pcm) => proc.feed(pcm);
   }
 

@@ -60,12 +60,13 @@ export class CaptionTap {
     return this.#ffmpeg?.pid;
   }
 
-  /** The last PREROLL_MS of audio, oldest first, and forgets it. */
-  takePreroll(): Buffer {
+  /** The last `ms` (at most PREROLL_MS) of audio, oldest first, and forgets all of it. */
+  takePreroll(ms = PREROLL_MS): Buffer {
     const all = Buffer.concat(this.#preroll);
     this.#preroll = [];
     this.#prerollBytes = 0;
-    return all;
+    const bytes = Math.min(all.length, Math.round((ms * SAMPLE_RATE) / 1000) * 2);
+    return all.subarray(all.length - bytes);
   }
 
   async start(): Promise<void> {
