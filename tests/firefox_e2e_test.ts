@@ -1,9 +1,8 @@
 // Media in Firefox (Debian's firefox-esr, driven over WebDriver BiDi by puppeteer-core) against the
 // real stack and Chromium: an anonymous Firefox listener hears a Chromium host; a Firefox host is
 // heard by a Chromium listener, goes silent when muted and is heard again; a Chromium-Firefox video
-// call decodes both ways (audio level and frames), end-to-end encrypted with the same code on both
-// screens, and a Firefox-Chromium audio call too (encrypted as well); a camera
-// in a Space decodes in Firefox; the dock keeps a Firefox listener's audio while they browse.
+// call decodes both ways, end-to-end encrypted with the same code on both screens, and an audio call
+// the other way; a camera in a Space decodes in Firefox; the dock keeps Firefox's audio on browsing.
 //
 // Each test runs in a network namespace of its own (tests/support/firefox.ts#runInNamespace) that
 // looks like one person's computer: loopback plus one network card, 198.18.0.1, with the default
@@ -32,6 +31,9 @@ import { account, befriend, signedInPage } from "./support/calls.ts";
 import {
   byRole,
   cannotMakeNamespace,
+  ENCRYPTED,
+  encryptedCode,
+  firefoxCode,
   firefoxIslandsReady,
   insideNamespace,
   launchFirefox,
@@ -202,29 +204,6 @@ firefoxTest("Firefox: a host speaks to a Chromium listener, mutes and is heard a
     await stack.close();
   }
 });
-
-const ENCRYPTED = '.call-pill.e2ee[data-e2ee="encrypted"]';
-
-/** Chromium's code from the lock's sheet, once its lock and Firefox's say encrypted. */
-async function encryptedCode(a: Page, b: FirefoxPage): Promise<string> {
-  await a.locator(ENCRYPTED).waitFor();
-  await b.locator(ENCRYPTED).wait();
-  await a.locator(ENCRYPTED).click();
-  const code = (await a.getByTestId("e2ee-code").textContent())!.trim();
-  await a.keyboard.press("Escape");
-  await a.getByTestId("e2ee-code").waitFor({ state: "detached" });
-  assert.match(code, /^\d{4} \d{4} \d{4}$/);
-  return code;
-}
-
-/** Firefox's code from the lock's sheet (found by CSS: see the ring's Accept below). */
-async function firefoxCode(b: FirefoxPage): Promise<string> {
-  await b.locator(ENCRYPTED).setWaitForStableBoundingBox(false).click();
-  await b.locator("[data-testid=e2ee-code]").wait();
-  const code = await b.$eval("[data-testid=e2ee-code]", (el) => (el.textContent ?? "").trim());
-  await b.keyboard.press("Escape");
-  return code;
-}
 
 firefoxTest(
   "Firefox: a video call with Chromium decodes both ways, end-to-end encrypted, and an audio call the other way",

@@ -1,5 +1,5 @@
 // Fuzzes every socket and JSON surface of the real stack (party rooms, web API, SFU signalling
-// and control) with mutated protocol messages and hand-made frames for about a minute, then checks
+// and control) with mutated protocol messages and hand-made frames for about half a minute, then checks
 // that nothing answered 5xx, no process logged an uncaught error, and a well-behaved client is
 // still served. The seed is fixed and printed: SPAZIO_FUZZ_SEED=<n> repeats a run, and
 // `deno task bench:fuzz` runs the same campaign for longer.
@@ -8,7 +8,8 @@ import { failures, makeFixture, quietDepartures, runFuzz, stillServes } from "./
 import { startStack } from "./support/stack.ts";
 
 const SEED = Number(Deno.env.get("SPAZIO_FUZZ_SEED") ?? 20_240_909);
-const FUZZ_MS = 45_000;
+// Bounded: the suite is at its 30-minute budget on a 2-core machine (bench:fuzz runs 10 minutes).
+const FUZZ_MS = 25_000;
 
 Deno.test({
   name: `fuzz: mutated messages on every surface get refusals, never a 5xx or a crash (seed ${SEED})`,
