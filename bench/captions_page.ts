@@ -104,7 +104,6 @@ try {
     `listener page, ${row.utterances} utterances: speech end -> final p50 ${row.final_p50_ms} ms, p95 ${row.final_p95_ms} ms; speech start -> first partial p50 ${row.first_partial_p50_ms} ms, p95 ${row.first_partial_p95_ms} ms`,
   );
   console.log(JSON.stringify(row));
-  if (Deno.env.get("DBG")) console.log(JSON.stringify({ up: edges.up, lines }));
 } finally {
   await browser.close();
   await stack.close();

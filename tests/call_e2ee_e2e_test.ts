@@ -12,7 +12,16 @@
 import assert from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { islandsReady, launchToneBrowser } from "./support/browser.ts";
-import { type Account, account, befriend, signedInPage, sleep, viewShots } from "./support/calls.ts";
+import {
+  type Account,
+  account,
+  befriend,
+  codeOn,
+  ENCRYPTED_LOCK,
+  signedInPage,
+  sleep,
+  viewShots,
+} from "./support/calls.ts";
 import { waitFor } from "./support/party.ts";
 import { type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
 import { type Stack, startStack } from "./support/stack.ts";
@@ -127,17 +136,7 @@ async function grows(page: Page, what: string, key: "inboundAudioBytes" | "inbou
   }, 15_000);
 }
 
-const encrypted = (p: Page) => p.locator('.call-pill.e2ee[data-e2ee="encrypted"]');
-
-/** The code in the lock's sheet (the sheet closed again). */
-async function codeOn(p: Page): Promise<string> {
-  await p.getByRole("button", { name: /^End-to-end encrypted/ }).click();
-  const sheet = p.getByRole("dialog", { name: "End-to-end encryption" });
-  const code = (await sheet.getByTestId("e2ee-code").textContent())!.trim();
-  await p.keyboard.press("Escape");
-  await sheet.waitFor({ state: "detached" });
-  return code;
-}
+const encrypted = (p: Page) => p.locator(ENCRYPTED_LOCK);
 
 async function hangUp(p: Page, other: Page) {
   await p.getByRole("button", { name: "End call" }).click();

@@ -27,11 +27,10 @@ import {
   signUp,
   startSpaceAsHost,
 } from "./support/browser.ts";
-import { account, befriend, signedInPage } from "./support/calls.ts";
+import { account, befriend, ENCRYPTED_LOCK, signedInPage } from "./support/calls.ts";
 import {
   byRole,
   cannotMakeNamespace,
-  ENCRYPTED,
   encryptedCode,
   firefoxCode,
   firefoxIslandsReady,
@@ -255,8 +254,8 @@ firefoxTest(
       await byRole(b, "button", "Audio call").click();
       await a.getByRole("dialog", { name: /is calling you/ }).getByRole("button", { name: "Accept" }).click();
       await a.getByRole("status").getByText("Connected").waitFor();
-      await a.locator(ENCRYPTED).waitFor();
-      await b.locator(ENCRYPTED).wait();
+      await a.locator(ENCRYPTED_LOCK).waitFor();
+      await b.locator(ENCRYPTED_LOCK).wait();
       await firefoxReceives(b, "Ann's voice in Firefox's audio call");
       await chromiumReceives(a, "Bob's voice (Firefox) in Chromium's audio call");
     } finally {

@@ -131,11 +131,7 @@ export class SpaceCaptioner {
         s.hangover = null;
         this.#start(s);
       } else if (s.proc && !s.hangover) {
-        s.hangover = setTimeout(() => {
-          s.hangover = null;
-          this.#stop(s, false);
-        }, HANGOVER_MS);
-        s.hangover.unref();
+        this.#stopAfter(s, HANGOVER_MS);
       }
     }
   }
@@ -145,11 +141,15 @@ export class SpaceCaptioner {
     const s = this.#speakers.get(producerId);
     if (this.#closed || !s || s.proc) return;
     this.#start(s, VOICE_PREROLL_MS);
-    if (!s.proc) return;
+    if (s.proc) this.#stopAfter(s, VOICE_HOLD_MS);
+  }
+
+  /** Gives the speaker's recogniser back after `ms`, unless the observer hears them before. */
+  #stopAfter(s: Speaker, ms: number): void {
     s.hangover = setTimeout(() => {
       s.hangover = null;
       this.#stop(s, false);
-    }, VOICE_HOLD_MS);
+    }, ms);
     s.hangover.unref();
   }
 

@@ -253,3 +253,16 @@ export async function viewShots(page: import("playwright-core").Page, name: stri
   }
   if (original) await page.setViewportSize(original);
 }
+
+/** A call's lock when the call is end-to-end encrypted. */
+export const ENCRYPTED_LOCK = '.call-pill.e2ee[data-e2ee="encrypted"]';
+
+/** The code in the lock's sheet of a call page in Chromium (the sheet closed again). */
+export async function codeOn(p: import("playwright-core").Page): Promise<string> {
+  await p.getByRole("button", { name: /^End-to-end encrypted/ }).click();
+  const sheet = p.getByRole("dialog", { name: "End-to-end encryption" });
+  const code = (await sheet.getByTestId("e2ee-code").textContent())!.trim();
+  await p.keyboard.press("Escape");
+  await sheet.waitFor({ state: "detached" });
+  return code;
+}

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import type { Page as ChromiumPage } from "playwright-core";
 import puppeteer, { type Browser, type BrowserContext, type Page } from "puppeteer-core";
+import { codeOn, ENCRYPTED_LOCK } from "./calls.ts";
 import { RECORD_PEER_CONNECTIONS } from "./sfu.ts";
 import type { WebServer } from "./web.ts";
 
@@ -132,24 +133,18 @@ export const statsPage = (page: Page) => ({
   evaluate: <T>(fn: () => Promise<T>) => page.evaluate(fn) as Promise<T>,
 });
 
-/** A call's lock when the call is end-to-end encrypted. */
-export const ENCRYPTED = '.call-pill.e2ee[data-e2ee="encrypted"]';
-
 /** Chromium's code from the lock's sheet, once its lock and Firefox's say encrypted. */
 export async function encryptedCode(a: ChromiumPage, b: Page): Promise<string> {
-  await a.locator(ENCRYPTED).waitFor();
-  await b.locator(ENCRYPTED).wait();
-  await a.locator(ENCRYPTED).click();
-  const code = (await a.getByTestId("e2ee-code").textContent())!.trim();
-  await a.keyboard.press("Escape");
-  await a.getByTestId("e2ee-code").waitFor({ state: "detached" });
+  await a.locator(ENCRYPTED_LOCK).waitFor();
+  await b.locator(ENCRYPTED_LOCK).wait();
+  const code = await codeOn(a);
   assert.match(code, /^\d{4} \d{4} \d{4}$/);
   return code;
 }
 
 /** Firefox's code from the lock's sheet, by CSS (no ARIA query in a modal's top layer there). */
 export async function firefoxCode(b: Page): Promise<string> {
-  await b.locator(ENCRYPTED).setWaitForStableBoundingBox(false).click();
+  await b.locator(ENCRYPTED_LOCK).setWaitForStableBoundingBox(false).click();
   await b.locator("[data-testid=e2ee-code]").wait();
   const code = await b.$eval("[data-testid=e2ee-code]", (el) => (el.textContent ?? "").trim());
   await b.keyboard.press("Escape");
