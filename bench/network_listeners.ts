@@ -22,7 +22,10 @@ export const TRACE_JOIN = `
     window.RTCPeerConnection = function (...args) {
       const pc = new Native(...args);
       const mark = (n) => performance.getEntriesByName("spazio:" + n).length || performance.mark("spazio:" + n);
-      pc.addEventListener("iceconnectionstatechange", () => pc.iceConnectionState === "connected" && mark("ice-connected"));
+      pc.addEventListener("iceconnectionstatechange", () => mark("ice-" + pc.iceConnectionState));
+      pc.addEventListener("icegatheringstatechange", () => mark("gather-" + pc.iceGatheringState));
+      pc.addEventListener("icecandidate", (e) => e.candidate && mark("candidate-" + e.candidate.protocol));
+      pc.addEventListener("signalingstatechange", () => mark("sig-" + pc.signalingState));
       pc.addEventListener("connectionstatechange", () => pc.connectionState === "connected" && mark("dtls-connected"));
       const poll = async () => {
         for (let i = 0; i < 2000 && pc.connectionState !== "closed"; i++) {
@@ -39,6 +42,9 @@ export const TRACE_JOIN = `
       poll();
       return pc;
     };
+    try {
+      new PerformanceObserver((l) => l.getEntries().forEach((e) => performance.mark("spazio:long" + Math.round(e.duration), { startTime: e.startTime }))).observe({ type: "longtask", buffered: true });
+    } catch {}
     window.RTCPeerConnection.prototype = Native.prototype;
     Object.setPrototypeOf(window.RTCPeerConnection, Native);
   })();

@@ -141,7 +141,8 @@ async function buildLang(
       "--format",
       "esm",
       "--code-splitting",
-      "--minify",
+      // SPAZIO_NO_MINIFY=1 keeps names and file comments, for reading a CPU profile.
+      ...(Deno.env.get("SPAZIO_NO_MINIFY") ? [] : ["--minify"]),
       "--import-map",
       map,
       "--outdir",

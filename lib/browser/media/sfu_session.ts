@@ -87,6 +87,28 @@ const RETRY_MS = [250, 500, 1000, 2000];
 const FINAL_CLOSES = new Set([4000, 4001, 4003]);
 
 /**
+ * How long a consumer's track waits at most for its transport's ICE gathering to end: long
+ * enough for the few main-thread tasks that make the UDP sockets (5-10 ms on an idle page), short
+ * of the three round trips ICE and DTLS take before any audio can come.
+ */
+const GATHER_WAIT_MS = 100;
+
+/** Resolves once `t` has gathered its candidates, or after `capMs`. */
+function gathered(t: Transport, capMs: number): Promise<void> {
+  if (t.iceGatheringState === "complete" || t.closed) return Promise.resolve();
+  return new Promise((done) => {
+    const finish = () => {
+      clearTimeout(timer);
+      t.off("icegatheringstatechange", onState);
+      done();
+    };
+    const onState = (state: string) => state === "complete" && finish();
+    const timer = setTimeout(finish, capMs);
+    t.on("icegatheringstatechange", onState);
+  });
+}
+
+/**
  * The SFU's transport answer in mediasoup-client's shape. Its answers are parsed by their schemas
  * (lib/protocol/sfu_signalling.ts), which do not depend on mediasoup-client; its types are
  * stricter on paper (literal unions of URIs, `address` beside `ip`), hence `never` when handing
@@ -325,6 +347,11 @@ export class SfuSession {
         }).catch(() => {});
         // Known before the tiles see it, so that a tile on screen can ask for it at once.
         if (onDemand) this.#videoAsk.set(consumer.id, { on: false, layer: -1, ready: ready ?? Promise.resolve() });
+        // The page plays the track once the transport's sockets exist: Chromium makes its UDP
+        // sockets on the page's main thread, which the first <audio> output holds for a while
+        // (550 ms in bench:network here), so playing first kept ICE from starting until then.
+        await gathered(this.#recv, GATHER_WAIT_MS);
+        if (consumer.closed) return;
         this.remote.value = [...this.remote.value, {
           consumerId: consumer.id,
           producerId: n.producerId,
