@@ -37,6 +37,8 @@ export interface Config {
   roomSecret: string;
   serverSecret: string;
   buildDir: string;
+  /** SPAZIO_RING_MS: how long a call rings before it is missed (5-60 s; default 30 s). */
+  ringMs?: number;
   /** SPAZIO_TURN_URLS, SPAZIO_TURN_SECRET(_FILE), SPAZIO_TURN_TTL, SPAZIO_TURN_FORCE_RELAY (lib/server/turn.ts); unset: no relay. */
   turn?: TurnConfig;
 }
@@ -74,8 +76,18 @@ export function loadConfig(source: Record<string, string | undefined> = Deno.env
     roomSecret: env("SPAZIO_ROOM_SECRET") ?? DEV_ROOM_SECRET,
     serverSecret: env("SPAZIO_SERVER_SECRET") ?? DEV_SERVER_SECRET,
     buildDir: env("SPAZIO_BUILD_DIR") ?? "./_build",
+    ringMs: ringMs(env("SPAZIO_RING_MS")),
     turn: turnConfig(source, Deno.readTextFileSync, production),
   };
+}
+
+function ringMs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 5_000 || ms > 60_000) {
+    throw new Error(`SPAZIO_RING_MS must be a whole number of milliseconds from 5000 to 60000; got "${value}"`);
+  }
+  return ms;
 }
 
 function sfuList(internal: string | undefined, publicUrls: string | undefined): PlacedSfu[] {

@@ -60,7 +60,13 @@ async function liveCallOf(deps: Deps, userId: string): Promise<string | null> {
 }
 
 /** Places a call. Every attempt counts against the flood limit, refused ones too. */
-export async function placeCall(deps: Deps, caller: User, callee: User, video: boolean, ringMs = RING_MS) {
+export async function placeCall(
+  deps: Deps,
+  caller: User,
+  callee: User,
+  video: boolean,
+  ringMs = deps.config.ringMs ?? RING_MS,
+) {
   if (caller.id === callee.id) throw new HttpError(400, "call.err.self");
   if (await takeAttempt(deps.kv, ["call_attempts", caller.id], CALL_ATTEMPTS)) {
     throw new HttpError(429, "call.err.rate_limited");
