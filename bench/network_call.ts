@@ -8,6 +8,15 @@ import { type Account, account, befriend, signedInPage } from "../tests/support/
 import { AUDIBLE_LEVEL, inboundAudio } from "../tests/support/listening.ts";
 import { waitFor } from "../tests/support/party.ts";
 import { RECORD_PEER_CONNECTIONS } from "../tests/support/sfu.ts";
+import { TRACE_JOIN } from "./network_listeners.ts";
+
+/** The page's spazio:* marks since `since` (epoch ms), as "name@ms" after it. */
+const marksSince = (page: Page, since: number) =>
+  page.evaluate((since) =>
+    performance.getEntriesByType("mark").filter((m) => m.name.startsWith("spazio:"))
+      .map((m) => ({ name: m.name.slice(7), at: performance.timeOrigin + m.startTime - since }))
+      .filter((m) => m.at >= 0).sort((a, b) => a.at - b.at)
+      .map((m) => `${m.name}@${m.at.toFixed(0)}`).join(" "), since);
 import type { WebServer } from "../tests/support/web.ts";
 
 /** ms from Accept to both sides hearing, per run. */
@@ -22,6 +31,7 @@ export async function acceptToBothHear(browser: Browser, web: WebServer, runs: n
     for (const who of [ann, bob]) {
       const { page } = await signedInPage(browser, web, who);
       await page.context().addInitScript(RECORD_PEER_CONNECTIONS);
+      await page.context().addInitScript(TRACE_JOIN);
       pages.set(who, page);
     }
     const hears = async (page: Page) => (await inboundAudio(page)).level > AUDIBLE_LEVEL;
@@ -45,6 +55,10 @@ export async function acceptToBothHear(browser: Browser, web: WebServer, runs: n
       );
       times.push(Date.now() - t0);
       console.error(`  call ${run + 1}: both hear ${times.at(-1)} ms after Accept`);
+      if (run === 0) {
+        console.error(`    callee: ${await marksSince(callee, t0)}`);
+        console.error(`    caller: ${await marksSince(caller, t0)}`);
+      }
       await caller.getByRole("button", { name: "End call" }).click();
       await callee.getByText(/^Call ended/).waitFor();
     }

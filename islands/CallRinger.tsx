@@ -68,8 +68,9 @@ export default function CallRinger({ lang, meId, partyUrl }: Props) {
     if (d && !d.open) d.showModal();
     // showModal focuses Accept (autofocus); again without scrolling, in case it did not.
     accept.current?.focus({ preventScroll: true });
-    // Fetch the media code while it rings, so answering does not wait for it.
+    // Fetch the call's code while it rings, so answering does not wait for it.
     void import("../lib/browser/calls/call_media.ts").catch(() => {});
+    void import("../lib/browser/calls/live_call.ts").catch(() => {});
     void spaceInProgress().then((title) => (spaceTitle.value = title));
     const stop = startRing();
     // Never ring past the call's own ring time, even if its end never reached this tab.
@@ -88,6 +89,19 @@ export default function CallRinger({ lang, meId, partyUrl }: Props) {
   };
   const answer = () => {
     incoming.value = null;
+    // The answer goes out from here while the call's screen loads (it takes this call over:
+    // openCall gives it the one already open), rather than after that screen has connected.
+    void import("../lib/browser/calls/live_call.ts").then(({ openCall }) =>
+      openCall({
+        callId: c.callId,
+        me: { id: meId },
+        peer: c.from,
+        role: "callee",
+        video: c.video,
+        partyUrl,
+        answer: true,
+      })
+    ).catch(() => {/* the call's screen answers, as a notification's Accept does */});
     void navigate(new URL(`/calls/${c.callId}?answer=1`, location.href).href, { push: true, scroll: 0 });
   };
   return (

@@ -48,11 +48,13 @@ export class CallMedia {
     this.session = new SfuSession({
       frames,
       receive: true,
+      send: true,
       // A conversation: at most 200 ms more delay to let a lost packet come back on a lossy path.
       jitterCapMs: 200,
       credentials: async () => {
         const r = await api("POST", `/api/calls/${encodeURIComponent(callId)}/media`, CallMediaAccess);
         if (!r.ok) throw new Error(r.code);
+        performance.mark("spazio:call-token");
         return r.data;
       },
     });
@@ -81,6 +83,9 @@ export class CallMedia {
   }
 
   async start(): Promise<void> {
+    // The connection to the SFU (and the other side's sound) does not wait for the microphone:
+    // a first call's permission prompt, or a slow device, overlaps the join instead of preceding it.
+    const joined = this.session.start();
     let stream: MediaStream;
     try {
       stream = await navigator.mediaDevices.getUserMedia({
@@ -93,7 +98,7 @@ export class CallMedia {
       return;
     }
     try {
-      await this.session.start();
+      await joined;
       if (this.#closed) return void stream.getTracks().forEach((t) => t.stop());
       await this.session.publish(stream.getAudioTracks()[0], "mic");
       const cam = stream.getVideoTracks()[0];

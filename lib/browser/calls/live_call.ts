@@ -21,7 +21,8 @@ export { liveCall };
 
 export interface LiveCallInfo {
   callId: string;
-  me: PeerInfo;
+  /** This person (only their id is needed: the ringer knows no more). */
+  me: Pick<PeerInfo, "id">;
   peer: PeerInfo;
   role: CallRole;
   video: boolean;
@@ -84,6 +85,7 @@ export class LiveCall {
       if (this.info.answer && this.info.role === "callee" && !this.#answered) {
         this.#answered = true;
         this.#leaveSpace();
+        performance.mark("spazio:call-accept-sent");
         this.client.send("accept");
       }
       if (this.info.role === "caller") this.#leaveSpace();
@@ -100,6 +102,7 @@ export class LiveCall {
   #startMedia() {
     if (this.#starting || this.#closed.peek()) return;
     this.#starting = true;
+    performance.mark("spazio:call-in");
     this.#leaveSpace();
     const callId = this.info.callId;
     const video = this.client.call.peek()?.video ?? this.info.video;

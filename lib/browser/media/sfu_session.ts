@@ -60,6 +60,11 @@ export interface SessionOptions {
   jitterCapMs?: number;
   /** End-to-end encryption of every frame (a call); never set for a Space. */
   frames?: FrameHooks | null;
+  /**
+   * This session will send (a call): its send transport is asked for beside `consume`, a round
+   * trip before the first `publish` would ask for it.
+   */
+  send?: boolean;
 }
 
 /**
@@ -159,6 +164,8 @@ export class SfuSession {
   /** The UDP path failed and an ICE restart did not mend it: new transports rank TCP first. */
   #preferTcp = false;
   #watch: MediaWatch | null = null;
+  /** The send transport asked for ahead of the first publish (`send`), until it takes it. */
+  #sendInfo: Promise<TransportInfo> | null = null;
   /** Built (device, signalling, receive transport) and not torn down: publish may go ahead. */
   #ready = false;
   /** Whether this session has ever been connected: after that, trouble reads "reconnecting". */
@@ -224,6 +231,10 @@ export class SfuSession {
       }
     } finally {
       recvMade();
+    }
+    if (this.opts.send) {
+      this.#sendInfo = sig.request("createTransport", { direction: "send" });
+      this.#sendInfo.catch(() => {}); // a failure is met by the publish that takes it
     }
     if (recvInfo) await sig.request("consume", { rtpCapabilities: device.rtpCapabilities as never });
     this.state.value = "connected";
@@ -413,10 +424,12 @@ export class SfuSession {
     this.#wanted.set(source, { track, paused, options });
     if (!this.#device || !this.#sig || !this.#ready) return;
     if (!this.#send) {
+      const info = this.#sendInfo ?? this.#sig.request("createTransport", { direction: "send" });
+      this.#sendInfo = null;
       this.#send = this.#transport(
         this.#device.createSendTransport(
           transportOptions(
-            await this.#sig.request("createTransport", { direction: "send" }),
+            await info,
             this.#ice,
             this.#preferTcp,
             this.opts.frames?.transportSettings,
@@ -550,6 +563,7 @@ export class SfuSession {
   #teardown() {
     this.#iceRefresh.stop();
     this.#ready = false;
+    this.#sendInfo = null;
     this.#watch?.stop();
     this.#watch = null;
     for (const c of this.#consumers.values()) c.close();
