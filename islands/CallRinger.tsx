@@ -3,7 +3,7 @@ import { useEffect, useRef } from "preact/hooks";
 import { Avatar } from "../components/Avatar.tsx";
 import { api } from "../lib/browser/api_client.ts";
 import { IncomingCall } from "../lib/protocol/api.ts";
-import { CallClient } from "../lib/browser/calls/call_client.ts";
+import { CallClient, dropCallClient, takeCallClient, warmCallClient } from "../lib/browser/calls/call_client.ts";
 import { inbox } from "../lib/browser/calls/inbox_client.ts";
 import { ringState, startRing } from "../lib/browser/calls/ring.ts";
 import { spaceInProgress } from "../lib/browser/calls/space_handoff.ts";
@@ -25,9 +25,9 @@ interface Incoming {
   video: boolean;
 }
 
-/** Declines from any page: a short-lived connection to the call room that says no and goes. */
+/** Declines from any page: the ringing tab's connection to the call room says no and goes. */
 function declineCall(callId: string, partyUrl: string) {
-  const client = new CallClient(callId, partyUrl);
+  const client = takeCallClient(callId) ?? new CallClient(callId, partyUrl);
   const stop = client.call.subscribe((v) => {
     if (v?.status === "ringing") client.send("decline");
     if (v && v.status !== "ringing") {
@@ -46,6 +46,7 @@ export default function CallRinger({ lang, meId, partyUrl }: Props) {
   const spaceTitle = useSignal<string | null>(null);
   const dialog = useRef<HTMLDialogElement>(null);
   const accept = useRef<HTMLButtonElement>(null);
+  const liveCode = useRef<typeof import("../lib/browser/calls/live_call.ts") | null>(null);
 
   useEffect(() => {
     return inbox(partyUrl, meId).subscribe(async (e) => {
@@ -68,15 +69,18 @@ export default function CallRinger({ lang, meId, partyUrl }: Props) {
     if (d && !d.open) d.showModal();
     // showModal focuses Accept (autofocus); again without scrolling, in case it did not.
     accept.current?.focus({ preventScroll: true });
-    // Fetch the call's code while it rings, so answering does not wait for it.
+    // While it rings: the call's code, and the connection to its room, so that an answer goes
+    // out at once rather than after a page load and a connection.
     void import("../lib/browser/calls/call_media.ts").catch(() => {});
-    void import("../lib/browser/calls/live_call.ts").catch(() => {});
+    void import("../lib/browser/calls/live_call.ts").then((m) => (liveCode.current = m)).catch(() => {});
+    warmCallClient(c.callId, partyUrl);
     void spaceInProgress().then((title) => (spaceTitle.value = title));
     const stop = startRing();
     // Never ring past the call's own ring time, even if its end never reached this tab.
     const limit = setTimeout(() => incoming.value?.callId === c.callId && (incoming.value = null), RING_MS + 2_000);
     return () => {
       clearTimeout(limit);
+      dropCallClient(c.callId); // unless the answer took it over
       stop();
       if (d?.open) d.close();
     };
@@ -89,19 +93,18 @@ export default function CallRinger({ lang, meId, partyUrl }: Props) {
   };
   const answer = () => {
     incoming.value = null;
-    // The answer goes out from here while the call's screen loads (it takes this call over:
-    // openCall gives it the one already open), rather than after that screen has connected.
-    void import("../lib/browser/calls/live_call.ts").then(({ openCall }) =>
-      openCall({
-        callId: c.callId,
-        me: { id: meId },
-        peer: c.from,
-        role: "callee",
-        video: c.video,
-        partyUrl,
-        answer: true,
-      })
-    ).catch(() => {/* the call's screen answers, as a notification's Accept does */});
+    // The answer goes out from here, on the connection opened while it rang, while the call's
+    // screen loads (openCall gives that screen the same call). Without the call's code yet, the
+    // screen answers once it has connected, as a notification's Accept does.
+    liveCode.current?.openCall({
+      callId: c.callId,
+      me: { id: meId },
+      peer: c.from,
+      role: "callee",
+      video: c.video,
+      partyUrl,
+      answer: true,
+    });
     void navigate(new URL(`/calls/${c.callId}?answer=1`, location.href).href, { push: true, scroll: 0 });
   };
   return (

@@ -114,3 +114,26 @@ export class CallClient {
     this.#stop("left");
   }
 }
+
+/** A call room connection a ringing tab opened ahead of the answer, for the answer to take over. */
+let warm: CallClient | null = null;
+
+/** Opens (once per call) the connection a ringing tab answers or declines on, at once. */
+export function warmCallClient(callId: string, partyUrl: string): void {
+  if (warm?.callId === callId && !warm.closed.peek()) return;
+  warm?.close();
+  warm = new CallClient(callId, partyUrl);
+}
+
+/** The ringing tab's connection to this call, taken over (null when there is none). */
+export function takeCallClient(callId: string): CallClient | null {
+  const c = warm;
+  if (!c || c.callId !== callId) return null;
+  warm = null;
+  return c.closed.peek() ? null : c;
+}
+
+/** Closes the ringing tab's connection to this call unless something took it over. */
+export function dropCallClient(callId: string): void {
+  takeCallClient(callId)?.close();
+}

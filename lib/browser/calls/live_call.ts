@@ -7,7 +7,7 @@
 import { computed, effect, signal } from "@preact/signals";
 import { callDurationS, type CallRole, isFinal } from "../../protocol/call.ts";
 import type { PeerInfo } from "../../protocol/dm.ts";
-import { CallClient } from "./call_client.ts";
+import { CallClient, takeCallClient } from "./call_client.ts";
 import type { CallMedia } from "./call_media.ts";
 import { CallE2ee } from "./e2ee/call_e2ee.ts";
 import { inbox } from "./inbox_client.ts";
@@ -57,7 +57,8 @@ export class LiveCall {
   #answered = false;
 
   constructor(readonly info: LiveCallInfo) {
-    this.client = new CallClient(info.callId, info.partyUrl);
+    // The ringer's connection when it has one (already synced): the answer goes out at once.
+    this.client = takeCallClient(info.callId) ?? new CallClient(info.callId, info.partyUrl);
     this.e2ee = new CallE2ee(this.client, info.callId, info.role, info.peer.id);
     const e2eeStarted = this.e2ee.start();
     this.#e2eeStarted = e2eeStarted;
