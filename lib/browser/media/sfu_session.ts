@@ -9,7 +9,7 @@ import { Device } from "mediasoup-client";
 import type { Consumer, Producer, Transport } from "mediasoup-client/types";
 import type { IceConfig } from "../../protocol/ice.ts";
 import type { MediaSource, SfuNotification, TransportInfo } from "../../protocol/sfu.ts";
-import { SfuRequestError, SfuSignalling } from "./signalling.ts";
+import { earlyCapabilities, SfuRequestError, SfuSignalling } from "./signalling.ts";
 import { IceRefresh } from "./ice_refresh.ts";
 import { MediaWatch, setJitterTarget } from "./media_watch.ts";
 import { tcpFirst } from "./media_health.ts";
@@ -90,6 +90,41 @@ const RETRY_MS = [250, 500, 1000, 2000];
  *  Space ended), removed from the Space (the SFU refuses a new socket too). 1012 (the SFU
  *  restarting) and every other close reconnect. */
 const FINAL_CLOSES = new Set([4000, 4001, 4003]);
+
+/** A Device loaded ahead of the first session (preloadDevice): its router's capabilities, and it. */
+let preload: { caps: string; device: Promise<Device> } | null = null;
+let preloading = false;
+
+/**
+ * Starts loading the mediasoup Device for the router whose capabilities the page's early socket
+ * brought, before any session is built. `Device.load` makes throwaway offers of the browser's own
+ * (100-270 ms in Chromium here), mostly off the page's main thread, so it overlaps the hydration
+ * instead of following it. Once per page; the first build with the same capabilities takes it.
+ */
+export function preloadDevice(): void {
+  if (preloading) return;
+  preloading = true;
+  void earlyCapabilities().then((caps) => {
+    if (!caps) return;
+    const device = new Device();
+    const loaded = device.load({ routerRtpCapabilities: caps as never }).then(() => device);
+    loaded.catch(() => {}); // the build that takes it loads its own then
+    preload = { caps: JSON.stringify(caps), device: loaded };
+  });
+}
+
+/** A loaded Device for these capabilities: the preloaded one when it was for them, else a new one. */
+async function loadedDevice(caps: unknown): Promise<Device> {
+  const early = preload;
+  preload = null;
+  if (early && early.caps === JSON.stringify(caps)) {
+    const device = await early.device.catch(() => null);
+    if (device) return device;
+  }
+  const device = new Device();
+  await device.load({ routerRtpCapabilities: caps as never });
+  return device;
+}
 
 /**
  * How long a consumer's track waits at most for its transport's ICE gathering to end: long
@@ -217,9 +252,9 @@ export class SfuSession {
         sig.request("getRouterRtpCapabilities", {}),
         receive ? sig.request("createTransport", { direction: "recv" }) : null,
       ]);
-    const device = new Device();
+    let device: Device;
     try {
-      await device.load({ routerRtpCapabilities: rtpCapabilities as never });
+      device = await loadedDevice(rtpCapabilities);
       this.#device = device;
       performance.mark("spazio:device-loaded");
       if (recvInfo) {

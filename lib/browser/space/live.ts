@@ -11,6 +11,13 @@ import { leaveSpace, liveSpace } from "../now_playing.ts";
 
 export { leaveSpace, liveSpace };
 
+// A Space page opened from its link (whose first script opened the SFU socket,
+// lib/server/spaces/early_media.ts) loads its media code and starts loading its mediasoup Device
+// as this code runs, before the page hydrates; the session it starts then takes that Device.
+if ("__spazioEarlySfu" in globalThis) {
+  void import("../media/space_audio.ts").then((m) => m.preloadDevice()).catch(() => {});
+}
+
 export interface LiveSpaceInfo {
   spaceId: string;
   title: string;
