@@ -8,16 +8,8 @@ import { type Account, account, befriend, signedInPage } from "../tests/support/
 import { AUDIBLE_LEVEL, inboundAudio } from "../tests/support/listening.ts";
 import { waitFor } from "../tests/support/party.ts";
 import { RECORD_PEER_CONNECTIONS } from "../tests/support/sfu.ts";
-import { TRACE_JOIN } from "./network_listeners.ts";
-
-/** The page's spazio:* marks since `since` (epoch ms), as "name@ms" after it. */
-const marksSince = (page: Page, since: number) =>
-  page.evaluate((since) =>
-    performance.getEntriesByType("mark").filter((m) => m.name.startsWith("spazio:"))
-      .map((m) => ({ name: m.name.slice(7), at: performance.timeOrigin + m.startTime - since }))
-      .filter((m) => m.at >= 0).sort((a, b) => a.at - b.at)
-      .map((m) => `${m.name}@${m.at.toFixed(0)}`).join(" "), since);
 import type { WebServer } from "../tests/support/web.ts";
+import { marksSince, TRACE_JOIN } from "./network_listeners.ts";
 
 /** ms from Accept to both sides hearing, per run. */
 export async function acceptToBothHear(browser: Browser, web: WebServer, runs: number): Promise<number[]> {

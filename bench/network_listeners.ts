@@ -50,6 +50,14 @@ export const TRACE_JOIN = `
   })();
 `;
 
+/** The page's spazio:* marks since `since` (epoch ms), in order, as "name@ms" after it. */
+export const marksSince = (page: Page, since: number): Promise<string> =>
+  page.evaluate((since) =>
+    performance.getEntriesByType("mark").filter((m) => m.name.startsWith("spazio:"))
+      .map((m) => ({ name: m.name.slice(7), at: performance.timeOrigin + m.startTime - since }))
+      .filter((m) => m.at >= 0).sort((a, b) => a.at - b.at)
+      .map((m) => `${m.name}@${m.at.toFixed(0)}`).join(" "), since);
+
 export interface Listeners {
   pages: Page[];
   /** Per listener, ms from opening the link (navigation start) to audio above silence. */
@@ -82,12 +90,10 @@ export async function joinListeners(browser: Browser, link: string, n: number): 
         const scripts = (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
           .filter((r) => r.name.endsWith(".js"))
           .map((r) => `${r.name.split("/").pop()!.slice(0, 12)}:${r.startTime.toFixed(0)}-${r.responseEnd.toFixed(0)}`);
-        return [`html@${n.responseEnd.toFixed(0)}`, `dcl@${n.domContentLoadedEventEnd.toFixed(0)}`, ...scripts].concat(
-          performance.getEntriesByType("mark").filter((m) => m.name.startsWith("spazio:"))
-            .sort((a, b) => a.startTime - b.startTime)
-            .map((m) => `${m.name.slice(7)}@${m.startTime.toFixed(0)}`),
-        ).join(" ");
-      });
+        return [`html@${n.responseEnd.toFixed(0)}`, `dcl@${n.domContentLoadedEventEnd.toFixed(0)}`, ...scripts].join(
+          " ",
+        );
+      }) + ` ${await marksSince(page, opened)}`;
       console.error(`  listener ${i + 1}: audible ${(at - opened).toFixed(0)} ms after opening the link ${marks}`);
       if (i === 0) console.error(`  listener 1's ICE pairs: ${await page.evaluate(ICE_PAIRS)}`);
     }

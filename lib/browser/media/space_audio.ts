@@ -2,10 +2,10 @@
 // listen" when the browser blocks autoplay); a speaker's microphone is asked for only when they
 // first unmute, and follows the room's decisions as the SFU relays them.
 import { effect, signal } from "@preact/signals";
-import { preloadDevice, type SfuCredentials, SfuSession } from "./sfu_session.ts";
-
-export { preloadDevice };
+import { type SfuCredentials, SfuSession } from "./sfu_session.ts";
 import { SpaceVideo } from "./space_video.ts";
+
+export { preloadDevice } from "./sfu_session.ts";
 
 /** Why the microphone is not on air: not allowed, no device, or the SFU did not take it. */
 export type MicProblem = "denied" | "unavailable" | "notSent" | null;
