@@ -85,11 +85,12 @@ try {
     net.relay.setProfile(e.profile);
     const line: Line = { bench: "network", profile: e.name };
     if (e.kind === "call") {
-      const times = await acceptToBothHear(farBrowser, net.web, CALL_RUNS);
+      const { times, fromTap } = await acceptToBothHear(farBrowser, net.web, CALL_RUNS);
       Object.assign(line, {
         runs: times.length,
         accept_to_both_hear_p50_ms: ms(times, 50),
         accept_to_both_hear_p95_ms: ms(times, 95),
+        tap_to_both_hear_p50_ms: ms(fromTap, 50),
       });
     } else {
       const l = await joinListeners(farBrowser, link, N);
@@ -143,6 +144,7 @@ const cols: [string, string][] = [
   ["outage_end_to_audio_p50_ms", "outage->audio"],
   ["udp_blocked_to_audio_p50_ms", "udp blocked->audio"],
   ["accept_to_both_hear_p50_ms", "call accept->both"],
+  ["tap_to_both_hear_p50_ms", "(from the tap)"],
 ];
 const cell = (l: Line, k: string) => (l[k] === undefined || l[k] === null ? "-" : String(l[k]));
 const widths = cols.map(([k, h]) => Math.max(h.length, ...lines.map((l) => cell(l, k).length)));

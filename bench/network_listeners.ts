@@ -55,7 +55,8 @@ export const marksSince = (page: Page, since: number): Promise<string> =>
   page.evaluate((since) =>
     performance.getEntriesByType("mark").filter((m) => m.name.startsWith("spazio:"))
       .map((m) => ({ name: m.name.slice(7), at: performance.timeOrigin + m.startTime - since }))
-      .filter((m) => m.at >= 0).sort((a, b) => a.at - b.at)
+      // A call's page also marks what it did while it rang, before Accept (negative).
+      .filter((m) => m.at >= -10_000).sort((a, b) => a.at - b.at)
       .map((m) => `${m.name}@${m.at.toFixed(0)}`).join(" "), since);
 
 export interface Listeners {

@@ -3,7 +3,14 @@ import { useEffect, useRef } from "preact/hooks";
 import { Avatar } from "../components/Avatar.tsx";
 import { api } from "../lib/browser/api_client.ts";
 import { IncomingCall } from "../lib/protocol/api.ts";
-import { CallClient, dropCallClient, takeCallClient, warmCallClient } from "../lib/browser/calls/call_client.ts";
+import {
+  acceptOnWarm,
+  CallClient,
+  dropCallClient,
+  prefetchMediaAccess,
+  takeCallClient,
+  warmCallClient,
+} from "../lib/browser/calls/call_client.ts";
 import { inbox } from "../lib/browser/calls/inbox_client.ts";
 import { ringState, startRing } from "../lib/browser/calls/ring.ts";
 import { spaceInProgress } from "../lib/browser/calls/space_handoff.ts";
@@ -69,11 +76,13 @@ export default function CallRinger({ lang, meId, partyUrl }: Props) {
     if (d && !d.open) d.showModal();
     // showModal focuses Accept (autofocus); again without scrolling, in case it did not.
     accept.current?.focus({ preventScroll: true });
-    // While it rings: the call's code, and the connection to its room, so that an answer goes
-    // out at once rather than after a page load and a connection.
+    // While it rings: the call's code, the connection to its room and the media token, so that an
+    // answer goes out at once rather than after a page load and a connection, and goes straight
+    // to the SFU.
     void import("../lib/browser/calls/call_media.ts").catch(() => {});
     void import("../lib/browser/calls/live_call.ts").then((m) => (liveCode.current = m)).catch(() => {});
     warmCallClient(c.callId, partyUrl);
+    prefetchMediaAccess(c.callId);
     void spaceInProgress().then((title) => (spaceTitle.value = title));
     const stop = startRing();
     // Never ring past the call's own ring time, even if its end never reached this tab.
@@ -92,6 +101,7 @@ export default function CallRinger({ lang, meId, partyUrl }: Props) {
     incoming.value = null;
   };
   const answer = () => {
+    acceptOnWarm(c.callId);
     incoming.value = null;
     // The answer goes out from here, on the connection opened while it rang, while the call's
     // screen loads (openCall gives that screen the same call). Without the call's code yet, the

@@ -111,9 +111,10 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
   }
 
   /**
-   * The `welcome` of a socket that asked for one: the router's capabilities and, with `recv` or
-   * `listen`, the receive transport, sent before any request is handled (it goes first in the
-   * peer's queue); with `listen`, then a consumer of every audio producer.
+   * The `welcome` of a socket that asked for one: the router's capabilities and, with `recv`,
+   * `listen` or `talk`, the receive transport (with `talk` the send transport too), sent before any
+   * request is handled (it goes first in the peer's queue); with `listen` and `talk`, then a
+   * consumer of every audio producer.
    * A failure is sent as an error without id: the client then asks for both the usual way.
    */
   welcome(mode: SfuWelcomeMode): Promise<void> {
@@ -121,12 +122,15 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
       if (this.#closed) return;
       const router = (await this.#room.primarySlot()).router;
       const transport = mode !== "caps" ? await this.#createTransport("recv") : undefined;
+      // Making a send transport gives no right to produce: `produce` still asks the room.
+      const send = mode === "talk" ? await this.#createTransport("send") : undefined;
       this.notify({
         type: "welcome",
         rtpCapabilities: router.rtpCapabilities as never,
         ...(transport && { recv: transport }),
+        ...(send && { send }),
       });
-      if (mode !== "listen" || this.#closed) return;
+      if ((mode !== "listen" && mode !== "talk") || this.#closed) return;
       // The audio at once, for the Opus every WebRTC browser receives (the router's own terms);
       // `consume` brings the real capabilities for the rest. Before it, nothing else is consumed.
       this.#rtpCapabilities ??= {

@@ -1,6 +1,7 @@
 // Calls end to end over the web and a real `partykit dev`: ringing reaches the callee's inbox,
 // accept / decline / cancel / busy / missed are seen by both sides, history lands in the thread
-// and on /calls, media tokens exist only for an answered call, and the SFU room is closed at the end.
+// and on /calls, media tokens exist only for the two while the call rings or goes on, and the SFU
+// room is closed at the end.
 import assert from "node:assert/strict";
 import { placeCall } from "../lib/server/calls/call_service.ts";
 import { type Account, account, befriend, call, ControlSink, joinCall, openInbox, sleep } from "./support/calls.ts";
@@ -50,9 +51,15 @@ partyTest(
     assert.equal(a.events[0].you, "caller");
     assert.equal(b.events[0].you, "callee");
     assert.equal(b.events[0].call.status, "ringing");
-    const early = await call(web, bob, "POST", `/api/calls/${callId}/media`);
-    assert.equal(early.status, 409);
-    assert.equal(early.body.error.code, "call.err.not_answered");
+    // While it rings both get their media token (the SFU refuses it until the answer:
+    // sfu/test/admission.test.ts), so the answer does not wait for the web.
+    for (const who of [ann, bob]) {
+      const early = await call(web, who, "POST", `/api/calls/${callId}/media`);
+      assert.equal(early.status, 200);
+      assert.match(early.body.url, /^ws:\/\/.*\/ws$/);
+    }
+    const stranger = await account(web, `eve${n}`);
+    assert.equal((await call(web, stranger, "POST", `/api/calls/${callId}/media`)).status, 404);
 
     b.send({ type: "accept" });
     assert.equal(

@@ -25,7 +25,9 @@
 // the capabilities every WebRTC browser has for Opus (the router's own); the client's `consume`
 // then adds what needs its real capabilities (video) and everything produced after it. A page may
 // open that socket before its scripts load (lib/server/spaces/early_media.ts) and hand it to the
-// media code when it starts.
+// media code when it starts. `&welcome=talk` (a call: both people send) brings what `listen` does
+// and a send transport too (4.'s createTransport), so the microphone goes on air a round trip
+// sooner; producing still needs the right to (a grant in a Space, the answered call).
 // Longer than 300 lines on purpose: one request map, each request beside its answer schema.
 import { z } from "zod";
 
@@ -303,17 +305,23 @@ export const SfuNotification = z.discriminatedUnion("type", [
   z.object({ type: z.literal("speaking"), subs: z.array(Sub), levels: z.array(z.number()) }),
   /**
    * First on a socket opened with `welcome`: the router's capabilities and, for `welcome=recv`, a
-   * receive transport made for this socket (steps 1 and 2 of the flow above, unasked).
+   * receive transport made for this socket (steps 1 and 2 of the flow above, unasked); for
+   * `welcome=talk` a send transport too.
    */
-  z.object({ type: z.literal("welcome"), rtpCapabilities: kept.RtpCapabilities, recv: TransportInfo.optional() }),
+  z.object({
+    type: z.literal("welcome"),
+    rtpCapabilities: kept.RtpCapabilities,
+    recv: TransportInfo.optional(),
+    send: TransportInfo.optional(),
+  }),
   /** The SFU lost this peer's media (a worker died): build fresh transports, produce and consume again. */
   z.object({ type: z.literal("reconnect"), reason: z.string() }),
 ]);
 export type SfuNotification = z.infer<typeof SfuNotification>;
 
 /** What a socket asks to be sent unasked (see the flow above). */
-export type SfuWelcomeMode = "recv" | "caps" | "listen";
-export const SFU_WELCOME_MODES: readonly SfuWelcomeMode[] = ["recv", "caps", "listen"];
+export type SfuWelcomeMode = "recv" | "caps" | "listen" | "talk";
+export const SFU_WELCOME_MODES: readonly SfuWelcomeMode[] = ["recv", "caps", "listen", "talk"];
 
 /** The signalling socket's URL for a token, with the `welcome` it asks for (see the flow above). */
 export function sfuSocketUrl(url: string, token: string, welcome?: SfuWelcomeMode): string {

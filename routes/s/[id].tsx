@@ -159,7 +159,7 @@ export const handler: Handlers = {
       ),
       200,
       // The media socket opens before the stylesheet and the scripts load (early_media.ts).
-      tokens ? { headScript: earlyMediaScript(tokens.sfuUrl, tokens.sfuToken) } : {},
+      tokens ? { headScript: earlyMediaScript(space.id, tokens.sfuUrl, tokens.sfuToken, tokens.ice) } : {},
     );
   },
 };

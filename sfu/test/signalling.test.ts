@@ -109,6 +109,25 @@ describe("signalling socket", () => {
     plain.close();
   });
 
+  test("welcome=talk brings a send transport too; producing on it still needs the right to", async () => {
+    const a = await SignalClient.connect(`${sfu.wsUrl(await sfuToken("c_call1-abcdef", "u:caller"))}&welcome=talk`);
+    const welcome = await a.waitFor("welcome");
+    assert.ok(welcome.recv?.transportId && welcome.send?.transportId, "both transports came with it");
+    assert.notEqual(welcome.recv!.transportId, welcome.send!.transportId);
+    const produceOn = (c: SignalClient, transportId: string) =>
+      c.request("produce", { transportId, kind: "audio", rtpParameters: OPUS, appData: { source: "mic" } });
+    // One of the call's two people: on air on the welcome's send transport, nothing asked before.
+    assert.ok((await produceOn(a, welcome.send!.transportId)).producerId);
+    // A receive transport cannot send.
+    await assert.rejects(produceOn(a, welcome.recv!.transportId), /send transport/);
+    a.close();
+    // A listener in a Space gets the transport too, and no more right to speak than before.
+    const l = await SignalClient.connect(`${sfu.wsUrl(await sfuToken("s_talkwelcome", "a:talker"))}&welcome=talk`);
+    const lw = await l.waitFor("welcome");
+    await assert.rejects(produceOn(l, lw.send!.transportId), /forbidden|speak/);
+    l.close();
+  });
+
   test("restartIce hands out fresh ICE credentials for the peer's own transport only", async () => {
     const c = await connect("s_ice", "a:iceclient");
     const t = await c.request("createTransport", { direction: "recv" });

@@ -1,13 +1,15 @@
 // CallMedia: what a call page does with media, framework-free, as signals. It joins the call's
-// SFU room `c_<callId>` through SfuSession (lib/media/) with a token the web mints only for an
-// answered call, sends the microphone (and the camera for a video call), plays the other side,
-// and offers mute, camera on/off, switch camera, output device and a quality reading.
+// SFU room `c_<callId>` through SfuSession (lib/media/) with a token the web mints for the two
+// people of a ringing or answered call (the SFU admits it only once answered), sends the
+// microphone (and the camera for a video call), plays the other side, and offers mute, camera
+// on/off, switch camera, output device and a quality reading.
 // The other side's sound plays from an <audio> element of its own that no page holds, so it goes
 // on while the person browses other pages of the app.
 import { computed, effect, signal } from "@preact/signals";
 import { api } from "../api_client.ts";
 import { CallMediaAccess } from "../../protocol/api.ts";
 import { type FrameHooks, SfuSession } from "../media/sfu_session.ts";
+import { takeMediaAccess } from "./call_client.ts";
 import { type Quality, QualityMeter, type QualitySample, recordPeerConnections, SAMPLES_KEPT } from "./call_quality.ts";
 
 export type MediaProblem = "denied" | "failed" | null;
@@ -52,6 +54,12 @@ export class CallMedia {
       // A conversation: at most 200 ms more delay to let a lost packet come back on a lossy path.
       jitterCapMs: 200,
       credentials: async () => {
+        // The first connection takes what was fetched while the call rang; every later one asks anew.
+        const prefetched = await takeMediaAccess(callId);
+        if (prefetched) {
+          performance.mark("spazio:call-token");
+          return prefetched;
+        }
         const r = await api("POST", `/api/calls/${encodeURIComponent(callId)}/media`, CallMediaAccess);
         if (!r.ok) throw new Error(r.code);
         performance.mark("spazio:call-token");

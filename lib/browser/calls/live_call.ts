@@ -7,7 +7,7 @@
 import { computed, effect, signal } from "@preact/signals";
 import { callDurationS, type CallRole, isFinal } from "../../protocol/call.ts";
 import type { PeerInfo } from "../../protocol/dm.ts";
-import { CallClient, takeCallClient } from "./call_client.ts";
+import { CallClient, prefetchMediaAccess, takeCallClient } from "./call_client.ts";
 import type { CallMedia } from "./call_media.ts";
 import { CallE2ee } from "./e2ee/call_e2ee.ts";
 import { inbox } from "./inbox_client.ts";
@@ -81,13 +81,13 @@ export class LiveCall {
     const v = this.client.call.value;
     if (!v) return;
     if (v.status === "ringing") {
-      // Fetch the media code while it rings, so the answer does not wait for it.
+      // Fetch the media code and token while it rings, so the answer does not wait for them.
       void import("./call_media.ts").catch(() => {});
+      prefetchMediaAccess(this.info.callId);
       if (this.info.answer && this.info.role === "callee" && !this.#answered) {
         this.#answered = true;
         this.#leaveSpace();
-        performance.mark("spazio:call-accept-sent");
-        this.client.send("accept");
+        this.client.accept();
       }
       if (this.info.role === "caller") this.#leaveSpace();
     }
@@ -108,6 +108,7 @@ export class LiveCall {
     const callId = this.info.callId;
     const video = this.client.call.peek()?.video ?? this.info.video;
     Promise.all([import("./call_media.ts"), this.#e2eeStarted]).then(([{ CallMedia }]) => {
+      performance.mark("spazio:call-media-code");
       if (this.#closed.peek() || this.media.peek() || isFinal(this.client.call.peek()?.status ?? "ringing")) return;
       // Fail closed: encrypted (the worker drops every frame until the keys are agreed), or plain
       // only once both people chose it; a device that can do neither sends and plays nothing.

@@ -9,7 +9,7 @@ import { Device } from "mediasoup-client";
 import type { Consumer, Producer, Transport } from "mediasoup-client/types";
 import type { IceConfig } from "../../protocol/ice.ts";
 import type { MediaSource, SfuNotification, TransportInfo } from "../../protocol/sfu.ts";
-import { earlyCapabilities, SfuRequestError, SfuSignalling } from "./signalling.ts";
+import { SfuRequestError, SfuSignalling } from "./signalling.ts";
 import { IceRefresh } from "./ice_refresh.ts";
 import { MediaWatch, setJitterTarget } from "./media_watch.ts";
 import { tcpFirst } from "./media_health.ts";
@@ -61,8 +61,8 @@ export interface SessionOptions {
   /** End-to-end encryption of every frame (a call); never set for a Space. */
   frames?: FrameHooks | null;
   /**
-   * This session will send (a call): its send transport is asked for beside `consume`, a round
-   * trip before the first `publish` would ask for it.
+   * This session will send (a call): its send transport comes with the welcome (`welcome=talk`),
+   * a round trip before the first `publish` would ask for it.
    */
   send?: boolean;
 }
@@ -91,36 +91,8 @@ const RETRY_MS = [250, 500, 1000, 2000];
  *  restarting) and every other close reconnect. */
 const FINAL_CLOSES = new Set([4000, 4001, 4003]);
 
-/** A Device loaded ahead of the first session (preloadDevice): its router's capabilities, and it. */
-let preload: { caps: string; device: Promise<Device> } | null = null;
-let preloading = false;
-
-/**
- * Starts loading the mediasoup Device for the router whose capabilities the page's early socket
- * brought, before any session is built. `Device.load` makes throwaway offers of the browser's own
- * (100-270 ms in Chromium here), mostly off the page's main thread, so it overlaps the hydration
- * instead of following it. Once per page; the first build with the same capabilities takes it.
- */
-export function preloadDevice(): void {
-  if (preloading) return;
-  preloading = true;
-  void earlyCapabilities().then((caps) => {
-    if (!caps) return;
-    const device = new Device();
-    const loaded = device.load({ routerRtpCapabilities: caps as never }).then(() => device);
-    loaded.catch(() => {}); // the build that takes it loads its own then
-    preload = { caps: JSON.stringify(caps), device: loaded };
-  });
-}
-
-/** A loaded Device for these capabilities: the preloaded one when it was for them, else a new one. */
+/** A mediasoup Device loaded for the router with these capabilities. */
 async function loadedDevice(caps: unknown): Promise<Device> {
-  const early = preload;
-  preload = null;
-  if (early && early.caps === JSON.stringify(caps)) {
-    const device = await early.device.catch(() => null);
-    if (device) return device;
-  }
   const device = new Device();
   await device.load({ routerRtpCapabilities: caps as never });
   return device;
@@ -225,7 +197,8 @@ export class SfuSession {
     const receive = this.opts.receive !== false;
     // The SFU's capabilities and our receive transport come unasked with the socket (`welcome`).
     // With `listen`, the consumers of the room's audio come too, before `consume` is asked.
-    const sig = await SfuSignalling.open(url, token, receive ? "listen" : "caps");
+    // A call (`send`) has its send transport come with the welcome too.
+    const sig = await SfuSignalling.open(url, token, receive ? (this.opts.send ? "talk" : "listen") : "caps");
     performance.mark("spazio:sfu-open");
     this.#sig = sig;
     let recvMade!: () => void;
@@ -268,7 +241,9 @@ export class SfuSession {
       recvMade();
     }
     if (this.opts.send) {
-      this.#sendInfo = sig.request("createTransport", { direction: "send" });
+      this.#sendInfo = usedWelcome && welcome?.send
+        ? Promise.resolve(welcome.send)
+        : sig.request("createTransport", { direction: "send" });
       this.#sendInfo.catch(() => {}); // a failure is met by the publish that takes it
     }
     if (recvInfo) await sig.request("consume", { rtpCapabilities: device.rtpCapabilities as never });

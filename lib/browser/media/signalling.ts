@@ -47,41 +47,6 @@ function takeEarly(url: string): EarlySocket | null {
 /** How long to wait for the `welcome` before asking for its parts the usual way. */
 const WELCOME_WAIT_MS = 3_000;
 
-/**
- * The router's capabilities from the page's early socket (its `welcome`), without taking the
- * socket: what the page needs to load its mediasoup Device before the media session starts. Null
- * when there is no early socket or its welcome does not come within `waitMs`.
- */
-export function earlyCapabilities(waitMs = WELCOME_WAIT_MS): Promise<unknown | null> {
-  const early = (globalThis as unknown as Record<string, EarlySocket | undefined>)[EARLY_KEY];
-  if (!early) return Promise.resolve(null);
-  const caps = (raw: string) => {
-    try {
-      const note = SfuNotification.safeParse(JSON.parse(raw));
-      return note.success && note.data.type === "welcome" ? note.data.rtpCapabilities : null;
-    } catch {
-      return null;
-    }
-  };
-  for (const raw of early.buffered) {
-    const c = caps(raw);
-    if (c) return Promise.resolve(c);
-  }
-  return new Promise((resolve) => {
-    const done = (c: unknown | null) => {
-      clearTimeout(timer);
-      early.ws.removeEventListener("message", onMessage);
-      resolve(c);
-    };
-    const onMessage = (e: MessageEvent) => {
-      const c = caps(String(e.data));
-      if (c) done(c);
-    };
-    const timer = setTimeout(() => done(null), waitMs);
-    early.ws.addEventListener("message", onMessage);
-  });
-}
-
 /** Why a request failed: the SFU's refusal, or `closed`, `timeout`, or an answer not understood (`bad_answer`). */
 export type SfuFailure = SfuErrorCode | "closed" | "timeout" | "bad_answer";
 

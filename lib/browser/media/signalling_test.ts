@@ -1,6 +1,6 @@
 // What the signalling client makes of each frame the SFU might send, over a fake WebSocket.
 import assert from "node:assert/strict";
-import { earlyCapabilities, SfuRequestError, SfuSignalling } from "./signalling.ts";
+import { SfuRequestError, SfuSignalling } from "./signalling.ts";
 import type { SfuNotification } from "../../protocol/sfu.ts";
 
 /** Just enough of a browser WebSocket: records what is sent, delivers frames on demand. */
@@ -186,26 +186,3 @@ Deno.test("sfu signalling: notifications that come before anyone listens are hel
     ws.deliver({ type: "speaking", subs: ["u:third"], levels: [-40] });
     assert.deepEqual(got.map((n) => n.type === "speaking" && n.subs[0]), ["u:first", "u:second", "u:third"]);
   }));
-
-Deno.test("sfu signalling: the early socket's capabilities are read without taking it, before or after they come", async () => {
-  const g = globalThis as Record<string, unknown>;
-  try {
-    delete g.__spazioEarlySfu;
-    assert.equal(await earlyCapabilities(10), null, "no early socket: nothing to read");
-    plantEarly("ws://sfu/ws?token=tok&welcome=listen", FakeSocket.OPEN, [JSON.stringify(welcomeFrame)]);
-    assert.deepEqual(await earlyCapabilities(10), welcomeFrame.rtpCapabilities, "from the frames already kept");
-    assert.ok(g.__spazioEarlySfu, "the socket is left for the session to take");
-    const ws = plantEarly("ws://sfu/ws?token=tok&welcome=listen", FakeSocket.OPEN, []);
-    const later = earlyCapabilities(1_000);
-    ws.deliver({ type: "newConsumer", nonsense: true });
-    ws.deliver("not json");
-    ws.deliver(welcomeFrame);
-    assert.deepEqual(await later, welcomeFrame.rtpCapabilities, "from the welcome when it comes");
-    assert.equal(ws.listeners.size, 0, "and it stops listening");
-    const silent = plantEarly("ws://sfu/ws?token=tok&welcome=listen", FakeSocket.OPEN, []);
-    assert.equal(await earlyCapabilities(10), null, "no welcome in time: null");
-    assert.equal(silent.listeners.size, 0);
-  } finally {
-    delete g.__spazioEarlySfu;
-  }
-});

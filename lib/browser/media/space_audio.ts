@@ -5,8 +5,6 @@ import { effect, signal } from "@preact/signals";
 import { type SfuCredentials, SfuSession } from "./sfu_session.ts";
 import { SpaceVideo } from "./space_video.ts";
 
-export { preloadDevice } from "./sfu_session.ts";
-
 /** Why the microphone is not on air: not allowed, no device, or the SFU did not take it. */
 export type MicProblem = "denied" | "unavailable" | "notSent" | null;
 

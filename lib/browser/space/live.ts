@@ -7,16 +7,15 @@ import type { SpaceAudio } from "../media/space_audio.ts";
 import type { SpaceCommand } from "../../protocol/space.ts";
 import { type JoinTokens, SpaceClient } from "./client.ts";
 import { showNowPlaying } from "../media_session.ts";
+import { startEarlyAudio, takeEarlyAudio } from "./early_audio.ts";
 import { leaveSpace, liveSpace } from "../now_playing.ts";
 
 export { leaveSpace, liveSpace };
 
 // A Space page opened from its link (whose first script opened the SFU socket,
-// lib/server/spaces/early_media.ts) loads its media code and starts loading its mediasoup Device
-// as this code runs, before the page hydrates; the session it starts then takes that Device.
-if ("__spazioEarlySfu" in globalThis) {
-  void import("../media/space_audio.ts").then((m) => m.preloadDevice()).catch(() => {});
-}
+// lib/server/spaces/early_media.ts) starts its media session on that socket as this code runs,
+// before the page hydrates; LiveSpace takes it over when the screen starts.
+startEarlyAudio();
 
 export interface LiveSpaceInfo {
   spaceId: string;
@@ -45,17 +44,33 @@ export class LiveSpace {
     // not wait for the room: the SFU asks the room itself whether this person may listen.
     const connected = client.connect();
     connected.catch(() => {}); // awaited below; a failure is reported there, not twice
-    const { SpaceAudio } = await import("../media/space_audio.ts");
-    performance.mark("spazio:media-code");
-    if (this.#left) return;
-    let first = true;
-    const media = new SpaceAudio(async () => {
-      // The first time, the tokens the room connection started with (the page's, at once).
-      if (first) await connected.catch(() => {});
-      const tk = first && client.tokens.value ? client.tokens.value : await client.refreshTokens();
-      first = false;
+    const fresh = async () => {
+      const tk = await client.refreshTokens();
       return { url: tk.sfuUrl, token: tk.sfuToken, ice: tk.ice };
-    });
+    };
+    // The session the page's first script started on its early socket, when there is one.
+    const early = takeEarlyAudio(this.info.spaceId);
+    const taken = early && await early.audio.catch(() => null);
+    let media: SpaceAudio;
+    let started: Promise<void>;
+    if (taken) {
+      early!.adopt(fresh);
+      ({ media, started } = taken);
+      if (this.#left) return media.close();
+    } else {
+      const { SpaceAudio } = await import("../media/space_audio.ts");
+      performance.mark("spazio:media-code");
+      if (this.#left) return;
+      let first = true;
+      media = new SpaceAudio(async () => {
+        // The first time, the tokens the room connection started with (the page's, at once).
+        if (first) await connected.catch(() => {});
+        const tk = first ? client.tokens.value : null;
+        first = false;
+        return tk ? { url: tk.sfuUrl, token: tk.sfuToken, ice: tk.ice } : await fresh();
+      });
+      started = media.start();
+    }
     this.audio.value = media;
     this.#stops.push(
       // Removed, blocked or ended: the media goes too, not just the room.
@@ -70,7 +85,7 @@ export class LiveSpace {
     this.#restoreMic(media);
     this.#tellMediaState(media);
     this.#mediaSession();
-    await Promise.all([connected, media.start()]);
+    await Promise.all([connected, started]);
   }
 
   /** This person's seat on the stage, if they have one. */

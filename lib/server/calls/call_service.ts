@@ -153,14 +153,17 @@ export async function joinToken(deps: Deps, user: User, callId: string): Promise
   });
 }
 
-/** A token for the call's SFU room `c_<callId>`: only once the call is answered, only for the two. */
+/**
+ * A token for the call's SFU room `c_<callId>`, only for the two, while the call rings or once it
+ * is answered: both pages fetch theirs while it rings, so the answer does not wait for the web.
+ * The token alone opens nothing early: the SFU admits a socket to a call room only once the call
+ * room says it was answered (sfu/admission.ts), and a call that is over gets no token.
+ */
 export async function mediaToken(deps: Deps, user: User, callId: string): Promise<string> {
   await callOf(deps, user, callId);
   const v = await callRoom(deps.config, callId, { type: "state" }).catch(() => null);
   if (!v) throw new HttpError(503, "call.err.unavailable");
-  if (v.status !== "accepted") {
-    throw new HttpError(409, isFinal(v.status) ? "call.err.not_found" : "call.err.not_answered");
-  }
+  if (isFinal(v.status)) throw new HttpError(409, "call.err.not_found");
   return await mintRoomToken(deps.config.roomSecret, {
     aud: "sfu",
     room: `c_${callId}`,
