@@ -1,10 +1,12 @@
 // A 1:1 call through the SFU: both people hear each other, and neither learns the other's
-// address, because the only ICE candidates either side ever has are the SFU's own.
+// address, because the only ICE candidates either side ever has are the SFU's own; a call's socket
+// gets both its transports with the welcome.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { FakeParty } from "./support/fake-party.ts";
 import { MediaPeer } from "./support/media-peer.ts";
 import { eventually, type RunningSfu, sfuToken, startSfu } from "./support/sfu-process.ts";
+import { OPUS, SignalClient } from "./support/signal-client.ts";
 
 let sfu: RunningSfu;
 let party: FakeParty;
@@ -46,4 +48,24 @@ test("two people in a call hear each other and see only the SFU's addresses", as
     alice.signal.notifications.filter((n) => n.type === "newConsumer").map((n) => n.type === "newConsumer" && n.sub),
     ["u:bob4242"],
   );
+});
+
+test("a call's welcome=talk brings a send transport too; producing on it still needs the right to", async () => {
+  party.call("talk42-abcdef", "u:carol42", "u:dave4242", "accepted");
+  const a = await SignalClient.connect(`${sfu.wsUrl(await sfuToken("c_talk42-abcdef", "u:carol42"))}&welcome=talk`);
+  const welcome = await a.waitFor("welcome");
+  assert.ok(welcome.recv?.transportId && welcome.send?.transportId, "both transports came with it");
+  assert.notEqual(welcome.recv!.transportId, welcome.send!.transportId);
+  const produceOn = (c: SignalClient, transportId: string) =>
+    c.request("produce", { transportId, kind: "audio", rtpParameters: OPUS, appData: { source: "mic" } });
+  // One of the call's two people: on air on the welcome's send transport, nothing asked before.
+  assert.ok((await produceOn(a, welcome.send!.transportId)).producerId);
+  // A receive transport cannot send.
+  await assert.rejects(produceOn(a, welcome.recv!.transportId), /send transport/);
+  a.close();
+  // A listener in a Space gets the transport too, and no more right to speak than before.
+  const l = await SignalClient.connect(`${sfu.wsUrl(await sfuToken("s_talkwelcome", "a:talker"))}&welcome=talk`);
+  const lw = await l.waitFor("welcome");
+  await assert.rejects(produceOn(l, lw.send!.transportId), /forbidden|speak/);
+  l.close();
 });

@@ -8,23 +8,11 @@ import { SfuCloseCode } from "../../lib/protocol/sfu.ts";
 import http from "node:http";
 import WebSocket from "ws";
 import { FakeParty } from "./support/fake-party.ts";
-import { SfuRequestError, SignalClient } from "./support/signal-client.ts";
+import { OPUS, SfuRequestError, SignalClient } from "./support/signal-client.ts";
 import { type RunningSfu, sfuToken, sleep, startSfu } from "./support/sfu-process.ts";
 
 let sfu: RunningSfu;
 let party: FakeParty;
-const OPUS = {
-  codecs: [{
-    mimeType: "audio/opus",
-    payloadType: 111,
-    clockRate: 48000,
-    channels: 2,
-    parameters: {},
-    rtcpFeedback: [],
-  }],
-  encodings: [{ ssrc: 22222222 }],
-  rtcp: { cname: "test" },
-};
 
 const OPUS_CAPABILITY = {
   kind: "audio" as const,
@@ -107,25 +95,6 @@ describe("signalling socket", () => {
     await plain.request("getRouterRtpCapabilities", {});
     assert.equal(plain.notifications.filter((n) => n.type === "welcome").length, 0, "no welcome unless asked");
     plain.close();
-  });
-
-  test("welcome=talk brings a send transport too; producing on it still needs the right to", async () => {
-    const a = await SignalClient.connect(`${sfu.wsUrl(await sfuToken("c_call1-abcdef", "u:caller"))}&welcome=talk`);
-    const welcome = await a.waitFor("welcome");
-    assert.ok(welcome.recv?.transportId && welcome.send?.transportId, "both transports came with it");
-    assert.notEqual(welcome.recv!.transportId, welcome.send!.transportId);
-    const produceOn = (c: SignalClient, transportId: string) =>
-      c.request("produce", { transportId, kind: "audio", rtpParameters: OPUS, appData: { source: "mic" } });
-    // One of the call's two people: on air on the welcome's send transport, nothing asked before.
-    assert.ok((await produceOn(a, welcome.send!.transportId)).producerId);
-    // A receive transport cannot send.
-    await assert.rejects(produceOn(a, welcome.recv!.transportId), /send transport/);
-    a.close();
-    // A listener in a Space gets the transport too, and no more right to speak than before.
-    const l = await SignalClient.connect(`${sfu.wsUrl(await sfuToken("s_talkwelcome", "a:talker"))}&welcome=talk`);
-    const lw = await l.waitFor("welcome");
-    await assert.rejects(produceOn(l, lw.send!.transportId), /forbidden|speak/);
-    l.close();
   });
 
   test("restartIce hands out fresh ICE credentials for the peer's own transport only", async () => {

@@ -111,3 +111,17 @@ export class SignalClient {
     this.#ws.close();
   }
 }
+
+/** Opus RTP parameters as a client's `produce` sends them: enough for the SFU to decide, no DTLS needed. */
+export const OPUS = {
+  codecs: [{
+    mimeType: "audio/opus",
+    payloadType: 111,
+    clockRate: 48000,
+    channels: 2,
+    parameters: {},
+    rtcpFeedback: [],
+  }],
+  encodings: [{ ssrc: 22222222 }],
+  rtcp: { cname: "test" },
+};
