@@ -91,13 +91,6 @@ const RETRY_MS = [250, 500, 1000, 2000];
  *  restarting) and every other close reconnect. */
 const FINAL_CLOSES = new Set([4000, 4001, 4003]);
 
-/** A mediasoup Device loaded for the router with these capabilities. */
-async function loadedDevice(caps: unknown): Promise<Device> {
-  const device = new Device();
-  await device.load({ routerRtpCapabilities: caps as never });
-  return device;
-}
-
 /**
  * How long a consumer's track waits at most for its transport's ICE gathering to end: long
  * enough for the few main-thread tasks that make the UDP sockets (5-10 ms on an idle page), short
@@ -225,9 +218,9 @@ export class SfuSession {
         sig.request("getRouterRtpCapabilities", {}),
         receive ? sig.request("createTransport", { direction: "recv" }) : null,
       ]);
-    let device: Device;
+    const device = new Device();
     try {
-      device = await loadedDevice(rtpCapabilities);
+      await device.load({ routerRtpCapabilities: rtpCapabilities as never });
       this.#device = device;
       performance.mark("spazio:device-loaded");
       if (recvInfo) {

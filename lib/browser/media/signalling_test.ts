@@ -27,17 +27,8 @@ class FakeSocket {
   close() {
     this.closed = true;
   }
-  listeners = new Set<(e: { data: string }) => void>();
-  addEventListener(_type: "message", fn: (e: { data: string }) => void) {
-    this.listeners.add(fn);
-  }
-  removeEventListener(_type: "message", fn: (e: { data: string }) => void) {
-    this.listeners.delete(fn);
-  }
   deliver(frame: unknown) {
-    const e = { data: typeof frame === "string" ? frame : JSON.stringify(frame) };
-    this.onmessage?.(e);
-    for (const fn of [...this.listeners]) fn(e);
+    this.onmessage?.({ data: typeof frame === "string" ? frame : JSON.stringify(frame) });
   }
 }
 

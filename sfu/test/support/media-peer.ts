@@ -7,15 +7,7 @@ import { SignalClient } from "./signal-client.ts";
 
 const require = createRequire(import.meta.url);
 const wrtc = require("@roamhq/wrtc");
-for (
-  const k of [
-    "RTCPeerConnection",
-    "RTCSessionDescription",
-    "RTCIceCandidate",
-    "MediaStream",
-    "MediaStreamTrack",
-  ]
-) {
+for (const k of ["RTCPeerConnection", "RTCSessionDescription", "RTCIceCandidate", "MediaStream", "MediaStreamTrack"]) {
   (globalThis as Record<string, unknown>)[k] ??= wrtc[k];
 }
 // wrtc's audio sources crash (SIGSEGV) in the addon's teardown when Node exits on its own;
@@ -35,16 +27,8 @@ function toneSource(): { track: MediaStreamTrack; stop(): void } {
   const samples = new Int16Array(480);
   let t = 0;
   const timer = setInterval(() => {
-    for (let i = 0; i < 480; i++, t++) {
-      samples[i] = Math.round(9000 * Math.sin((2 * Math.PI * 440 * t) / 48000));
-    }
-    source.onData({
-      samples,
-      sampleRate: 48000,
-      bitsPerSample: 16,
-      channelCount: 1,
-      numberOfFrames: 480,
-    });
+    for (let i = 0; i < 480; i++, t++) samples[i] = Math.round(9000 * Math.sin((2 * Math.PI * 440 * t) / 48000));
+    source.onData({ samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 });
   }, 10);
   const track = source.createTrack();
   return { track, stop: () => (clearInterval(timer), track.stop()) };
@@ -54,20 +38,13 @@ function toneSource(): { track: MediaStreamTrack; stop(): void } {
  * A camera: 640x360 frames at 15 fps with a moving pattern, so the encoder has something to send.
  * (libwebrtc sends two of the three simulcast streams at this size; the SFU still sees three.)
  */
-function cameraSource(
-  width = 640,
-  height = 360,
-): { track: MediaStreamTrack; stop(): void } {
+function cameraSource(width = 640, height = 360): { track: MediaStreamTrack; stop(): void } {
   const source = new wrtc.nonstandard.RTCVideoSource();
   const data = new Uint8ClampedArray((width * height * 3) / 2);
   let n = 0;
   const timer = setInterval(() => {
     n++;
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        data[y * width + x] = (x + y + n * 4) & 0xff;
-      }
-    }
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = (x + y + n * 4) & 0xff;
     data.fill(128, width * height);
     source.onFrame({ width, height, data });
   }, 66);
@@ -115,10 +92,7 @@ export class MediaPeer {
   static async join(wsUrl: string): Promise<MediaPeer> {
     const signal = await SignalClient.connect(wsUrl);
     const device = new Device({ handlerName: "Chrome74" });
-    const { rtpCapabilities } = await signal.request(
-      "getRouterRtpCapabilities",
-      {},
-    );
+    const { rtpCapabilities } = await signal.request("getRouterRtpCapabilities", {});
     await device.load({ routerRtpCapabilities: rtpCapabilities as never });
     return new MediaPeer(signal, device);
   }
@@ -136,10 +110,7 @@ export class MediaPeer {
       ? this.device.createSendTransport(options)
       : this.device.createRecvTransport(options);
     transport.on("connect", ({ dtlsParameters }, done, fail) => {
-      this.signal.request("connectTransport", {
-        transportId: transport.id,
-        dtlsParameters: dtlsParameters as never,
-      })
+      this.signal.request("connectTransport", { transportId: transport.id, dtlsParameters: dtlsParameters as never })
         .then(() => done(), fail);
     });
     transport.on("produce", ({ kind, rtpParameters, appData }, done, fail) => {
@@ -174,10 +145,7 @@ export class MediaPeer {
   }
 
   /** Turns the camera on with three simulcast encodings; rejects when the SFU refuses. */
-  async camera(
-    source: "camera" | "mic" = "camera",
-    encodings = SIMULCAST,
-  ): Promise<Producer> {
+  async camera(source: "camera" | "mic" = "camera", encodings = SIMULCAST): Promise<Producer> {
     this.sendTransport ??= await this.#transport("send");
     this.#camera ??= cameraSource();
     this.cameraProducer = await this.sendTransport.produce({
@@ -193,9 +161,7 @@ export class MediaPeer {
   async listen(): Promise<void> {
     this.#listening = true;
     this.recvTransport ??= await this.#transport("recv");
-    await this.signal.request("consume", {
-      rtpCapabilities: this.device.rtpCapabilities as never,
-    });
+    await this.signal.request("consume", { rtpCapabilities: this.device.rtpCapabilities as never });
   }
 
   async #onNotification(n: SfuNotification): Promise<void> {
@@ -210,10 +176,7 @@ export class MediaPeer {
       });
       this.consumers.set(n.producerId, consumer);
       const paused = n.kind === "video" && this.videoReadyPaused;
-      await this.signal.request("consumerReady", {
-        consumerId: n.consumerId,
-        ...(paused ? { paused } : {}),
-      });
+      await this.signal.request("consumerReady", { consumerId: n.consumerId, ...(paused ? { paused } : {}) });
     } else if (n.type === "producerClosed") {
       this.consumers.get(n.producerId)?.close();
       this.consumers.delete(n.producerId);
@@ -242,21 +205,14 @@ export class MediaPeer {
     const ports: number[] = [];
     for (const t of [this.sendTransport, this.recvTransport]) {
       if (!t || t.closed) continue;
-      for (const s of (await t.getStats()).values()) {
-        if (s.type === "remote-candidate") ports.push(s.port);
-      }
+      for (const s of (await t.getStats()).values()) if (s.type === "remote-candidate") ports.push(s.port);
     }
     return ports;
   }
 
   /** Bytes of RTP received on the receive transport, as the browser's inbound-rtp stats count them. */
   inboundBytes(kind?: "audio" | "video"): Promise<number> {
-    return this.#rtpBytes(
-      this.recvTransport,
-      "inbound-rtp",
-      "bytesReceived",
-      kind,
-    );
+    return this.#rtpBytes(this.recvTransport, "inbound-rtp", "bytesReceived", kind);
   }
 
   outboundBytes(): Promise<number> {
@@ -264,20 +220,13 @@ export class MediaPeer {
   }
 
   // The transport's own peer-connection stats: wrtc has no per-receiver getStats.
-  async #rtpBytes(
-    transport: Transport | null,
-    type: string,
-    field: string,
-    kind?: string,
-  ): Promise<number> {
+  async #rtpBytes(transport: Transport | null, type: string, field: string, kind?: string): Promise<number> {
     if (!transport || transport.closed) return 0;
     let total = 0;
     for (const s of (await transport.getStats()).values()) {
       // mediasoup's bandwidth probe arrives as padding on its own SSRC (the "probator"), never media.
       if (s.ssrc === PROBATOR_SSRC) continue;
-      if (s.type === type && (!kind || (s.kind ?? s.mediaType) === kind)) {
-        total += s[field] ?? 0;
-      }
+      if (s.type === type && (!kind || (s.kind ?? s.mediaType) === kind)) total += s[field] ?? 0;
     }
     return total;
   }
