@@ -14,6 +14,10 @@ const env = {
 
 let passed = 0;
 let failed = 0;
+// The names of failed tests, printed again just above the summary: CI keeps only the log's tail.
+const failures: string[] = [];
+const unescape = (s: string) =>
+  s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
 
 // Deno's tests, with a JUnit report to count from (Deno's own summary line is not the one CI reads).
 // Tests that load the party classes themselves run as a second program: partykit's types bring in
@@ -55,11 +59,18 @@ for (const run of runs) {
     const xml = await Deno.readTextFile(junit);
     const cases = [...xml.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)];
     for (const c of cases) {
-      if (/<failure|<error/.test(c[2] ?? "")) runFailed++;
-      else if (!/<skipped/.test(c[2] ?? "")) passed++;
+      if (/<failure|<error/.test(c[2] ?? "")) {
+        runFailed++;
+        const attr = (s: string, a: string) => unescape(s.match(new RegExp(`\\b${a}="([^"]*)"`))?.[1] ?? "");
+        const why = attr((c[2] ?? "").match(/<(?:failure|error)\b[^>]*>/)?.[0] ?? "", "message");
+        failures.push(`${attr(c[0], "classname")}: ${attr(c[0], "name")}${why ? ` -- ${why.slice(0, 300)}` : ""}`);
+      } else if (!/<skipped/.test(c[2] ?? "")) passed++;
     }
   }
-  if (deno.code !== 0 && runFailed === 0) runFailed++; // a crash outside any test (or a type error) still fails the run
+  if (deno.code !== 0 && runFailed === 0) {
+    runFailed++; // a crash outside any test (or a type error) still fails the run
+    failures.push(`${run.name}: exited ${deno.code} outside any test`);
+  }
   failed += runFailed;
 }
 
@@ -81,8 +92,13 @@ if (!filter.length && existsSync("sfu/test") && existsSync("sfu/node_modules")) 
   const f = Number(tap.match(/^# fail (\d+)/m)?.[1] ?? 0);
   passed += p;
   failed += f;
-  if (node.code !== 0 && f === 0) failed++;
+  for (const m of tap.matchAll(/^\s*not ok \d+ - (.*)$/gm)) failures.push(`node: ${m[1]}`);
+  if (node.code !== 0 && f === 0) {
+    failed++;
+    failures.push(`node: exited ${node.code} outside any test`);
+  }
 }
 
+if (failures.length) console.log(`Failed:\n${failures.map((f) => `  ${f}`).join("\n")}`);
 console.log(`${passed} passed, ${failed} failed`);
 Deno.exit(failed === 0 && passed > 0 ? 0 : 1);
