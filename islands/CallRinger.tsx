@@ -7,6 +7,7 @@ import {
   acceptOnWarm,
   CallClient,
   dropCallClient,
+  dropMediaAccess,
   prefetchMediaAccess,
   takeCallClient,
   warmCallClient,
@@ -98,6 +99,7 @@ export default function CallRinger({ lang, meId, partyUrl }: Props) {
   if (!c || !shown) return null;
   const decline = () => {
     declineCall(c.callId, partyUrl);
+    dropMediaAccess(c.callId); // and the SFU socket opened while it rang
     incoming.value = null;
   };
   const answer = () => {

@@ -10,7 +10,6 @@ import { E2eeLock, E2eeNotice } from "../components/calls/E2eeLock.tsx";
 import { useNow } from "../lib/browser/use_now.ts";
 import { RingButtons } from "../components/calls/RingButtons.tsx";
 import { CallEnded } from "../components/calls/CallEnded.tsx";
-import { useRingingPreview } from "../components/calls/RingingPreview.tsx";
 import { WhoCanCallLink } from "../components/calls/WhoCanCall.tsx";
 import { callStatusText } from "../lib/shared/call_status_text.ts";
 import { type Lang, t } from "../lib/i18n/mod.ts";
@@ -82,10 +81,12 @@ export default function CallScreen(props: Props) {
   }, [ringingIn]);
 
   const ringingOut = role === "caller" && v?.status === "ringing";
-  const preview = useRingingPreview(ringingOut && v.video);
+  // While an outgoing video call rings, its camera (the call's media starts as it rings) fills the
+  // screen behind the name, as phones show it: how you will look before the other side answers.
+  const preview = ringingOut ? media?.localVideo.value ?? null : null;
   const remoteVideo = inCall ? media?.remoteVideo.value ?? null : null;
   const localVideo = inCall ? media?.localVideo.value ?? null : null;
-  const fullVideo = remoteVideo ?? (ringingOut ? preview : null);
+  const fullVideo = remoteVideo ?? preview;
   const status = callStatusText(lang, v, role, peer.name, here);
   const final = !!v && isFinal(v.status);
   const problem = media?.problem.value;

@@ -1,8 +1,9 @@
 // Who may open a media socket to a room, asked before the upgrade is accepted and before any room
 // or peer object exists. A Space room (`s_<spaceId>`) admits whom its Space room has not removed
 // or blocked, as held in the grant table when current and asked of the room otherwise; a call
-// room (`c_<callId>`) admits only the caller and the callee of an accepted call, asked of the call
-// room every time. Both fail closed: no answer from the authority, nobody let in.
+// room (`c_<callId>`) admits only the caller and the callee of a ringing or accepted call, asked of
+// the call room every time: while it rings they connect ahead, and what the caller sends is held
+// on the SFU until the answer (SfuRoom asks again). Both fail closed: no answer, nobody let in.
 import type { CallView } from "../lib/protocol/call.ts";
 import { callRoom } from "../lib/protocol/internal_api.ts";
 import { parseSfuRoom } from "../lib/protocol/sfu.ts";
@@ -54,15 +55,30 @@ export class Admission {
   }
 
   async #admitToCall(callId: string, sub: string): Promise<void> {
+    const call = await this.#callOf(callId, sub);
+    if (call.status !== "accepted" && call.status !== "ringing") {
+      throw new ForbiddenError(`this call is over (${call.status})`);
+    }
+  }
+
+  /**
+   * Where the call is now, asked of its room: ringing or accepted, and whether `sub` is its caller;
+   * throws `forbidden` for a call that is over or between two other people.
+   */
+  async callState(callId: string, sub: string): Promise<{ answered: boolean; caller: boolean }> {
+    const call = await this.#callOf(callId, sub);
+    if (call.status !== "accepted" && call.status !== "ringing") {
+      throw new ForbiddenError(`this call is over (${call.status})`);
+    }
+    return { answered: call.status === "accepted", caller: call.caller.sub === sub };
+  }
+
+  async #callOf(callId: string, sub: string): Promise<CallView> {
     const call = await this.#deps.calls.fetch(callId);
     if (call.caller.sub !== sub && call.callee.sub !== sub) {
       throw new ForbiddenError("this call is between two other people");
     }
-    if (call.status !== "accepted") {
-      throw new ForbiddenError(
-        call.status === "ringing" ? "this call has not been answered" : `this call is over (${call.status})`,
-      );
-    }
+    return call;
   }
 }
 

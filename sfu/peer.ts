@@ -191,6 +191,8 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
           throw new SfuError("bad_request", "rtpCapabilities.codecs: the device can receive no codec");
         }
         this.#rtpCapabilities = req.rtpCapabilities as ms.RtpCapabilities;
+        // A call answered since this peer connected: what the caller sent while it rang is offered now.
+        await this.#room.confirmAnswer(this.sub);
         // On an edge, the origin's producers arrive through the pipe; without it there is nothing to hear.
         await this.#room.mediaReady();
         for (const { producer, sub } of this.#room.producersExcept(this)) await this.consumeProducer(producer, sub);

@@ -3,6 +3,7 @@
 // Longer than 300 lines on purpose: routers, peers and the grant enforcement share one room's
 // state; the peer, the recorder and the pipes already live apart.
 import type { RoomHealth } from "../lib/protocol/sfu_health.ts";
+import type { Admission } from "./admission.ts";
 import { EventEmitter } from "node:events";
 import type { types as ms } from "mediasoup";
 import { parseSfuRoom, SfuCloseCode } from "../lib/protocol/sfu.ts";
@@ -31,6 +32,8 @@ export type RoomDeps = {
   pool: WorkerPool;
   grants: GrantTable;
   party: PartyGrantSource;
+  /** Where a call is, asked of its room (admission.ts); required for call rooms. */
+  calls?: Pick<Admission, "callState">;
   /** Made for an edge room only, once the room exists. */
   upstream?: (room: SfuRoom) => Upstream;
 };
@@ -77,6 +80,12 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
   #remote = new Map<string, { producer: ms.Producer; sub: string }>();
   #upstream: Upstream | null = null;
   #closed = false;
+  /**
+   * A call room: its call was seen answered (a call that ends closes the room). Before that the
+   * caller may send (its page connects while it rings) but nobody receives it: its producers are
+   * held, offered to the callee once the room says answered (asked at the callee's consume or send).
+   */
+  #answered = false;
 
   private constructor(name: string, deps: RoomDeps) {
     super();
@@ -237,6 +246,7 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
 
   /** Producers of every peer but `peer`, and on an edge the origin's, to consume. */
   *producersExcept(peer?: SfuPeer): Iterable<{ producer: ms.Producer; sub: string }> {
+    if (this.kind === "call" && !this.#answered) return; // what the caller sends while it rings is held
     for (const owner of this.#peers.values()) {
       if (owner === peer) continue;
       for (const producer of owner.producers) yield { producer, sub: owner.sub };
@@ -268,7 +278,13 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
    * A camera needs the room's video grant as well (on stage and the Space allows video).
    */
   async authorizeProduce(peer: SfuPeer, kind: "audio" | "video"): Promise<void> {
-    if (this.kind === "call") return;
+    if (this.kind === "call") {
+      // The caller may send while it rings (held here until the answer); the callee only once answered.
+      if (this.#answered) return;
+      const { caller } = await this.#askCall(peer.sub);
+      if (!this.#answered && !caller) throw new ForbiddenError("this call has not been answered");
+      return;
+    }
     if (this.#upstream) {
       const g = this.#deps.grants.get(this.name, peer.sub);
       if (g?.admitted && g.canSpeak) this.#moveToOrigin(peer);
@@ -297,6 +313,23 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
         "video is not allowed for you in this Space now (the hosts have not enabled it, or you are not on stage)",
       );
     }
+  }
+
+  /** A call: asks its room whether it is answered (once it is, offers what the caller sent while it rang). */
+  async confirmAnswer(sub: string): Promise<void> {
+    if (this.kind === "call" && !this.#answered) await this.#askCall(sub);
+  }
+
+  async #askCall(sub: string): Promise<{ answered: boolean; caller: boolean }> {
+    if (!this.#deps.calls) throw new ForbiddenError("this media server does not take calls");
+    const state = await this.#deps.calls.callState(this.id, sub);
+    if (state.answered && !this.#answered && !this.#closed) {
+      this.#answered = true;
+      for (const owner of this.#peers.values()) {
+        for (const producer of owner.producers) this.producerAdded(owner, producer);
+      }
+    }
+    return state;
   }
 
   mayProduce(sub: string, kind: "audio" | "video"): boolean {
@@ -343,6 +376,7 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
   // ---- events from peers, told to everyone else ----
 
   producerAdded(owner: SfuPeer, producer: ms.Producer): void {
+    if (this.kind === "call" && !this.#answered) return; // held until the answer (#askCall)
     const pausedBy = !producer.paused
       ? undefined
       : producer.kind === "audio" && this.isServerMuted(owner.sub)

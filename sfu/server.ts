@@ -47,6 +47,7 @@ export class SfuServer {
   #internalHttp: http.Server | null;
   #signalling: Signalling;
   #party: PartyGrantSource;
+  #admission: Admission;
   #links: OriginLinks;
   #relay: SpaceRelay;
   #upstreams = new Map<string, EdgeUpstream>();
@@ -83,7 +84,7 @@ export class SfuServer {
         existingRoom: (name) => this.#rooms.get(name),
       })
       : null;
-    const admission = new Admission({
+    this.#admission = new Admission({
       grants: this.grants,
       spaces: this.#party,
       calls: new PartyCallSource(config.partyUrl, config.serverSecret),
@@ -91,7 +92,7 @@ export class SfuServer {
     this.#signalling = new Signalling({
       roomSecret: config.roomSecret,
       allowedOrigins: config.allowedOrigins,
-      admission,
+      admission: this.#admission,
       roomFor: (name) => this.#roomFor(name),
     });
     this.#internalHttp = config.internalPort === undefined
@@ -171,7 +172,8 @@ export class SfuServer {
   #roomFor(name: string): SfuRoom {
     let room = this.#rooms.get(name);
     if (!room || room.closed) {
-      const deps: RoomDeps = { config: this.config, pool: this.pool, grants: this.grants, party: this.#party };
+      const { config, pool, grants } = this;
+      const deps: RoomDeps = { config, pool, grants, party: this.#party, calls: this.#admission };
       const origin = this.#relay.originOf(name);
       if (origin && origin.id !== this.config.sfuId) deps.upstream = (room) => this.#edgeUpstream(room, origin);
       const made = SfuRoom.create(name, deps);

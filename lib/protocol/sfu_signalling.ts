@@ -319,14 +319,7 @@ export const SfuNotification = z.discriminatedUnion("type", [
 ]);
 export type SfuNotification = z.infer<typeof SfuNotification>;
 
-/** What a socket asks to be sent unasked (see the flow above). */
-export type SfuWelcomeMode = "recv" | "caps" | "listen" | "talk";
-export const SFU_WELCOME_MODES: readonly SfuWelcomeMode[] = ["recv", "caps", "listen", "talk"];
-
-/** The signalling socket's URL for a token, with the `welcome` it asks for (see the flow above). */
-export function sfuSocketUrl(url: string, token: string, welcome?: SfuWelcomeMode): string {
-  return `${url}?token=${encodeURIComponent(token)}${welcome ? `&welcome=${welcome}` : ""}`;
-}
+export { SFU_WELCOME_MODES, sfuSocketUrl, type SfuWelcomeMode } from "./sfu_url.ts";
 
 /** Everything the SFU sends on the socket. */
 export type SfuServerMessage =

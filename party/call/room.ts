@@ -186,7 +186,9 @@ export default class CallRoom implements Party.Server, CallRoomHandle {
       type: "callChanged",
       call: v,
     });
-    if (isFinal(next.status) && prev?.status === "accepted") {
+    // Both people's pages connect to the SFU while it rings (held there until the answer): any end
+    // closes that room, answered or not.
+    if (isFinal(next.status) && prev && !isFinal(prev.status)) {
       void postSigned(this.config.serverSecret, sfuClose, this.config.sfuUrl, undefined, { room: `c_${next.callId}` });
     }
   }

@@ -1,5 +1,5 @@
 // What the room decides, the media obeys: a page from another site, a person the Space room
-// removed or blocked, or anyone outside an answered call is refused before any room or peer
+// removed or blocked, or anyone outside a ringing or answered call is refused before any room or peer
 // exists; a removal closes that person's media at once; no answer from the room lets nobody in.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -163,8 +163,13 @@ describe("a call's admission", () => {
     assert.deepEqual(await upgrade("c_accepted-call1", "u:stranger"), { status: 403, code: "forbidden" });
   });
 
-  test("a call still ringing, declined, ended or unknown admits no one (403)", async () => {
-    for (const status of ["ringing", "declined", "ended", "missed"] as const) {
+  test("a ringing call admits its two people (to connect ahead); declined, ended, missed or unknown no one (403)", async () => {
+    party.call("call-ringing-1", "u:caller02", "u:callee02", "ringing");
+    for (const sub of ["u:caller02", "u:callee02"]) {
+      assert.equal((await upgrade("c_call-ringing-1", sub)).status, "open", `ringing ${sub}`);
+    }
+    assert.deepEqual(await upgrade("c_call-ringing-1", "u:stranger"), { status: 403, code: "forbidden" });
+    for (const status of ["declined", "ended", "missed"] as const) {
       party.call(`call-${status}-1`, "u:caller02", "u:callee02", status);
       for (const sub of ["u:caller02", "u:callee02"]) {
         assert.deepEqual(
@@ -181,7 +186,11 @@ describe("a call's admission", () => {
     party.call("ending-call1", "u:caller03", "u:callee03", "ended");
     assert.deepEqual(await upgrade("c_ending-call1", "u:caller03"), { status: 403, code: "forbidden" });
     c.close();
-    assert.deepEqual((await sfu.health()).rooms.filter((r) => r.name.startsWith("c_call-")), []);
+    await eventually(
+      async () => (await sfu.health()).rooms.every((r) => !r.name.startsWith("c_call-")),
+      3000,
+      "the ringing call's room gone once its sockets closed",
+    );
   });
 
   test("a call room that cannot be reached lets nobody in (503)", async () => {

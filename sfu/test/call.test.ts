@@ -1,6 +1,7 @@
 // A 1:1 call through the SFU: both people hear each other, and neither learns the other's
 // address, because the only ICE candidates either side ever has are the SFU's own; a call's socket
-// gets both its transports with the welcome.
+// gets both its transports with the welcome; while the call rings its two people connect ahead and
+// nothing reaches the callee (nor may the callee send) until it is answered.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { FakeParty } from "./support/fake-party.ts";
@@ -68,4 +69,30 @@ test("a call's welcome=talk brings a send transport too; producing on it still n
   const lw = await l.waitFor("welcome");
   await assert.rejects(produceOn(l, lw.send!.transportId), /forbidden|speak/);
   l.close();
+});
+
+test("while a call rings the caller sends and nobody receives it; the callee may not send; the answer lets both hear", async () => {
+  party.call("ring42-abcdef", "u:erin4242", "u:finn4242", "ringing");
+  const room = "c_ring42-abcdef";
+  const erin = await MediaPeer.join(sfu.wsUrl(await sfuToken(room, "u:erin4242")));
+  const finn = await MediaPeer.join(sfu.wsUrl(await sfuToken(room, "u:finn4242")));
+  peers.push(erin, finn);
+  for (const p of [erin, finn]) await p.listen();
+  // The caller goes on air while it rings (its page connects ahead): the SFU takes its audio...
+  await erin.speak();
+  await eventually(async () => (await erin.outboundBytes()) > 2000, 8000, "the caller's audio reaching the SFU");
+  // ...and holds it: the callee gets no consumer, and may not send before answering.
+  await assert.rejects(finn.speak(), /not been answered/);
+  assert.equal(
+    finn.signal.notifications.filter((n) => n.type === "newConsumer").length,
+    0,
+    "a consumer before the answer",
+  );
+  assert.equal(await finn.inboundBytes(), 0, "the callee received the caller before answering");
+  // The answer: the call room says accepted; the callee's next send (or consume) finds it so.
+  party.call("ring42-abcdef", "u:erin4242", "u:finn4242", "accepted");
+  await finn.speak();
+  for (const p of [erin, finn]) {
+    await eventually(async () => (await p.inboundBytes()) > 1000, 8000, "audio from the other side");
+  }
 });

@@ -105,11 +105,13 @@ export class CallMedia {
       this.problem.value = name === "NotAllowedError" || name === "SecurityError" ? "denied" : "failed";
       return;
     }
+    // Seen at once (the ringing screen's self-view), before it goes on air.
+    const cam = stream.getVideoTracks()[0];
+    if (cam && !this.#closed) this.localVideo.value = cam;
     try {
       await joined;
       if (this.#closed) return void stream.getTracks().forEach((t) => t.stop());
       await this.session.publish(stream.getAudioTracks()[0], "mic");
-      const cam = stream.getVideoTracks()[0];
       if (cam) await this.#useCamera(cam);
     } catch {
       this.problem.value = "failed";

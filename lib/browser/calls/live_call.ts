@@ -7,7 +7,7 @@
 import { computed, effect, signal } from "@preact/signals";
 import { callDurationS, type CallRole, isFinal } from "../../protocol/call.ts";
 import type { PeerInfo } from "../../protocol/dm.ts";
-import { CallClient, prefetchMediaAccess, takeCallClient } from "./call_client.ts";
+import { CallClient, dropMediaAccess, prefetchMediaAccess, takeCallClient } from "./call_client.ts";
 import type { CallMedia } from "./call_media.ts";
 import { CallE2ee } from "./e2ee/call_e2ee.ts";
 import { inbox } from "./inbox_client.ts";
@@ -55,6 +55,7 @@ export class LiveCall {
   #plainStarted = false;
   #e2eeStarted: Promise<void>;
   #answered = false;
+  #inMarked = false;
 
   constructor(readonly info: LiveCallInfo) {
     // The ringer's connection when it has one (already synced): the answer goes out at once.
@@ -62,6 +63,13 @@ export class LiveCall {
     this.e2ee = new CallE2ee(this.client, info.callId, info.role, info.peer.id);
     const e2eeStarted = this.e2ee.start();
     this.#e2eeStarted = e2eeStarted;
+    if (info.role === "caller") {
+      // A call placed from this page rings already: its media code, token and SFU socket are
+      // fetched now rather than once the call room's first word arrives (600-800 ms later at
+      // 100 ms RTT), so that the media is on air while it rings. A call that is over gets no token.
+      void import("./call_media.ts").catch(() => {});
+      prefetchMediaAccess(info.callId);
+    }
     this.#stops.push(effect(() => this.#follow()));
     this.#stops.push(effect(() => this.#goPlain()));
     this.#stops.push(
@@ -81,7 +89,7 @@ export class LiveCall {
     const v = this.client.call.value;
     if (!v) return;
     if (v.status === "ringing") {
-      // Fetch the media code and token while it rings, so the answer does not wait for them.
+      // Fetch the media code and token, and open the SFU socket, while it rings: the answer waits for none of them.
       void import("./call_media.ts").catch(() => {});
       prefetchMediaAccess(this.info.callId);
       if (this.info.answer && this.info.role === "callee" && !this.#answered) {
@@ -91,7 +99,14 @@ export class LiveCall {
       }
       if (this.info.role === "caller") this.#leaveSpace();
     }
-    if (this.inCall.value) this.#startMedia();
+    // The caller's media starts as it rings: the SFU holds what it sends until the answer, and the
+    // answer then finds its microphone on air and its transports connected (ICE, DTLS) instead
+    // of starting them. The callee's starts once it has answered here.
+    if (this.inCall.value || (v.status === "ringing" && this.info.role === "caller")) this.#startMedia();
+    if (this.inCall.value && !this.#inMarked) {
+      this.#inMarked = true;
+      performance.mark("spazio:call-in");
+    }
     if (isFinal(v.status)) this.#stopMedia();
   }
 
@@ -103,7 +118,6 @@ export class LiveCall {
   #startMedia() {
     if (this.#starting || this.#closed.peek()) return;
     this.#starting = true;
-    performance.mark("spazio:call-in");
     this.#leaveSpace();
     const callId = this.info.callId;
     const video = this.client.call.peek()?.video ?? this.info.video;
@@ -133,6 +147,8 @@ export class LiveCall {
   }
 
   #stopMedia() {
+    // The SFU socket opened while it rang, when the media never took it (cancelled, declined, missed).
+    dropMediaAccess(this.info.callId);
     this.media.peek()?.close();
     this.#clearMediaSession();
   }

@@ -91,6 +91,47 @@ const RETRY_MS = [250, 500, 1000, 2000];
  *  restarting) and every other close reconnect. */
 const FINAL_CLOSES = new Set([4000, 4001, 4003]);
 
+/** The same JSON for the same value whatever its keys' order (a schema's parse may reorder them). */
+function canonical(v: unknown): string {
+  return JSON.stringify(
+    v,
+    (_k, x) =>
+      x && typeof x === "object" && !Array.isArray(x)
+        ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]]))
+        : x,
+  );
+}
+
+/** A Device loading ahead of any session (preloadDevice): its router's capabilities, and it. */
+let preloaded: { caps: string; device: Promise<Device | null> } | null = null;
+
+/**
+ * Loads the mediasoup Device for a router whose capabilities came before any session was built (a
+ * ringing call's socket, lib/browser/calls/call_client.ts): `Device.load` makes throwaway offers
+ * (80-140 ms after an answer in bench:network), so an answer finds it loaded. The next build for
+ * the same capabilities takes it.
+ */
+export function preloadDevice(caps: unknown): void {
+  const key = canonical(caps);
+  if (preloaded?.caps === key) return;
+  const device = new Device();
+  const loaded = device.load({ routerRtpCapabilities: caps as never }).then(() => device, () => null);
+  preloaded = { caps: key, device: loaded };
+}
+
+/** A loaded Device for these capabilities: the preloaded one when it was for them, else a new one. */
+async function loadedDevice(caps: unknown): Promise<Device> {
+  const early = preloaded;
+  if (early && early.caps === canonical(caps)) {
+    preloaded = null;
+    const device = await early.device;
+    if (device) return device;
+  }
+  const device = new Device();
+  await device.load({ routerRtpCapabilities: caps as never });
+  return device;
+}
+
 /**
  * How long a consumer's track waits at most for its transport's ICE gathering to end: long
  * enough for the few main-thread tasks that make the UDP sockets (5-10 ms on an idle page), short
@@ -218,9 +259,9 @@ export class SfuSession {
         sig.request("getRouterRtpCapabilities", {}),
         receive ? sig.request("createTransport", { direction: "recv" }) : null,
       ]);
-    const device = new Device();
+    let device: Device;
     try {
-      await device.load({ routerRtpCapabilities: rtpCapabilities as never });
+      device = await loadedDevice(rtpCapabilities);
       this.#device = device;
       performance.mark("spazio:device-loaded");
       if (recvInfo) {
