@@ -19,6 +19,7 @@ import { RingButtons } from "../components/calls/RingButtons.tsx";
 import { type Lang, t } from "../lib/i18n/mod.ts";
 import { currentPath, navigate } from "../lib/browser/partial.ts";
 import { RING_MS } from "../lib/protocol/call.ts";
+import type { LiveCall } from "../lib/browser/calls/live_call.ts";
 import type { PeerInfo } from "../lib/protocol/dm.ts";
 
 interface Props {
@@ -55,6 +56,8 @@ export default function CallRinger({ lang, meId, partyUrl }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const accept = useRef<HTMLButtonElement>(null);
   const liveCode = useRef<typeof import("../lib/browser/calls/live_call.ts") | null>(null);
+  /** The call held while it rings (once its code loaded), and how to mark it answered here. */
+  const ringing = useRef<{ callId: string; live: LiveCall; answered: () => void } | null>(null);
 
   useEffect(() => {
     return inbox(partyUrl, meId).subscribe(async (e) => {
@@ -81,15 +84,35 @@ export default function CallRinger({ lang, meId, partyUrl }: Props) {
     // answer goes out at once rather than after a page load and a connection, and goes straight
     // to the SFU.
     void import("../lib/browser/calls/call_media.ts").catch(() => {});
-    void import("../lib/browser/calls/live_call.ts").then((m) => (liveCode.current = m)).catch(() => {});
     warmCallClient(c.callId, partyUrl);
     prefetchMediaAccess(c.callId);
+    // Then the call itself, held: connected to the SFU and receiving, sending silence, no
+    // microphone (lib/browser/calls/live_call.ts); Accept only swaps the microphone in.
+    let held: LiveCall | null = null;
+    let answered = false;
+    void import("../lib/browser/calls/live_call.ts").then((m) => {
+      liveCode.current = m;
+      if (incoming.peek()?.callId !== c.callId) return; // it stopped ringing meanwhile
+      held = m.openCall({
+        callId: c.callId,
+        me: { id: meId },
+        peer: c.from,
+        role: "callee",
+        video: c.video,
+        partyUrl,
+        answer: false,
+      });
+      ringing.current = { callId: c.callId, live: held, answered: () => (answered = true) };
+    }).catch(() => {});
     void spaceInProgress().then((title) => (spaceTitle.value = title));
     const stop = startRing();
     // Never ring past the call's own ring time, even if its end never reached this tab.
     const limit = setTimeout(() => incoming.value?.callId === c.callId && (incoming.value = null), RING_MS + 2_000);
     return () => {
       clearTimeout(limit);
+      ringing.current = null;
+      // Unanswered here (declined, answered elsewhere, cancelled, missed): the held call goes.
+      if (held && !answered) held.close();
       dropCallClient(c.callId); // unless the answer took it over
       stop();
       if (d?.open) d.close();
@@ -98,12 +121,19 @@ export default function CallRinger({ lang, meId, partyUrl }: Props) {
 
   if (!c || !shown) return null;
   const decline = () => {
-    declineCall(c.callId, partyUrl);
+    const r = ringing.current;
+    if (r?.callId === c.callId) r.live.end(); // on the held call's own connection; closed as the ringing ends
+    else declineCall(c.callId, partyUrl);
     dropMediaAccess(c.callId); // and the SFU socket opened while it rang
     incoming.value = null;
   };
   const answer = () => {
-    acceptOnWarm(c.callId);
+    const r = ringing.current;
+    if (r?.callId === c.callId) {
+      // From the tap: the held call goes live (microphone, playback) and the answer goes out.
+      r.answered();
+      r.live.accept();
+    } else acceptOnWarm(c.callId);
     incoming.value = null;
     // The answer goes out from here, on the connection opened while it rang, while the call's
     // screen loads (openCall gives that screen the same call). Without the call's code yet, the

@@ -168,7 +168,9 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
         return {};
       case "pauseProducer": {
         const producer = this.#producer(req.producerId);
-        if (!producer.paused) {
+        // Held for a ringing call's answer: it stays paused after it too.
+        if (this.#room.isHeld(producer, true)) this.#room.producerPaused(this, producer, "self");
+        else if (!producer.paused) {
           await producer.pause();
           this.#room.producerPaused(this, producer, "self");
         }
@@ -176,6 +178,11 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
       }
       case "resumeProducer": {
         const producer = this.#producer(req.producerId);
+        // A call still ringing: on air once it is answered.
+        if (this.#room.holdsMedia) {
+          if (producer.paused) this.#room.hold(producer);
+          return {};
+        }
         if (producer.kind === "audio" && this.#room.isServerMuted(this.sub)) {
           throw new SfuError("forbidden", "the host has muted you; unmute through the room");
         }
@@ -191,14 +198,17 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
           throw new SfuError("bad_request", "rtpCapabilities.codecs: the device can receive no codec");
         }
         this.#rtpCapabilities = req.rtpCapabilities as ms.RtpCapabilities;
-        // A call answered since this peer connected: what the caller sent while it rang is offered now.
-        await this.#room.confirmAnswer(this.sub);
+        // A call answered since this peer connected: what was held while it rang flows now.
+        if (this.#room.kind === "call") await this.#room.confirmAnswer(this.sub);
         // On an edge, the origin's producers arrive through the pipe; without it there is nothing to hear.
         await this.#room.mediaReady();
         for (const { producer, sub } of this.#room.producersExcept(this)) await this.consumeProducer(producer, sub);
         this.#repaid("recv");
         return {};
       }
+      case "callAnswered":
+        await this.#room.confirmAnswer(this.sub);
+        return {};
       case "consumerReady":
       case "pauseConsumer":
       case "resumeConsumer":
@@ -270,6 +280,11 @@ export class SfuPeer extends EventEmitter<SfuPeerEvents> {
       );
     }
     if (req.kind === "audio" && this.#room.isServerMuted(this.sub)) await producer.pause();
+    // A call still ringing: held (paused) here until it is answered.
+    if (this.#room.holdsMedia && !producer.paused) {
+      this.#room.hold(producer);
+      await producer.pause();
+    }
     this.#producers.set(producer.id, producer);
     this.#room.producerAdded(this, producer);
     this.#repaid("send");

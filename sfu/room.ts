@@ -81,11 +81,14 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
   #upstream: Upstream | null = null;
   #closed = false;
   /**
-   * A call room: its call was seen answered (a call that ends closes the room). Before that the
-   * caller may send (its page connects while it rings) but nobody receives it: its producers are
-   * held, offered to the callee once the room says answered (asked at the callee's consume or send).
+   * A call room: its call was seen answered (a call that ends closes the room). Before that both
+   * pages connect and send while it rings, so that an answer finds their transports up; what they
+   * send is held (its producers paused here, so nothing reaches the other side) until the call
+   * room says answered, asked when a page says so (`callAnswered`), consumes or sends.
    */
   #answered = false;
+  /** Producers paused for that hold: resumed at the answer (unless their page paused them since). */
+  #held = new Set<ms.Producer>();
 
   private constructor(name: string, deps: RoomDeps) {
     super();
@@ -246,7 +249,6 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
 
   /** Producers of every peer but `peer`, and on an edge the origin's, to consume. */
   *producersExcept(peer?: SfuPeer): Iterable<{ producer: ms.Producer; sub: string }> {
-    if (this.kind === "call" && !this.#answered) return; // what the caller sends while it rings is held
     for (const owner of this.#peers.values()) {
       if (owner === peer) continue;
       for (const producer of owner.producers) yield { producer, sub: owner.sub };
@@ -279,10 +281,8 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
    */
   async authorizeProduce(peer: SfuPeer, kind: "audio" | "video"): Promise<void> {
     if (this.kind === "call") {
-      // The caller may send while it rings (held here until the answer); the callee only once answered.
-      if (this.#answered) return;
-      const { caller } = await this.#askCall(peer.sub);
-      if (!this.#answered && !caller) throw new ForbiddenError("this call has not been answered");
+      // Either of its two people, while it rings or answered (admission checked who); held until then.
+      if (!this.#answered) await this.#askCall(peer.sub);
       return;
     }
     if (this.#upstream) {
@@ -315,21 +315,41 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
     }
   }
 
-  /** A call: asks its room whether it is answered (once it is, offers what the caller sent while it rang). */
+  /** A call: asks its room whether it is answered; once it is, what was held flows. */
   async confirmAnswer(sub: string): Promise<void> {
-    if (this.kind === "call" && !this.#answered) await this.#askCall(sub);
+    if (this.kind !== "call") throw new SfuError("bad_request", "this media room is not a call");
+    if (!this.#answered) await this.#askCall(sub);
   }
 
-  async #askCall(sub: string): Promise<{ answered: boolean; caller: boolean }> {
+  async #askCall(sub: string): Promise<void> {
     if (!this.#deps.calls) throw new ForbiddenError("this media server does not take calls");
-    const state = await this.#deps.calls.callState(this.id, sub);
-    if (state.answered && !this.#answered && !this.#closed) {
-      this.#answered = true;
-      for (const owner of this.#peers.values()) {
-        for (const producer of owner.producers) this.producerAdded(owner, producer);
-      }
+    const { answered } = await this.#deps.calls.callState(this.id, sub);
+    if (!answered || this.#answered || this.#closed) return;
+    this.#answered = true;
+    const held = [...this.#held];
+    this.#held.clear();
+    for (const producer of held) {
+      if (producer.closed) continue;
+      await producer.resume().catch(() => {}); // closed meanwhile
+      this.broadcast({ type: "producerResumed", producerId: producer.id, sub: producer.appData.sub as string });
     }
-    return state;
+  }
+
+  /** A call not answered yet: a new producer is held (paused) until it is. */
+  get holdsMedia(): boolean {
+    return this.kind === "call" && !this.#answered;
+  }
+
+  /** Holds a producer (its owner's page asked it on air, or a new one): paused, resumed at the answer. */
+  hold(producer: ms.Producer): void {
+    this.#held.add(producer);
+  }
+
+  /** Whether this producer is held; `release` forgets it (its page paused it: it stays paused). */
+  isHeld(producer: ms.Producer, release = false): boolean {
+    const held = this.#held.has(producer);
+    if (release) this.#held.delete(producer);
+    return held;
   }
 
   mayProduce(sub: string, kind: "audio" | "video"): boolean {
@@ -376,10 +396,9 @@ export class SfuRoom extends EventEmitter<SfuRoomEvents> {
   // ---- events from peers, told to everyone else ----
 
   producerAdded(owner: SfuPeer, producer: ms.Producer): void {
-    if (this.kind === "call" && !this.#answered) return; // held until the answer (#askCall)
     const pausedBy = !producer.paused
       ? undefined
-      : producer.kind === "audio" && this.isServerMuted(owner.sub)
+      : (producer.kind === "audio" && this.isServerMuted(owner.sub)) || this.#held.has(producer)
       ? "server"
       : "self";
     this.#offer(producer, owner.sub, owner, pausedBy);

@@ -1,8 +1,7 @@
 // A call's media admits its two people only while the call rings or is accepted, whatever token is
-// shown: the SFU asks the call room (the authority) at every connection and at the first send.
-// While it rings both pages connect ahead; the caller may send (held there until the answer), the
-// callee only once it is accepted. A declined or ended call, and a stranger with a well-signed
-// token, are refused before anything exists.
+// shown: the SFU asks the call room (the authority) at every connection. While it rings both pages
+// connect and send ahead, held there until the answer. A declined or ended call, and a stranger
+// with a well-signed token, are refused before anything exists.
 import assert from "node:assert/strict";
 import { DEV_ROOM_SECRET } from "../lib/protocol/defaults.ts";
 import { SfuCloseCode } from "../lib/protocol/sfu.ts";
@@ -33,7 +32,7 @@ const sfuToken = (callId: string, who: Account) =>
 
 /**
  * What the SFU does with a socket holding this person's token for the call's media room:
- * "refused" (or closed) before anything, "connected" (transports given, sending refused), or "sends".
+ * `closed:<code>` (refused before anything), "sends" (a producer made), or the refusal's code.
  */
 async function trySfu(sfu: SfuProcess, callId: string, who: Account): Promise<string> {
   const token = await sfuToken(callId, who);
@@ -60,7 +59,7 @@ async function trySfu(sfu: SfuProcess, callId: string, who: Account): Promise<st
           }),
         );
       } else if (m.type === "response" && m.id === 1) done("sends");
-      else if (m.type === "error" && m.id === 1) done(m.code === "forbidden" ? "connected" : `error:${m.code}`);
+      else if (m.type === "error" && m.id === 1) done(`error:${m.code}`);
     };
     ws.onerror = () => {};
     ws.onclose = (e) => done(`closed:${e.code}`);
@@ -70,7 +69,7 @@ async function trySfu(sfu: SfuProcess, callId: string, who: Account): Promise<st
 }
 
 Deno.test(
-  "call media admits the two people while it rings or is accepted; the callee sends once accepted",
+  "call media admits the two people while it rings or is accepted, and no one once it is over",
   opts,
   async () => {
     const web = await startWeb();
@@ -89,15 +88,15 @@ Deno.test(
       const eve = await account(web, "eve_adm");
       await befriend(web, ann, bob);
 
-      // Ringing: its two people connect; the caller may send (held on the SFU, offered to nobody until
-      // the answer: sfu/test/call.test.ts), the callee may not; a stranger is not let in at all.
+      // Ringing: its two people connect and may send (held on the SFU, reaching nobody until the
+      // answer: sfu/test/call.test.ts); a stranger is not let in at all.
       const placed = await call(web, ann, "POST", "/api/calls", { to: bob.user.handle, video: false });
       assert.equal(placed.status, 201);
       const { callId } = placed.body;
       const a = await joinCall(web, dev, ann, callId);
       const b = await joinCall(web, dev, bob, callId);
       assert.equal(await trySfu(sfu, callId, ann), "sends", "the caller of a ringing call");
-      assert.equal(await trySfu(sfu, callId, bob), "connected", "the callee of a ringing call");
+      assert.equal(await trySfu(sfu, callId, bob), "sends", "the callee of a ringing call");
       assert.match(await trySfu(sfu, callId, eve), /^closed:/, "a stranger got into a ringing call's media");
 
       // Accepted: the two send, a stranger is still not let in.

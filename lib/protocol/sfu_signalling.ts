@@ -27,7 +27,9 @@
 // open that socket before its scripts load (lib/server/spaces/early_media.ts) and hand it to the
 // media code when it starts. `&welcome=talk` (a call: both people send) brings what `listen` does
 // and a send transport too (4.'s createTransport), so the microphone goes on air a round trip
-// sooner; producing still needs the right to (a grant in a Space, the answered call).
+// sooner; producing still needs the right to (a grant in a Space, a call's two people). A call's
+// pages connect and send while it rings; the SFU holds it all (producers paused) until the call
+// room says answered, which a page's `callAnswered` (or `consume`, or `produce`) makes it ask.
 // Longer than 300 lines on purpose: one request map, each request beside its answer schema.
 import { z } from "zod";
 
@@ -189,6 +191,11 @@ export const SfuMethods = {
   pauseProducer: { request: request("pauseProducer", { producerId: Id }), answer: Done },
   /** Self unmute; refused while the room has the peer muted. */
   resumeProducer: { request: request("resumeProducer", { producerId: Id }), answer: Done },
+  /**
+   * A call's page saw the call answered: the SFU asks the call room and, if so, lets flow what it
+   * held while the call rang (every producer is paused there until then). Refused in a Space.
+   */
+  callAnswered: { request: request("callAnswered", {}), answer: Done },
   /** "I can receive": the SFU then sends `newConsumer` for every producer, now and later. */
   consume: { request: request("consume", { rtpCapabilities: RtpCapabilities }), answer: Done },
   /**
@@ -230,6 +237,7 @@ export const SfuRequest = z.discriminatedUnion("type", [
   m.pauseProducer.request,
   m.resumeProducer.request,
   m.consume.request,
+  m.callAnswered.request,
   m.consumerReady.request,
   m.pauseConsumer.request,
   m.resumeConsumer.request,

@@ -51,6 +51,7 @@ const answers: { [K in SfuRequestType]: [unknown, unknown] } = {
   pauseProducer: [{}, 1],
   resumeProducer: [{}, []],
   consume: [{}, null],
+  callAnswered: [{}, "yes"],
   consumerReady: [{}, null],
   pauseConsumer: [{}, null],
   resumeConsumer: [{}, null],

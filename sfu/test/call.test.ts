@@ -1,12 +1,12 @@
 // A 1:1 call through the SFU: both people hear each other, and neither learns the other's
 // address, because the only ICE candidates either side ever has are the SFU's own; a call's socket
-// gets both its transports with the welcome; while the call rings its two people connect ahead and
-// nothing reaches the callee (nor may the callee send) until it is answered.
+// gets both its transports with the welcome; while the call rings its two people connect and send
+// ahead, and nothing reaches either until it is answered.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { FakeParty } from "./support/fake-party.ts";
 import { MediaPeer } from "./support/media-peer.ts";
-import { eventually, type RunningSfu, sfuToken, startSfu } from "./support/sfu-process.ts";
+import { eventually, type RunningSfu, sfuToken, sleep, startSfu } from "./support/sfu-process.ts";
 import { OPUS, SignalClient } from "./support/signal-client.ts";
 
 let sfu: RunningSfu;
@@ -71,28 +71,43 @@ test("a call's welcome=talk brings a send transport too; producing on it still n
   l.close();
 });
 
-test("while a call rings the caller sends and nobody receives it; the callee may not send; the answer lets both hear", async () => {
+test("while a call rings both connect and send, and nothing reaches either; the answer lets both hear", async () => {
   party.call("ring42-abcdef", "u:erin4242", "u:finn4242", "ringing");
   const room = "c_ring42-abcdef";
   const erin = await MediaPeer.join(sfu.wsUrl(await sfuToken(room, "u:erin4242")));
   const finn = await MediaPeer.join(sfu.wsUrl(await sfuToken(room, "u:finn4242")));
   peers.push(erin, finn);
-  for (const p of [erin, finn]) await p.listen();
-  // The caller goes on air while it rings (its page connects ahead): the SFU takes its audio...
-  await erin.speak();
-  await eventually(async () => (await erin.outboundBytes()) > 2000, 8000, "the caller's audio reaching the SFU");
-  // ...and holds it: the callee gets no consumer, and may not send before answering.
-  await assert.rejects(finn.speak(), /not been answered/);
-  assert.equal(
-    finn.signal.notifications.filter((n) => n.type === "newConsumer").length,
-    0,
-    "a consumer before the answer",
-  );
-  assert.equal(await finn.inboundBytes(), 0, "the callee received the caller before answering");
-  // The answer: the call room says accepted; the callee's next send (or consume) finds it so.
-  party.call("ring42-abcdef", "u:erin4242", "u:finn4242", "accepted");
-  await finn.speak();
+  // Both pages go on air while it rings (the answer then finds their transports up)...
   for (const p of [erin, finn]) {
-    await eventually(async () => (await p.inboundBytes()) > 1000, 8000, "audio from the other side");
+    await p.listen();
+    await p.speak();
   }
+  for (const p of [erin, finn]) {
+    await eventually(async () => (await p.outboundBytes()) > 2000, 8000, "audio reaching the SFU while it rings");
+    await eventually(
+      async () => p.signal.notifications.some((n) => n.type === "newConsumer"),
+      8000,
+      "the other side's consumer, made ahead",
+    );
+  }
+  // ...and the SFU holds it all: not a byte reaches the other side, which is told it is paused.
+  await sleep(500);
+  for (const p of [erin, finn]) {
+    assert.equal(await p.inboundBytes("audio"), 0, "audio reached the other side before the answer");
+    assert.ok(p.signal.notifications.some((n) => n.type === "newConsumer" && n.producerPaused), "held as paused");
+  }
+  // A page that says it was answered before the call room did changes nothing.
+  assert.deepEqual(await finn.signal.request("callAnswered", {}), {});
+  await sleep(300);
+  assert.equal(await erin.inboundBytes("audio"), 0, "callAnswered let audio through before the answer");
+  // The answer: the call room says accepted, a page says so, and both hear at once.
+  party.call("ring42-abcdef", "u:erin4242", "u:finn4242", "accepted");
+  await finn.signal.request("callAnswered", {});
+  for (const p of [erin, finn]) {
+    await eventually(async () => (await p.inboundBytes("audio")) > 1000, 8000, "audio from the other side");
+  }
+  // In a Space the request means nothing and is refused.
+  const l = await SignalClient.connect(sfu.wsUrl(await sfuToken("s_notacall", "a:listener")));
+  await assert.rejects(l.request("callAnswered", {}), /not a call/);
+  l.close();
 });

@@ -2,7 +2,7 @@
 // cancel, hang up). Framework-free; the call screen and the ringer bind to it. Each (re)connect
 // asks the web for a fresh token; the connection id is kept per tab, so a reload of the tab that
 // answered is still the answering connection.
-import { signal } from "@preact/signals";
+import { batch, signal } from "@preact/signals";
 import PartySocket from "partysocket";
 import { api } from "../api_client.ts";
 import { CallMediaAccess, RoomToken } from "../../protocol/api.ts";
@@ -77,9 +77,12 @@ export class CallClient {
     const ev = e.data;
     if (ev.type === "error") return void (this.lastError.value = ev.message);
     if (ev.type === "key") return void (this.peerKey.value = ev.key);
-    if (ev.type === "sync") this.you.value = ev.you;
-    this.call.value = ev.call;
-    this.answeredHere.value = ev.answeredHere;
+    // One change: whoever follows the call never sees it answered without knowing where.
+    batch(() => {
+      if (ev.type === "sync") this.you.value = ev.you;
+      this.call.value = ev.call;
+      this.answeredHere.value = ev.answeredHere;
+    });
     // Once the room knows who this is; the callee's only after answering on this device (the room
     // takes the callee's key from the answering connection only).
     this.#sendKey();

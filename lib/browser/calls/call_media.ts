@@ -44,6 +44,11 @@ export class CallMedia {
   #cameraIndex = 0;
   #rounds = 0;
   #closed = false;
+  /** Connected while it rings, sending silence (start(true)), until answer(). */
+  #held = false;
+  #answered = false;
+  /** What makes the held silence. */
+  #silence: AudioContext | null = null;
 
   /** `frames`: the call's end-to-end encryption (call_e2ee.ts) on every sender and receiver. */
   constructor(readonly callId: string, readonly video: boolean, frames?: FrameHooks | null) {
@@ -90,10 +95,39 @@ export class CallMedia {
     this.outputId.value = deviceId;
   }
 
-  async start(): Promise<void> {
+  /**
+   * Connects and goes on air. `held`: a callee's page while it still rings: it connects, consumes
+   * and sends silence (no microphone is asked for before the answer), all of it held on the SFU,
+   * so that `answer()` finds its transports up and only swaps the microphone in.
+   */
+  async start(held = false): Promise<void> {
     // The connection to the SFU (and the other side's sound) does not wait for the microphone:
     // a first call's permission prompt, or a slow device, overlaps the join instead of preceding it.
-    const joined = this.session.start();
+    void this.session.start();
+    if (!held) return this.#goLive();
+    this.#held = true;
+    const ctx = this.#silence = new AudioContext();
+    const silent = ctx.createMediaStreamDestination().stream.getAudioTracks()[0];
+    await this.session.ready;
+    if (this.#held && !this.#closed) await this.session.publish(silent, "mic").catch(() => {});
+  }
+
+  /** A held page goes live (the callee's Accept tap): the microphone replaces the silence. */
+  answer(): void {
+    if (!this.#held || this.#closed) return;
+    this.#held = false;
+    void this.tapToHear(); // the Accept tap lets it play
+    void this.#goLive();
+  }
+
+  /** The call room says answered: the SFU is told, and lets flow what it held (once). */
+  answered(): void {
+    if (this.#answered || this.#closed) return;
+    this.#answered = true;
+    void this.session.answered();
+  }
+
+  async #goLive(): Promise<void> {
     let stream: MediaStream;
     try {
       stream = await navigator.mediaDevices.getUserMedia({
@@ -109,9 +143,12 @@ export class CallMedia {
     const cam = stream.getVideoTracks()[0];
     if (cam && !this.#closed) this.localVideo.value = cam;
     try {
-      await joined;
+      // On air as soon as the transports are made, while the SFU answers `consume`.
+      await this.session.ready;
       if (this.#closed) return void stream.getTracks().forEach((t) => t.stop());
+      // Replaces the held silence, if any, on the same sender.
       await this.session.publish(stream.getAudioTracks()[0], "mic");
+      this.#closeSilence();
       if (cam) await this.#useCamera(cam);
     } catch {
       this.problem.value = "failed";
@@ -125,6 +162,11 @@ export class CallMedia {
       }
     }, QUALITY_EVERY_MS);
     await this.#listDevices();
+  }
+
+  #closeSilence() {
+    void this.#silence?.close().catch(() => {});
+    this.#silence = null;
   }
 
   async #useCamera(track: MediaStreamTrack) {
@@ -187,6 +229,7 @@ export class CallMedia {
     this.#player.srcObject = null;
     this.localVideo.value?.stop();
     this.session.close();
+    this.#closeSilence();
     this.#recorder.stop();
   }
 }

@@ -56,6 +56,7 @@ export class LiveCall {
   #e2eeStarted: Promise<void>;
   #answered = false;
   #inMarked = false;
+  #mediaSessionShown = false;
 
   constructor(readonly info: LiveCallInfo) {
     // The ringer's connection when it has one (already synced): the answer goes out at once.
@@ -99,10 +100,7 @@ export class LiveCall {
       }
       if (this.info.role === "caller") this.#leaveSpace();
     }
-    // The caller's media starts as it rings: the SFU holds what it sends until the answer, and the
-    // answer then finds its microphone on air and its transports connected (ICE, DTLS) instead
-    // of starting them. The callee's starts once it has answered here.
-    if (this.inCall.value || (v.status === "ringing" && this.info.role === "caller")) this.#startMedia();
+    this.#wantMedia();
     if (this.inCall.value && !this.#inMarked) {
       this.#inMarked = true;
       performance.mark("spazio:call-in");
@@ -110,15 +108,45 @@ export class LiveCall {
     if (isFinal(v.status)) this.#stopMedia();
   }
 
+  /**
+   * Media starts as the call rings, on both sides: the SFU holds all of it until the answer, which
+   * then finds both pages' transports connected (ICE, DTLS) instead of starting them. The caller
+   * is on air; a callee that has not answered here sends silence and asks for no microphone
+   * (`held`) until it does. A callee's page that did not answer lets go once another one has.
+   */
+  #wantMedia() {
+    const v = this.client.call.peek();
+    if (!v || isFinal(v.status)) return;
+    const callee = this.info.role === "callee";
+    if (v.status === "accepted" && callee && !this.client.answeredHere.peek()) return this.#dropMedia();
+    if (this.inCall.peek()) {
+      const m = this.media.peek();
+      // Replaced on the SFU by another tab of this person while it rang: connect again here.
+      if (m?.session.state.peek() === "closed") this.#dropMedia();
+      this.#startMedia(false);
+      this.media.peek()?.answer();
+      this.media.peek()?.answered();
+      this.#mediaSession();
+      return;
+    }
+    if (v.status === "ringing") this.#startMedia(callee && !this.#answered);
+  }
+
+  #dropMedia() {
+    this.media.peek()?.close();
+    this.media.value = null;
+    this.#starting = false;
+  }
+
   /** Cheap when there is no Space, so it runs at each step (ringing out, answer, media). */
   #leaveSpace() {
     void leaveSpaceForCall();
   }
 
-  #startMedia() {
+  #startMedia(held: boolean) {
     if (this.#starting || this.#closed.peek()) return;
     this.#starting = true;
-    this.#leaveSpace();
+    if (!held) this.#leaveSpace();
     const callId = this.info.callId;
     const video = this.client.call.peek()?.video ?? this.info.video;
     Promise.all([import("./call_media.ts"), this.#e2eeStarted]).then(([{ CallMedia }]) => {
@@ -131,8 +159,13 @@ export class LiveCall {
       if (!plain && !frames) return void (this.#starting = false);
       const m = new CallMedia(callId, video, frames);
       this.media.value = m;
-      this.#mediaSession();
-      void m.start();
+      // Answered (here) meanwhile: live at once, and the SFU is told.
+      const answered = this.inCall.peek();
+      void m.start(held && !answered);
+      if (answered) {
+        m.answered();
+        this.#mediaSession();
+      }
     }).catch(() => (this.mediaFailed.value = true));
   }
 
@@ -140,10 +173,8 @@ export class LiveCall {
   #goPlain() {
     if (!this.e2ee.plainAgreed.value || this.#plainStarted) return;
     this.#plainStarted = true;
-    this.media.peek()?.close();
-    this.media.value = null;
-    this.#starting = false;
-    if (this.inCall.peek()) this.#startMedia();
+    this.#dropMedia();
+    this.#wantMedia();
   }
 
   #stopMedia() {
@@ -174,11 +205,16 @@ export class LiveCall {
     );
   }
 
-  /** Answers (on this device): the callee's Accept on the call screen. */
+  /**
+   * Answers (on this device): the callee's Accept, on the call screen or the ringer. Called from
+   * the tap: media held while it rang goes live now (the microphone, and playback the tap allows);
+   * the SFU lets it flow once the call room has the answer.
+   */
   accept() {
     this.#answered = true;
     this.#leaveSpace();
-    this.client.send("accept");
+    this.client.accept();
+    this.media.peek()?.answer();
   }
 
   /** Whatever ends it from here: cancel while calling, decline while ringing, hang up once answered. */
@@ -191,6 +227,8 @@ export class LiveCall {
 
   /** Lock-screen and headset controls, where the browser has them (hang up, the microphone). */
   #mediaSession() {
+    if (this.#mediaSessionShown) return;
+    this.#mediaSessionShown = true;
     try {
       if (!showNowPlaying({ title: this.info.peer.name, artist: "Spazio", album: "Spazio" })) return;
       navigator.mediaSession.setActionHandler("hangup" as MediaSessionAction, () => this.end());

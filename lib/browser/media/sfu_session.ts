@@ -209,6 +209,9 @@ export class SfuSession {
   #sendInfo: Promise<TransportInfo> | null = null;
   /** Built (device, signalling, receive transport) and not torn down: publish may go ahead. */
   #ready = false;
+  #readyNow!: () => void;
+  /** Resolves once publish may first go ahead (the first connection's transports are made). */
+  readonly ready = new Promise<void>((resolve) => (this.#readyNow = resolve));
   /** Whether this session has ever been connected: after that, trouble reads "reconnecting". */
   #wasConnected = false;
 
@@ -280,18 +283,25 @@ export class SfuSession {
         : sig.request("createTransport", { direction: "send" });
       this.#sendInfo.catch(() => {}); // a failure is met by the publish that takes it
     }
-    if (recvInfo) await sig.request("consume", { rtpCapabilities: device.rtpCapabilities as never });
+    // What this page sends goes on air while `consume` is answered, not a round trip after it.
+    this.#ready = true;
+    this.#readyNow();
+    const consumed = recvInfo && sig.request("consume", { rtpCapabilities: device.rtpCapabilities as never });
+    const republished = Promise.all(
+      [...this.#wanted].map(([source, w]) =>
+        this.publish(w.track, source, w.paused, w.options).catch((e) =>
+          console.error(`publishing ${source} again failed:`, e)
+        )
+      ),
+    );
+    await consumed;
     this.state.value = "connected";
-    this.#ready = this.#wasConnected = true;
+    this.#wasConnected = true;
     this.#attempt = 0;
     this.#iceRefresh.schedule(ice);
     this.#watch = this.#newWatch();
     this.#watch.start();
-    for (const [source, w] of this.#wanted) {
-      await this.publish(w.track, source, w.paused, w.options).catch((e) =>
-        console.error(`publishing ${source} again failed:`, e)
-      );
-    }
+    await republished;
   }
 
   /** Wires DTLS and ICE restart on failure; shared by send and receive transports. */
@@ -625,6 +635,15 @@ export class SfuSession {
     this.remote.value = [];
     this.speaking.value = [];
     this.#syncPublished();
+  }
+
+  /**
+   * A call's page saw the call answered: the SFU, which held what both pages sent while it rang,
+   * asks the call room and lets it flow. Before the first connection is up there is nothing to
+   * say: its `consume` asks the same.
+   */
+  async answered(): Promise<void> {
+    await this.#sig?.request("callAnswered", {}).catch((e) => console.warn("callAnswered:", e));
   }
 
   close() {
