@@ -1,0 +1,96 @@
+// A call is connected on both pages while it rings, and nothing of it is heard before the answer:
+// the caller's microphone is taken and the callee's ringing page is connected (its peer
+// connections up) without asking for the callee's microphone, while the SFU holds it all, so that
+// not a byte of audio reaches either side until Accept; after it both hear. Chromium with a tone for a microphone, through the real SFU and party server.
+import assert from "node:assert/strict";
+import type { Browser, Page } from "playwright-core";
+import { islandsReady, launchToneBrowser } from "./support/browser.ts";
+import { account, befriend, signedInPage, sleep } from "./support/calls.ts";
+import { waitFor } from "./support/party.ts";
+import { type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
+import { type Stack, startStack } from "./support/stack.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+const stats = (page: Page) => page.evaluate(READ_STATS) as Promise<MediaStats>;
+
+/** Counts the page's microphone requests (`window.__micAsked`). */
+const COUNT_MIC = `(() => {
+  window.__micAsked = 0;
+  const md = navigator.mediaDevices;
+  const gum = md.getUserMedia.bind(md);
+  md.getUserMedia = (c) => { if (c && c.audio) window.__micAsked++; return gum(c); };
+})();`;
+
+/** How many of the page's peer connections are connected. */
+const connectedPcs = (page: Page) =>
+  page.evaluate(() =>
+    // deno-lint-ignore no-explicit-any
+    ((window as any).__pcs as RTCPeerConnection[]).filter((pc) => pc.connectionState === "connected").length
+  );
+// deno-lint-ignore no-explicit-any
+const micAsked = (page: Page) => page.evaluate(() => (window as any).__micAsked as number);
+
+let stack: Stack;
+let browser: Browser;
+
+Deno.test("start the stack and Chromium with a tone for a microphone", opts, async () => {
+  stack = await startStack({ sfu: true });
+  browser = await launchToneBrowser(60);
+});
+
+Deno.test(
+  "a ringing call is connected on both pages and nothing is heard before Accept; then both hear",
+  opts,
+  async () => {
+    const ann = await account(stack.web, "ann_ring");
+    const bob = await account(stack.web, "bob_ring");
+    await befriend(stack.web, ann, bob);
+    const pages: Page[] = [];
+    for (const who of [ann, bob]) {
+      const { page } = await signedInPage(browser, stack.web, who);
+      await page.context().addInitScript(RECORD_PEER_CONNECTIONS);
+      await page.context().addInitScript(COUNT_MIC);
+      pages.push(page);
+    }
+    const [a, b] = pages;
+    await b.goto(`${stack.web.url}/messages`);
+    await islandsReady(b);
+    await a.goto(`${stack.web.url}/messages/${bob.user.handle}`);
+    await islandsReady(a);
+    await a.getByRole("button", { name: "Audio call" }).click();
+    const ringer = b.getByRole("dialog", { name: /is calling you/ });
+    await ringer.waitFor();
+
+    // While it rings: both pages' send and receive connections up, Ann's microphone taken (its
+    // frames are sealed once the keys are agreed, at the answer), Bob's never asked for.
+    for (const [p, who] of [[a, "Ann"], [b, "Bob"]] as const) {
+      await waitFor(
+        `${who}'s send and receive connections up while it rings`,
+        async () => (await connectedPcs(p)) >= 2 || undefined,
+      );
+    }
+    assert.equal(await micAsked(a), 1, "Ann's microphone is taken as she calls");
+    assert.equal(await micAsked(b), 0, "Bob's microphone was asked for before he answered");
+    // Nothing heard: the SFU holds it all.
+    await sleep(1_500);
+    for (const [p, who] of [[a, "Ann"], [b, "Bob"]] as const) {
+      assert.equal((await stats(p)).inboundAudioBytes, 0, `${who} received audio before the answer`);
+    }
+    await ringer.getByRole("button", { name: "Accept" }).click();
+    for (const [p, who] of [[a, "Ann"], [b, "Bob"]] as const) {
+      const s = await waitFor(`${who} hearing the other side`, async () => {
+        const s = await stats(p);
+        return s.inboundAudioBytes > 4_000 && s.maxAudioLevel > 0.01 ? s : undefined;
+      }, 15_000);
+      assert.ok(s.maxAudioLevel > 0.01);
+    }
+    assert.ok((await micAsked(b)) > 0, "Bob's microphone was asked for once he answered");
+    await a.getByRole("button", { name: "End call" }).click();
+    await b.getByText(/^Call ended/).waitFor();
+  },
+);
+
+Deno.test("stop everything", opts, async () => {
+  await browser?.close();
+  await stack?.close();
+});
