@@ -159,9 +159,9 @@ export class LiveCall {
       if (!plain && !frames) return void (this.#starting = false);
       const m = new CallMedia(callId, video, frames);
       this.media.value = m;
-      // Answered (here) meanwhile: live at once, and the SFU is told.
+      // Accepted here (the tap) or answered meanwhile: live at once; answered: the SFU is told.
       const answered = this.inCall.peek();
-      void m.start(held && !answered);
+      void m.start(held && !this.#answered && !answered);
       if (answered) {
         m.answered();
         this.#mediaSession();
