@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { islandsReady, launchToneBrowser } from "./support/browser.ts";
-import { account, befriend, signedInPage, sleep } from "./support/calls.ts";
+import { type Account, account, befriend, signedInPage, sleep } from "./support/calls.ts";
 import { waitFor } from "./support/party.ts";
 import { type MediaStats, READ_STATS, RECORD_PEER_CONNECTIONS } from "./support/sfu.ts";
 import { type Stack, startStack } from "./support/stack.ts";
@@ -30,6 +30,14 @@ const connectedPcs = (page: Page) =>
 // deno-lint-ignore no-explicit-any
 const micAsked = (page: Page) => page.evaluate(() => (window as any).__micAsked as number);
 
+/** A signed-in page that records its peer connections and counts its microphone requests. */
+async function page(who: Account): Promise<Page> {
+  const { page } = await signedInPage(browser, stack.web, who);
+  await page.context().addInitScript(RECORD_PEER_CONNECTIONS);
+  await page.context().addInitScript(COUNT_MIC);
+  return page;
+}
+
 let stack: Stack;
 let browser: Browser;
 
@@ -45,14 +53,7 @@ Deno.test(
     const ann = await account(stack.web, "ann_ring");
     const bob = await account(stack.web, "bob_ring");
     await befriend(stack.web, ann, bob);
-    const pages: Page[] = [];
-    for (const who of [ann, bob]) {
-      const { page } = await signedInPage(browser, stack.web, who);
-      await page.context().addInitScript(RECORD_PEER_CONNECTIONS);
-      await page.context().addInitScript(COUNT_MIC);
-      pages.push(page);
-    }
-    const [a, b] = pages;
+    const [a, b] = [await page(ann), await page(bob)];
     await b.goto(`${stack.web.url}/messages`);
     await islandsReady(b);
     await a.goto(`${stack.web.url}/messages/${bob.user.handle}`);
@@ -87,6 +88,45 @@ Deno.test(
     assert.ok((await micAsked(b)) > 0, "Bob's microphone was asked for once he answered");
     await a.getByRole("button", { name: "End call" }).click();
     await b.getByText(/^Call ended/).waitFor();
+  },
+);
+
+Deno.test(
+  "two ringing tabs of the callee: the one the other replaced on the SFU answers, and both people hear",
+  opts,
+  async () => {
+    const ann = await account(stack.web, "ann_tabs");
+    const bob = await account(stack.web, "bob_tabs");
+    await befriend(stack.web, ann, bob);
+    const a = await page(ann);
+    const b1 = await page(bob);
+    // A second tab of Bob's, in the same browser profile.
+    const b2 = await b1.context().newPage();
+    for (const p of [b1, b2]) {
+      await p.goto(`${stack.web.url}/messages`);
+      await islandsReady(p);
+    }
+    await a.goto(`${stack.web.url}/messages/${bob.user.handle}`);
+    await islandsReady(a);
+    await a.getByRole("button", { name: "Audio call" }).click();
+    const ringers = [b1, b2].map((p) => p.getByRole("dialog", { name: /is calling you/ }));
+    for (const r of ringers) await r.waitFor();
+    // Both tabs connect while it rings; the SFU keeps one connection per person, so one of the two
+    // is replaced. Answer on the replaced one (no connection left up there).
+    const answering = await waitFor("one of Bob's tabs replaced on the SFU", async () => {
+      const up = [await connectedPcs(b1), await connectedPcs(b2)];
+      if (up.some((n) => n >= 2) && up.some((n) => n === 0)) return up[0] === 0 ? 0 : 1;
+      return undefined;
+    }, 15_000);
+    await ringers[answering].getByRole("button", { name: "Accept" }).click();
+    await ringers[1 - answering].waitFor({ state: "detached" });
+    for (const [p, who] of [[a, "Ann"], [[b1, b2][answering], "Bob"]] as const) {
+      await waitFor(`${who} hearing the other side`, async () => {
+        const s = await stats(p);
+        return s.inboundAudioBytes > 4_000 && s.maxAudioLevel > 0.01 ? true : undefined;
+      }, 15_000);
+    }
+    await a.getByRole("button", { name: "End call" }).click();
   },
 );
 

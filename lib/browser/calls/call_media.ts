@@ -47,6 +47,8 @@ export class CallMedia {
   /** Connected while it rings, sending silence (start(true)), until answer(). */
   #held = false;
   #answered = false;
+  /** The microphone's track, once asked for. */
+  #mic: MediaStreamTrack | null = null;
   /** What makes the held silence. */
   #silence: AudioContext | null = null;
 
@@ -139,6 +141,8 @@ export class CallMedia {
       this.problem.value = name === "NotAllowedError" || name === "SecurityError" ? "denied" : "failed";
       return;
     }
+    if (this.#closed) return void stream.getTracks().forEach((t) => t.stop());
+    this.#mic = stream.getAudioTracks()[0] ?? null;
     // Seen at once (the ringing screen's self-view), before it goes on air.
     const cam = stream.getVideoTracks()[0];
     if (cam && !this.#closed) this.localVideo.value = cam;
@@ -228,6 +232,7 @@ export class CallMedia {
     this.#player.pause();
     this.#player.srcObject = null;
     this.localVideo.value?.stop();
+    this.#mic?.stop(); // also when the session had closed before it went on air
     this.session.close();
     this.#closeSilence();
     this.#recorder.stop();
