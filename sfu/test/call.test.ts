@@ -85,7 +85,7 @@ test("while a call rings both connect and send, and nothing reaches either; the 
   for (const p of [erin, finn]) {
     await eventually(async () => (await p.outboundBytes()) > 2000, 8000, "audio reaching the SFU while it rings");
     await eventually(
-      async () => p.signal.notifications.some((n) => n.type === "newConsumer"),
+      () => p.signal.notifications.some((n) => n.type === "newConsumer"),
       8000,
       "the other side's consumer, made ahead",
     );
