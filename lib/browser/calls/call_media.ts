@@ -1,8 +1,10 @@
 // CallMedia: what a call page does with media, framework-free, as signals. It joins the call's
-// SFU room `c_<callId>` through SfuSession (lib/media/) with a token the web mints for the two
-// people of a ringing or answered call (the SFU admits it only once answered), sends the
-// microphone (and the camera for a video call), plays the other side, and offers mute, camera
-// on/off, switch camera, output device and a quality reading.
+// SFU room `c_<callId>` through SfuSession (lib/browser/media/) with a token the web mints for the
+// two people of a ringing or answered call, sends the microphone (and the camera for a video
+// call), plays the other side, and offers mute, camera on/off, switch camera, output device and a
+// quality reading. It starts while the call rings: the SFU holds everything both pages send until
+// the call room says answered; a callee's ringing page is `held` (silence, no microphone) until
+// its Accept.
 // The other side's sound plays from an <audio> element of its own that no page holds, so it goes
 // on while the person browses other pages of the app.
 import { computed, effect, signal } from "@preact/signals";
