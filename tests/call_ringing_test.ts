@@ -27,6 +27,9 @@ const connectedPcs = (page: Page) =>
     // deno-lint-ignore no-explicit-any
     ((window as any).__pcs as RTCPeerConnection[]).filter((pc) => pc.connectionState === "connected").length
   );
+/** How many peer connections the page has made so far. */
+// deno-lint-ignore no-explicit-any
+const pcsMade = (page: Page) => page.evaluate(() => ((window as any).__pcs as RTCPeerConnection[]).length);
 // deno-lint-ignore no-explicit-any
 const micAsked = (page: Page) => page.evaluate(() => (window as any).__micAsked as number);
 
@@ -72,8 +75,10 @@ Deno.test(
     }
     assert.equal(await micAsked(a), 1, "Ann's microphone is taken as she calls");
     assert.equal(await micAsked(b), 0, "Bob's microphone was asked for before he answered");
-    // Nothing heard: the SFU holds it all.
-    await sleep(1_500);
+    // Nothing heard: the SFU holds it all. The ring goes on a while (past the media watch's stall
+    // time: a quiet held path is not a dead one, and is not rebuilt).
+    const made = [await pcsMade(a), await pcsMade(b)];
+    await sleep(4_000);
     for (const [p, who] of [[a, "Ann"], [b, "Bob"]] as const) {
       assert.equal((await stats(p)).inboundAudioBytes, 0, `${who} received audio before the answer`);
     }
@@ -86,6 +91,7 @@ Deno.test(
       assert.ok(s.maxAudioLevel > 0.01);
     }
     assert.ok((await micAsked(b)) > 0, "Bob's microphone was asked for once he answered");
+    assert.deepEqual([await pcsMade(a), await pcsMade(b)], made, "the connections made while it rang were rebuilt");
     await a.getByRole("button", { name: "End call" }).click();
     await b.getByText(/^Call ended/).waitFor();
   },

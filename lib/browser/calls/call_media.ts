@@ -60,6 +60,8 @@ export class CallMedia {
       frames,
       receive: true,
       send: true,
+      // Started while the call rings: held on the SFU until answered() (see start()).
+      untilAnswered: true,
       // A conversation: at most 200 ms more delay to let a lost packet come back on a lossy path.
       jitterCapMs: 200,
       credentials: async () => {

@@ -65,6 +65,12 @@ export interface SessionOptions {
    * a round trip before the first `publish` would ask for it.
    */
   send?: boolean;
+  /**
+   * A call that may still be ringing: what this page sends is held on the SFU (and its frames are
+   * dropped until the call's keys are agreed), so its send path is not expected to carry anything
+   * until `answered()`; otherwise the media watch would take that quiet for a dead path.
+   */
+  untilAnswered?: boolean;
 }
 
 /**
@@ -214,8 +220,12 @@ export class SfuSession {
   readonly ready = new Promise<void>((resolve) => (this.#readyNow = resolve));
   /** Whether this session has ever been connected: after that, trouble reads "reconnecting". */
   #wasConnected = false;
+  /** A call not answered yet (`untilAnswered`): nothing is due on the send path. */
+  #awaitingAnswer = false;
 
-  constructor(private readonly opts: SessionOptions) {}
+  constructor(private readonly opts: SessionOptions) {
+    this.#awaitingAnswer = opts.untilAnswered === true;
+  }
 
   /** Connects; when the SFU cannot be reached yet, keeps trying in the background. */
   async start(): Promise<void> {
@@ -340,7 +350,7 @@ export class SfuSession {
           ? [{
             transport: this.#send,
             direction: "send" as const,
-            expectFlow: [...this.#producers.values()].some((p) => !p.paused),
+            expectFlow: !this.#awaitingAnswer && [...this.#producers.values()].some((p) => !p.paused),
           }]
           : []),
       ],
@@ -643,6 +653,7 @@ export class SfuSession {
    * say: its `consume` asks the same.
    */
   async answered(): Promise<void> {
+    this.#awaitingAnswer = false;
     await this.#sig?.request("callAnswered", {}).catch((e) => console.warn("callAnswered:", e));
   }
 
