@@ -53,7 +53,7 @@ export default {
    * audio at once): their pages preload those chunks at low priority, so they arrive early but
    * first paint never waits for them (lib/server/render.tsx).
    */
-  preloadDynamicImports: { SpaceScreen: ["lib/browser/media/space_audio.ts"] },
+  preloadDynamicImports: { SpaceScreen: ["lib/browser/space/early_start.ts"] },
   server: {
     /** Largest request body the web server reads; larger gets 413. */
     maxBodyBytes: 64 * 1024,

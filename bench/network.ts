@@ -1,9 +1,11 @@
-// `deno task bench:network [--listeners N] [--listen S] [--call-runs N] [--only a,b]`: Spazio as a
+// `deno task bench:network [--listeners N] [--listen S] [--call-runs N] [--only a,b] [--serial]
+// [--trace-all]`: Spazio as a
 // new listener meets it through a real network, emulated (tests/support/netem.ts) between the
 // browsers and every server. A host (Chromium, a 440 Hz tone as the microphone) goes on air
 // straight to the servers (its media flows exempt from shaping); then for each profile N anonymous
 // listeners (5 by default) open the Space's link through the emulator, one after another:
-//   join-to-audible p50/p95 (navigation start to inbound audio level above silence), over a
+//   join-to-audible p50/p95 (navigation start to inbound audio level above silence; and p50 from
+//   the page's first script, which leaves out the browser's own start of the page), over a
 //   listening window the concealed-samples ratio, packets lost (and their ratio), NACKs sent and
 //   retransmitted packets received, and the host's mute: click to silence on each listener's side.
 // The "outage" entry (loopback otherwise) cuts the listeners' path for 5 s (time from its return to
@@ -34,6 +36,8 @@ const { values: args } = parseArgs({
     "call-runs": { type: "string", default: "4" },
     only: { type: "string" },
     seed: { type: "string", default: "18" },
+    serial: { type: "boolean", default: false },
+    "trace-all": { type: "boolean", default: false },
   },
 });
 const N = Number(args.listeners);
@@ -93,12 +97,14 @@ try {
         tap_to_both_hear_p50_ms: ms(fromTap, 50),
       });
     } else {
-      const l = await joinListeners(farBrowser, link, N);
+      const l = await joinListeners(farBrowser, link, N, { serial: args.serial, traceAll: args["trace-all"] });
       try {
         Object.assign(line, {
           listeners: N,
           join_audible_p50_ms: ms(l.joinMs, 50),
           join_audible_p95_ms: ms(l.joinMs, 95),
+          join_from_script_p50_ms: ms(l.fromScriptMs, 50),
+          ...(args.serial && { serial: true }),
         });
         if (e.kind === "listeners") {
           Object.assign(line, windowFigures(await listenWindow(l.pages, LISTEN_MS)));
@@ -136,6 +142,7 @@ const cols: [string, string][] = [
   ["profile", "profile"],
   ["join_audible_p50_ms", "join p50"],
   ["join_audible_p95_ms", "join p95"],
+  ["join_from_script_p50_ms", "from script p50"],
   ["concealed_ratio", "concealed"],
   ["lost_ratio", "lost"],
   ["nacks_sent", "NACKs"],

@@ -61,15 +61,27 @@ export const marksSince = (page: Page, since: number): Promise<string> =>
 
 export interface Listeners {
   pages: Page[];
+  /** Per listener, ms from the page's first script (the head's, which opens the media socket) to audible. */
+  fromScriptMs: number[];
   /** Per listener, ms from opening the link (navigation start) to audio above silence. */
   joinMs: number[];
   close(): Promise<void>;
 }
 
-/** Opens the link in `n` fresh browser profiles, one after another, each timed to audible. */
-export async function joinListeners(browser: Browser, link: string, n: number): Promise<Listeners> {
+/**
+ * Opens the link in `n` fresh browser profiles, one after another, each timed to audible. `serial`:
+ * each listener leaves before the next opens (the listening window then has the last one only), so
+ * that a join does not share the machine's two cores with the listeners before it.
+ */
+export async function joinListeners(
+  browser: Browser,
+  link: string,
+  n: number,
+  opts: { serial?: boolean; traceAll?: boolean } = {},
+): Promise<Listeners> {
   const pages: Page[] = [];
   const joinMs: number[] = [];
+  const fromScriptMs: number[] = [];
   const close = async () => {
     for (const p of pages) await p.context().close().catch(() => {});
   };
@@ -77,7 +89,7 @@ export async function joinListeners(browser: Browser, link: string, n: number): 
     for (let i = 0; i < n; i++) {
       const context = await browser.newContext();
       await context.addInitScript(RECORD_PEER_CONNECTIONS);
-      if (i === 0) await context.addInitScript(TRACE_JOIN);
+      if (i === 0 || opts.traceAll) await context.addInitScript(TRACE_JOIN);
       const page = await context.newPage();
       pages.push(page);
       await page.goto(link, { waitUntil: "commit" });
@@ -85,8 +97,10 @@ export async function joinListeners(browser: Browser, link: string, n: number): 
       if (at < 0) throw new Error(`listener ${i + 1} heard nothing within 40 s`);
       const opened = await page.evaluate(() => performance.timeOrigin);
       joinMs.push(at - opened);
+      const script = await page.evaluate(() => performance.getEntriesByName("spazio:early-sfu")[0]?.startTime ?? -1);
+      if (script >= 0) fromScriptMs.push(at - opened - script);
       // Where the time went (the page's own spazio:* marks and its navigation), for the first one.
-      const marks = i > 0 ? "" : await page.evaluate(() => {
+      const marks = i > 0 && !opts.traceAll ? "" : await page.evaluate(() => {
         const n = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
         const scripts = (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
           .filter((r) => r.name.endsWith(".js"))
@@ -97,12 +111,16 @@ export async function joinListeners(browser: Browser, link: string, n: number): 
       }) + ` ${await marksSince(page, opened)}`;
       console.error(`  listener ${i + 1}: audible ${(at - opened).toFixed(0)} ms after opening the link ${marks}`);
       if (i === 0) console.error(`  listener 1's ICE pairs: ${await page.evaluate(ICE_PAIRS)}`);
+      if (opts.serial && i < n - 1) {
+        pages.pop();
+        await context.close();
+      }
     }
   } catch (e) {
     await close();
     throw e;
   }
-  return { pages, joinMs, close };
+  return { pages, joinMs, fromScriptMs, close };
 }
 
 /** In a page: each receiving connection's candidate pairs (local -> remote, state, checks sent/answered). */

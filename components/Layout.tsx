@@ -31,6 +31,8 @@ export interface LayoutProps {
    * socket): first in the head, so that no stylesheet holds it back.
    */
   headScript?: string;
+  /** Modules the head's script imports (with all they import): named before the islands' scripts. */
+  headPreloads?: string[];
   children: ComponentChildren;
 }
 
@@ -95,6 +97,7 @@ export function Layout(
     shellIslands = "",
     nonce,
     headScript,
+    headPreloads = [],
     children,
   }: LayoutProps,
 ) {
@@ -102,7 +105,9 @@ export function Layout(
   // a page without any keeps shipping none; every other page carries the NowPlaying island.
   const nowPlaying = islandScripts.length > 0;
   const scripts = nowPlaying ? [...new Set([...islandScripts, islandUrl("NowPlaying", lang)])] : islandScripts;
-  const modulePreloads = nowPlaying ? [...new Set([...preloads, ...islandPreloads(["NowPlaying"], lang)])] : preloads;
+  const first = new Set(headPreloads);
+  const modulePreloads = (nowPlaying ? [...new Set([...preloads, ...islandPreloads(["NowPlaying"], lang)])] : preloads)
+    .filter((href) => !first.has(href));
   return (
     <html lang={lang}>
       <head>
@@ -117,6 +122,10 @@ export function Layout(
         <link rel="icon" href="/static/icons/icon-192.png" type="image/png" />
         <link rel="apple-touch-icon" href="/static/icons/icon-192.png" />
         <link rel="stylesheet" href="/static/styles.css" />
+        {/* After the stylesheet, before the islands' scripts; at low priority: first paint never waits. */}
+        {headPreloads.map((href) => (
+          <link rel="modulepreload" href={href} nonce={nonce} key={href} fetchpriority="low" />
+        ))}
         {scripts.map((src) => <script type="module" src={src} nonce={nonce} key={src} />)}
         {modulePreloads.map((href) => <link rel="modulepreload" href={href} nonce={nonce} key={href} />)}
       </head>

@@ -77,8 +77,9 @@ interface LangBuild {
   islands: Record<string, string>;
   /** Static imports: named with <link rel="modulepreload"> in the page's head. */
   preloads: Record<string, string[]>;
-  /** Dynamic imports the island makes as it hydrates (fresh.config.ts preloadDynamicImports):
-   * preloaded at low priority, so that first paint never waits for them. */
+  /** Dynamic imports the island makes as it hydrates (fresh.config.ts preloadDynamicImports),
+   * each with every chunk it imports: preloaded at low priority (those the page does not load
+   * anyway), so that first paint never waits for them, or first (lib/server/render.tsx). */
   lazy: Record<string, string[]>;
 }
 
@@ -207,7 +208,9 @@ async function buildLang(
     const missed = stems.filter((stem) => ![...dynamic].some((f) => f.startsWith(`${stem}-`)));
     if (missed.length) throw new Error(`${name}: no dynamic import of ${missed.join(", ")} in its bundle`);
     const later = await closure([...dynamic], new Set(dynamic));
-    result.lazy[name] = [...later].filter((f) => !own.has(f) && f !== entry).map((f) => `/_build/${f}`);
+    // All of it, the chunks the page loads anyway included: a page that runs this code first
+    // (the Space page's early media, lib/server/render.tsx) names them all at the top of its head.
+    result.lazy[name] = [...later].filter((f) => f !== entry).map((f) => `/_build/${f}`);
   }
   return result;
 }

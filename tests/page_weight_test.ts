@@ -1,8 +1,9 @@
-// The Space page's weight, by structure, not by speed (bench:pages measures that): what a live
-// Space's page asks for before its first paint is a handful of script files (issue 20 item 21: it
-// was 23), every chunk those scripts import is named in the page (no waterfall of imports found
-// one by one), and mediasoup-client is not among them: it comes only as a low-priority preload,
-// for the audio that starts as the page comes alive, and without what no browser runs.
+// The Space page's weight, by structure, not by speed (bench:pages measures that): a live Space's
+// islands are a handful of script files (issue 20 item 21: it was 23), every chunk those scripts
+// import is named in the page (no waterfall of imports found one by one), and mediasoup-client is
+// not among them: it comes with the media session the head's early script imports (all of whose
+// files the head names too), for the audio that starts before the page hydrates, and without what
+// no browser runs.
 import assert from "node:assert/strict";
 import { account, call } from "./support/calls.ts";
 import { startStack } from "./support/stack.ts";
@@ -13,55 +14,73 @@ const FIRST_PAINT_FILES = 6;
 /** A string only mediasoup-client's code carries (its handler names itself). */
 const MEDIASOUP = "mediasoup-client";
 
-Deno.test("a live Space's page: few scripts before first paint, none of them mediasoup-client", opts, async () => {
-  const stack = await startStack();
-  const { web } = stack;
-  try {
-    const host = await account(web, "weight_host");
-    const made = await call(web, host, "POST", "/api/spaces", { title: "Weigh me", lang: "en", topics: [] });
-    assert.equal(made.status, 201, JSON.stringify(made.body));
-    const res = await fetch(`${web.url}/s/${made.body.id}`);
-    assert.equal(res.status, 200);
-    const html = await res.text();
-    const tags = (re: RegExp) => [...html.matchAll(re)].map((m) => m[0]);
-    const src = (tag: string) => tag.match(/(?:src|href)="([^"]+)"/)![1];
-    const scripts = tags(/<script type="module"[^>]*>/g).map(src);
-    const preloads = tags(/<link rel="modulepreload"[^>]*>/g);
-    const eager = preloads.filter((l) => !/fetchpriority="low"/.test(l)).map(src);
-    const lazy = preloads.filter((l) => /fetchpriority="low"/.test(l)).map(src);
-    const firstPaint = [...new Set([...scripts, ...eager])];
-    assert.ok(scripts.length >= 1, "the page loads its islands");
-    assert.ok(
-      firstPaint.length <= FIRST_PAINT_FILES,
-      `${firstPaint.length} script files before first paint:\n${firstPaint.join("\n")}`,
-    );
-    // Every chunk the first-paint scripts import, all the way down, is named by the page.
-    const body = new Map<string, string>();
-    const get = async (path: string) => {
-      if (!body.has(path)) body.set(path, await (await fetch(`${web.url}${path}`)).text());
-      return body.get(path)!;
-    };
-    const seen = new Set<string>();
-    const visit = async (path: string) => {
-      if (seen.has(path)) return;
-      seen.add(path);
-      for (const m of (await get(path)).matchAll(/(?:from|import)\s*"\.\/([\w.-]+\.js)"/g)) {
-        await visit(`/_build/${m[1]}`);
+Deno.test(
+  "a live Space's page: few scripts for its islands, none of them mediasoup-client; its media session's files named first",
+  opts,
+  async () => {
+    const stack = await startStack();
+    const { web } = stack;
+    try {
+      const host = await account(web, "weight_host");
+      const made = await call(web, host, "POST", "/api/spaces", { title: "Weigh me", lang: "en", topics: [] });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const res = await fetch(`${web.url}/s/${made.body.id}`);
+      assert.equal(res.status, 200);
+      const html = await res.text();
+      const tags = (re: RegExp) => [...html.matchAll(re)].map((m) => m[0]);
+      const src = (tag: string) => tag.match(/(?:src|href)="([^"]+)"/)![1];
+      const scripts = tags(/<script type="module"[^>]*>/g).map(src);
+      const preloads = tags(/<link rel="modulepreload"[^>]*>/g);
+      const named = preloads.map(src);
+      // The media modules: the one the head's early script imports (lib/browser/space/early_start.ts)
+      // and all it imports, named at the top of the head for the page's first wave of requests.
+      const early = html.match(/import\("(\/_build\/early_start-[\w-]+\.js)"\)/);
+      assert.ok(early, "the head's early script imports the media session module");
+      assert.ok(
+        html.indexOf(early[1]) < html.indexOf('<script type="module"'),
+        "the media module comes before the islands' scripts",
+      );
+      const body = new Map<string, string>();
+      const get = async (path: string) => {
+        if (!body.has(path)) body.set(path, await (await fetch(`${web.url}${path}`)).text());
+        return body.get(path)!;
+      };
+      /** Every file a module imports statically, all the way down, itself included. */
+      const closure = async (root: string) => {
+        const seen = new Set<string>();
+        const visit = async (path: string) => {
+          if (seen.has(path)) return;
+          seen.add(path);
+          for (const m of (await get(path)).matchAll(/(?:from|import)\s*"\.\/([\w.-]+\.js)"/g)) {
+            await visit(`/_build/${m[1]}`);
+          }
+        };
+        await visit(root);
+        return seen;
+      };
+      const islandFiles = new Set<string>();
+      for (const s of scripts) for (const f of await closure(s)) islandFiles.add(f);
+      assert.ok(
+        islandFiles.size <= FIRST_PAINT_FILES,
+        `${islandFiles.size} script files for the islands:\n${[...islandFiles].join("\n")}`,
+      );
+      // Every chunk the scripts import, all the way down, is named by the page (no waterfall).
+      for (const f of islandFiles) {
+        assert.ok(scripts.includes(f) || named.includes(f), `${f} is imported but not named`);
       }
-    };
-    for (const s of scripts) await visit(s);
-    for (const f of seen) assert.ok(firstPaint.includes(f), `${f} is imported before first paint but not named`);
-    for (const f of firstPaint) {
-      assert.ok(!(await get(f)).includes(MEDIASOUP), `${f} (before first paint) carries mediasoup-client`);
+      for (const f of islandFiles) {
+        assert.ok(!(await get(f)).includes(MEDIASOUP), `${f} (the islands) carries mediasoup-client`);
+      }
+      const mediaFiles = await closure(early[1]);
+      for (const f of mediaFiles) assert.ok(named.includes(f), `${f} (the media session) is imported but not named`);
+      const media: string[] = [];
+      for (const f of mediaFiles) if ((await get(f)).includes(MEDIASOUP)) media.push(f);
+      assert.equal(media.length, 1, `mediasoup-client among the media session's files: ${[...mediaFiles].join(", ")}`);
+      // Its slim build (scripts/mediasoup_client_slim.ts): not the package's index, which brings the
+      // FakeHandler and test parameters no browser runs.
+      assert.ok(!(await get(media[0])).includes("FakeHandler"), `${media[0]} carries mediasoup-client's FakeHandler`);
+    } finally {
+      await stack.close();
     }
-    // mediasoup-client: preloaded at low priority, for the audio the page starts as it comes alive.
-    const media: string[] = [];
-    for (const f of lazy) if ((await get(f)).includes(MEDIASOUP)) media.push(f);
-    assert.equal(media.length, 1, `mediasoup-client among the low-priority preloads: ${lazy.join(", ")}`);
-    // Its slim build (scripts/mediasoup_client_slim.ts): not the package's index, which brings the
-    // FakeHandler and test parameters no browser runs.
-    assert.ok(!(await get(media[0])).includes("FakeHandler"), `${media[0]} carries mediasoup-client's FakeHandler`);
-  } finally {
-    await stack.close();
-  }
-});
+  },
+);

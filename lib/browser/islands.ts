@@ -11,6 +11,19 @@ const registry: Map<string, IslandComponent> =
 
 /** The page's first hydrations, one after another. */
 let hydrations: Promise<void> = Promise.resolve();
+/** What the first hydration waits for (holdHydration). */
+let gate: Promise<unknown> = Promise.resolve();
+
+/**
+ * Lets the page's first hydrations wait until `until` settles, `capMs` at most: a Space opened
+ * from its link hears sooner when its media code runs and its connection is on its way before
+ * the islands hydrate (lib/browser/space/early_audio.ts), since both take the main thread and the
+ * page is already painted from the server's HTML. Called as the bundle's code runs, before any
+ * island registers.
+ */
+export function holdHydration(until: Promise<unknown>, capMs: number): void {
+  gate = Promise.race([until.catch(() => {}), new Promise((resolve) => setTimeout(resolve, capMs))]);
+}
 
 /**
  * Registers an island and hydrates its instances in the page, each island in a task of its own
@@ -19,7 +32,9 @@ let hydrations: Promise<void> = Promise.resolve();
  */
 export function hydrateIslands(name: string, Component: IslandComponent): void {
   registry.set(name, Component);
-  hydrations = hydrations.then(yieldToMain).then(() => hydrateIn(document, name, Component)).catch(reportError);
+  hydrations = hydrations.then(() => gate).then(yieldToMain).then(() => hydrateIn(document, name, Component)).catch(
+    reportError,
+  );
 }
 
 function hydrateIn(root: ParentNode, name: string, Component: IslandComponent): void {

@@ -71,3 +71,11 @@ export function islandLazyPreloads(names: string[], lang: Lang): string[] {
   const first = new Set(islandPreloads(names, lang));
   return [...new Set(names.flatMap((n) => build(lang)?.lazy?.[n] ?? []))].filter((f) => !first.has(f));
 }
+
+/**
+ * Every chunk those islands import as they hydrate, the ones the page loads anyway included, in
+ * the order they are needed: for a page that runs that code first (render.tsx).
+ */
+export function islandLazyModules(names: string[], lang: Lang): string[] {
+  return [...new Set(names.flatMap((n) => build(lang)?.lazy?.[n] ?? []))];
+}

@@ -8,7 +8,7 @@ import { safeNext } from "./http/next_target.ts";
 import { cspNonce } from "./http/security_headers.ts";
 import { Island } from "../../components/Island.tsx";
 import { partyWsUrl } from "./calls/inbox.ts";
-import { collectIslands, islandLazyPreloads, islandPreloads, islandUrl } from "./islands.ts";
+import { collectIslands, islandLazyModules, islandLazyPreloads, islandPreloads, islandUrl } from "./islands.ts";
 
 // Pages are personal (the viewer's name, follows, reminders, room tokens minted for them), so no
 // shared cache keeps one, and the browser revalidates before reusing one: `private, no-cache`.
@@ -53,6 +53,12 @@ export function renderPage(
     () => [renderToString(<>{body}</>), ringer ? renderToString(ringer) : ""],
   );
   const lang = c.get("lang");
+  // A page whose head opens its media socket (a Space opened from its link) imports its media code
+  // from that script and runs it before it hydrates (lib/browser/space/early_audio.ts), so it names
+  // all of that code's files in its head, right after the stylesheet, rather than at the end of
+  // its body: the browser asks for them with its first requests instead of after the islands' own.
+  const mediaFirst = opts.headScript !== undefined;
+  const lazy = mediaFirst ? islandLazyModules(islands, lang) : islandLazyPreloads(islands, lang);
   // The Content-Security-Policy admits the inline scripts that carry this answer's nonce.
   const nonce = cspNonce(c);
   const html = renderToString(
@@ -68,10 +74,11 @@ export function renderPage(
       shellIslands={shell}
       nonce={nonce}
       headScript={opts.headScript}
+      headPreloads={mediaFirst ? lazy : []}
     >
       <div
         class="page"
-        dangerouslySetInnerHTML={{ __html: inner + lazyPreloads(islandLazyPreloads(islands, lang), nonce) }}
+        dangerouslySetInnerHTML={{ __html: inner + (mediaFirst ? "" : lazyPreloads(lazy, nonce)) }}
       />
     </Layout>,
   );

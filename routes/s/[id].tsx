@@ -14,7 +14,7 @@ import { joinTokens } from "../../lib/server/spaces/join.ts";
 import { replayState } from "../../lib/server/spaces/public_view.ts";
 import { SpaceService } from "../../lib/server/spaces/service.ts";
 import { Icon } from "../../components/Icon.tsx";
-import { earlyMediaScript } from "../../lib/server/spaces/early_media.ts";
+import { earlyMediaModule, earlyMediaScript } from "../../lib/server/spaces/early_media.ts";
 
 export const handler: Handlers = {
   async GET(c) {
@@ -159,7 +159,11 @@ export const handler: Handlers = {
       ),
       200,
       // The media socket opens before the stylesheet and the scripts load (early_media.ts).
-      tokens ? { headScript: earlyMediaScript(space.id, tokens.sfuUrl, tokens.sfuToken, tokens.ice) } : {},
+      tokens
+        ? {
+          headScript: earlyMediaScript(space.id, tokens.sfuUrl, tokens.sfuToken, tokens.ice, earlyMediaModule(lang)),
+        }
+        : {},
     );
   },
 };

@@ -1,21 +1,20 @@
-// A Space page opened from its link starts hearing as soon as its first script runs, before it
-// hydrates: its inline head script already opened the media socket (lib/server/spaces/
-// early_media.ts) and left the SFU address, token and relays beside it, so the media code loads
-// and the session starts on that socket here, while the page's islands are still being built.
+// A Space page opened from its link starts hearing before its islands hydrate: its inline head
+// script opened the media socket (lib/server/spaces/early_media.ts) and imported early_start.ts,
+// which starts the session on that socket as soon as the media code is in. The main bundle
+// reaches that session here (importing the same module), and the islands wait for it to be on
+// its way before they hydrate, so that the two do not take turns on the main thread.
 // The Space's LiveSpace (live.ts) takes this session over when the screen starts, and from then
 // on gives it fresh credentials for every reconnect. Without an early socket (a page reached by
 // partial navigation, no tokens), nothing happens here and LiveSpace starts its session itself.
 // No schema or mediasoup code is imported here: the page's main script stays as it was.
-import type { IceConfig } from "../../protocol/ice.ts";
+import { effect } from "@preact/signals";
+import { holdHydration } from "../islands.ts";
 import type { SfuCredentials } from "../media/sfu_session.ts";
 import type { SpaceAudio } from "../media/space_audio.ts";
 
-/** What the inline script left beside the socket (the socket itself is SfuSignalling's to take). */
+/** What the inline script left beside the socket: the Space it is for. */
 interface EarlyInfo {
   space?: unknown;
-  sfu?: unknown;
-  token?: unknown;
-  ice?: IceConfig | null;
 }
 
 export interface EarlyAudio {
@@ -28,36 +27,46 @@ export interface EarlyAudio {
 
 let early: EarlyAudio | null = null;
 
-/** Starts the early session when the page has an early socket; once per page. */
-export function startEarlyAudio(): void {
-  const info = (globalThis as unknown as Record<string, EarlyInfo | undefined>).__spazioEarlySfu;
-  if (early || !info || typeof info.space !== "string" || typeof info.sfu !== "string") return;
-  if (typeof info.token !== "string") return;
-  const first: SfuCredentials = { url: info.sfu, token: info.token, ...(info.ice && { ice: info.ice }) };
-  let later: (() => Promise<SfuCredentials>) | null = null;
-  let adopted!: () => void;
-  const adoption = new Promise<void>((resolve) => (adopted = resolve));
-  let used = false;
-  const audio = import("../media/space_audio.ts").then(({ SpaceAudio }) => {
-    performance.mark("spazio:media-code");
-    const media = new SpaceAudio(async () => {
-      if (!used) {
-        used = true;
-        return first;
-      }
-      // A reconnect before the screen took the session over waits for its fresh credentials.
-      await adoption;
-      return later!();
+/**
+ * How long the islands wait at most for the early session to be on its way before they hydrate:
+ * hydrating first held the media code and the device behind it (200-300 ms in bench:network on
+ * this machine), and the page is painted from the server's HTML already.
+ */
+const HOLD_HYDRATION_MS = 600;
+
+/** Resolves once the session hands the page a track (its transport gathered) or settles otherwise. */
+function onItsWay(media: SpaceAudio): Promise<void> {
+  return new Promise((resolve) => {
+    let stop: (() => void) | null = null;
+    const done = () => {
+      stop?.();
+      resolve();
+    };
+    stop = effect(() => {
+      if (media.session.remote.value.length > 0 || media.session.state.value !== "connecting") queueMicrotask(done);
     });
-    return { media, started: media.start() };
   });
+}
+
+/** Reaches the early session when the page has an early socket; once per page. */
+export function startEarlyAudio(): void {
+  const g = globalThis as unknown as { __spazioEarlySfu?: EarlyInfo; __spazioEarlySpace?: string };
+  // The socket's global while nobody took it; once early_start.ts took it, the Space it left.
+  const space = g.__spazioEarlySfu?.space ?? g.__spazioEarlySpace;
+  if (early || typeof space !== "string") return;
+  // Evaluated already when the head's script imported it first (as it does): the same module.
+  const session = import("./early_start.ts").then(({ earlySession }) => {
+    if (!earlySession) throw new Error("the page's early socket came without its credentials");
+    return earlySession;
+  });
+  const audio = session.then(({ media, started }) => ({ media, started }));
   audio.catch(() => {}); // LiveSpace starts its own session when this one could not be made
+  holdHydration(audio.then(({ media }) => onItsWay(media)), HOLD_HYDRATION_MS);
   early = {
-    spaceId: info.space,
+    spaceId: space,
     audio,
     adopt(fn) {
-      later = fn;
-      adopted();
+      void session.then((s) => s.adopt(fn), () => {});
     },
   };
 }

@@ -10,17 +10,33 @@
 
 import type { IceConfig } from "../../protocol/ice.ts";
 import { sfuSocketUrl } from "../../protocol/sfu.ts";
+import type { Lang } from "../../i18n/mod.ts";
+import { islandLazyModules } from "../islands.ts";
+
+/** The page's early media module (lib/browser/space/early_start.ts) in the build of `lang`, if built. */
+export function earlyMediaModule(lang: Lang): string | undefined {
+  return islandLazyModules(["SpaceScreen"], lang).find((url) => /\/early_start-[\w-]+\.js$/.test(url));
+}
 
 /**
  * The inline script, for the page's Space, SFU URL, token and relays; safe inside <script> (no
  * `<`). Besides the socket it leaves what the media code needs to start its session with it before
- * the page hydrates (lib/browser/space/early_audio.ts).
+ * the page hydrates (lib/browser/space/early_audio.ts), and it imports that code itself
+ * (`mediaModule`: lib/browser/space/early_start.ts in the page's build), so that it is asked for
+ * with the page's first requests and runs as soon as it is in, not after the page's main bundle.
  */
-export function earlyMediaScript(spaceId: string, sfuUrl: string, sfuToken: string, ice?: IceConfig): string {
+export function earlyMediaScript(
+  spaceId: string,
+  sfuUrl: string,
+  sfuToken: string,
+  ice?: IceConfig,
+  mediaModule?: string,
+): string {
   const url = sfuSocketUrl(sfuUrl, sfuToken, "listen");
   const safe = (v: unknown) => JSON.stringify(v ?? null).replace(/</g, "\\u003c");
   return `(function(){try{var u=${safe(url)},b=[],w=new WebSocket(u);` +
     `w.onmessage=function(e){b.push(String(e.data))};` +
     `window.__spazioEarlySfu={url:u,ws:w,buffered:b,space:${safe(spaceId)},sfu:${safe(sfuUrl)},` +
-    `token:${safe(sfuToken)},ice:${safe(ice)}};performance.mark("spazio:early-sfu")}catch(e){}})();`;
+    `token:${safe(sfuToken)},ice:${safe(ice)}};performance.mark("spazio:early-sfu")` +
+    (mediaModule ? `;import(${safe(mediaModule)}).catch(function(){})` : "") + `}catch(e){}})();`;
 }
