@@ -223,6 +223,9 @@ export class SfuSession {
   /** A call not answered yet (`untilAnswered`): nothing is due on the send path. */
   #awaitingAnswer = false;
 
+  /** The publish running, if any: the next one waits for it (publish). */
+  #publishing: Promise<void> = Promise.resolve();
+
   constructor(private readonly opts: SessionOptions) {
     this.#awaitingAnswer = opts.untilAnswered === true;
   }
@@ -483,9 +486,24 @@ export class SfuSession {
     }
   }
 
-  /** Starts sending a track; paused means produced but silent (a muted speaker). */
-  async publish(track: MediaStreamTrack, source: MediaSource, paused = false, options?: PublishOptions): Promise<void> {
+  /**
+   * Starts sending a track; paused means produced but silent (a muted speaker). One publish at a
+   * time: a second one while the first waits for its transport or its `produce` (a ringing call's
+   * silence, then the microphone of the Accept tap) made a second send transport or a second
+   * producer of one source, and the other side heard neither (Firefox callee, 1 call in 8).
+   */
+  publish(track: MediaStreamTrack, source: MediaSource, paused = false, options?: PublishOptions): Promise<void> {
     this.#wanted.set(source, { track, paused, options });
+    const run = this.#publishing.then(() => this.#publish(source));
+    this.#publishing = run.catch(() => {});
+    return run;
+  }
+
+  async #publish(source: MediaSource): Promise<void> {
+    // What is wanted now: a later publish of this source may have changed it while this one waited.
+    const want = this.#wanted.get(source);
+    if (!want) return;
+    const { track, paused, options } = want;
     if (!this.#device || !this.#sig || !this.#ready) return;
     if (!this.#send) {
       const info = this.#sendInfo ?? this.#sig.request("createTransport", { direction: "send" });
@@ -628,6 +646,8 @@ export class SfuSession {
     this.#iceRefresh.stop();
     this.#ready = false;
     this.#sendInfo = null;
+    // A publish still waiting on this connection's socket must not hold up the next connection's.
+    this.#publishing = Promise.resolve();
     this.#watch?.stop();
     this.#watch = null;
     for (const c of this.#consumers.values()) c.close();
