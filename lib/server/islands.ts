@@ -69,7 +69,7 @@ export function islandPreloads(names: string[], lang: Lang): string[] {
  */
 export function islandLazyPreloads(names: string[], lang: Lang): string[] {
   const first = new Set(islandPreloads(names, lang));
-  return [...new Set(names.flatMap((n) => build(lang)?.lazy?.[n] ?? []))].filter((f) => !first.has(f));
+  return islandLazyModules(names, lang).filter((f) => !first.has(f));
 }
 
 /**

@@ -55,18 +55,17 @@ export function startEarlyAudio(): void {
   const space = g.__spazioEarlySfu?.space ?? g.__spazioEarlySpace;
   if (early || typeof space !== "string") return;
   // Evaluated already when the head's script imported it first (as it does): the same module.
-  const session = import("./early_start.ts").then(({ earlySession }) => {
+  const audio = import("./early_start.ts").then(({ earlySession }) => {
     if (!earlySession) throw new Error("the page's early socket came without its credentials");
     return earlySession;
   });
-  const audio = session.then(({ media, started }) => ({ media, started }));
   audio.catch(() => {}); // LiveSpace starts its own session when this one could not be made
   holdHydration(audio.then(({ media }) => onItsWay(media)), HOLD_HYDRATION_MS);
   early = {
     spaceId: space,
     audio,
     adopt(fn) {
-      void session.then((s) => s.adopt(fn), () => {});
+      void audio.then((s) => s.adopt(fn), () => {});
     },
   };
 }

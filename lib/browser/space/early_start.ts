@@ -18,7 +18,6 @@ interface EarlyInfo {
 }
 
 export interface EarlySession {
-  spaceId: string;
   media: SpaceAudio;
   /** Settles once the session's first connection settled. */
   started: Promise<void>;
@@ -49,7 +48,6 @@ function begin(): EarlySession | null {
     return later!();
   });
   return {
-    spaceId: info.space,
     media,
     started: media.start(),
     adopt(fn) {
