@@ -118,10 +118,16 @@ Deno.test(
     const ringers = [b1, b2].map((p) => p.getByRole("dialog", { name: /is calling you/ }));
     for (const r of ringers) await r.waitFor();
     // Both tabs connect while it rings; the SFU keeps one connection per person, so one of the two
-    // is replaced. Answer on the replaced one (no connection left up there).
+    // is replaced. Answer on the replaced one: it started its media (its Device made its offers)
+    // and has no connection left up. (A tab that had not started yet is not that case.) Before
+    // the fixes in SfuSession this failed 3 runs in 14 here: the replaced tab's build went on after
+    // close() and opened a socket that replaced the other tab in turn, or left a second send
+    // transport that never connected; and a consumer made for a producer that closed meanwhile
+    // (the other tab's) was kept and played in place of the answering tab's: Ann heard nothing.
     const answering = await waitFor("one of Bob's tabs replaced on the SFU", async () => {
       const up = [await connectedPcs(b1), await connectedPcs(b2)];
-      if (up.some((n) => n >= 2) && up.some((n) => n === 0)) return up[0] === 0 ? 0 : 1;
+      const made = [await pcsMade(b1), await pcsMade(b2)];
+      if (up.some((n) => n >= 2) && up.some((n, i) => n === 0 && made[i] >= 2)) return up[0] === 0 ? 0 : 1;
       return undefined;
     }, 15_000);
     await ringers[answering].getByRole("button", { name: "Accept" }).click();

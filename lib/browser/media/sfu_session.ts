@@ -5,7 +5,7 @@
 // Longer than 300 lines on purpose: one state machine (connect, rebuild, publish, consume) over one
 // socket and two transports; its signalling, device loading and track reading already live apart.
 import { signal } from "@preact/signals";
-import { Device } from "mediasoup-client";
+import type { Device } from "mediasoup-client";
 import type { Consumer, Producer, Transport } from "mediasoup-client/types";
 import type { IceConfig } from "../../protocol/ice.ts";
 import type { MediaSource, SfuNotification, TransportInfo } from "../../protocol/sfu.ts";
@@ -13,6 +13,9 @@ import { SfuRequestError, SfuSignalling } from "./signalling.ts";
 import { IceRefresh } from "./ice_refresh.ts";
 import { MediaWatch, setJitterTarget } from "./media_watch.ts";
 import { tcpFirst } from "./media_health.ts";
+import { loadedDevice } from "./device.ts";
+
+export { preloadDevice } from "./device.ts";
 
 export type MediaState = "connecting" | "connected" | "reconnecting" | "closed";
 
@@ -97,47 +100,6 @@ const RETRY_MS = [250, 500, 1000, 2000];
  *  restarting) and every other close reconnect. */
 const FINAL_CLOSES = new Set([4000, 4001, 4003]);
 
-/** The same JSON for the same value whatever its keys' order (a schema's parse may reorder them). */
-function canonical(v: unknown): string {
-  return JSON.stringify(
-    v,
-    (_k, x) =>
-      x && typeof x === "object" && !Array.isArray(x)
-        ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]]))
-        : x,
-  );
-}
-
-/** A Device loading ahead of any session (preloadDevice): its router's capabilities, and it. */
-let preloaded: { caps: string; device: Promise<Device | null> } | null = null;
-
-/**
- * Loads the mediasoup Device for a router whose capabilities came before any session was built (a
- * ringing call's socket, lib/browser/calls/call_client.ts): `Device.load` makes throwaway offers
- * (80-140 ms after an answer in bench:network), so an answer finds it loaded. The next build for
- * the same capabilities takes it.
- */
-export function preloadDevice(caps: unknown): void {
-  const key = canonical(caps);
-  if (preloaded?.caps === key) return;
-  const device = new Device();
-  const loaded = device.load({ routerRtpCapabilities: caps as never }).then(() => device, () => null);
-  preloaded = { caps: key, device: loaded };
-}
-
-/** A loaded Device for these capabilities: the preloaded one when it was for them, else a new one. */
-async function loadedDevice(caps: unknown): Promise<Device> {
-  const early = preloaded;
-  if (early && early.caps === canonical(caps)) {
-    preloaded = null;
-    const device = await early.device;
-    if (device) return device;
-  }
-  const device = new Device();
-  await device.load({ routerRtpCapabilities: caps as never });
-  return device;
-}
-
 /**
  * How long a consumer's track waits at most for its transport's ICE gathering to end: long
  * enough for the few main-thread tasks that make the UDP sockets (5-10 ms on an idle page), short
@@ -194,6 +156,8 @@ export class SfuSession {
   #send: Transport | null = null;
   #recv: Transport | null = null;
   #consumers = new Map<string, Consumer>();
+  /** Producers the SFU said closed on this connection (a consumer being made for one is dropped). */
+  #goneProducers = new Set<string>();
   #producers = new Map<MediaSource, Producer>();
   /** What to publish again after a rebuild. */
   #wanted = new Map<MediaSource, { track: MediaStreamTrack; paused: boolean; options?: PublishOptions }>();
@@ -225,6 +189,8 @@ export class SfuSession {
 
   /** The publish running, if any: the next one waits for it (publish). */
   #publishing: Promise<void> = Promise.resolve();
+  /** Counts teardowns: a build or publish begun before the last one is stale. */
+  #generation = 0;
 
   constructor(private readonly opts: SessionOptions) {
     this.#awaitingAnswer = opts.untilAnswered === true;
@@ -240,8 +206,25 @@ export class SfuSession {
     }
   }
 
+  /**
+   * One connection. A build that a teardown overtook (the socket closed, replaced or rebuilt, or
+   * the session closed, while it awaited) stops at its next step and changes nothing: going on, it
+   * made transports beside the next build's (a second send transport that never connected) and
+   * even opened a socket after close(), which replaced the person's other tab on the SFU.
+   */
   async #build(): Promise<void> {
+    const gen = this.#generation;
+    try {
+      await this.#connect(() => this.#closed || this.#generation !== gen);
+    } catch (e) {
+      if (this.#closed || this.#generation !== gen) return; // the next build or close() has it
+      throw e;
+    }
+  }
+
+  async #connect(stale: () => boolean): Promise<void> {
     const { url, token, ice } = await this.opts.credentials();
+    if (stale()) return;
     this.#ice = ice;
     performance.mark("spazio:sfu-connect");
     const receive = this.opts.receive !== false;
@@ -249,6 +232,7 @@ export class SfuSession {
     // With `listen`, the consumers of the room's audio come too, before `consume` is asked.
     // A call (`send`) has its send transport come with the welcome too.
     const sig = await SfuSignalling.open(url, token, receive ? (this.opts.send ? "talk" : "listen") : "caps");
+    if (stale()) return void sig.close();
     performance.mark("spazio:sfu-open");
     this.#sig = sig;
     let recvMade!: () => void;
@@ -277,7 +261,9 @@ export class SfuSession {
       ]);
     let device: Device;
     try {
+      if (stale()) return;
       device = await loadedDevice(rtpCapabilities);
+      if (stale()) return;
       this.#device = device;
       performance.mark("spazio:device-loaded");
       if (recvInfo) {
@@ -308,6 +294,7 @@ export class SfuSession {
       ),
     );
     await consumed;
+    if (stale()) return;
     this.state.value = "connected";
     this.#wasConnected = true;
     this.#attempt = 0;
@@ -405,12 +392,17 @@ export class SfuSession {
       case "newConsumer": {
         if (!this.#recv) return;
         performance.mark("spazio:new-consumer");
+        const gen = this.#generation;
         const consumer = await this.#recv.consume({
           id: n.consumerId,
           producerId: n.producerId,
           kind: n.kind,
           rtpParameters: n.rtpParameters as never,
         });
+        // Its producer closed while the consumer was being made (the other side's tab replaced,
+        // a speaker leaving): the notice found nothing to close, and the page would play a track
+        // that never sounds in place of the one that comes next.
+        if (this.#goneProducers.has(n.producerId) || gen !== this.#generation) return void consumer.close();
         this.#consumers.set(consumer.id, consumer);
         // Before consumerReady: the SFU sends nothing to this consumer until then.
         if (this.opts.frames && consumer.rtpReceiver) this.opts.frames.receiver(consumer.rtpReceiver, n.kind);
@@ -444,6 +436,7 @@ export class SfuSession {
         return;
       }
       case "producerClosed":
+        this.#goneProducers.add(n.producerId);
         for (const c of this.#consumers.values()) {
           if (c.producerId !== n.producerId) continue;
           c.close();
@@ -505,17 +498,17 @@ export class SfuSession {
     if (!want) return;
     const { track, paused, options } = want;
     if (!this.#device || !this.#sig || !this.#ready) return;
+    // Torn down while it waited: the next connection's build publishes what is wanted then.
+    const gen = this.#generation;
+    const stale = () => this.#closed || this.#generation !== gen;
     if (!this.#send) {
-      const info = this.#sendInfo ?? this.#sig.request("createTransport", { direction: "send" });
+      const device = this.#device;
+      const info = await (this.#sendInfo ?? this.#sig.request("createTransport", { direction: "send" }));
+      if (stale()) return;
       this.#sendInfo = null;
       this.#send = this.#transport(
-        this.#device.createSendTransport(
-          transportOptions(
-            await info,
-            this.#ice,
-            this.#preferTcp,
-            this.opts.frames?.transportSettings,
-          ),
+        device.createSendTransport(
+          transportOptions(info, this.#ice, this.#preferTcp, this.opts.frames?.transportSettings),
         ),
       );
       this.#send.on("produce", ({ kind, rtpParameters, appData }, ok, fail) => {
@@ -553,6 +546,7 @@ export class SfuSession {
         : {}),
       ...(options?.encodings && { encodings: options.encodings }),
     });
+    if (stale()) return void producer.close();
     this.#producers.set(source, producer);
     if (paused) await this.pause(source);
     this.#syncPublished();
@@ -643,6 +637,7 @@ export class SfuSession {
   }
 
   #teardown() {
+    this.#generation++;
     this.#iceRefresh.stop();
     this.#ready = false;
     this.#sendInfo = null;
@@ -652,6 +647,7 @@ export class SfuSession {
     this.#watch = null;
     for (const c of this.#consumers.values()) c.close();
     this.#consumers.clear();
+    this.#goneProducers.clear();
     this.#videoAsk.clear();
     for (const p of this.#producers.values()) p.close();
     this.#producers.clear();

@@ -8,6 +8,7 @@
 import type { IceConfig } from "../../protocol/ice.ts";
 import type { SfuCredentials } from "../media/sfu_session.ts";
 import { SpaceAudio } from "../media/space_audio.ts";
+import { warmDevice } from "../media/device.ts";
 
 /** What the inline script left beside the socket (the socket itself is SfuSignalling's to take). */
 interface EarlyInfo {
@@ -31,6 +32,8 @@ function begin(): EarlySession | null {
     return null;
   }
   performance.mark("spazio:media-code");
+  // The Device's two throwaway offers, at once, while the socket may still wait for its welcome.
+  warmDevice();
   // The session takes the socket (and its global) away; the main bundle may come after that.
   (globalThis as unknown as Record<string, string>).__spazioEarlySpace = info.space;
   const first: SfuCredentials = { url: info.sfu, token: info.token, ...(info.ice && { ice: info.ice }) };
