@@ -122,7 +122,11 @@ export default function CallRinger({ lang, meId, partyUrl }: Props) {
   if (!c || !shown) return null;
   const decline = () => {
     const r = ringing.current;
-    if (r?.callId === c.callId) r.live.end(); // on the held call's own connection; closed as the ringing ends
+    // On the held call's own connection when it knows the call rings (it is closed as the ringing
+    // ends); before that connection has synced, end() had nothing to decline and the decline was
+    // lost (the caller's screen said "Calling…" until the ring ran out): a connection that waits
+    // for the call's state declines then.
+    if (r?.callId === c.callId && r.live.client.call.peek()?.status === "ringing") r.live.end();
     else declineCall(c.callId, partyUrl);
     dropMediaAccess(c.callId); // and the SFU socket opened while it rang
     incoming.value = null;
