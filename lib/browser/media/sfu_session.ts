@@ -215,11 +215,16 @@ export class SfuSession {
   async #build(): Promise<void> {
     const gen = this.#generation;
     try {
-      await this.#connect(() => this.#closed || this.#generation !== gen);
+      await this.#connect(() => this.#overtaken(gen));
     } catch (e) {
-      if (this.#closed || this.#generation !== gen) return; // the next build or close() has it
+      if (this.#overtaken(gen)) return; // the next build or close() has it
       throw e;
     }
+  }
+
+  /** Whether the session was closed or torn down since generation `gen` began. */
+  #overtaken(gen: number): boolean {
+    return this.#closed || this.#generation !== gen;
   }
 
   async #connect(stale: () => boolean): Promise<void> {
@@ -402,7 +407,7 @@ export class SfuSession {
         // Its producer closed while the consumer was being made (the other side's tab replaced,
         // a speaker leaving): the notice found nothing to close, and the page would play a track
         // that never sounds in place of the one that comes next.
-        if (this.#goneProducers.has(n.producerId) || gen !== this.#generation) return void consumer.close();
+        if (this.#goneProducers.has(n.producerId) || this.#overtaken(gen)) return void consumer.close();
         this.#consumers.set(consumer.id, consumer);
         // Before consumerReady: the SFU sends nothing to this consumer until then.
         if (this.opts.frames && consumer.rtpReceiver) this.opts.frames.receiver(consumer.rtpReceiver, n.kind);
@@ -500,7 +505,7 @@ export class SfuSession {
     if (!this.#device || !this.#sig || !this.#ready) return;
     // Torn down while it waited: the next connection's build publishes what is wanted then.
     const gen = this.#generation;
-    const stale = () => this.#closed || this.#generation !== gen;
+    const stale = () => this.#overtaken(gen);
     if (!this.#send) {
       const device = this.#device;
       const info = await (this.#sendInfo ?? this.#sig.request("createTransport", { direction: "send" }));
