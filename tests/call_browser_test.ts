@@ -1,6 +1,7 @@
 // Calls as people see them in Chromium: the full-screen incoming call (a modal with Accept and
 // Decline) on the callee's open pages, whatever page, taking the focus without moving the page;
-// decline (by button or Escape), cancel, busy and missed each seen by both sides; the call screen's
+// decline (by button or Escape, also before the ringing page's call connection has the call's
+// state), cancel, busy and missed each seen by both sides; the call screen's
 // and the overlay's controls inside the viewport on a phone and a laptop; a call the rule forbids
 // shows the caller why and never rings.
 import assert from "node:assert/strict";
@@ -99,6 +100,48 @@ Deno.test("Escape on the incoming call declines it", opts, async () => {
   await ringer.waitFor({ state: "detached" });
   await a.getByText(`${bob.user.displayName} declined the call.`).waitFor();
 });
+
+Deno.test(
+  "a decline before the ringing page's call connection has its state still reaches the caller",
+  opts,
+  async () => {
+    // The ringing page holds a connection to the call room; what the room says on it is held back
+    // here until after the decline, as a slow link would: the decline must not wait for it, nor be lost.
+    const { bob, a, b } = await people();
+    let sockets = 0;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await b.routeWebSocket(/\/parties\/call\//, (ws) => {
+      const first = ++sockets === 1;
+      const server = ws.connectToServer();
+      const pass = (m: string | Buffer) => {
+        try {
+          ws.send(m);
+        } catch { /* the page closed it meanwhile */ }
+      };
+      server.onMessage((m) => void (first ? released.then(() => pass(m)) : pass(m)));
+      ws.onMessage((m) => server.send(m));
+    });
+    try {
+      await open(b, "/");
+      await annCalls(a, bob);
+      const ringer = ringerOf(b);
+      await ringer.getByText("Incoming audio call").waitFor();
+      for (const end = Date.now() + 10_000; sockets < 1 && Date.now() < end;) await sleep(50);
+      assert.equal(sockets, 1, "the ringing page holds one connection to the call room");
+      // The held call's code is in (it then takes that connection): the decline goes through it.
+      await b.waitForFunction(() => performance.getEntriesByType("resource").some((e) => /\/live_call-/.test(e.name)));
+      await sleep(500);
+      await b.keyboard.press("Escape");
+      await ringer.waitFor({ state: "detached" });
+      release(); // what the room said arrives late, as on a slow link: a decline made without it is lost
+      await a.getByText(`${bob.user.displayName} declined the call.`).waitFor({ timeout: 10_000 });
+    } finally {
+      release();
+      await b.unrouteAll({ behavior: "ignoreErrors" });
+    }
+  },
+);
 
 Deno.test(
   "A cancels: B's ringing stops on every open page, also one opened mid-ring; both threads keep it",
