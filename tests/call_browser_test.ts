@@ -4,6 +4,8 @@
 // state), cancel, busy and missed each seen by both sides; the call screen's
 // and the overlay's controls inside the viewport on a phone and a laptop; a call the rule forbids
 // shows the caller why and never rings.
+// Longer than 300 lines on purpose: one browser and one party server for every way a ringing call
+// ends, each a short test over the same helpers.
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { islandsReady, launchBrowser } from "./support/browser.ts";
