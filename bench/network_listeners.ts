@@ -103,8 +103,13 @@ export async function joinListeners(
       const marks = i > 0 && !opts.traceAll ? "" : await page.evaluate(() => {
         const n = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
         const scripts = (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
-          .filter((r) => r.name.endsWith(".js"))
-          .map((r) => `${r.name.split("/").pop()!.slice(0, 12)}:${r.startTime.toFixed(0)}-${r.responseEnd.toFixed(0)}`);
+          .filter((r) => /\.(js|css)$/.test(r.name))
+          // queued / sent / first byte - last byte
+          .map((r) =>
+            `${r.name.split("/").pop()!.slice(0, 12)}:${
+              [r.startTime, r.requestStart, r.responseStart].map((t) => t.toFixed(0)).join("/")
+            }-${r.responseEnd.toFixed(0)}`
+          );
         return [`html@${n.responseEnd.toFixed(0)}`, `dcl@${n.domContentLoadedEventEnd.toFixed(0)}`, ...scripts].join(
           " ",
         );

@@ -9,6 +9,7 @@ import { islandPreloads, islandUrl } from "../lib/server/islands.ts";
 import { Island } from "./Island.tsx";
 import type { User } from "../lib/server/kv/users.ts";
 import { Icon } from "./Icon.tsx";
+import { AFTER_MEDIA_ID } from "../lib/shared/after_media.ts";
 import type { IconName } from "./icon_names.ts";
 
 export interface LayoutProps {
@@ -33,8 +34,27 @@ export interface LayoutProps {
   headScript?: string;
   /** Modules the head's script imports (with all they import): named before the islands' scripts. */
   headPreloads?: string[];
+  /**
+   * The islands' scripts wait for the head script's media code (`window.__spazioAfterMedia`,
+   * lib/server/spaces/early_media.ts): listed in a JSON block, not as tags, and loaded once that
+   * code is in, so that on a slow link the media code's bytes and main-thread time come first.
+   */
+  islandsAfterMedia?: boolean;
   children: ComponentChildren;
 }
+
+/**
+ * Loads the islands' files listed in the JSON block once the head script's media code is in (or
+ * could not come), the chunks named first: no import is found one by one. A page without that
+ * code loads them at once.
+ */
+const AFTER_MEDIA_LOADER = `(function(){var d=JSON.parse(document.getElementById("${AFTER_MEDIA_ID}").textContent),` +
+  `h=document.head;(window.__spazioAfterMedia||Promise.resolve()).then(function(){` +
+  `d.preloads.forEach(function(u){var l=document.createElement("link");l.rel="modulepreload";l.href=u;h.append(l)});` +
+  `d.scripts.forEach(function(u){import(u).catch(function(e){console.error(e)})})})})();`;
+
+/** JSON safe inside a <script> element (no `<`). */
+const safeJson = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
 
 const SW_REGISTRATION =
   `if("serviceWorker"in navigator)addEventListener("load",()=>navigator.serviceWorker.register("/sw.js"))`;
@@ -98,6 +118,7 @@ export function Layout(
     nonce,
     headScript,
     headPreloads = [],
+    islandsAfterMedia = false,
     children,
   }: LayoutProps,
 ) {
@@ -122,12 +143,37 @@ export function Layout(
         <link rel="icon" href="/static/icons/icon-192.png" type="image/png" />
         <link rel="apple-touch-icon" href="/static/icons/icon-192.png" />
         <link rel="stylesheet" href="/static/styles.css" />
-        {/* After the stylesheet, before the islands' scripts; at low priority: first paint never waits. */}
+        {
+          /* After the stylesheet, before the islands' scripts. Not at low priority when the islands wait
+            for them: Chromium held low ones back until the stylesheet was in (a round trip and more
+            on a slow link), and they now share the link with the stylesheet alone. */
+        }
         {headPreloads.map((href) => (
-          <link rel="modulepreload" href={href} nonce={nonce} key={href} fetchpriority="low" />
+          <link
+            rel="modulepreload"
+            href={href}
+            nonce={nonce}
+            key={href}
+            fetchpriority={islandsAfterMedia ? undefined : "low"}
+          />
         ))}
-        {scripts.map((src) => <script type="module" src={src} nonce={nonce} key={src} />)}
-        {modulePreloads.map((href) => <link rel="modulepreload" href={href} nonce={nonce} key={href} />)}
+        {islandsAfterMedia
+          ? (
+            <>
+              <script
+                type="application/json"
+                id={AFTER_MEDIA_ID}
+                dangerouslySetInnerHTML={{ __html: safeJson({ scripts, preloads: modulePreloads }) }}
+              />
+              <script nonce={nonce} dangerouslySetInnerHTML={{ __html: AFTER_MEDIA_LOADER }} />
+            </>
+          )
+          : (
+            <>
+              {scripts.map((src) => <script type="module" src={src} nonce={nonce} key={src} />)}
+              {modulePreloads.map((href) => <link rel="modulepreload" href={href} nonce={nonce} key={href} />)}
+            </>
+          )}
       </head>
       <body>
         <a class="skip" href="#main">{t(lang, "nav.skip")}</a>

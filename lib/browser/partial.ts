@@ -5,6 +5,7 @@
 // always work too (anything unusual falls back to one).
 import { signal } from "@preact/signals";
 import { hydratePending, unmountIslands } from "./islands.ts";
+import { AFTER_MEDIA_ID } from "../shared/after_media.ts";
 
 /** The path shown now; the dock reads it to know whether its Space's own screen is open. */
 export const currentPath = signal(typeof location === "undefined" ? "/" : location.pathname);
@@ -89,8 +90,15 @@ export async function navigate(href: string, opts: { push: boolean; scroll: numb
 /** The new page's island bundles and preloads that this page has not loaded yet. */
 function loadScripts(doc: Document) {
   const have = new Set([...document.querySelectorAll<HTMLScriptElement>("script[src]")].map((s) => s.src));
-  for (const s of doc.querySelectorAll<HTMLScriptElement>("head script[type=module][src]")) {
-    const src = new URL(s.getAttribute("src")!, location.href).href;
+  // A Space page opened from its link lists its islands' files in a JSON block instead (Layout's
+  // `islandsAfterMedia`); its early media script does not run here.
+  const listed = afterMediaFiles(doc);
+  const srcs = [...doc.querySelectorAll<HTMLScriptElement>("head script[type=module][src]")]
+    .map((s) => s.getAttribute("src")!).concat(listed.scripts);
+  const hrefs = [...doc.querySelectorAll<HTMLLinkElement>("head link[rel=modulepreload]")]
+    .map((l) => l.getAttribute("href")!).concat(listed.preloads);
+  for (const s of srcs) {
+    const src = new URL(s, location.href).href;
     if (have.has(src)) continue;
     const script = document.createElement("script");
     script.type = "module";
@@ -100,12 +108,23 @@ function loadScripts(doc: Document) {
   const preloaded = new Set(
     [...document.querySelectorAll<HTMLLinkElement>("link[rel=modulepreload]")].map((l) => l.href),
   );
-  for (const l of doc.querySelectorAll<HTMLLinkElement>("head link[rel=modulepreload]")) {
-    const href = new URL(l.getAttribute("href")!, location.href).href;
+  for (const l of hrefs) {
+    const href = new URL(l, location.href).href;
     if (preloaded.has(href)) continue;
     const link = document.createElement("link");
     link.rel = "modulepreload";
     link.href = href;
     document.head.append(link);
+  }
+}
+
+/** The islands' files a page lists in its JSON block (AFTER_MEDIA_ID), if it has one. */
+function afterMediaFiles(doc: Document): { scripts: string[]; preloads: string[] } {
+  try {
+    const d = JSON.parse(doc.getElementById(AFTER_MEDIA_ID)?.textContent ?? "null");
+    const strings = (v: unknown) => Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+    return { scripts: strings(d?.scripts), preloads: strings(d?.preloads) };
+  } catch {
+    return { scripts: [], preloads: [] };
   }
 }

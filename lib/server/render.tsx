@@ -75,6 +75,7 @@ export function renderPage(
       nonce={nonce}
       headScript={opts.headScript}
       headPreloads={mediaFirst ? lazy : []}
+      islandsAfterMedia={mediaFirst}
     >
       <div
         class="page"
