@@ -307,8 +307,12 @@ Deno.test(
         `the comment of ${comment.atMs} ms showed at ${shownAt} ms`,
       );
       await r.getByRole("button", { name: "Pause", exact: true }).click();
+      // From the comment's time (off air, the speaker's next words 1.5 s or more later): the replay
+      // played on until the pause, and on a slow machine that passed the point where the next
+      // words are more than 1 s ahead (Next speaker then rightly had nothing: 1 CI run here).
+      await seek(r, comment.atMs / 1000);
       await r.getByTestId("replay-next-speaker").click();
-      const nextAt = speaking.map((x) => x.fromMs).find((f) => f > shownAt + 1_000)!;
+      const nextAt = speaking.map((x) => x.fromMs).find((f) => f > comment.atMs + 1_000)!;
       await waitFor(
         `the jump to ${nextAt} ms`,
         async () => (Math.abs((await audioTime(r)) * 1000 - nextAt) < 300 ? true : undefined),
