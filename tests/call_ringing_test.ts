@@ -41,6 +41,13 @@ async function page(who: Account): Promise<Page> {
   return page;
 }
 
+/** Waits (15 s at most) until the page hears the other side: audio bytes in, above silence. */
+const hears = (p: Page, who: string) =>
+  waitFor(`${who} hearing the other side`, async () => {
+    const s = await stats(p);
+    return s.inboundAudioBytes > 4_000 && s.maxAudioLevel > 0.01 ? s : undefined;
+  }, 15_000);
+
 let stack: Stack;
 let browser: Browser;
 
@@ -83,13 +90,7 @@ Deno.test(
       assert.equal((await stats(p)).inboundAudioBytes, 0, `${who} received audio before the answer`);
     }
     await ringer.getByRole("button", { name: "Accept" }).click();
-    for (const [p, who] of [[a, "Ann"], [b, "Bob"]] as const) {
-      const s = await waitFor(`${who} hearing the other side`, async () => {
-        const s = await stats(p);
-        return s.inboundAudioBytes > 4_000 && s.maxAudioLevel > 0.01 ? s : undefined;
-      }, 15_000);
-      assert.ok(s.maxAudioLevel > 0.01);
-    }
+    for (const [p, who] of [[a, "Ann"], [b, "Bob"]] as const) assert.ok((await hears(p, who)).maxAudioLevel > 0.01);
     assert.ok((await micAsked(b)) > 0, "Bob's microphone was asked for once he answered");
     assert.deepEqual([await pcsMade(a), await pcsMade(b)], made, "the connections made while it rang were rebuilt");
     await a.getByRole("button", { name: "End call" }).click();
@@ -135,12 +136,7 @@ Deno.test(
     }, 15_000);
     await ringers[0].getByRole("button", { name: "Accept" }).click();
     await ringers[1].waitFor({ state: "detached" });
-    for (const [p, who] of [[a, "Ann"], [b1, "Bob"]] as const) {
-      await waitFor(`${who} hearing the other side`, async () => {
-        const s = await stats(p);
-        return s.inboundAudioBytes > 4_000 && s.maxAudioLevel > 0.01 ? true : undefined;
-      }, 15_000);
-    }
+    for (const [p, who] of [[a, "Ann"], [b1, "Bob"]] as const) await hears(p, who);
     await a.getByRole("button", { name: "End call" }).click();
   },
 );
@@ -203,12 +199,7 @@ Deno.test(
       assert.equal(await connectedPcs(b1), 0, "the replaced tab still has connections up");
       // Answered on the second tab, the call is heard both ways.
       await b2.getByRole("dialog", { name: /is calling you/ }).getByRole("button", { name: "Accept" }).click();
-      for (const [p, who] of [[a, "Ann"], [b2, "Bob"]] as const) {
-        await waitFor(`${who} hearing the other side`, async () => {
-          const s = await stats(p);
-          return s.inboundAudioBytes > 4_000 && s.maxAudioLevel > 0.01 ? true : undefined;
-        }, 15_000);
-      }
+      for (const [p, who] of [[a, "Ann"], [b2, "Bob"]] as const) await hears(p, who);
       await a.getByRole("button", { name: "End call" }).click();
     } finally {
       release();
