@@ -110,9 +110,13 @@ export async function joinListeners(
               [r.startTime, r.requestStart, r.responseStart].map((t) => t.toFixed(0)).join("/")
             }-${r.responseEnd.toFixed(0)}`
           );
-        return [`html@${n.responseEnd.toFixed(0)}`, `dcl@${n.domContentLoadedEventEnd.toFixed(0)}`, ...scripts].join(
-          " ",
-        );
+        const fcp = performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1;
+        return [
+          `html@${n.responseEnd.toFixed(0)}`,
+          `dcl@${n.domContentLoadedEventEnd.toFixed(0)}`,
+          `fcp@${fcp.toFixed(0)}`,
+          ...scripts,
+        ].join(" ");
       }) + ` ${await marksSince(page, opened)}`;
       console.error(`  listener ${i + 1}: audible ${(at - opened).toFixed(0)} ms after opening the link ${marks}`);
       if (i === 0) console.error(`  listener 1's ICE pairs: ${await page.evaluate(ICE_PAIRS)}`);

@@ -40,6 +40,8 @@ export interface LayoutProps {
    * code is in, so that on a slow link the media code's bytes and main-thread time come first.
    */
   islandsAfterMedia?: boolean;
+  /** The stylesheet's text, carried in a `<style>` element instead of linked (lib/server/inline_styles.ts). */
+  inlineStyle?: string;
   children: ComponentChildren;
 }
 
@@ -119,6 +121,7 @@ export function Layout(
     headScript,
     headPreloads = [],
     islandsAfterMedia = false,
+    inlineStyle,
     children,
   }: LayoutProps,
 ) {
@@ -136,27 +139,20 @@ export function Layout(
         <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
         <title>{`${title} · Spazio`}</title>
         {headScript && <script nonce={nonce} dangerouslySetInnerHTML={{ __html: headScript }} />}
+        {
+          /* The head script's media code, named right after it: the first bytes of the page ask for
+            it, before the stylesheet this page carries inline has come down a slow link. */
+        }
+        {headPreloads.map((href) => <link rel="modulepreload" href={href} nonce={nonce} key={href} />)}
         <meta name="description" content={t(lang, "app.tagline")} />
         <meta name="theme-color" content="#f6f4fb" media="(prefers-color-scheme: light)" />
         <meta name="theme-color" content="#0f0b1e" media="(prefers-color-scheme: dark)" />
         <link rel="manifest" href="/manifest.webmanifest" />
         <link rel="icon" href="/static/icons/icon-192.png" type="image/png" />
         <link rel="apple-touch-icon" href="/static/icons/icon-192.png" />
-        <link rel="stylesheet" href="/static/styles.css" />
-        {
-          /* After the stylesheet, before the islands' scripts. Not at low priority when the islands wait
-            for them: Chromium held low ones back until the stylesheet was in (a round trip and more
-            on a slow link), and they now share the link with the stylesheet alone. */
-        }
-        {headPreloads.map((href) => (
-          <link
-            rel="modulepreload"
-            href={href}
-            nonce={nonce}
-            key={href}
-            fetchpriority={islandsAfterMedia ? undefined : "low"}
-          />
-        ))}
+        {inlineStyle === undefined
+          ? <link rel="stylesheet" href="/static/styles.css" />
+          : <style nonce={nonce} dangerouslySetInnerHTML={{ __html: inlineStyle }} />}
         {islandsAfterMedia
           ? (
             <>

@@ -31,7 +31,9 @@ const EDITS: [string, string, string][] = [
   receive transport and a consumer for every audio producer unasked. A call's socket
   (\`welcome=talk\`) brings a send transport too. The Device's two throwaway offers start at once
   as the media code loads. Its islands' files load after the media code (listed in a JSON block the
-  page's loader imports once that code is in), so that on a slow link the audio's code comes first.
+  page's loader imports once that code is in), so that on a slow link the audio's code comes first;
+  that page carries its stylesheet inline (nonce'd) after naming the media files, and paints once
+  its HTML is in.
 - A page's media session publishes one track at a time; a connection, publish or consume that a
   teardown (close, rebuild, replacement by the person's other tab) overtook stops at its next step
   and changes nothing, and a consumer whose producer closed meanwhile is dropped.

@@ -46,6 +46,11 @@ function checkPage(path: string, res: Response, html: string, realtime: string[]
   const tags = html.match(/<script\b[^>]*>/g) ?? [];
   assert.ok(tags.some((t) => !/\bsrc=/.test(t)), `${path}: the page has its inline script`);
   for (const tag of tags) assert.ok(tag.includes(` nonce="${nonce}"`), `${path}: ${tag} without the nonce`);
+  // Styles: this origin's files, and a <style> element only with this answer's nonce.
+  assert.deepEqual(d.get("style-src"), ["'self'", `'nonce-${nonce}'`], `${path}: style-src in ${csp}`);
+  for (const tag of html.match(/<style\b[^>]*>/g) ?? []) {
+    assert.ok(tag.includes(` nonce="${nonce}"`), `${path}: ${tag} without the nonce`);
+  }
   const pp = res.headers.get("permissions-policy") ?? "";
   for (const rule of ["microphone=(self)", "camera=(self)", "autoplay=(self)", "geolocation=()", "payment=()"]) {
     assert.ok(pp.split(/,\s*/).includes(rule), `${path}: ${rule} in Permissions-Policy "${pp}"`);

@@ -28,6 +28,17 @@ Deno.test(
       assert.equal(res.status, 200);
       const html = await res.text();
       const tags = (re: RegExp) => [...html.matchAll(re)].map((m) => m[0]);
+      // Its stylesheet comes inline (nonce'd for the policy), after the head's media files: the
+      // page paints once its HTML is in, and its first bytes ask for the media code.
+      assert.equal(tags(/<link rel="stylesheet"[^>]*>/g).length, 0, "a stylesheet link: one more request before paint");
+      const style = html.match(/<style nonce="[\w+/=-]+">([^<]*)<\/style>/);
+      assert.ok(style, "the page carries its stylesheet inline, with the nonce");
+      const css = await (await fetch(`${web.url}/static/styles.css`)).text();
+      for (const rule of [".space-room", ".action-bar", ".tabs"]) {
+        assert.ok(css.includes(rule) && style[1].includes(rule), `${rule} in the inline stylesheet`);
+      }
+      const firstPreload = html.indexOf('<link rel="modulepreload"');
+      assert.ok(firstPreload > 0 && firstPreload < html.indexOf("<style"), "the media files are named after the style");
       const src = (tag: string) => tag.match(/(?:src|href)="([^"]+)"/)![1];
       // The islands' files wait for the media code: listed in a JSON block (components/Layout.tsx),
       // not as tags the browser would fetch beside it.

@@ -6,6 +6,7 @@ import { Layout } from "../../components/Layout.tsx";
 import type { AppEnv } from "./http/env.ts";
 import { safeNext } from "./http/next_target.ts";
 import { cspNonce } from "./http/security_headers.ts";
+import { inlineStylesheet } from "./inline_styles.ts";
 import { Island } from "../../components/Island.tsx";
 import { partyWsUrl } from "./calls/inbox.ts";
 import { collectIslands, islandLazyModules, islandLazyPreloads, islandPreloads, islandUrl } from "./islands.ts";
@@ -76,6 +77,7 @@ export function renderPage(
       headScript={opts.headScript}
       headPreloads={mediaFirst ? lazy : []}
       islandsAfterMedia={mediaFirst}
+      inlineStyle={mediaFirst ? inlineStylesheet() : undefined}
     >
       <div
         class="page"

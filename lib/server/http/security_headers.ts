@@ -51,7 +51,7 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'", NONCE],
-      styleSrc: ["'self'"],
+      styleSrc: ["'self'", NONCE],
       styleSrcAttr: ["'unsafe-inline'"],
       imgSrc: ["'self'"],
       mediaSrc: ["'self'"],
