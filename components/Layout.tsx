@@ -5,6 +5,7 @@
 import type { ComponentChildren } from "preact";
 import { type Lang, LANG_NAMES, LANGS, t } from "../lib/i18n/mod.ts";
 import { withNext } from "../lib/server/http/next_target.ts";
+import { jsonInScript } from "../lib/server/http/json_in_script.ts";
 import { islandPreloads, islandUrl } from "../lib/server/islands.ts";
 import { Island } from "./Island.tsx";
 import type { User } from "../lib/server/kv/users.ts";
@@ -54,9 +55,6 @@ const AFTER_MEDIA_LOADER = `(function(){var d=JSON.parse(document.getElementById
   `h=document.head;(window.__spazioAfterMedia||Promise.resolve()).then(function(){` +
   `d.preloads.forEach(function(u){var l=document.createElement("link");l.rel="modulepreload";l.href=u;h.append(l)});` +
   `d.scripts.forEach(function(u){import(u).catch(function(e){console.error(e)})})})})();`;
-
-/** JSON safe inside a <script> element (no `<`). */
-const safeJson = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
 
 const SW_REGISTRATION =
   `if("serviceWorker"in navigator)addEventListener("load",()=>navigator.serviceWorker.register("/sw.js"))`;
@@ -159,7 +157,7 @@ export function Layout(
               <script
                 type="application/json"
                 id={AFTER_MEDIA_ID}
-                dangerouslySetInnerHTML={{ __html: safeJson({ scripts, preloads: modulePreloads }) }}
+                dangerouslySetInnerHTML={{ __html: jsonInScript({ scripts, preloads: modulePreloads }) }}
               />
               <script nonce={nonce} dangerouslySetInnerHTML={{ __html: AFTER_MEDIA_LOADER }} />
             </>

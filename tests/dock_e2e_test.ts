@@ -2,6 +2,7 @@
 // back, and the audio never stops (inbound bytes keep growing, one RTCPeerConnection the whole
 // time) while a docked player shows the Space; the host, away from the Space screen, mutes and
 // unmutes from the dock; Leave in the dock ends the audio. Back and forward work; a full load too.
+// The Space page opened from its link carries its stylesheet inline: the pages after it keep it.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { islandsReady, launchToneBrowser, newPerson, openSheet, signUp, startSpaceAsHost } from "./support/browser.ts";
@@ -76,6 +77,13 @@ Deno.test(
       await l.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Search" }).click();
       await l.waitForURL(`${web.url}/people`);
       await l.locator(".dock").waitFor();
+      // The Space page came with its stylesheet inline (no link): the next page keeps it.
+      assert.equal(await l.locator("link[rel=stylesheet]").count(), 0, "the Space page linked its stylesheet");
+      assert.equal(
+        await l.evaluate(() => getComputedStyle(document.querySelector("nav.tabs")!).position),
+        "fixed",
+        "People after the Space page: the tab bar is not styled",
+      );
       await dockFits(l, "people at 360 px");
       await l.screenshot({ path: `${ARTIFACTS}/dock-people-360.png` });
       await audioGrows(l, "the host while the listener is on People");

@@ -12,6 +12,7 @@ import type { IceConfig } from "../../protocol/ice.ts";
 import { sfuSocketUrl } from "../../protocol/sfu.ts";
 import type { Lang } from "../../i18n/mod.ts";
 import { islandLazyModules } from "../islands.ts";
+import { jsonInScript } from "../http/json_in_script.ts";
 
 /** The page's early media module (lib/browser/space/early_start.ts) in the build of `lang`, if built. */
 export function earlyMediaModule(lang: Lang): string | undefined {
@@ -35,11 +36,10 @@ export function earlyMediaScript(
   mediaModule?: string,
 ): string {
   const url = sfuSocketUrl(sfuUrl, sfuToken, "listen");
-  const safe = (v: unknown) => JSON.stringify(v ?? null).replace(/</g, "\\u003c");
-  return `(function(){try{var u=${safe(url)},b=[],w=new WebSocket(u);` +
+  return `(function(){try{var u=${jsonInScript(url)},b=[],w=new WebSocket(u);` +
     `w.onmessage=function(e){b.push(String(e.data))};` +
-    `window.__spazioEarlySfu={url:u,ws:w,buffered:b,space:${safe(spaceId)},sfu:${safe(sfuUrl)},` +
-    `token:${safe(sfuToken)},ice:${safe(ice)}};performance.mark("spazio:early-sfu")` +
-    (mediaModule ? `;window.__spazioAfterMedia=import(${safe(mediaModule)}).catch(function(){})` : "") +
+    `window.__spazioEarlySfu={url:u,ws:w,buffered:b,space:${jsonInScript(spaceId)},sfu:${jsonInScript(sfuUrl)},` +
+    `token:${jsonInScript(sfuToken)},ice:${jsonInScript(ice)}};performance.mark("spazio:early-sfu")` +
+    (mediaModule ? `;window.__spazioAfterMedia=import(${jsonInScript(mediaModule)}).catch(function(){})` : "") +
     `}catch(e){}})();`;
 }
