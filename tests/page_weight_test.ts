@@ -48,7 +48,9 @@ Deno.test(
       const islands = JSON.parse(listed[1]) as { scripts: string[]; preloads: string[] };
       const scripts = islands.scripts;
       const headPreloads = tags(/<link rel="modulepreload"[^>]*>/g);
-      for (const tag of headPreloads) assert.ok(!/fetchpriority/.test(tag), `${tag}: held back behind the stylesheet`);
+      for (const tag of headPreloads) {
+        assert.ok(!/fetchpriority/.test(tag), `${tag}: at low priority, behind the page's first requests`);
+      }
       const named = [...headPreloads.map(src), ...islands.preloads];
       // The media modules: the one the head's early script imports (lib/browser/space/early_start.ts)
       // and all it imports, named at the top of the head for the page's first wave of requests; the

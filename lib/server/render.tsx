@@ -56,8 +56,9 @@ export function renderPage(
   const lang = c.get("lang");
   // A page whose head opens its media socket (a Space opened from its link) imports its media code
   // from that script and runs it before it hydrates (lib/browser/space/early_audio.ts), so it names
-  // all of that code's files in its head, right after the stylesheet, rather than at the end of
-  // its body: the browser asks for them with its first requests instead of after the islands' own.
+  // all of that code's files in its head, right after that script (before its stylesheet, which it
+  // carries inline), rather than at the end of its body: the browser asks for them with its first
+  // requests instead of after the islands' own.
   const mediaFirst = opts.headScript !== undefined;
   const lazy = mediaFirst ? islandLazyModules(islands, lang) : islandLazyPreloads(islands, lang);
   // The Content-Security-Policy admits the inline scripts that carry this answer's nonce.
